@@ -1,0 +1,60 @@
+package io.kzpipe.model.kafka;
+
+import java.time.Duration;
+import java.util.Collection;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.common.errors.TopicExistsException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Creates missing topics at start-up so a fresh broker just works. Existing topics are left as they are
+ * (their partition count is never changed). Safe to run concurrently from several services.
+ */
+public final class TopicBootstrap {
+
+    private static final Logger LOG = LoggerFactory.getLogger(TopicBootstrap.class);
+
+    private TopicBootstrap() {
+    }
+
+    /**
+     * Ensures {@code topics} exist, creating missing ones with the configured partitions and replication.
+     *
+     * @throws IllegalStateException when the broker cannot be reached or refuses within {@code timeout}
+     */
+    public static void ensure(KafkaSettings settings, Collection<String> topics, Duration timeout) {
+        try (Admin admin = Admin.create(settings.adminProps())) {
+            Set<String> existing = admin.listTopics().names().get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+            List<NewTopic> missing = topics.stream().distinct().filter(t -> !existing.contains(t))
+                    .map(t -> new NewTopic(t, settings.topicPartitions(), settings.topicReplication()))
+                    .toList();
+            if (missing.isEmpty()) {
+                return;
+            }
+            for (var entry : admin.createTopics(missing).values().entrySet()) {
+                try {
+                    entry.getValue().get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+                    LOG.info("created topic {} ({} partitions, replication {})", entry.getKey(),
+                            settings.topicPartitions(), settings.topicReplication());
+                } catch (ExecutionException e) {
+                    if (!(e.getCause() instanceof TopicExistsException)) {
+                        throw e;
+                    }
+                }
+            }
+        } catch (ExecutionException | TimeoutException e) {
+            Throwable cause = e instanceof ExecutionException ? e.getCause() : e;
+            throw new IllegalStateException("cannot create topics on " + settings.bootstrapServers() + ": " + cause, cause);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while creating topics", e);
+        }
+    }
+}

@@ -1,0 +1,89 @@
+package io.kzpipe.model.ops;
+
+import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpServer;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.function.Supplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The small HTTP port of a service without its own web server: {@code GET /health/live},
+ * {@code GET /health/ready} (200 or 503 with a JSON body from the readiness supplier) and
+ * {@code GET /metrics} (Prometheus text). Two daemon threads; closing stops it.
+ */
+public final class ManagementServer implements AutoCloseable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(ManagementServer.class);
+
+    /** What readiness reports: ready or not, and a one-word state for humans (e.g. the Streams state). */
+    public record Health(boolean ready, String state) {
+    }
+
+    private final HttpServer server;
+    private final ExecutorService executor;
+
+    private ManagementServer(HttpServer server, ExecutorService executor) {
+        this.server = server;
+        this.executor = executor;
+    }
+
+    /** Starts on {@code host:port} ({@code port} 0 picks a free port). */
+    public static ManagementServer start(String host, int port, PrometheusMeterRegistry registry,
+                                         Supplier<Health> readiness) throws IOException {
+        HttpServer server = HttpServer.create(new InetSocketAddress(host, port), 64);
+        server.createContext("/health/live", ex -> respond(ex, 200, "application/json", "{\"status\":\"UP\"}"));
+        server.createContext("/health/ready", ex -> {
+            Health h;
+            try {
+                h = readiness.get();
+            } catch (RuntimeException e) {
+                h = new Health(false, "ERROR");
+            }
+            String body = "{\"status\":\"" + (h.ready() ? "UP" : "DOWN") + "\",\"state\":\"" + h.state() + "\"}";
+            respond(ex, h.ready() ? 200 : 503, "application/json", body);
+        });
+        server.createContext("/metrics", ex -> respond(ex, 200, "text/plain; version=0.0.4; charset=utf-8", registry.scrape()));
+        ExecutorService executor = Executors.newFixedThreadPool(2, r -> {
+            Thread t = new Thread(r, "management-http");
+            t.setDaemon(true);
+            return t;
+        });
+        server.setExecutor(executor);
+        server.start();
+        LOG.info("management endpoints on http://{}:{}/ (health/live, health/ready, metrics)", host,
+                server.getAddress().getPort());
+        return new ManagementServer(server, executor);
+    }
+
+    public int port() {
+        return server.getAddress().getPort();
+    }
+
+    private static void respond(HttpExchange ex, int status, String contentType, String body) throws IOException {
+        try (ex) {
+            if (!"GET".equals(ex.getRequestMethod()) && !"HEAD".equals(ex.getRequestMethod())) {
+                ex.sendResponseHeaders(405, -1);
+                return;
+            }
+            byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
+            ex.getResponseHeaders().set("Content-Type", contentType);
+            ex.sendResponseHeaders(status, bytes.length);
+            try (OutputStream out = ex.getResponseBody()) {
+                out.write(bytes);
+            }
+        }
+    }
+
+    @Override
+    public void close() {
+        server.stop(0);
+        executor.shutdownNow();
+    }
+}

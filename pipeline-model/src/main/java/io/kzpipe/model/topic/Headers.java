@@ -1,0 +1,28 @@
+package io.kzpipe.model.topic;
+
+/**
+ * Kafka record header names used across the pipeline. Values are UTF-8 strings; numbers are decimal ASCII.
+ */
+public final class Headers {
+
+    /** Gateway receive time, epoch milliseconds (also the record timestamp). */
+    public static final String RECEIVED_AT = "kz-received-at";
+    /** Id the gateway gave the HTTP request (also in its logs and the {@code X-Request-Id} response header). */
+    public static final String REQUEST_ID = "kz-request-id";
+    /** {@code Content-Type} of the HTTP request, as sent. */
+    public static final String CONTENT_TYPE = "content-type";
+
+    /** Dead letters: which stage refused the record ({@code gateway}, {@code processor}). */
+    public static final String DLQ_STAGE = "kz-dlq-stage";
+    /** Dead letters: machine-readable reason code, e.g. {@code invalid_json}. */
+    public static final String DLQ_REASON = "kz-dlq-reason";
+    /** Dead letters: human-readable detail (never contains secrets). */
+    public static final String DLQ_DETAIL = "kz-dlq-detail";
+    /** Processor dead letters: coordinates of the raw record. */
+    public static final String SOURCE_TOPIC = "kz-source-topic";
+    public static final String SOURCE_PARTITION = "kz-source-partition";
+    public static final String SOURCE_OFFSET = "kz-source-offset";
+
+    private Headers() {
+    }
+}
