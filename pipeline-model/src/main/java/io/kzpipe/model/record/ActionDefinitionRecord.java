@@ -20,4 +20,9 @@ public record ActionDefinitionRecord(
         List<String> options,
         boolean isInvisible,
         long receivedAtMs) implements TypedRecord {
+
+    /** Row id of one question of an action definition: {@code eventId:questionIndex}. */
+    public static String rowId(String eventId, int questionIndex) {
+        return eventId + ':' + questionIndex;
+    }
 }

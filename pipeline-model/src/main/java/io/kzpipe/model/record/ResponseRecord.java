@@ -24,4 +24,9 @@ public record ResponseRecord(
         long version,
         int answerCount,
         long receivedAtMs) implements TypedRecord {
+
+    /** Row id of one version of a response: {@code responseId:version}. */
+    public static String rowId(String responseId, long version) {
+        return responseId + ':' + version;
+    }
 }
