@@ -1,0 +1,100 @@
+package io.kzpipe.testkit;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Starts child processes for the test kit and makes sure none outlives the test JVM: every process started
+ * here is stopped (SIGTERM, then SIGKILL after a grace period) by one JVM shutdown hook unless it was
+ * stopped before. Also builds {@code java} command lines with the test JVM's own classpath.
+ */
+final class ChildProcesses {
+
+    private static final Set<Process> LIVE = ConcurrentHashMap.newKeySet();
+    private static final Duration SHUTDOWN_GRACE = Duration.ofSeconds(10);
+
+    static {
+        Runtime.getRuntime().addShutdownHook(new Thread(ChildProcesses::stopAll, "testkit-child-reaper"));
+    }
+
+    private ChildProcesses() {
+    }
+
+    /** Starts {@code builder} and registers the process for clean-up at JVM exit. */
+    static Process start(ProcessBuilder builder) throws IOException {
+        Process process = builder.start();
+        LIVE.add(process);
+        process.onExit().thenAccept(LIVE::remove);
+        return process;
+    }
+
+    /** SIGTERM, wait up to {@code grace}, then SIGKILL and wait. Returns true when it exited within the grace. */
+    static boolean stop(Process process, Duration grace) {
+        process.destroy();
+        boolean graceful = waitFor(process, grace);
+        if (!graceful) {
+            process.destroyForcibly();
+            waitFor(process, Duration.ofSeconds(30));
+        }
+        LIVE.remove(process);
+        return graceful;
+    }
+
+    /** SIGKILL and wait for the exit. */
+    static void kill(Process process) {
+        process.destroyForcibly();
+        waitFor(process, Duration.ofSeconds(30));
+        LIVE.remove(process);
+    }
+
+    static boolean waitFor(Process process, Duration timeout) {
+        try {
+            return process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return !process.isAlive();
+        }
+    }
+
+    /** {@code java [jvmArgs] -cp <this JVM's classpath> mainClass [args]}, with this JVM's {@code java}. */
+    static List<String> javaCommand(List<String> jvmArgs, String mainClass, List<String> args) {
+        List<String> command = new ArrayList<>();
+        command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+        command.addAll(jvmArgs);
+        command.add("-cp");
+        command.add(System.getProperty("java.class.path"));
+        command.add(mainClass);
+        command.addAll(args);
+        return command;
+    }
+
+    /** The last {@code lines} lines of a text file, or a note that it cannot be read. */
+    static String tail(Path file, int lines) {
+        try {
+            byte[] bytes = Files.readAllBytes(file);
+            int from = Math.max(0, bytes.length - 64 * 1024);
+            List<String> all = new String(bytes, from, bytes.length - from, StandardCharsets.UTF_8).lines().toList();
+            return String.join("\n", all.subList(Math.max(0, all.size() - lines), all.size()));
+        } catch (IOException | RuntimeException e) {
+            return "(cannot read " + file + ": " + e + ")";
+        }
+    }
+
+    private static void stopAll() {
+        List<Process> processes = new ArrayList<>(LIVE);
+        processes.forEach(Process::destroy);
+        for (Process process : processes) {
+            if (!waitFor(process, SHUTDOWN_GRACE)) {
+                process.destroyForcibly();
+            }
+        }
+    }
+}

@@ -1,0 +1,242 @@
+package io.kzpipe.testkit;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.common.Uuid;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A single-node KRaft broker (combined broker and controller) in a child JVM, for tests that stop and start
+ * the broker: {@code java -cp <this JVM's classpath> kafka.Kafka server.properties}.
+ *
+ * <p>Guarantees: the listener ports are chosen once and kept for the object's lifetime, so clients configured
+ * with {@link #bootstrapServers()} reconnect after {@link #stop()} / {@link #start()}; the data directory is
+ * formatted once ({@code kafka.tools.StorageTool}) and kept across restarts, so committed records survive;
+ * replication factor 1 everywhere, so transactions and {@code exactly_once_v2} work. {@link #close()} stops
+ * the broker and deletes its data; the broker log ({@link #logFile()}) stays under {@code target/testkit}.
+ * Methods are thread-safe.
+ *
+ * <pre>{@code
+ * try (KafkaBrokerProcess broker = KafkaBrokerProcess.launch()) {
+ *     broker.kafka().createTopics(List.of("t"), 3);
+ *     broker.stop();   // SIGTERM, waits for the exit: clients now time out
+ *     broker.start();  // same ports, same data
+ * }
+ * }</pre>
+ *
+ * <p>(The static factory is {@code launch()}, not {@code start()}: Java does not allow a static and an
+ * instance method with the same signature.)
+ */
+public final class KafkaBrokerProcess implements AutoCloseable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(KafkaBrokerProcess.class);
+    private static final Duration READY_TIMEOUT = Duration.ofSeconds(90);
+    private static final Duration STOP_TIMEOUT = Duration.ofSeconds(60);
+
+    private final Path home;
+    private final int brokerPort;
+    private final int controllerPort;
+    private Process process;
+    private boolean closed;
+
+    private KafkaBrokerProcess(Path home, int brokerPort, int controllerPort) {
+        this.home = home;
+        this.brokerPort = brokerPort;
+        this.controllerPort = controllerPort;
+    }
+
+    /** Formats a new data directory and starts the broker; returns once it answers metadata requests. */
+    public static KafkaBrokerProcess launch() {
+        return launch(Map.of());
+    }
+
+    /** Like {@link #launch()}, with extra or overriding {@code server.properties} entries. */
+    public static KafkaBrokerProcess launch(Map<String, String> serverProperties) {
+        KafkaBrokerProcess broker = new KafkaBrokerProcess(Settings.newRunDir("kafka-broker"), FreePorts.find(),
+                FreePorts.find());
+        try {
+            broker.prepare(serverProperties);
+            broker.start();
+            return broker;
+        } catch (RuntimeException | Error e) {
+            broker.close();
+            throw e;
+        }
+    }
+
+    /** {@code 127.0.0.1:<port>}; the same for the whole lifetime of this object. */
+    public String bootstrapServers() {
+        return "127.0.0.1:" + brokerPort;
+    }
+
+    /** Topic and record helpers bound to this broker. */
+    public TestKafka kafka() {
+        return new TestKafka(bootstrapServers(), "KafkaBrokerProcess, log " + logFile());
+    }
+
+    /** The broker's combined stdout/stderr log. */
+    public Path logFile() {
+        return home.resolve("broker.log");
+    }
+
+    /** Starts the broker (again) on the same ports and data; no-op while it runs. Waits until it is ready. */
+    public synchronized void start() {
+        if (closed) {
+            throw new IllegalStateException("broker already closed");
+        }
+        if (isRunning()) {
+            return;
+        }
+        long began = System.nanoTime();
+        List<String> command = ChildProcesses.javaCommand(
+                List.of("-Xms128m", "-Xmx768m", "-XX:+UseSerialGC", "-Dlogback.configurationFile=" + home.resolve("logback.xml")),
+                "kafka.Kafka", List.of(home.resolve("server.properties").toString()));
+        try {
+            process = ChildProcesses.start(new ProcessBuilder(command).directory(home.toFile()).redirectErrorStream(true)
+                    .redirectOutput(ProcessBuilder.Redirect.appendTo(logFile().toFile())));
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot start the broker JVM", e);
+        }
+        awaitReady();
+        LOG.info("Kafka broker process {} ready on {} in {} ms", process.pid(), bootstrapServers(),
+                (System.nanoTime() - began) / 1_000_000);
+    }
+
+    /** Graceful stop: SIGTERM, then waits for the exit (SIGKILL if it takes longer than a minute). */
+    public synchronized void stop() {
+        if (process != null && process.isAlive()) {
+            if (!ChildProcesses.stop(process, STOP_TIMEOUT)) {
+                LOG.warn("Kafka broker process {} ignored SIGTERM for {}; killed it", process.pid(), STOP_TIMEOUT);
+            }
+        }
+    }
+
+    /** Hard stop: SIGKILL, then waits for the exit (no controlled shutdown, like a crash). */
+    public synchronized void kill() {
+        if (process != null && process.isAlive()) {
+            ChildProcesses.kill(process);
+        }
+    }
+
+    public synchronized boolean isRunning() {
+        return process != null && process.isAlive();
+    }
+
+    /** Stops the broker and deletes its data directory; the log file stays. Idempotent. */
+    @Override
+    public synchronized void close() {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        stop();
+        Settings.deleteTree(home.resolve("data"));
+    }
+
+    private void prepare(Map<String, String> overrides) {
+        Map<String, String> props = new TreeMap<>();
+        props.put("process.roles", "broker,controller");
+        props.put("node.id", "1");
+        props.put("controller.quorum.bootstrap.servers", "127.0.0.1:" + controllerPort);
+        props.put("listeners", "PLAINTEXT://127.0.0.1:" + brokerPort + ",CONTROLLER://127.0.0.1:" + controllerPort);
+        props.put("advertised.listeners", "PLAINTEXT://127.0.0.1:" + brokerPort + ",CONTROLLER://127.0.0.1:" + controllerPort);
+        props.put("controller.listener.names", "CONTROLLER");
+        props.put("inter.broker.listener.name", "PLAINTEXT");
+        props.put("listener.security.protocol.map", "CONTROLLER:PLAINTEXT,PLAINTEXT:PLAINTEXT");
+        props.put("log.dirs", home.resolve("data").toString());
+        props.put("num.partitions", "3");
+        props.put("offsets.topic.replication.factor", "1");
+        props.put("offsets.topic.num.partitions", "5");
+        props.put("transaction.state.log.replication.factor", "1");
+        props.put("transaction.state.log.min.isr", "1");
+        props.put("transaction.state.log.num.partitions", "5");
+        props.put("share.coordinator.state.topic.replication.factor", "1");
+        props.put("share.coordinator.state.topic.min.isr", "1");
+        props.put("group.initial.rebalance.delay.ms", "0");
+        props.put("auto.create.topics.enable", "false");
+        props.putAll(overrides);
+        StringBuilder text = new StringBuilder();
+        props.forEach((k, v) -> text.append(k).append('=').append(v.replace("\\", "\\\\")).append('\n'));
+        try {
+            Files.writeString(home.resolve("server.properties"), text, StandardCharsets.UTF_8);
+            Files.writeString(home.resolve("logback.xml"), """
+                    <configuration>
+                      <appender name="OUT" class="ch.qos.logback.core.ConsoleAppender">
+                        <encoder><pattern>%d{HH:mm:ss.SSS} %-5level %logger{36} - %msg%n</pattern></encoder>
+                      </appender>
+                      <logger name="kafka" level="INFO"/>
+                      <logger name="org.apache.kafka" level="WARN"/>
+                      <root level="WARN"><appender-ref ref="OUT"/></root>
+                    </configuration>
+                    """, StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot write the broker configuration in " + home, e);
+        }
+        format();
+    }
+
+    private void format() {
+        List<String> command = ChildProcesses.javaCommand(
+                List.of("-Xmx256m", "-Dlogback.configurationFile=" + home.resolve("logback.xml")),
+                "kafka.tools.StorageTool", List.of("format", "--standalone", "-t", Uuid.randomUuid().toString(),
+                        "-c", home.resolve("server.properties").toString()));
+        try {
+            Process formatter = ChildProcesses.start(new ProcessBuilder(command).directory(home.toFile())
+                    .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.appendTo(logFile().toFile())));
+            if (!ChildProcesses.waitFor(formatter, Duration.ofSeconds(60))) {
+                ChildProcesses.kill(formatter);
+                throw new IllegalStateException("kafka.tools.StorageTool format did not finish within 60 s; see " + logFile());
+            }
+            if (formatter.exitValue() != 0) {
+                throw new IllegalStateException("kafka.tools.StorageTool format failed (exit " + formatter.exitValue()
+                        + "):\n" + ChildProcesses.tail(logFile(), 20));
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot run kafka.tools.StorageTool", e);
+        }
+    }
+
+    private void awaitReady() {
+        long deadline = System.nanoTime() + READY_TIMEOUT.toNanos();
+        Map<String, Object> adminProps = Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers(),
+                AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, 3_000,
+                AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, 5_000);
+        while (System.nanoTime() < deadline) {
+            if (!process.isAlive()) {
+                throw new IllegalStateException("Kafka broker JVM exited with code " + process.exitValue()
+                        + " during start-up. Log " + logFile() + ":\n" + ChildProcesses.tail(logFile(), 30));
+            }
+            if (FreePorts.accepts("127.0.0.1", brokerPort, 500) && metadataReachable(adminProps)) {
+                return;
+            }
+            ChildProcesses.waitFor(process, Duration.ofMillis(200));
+        }
+        ChildProcesses.kill(process);
+        throw new IllegalStateException("Kafka broker on " + bootstrapServers() + " was not ready within " + READY_TIMEOUT
+                + ". Log " + logFile() + ":\n" + ChildProcesses.tail(logFile(), 30));
+    }
+
+    private static boolean metadataReachable(Map<String, Object> adminProps) {
+        try (Admin admin = Admin.create(adminProps)) {
+            return !admin.describeCluster().nodes().get(5, TimeUnit.SECONDS).isEmpty();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while waiting for the broker", e);
+        } catch (ExecutionException | TimeoutException | RuntimeException e) {
+            return false;
+        }
+    }
+}

@@ -1,0 +1,243 @@
+package io.kzpipe.testkit;
+
+import java.io.File;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+/**
+ * A private {@code clickhouse-server} started from PATH for this test JVM: its own free HTTP and TCP ports on
+ * 127.0.0.1, its own data directory, user {@code default} without password, time zone UTC. Stopped by its PID
+ * (SIGTERM, then SIGKILL) when closed or when the JVM exits. The data directory is deleted on close; the logs
+ * are kept under {@code target/testkit/clickhouse-*}/log and named in every failure message.
+ *
+ * <p>The configuration is the one known to work with Debian's 18.16 (root element {@code <yandex>}) and is also
+ * accepted by current releases.
+ */
+final class LocalClickHouseServer implements ClickHouseRuntime {
+
+    static final String INSTALL_HINT = "install it: apt-get install -y clickhouse-server clickhouse-client "
+            + "(or set CLICKHOUSE_URL)";
+    private static final List<String> WELL_KNOWN_DIRS = List.of("/usr/sbin", "/usr/bin", "/usr/local/bin", "/usr/local/sbin");
+    private static final int START_ATTEMPTS = 3;
+    private static final Duration START_TIMEOUT = Duration.ofSeconds(60);
+
+    private final Path home;
+    private final int httpPort;
+    private final int tcpPort;
+    private final Process process;
+    private final AtomicBoolean closed = new AtomicBoolean();
+
+    private LocalClickHouseServer(Path home, int httpPort, int tcpPort, Process process) {
+        this.home = home;
+        this.httpPort = httpPort;
+        this.tcpPort = tcpPort;
+        this.process = process;
+    }
+
+    /** The {@code clickhouse-server} binary: {@code CLICKHOUSE_SERVER_BIN}, else PATH, else the usual sbin/bin dirs. */
+    static Path findBinary() {
+        String configured = Settings.get("CLICKHOUSE_SERVER_BIN");
+        if (configured != null) {
+            Path path = Path.of(configured);
+            if (!Files.isExecutable(path)) {
+                throw new IllegalStateException("CLICKHOUSE_SERVER_BIN=" + configured + " is not an executable file");
+            }
+            return path;
+        }
+        List<String> dirs = new ArrayList<>();
+        String pathVar = System.getenv("PATH");
+        if (pathVar != null) {
+            dirs.addAll(List.of(pathVar.split(File.pathSeparator)));
+        }
+        dirs.addAll(WELL_KNOWN_DIRS);
+        for (String dir : dirs) {
+            if (!dir.isEmpty()) {
+                Path candidate = Path.of(dir, "clickhouse-server");
+                if (Files.isExecutable(candidate)) {
+                    return candidate;
+                }
+            }
+        }
+        return null;
+    }
+
+    /** Starts a private server, retrying on fresh ports if a port was taken in the meantime. */
+    static LocalClickHouseServer start(Path binary) {
+        List<String> failures = new ArrayList<>();
+        for (int attempt = 1; attempt <= START_ATTEMPTS; attempt++) {
+            Path home = Settings.newRunDir("clickhouse");
+            int httpPort = FreePorts.find();
+            int tcpPort = FreePorts.find();
+            try {
+                return startOnce(binary, home, httpPort, tcpPort);
+            } catch (PortTakenException e) {
+                failures.add(e.getMessage());
+            }
+        }
+        throw new IllegalStateException("clickhouse-server did not start after " + START_ATTEMPTS + " attempts: " + failures);
+    }
+
+    private static LocalClickHouseServer startOnce(Path binary, Path home, int httpPort, int tcpPort) {
+        Path logDir = home.resolve("log");
+        try {
+            for (String dir : List.of("data", "tmp", "log", "user_files", "format_schemas")) {
+                Files.createDirectories(home.resolve(dir));
+            }
+            Files.writeString(home.resolve("config.xml"), config(home, httpPort, tcpPort), StandardCharsets.UTF_8);
+            Files.writeString(home.resolve("users.xml"), users(), StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot prepare " + home, e);
+        }
+        ProcessBuilder builder = new ProcessBuilder(binary.toString(), "--config-file=" + home.resolve("config.xml"))
+                .directory(home.toFile())
+                .redirectErrorStream(true)
+                .redirectOutput(ProcessBuilder.Redirect.appendTo(logDir.resolve("stdout.log").toFile()));
+        Process process;
+        try {
+            process = ChildProcesses.start(builder);
+        } catch (IOException e) {
+            throw new IllegalStateException("cannot run " + binary + ": " + e, e);
+        }
+        LocalClickHouseServer server = new LocalClickHouseServer(home, httpPort, tcpPort, process);
+        server.awaitReady();
+        return server;
+    }
+
+    private void awaitReady() {
+        HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
+                .connectTimeout(Duration.ofSeconds(1)).build();
+        HttpRequest ping = HttpRequest.newBuilder(URI.create(httpUrl() + "/ping")).timeout(Duration.ofSeconds(2)).build();
+        long deadline = System.nanoTime() + START_TIMEOUT.toNanos();
+        while (System.nanoTime() < deadline) {
+            if (!process.isAlive()) {
+                String logs = ChildProcesses.tail(home.resolve("log/server.err.log"), 20) + "\n"
+                        + ChildProcesses.tail(home.resolve("log/stdout.log"), 20);
+                if (logs.contains("Address already in use")) {
+                    throw new PortTakenException("ports " + httpPort + "/" + tcpPort + " were taken");
+                }
+                throw new IllegalStateException("clickhouse-server exited with code " + process.exitValue()
+                        + " during start-up. " + diagnostics() + "\nLast log lines:\n" + logs);
+            }
+            try {
+                HttpResponse<String> response = client.send(ping, HttpResponse.BodyHandlers.ofString());
+                if (response.statusCode() == 200 && response.body().startsWith("Ok")) {
+                    return;
+                }
+            } catch (IOException e) {
+                // not listening yet
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                close();
+                throw new IllegalStateException("interrupted while waiting for clickhouse-server", e);
+            }
+            ChildProcesses.waitFor(process, Duration.ofMillis(100));
+        }
+        close();
+        throw new IllegalStateException("clickhouse-server did not answer /ping on port " + httpPort + " within "
+                + START_TIMEOUT + ". " + diagnostics());
+    }
+
+    static String config(Path home, int httpPort, int tcpPort) {
+        String h = xml(home.toAbsolutePath().toString());
+        return """
+                <?xml version="1.0"?>
+                <yandex>
+                  <logger><level>warning</level><log>%1$s/log/server.log</log><errorlog>%1$s/log/server.err.log</errorlog><size>10M</size><count>2</count></logger>
+                  <http_port>%2$d</http_port><tcp_port>%3$d</tcp_port><listen_host>127.0.0.1</listen_host>
+                  <max_concurrent_queries>50</max_concurrent_queries><mark_cache_size>268435456</mark_cache_size>
+                  <path>%1$s/data/</path><tmp_path>%1$s/tmp/</tmp_path>
+                  <user_files_path>%1$s/user_files/</user_files_path><format_schema_path>%1$s/format_schemas/</format_schema_path>
+                  <users_config>users.xml</users_config><default_profile>default</default_profile><default_database>default</default_database>
+                  <timezone>UTC</timezone>
+                </yandex>
+                """.formatted(h, httpPort, tcpPort);
+    }
+
+    static String users() {
+        return """
+                <?xml version="1.0"?>
+                <yandex>
+                  <profiles><default>
+                    <max_memory_usage>4000000000</max_memory_usage>
+                    <date_time_input_format>best_effort</date_time_input_format>
+                  </default></profiles>
+                  <users><default><password></password><networks><ip>127.0.0.1</ip><ip>::1</ip></networks><profile>default</profile><quota>default</quota></default></users>
+                  <quotas><default><interval><duration>3600</duration><queries>0</queries><errors>0</errors><result_rows>0</result_rows><read_rows>0</read_rows><execution_time>0</execution_time></interval></default></quotas>
+                </yandex>
+                """;
+    }
+
+    private static String xml(String text) {
+        return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;");
+    }
+
+    @Override
+    public String httpUrl() {
+        return "http://127.0.0.1:" + httpPort;
+    }
+
+    @Override
+    public String user() {
+        return "default";
+    }
+
+    @Override
+    public String password() {
+        return "";
+    }
+
+    int tcpPort() {
+        return tcpPort;
+    }
+
+    long pid() {
+        return process.pid();
+    }
+
+    @Override
+    public String description() {
+        return "private clickhouse-server (pid " + process.pid() + ", TCP port " + tcpPort + ", data in " + home + ")";
+    }
+
+    @Override
+    public String diagnostics() {
+        return "Server log: " + home.resolve("log/server.log") + " (errors: " + home.resolve("log/server.err.log")
+                + ", stdout: " + home.resolve("log/stdout.log") + ")";
+    }
+
+    @Override
+    public boolean ownedByTests() {
+        return true;
+    }
+
+    /** Stops the server by PID and deletes its data; the logs stay. */
+    @Override
+    public void close() {
+        if (closed.compareAndSet(false, true)) {
+            ChildProcesses.stop(process, Duration.ofSeconds(30));
+            for (String dir : List.of("data", "tmp", "user_files", "format_schemas")) {
+                Settings.deleteTree(home.resolve(dir));
+            }
+        }
+    }
+
+    /** The chosen ports were taken between choosing and binding. */
+    private static final class PortTakenException extends RuntimeException {
+        private static final long serialVersionUID = 1L;
+
+        PortTakenException(String message) {
+            super(message);
+        }
+    }
+}
