@@ -1,0 +1,163 @@
+package io.kzpipe.processor.config;
+
+import io.kzpipe.model.config.ConfigException;
+import io.kzpipe.model.config.EnvReader;
+import io.kzpipe.model.config.Secrets;
+import io.kzpipe.model.kafka.KafkaSettings;
+import io.kzpipe.model.topic.TopicId;
+import io.kzpipe.processor.errors.ProductionErrorPolicy;
+import java.time.Duration;
+import java.util.Map;
+import java.util.Properties;
+import java.util.TreeMap;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.streams.StreamsConfig;
+import org.apache.kafka.streams.errors.LogAndFailExceptionHandler;
+import org.apache.kafka.streams.errors.LogAndFailProcessingExceptionHandler;
+
+/**
+ * Everything the stream processor is configured with, read once from the environment
+ * ({@link #fromEnv(Map)}). Immutable; {@link #toString()} masks the PII secret and secret-looking client
+ * settings.
+ *
+ * @param kafka                   bootstrap servers, topic names, topic creation, {@code KAFKA_CLIENT_*}
+ * @param applicationId           Streams {@code application.id} (consumer group, internal topic prefix)
+ * @param dedupWindow             how long an {@code eventId} is remembered for deduplication
+ * @param stateDir                Streams {@code state.dir}; {@code null} keeps the Streams default
+ * @param managementHost          bind address of the management port
+ * @param managementPort          port of {@code /health/*} and {@code /metrics} (0 = any free port)
+ * @param piiHashSecret           HMAC key for phone numbers; {@code null} disables hashing
+ * @param maxRecordBytes          largest typed record (key + value + headers) the processor writes; an
+ *                                event with a larger record is dead-lettered as {@code record_too_large}
+ * @param rawJsonMaxBytes         largest body kept in {@code events.raw_json}; longer ones are stored as ''
+ * @param startupTimeout          how long start-up waits for Streams to reach RUNNING
+ * @param shutdownTimeout         how long a graceful shutdown waits for Streams to close
+ * @param maxThreadReplacements   stream-thread failures replaced within {@code threadReplacementWindow}
+ *                                before the client shuts down (and the process exits non-zero)
+ * @param threadReplacementWindow sliding window for {@code maxThreadReplacements}
+ * @param streamsOverrides        {@code KAFKA_STREAMS_*} settings, applied last
+ */
+public record ProcessorConfig(
+        KafkaSettings kafka,
+        String applicationId,
+        Duration dedupWindow,
+        String stateDir,
+        String managementHost,
+        int managementPort,
+        String piiHashSecret,
+        int maxRecordBytes,
+        int rawJsonMaxBytes,
+        Duration startupTimeout,
+        Duration shutdownTimeout,
+        int maxThreadReplacements,
+        Duration threadReplacementWindow,
+        Map<String, String> streamsOverrides) {
+
+    public static final String DEFAULT_APPLICATION_ID = "kaizala-processor";
+    public static final Duration DEFAULT_DEDUP_WINDOW = Duration.ofHours(72);
+    public static final String DEFAULT_MANAGEMENT_HOST = "0.0.0.0";
+    public static final int DEFAULT_MANAGEMENT_PORT = 8081;
+    public static final int MIN_PII_SECRET_LENGTH = 16;
+    /** Below the producer's default {@code max.request.size} (1 MiB) with room for the batch overhead. */
+    public static final int DEFAULT_MAX_RECORD_BYTES = 1_000_000;
+    public static final int DEFAULT_RAW_JSON_MAX_BYTES = 256 * 1024;
+    public static final Duration DEFAULT_STARTUP_TIMEOUT = Duration.ofMinutes(5);
+    public static final Duration DEFAULT_SHUTDOWN_TIMEOUT = Duration.ofSeconds(30);
+    public static final int DEFAULT_MAX_THREAD_REPLACEMENTS = 3;
+    public static final Duration DEFAULT_THREAD_REPLACEMENT_WINDOW = Duration.ofMinutes(10);
+    /** Streams' EOS default is 100 ms; 200 ms halves the transaction overhead (see docs/BENCHMARKS.md). */
+    public static final int DEFAULT_COMMIT_INTERVAL_MS = 200;
+
+    public ProcessorConfig {
+        streamsOverrides = Map.copyOf(streamsOverrides);
+    }
+
+    /** Reads the configuration; throws {@link ConfigException} listing every problem. */
+    public static ProcessorConfig fromEnv(Map<String, String> envMap) {
+        EnvReader env = new EnvReader(envMap);
+        KafkaSettings kafka = KafkaSettings.from(env);
+        String applicationId = env.string("PROCESSOR_APPLICATION_ID", DEFAULT_APPLICATION_ID);
+        if (!applicationId.matches("[a-zA-Z0-9._-]{1,200}")) {
+            env.problem("PROCESSOR_APPLICATION_ID", "'" + applicationId + "' may only contain letters, digits, '.', '_', '-'");
+        }
+        Duration dedupWindow = env.duration("PROCESSOR_DEDUP_WINDOW", DEFAULT_DEDUP_WINDOW,
+                Duration.ofMinutes(1), Duration.ofDays(30));
+        String stateDir = env.raw("PROCESSOR_STATE_DIR");
+        String host = env.string("PROCESSOR_MANAGEMENT_HOST", DEFAULT_MANAGEMENT_HOST);
+        int port = env.intIn("PROCESSOR_MANAGEMENT_PORT", DEFAULT_MANAGEMENT_PORT, 0, 65535);
+        String secret = env.raw("PII_HASH_SECRET");
+        if (secret != null && secret.length() < MIN_PII_SECRET_LENGTH) {
+            env.problem("PII_HASH_SECRET", "must be at least " + MIN_PII_SECRET_LENGTH + " characters long");
+        }
+        int maxRecordBytes = env.intIn("PROCESSOR_MAX_RECORD_BYTES", DEFAULT_MAX_RECORD_BYTES, 1024, 100_000_000);
+        int rawJsonMax = env.intIn("PROCESSOR_RAW_JSON_MAX_BYTES", DEFAULT_RAW_JSON_MAX_BYTES, 0, 100_000_000);
+        if (rawJsonMax >= maxRecordBytes) {
+            env.problem("PROCESSOR_RAW_JSON_MAX_BYTES", "must be below PROCESSOR_MAX_RECORD_BYTES (" + maxRecordBytes + ")");
+        }
+        Duration startup = env.duration("PROCESSOR_STARTUP_TIMEOUT", DEFAULT_STARTUP_TIMEOUT,
+                Duration.ofSeconds(1), Duration.ofHours(2));
+        Duration shutdown = env.duration("PROCESSOR_SHUTDOWN_TIMEOUT", DEFAULT_SHUTDOWN_TIMEOUT,
+                Duration.ofSeconds(1), Duration.ofMinutes(10));
+        int replacements = env.intIn("PROCESSOR_MAX_THREAD_REPLACEMENTS", DEFAULT_MAX_THREAD_REPLACEMENTS, 0, 1000);
+        Duration replacementWindow = env.duration("PROCESSOR_THREAD_REPLACEMENT_WINDOW",
+                DEFAULT_THREAD_REPLACEMENT_WINDOW, Duration.ofSeconds(1), Duration.ofDays(1));
+        Map<String, String> overrides = env.passThrough("KAFKA_STREAMS_");
+        env.throwIfProblems();
+        return new ProcessorConfig(kafka, applicationId, dedupWindow, stateDir, host, port, secret, maxRecordBytes,
+                rawJsonMax, startup, shutdown, replacements, replacementWindow, overrides);
+    }
+
+    public boolean piiHashingEnabled() {
+        return piiHashSecret != null;
+    }
+
+    /**
+     * The Kafka Streams properties: our defaults, then {@code KAFKA_CLIENT_*}, then {@code KAFKA_STREAMS_*}
+     * (e.g. {@code KAFKA_STREAMS_NUM_STREAM_THREADS=2}, {@code KAFKA_STREAMS_PRODUCER_LINGER_MS=20}).
+     */
+    public Properties streamsProperties() {
+        Map<String, Object> props = new TreeMap<>(defaults());
+        props.putAll(kafka.clientProps());
+        props.putAll(streamsOverrides);
+        Properties out = new Properties();
+        out.putAll(props);
+        return out;
+    }
+
+    private Map<String, Object> defaults() {
+        Map<String, Object> d = new TreeMap<>();
+        d.put(StreamsConfig.APPLICATION_ID_CONFIG, applicationId);
+        d.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, StreamsConfig.EXACTLY_ONCE_V2);
+        d.put(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, DEFAULT_COMMIT_INTERVAL_MS);
+        if (stateDir != null) {
+            d.put(StreamsConfig.STATE_DIR_CONFIG, stateDir);
+        }
+        // explicit error policy (see the README): the source is byte[] so deserialization cannot fail; a
+        // processing error outside the mapper (state store, forwarding) is an infrastructure failure and must
+        // stop the thread rather than skip a record; production errors: see ProductionErrorPolicy
+        d.put(StreamsConfig.DESERIALIZATION_EXCEPTION_HANDLER_CLASS_CONFIG, LogAndFailExceptionHandler.class.getName());
+        d.put(StreamsConfig.PROCESSING_EXCEPTION_HANDLER_CLASS_CONFIG,
+                LogAndFailProcessingExceptionHandler.class.getName());
+        d.put(StreamsConfig.PRODUCTION_EXCEPTION_HANDLER_CLASS_CONFIG, ProductionErrorPolicy.class.getName());
+        d.put(ProductionErrorPolicy.DLQ_TOPIC_CONFIG, kafka.topics().name(TopicId.DLQ_PROCESSOR));
+        d.put(StreamsConfig.consumerPrefix(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG), "earliest");
+        // fewer, larger produce requests: every raw event fans out to ~7 typed records
+        d.put(StreamsConfig.producerPrefix(ProducerConfig.LINGER_MS_CONFIG), 20);
+        d.put(StreamsConfig.producerPrefix(ProducerConfig.BATCH_SIZE_CONFIG), 256 * 1024);
+        d.put(StreamsConfig.producerPrefix(ProducerConfig.COMPRESSION_TYPE_CONFIG), "lz4");
+        return d;
+    }
+
+    @Override
+    public String toString() {
+        return "ProcessorConfig[kafka=" + kafka + ", applicationId=" + applicationId + ", dedupWindow=" + dedupWindow
+                + ", stateDir=" + (stateDir == null ? "(streams default)" : stateDir)
+                + ", management=" + managementHost + ":" + managementPort
+                + ", piiHashing=" + (piiHashingEnabled() ? "on, secret " + Secrets.MASK : "off")
+                + ", maxRecordBytes=" + maxRecordBytes + ", rawJsonMaxBytes=" + rawJsonMaxBytes
+                + ", startupTimeout=" + startupTimeout + ", shutdownTimeout=" + shutdownTimeout
+                + ", maxThreadReplacements=" + maxThreadReplacements + " per " + threadReplacementWindow
+                + ", streams=" + Secrets.maskAll(streamsOverrides) + "]";
+    }
+}

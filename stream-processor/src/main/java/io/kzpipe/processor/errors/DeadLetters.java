@@ -1,0 +1,57 @@
+package io.kzpipe.processor.errors;
+
+import io.kzpipe.model.topic.Headers;
+import java.nio.charset.StandardCharsets;
+import org.apache.kafka.common.header.Header;
+import org.apache.kafka.common.header.internals.RecordHeaders;
+
+/**
+ * Builds the headers of a processor dead letter: every header of the raw record (so {@code kz-received-at},
+ * {@code kz-request-id} and {@code content-type} survive) plus stage, reason, detail and the raw record's
+ * coordinates. The value and key of a dead letter are the raw record's, byte for byte.
+ */
+public final class DeadLetters {
+
+    public static final String STAGE = "processor";
+    /** Details are cut to this many characters (exception messages can be long). */
+    public static final int MAX_DETAIL_CHARS = 1000;
+
+    private DeadLetters() {
+    }
+
+    public static RecordHeaders headers(org.apache.kafka.common.header.Headers original, DeadLetterReason reason,
+                                        String detail, String topic, int partition, long offset) {
+        RecordHeaders out = new RecordHeaders();
+        if (original != null) {
+            for (Header h : original) {
+                if (!isDeadLetterHeader(h.key())) {
+                    out.add(h.key(), h.value());
+                }
+            }
+        }
+        add(out, Headers.DLQ_STAGE, STAGE);
+        add(out, Headers.DLQ_REASON, reason.code());
+        add(out, Headers.DLQ_DETAIL, truncate(detail));
+        add(out, Headers.SOURCE_TOPIC, topic == null ? "" : topic);
+        add(out, Headers.SOURCE_PARTITION, Integer.toString(partition));
+        add(out, Headers.SOURCE_OFFSET, Long.toString(offset));
+        return out;
+    }
+
+    static String truncate(String detail) {
+        if (detail == null) {
+            return "";
+        }
+        return detail.length() <= MAX_DETAIL_CHARS ? detail : detail.substring(0, MAX_DETAIL_CHARS - 1) + "…";
+    }
+
+    private static boolean isDeadLetterHeader(String key) {
+        return key.equals(Headers.DLQ_STAGE) || key.equals(Headers.DLQ_REASON) || key.equals(Headers.DLQ_DETAIL)
+                || key.equals(Headers.SOURCE_TOPIC) || key.equals(Headers.SOURCE_PARTITION)
+                || key.equals(Headers.SOURCE_OFFSET);
+    }
+
+    private static void add(RecordHeaders headers, String key, String value) {
+        headers.add(key, value.getBytes(StandardCharsets.UTF_8));
+    }
+}
