@@ -1,0 +1,170 @@
+package io.kzpipe.sink;
+
+import com.clickhouse.client.api.Client;
+import io.kzpipe.model.kafka.TopicBootstrap;
+import io.kzpipe.model.ops.ManagementServer;
+import io.kzpipe.model.ops.ServiceMetrics;
+import io.kzpipe.model.topic.TopicId;
+import io.kzpipe.sink.batch.BatchDelivery;
+import io.kzpipe.sink.clickhouse.BatchWriter;
+import io.kzpipe.sink.clickhouse.ClickHouseBatchWriter;
+import io.kzpipe.sink.clickhouse.ClickHouseSql;
+import io.kzpipe.sink.clickhouse.RetryPolicy;
+import io.kzpipe.sink.clickhouse.SchemaMigrator;
+import io.kzpipe.sink.clickhouse.TableColumns;
+import io.kzpipe.sink.config.SinkConfig;
+import io.micrometer.core.instrument.binder.kafka.KafkaClientMetrics;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import java.io.IOException;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.UnaryOperator;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Wires the sink: ClickHouse client and migrations, the consumer and its loop thread, metrics and the
+ * management port. {@link #start()} returns once the loop runs; {@link #close()} stops it (a last flush,
+ * then the consumer leaves the group) and releases everything; safe to call more than once.
+ */
+public final class SinkApp implements AutoCloseable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(SinkApp.class);
+    public static final String SERVICE = "sink-clickhouse";
+    private static final Duration PING_TIMEOUT = Duration.ofSeconds(2);
+    private static final long PING_CACHE_MS = 1000;
+
+    private final SinkConfig config;
+    private final PrometheusMeterRegistry registry;
+    private final UnaryOperator<BatchWriter> writerDecorator;
+    private final AtomicReference<Throwable> failure = new AtomicReference<>();
+    private Client client;
+    private ClickHouseSql sql;
+    private KafkaClientMetrics consumerMetrics;
+    private SinkLoop loop;
+    private Thread loopThread;
+    private ManagementServer management;
+    private volatile long pingCheckedAtMs;
+    private volatile boolean pingOk;
+    private boolean closed;
+
+    public SinkApp(SinkConfig config) {
+        this(config, ServiceMetrics.newRegistry(SERVICE), UnaryOperator.identity());
+    }
+
+    /**
+     * @param writerDecorator wraps the ClickHouse writer (tests inject faults, e.g. a crash after an insert)
+     */
+    public SinkApp(SinkConfig config, PrometheusMeterRegistry registry, UnaryOperator<BatchWriter> writerDecorator) {
+        this.config = config;
+        this.registry = registry;
+        this.writerDecorator = writerDecorator;
+    }
+
+    /**
+     * Migrates the schema, creates missing topics, starts the consumer loop and the management port.
+     *
+     * @throws IllegalStateException when ClickHouse or Kafka cannot be set up
+     */
+    public synchronized void start() throws IOException, InterruptedException {
+        SinkConfig.ClickHouse ch = config.clickHouse();
+        client = ClickHouseSql.newClient(ch);
+        sql = new ClickHouseSql(client, ch.insertTimeout());
+        if (config.migrate()) {
+            new SchemaMigrator(sql, ch.database()).migrate();
+        }
+        List<String> tables = TopicId.sinkInputs().stream().map(TopicId::table).distinct().toList();
+        Map<String, List<String>> columns = TableColumns.load(sql, ch.database(), tables);
+        List<String> topics = config.kafka().topics().names(TopicId.sinkInputs());
+        TopicBootstrap.ensure(config.kafka(), topics, Duration.ofSeconds(30));
+
+        SinkMetrics metrics = new SinkMetrics(registry);
+        RetryPolicy policy = new RetryPolicy(config.retry());
+        BatchWriter writer = writerDecorator.apply(
+                new ClickHouseBatchWriter(client, ch.database(), columns, ch.insertTimeout()));
+        KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(config.consumerProps());
+        consumerMetrics = new KafkaClientMetrics(consumer);
+        consumerMetrics.bindTo(registry);
+        loop = new SinkLoop(consumer, config.kafka().topics(), config.flush(), new BatchDelivery(writer, policy, metrics),
+                policy, metrics, System::currentTimeMillis);
+        loopThread = new Thread(() -> {
+            try {
+                loop.run();
+            } catch (RuntimeException | Error e) {
+                failure.set(e);
+            }
+        }, "sink-loop");
+        loopThread.start();
+        management = ManagementServer.start(config.managementHost(), config.managementPort(), registry, this::health);
+        LOG.info("sink started: {} topics into ClickHouse database {} at {}", topics.size(), ch.database(), ch.url());
+    }
+
+    /** Ready when the consumer loop runs (not failing inserts) and ClickHouse answers a ping. */
+    public ManagementServer.Health health() {
+        SinkLoop current = loop;
+        if (current == null) {
+            return new ManagementServer.Health(false, "STARTING");
+        }
+        SinkLoop.State state = current.state();
+        if (state != SinkLoop.State.RUNNING) {
+            return new ManagementServer.Health(false, state.name());
+        }
+        long now = System.currentTimeMillis();
+        if (now - pingCheckedAtMs > PING_CACHE_MS) {
+            pingOk = sql.ping(PING_TIMEOUT);
+            pingCheckedAtMs = now;
+        }
+        return pingOk ? new ManagementServer.Health(true, state.name())
+                : new ManagementServer.Health(false, "CLICKHOUSE_UNREACHABLE");
+    }
+
+    /** Port of /health and /metrics (useful with port 0). */
+    public int managementPort() {
+        return management.port();
+    }
+
+    public PrometheusMeterRegistry registry() {
+        return registry;
+    }
+
+    /** Blocks until the consumer loop ends; returns the fatal error that ended it, or {@code null}. */
+    public Throwable awaitTermination() throws InterruptedException {
+        Thread t;
+        synchronized (this) {
+            t = loopThread;
+        }
+        if (t != null) {
+            t.join();
+        }
+        return failure.get();
+    }
+
+    @Override
+    public synchronized void close() {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        if (loop != null) {
+            loop.stop();
+            try {
+                loopThread.join(Duration.ofSeconds(60).toMillis());
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+        if (management != null) {
+            management.close();
+        }
+        if (consumerMetrics != null) {
+            consumerMetrics.close();
+        }
+        if (client != null) {
+            client.close();
+        }
+        LOG.info("sink stopped");
+    }
+}

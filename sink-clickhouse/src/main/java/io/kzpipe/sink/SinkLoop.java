@@ -1,0 +1,227 @@
+package io.kzpipe.sink;
+
+import io.kzpipe.model.topic.TopicId;
+import io.kzpipe.model.topic.Topics;
+import io.kzpipe.sink.batch.BatchDelivery;
+import io.kzpipe.sink.batch.Batcher;
+import io.kzpipe.sink.batch.FlushException;
+import io.kzpipe.sink.batch.Row;
+import io.kzpipe.sink.clickhouse.RetryPolicy;
+import io.kzpipe.sink.config.SinkConfig;
+import io.kzpipe.sink.deadletter.DeadLetters;
+import java.time.Duration;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.LongSupplier;
+import org.apache.kafka.clients.consumer.Consumer;
+import org.apache.kafka.clients.consumer.ConsumerRebalanceListener;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.ConsumerRecords;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
+import org.apache.kafka.common.KafkaException;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.InterruptException;
+import org.apache.kafka.common.errors.WakeupException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The consumer thread: polls every sink input topic, hands rows to the {@link Batcher}, and keeps the
+ * consumer in its group while ClickHouse is failing.
+ *
+ * <p>When a flush fails with a retriable error, all assigned partitions are paused (also partitions
+ * assigned later) and the loop keeps polling, which returns nothing but keeps the group membership, until
+ * the backoff of {@link RetryPolicy} has passed; then the same rows are tried again. Nothing is skipped.
+ * A fatal error ends {@link #run} with the exception and nothing further is committed. {@link #stop}
+ * (any thread) ends the loop: one last flush is tried, then the consumer is closed. The consumer is used
+ * by the loop thread only, as Kafka requires.
+ */
+public final class SinkLoop implements Runnable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(SinkLoop.class);
+    private static final long MAX_POLL_MS = 200;
+
+    /** What readiness reports. */
+    public enum State { STARTING, RUNNING, BACKING_OFF, STOPPED, FAILED }
+
+    private final Consumer<byte[], byte[]> consumer;
+    private final Map<String, TopicId> idsByName = new HashMap<>();
+    private final Batcher batcher;
+    private final RetryPolicy policy;
+    private final SinkMetrics metrics;
+    private final LongSupplier clock;
+    private volatile boolean stopping;
+    private volatile State state = State.STARTING;
+    private boolean backingOff;
+    private int failures;
+    private long retryAtMs;
+
+    /**
+     * @param consumer a consumer with manual commits; used by the loop thread only
+     * @param topics   resolved topic names; every {@link TopicId#sinkInputs()} topic is subscribed
+     * @param flush    when a table's buffer is delivered
+     * @param delivery inserts a batch (isolating refused rows)
+     * @param clock    epoch milliseconds
+     */
+    public SinkLoop(Consumer<byte[], byte[]> consumer, Topics topics, SinkConfig.Flush flush, BatchDelivery delivery,
+                    RetryPolicy policy, SinkMetrics metrics, LongSupplier clock) {
+        this.consumer = consumer;
+        this.batcher = new Batcher(flush, delivery, this::commit, metrics, clock);
+        this.policy = policy;
+        this.metrics = metrics;
+        this.clock = clock;
+        for (TopicId id : TopicId.sinkInputs()) {
+            idsByName.put(topics.name(id), id);
+        }
+    }
+
+    public State state() {
+        return state;
+    }
+
+    /** Ends the loop from any thread; {@link #run} returns after a last flush attempt. */
+    public void stop() {
+        stopping = true;
+        consumer.wakeup();
+    }
+
+    @Override
+    public void run() {
+        try {
+            consumer.subscribe(List.copyOf(idsByName.keySet()), new Rebalance());
+            LOG.info("consuming {}", idsByName.keySet());
+            while (!stopping) {
+                pollOnce();
+            }
+        } catch (WakeupException e) {
+            if (!stopping) {
+                throw e;
+            }
+        } catch (RuntimeException | Error e) {
+            state = State.FAILED;
+            LOG.error("sink stopped by a fatal error; nothing further is committed", e);
+            closeConsumer();
+            throw e;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        finish();
+    }
+
+    private void pollOnce() throws InterruptedException {
+        long now = clock.getAsLong();
+        long wait = backingOff ? Math.min(MAX_POLL_MS, Math.max(0, retryAtMs - now)) : batcher.msUntilDue(MAX_POLL_MS);
+        if (backingOff) {
+            consumer.pause(consumer.assignment());
+        }
+        ConsumerRecords<byte[], byte[]> records = consumer.poll(Duration.ofMillis(wait));
+        if (state == State.STARTING) {
+            state = State.RUNNING;
+        }
+        for (TopicPartition tp : records.partitions()) {
+            TopicId id = idsByName.get(tp.topic());
+            for (ConsumerRecord<byte[], byte[]> rec : records.records(tp)) {
+                Row row = id.isDeadLetter()
+                        ? DeadLetters.fromDeadLetterTopic(rec, id)
+                        : new Row(tp, rec.offset(), rec.timestamp(), rec.key(), rec.value());
+                batcher.add(id.table(), row);
+            }
+        }
+        if (backingOff && clock.getAsLong() < retryAtMs) {
+            return;
+        }
+        try {
+            batcher.flushDue(false);
+            if (backingOff) {
+                LOG.info("ClickHouse accepts inserts again after {} failed attempts; resuming consumption", failures);
+                backingOff = false;
+                failures = 0;
+                state = State.RUNNING;
+                metrics.backingOff(false);
+                consumer.resume(consumer.assignment());
+            }
+        } catch (FlushException e) {
+            onFlushFailure(e);
+        }
+    }
+
+    private void onFlushFailure(FlushException e) {
+        RetryPolicy.Kind kind = policy.classify(e.getCause());
+        if (kind != RetryPolicy.Kind.RETRIABLE) {
+            throw e;
+        }
+        failures++;
+        Duration delay = policy.backoff(failures);
+        retryAtMs = clock.getAsLong() + delay.toMillis();
+        metrics.retry(e.table());
+        if (!backingOff) {
+            backingOff = true;
+            state = State.BACKING_OFF;
+            metrics.backingOff(true);
+            consumer.pause(consumer.assignment());
+        }
+        LOG.warn("insert of batch {} ({} rows) failed, attempt {}; consumption paused, retrying in {} ms: {}",
+                e.batchId(), e.rows(), failures, delay.toMillis(), e.getCause().toString());
+    }
+
+    /** Commits offsets of flushed rows; a failed commit is logged, the rows are then simply re-delivered. */
+    public void commit(Map<TopicPartition, OffsetAndMetadata> offsets) {
+        try {
+            consumer.commitSync(offsets);
+            metrics.commit(true);
+        } catch (WakeupException | InterruptException e) {
+            throw e;
+        } catch (KafkaException e) {
+            metrics.commit(false);
+            LOG.warn("commit of {} failed (the rows are in ClickHouse and will be re-delivered harmlessly): {}",
+                    offsets, e.toString());
+        }
+    }
+
+    private void finish() {
+        try {
+            if (!backingOff && batcher.bufferedRows() > 0) {
+                batcher.flushDue(true);
+            }
+        } catch (FlushException | WakeupException e) {
+            LOG.warn("last flush before stopping failed: {}", e.toString());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        batcher.close();
+        closeConsumer();
+        state = State.STOPPED;
+    }
+
+    private void closeConsumer() {
+        try {
+            consumer.close();
+        } catch (RuntimeException e) {
+            LOG.warn("closing the consumer failed: {}", e.toString());
+        }
+    }
+
+    private final class Rebalance implements ConsumerRebalanceListener {
+        @Override
+        public void onPartitionsRevoked(Collection<TopicPartition> partitions) {
+            batcher.drop(partitions);
+        }
+
+        @Override
+        public void onPartitionsLost(Collection<TopicPartition> partitions) {
+            batcher.drop(partitions);
+        }
+
+        @Override
+        public void onPartitionsAssigned(Collection<TopicPartition> partitions) {
+            if (!partitions.isEmpty()) {
+                LOG.info("assigned {}", partitions);
+            }
+            if (backingOff) {
+                consumer.pause(partitions);
+            }
+        }
+    }
+}

@@ -1,0 +1,120 @@
+package io.kzpipe.sink.batch;
+
+import io.kzpipe.sink.SinkMetrics;
+import io.kzpipe.sink.clickhouse.BatchWriter;
+import io.kzpipe.sink.clickhouse.RetryPolicy;
+import io.kzpipe.sink.deadletter.DeadLetters;
+import java.util.ArrayList;
+import java.util.List;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Inserts one batch so that rows ClickHouse refuses do not block their neighbours.
+ *
+ * <p>Blank rows (no value) are dead-lettered without an insert. When ClickHouse rejects the data
+ * ({@link RetryPolicy.Kind#DATA}), the batch is split in halves recursively until each refused row stands
+ * alone; the other halves load normally and each refused row is written to {@code dead_letters} (stage
+ * {@code sink}, reason {@code clickhouse_rejected}, detail = ClickHouse's error). {@link #deliver} returns
+ * only when every row is either in its table or in {@code dead_letters}; any other failure is thrown
+ * unchanged and the caller retries the whole batch later (rows already inserted by then collapse by
+ * {@code row_id}). A dead-letter row that ClickHouse refuses is a bug: that throws
+ * {@link IllegalStateException}. Not thread-safe (used by the consumer thread only).
+ */
+public final class BatchDelivery {
+
+    private static final Logger LOG = LoggerFactory.getLogger(BatchDelivery.class);
+
+    /** What happened to a delivered batch. */
+    public record Outcome(int inserted, int deadLettered) {
+    }
+
+    private final BatchWriter writer;
+    private final RetryPolicy policy;
+    private final SinkMetrics metrics;
+
+    public BatchDelivery(BatchWriter writer, RetryPolicy policy, SinkMetrics metrics) {
+        this.writer = writer;
+        this.policy = policy;
+        this.metrics = metrics;
+    }
+
+    /**
+     * Puts every row of {@code batch} into its table or into {@code dead_letters}.
+     *
+     * @throws RuntimeException the writer's failure when it is not a data error (retriable or fatal)
+     */
+    public Outcome deliver(Batch batch) throws InterruptedException {
+        List<Row> loadable = new ArrayList<>(batch.size());
+        List<Row> deadLetters = new ArrayList<>();
+        for (Row row : batch.rows()) {
+            if (row.isBlank()) {
+                deadLetters.add(DeadLetters.fromRejectedRow(row, DeadLetters.REASON_EMPTY,
+                        "record has no value; nothing to insert into " + batch.table()));
+            } else {
+                loadable.add(row);
+            }
+        }
+        int blank = deadLetters.size();
+        if (!loadable.isEmpty()) {
+            insertIsolating(new Batch(batch.table(), loadable), deadLetters);
+        }
+        if (!deadLetters.isEmpty()) {
+            Batch dlq = new Batch(DeadLetters.TABLE, deadLetters);
+            if (DeadLetters.TABLE.equals(batch.table()) && deadLetters.size() > blank) {
+                // a dead_letters row refused by dead_letters: re-wrapping it cannot help
+                throw new IllegalStateException("ClickHouse refused rows of " + DeadLetters.TABLE + " in " + batch.id());
+            }
+            try {
+                write(dlq);
+            } catch (RuntimeException e) {
+                if (policy.classify(e) == RetryPolicy.Kind.DATA) {
+                    throw new IllegalStateException("ClickHouse refused dead letter rows for " + batch.id(), e);
+                }
+                throw e;
+            }
+            if (blank > 0) {
+                metrics.deadLettered(batch.table(), DeadLetters.REASON_EMPTY, blank);
+            }
+            if (deadLetters.size() > blank) {
+                metrics.deadLettered(batch.table(), DeadLetters.REASON_REJECTED, deadLetters.size() - blank);
+            }
+            LOG.warn("batch {}: {} of {} rows written to {} instead", batch.id(), deadLetters.size(), batch.size(),
+                    DeadLetters.TABLE);
+        }
+        return new Outcome(batch.size() - deadLetters.size(), deadLetters.size());
+    }
+
+    private void insertIsolating(Batch batch, List<Row> deadLetters) throws InterruptedException {
+        try {
+            write(batch);
+        } catch (RuntimeException e) {
+            if (policy.classify(e) != RetryPolicy.Kind.DATA) {
+                throw e;
+            }
+            if (batch.size() == 1) {
+                Row row = batch.rows().get(0);
+                LOG.warn("ClickHouse refused row {}-{}@{} of {}: {}", row.partition().topic(), row.partition().partition(),
+                        row.offset(), batch.table(), e.getMessage());
+                deadLetters.add(DeadLetters.fromRejectedRow(row, DeadLetters.REASON_REJECTED, String.valueOf(e.getMessage())));
+                return;
+            }
+            LOG.debug("batch {} ({} rows) refused, splitting: {}", batch.id(), batch.size(), e.getMessage());
+            int mid = batch.size() / 2;
+            insertIsolating(batch.slice(0, mid), deadLetters);
+            insertIsolating(batch.slice(mid, batch.size()), deadLetters);
+        }
+    }
+
+    private void write(Batch batch) throws InterruptedException {
+        long start = System.nanoTime();
+        try {
+            writer.write(batch);
+            metrics.insertTimed(batch.table(), "ok", System.nanoTime() - start);
+        } catch (RuntimeException e) {
+            metrics.insertTimed(batch.table(), policy.classify(e).name().toLowerCase(java.util.Locale.ROOT),
+                    System.nanoTime() - start);
+            throw e;
+        }
+    }
+}

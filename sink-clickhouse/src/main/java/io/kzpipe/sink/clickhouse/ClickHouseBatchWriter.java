@@ -1,0 +1,95 @@
+package io.kzpipe.sink.clickhouse;
+
+import com.clickhouse.client.api.Client;
+import com.clickhouse.client.api.insert.InsertResponse;
+import com.clickhouse.client.api.insert.InsertSettings;
+import com.clickhouse.data.ClickHouseFormat;
+import io.kzpipe.sink.batch.Batch;
+import io.kzpipe.sink.batch.Row;
+import java.io.OutputStream;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Inserts batches with client-v2 as {@code INSERT INTO db.table (insert columns) FORMAT JSONEachRow},
+ * streaming each row's JSON bytes as they came from Kafka (typed records' field names are the column
+ * names). Columns with a DEFAULT ({@code received_at}, ...) are left out of the column list, so ClickHouse
+ * computes them. Fields ClickHouse does not know are skipped ({@code input_format_skip_unknown_fields}),
+ * so a processor that adds a field before the sink's migration adds the column keeps loading. The query id
+ * is the batch id, so an insert can be found in {@code system.query_log}. Thread-safe.
+ */
+public final class ClickHouseBatchWriter implements BatchWriter {
+
+    private static final Logger LOG = LoggerFactory.getLogger(ClickHouseBatchWriter.class);
+    private static final int MAX_QUERY_ID = 200;
+
+    private final Client client;
+    private final String database;
+    private final Map<String, List<String>> insertColumns;
+    private final Duration timeout;
+
+    /**
+     * @param insertColumns per table, the columns without a default expression ({@link TableColumns})
+     * @param timeout       upper bound for one insert request
+     */
+    public ClickHouseBatchWriter(Client client, String database, Map<String, List<String>> insertColumns,
+                                 Duration timeout) {
+        this.client = client;
+        this.database = database;
+        this.insertColumns = Map.copyOf(insertColumns);
+        this.timeout = timeout;
+    }
+
+    @Override
+    public void write(Batch batch) throws InterruptedException {
+        List<String> columns = insertColumns.get(batch.table());
+        if (columns == null) {
+            throw new IllegalStateException("no insert columns known for table " + batch.table());
+        }
+        String queryId = queryId(batch.id());
+        InsertSettings settings = new InsertSettings()
+                .setQueryId(queryId)
+                .serverSetting("input_format_skip_unknown_fields", "1");
+        CompletableFuture<InsertResponse> future = client.insert(database + "." + batch.table(), columns,
+                out -> writeRows(batch.rows(), out), ClickHouseFormat.JSONEachRow, settings);
+        try (InsertResponse ignored = future.get(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
+            LOG.debug("inserted {} ({} rows, query_id {})", batch.id(), batch.size(), queryId);
+        } catch (ExecutionException e) {
+            throw ClickHouseSql.unwrap(e);
+        } catch (TimeoutException e) {
+            future.cancel(true);
+            throw new IllegalStateException("insert " + queryId + " did not finish within " + timeout, e);
+        } catch (InterruptedException e) {
+            future.cancel(true);
+            throw e;
+        } catch (RuntimeException e) {
+            throw e;
+        } catch (Exception e) {
+            // closing the response failed after the insert succeeded: the rows are in
+            LOG.debug("closing the insert response of {} failed: {}", queryId, e.toString());
+        }
+    }
+
+    private static void writeRows(List<Row> rows, OutputStream out) throws java.io.IOException {
+        for (Row row : rows) {
+            out.write(row.json());
+            out.write('\n');
+        }
+    }
+
+    /** {@code kz-sink:<batch id>}, shortened with a hash when the batch spans many partitions. */
+    static String queryId(String batchId) {
+        String id = "kz-sink:" + batchId;
+        if (id.length() <= MAX_QUERY_ID) {
+            return id;
+        }
+        return id.substring(0, MAX_QUERY_ID - 12) + "…" + Integer.toHexString(batchId.hashCode());
+    }
+}

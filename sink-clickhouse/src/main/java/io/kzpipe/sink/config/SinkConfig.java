@@ -1,0 +1,171 @@
+package io.kzpipe.sink.config;
+
+import io.kzpipe.model.config.EnvReader;
+import io.kzpipe.model.config.Secrets;
+import io.kzpipe.model.kafka.KafkaSettings;
+import java.net.URI;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.Map;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.CooperativeStickyAssignor;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+
+/**
+ * Every setting of the sink, read once from the environment ({@link #fromEnv(Map)}); all problems are
+ * reported together. Immutable; {@link #toString()} masks the ClickHouse password and secret-looking
+ * Kafka settings.
+ *
+ * @param kafka             bootstrap servers, topic names, {@code KAFKA_CLIENT_*}
+ * @param groupId           consumer group shared by all sink instances ({@code SINK_GROUP_ID})
+ * @param consumerOverrides {@code KAFKA_CONSUMER_*} pass-through, applied last
+ * @param clickHouse        endpoint, credentials, database and timeouts
+ * @param flush             when a table's buffer is inserted
+ * @param retry             backoff of failing inserts
+ * @param managementHost    bind address of /health and /metrics ({@code SINK_MANAGEMENT_HOST})
+ * @param managementPort    port of /health and /metrics ({@code SINK_MANAGEMENT_PORT}, 0 = any free port)
+ * @param migrate           run the versioned DDL at start-up ({@code SINK_MIGRATE})
+ */
+public record SinkConfig(
+        KafkaSettings kafka,
+        String groupId,
+        Map<String, String> consumerOverrides,
+        ClickHouse clickHouse,
+        Flush flush,
+        Retry retry,
+        String managementHost,
+        int managementPort,
+        boolean migrate) {
+
+    public static final String DEFAULT_GROUP_ID = "kaizala-sink";
+    public static final String DEFAULT_CLICKHOUSE_URL = "http://127.0.0.1:8123";
+    public static final String DEFAULT_CLICKHOUSE_USER = "default";
+    public static final String DEFAULT_DATABASE = "kaizala";
+    public static final Duration DEFAULT_CONNECT_TIMEOUT = Duration.ofSeconds(5);
+    public static final Duration DEFAULT_INSERT_TIMEOUT = Duration.ofSeconds(120);
+    public static final int DEFAULT_FLUSH_ROWS = 100_000;
+    public static final long DEFAULT_FLUSH_BYTES = 32L * 1024 * 1024;
+    public static final Duration DEFAULT_FLUSH_INTERVAL = Duration.ofMillis(500);
+    public static final Duration DEFAULT_RETRY_INITIAL = Duration.ofMillis(200);
+    public static final Duration DEFAULT_RETRY_MAX = Duration.ofSeconds(30);
+    public static final int DEFAULT_RETRY_MULTIPLIER = 2;
+    public static final int DEFAULT_RETRY_JITTER_PERCENT = 50;
+    public static final String DEFAULT_MANAGEMENT_HOST = "0.0.0.0";
+    public static final int DEFAULT_MANAGEMENT_PORT = 8082;
+    /** Records per poll: large enough that a poll fills a good share of a batch. */
+    public static final int DEFAULT_MAX_POLL_RECORDS = 10_000;
+
+    /**
+     * @param url            HTTP endpoint ({@code CLICKHOUSE_URL})
+     * @param user           ({@code CLICKHOUSE_USER})
+     * @param password       ({@code CLICKHOUSE_PASSWORD}, never logged)
+     * @param database       database of all tables ({@code CLICKHOUSE_DATABASE})
+     * @param connectTimeout ({@code CLICKHOUSE_CONNECT_TIMEOUT})
+     * @param insertTimeout  socket timeout of one insert ({@code CLICKHOUSE_INSERT_TIMEOUT})
+     */
+    public record ClickHouse(String url, String user, String password, String database,
+                             Duration connectTimeout, Duration insertTimeout) {
+        @Override
+        public String toString() {
+            return "ClickHouse[url=" + url + ", user=" + user + ", password=" + Secrets.mask(password)
+                    + ", database=" + database + ", connectTimeout=" + connectTimeout
+                    + ", insertTimeout=" + insertTimeout + "]";
+        }
+    }
+
+    /**
+     * A table's buffer is inserted when it holds {@code rows} rows or {@code bytes} bytes, or when its
+     * oldest row has waited {@code interval}.
+     */
+    public record Flush(int rows, long bytes, Duration interval) {
+    }
+
+    /** Backoff of attempt n (1-based): min(max, initial × multiplier^(n-1)), minus up to jitterPercent % at random. */
+    public record Retry(Duration initial, Duration max, int multiplier, int jitterPercent) {
+    }
+
+    public SinkConfig {
+        consumerOverrides = Map.copyOf(consumerOverrides);
+    }
+
+    public static SinkConfig fromEnv(Map<String, String> environment) {
+        EnvReader env = new EnvReader(environment);
+        KafkaSettings kafka = KafkaSettings.from(env);
+        String groupId = env.string("SINK_GROUP_ID", DEFAULT_GROUP_ID);
+        Map<String, String> consumer = env.passThrough("KAFKA_CONSUMER_");
+
+        String url = env.string("CLICKHOUSE_URL", DEFAULT_CLICKHOUSE_URL);
+        checkUrl(env, url);
+        String database = env.string("CLICKHOUSE_DATABASE", DEFAULT_DATABASE);
+        if (!database.matches("[A-Za-z_][A-Za-z0-9_]{0,63}")) {
+            env.problem("CLICKHOUSE_DATABASE", "must be a plain identifier ([A-Za-z_][A-Za-z0-9_]*), got '" + database + "'");
+        }
+        ClickHouse clickHouse = new ClickHouse(url,
+                env.string("CLICKHOUSE_USER", DEFAULT_CLICKHOUSE_USER),
+                env.string("CLICKHOUSE_PASSWORD", ""),
+                database,
+                env.duration("CLICKHOUSE_CONNECT_TIMEOUT", DEFAULT_CONNECT_TIMEOUT, Duration.ofMillis(100), Duration.ofMinutes(5)),
+                env.duration("CLICKHOUSE_INSERT_TIMEOUT", DEFAULT_INSERT_TIMEOUT, Duration.ofSeconds(1), Duration.ofHours(1)));
+
+        Flush flush = new Flush(
+                env.intIn("SINK_FLUSH_ROWS", DEFAULT_FLUSH_ROWS, 1, 10_000_000),
+                env.longIn("SINK_FLUSH_BYTES", DEFAULT_FLUSH_BYTES, 1024, 1024L * 1024 * 1024),
+                env.duration("SINK_FLUSH_INTERVAL", DEFAULT_FLUSH_INTERVAL, Duration.ofMillis(10), Duration.ofHours(1)));
+
+        Duration retryInitial = env.duration("SINK_RETRY_INITIAL", DEFAULT_RETRY_INITIAL, Duration.ofMillis(1), Duration.ofMinutes(10));
+        Duration retryMax = env.duration("SINK_RETRY_MAX", DEFAULT_RETRY_MAX, Duration.ofMillis(1), Duration.ofHours(1));
+        if (retryMax.compareTo(retryInitial) < 0) {
+            env.problem("SINK_RETRY_MAX", "must not be shorter than SINK_RETRY_INITIAL (" + retryInitial + "), got " + retryMax);
+        }
+        Retry retry = new Retry(retryInitial, retryMax,
+                env.intIn("SINK_RETRY_MULTIPLIER", DEFAULT_RETRY_MULTIPLIER, 1, 10),
+                env.intIn("SINK_RETRY_JITTER_PERCENT", DEFAULT_RETRY_JITTER_PERCENT, 0, 100));
+
+        String managementHost = env.string("SINK_MANAGEMENT_HOST", DEFAULT_MANAGEMENT_HOST);
+        int managementPort = env.intIn("SINK_MANAGEMENT_PORT", DEFAULT_MANAGEMENT_PORT, 0, 65535);
+        boolean migrate = env.bool("SINK_MIGRATE", true);
+        env.throwIfProblems();
+        return new SinkConfig(kafka, groupId, consumer, clickHouse, flush, retry, managementHost, managementPort, migrate);
+    }
+
+    private static void checkUrl(EnvReader env, String url) {
+        try {
+            URI uri = URI.create(url);
+            if (!("http".equals(uri.getScheme()) || "https".equals(uri.getScheme())) || uri.getHost() == null) {
+                env.problem("CLICKHOUSE_URL", "must be an http(s) URL like http://host:8123, got '" + url + "'");
+            } else if (uri.getUserInfo() != null) {
+                env.problem("CLICKHOUSE_URL", "must not contain credentials; use CLICKHOUSE_USER and CLICKHOUSE_PASSWORD");
+            }
+        } catch (IllegalArgumentException e) {
+            env.problem("CLICKHOUSE_URL", "must be an http(s) URL like http://host:8123, got '" + url + "'");
+        }
+    }
+
+    /**
+     * Consumer properties: manual commits after the insert, {@code read_committed} (the processor writes
+     * transactionally), byte-array key and value (values are passed to ClickHouse as they are), then
+     * {@code KAFKA_CLIENT_*} and {@code KAFKA_CONSUMER_*}; the commit mode cannot be overridden.
+     */
+    public Map<String, Object> consumerProps() {
+        Map<String, Object> props = new HashMap<>();
+        props.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
+        props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+        props.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, DEFAULT_MAX_POLL_RECORDS);
+        props.put(ConsumerConfig.MAX_PARTITION_FETCH_BYTES_CONFIG, 8 * 1024 * 1024);
+        props.put(ConsumerConfig.PARTITION_ASSIGNMENT_STRATEGY_CONFIG, CooperativeStickyAssignor.class.getName());
+        props.putAll(kafka.clientProps());
+        props.putAll(consumerOverrides);
+        props.put(ConsumerConfig.GROUP_ID_CONFIG, groupId);
+        props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
+        props.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
+        props.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
+        return props;
+    }
+
+    @Override
+    public String toString() {
+        return "SinkConfig[kafka=" + kafka + ", groupId=" + groupId + ", consumer=" + Secrets.maskAll(consumerOverrides)
+                + ", clickHouse=" + clickHouse + ", flush=" + flush + ", retry=" + retry
+                + ", management=" + managementHost + ":" + managementPort + ", migrate=" + migrate + "]";
+    }
+}

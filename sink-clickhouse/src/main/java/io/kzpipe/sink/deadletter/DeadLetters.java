@@ -1,0 +1,126 @@
+package io.kzpipe.sink.deadletter;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import io.kzpipe.model.json.Json;
+import io.kzpipe.model.record.TypedRecord;
+import io.kzpipe.model.topic.Headers;
+import io.kzpipe.model.topic.TopicId;
+import io.kzpipe.sink.batch.Row;
+import java.nio.ByteBuffer;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CodingErrorAction;
+import java.nio.charset.StandardCharsets;
+import java.util.Base64;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.header.Header;
+
+/**
+ * Builds {@code dead_letters} rows: from records of the gateway and processor dead-letter topics (raw
+ * bytes plus {@link Headers}), and from typed rows the sink could not load (stage {@code sink}). Row ids
+ * are derived from Kafka coordinates, so a re-delivered dead letter collapses with its first copy.
+ * Stateless and thread-safe.
+ */
+public final class DeadLetters {
+
+    public static final String TABLE = "dead_letters";
+    public static final String STAGE_SINK = "sink";
+    /** ClickHouse refused the row; detail = ClickHouse's error. */
+    public static final String REASON_REJECTED = "clickhouse_rejected";
+    /** A typed topic carried a record without a value (null or blank). */
+    public static final String REASON_EMPTY = "empty_record";
+    /** Longest detail kept; ClickHouse errors can quote a lot of input. */
+    public static final int MAX_DETAIL_CHARS = 4000;
+
+    private DeadLetters() {
+    }
+
+    /** A record of {@link TopicId#DLQ_GATEWAY} or {@link TopicId#DLQ_PROCESSOR} as a dead_letters row. */
+    public static Row fromDeadLetterTopic(ConsumerRecord<byte[], byte[]> rec, TopicId topic) {
+        String stage = header(rec, Headers.DLQ_STAGE, topic == TopicId.DLQ_GATEWAY ? "gateway" : "processor");
+        String sourceTopic = rec.topic();
+        int sourcePartition = rec.partition();
+        long sourceOffset = rec.offset();
+        String headerTopic = header(rec, Headers.SOURCE_TOPIC, "");
+        Long headerPartition = number(header(rec, Headers.SOURCE_PARTITION, ""));
+        Long headerOffset = number(header(rec, Headers.SOURCE_OFFSET, ""));
+        if (!headerTopic.isEmpty() && headerPartition != null && headerOffset != null) {
+            sourceTopic = headerTopic;
+            sourcePartition = headerPartition.intValue();
+            sourceOffset = headerOffset;
+        }
+        Long receivedAt = number(header(rec, Headers.RECEIVED_AT, ""));
+        byte[] payload = rec.value() == null ? new byte[0] : rec.value();
+        DeadLetterRow row = new DeadLetterRow(TypedRecord.SCHEMA_VERSION,
+                stage + ':' + sourceTopic + ':' + sourcePartition + ':' + sourceOffset,
+                stage,
+                header(rec, Headers.DLQ_REASON, "unknown"),
+                truncate(header(rec, Headers.DLQ_DETAIL, "")),
+                sourceTopic, sourcePartition, sourceOffset,
+                text(rec.key()),
+                header(rec, Headers.REQUEST_ID, ""),
+                header(rec, Headers.CONTENT_TYPE, ""),
+                text(payload), base64IfNotUtf8(payload), payload.length,
+                receivedAt != null ? receivedAt : rec.timestamp());
+        return new Row(new TopicPartition(rec.topic(), rec.partition()), rec.offset(), rec.timestamp(), rec.key(),
+                toJson(row));
+    }
+
+    /**
+     * A typed row the sink could not load, as a dead_letters row of stage {@code sink}. The result keeps the
+     * Kafka coordinates of {@code rejected} (its offset is committed with the typed batch).
+     */
+    public static Row fromRejectedRow(Row rejected, String reason, String detail) {
+        TopicPartition p = rejected.partition();
+        byte[] payload = rejected.json() == null ? new byte[0] : rejected.json();
+        DeadLetterRow row = new DeadLetterRow(TypedRecord.SCHEMA_VERSION,
+                STAGE_SINK + ':' + p.topic() + ':' + p.partition() + ':' + rejected.offset(),
+                STAGE_SINK, reason, truncate(detail),
+                p.topic(), p.partition(), rejected.offset(),
+                text(rejected.key()), "", "application/json",
+                text(payload), base64IfNotUtf8(payload), payload.length,
+                rejected.timestampMs());
+        return new Row(p, rejected.offset(), rejected.timestampMs(), rejected.key(), toJson(row));
+    }
+
+    static String truncate(String s) {
+        return s.length() <= MAX_DETAIL_CHARS ? s : s.substring(0, MAX_DETAIL_CHARS) + "…";
+    }
+
+    private static byte[] toJson(DeadLetterRow row) {
+        try {
+            return Json.MAPPER.writeValueAsBytes(row);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("cannot serialize a dead letter row", e);
+        }
+    }
+
+    private static String header(ConsumerRecord<?, ?> rec, String name, String fallback) {
+        Header h = rec.headers().lastHeader(name);
+        return h == null || h.value() == null ? fallback : new String(h.value(), StandardCharsets.UTF_8);
+    }
+
+    private static Long number(String s) {
+        try {
+            return s.isEmpty() ? null : Long.parseLong(s.trim());
+        } catch (NumberFormatException e) {
+            return null;
+        }
+    }
+
+    private static String text(byte[] bytes) {
+        return bytes == null ? "" : new String(bytes, StandardCharsets.UTF_8);
+    }
+
+    private static String base64IfNotUtf8(byte[] bytes) {
+        try {
+            StandardCharsets.UTF_8.newDecoder()
+                    .onMalformedInput(CodingErrorAction.REPORT)
+                    .onUnmappableCharacter(CodingErrorAction.REPORT)
+                    .decode(ByteBuffer.wrap(bytes));
+            return "";
+        } catch (CharacterCodingException e) {
+            return Base64.getEncoder().encodeToString(bytes);
+        }
+    }
+}

@@ -1,0 +1,128 @@
+package io.kzpipe.sink.batch;
+
+import static io.kzpipe.sink.support.Rows.row;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.kzpipe.sink.SinkMetrics;
+import io.kzpipe.sink.clickhouse.RetryPolicy;
+import io.kzpipe.sink.config.SinkConfig;
+import io.kzpipe.sink.support.FakeWriter;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicLong;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
+import org.apache.kafka.common.TopicPartition;
+import org.junit.jupiter.api.Test;
+
+class BatcherTest {
+
+    private static final TopicPartition NUM0 = new TopicPartition("kaizala.answers.numeric", 0);
+    private static final TopicPartition NUM1 = new TopicPartition("kaizala.answers.numeric", 1);
+    private static final TopicPartition TXT0 = new TopicPartition("kaizala.answers.text", 0);
+
+    private final AtomicLong clock = new AtomicLong(1_000_000);
+    private final FakeWriter writer = new FakeWriter();
+    private final List<Map<TopicPartition, OffsetAndMetadata>> commits = new ArrayList<>();
+    private final SinkMetrics metrics = new SinkMetrics(new SimpleMeterRegistry());
+
+    private Batcher batcher(int rows, long bytes, Duration interval) {
+        RetryPolicy policy = new RetryPolicy(new SinkConfig.Retry(Duration.ofMillis(10), Duration.ofSeconds(1), 2, 0));
+        return new Batcher(new SinkConfig.Flush(rows, bytes, interval), new BatchDelivery(writer, policy, metrics),
+                commits::add, metrics, clock::get);
+    }
+
+    @Test
+    void flushesATableWhenItReachesTheRowLimitAndCommitsTheNextOffsetOfEachPartition() throws Exception {
+        Batcher b = batcher(3, 1 << 20, Duration.ofHours(1));
+        b.add("answers_numeric", row(NUM0, 10));
+        b.add("answers_numeric", row(NUM1, 4));
+        b.flushDue(false);
+        assertThat(writer.calls()).isZero();
+        assertThat(commits).isEmpty();
+
+        b.add("answers_numeric", row(NUM0, 11));
+        b.flushDue(false);
+
+        assertThat(writer.rows("answers_numeric")).hasSize(3);
+        assertThat(commits).containsExactly(Map.of(NUM0, new OffsetAndMetadata(12), NUM1, new OffsetAndMetadata(5)));
+        assertThat(b.bufferedRows()).isZero();
+        assertThat(metrics.count("kz.sink.rows.inserted", "table", "answers_numeric")).isEqualTo(3);
+    }
+
+    @Test
+    void flushesOnBytesAndOnAgeIndependentlyPerTable() throws Exception {
+        Batcher b = batcher(1000, 100, Duration.ofMillis(500));
+        b.add("answers_text", row(TXT0, 0, "{\"text\":\"" + "x".repeat(120) + "\"}"));
+        b.add("answers_numeric", row(NUM0, 0));
+        b.flushDue(false);
+        assertThat(writer.rows("answers_text")).hasSize(1);
+        assertThat(writer.rows("answers_numeric")).isEmpty();
+        assertThat(b.msUntilDue(10_000)).isEqualTo(500);
+
+        clock.addAndGet(499);
+        b.flushDue(false);
+        assertThat(writer.rows("answers_numeric")).isEmpty();
+        assertThat(b.msUntilDue(10_000)).isEqualTo(1);
+
+        clock.addAndGet(1);
+        assertThat(b.msUntilDue(10_000)).isZero();
+        b.flushDue(false);
+        assertThat(writer.rows("answers_numeric")).hasSize(1);
+        assertThat(commits).containsExactly(Map.of(TXT0, new OffsetAndMetadata(1)), Map.of(NUM0, new OffsetAndMetadata(1)));
+        assertThat(b.msUntilDue(10_000)).isEqualTo(10_000);
+    }
+
+    @Test
+    void aFailedInsertCommitsNothingAndKeepsTheRowsForTheNextAttempt() throws Exception {
+        Batcher b = batcher(2, 1 << 20, Duration.ofHours(1));
+        writer.failNext(1, FakeWriter::serverDown);
+        b.add("answers_numeric", row(NUM0, 0));
+        b.add("answers_numeric", row(NUM0, 1));
+
+        assertThatThrownBy(() -> b.flushDue(false)).isInstanceOf(FlushException.class)
+                .hasMessageContaining("answers_numeric[kaizala.answers.numeric-0@0..1]")
+                .hasCauseInstanceOf(com.clickhouse.client.api.ServerException.class);
+        assertThat(commits).isEmpty();
+        assertThat(b.bufferedRows()).isEqualTo(2);
+
+        b.flushDue(false);
+        assertThat(writer.rows("answers_numeric")).hasSize(2);
+        assertThat(commits).containsExactly(Map.of(NUM0, new OffsetAndMetadata(2)));
+    }
+
+    @Test
+    void revokedPartitionsLoseTheirBufferedRowsOthersKeepThem() throws Exception {
+        Batcher b = batcher(100, 1 << 20, Duration.ofHours(1));
+        b.add("answers_numeric", row(NUM0, 0));
+        b.add("answers_numeric", row(NUM1, 0));
+        b.add("answers_numeric", row(NUM1, 1));
+
+        assertThat(b.drop(List.of(NUM1))).isEqualTo(2);
+        b.flushDue(true);
+
+        assertThat(writer.rows("answers_numeric")).containsExactly("{\"row_id\":\"kaizala.answers.numeric-0-0\"}");
+        assertThat(commits).containsExactly(Map.of(NUM0, new OffsetAndMetadata(1)));
+        assertThat(metrics.count("kz.sink.revoked.rows")).isEqualTo(2);
+    }
+
+    @Test
+    void aPartitionFeedsExactlyOneTable() {
+        Batcher b = batcher(100, 1 << 20, Duration.ofHours(1));
+        b.add("answers_numeric", row(NUM0, 0));
+        assertThatThrownBy(() -> b.add("answers_text", row(NUM0, 1))).isInstanceOf(IllegalArgumentException.class);
+    }
+
+    @Test
+    void forcedFlushDeliversEveryNonEmptyTable() throws Exception {
+        Batcher b = batcher(100, 1 << 20, Duration.ofHours(1));
+        b.add("answers_numeric", row(NUM0, 0));
+        b.add("answers_text", row(TXT0, 7));
+        b.flushDue(true);
+        assertThat(commits).containsExactlyInAnyOrder(Map.of(NUM0, new OffsetAndMetadata(1)), Map.of(TXT0, new OffsetAndMetadata(8)));
+        b.close();
+    }
+}

@@ -1,0 +1,114 @@
+package io.kzpipe.sink.deadletter;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.kzpipe.model.json.Json;
+import io.kzpipe.model.topic.Headers;
+import io.kzpipe.model.topic.TopicId;
+import io.kzpipe.sink.batch.Row;
+import java.nio.charset.StandardCharsets;
+import java.util.Base64;
+import java.util.Optional;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.header.internals.RecordHeaders;
+import org.apache.kafka.common.record.TimestampType;
+import org.junit.jupiter.api.Test;
+
+class DeadLettersTest {
+
+    private static ConsumerRecord<byte[], byte[]> record(String topic, long offset, byte[] value, RecordHeaders headers) {
+        return new ConsumerRecord<>(topic, 1, offset, 1_795_780_000_000L, TimestampType.CREATE_TIME, -1, -1,
+                "key-1".getBytes(StandardCharsets.UTF_8), value, headers, Optional.empty());
+    }
+
+    private static RecordHeaders headers(String... kv) {
+        RecordHeaders h = new RecordHeaders();
+        for (int i = 0; i < kv.length; i += 2) {
+            h.add(kv[i], kv[i + 1].getBytes(StandardCharsets.UTF_8));
+        }
+        return h;
+    }
+
+    private static JsonNode json(Row row) throws Exception {
+        return Json.MAPPER.readTree(row.json());
+    }
+
+    @Test
+    void aGatewayDeadLetterKeepsItsReasonDetailPayloadAndOwnCoordinates() throws Exception {
+        Row row = DeadLetters.fromDeadLetterTopic(record("kaizala.dlq.gateway", 42, "{\"eventId\":".getBytes(StandardCharsets.UTF_8),
+                headers(Headers.DLQ_STAGE, "gateway", Headers.DLQ_REASON, "truncated_json", Headers.DLQ_DETAIL, "body ends early",
+                        Headers.RECEIVED_AT, "1795780000123", Headers.REQUEST_ID, "req-9", Headers.CONTENT_TYPE, "application/json")),
+                TopicId.DLQ_GATEWAY);
+
+        JsonNode j = json(row);
+        assertThat(j.get("row_id").asText()).isEqualTo("gateway:kaizala.dlq.gateway:1:42");
+        assertThat(j.get("stage").asText()).isEqualTo("gateway");
+        assertThat(j.get("reason").asText()).isEqualTo("truncated_json");
+        assertThat(j.get("detail").asText()).isEqualTo("body ends early");
+        assertThat(j.get("source_topic").asText()).isEqualTo("kaizala.dlq.gateway");
+        assertThat(j.get("source_partition").asInt()).isEqualTo(1);
+        assertThat(j.get("source_offset").asLong()).isEqualTo(42);
+        assertThat(j.get("kafka_key").asText()).isEqualTo("key-1");
+        assertThat(j.get("request_id").asText()).isEqualTo("req-9");
+        assertThat(j.get("content_type").asText()).isEqualTo("application/json");
+        assertThat(j.get("payload").asText()).isEqualTo("{\"eventId\":");
+        assertThat(j.get("payload_base64").asText()).isEmpty();
+        assertThat(j.get("payload_size").asLong()).isEqualTo(11);
+        assertThat(j.get("received_at_ms").asLong()).isEqualTo(1_795_780_000_123L);
+        assertThat(j.get("schema_version").asInt()).isEqualTo(1);
+        assertThat(row.partition()).isEqualTo(new TopicPartition("kaizala.dlq.gateway", 1));
+        assertThat(row.offset()).isEqualTo(42);
+    }
+
+    @Test
+    void aProcessorDeadLetterPointsAtTheRawRecord() throws Exception {
+        Row row = DeadLetters.fromDeadLetterTopic(record("kaizala.dlq.processor", 7, "[]".getBytes(StandardCharsets.UTF_8),
+                headers(Headers.DLQ_REASON, "not_an_object", Headers.SOURCE_TOPIC, "kaizala.raw",
+                        Headers.SOURCE_PARTITION, "2", Headers.SOURCE_OFFSET, "9001")), TopicId.DLQ_PROCESSOR);
+
+        JsonNode j = json(row);
+        assertThat(j.get("row_id").asText()).isEqualTo("processor:kaizala.raw:2:9001");
+        assertThat(j.get("stage").asText()).isEqualTo("processor");
+        assertThat(j.get("source_topic").asText()).isEqualTo("kaizala.raw");
+        assertThat(j.get("received_at_ms").asLong()).as("record timestamp without the header").isEqualTo(1_795_780_000_000L);
+        assertThat(j.get("detail").asText()).isEmpty();
+    }
+
+    @Test
+    void bytesThatAreNotUtf8AreKeptExactlyInBase64() throws Exception {
+        byte[] payload = {'{', (byte) 0xC3, (byte) 0x28, '}'};
+        Row row = DeadLetters.fromDeadLetterTopic(record("kaizala.dlq.gateway", 1, payload,
+                headers(Headers.DLQ_REASON, "invalid_utf8")), TopicId.DLQ_GATEWAY);
+
+        JsonNode j = json(row);
+        assertThat(Base64.getDecoder().decode(j.get("payload_base64").asText())).isEqualTo(payload);
+        assertThat(j.get("payload").asText()).isEqualTo("{\uFFFD(}");
+        assertThat(j.get("reason").asText()).isEqualTo("invalid_utf8");
+    }
+
+    @Test
+    void anEmptyDeadLetterStillBecomesARow() throws Exception {
+        JsonNode j = json(DeadLetters.fromDeadLetterTopic(record("kaizala.dlq.gateway", 3, null, headers()), TopicId.DLQ_GATEWAY));
+        assertThat(j.get("payload").asText()).isEmpty();
+        assertThat(j.get("payload_size").asLong()).isZero();
+        assertThat(j.get("reason").asText()).isEqualTo("unknown");
+    }
+
+    @Test
+    void aRefusedTypedRowBecomesASinkDeadLetterWithATruncatedDetail() throws Exception {
+        TopicPartition tp = new TopicPartition("kaizala.answers.numeric", 0);
+        Row typed = new Row(tp, 5, 1_795_780_000_456L, null, "{\"value\":\"x\"}".getBytes(StandardCharsets.UTF_8));
+        Row dl = DeadLetters.fromRejectedRow(typed, DeadLetters.REASON_REJECTED, "Code: 27 " + "y".repeat(5000));
+
+        JsonNode j = json(dl);
+        assertThat(j.get("row_id").asText()).isEqualTo("sink:kaizala.answers.numeric:0:5");
+        assertThat(j.get("stage").asText()).isEqualTo("sink");
+        assertThat(j.get("detail").asText()).startsWith("Code: 27").hasSize(DeadLetters.MAX_DETAIL_CHARS + 1);
+        assertThat(j.get("payload").asText()).isEqualTo("{\"value\":\"x\"}");
+        assertThat(j.get("received_at_ms").asLong()).isEqualTo(1_795_780_000_456L);
+        assertThat(dl.partition()).isEqualTo(tp);
+        assertThat(dl.offset()).isEqualTo(5);
+    }
+}
