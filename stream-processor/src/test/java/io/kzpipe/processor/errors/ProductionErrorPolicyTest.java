@@ -1,0 +1,122 @@
+package io.kzpipe.processor.errors;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.kzpipe.model.topic.Headers;
+import java.nio.charset.StandardCharsets;
+import java.util.Map;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.errors.NotEnoughReplicasException;
+import org.apache.kafka.common.errors.RecordTooLargeException;
+import org.apache.kafka.common.errors.TopicAuthorizationException;
+import org.apache.kafka.common.header.internals.RecordHeaders;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.apache.kafka.streams.errors.ErrorHandlerContext;
+import org.apache.kafka.streams.errors.ProductionExceptionHandler.Result;
+import org.apache.kafka.streams.errors.ProductionExceptionHandler.SerializationExceptionOrigin;
+import org.apache.kafka.streams.processor.TaskId;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+class ProductionErrorPolicyTest {
+
+    private final ProductionErrorPolicy policy = new ProductionErrorPolicy();
+    private final byte[] rawValue = "{\"eventId\":\"e1\"}".getBytes(StandardCharsets.UTF_8);
+    private final ErrorHandlerContext context = new Context(rawValue);
+    private final ProducerRecord<byte[], byte[]> typed = new ProducerRecord<byte[], byte[]>("kaizala.answers.text", new byte[1]);
+
+    @BeforeEach
+    void configure() {
+        policy.configure(Map.of(ProductionErrorPolicy.DLQ_TOPIC_CONFIG, "kaizala.dlq.processor"));
+    }
+
+    @Test
+    void aTooLargeTypedRecordSendsTheRawSourceToTheDeadLetterTopicAndResumes() {
+        var response = policy.handleError(context, typed, new RecordTooLargeException("too big"));
+
+        assertThat(response.result()).isEqualTo(Result.RESUME);
+        assertThat(response.deadLetterQueueRecords()).singleElement().satisfies(d -> {
+            assertThat(d.topic()).isEqualTo("kaizala.dlq.processor");
+            assertThat(d.key()).isEqualTo("k".getBytes(StandardCharsets.UTF_8));
+            assertThat(d.value()).isEqualTo(rawValue);
+            assertThat(d.timestamp()).isEqualTo(42L);
+            assertThat(header(d, Headers.DLQ_REASON)).isEqualTo("record_too_large");
+            assertThat(header(d, Headers.DLQ_STAGE)).isEqualTo("processor");
+            assertThat(header(d, Headers.DLQ_DETAIL)).contains("kaizala.answers.text");
+            assertThat(header(d, Headers.SOURCE_TOPIC)).isEqualTo("kaizala.raw");
+            assertThat(header(d, Headers.SOURCE_PARTITION)).isEqualTo("2");
+            assertThat(header(d, Headers.SOURCE_OFFSET)).isEqualTo("17");
+            assertThat(header(d, Headers.REQUEST_ID)).isEqualTo("req-1");
+        });
+    }
+
+    @Test
+    void aTooLargeDeadLetterFailsInsteadOfLooping() {
+        var dlq = new ProducerRecord<byte[], byte[]>("kaizala.dlq.processor", new byte[1]);
+        assertThat(policy.handleError(context, dlq, new RecordTooLargeException("too big")).result())
+                .isEqualTo(Result.FAIL);
+    }
+
+    @Test
+    void retriableErrorsAreRetriedAndEverythingElseFails() {
+        assertThat(policy.handleError(context, typed, new NotEnoughReplicasException("x")).result())
+                .isEqualTo(Result.RETRY);
+        assertThat(policy.handleError(context, typed, new TopicAuthorizationException("x")).result())
+                .isEqualTo(Result.FAIL);
+        assertThat(policy.handleSerializationError(context, typed, new RuntimeException("x"),
+                SerializationExceptionOrigin.VALUE).result()).isEqualTo(Result.FAIL);
+    }
+
+    private static String header(ProducerRecord<byte[], byte[]> r, String key) {
+        return new String(r.headers().lastHeader(key).value(), StandardCharsets.UTF_8);
+    }
+
+    private record Context(byte[] rawValue) implements ErrorHandlerContext {
+        @Override
+        public String topic() {
+            return "kaizala.raw";
+        }
+
+        @Override
+        public int partition() {
+            return 2;
+        }
+
+        @Override
+        public long offset() {
+            return 17;
+        }
+
+        @Override
+        public org.apache.kafka.common.header.Headers headers() {
+            RecordHeaders h = new RecordHeaders();
+            h.add(Headers.REQUEST_ID, new StringSerializer().serialize("t", "req-1"));
+            return h;
+        }
+
+        @Override
+        public String processorNodeId() {
+            return "to-answers-text";
+        }
+
+        @Override
+        public TaskId taskId() {
+            return new TaskId(0, 2);
+        }
+
+        @Override
+        public long timestamp() {
+            return 42L;
+        }
+
+        @Override
+        public byte[] sourceRawKey() {
+            return "k".getBytes(StandardCharsets.UTF_8);
+        }
+
+        @Override
+        public byte[] sourceRawValue() {
+            return rawValue;
+        }
+    }
+}
