@@ -1,0 +1,106 @@
+package io.kzpipe.sink.it;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import com.clickhouse.client.api.Client;
+import com.fasterxml.jackson.databind.JsonNode;
+import io.kzpipe.model.json.Json;
+import io.kzpipe.model.record.TypedRecord;
+import io.kzpipe.model.topic.TopicId;
+import io.kzpipe.sink.clickhouse.ClickHouseSql;
+import io.kzpipe.sink.clickhouse.SchemaMigrator;
+import io.kzpipe.sink.clickhouse.TableColumns;
+import io.kzpipe.sink.config.SinkConfig;
+import io.kzpipe.sink.support.TypedRecords;
+import io.kzpipe.testkit.ClickHouseExtension;
+import io.kzpipe.testkit.TestClickHouse;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeSet;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+@ExtendWith(ClickHouseExtension.class)
+class ClickHouseSchemaIT {
+
+    static SinkConfig.ClickHouse settings(TestClickHouse ch, String db) {
+        return new SinkConfig.ClickHouse(ch.httpUrl(), ch.user(), ch.password(), db, Duration.ofSeconds(5), Duration.ofSeconds(60));
+    }
+
+    @Test
+    void migrationsCreateEveryTableAndViewAndASecondRunIsANoOp(TestClickHouse ch) throws Exception {
+        String db = ch.createDatabase("sink_schema");
+        try (Client client = ClickHouseSql.newClient(settings(ch, db))) {
+            ClickHouseSql sql = new ClickHouseSql(client, Duration.ofSeconds(60));
+            List<String> first = new SchemaMigrator(sql, db).migrate();
+            String tablesAfterFirst = ch.query("SELECT name, engine FROM system.tables WHERE database = '" + db + "' ORDER BY name");
+            List<String> second = new SchemaMigrator(sql, db).migrate();
+
+            assertThat(first).hasSize(SchemaMigrator.load(db).size()).startsWith("001_database.sql");
+            assertThat(second).isEmpty();
+            assertThat(ch.query("SELECT name, engine FROM system.tables WHERE database = '" + db + "' ORDER BY name"))
+                    .isEqualTo(tablesAfterFirst);
+            assertThat(ch.query("SELECT count(), uniqExact(version) FROM " + db + ".schema_migrations").trim())
+                    .isEqualTo(first.size() + "\t" + first.size());
+            for (TopicId id : TopicId.sinkInputs()) {
+                assertThat(tablesAfterFirst).contains(id.table() + "\tReplacingMergeTree\n", id.table() + "_latest\tView\n");
+            }
+        }
+    }
+
+    @Test
+    void aReleasedMigrationThatChangedStopsStartUp(TestClickHouse ch) throws Exception {
+        String db = ch.createDatabase("sink_schema");
+        try (Client client = ClickHouseSql.newClient(settings(ch, db))) {
+            ClickHouseSql sql = new ClickHouseSql(client, Duration.ofSeconds(60));
+            new SchemaMigrator(sql, db).migrate();
+            ch.query("INSERT INTO " + db + ".schema_migrations (version, name, checksum) VALUES (2, '002_events.sql', 'edited')");
+            assertThatThrownBy(() -> new SchemaMigrator(sql, db).migrate())
+                    .isInstanceOf(IllegalStateException.class).hasMessageContaining("002_events.sql changed");
+        }
+    }
+
+    @Test
+    void aMigrationThatRanButWasNotRecordedRunsAgainHarmlessly(TestClickHouse ch) throws Exception {
+        String db = ch.createDatabase("sink_schema");
+        try (Client client = ClickHouseSql.newClient(settings(ch, db))) {
+            ClickHouseSql sql = new ClickHouseSql(client, Duration.ofSeconds(60));
+            new SchemaMigrator(sql, db).migrate();
+            ch.query("INSERT INTO " + db + ".events (row_id, received_at_ms) VALUES ('kept', 1795780123456)");
+            ch.query("ALTER TABLE " + db + ".schema_migrations DELETE WHERE version >= 2");
+            org.awaitility.Awaitility.await().until(() -> ch.query("SELECT count() FROM " + db + ".schema_migrations").trim().equals("1"));
+
+            List<String> again = new SchemaMigrator(sql, db).migrate();
+            assertThat(again).hasSize(SchemaMigrator.load(db).size() - 1);
+            assertThat(ch.query("SELECT row_id FROM " + db + ".events").trim()).isEqualTo("kept");
+        }
+    }
+
+    @Test
+    void everyTypedRecordsJsonFieldsAreExactlyTheInsertColumnsOfItsTable(TestClickHouse ch) throws Exception {
+        String db = ch.createDatabase("sink_schema");
+        try (Client client = ClickHouseSql.newClient(settings(ch, db))) {
+            ClickHouseSql sql = new ClickHouseSql(client, Duration.ofSeconds(60));
+            new SchemaMigrator(sql, db).migrate();
+            List<String> tables = TopicId.sinkInputs().stream().map(TopicId::table).distinct().toList();
+            Map<String, List<String>> columns = TableColumns.load(sql, db, tables);
+            List<String> mismatches = new ArrayList<>();
+            for (Map.Entry<TopicId, TypedRecord> e : TypedRecords.samples().entrySet()) {
+                JsonNode json = Json.MAPPER.readTree(TypedRecords.json(e.getValue()));
+                TreeSet<String> fields = new TreeSet<>();
+                json.fieldNames().forEachRemaining(fields::add);
+                TreeSet<String> insertColumns = new TreeSet<>(columns.get(e.getKey().table()));
+                if (!fields.equals(insertColumns)) {
+                    mismatches.add(e.getKey().table() + ": record " + fields + " vs table " + insertColumns);
+                }
+            }
+            assertThat(TypedRecords.samples().keySet()).containsExactlyInAnyOrderElementsOf(TopicId.typed());
+            assertThat(mismatches).isEmpty();
+            assertThat(columns.get("dead_letters")).contains("row_id", "stage", "reason", "detail", "payload", "payload_base64")
+                    .doesNotContain("received_at");
+        }
+    }
+}
