@@ -1,0 +1,177 @@
+package io.kzpipe.deploy;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.kzpipe.model.topic.TopicId;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The compose stack ({@code deploy/compose}) as Debian's docker-compose 1.29 reads it: valid with the
+ * example env file plus secrets, refused without any one secret, and the invariants that keep it
+ * production-like (pinned images, healthchecks, start order, memory limits, local-only ports).
+ */
+class ComposeConfigTest {
+
+    /** Secrets that must come from the operator's {@code .env}, never from a file in git. */
+    static final List<String> SECRETS = List.of("CLICKHOUSE_ADMIN_PASSWORD", "CLICKHOUSE_SINK_PASSWORD",
+            "CLICKHOUSE_GRAFANA_PASSWORD", "GRAFANA_ADMIN_PASSWORD", "PII_HASH_SECRET", "KAIZALA_CALLBACK_TOKENS");
+    private static final Set<String> LONG_RUNNING = Set.of("kafka", "clickhouse", "gateway", "processor", "sink",
+            "prometheus", "grafana");
+    private static final Pattern PINNED_IMAGE = Pattern.compile("[a-z0-9./-]+:[A-Za-z0-9._-]*\\d[A-Za-z0-9._-]*");
+
+    private static JsonNode config;
+
+    @BeforeAll
+    static void renderConfig() {
+        Tool.Result result = compose(secrets(), "config");
+        assertThat(result.exitCode()).as("docker-compose config:\n%s", result.stderr()).isZero();
+        config = Yaml.parse(result.stdout());
+    }
+
+    static Map<String, String> secrets() {
+        Map<String, String> env = new LinkedHashMap<>();
+        for (String name : SECRETS) {
+            env.put(name, "test-" + name.toLowerCase(java.util.Locale.ROOT));
+        }
+        return env;
+    }
+
+    static Tool.Result compose(Map<String, String> env, String... args) {
+        String[] all = new String[args.length + 4];
+        all[0] = "--env-file";
+        all[1] = ".env.example";
+        all[2] = "-f";
+        all[3] = "compose.yaml";
+        System.arraycopy(args, 0, all, 4, args.length);
+        return Tool.DOCKER_COMPOSE.run(DeployTree.COMPOSE, env, all);
+    }
+
+    @Test
+    void exampleEnvPlusSecretsPassesDockerComposeConfigQuiet() {
+        Tool.Result result = compose(secrets(), "config", "-q");
+
+        assertThat(result.exitCode()).as(result.both()).isZero();
+        assertThat(result.both()).isBlank();
+    }
+
+    @Test
+    void eachMissingSecretIsRefusedByName() {
+        for (String missing : SECRETS) {
+            Map<String, String> env = new HashMap<>(secrets());
+            env.remove(missing);
+
+            Tool.Result result = compose(env, "config", "-q");
+
+            assertThat(result.exitCode()).as("config without %s", missing).isNotZero();
+            assertThat(result.stderr()).contains("set " + missing + " in .env");
+        }
+    }
+
+    @Test
+    void everyServiceRunsAPinnedImage() {
+        config.get("services").fields().forEachRemaining(e -> {
+            String image = e.getValue().path("image").asText();
+            assertThat(image).as("image of %s", e.getKey()).matches(PINNED_IMAGE).doesNotEndWith(":latest");
+        });
+        Map<String, String> env = DeployTree.envFile(DeployTree.COMPOSE.resolve(".env.example"));
+        assertThat(service("gateway").path("image").asText())
+                .isEqualTo("kaizala-pipeline/ingest-gateway:" + env.get("PIPELINE_VERSION"));
+        assertThat(service("grafana").path("environment").path("GF_PLUGINS_PREINSTALL_SYNC").asText())
+                .isEqualTo("grafana-clickhouse-datasource@" + env.get("GRAFANA_CLICKHOUSE_PLUGIN_VERSION"))
+                .matches(".*@\\d+\\.\\d+\\.\\d+");
+    }
+
+    @Test
+    void everyLongRunningServiceHasAHealthcheckRestartPolicyAndMemoryLimit() {
+        assertThat(names(config.get("services"))).containsAll(LONG_RUNNING).contains("kafka-init");
+        for (String name : LONG_RUNNING) {
+            JsonNode s = service(name);
+            assertThat(s.path("healthcheck").path("test").isArray()).as("healthcheck of %s", name).isTrue();
+            assertThat(s.path("healthcheck").path("test").size()).as("healthcheck of %s", name).isGreaterThan(1);
+            assertThat(s.path("restart").asText()).as("restart of %s", name).isEqualTo("unless-stopped");
+            assertThat(s.path("deploy").path("resources").path("limits").path("memory").asText())
+                    .as("memory limit of %s", name).isNotBlank();
+        }
+        assertThat(service("kafka-init").path("restart").asText()).isEqualTo("no");
+    }
+
+    @Test
+    void servicesStartOnlyAfterWhatTheyNeedIsHealthyOrDone() {
+        Map<String, Map<String, String>> expected = Map.of(
+                "kafka-init", Map.of("kafka", "service_healthy"),
+                "gateway", Map.of("kafka", "service_healthy", "kafka-init", "service_completed_successfully"),
+                "processor", Map.of("kafka", "service_healthy", "kafka-init", "service_completed_successfully"),
+                "sink", Map.of("kafka", "service_healthy", "kafka-init", "service_completed_successfully",
+                        "clickhouse", "service_healthy"),
+                "grafana", Map.of("clickhouse", "service_healthy", "prometheus", "service_healthy"));
+        expected.forEach((name, deps) -> {
+            Map<String, String> actual = new HashMap<>();
+            service(name).path("depends_on").fields()
+                    .forEachRemaining(d -> actual.put(d.getKey(), d.getValue().path("condition").asText()));
+            assertThat(actual).as("depends_on of %s", name).isEqualTo(deps);
+        });
+    }
+
+    @Test
+    void portsArePublishedOnTheConfiguredInterfaceOnly() {
+        String bind = DeployTree.envFile(DeployTree.COMPOSE.resolve(".env.example")).get("BIND_ADDRESS");
+        assertThat(bind).isEqualTo("127.0.0.1");
+        config.get("services").fields().forEachRemaining(e -> e.getValue().path("ports")
+                .forEach(p -> assertThat(p.asText()).as("port of %s", e.getKey()).startsWith(bind + ":")));
+    }
+
+    @Test
+    void servicesGetTheSecretsAndSettingsTheirConfigReads() {
+        assertThat(service("gateway").path("environment").path("KAIZALA_CALLBACK_TOKENS").asText())
+                .isEqualTo(secrets().get("KAIZALA_CALLBACK_TOKENS"));
+        assertThat(service("processor").path("environment").path("PII_HASH_SECRET").asText())
+                .isEqualTo(secrets().get("PII_HASH_SECRET"));
+        JsonNode sink = service("sink").path("environment");
+        assertThat(sink.path("CLICKHOUSE_USER").asText()).isEqualTo("kaizala_sink");
+        assertThat(sink.path("CLICKHOUSE_PASSWORD").asText()).isEqualTo(secrets().get("CLICKHOUSE_SINK_PASSWORD"));
+        assertThat(sink.path("CLICKHOUSE_DATABASE").asText()).isEqualTo("kaizala");
+        JsonNode clickhouse = service("clickhouse").path("environment");
+        assertThat(clickhouse.path("KZ_SINK_USER_PASSWORD").asText()).isEqualTo(secrets().get("CLICKHOUSE_SINK_PASSWORD"));
+        assertThat(clickhouse.path("KZ_GRAFANA_USER_PASSWORD").asText())
+                .isEqualTo(secrets().get("CLICKHOUSE_GRAFANA_PASSWORD"));
+        for (String name : List.of("gateway", "processor", "sink")) {
+            JsonNode env = service(name).path("environment");
+            assertThat(env.path("KAFKA_BOOTSTRAP_SERVERS").asText()).as(name).isEqualTo("kafka:9092");
+            assertThat(env.path("TOPIC_PARTITIONS").asText()).as(name).isEqualTo("3");
+        }
+    }
+
+    @Test
+    void topicInitCreatesExactlyThePipelineTopics() {
+        String script = DeployTree.read(DeployTree.COMPOSE.resolve("kafka/create-topics.sh"));
+        Matcher m = Pattern.compile("(?m)^TOPIC_SUFFIXES=\"([^\"]*)\"").matcher(script);
+        assertThat(m.find()).as("TOPIC_SUFFIXES line in create-topics.sh").isTrue();
+
+        List<String> suffixes = Arrays.asList(m.group(1).trim().split("\\s+"));
+
+        assertThat(suffixes).containsExactlyInAnyOrderElementsOf(
+                Arrays.stream(TopicId.values()).map(TopicId::suffix).toList());
+    }
+
+    private static JsonNode service(String name) {
+        JsonNode s = config.path("services").path(name);
+        assertThat(s.isMissingNode()).as("service %s", name).isFalse();
+        return s;
+    }
+
+    private static List<String> names(JsonNode object) {
+        List<String> names = new java.util.ArrayList<>();
+        object.fieldNames().forEachRemaining(names::add);
+        return names;
+    }
+}

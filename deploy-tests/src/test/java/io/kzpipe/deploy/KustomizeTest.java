@@ -1,0 +1,177 @@
+package io.kzpipe.deploy;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.stream.Stream;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The Kubernetes manifests as {@code kubectl kustomize} renders them (base and example overlay), checked
+ * for what operators rely on: probes, requests and limits, PodDisruptionBudgets, the gateway's HPA, pinned
+ * images, processor replicas within the partition count, ConfigMap/Secret wiring that resolves, and the
+ * Grafana ConfigMaps carrying exactly the dashboard files compose mounts.
+ */
+class KustomizeTest {
+
+    private static final List<String> SERVICES = List.of("ingest-gateway", "stream-processor", "sink-clickhouse");
+
+    static List<JsonNode> render(String dir) {
+        Tool.Result result = Tool.KUBECTL.run(DeployTree.K8S, Map.of(), "kustomize", dir);
+        assertThat(result.exitCode()).as("kubectl kustomize %s:\n%s", dir, result.stderr()).isZero();
+        return Yaml.documents(result.stdout());
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"base", "overlays/example"})
+    void everyDeploymentHasProbesResourcesAPdbAndAPinnedImage(String dir) {
+        List<JsonNode> docs = render(dir);
+
+        assertThat(deployments(docs)).extracting(d -> d.at("/metadata/name").asText())
+                .containsExactlyInAnyOrderElementsOf(SERVICES);
+        for (JsonNode d : deployments(docs)) {
+            String name = d.at("/metadata/name").asText();
+            JsonNode podLabels = d.at("/spec/template/metadata/labels");
+            assertThat(d.at("/spec/template/spec/securityContext/runAsNonRoot").asBoolean()).as(name).isTrue();
+            for (JsonNode c : d.at("/spec/template/spec/containers")) {
+                assertThat(c.at("/livenessProbe/httpGet/path").asText()).as("liveness of %s", name).isEqualTo("/health/live");
+                assertThat(c.at("/readinessProbe/httpGet/path").asText()).as("readiness of %s", name).isEqualTo("/health/ready");
+                for (String kind : List.of("requests", "limits")) {
+                    for (String resource : List.of("cpu", "memory")) {
+                        assertThat(c.at("/resources/" + kind + "/" + resource).asText())
+                                .as("%s.%s of %s", kind, resource, name).isNotBlank();
+                    }
+                }
+                String image = c.path("image").asText();
+                assertThat(image).as("image of %s", name).matches(".+:[A-Za-z0-9._-]*\\d[A-Za-z0-9._-]*")
+                        .doesNotEndWith(":latest");
+                assertThat(c.path("imagePullPolicy").asText()).as(name).isNotEqualTo("Always");
+                assertThat(c.at("/securityContext/allowPrivilegeEscalation").asBoolean(true)).as(name).isFalse();
+            }
+            assertThat(ofKind(docs, "PodDisruptionBudget"))
+                    .as("PodDisruptionBudget selecting %s", name)
+                    .anySatisfy(pdb -> assertThat(selects(pdb.at("/spec/selector/matchLabels"), podLabels)).isTrue());
+            assertThat(ofKind(docs, "Service"))
+                    .as("Service selecting %s", name)
+                    .anySatisfy(svc -> assertThat(selects(svc.at("/spec/selector"), podLabels)).isTrue());
+        }
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"base", "overlays/example"})
+    void gatewayScalesOnCpuAndTheProcessorNeverExceedsThePartitionCount(String dir) {
+        List<JsonNode> docs = render(dir);
+
+        List<JsonNode> hpas = ofKind(docs, "HorizontalPodAutoscaler");
+        assertThat(hpas).hasSize(1);
+        JsonNode hpa = hpas.get(0);
+        assertThat(hpa.at("/spec/scaleTargetRef/name").asText()).isEqualTo("ingest-gateway");
+        assertThat(hpa.at("/spec/minReplicas").asInt()).isGreaterThanOrEqualTo(2);
+        assertThat(hpa.at("/spec/metrics/0/resource/name").asText()).isEqualTo("cpu");
+
+        JsonNode processor = deployment(docs, "stream-processor");
+        int partitions = Integer.parseInt(configFor(docs, processor).at("/data/TOPIC_PARTITIONS").asText());
+        assertThat(processor.at("/spec/replicas").asInt()).as("processor replicas vs TOPIC_PARTITIONS")
+                .isBetween(1, partitions);
+        assertThat(deployment(docs, "sink-clickhouse").at("/spec/replicas").asInt()).isBetween(1, partitions);
+    }
+
+    @Test
+    void overlaySecretAndConfigMapReferencesResolve() {
+        List<JsonNode> docs = render("overlays/example");
+
+        for (JsonNode d : deployments(docs)) {
+            String name = d.at("/metadata/name").asText();
+            assertThat(d.at("/metadata/namespace").asText()).isEqualTo("kaizala");
+            configFor(docs, d);
+            for (JsonNode env : d.at("/spec/template/spec/containers/0/env")) {
+                JsonNode ref = env.at("/valueFrom/secretKeyRef");
+                if (!ref.isMissingNode()) {
+                    JsonNode secret = named(docs, "Secret", ref.path("name").asText())
+                            .orElseThrow(() -> new AssertionError(name + " refers to missing Secret " + ref));
+                    assertThat(secret.at("/data").has(ref.path("key").asText())).as("%s needs %s", name, ref).isTrue();
+                }
+            }
+        }
+        assertThat(deployment(docs, "stream-processor").at("/spec/template/spec/containers/0/image").asText())
+                .startsWith("registry.example.com/");
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"base", "overlays/example"})
+    void imageTagsAreThePipelineVersionOfTheComposeStack(String dir) {
+        String version = DeployTree.envFile(DeployTree.COMPOSE.resolve(".env.example")).get("PIPELINE_VERSION");
+        for (JsonNode d : deployments(render(dir))) {
+            assertThat(d.at("/spec/template/spec/containers/0/image").asText()).endsWith(":" + version);
+        }
+    }
+
+    @Test
+    void grafanaConfigMapsCarryExactlyTheDashboardFilesComposeMounts() throws IOException {
+        List<JsonNode> docs = render("base");
+        JsonNode dashboards = named(docs, "ConfigMap", "kaizala-grafana-dashboards").orElseThrow();
+        JsonNode datasources = named(docs, "ConfigMap", "kaizala-grafana-datasources").orElseThrow();
+
+        List<String> files = new ArrayList<>();
+        try (Stream<Path> s = Files.list(DeployTree.DASHBOARDS)) {
+            s.filter(p -> p.toString().endsWith(".json")).forEach(p -> files.add(p.getFileName().toString()));
+        }
+        List<String> keys = new ArrayList<>();
+        dashboards.path("data").fieldNames().forEachRemaining(keys::add);
+        assertThat(keys).containsExactlyInAnyOrderElementsOf(files);
+        for (String file : files) {
+            assertThat(dashboards.at("/data/" + file).asText()).as(file)
+                    .isEqualTo(DeployTree.read(DeployTree.DASHBOARDS.resolve(file)));
+        }
+        assertThat(dashboards.at("/metadata/labels/grafana_dashboard").asText()).isEqualTo("1");
+        assertThat(datasources.at("/data/datasources.yaml").asText())
+                .isEqualTo(DeployTree.read(DeployTree.GRAFANA.resolve("provisioning/datasources/datasources.yaml")));
+        assertThat(datasources.at("/metadata/labels/grafana_datasource").asText()).isEqualTo("1");
+    }
+
+    private static List<JsonNode> ofKind(List<JsonNode> docs, String kind) {
+        return docs.stream().filter(d -> kind.equals(d.path("kind").asText())).toList();
+    }
+
+    private static List<JsonNode> deployments(List<JsonNode> docs) {
+        return ofKind(docs, "Deployment");
+    }
+
+    private static JsonNode deployment(List<JsonNode> docs, String name) {
+        return named(docs, "Deployment", name).orElseThrow(() -> new AssertionError("no Deployment " + name));
+    }
+
+    private static Optional<JsonNode> named(List<JsonNode> docs, String kind, String name) {
+        return ofKind(docs, kind).stream().filter(d -> name.equals(d.at("/metadata/name").asText())).findFirst();
+    }
+
+    /** The ConfigMap a Deployment's container takes its environment from (envFrom); fails when it is missing. */
+    private static JsonNode configFor(List<JsonNode> docs, JsonNode deployment) {
+        String ref = deployment.at("/spec/template/spec/containers/0/envFrom/0/configMapRef/name").asText();
+        return named(docs, "ConfigMap", ref).orElseThrow(() -> new AssertionError(
+                deployment.at("/metadata/name").asText() + " refers to missing ConfigMap '" + ref + "'"));
+    }
+
+    private static boolean selects(JsonNode selector, JsonNode labels) {
+        if (!selector.isObject() || selector.isEmpty()) {
+            return false;
+        }
+        var it = selector.fields();
+        while (it.hasNext()) {
+            var e = it.next();
+            if (!e.getValue().asText().equals(labels.path(e.getKey()).asText(null))) {
+                return false;
+            }
+        }
+        return true;
+    }
+}

@@ -1,0 +1,61 @@
+package io.kzpipe.deploy;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+
+/**
+ * {@code deploy/prometheus} passes {@code promtool}, scrapes the three services where compose runs them
+ * (service names, container ports of docs/DESIGN.md), and loads the rule files from where compose mounts them.
+ */
+class PrometheusConfigTest {
+
+    @Test
+    void promtoolAcceptsTheConfig() {
+        Tool.Result result = Tool.PROMTOOL.run(DeployTree.PROMETHEUS, Map.of(), "check", "config", "prometheus.yml");
+
+        assertThat(result.exitCode()).as(result.both()).isZero();
+    }
+
+    @Test
+    void promtoolAcceptsEveryRuleFile() throws IOException {
+        List<String> files = ruleFiles();
+        assertThat(files).isNotEmpty();
+        for (String file : files) {
+            Tool.Result result = Tool.PROMTOOL.run(DeployTree.PROMETHEUS, Map.of(), "check", "rules", file);
+            assertThat(result.exitCode()).as(result.both()).isZero();
+            assertThat(result.stdout()).contains("SUCCESS");
+        }
+    }
+
+    @Test
+    void scrapesTheThreeServicesOnTheirManagementPorts() {
+        JsonNode config = Yaml.parse(DeployTree.read(DeployTree.PROMETHEUS.resolve("prometheus.yml")));
+        List<String> targets = new ArrayList<>();
+        for (JsonNode job : config.path("scrape_configs")) {
+            for (JsonNode sc : job.path("static_configs")) {
+                sc.path("targets").forEach(t -> targets.add(job.path("job_name").asText() + "=" + t.asText()));
+            }
+        }
+        assertThat(targets).contains("ingest-gateway=gateway:8080", "stream-processor=processor:8081",
+                "sink-clickhouse=sink:8082");
+        assertThat(config.path("rule_files").get(0).asText()).isEqualTo("/etc/prometheus/rules/*.yml");
+        assertThat(DeployTree.read(DeployTree.COMPOSE.resolve("compose.yaml")))
+                .contains("../prometheus/rules:/etc/prometheus/rules:ro")
+                .contains("../prometheus/prometheus.yml:/etc/prometheus/prometheus.yml:ro");
+    }
+
+    static List<String> ruleFiles() throws IOException {
+        try (Stream<Path> s = Files.list(DeployTree.PROMETHEUS.resolve("rules"))) {
+            return s.map(p -> "rules/" + p.getFileName()).filter(n -> n.endsWith(".yml")).sorted().toList();
+        }
+    }
+}
