@@ -3,6 +3,7 @@ package io.kzpipe.model.kafka;
 import java.time.Duration;
 import java.util.Collection;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -30,10 +31,19 @@ public final class TopicBootstrap {
      * @throws IllegalStateException when the broker cannot be reached or refuses within {@code timeout}
      */
     public static void ensure(KafkaSettings settings, Collection<String> topics, Duration timeout) {
+        ensure(settings, topics, Map.of(), timeout);
+    }
+
+    /**
+     * Like {@link #ensure(KafkaSettings, Collection, Duration)}, creating missing topics with the given topic-level
+     * settings (e.g. {@code max.message.bytes}). Settings of existing topics are not changed.
+     */
+    public static void ensure(KafkaSettings settings, Collection<String> topics, Map<String, String> topicConfigs,
+                              Duration timeout) {
         try (Admin admin = Admin.create(settings.adminProps())) {
             Set<String> existing = admin.listTopics().names().get(timeout.toMillis(), TimeUnit.MILLISECONDS);
             List<NewTopic> missing = topics.stream().distinct().filter(t -> !existing.contains(t))
-                    .map(t -> new NewTopic(t, settings.topicPartitions(), settings.topicReplication()))
+                    .map(t -> new NewTopic(t, settings.topicPartitions(), settings.topicReplication()).configs(topicConfigs))
                     .toList();
             if (missing.isEmpty()) {
                 return;
