@@ -1,0 +1,109 @@
+package io.kzpipe.gateway;
+
+import io.javalin.Javalin;
+import io.kzpipe.gateway.config.GatewayConfig;
+import io.kzpipe.gateway.http.CallbackAuthenticator;
+import io.kzpipe.gateway.http.EnvelopeValidator;
+import io.kzpipe.gateway.http.GatewayHttp;
+import io.kzpipe.gateway.http.GatewayMetrics;
+import io.kzpipe.gateway.http.WebhookHandler;
+import io.kzpipe.gateway.kafka.EventPublisher;
+import io.kzpipe.gateway.kafka.GatewayRecords;
+import io.kzpipe.gateway.kafka.ReadinessCheck;
+import io.kzpipe.model.ops.ManagementServer.Health;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import java.time.Clock;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.eclipse.jetty.util.thread.QueuedThreadPool;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The gateway wired together from its collaborators (given, so tests can pass a {@code MockProducer}-backed
+ * publisher and a fake readiness check). {@link #start()} starts the readiness check and the HTTP server;
+ * {@link #close()} shuts down in order: readiness turns DOWN, the server stops accepting and drains in-flight
+ * requests (up to {@code GATEWAY_SHUTDOWN_TIMEOUT}), the publisher flushes and closes the producer, the
+ * readiness check stops. Closing is idempotent.
+ */
+public final class GatewayApp implements AutoCloseable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(GatewayApp.class);
+
+    private final GatewayConfig config;
+    private final EventPublisher publisher;
+    private final ReadinessCheck readiness;
+    private final Javalin server;
+    private final AtomicBoolean closed = new AtomicBoolean();
+    private volatile boolean stopping;
+
+    public GatewayApp(GatewayConfig config, EventPublisher publisher, ReadinessCheck readiness,
+                      PrometheusMeterRegistry registry, Clock clock) {
+        this.config = config;
+        this.publisher = publisher;
+        this.readiness = readiness;
+        QueuedThreadPool pool = GatewayHttp.threadPool(config.maxThreads());
+        WebhookHandler webhook = new WebhookHandler(
+                new WebhookHandler.Settings(config.maxBodyBytes(), config.maxValidationTokenBytes(),
+                        config.publishTimeout(), config.strictMode()),
+                new CallbackAuthenticator(config.callbackTokens()),
+                new EnvelopeValidator(config.maxJsonDepth()),
+                new GatewayRecords(config.rawTopic(), config.deadLetterTopic()),
+                publisher, new GatewayMetrics(registry), pool, clock);
+        this.server = GatewayHttp.create(
+                new GatewayHttp.Settings(config.host(), config.port(), config.webhookPath(), config.maxBodyBytes(),
+                        config.retryAfterSeconds(), config.shutdownTimeout()),
+                webhook, this::health, registry, pool);
+        Gauge.builder("kz.gateway.ready", this, app -> app.health().ready() ? 1 : 0)
+                .description("1 while the gateway can store events (Kafka reachable, topics ready)")
+                .register(registry);
+    }
+
+    public GatewayApp start() {
+        if (!config.authenticationRequired()) {
+            LOG.warn("no callback token configured and {}=true: accepting webhook posts WITHOUT authentication",
+                    GatewayConfig.ALLOW_UNAUTHENTICATED_VAR);
+        }
+        readiness.start();
+        server.start();
+        LOG.info("ingest gateway listening on {}:{} (webhook {}, raw topic {}, dead-letter topic {})",
+                config.host(), server.port(), config.webhookPath(), config.rawTopic(), config.deadLetterTopic());
+        return this;
+    }
+
+    /** The HTTP server, not started before {@link #start()} (tests may start it themselves, e.g. with JavalinTest). */
+    public Javalin http() {
+        return server;
+    }
+
+    /** The bound HTTP port (useful with {@code GATEWAY_PORT=0}). */
+    public int port() {
+        return server.port();
+    }
+
+    /** Readiness as {@code /health/ready} reports it: DOWN from the moment shutdown begins. */
+    public Health health() {
+        return stopping ? new Health(false, "STOPPING") : readiness.health();
+    }
+
+    @Override
+    public void close() {
+        if (!closed.compareAndSet(false, true)) {
+            return;
+        }
+        stopping = true;
+        LOG.info("stopping: draining in-flight requests (up to {})", config.shutdownTimeout());
+        try {
+            server.stop();
+        } catch (RuntimeException e) {
+            LOG.warn("HTTP server did not stop cleanly", e);
+        }
+        try {
+            publisher.close(config.publishTimeout());
+        } catch (RuntimeException e) {
+            LOG.warn("Kafka producer did not close cleanly", e);
+        }
+        readiness.close();
+        LOG.info("ingest gateway stopped");
+    }
+}

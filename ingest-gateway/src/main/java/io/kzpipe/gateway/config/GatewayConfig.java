@@ -1,0 +1,153 @@
+package io.kzpipe.gateway.config;
+
+import io.kzpipe.model.config.ConfigException;
+import io.kzpipe.model.config.EnvReader;
+import io.kzpipe.model.config.Secrets;
+import io.kzpipe.model.kafka.KafkaSettings;
+import io.kzpipe.model.topic.TopicId;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Every setting of the ingest gateway, read once from the environment ({@link #fromEnv}). Immutable;
+ * {@link #toString()} never shows a callback token or a secret-looking client setting.
+ *
+ * @param host                     interface the HTTP server binds to ({@code GATEWAY_HOST})
+ * @param port                     HTTP port for the webhook, health and metrics ({@code GATEWAY_PORT}; 0 = any free port)
+ * @param webhookPath              path Kaizala posts to ({@code GATEWAY_WEBHOOK_PATH})
+ * @param callbackTokens           accepted values of the {@code kz-callback-token} header ({@code KAIZALA_CALLBACK_TOKENS})
+ * @param allowUnauthenticated     accept posts without a token; only allowed when no token is configured
+ * @param maxBodyBytes             largest accepted body; larger ones get 413 ({@code GATEWAY_MAX_BODY_BYTES})
+ * @param maxJsonDepth             deepest accepted nesting of objects and arrays ({@code GATEWAY_MAX_JSON_DEPTH})
+ * @param maxValidationTokenBytes  longest handshake token echoed, in UTF-8 bytes after URL-decoding
+ * @param publishTimeout           longest wait for Kafka's acknowledgement before answering 503
+ * @param retryAfterSeconds        value of {@code Retry-After} on 503 answers
+ * @param strictMode               answer 400/422 for malformed bodies instead of dead-lettering them
+ * @param maxThreads               size of the HTTP thread pool ({@code GATEWAY_MAX_THREADS})
+ * @param shutdownTimeout          how long shutdown waits for in-flight requests ({@code GATEWAY_SHUTDOWN_TIMEOUT})
+ * @param kafkaCheckInterval       period of the background Kafka readiness check ({@code GATEWAY_KAFKA_CHECK_INTERVAL})
+ * @param kafka                    bootstrap servers, topic names, topic creation and shared client settings
+ * @param producerOverrides        {@code KAFKA_PRODUCER_*} settings, applied over {@link ProducerProperties}' defaults
+ */
+public record GatewayConfig(
+        String host,
+        int port,
+        String webhookPath,
+        List<String> callbackTokens,
+        boolean allowUnauthenticated,
+        int maxBodyBytes,
+        int maxJsonDepth,
+        int maxValidationTokenBytes,
+        Duration publishTimeout,
+        int retryAfterSeconds,
+        boolean strictMode,
+        int maxThreads,
+        Duration shutdownTimeout,
+        Duration kafkaCheckInterval,
+        KafkaSettings kafka,
+        Map<String, String> producerOverrides) {
+
+    public static final String DEFAULT_HOST = "0.0.0.0";
+    public static final int DEFAULT_PORT = 8080;
+    public static final String DEFAULT_WEBHOOK_PATH = "/webhooks/kaizala";
+    public static final int DEFAULT_MAX_BODY_BYTES = 1024 * 1024;
+    public static final int DEFAULT_MAX_JSON_DEPTH = 64;
+    public static final int DEFAULT_MAX_VALIDATION_TOKEN_BYTES = 1024;
+    /** Well under the 5 s Kaizala allows for the handshake (it documents no limit for event posts). */
+    public static final Duration DEFAULT_PUBLISH_TIMEOUT = Duration.ofSeconds(2);
+    public static final int DEFAULT_RETRY_AFTER_SECONDS = 5;
+    public static final int DEFAULT_MAX_THREADS = 32;
+    public static final Duration DEFAULT_SHUTDOWN_TIMEOUT = Duration.ofSeconds(10);
+    public static final Duration DEFAULT_KAFKA_CHECK_INTERVAL = Duration.ofSeconds(5);
+
+    public static final String TOKENS_VAR = "KAIZALA_CALLBACK_TOKENS";
+    public static final String ALLOW_UNAUTHENTICATED_VAR = "GATEWAY_ALLOW_UNAUTHENTICATED";
+    public static final String PRODUCER_PREFIX = "KAFKA_PRODUCER_";
+
+    public GatewayConfig {
+        callbackTokens = List.copyOf(callbackTokens);
+        producerOverrides = Map.copyOf(producerOverrides);
+    }
+
+    /**
+     * Reads and validates every setting.
+     *
+     * @throws ConfigException listing every bad or conflicting value, not only the first
+     */
+    public static GatewayConfig fromEnv(Map<String, String> environment) {
+        EnvReader env = new EnvReader(environment);
+        String host = env.string("GATEWAY_HOST", DEFAULT_HOST);
+        int port = env.intIn("GATEWAY_PORT", DEFAULT_PORT, 0, 65_535);
+        String path = env.string("GATEWAY_WEBHOOK_PATH", DEFAULT_WEBHOOK_PATH);
+        if (!path.matches("/[A-Za-z0-9._~/-]*") || path.startsWith("/health") || path.equals("/metrics")) {
+            env.problem("GATEWAY_WEBHOOK_PATH", "must be a path like /webhooks/kaizala (letters, digits, . _ ~ - /), "
+                    + "not under /health or /metrics, got '" + path + "'");
+        }
+        List<String> tokens = env.list(TOKENS_VAR);
+        boolean allowUnauthenticated = env.bool(ALLOW_UNAUTHENTICATED_VAR, false);
+        if (tokens.isEmpty() && !allowUnauthenticated) {
+            env.problem(TOKENS_VAR, "is required (comma-separated callback tokens); to accept unauthenticated posts "
+                    + "set " + ALLOW_UNAUTHENTICATED_VAR + "=true instead");
+        } else if (!tokens.isEmpty() && allowUnauthenticated) {
+            env.problem(ALLOW_UNAUTHENTICATED_VAR, "must not be true while " + TOKENS_VAR + " is set; set only one");
+        }
+        int maxBody = env.intIn("GATEWAY_MAX_BODY_BYTES", DEFAULT_MAX_BODY_BYTES, 1024, 64 * 1024 * 1024);
+        int maxDepth = env.intIn("GATEWAY_MAX_JSON_DEPTH", DEFAULT_MAX_JSON_DEPTH, 2, 1000);
+        int maxValidationToken = env.intIn("GATEWAY_MAX_VALIDATION_TOKEN_BYTES", DEFAULT_MAX_VALIDATION_TOKEN_BYTES,
+                1, 4096);
+        Duration publishTimeout = env.duration("GATEWAY_PUBLISH_TIMEOUT", DEFAULT_PUBLISH_TIMEOUT,
+                Duration.ofMillis(100), Duration.ofSeconds(60));
+        int retryAfter = env.intIn("GATEWAY_RETRY_AFTER_SECONDS", DEFAULT_RETRY_AFTER_SECONDS, 0, 3600);
+        boolean strict = env.bool("GATEWAY_STRICT_MODE", false);
+        int maxThreads = env.intIn("GATEWAY_MAX_THREADS", DEFAULT_MAX_THREADS, 8, 1000);
+        Duration shutdownTimeout = env.duration("GATEWAY_SHUTDOWN_TIMEOUT", DEFAULT_SHUTDOWN_TIMEOUT,
+                Duration.ZERO, Duration.ofMinutes(5));
+        Duration checkInterval = env.duration("GATEWAY_KAFKA_CHECK_INTERVAL", DEFAULT_KAFKA_CHECK_INTERVAL,
+                Duration.ofMillis(100), Duration.ofMinutes(5));
+        KafkaSettings kafka = KafkaSettings.from(env);
+        Map<String, String> producerOverrides = env.passThrough(PRODUCER_PREFIX);
+
+        GatewayConfig config = new GatewayConfig(host, port, path, tokens, allowUnauthenticated, maxBody, maxDepth,
+                maxValidationToken, publishTimeout, retryAfter, strict, maxThreads, shutdownTimeout, checkInterval,
+                kafka, producerOverrides);
+        ProducerProperties.validate(config, env);
+        env.throwIfProblems();
+        return config;
+    }
+
+    /** Properties for the gateway's Kafka producer (safe defaults, then client and producer overrides). */
+    public Map<String, Object> producerProps() {
+        return ProducerProperties.build(this);
+    }
+
+    /** Settings for topics the gateway creates: room for a body of {@link #maxBodyBytes} plus headers. */
+    public Map<String, String> topicConfigs() {
+        return Map.of("max.message.bytes", Integer.toString(ProducerProperties.maxRecordBytes(this)));
+    }
+
+    public String rawTopic() {
+        return kafka.topics().name(TopicId.RAW);
+    }
+
+    public String deadLetterTopic() {
+        return kafka.topics().name(TopicId.DLQ_GATEWAY);
+    }
+
+    /** Whether posts must carry a valid {@code kz-callback-token}. */
+    public boolean authenticationRequired() {
+        return !callbackTokens.isEmpty();
+    }
+
+    @Override
+    public String toString() {
+        return "GatewayConfig[host=" + host + ", port=" + port + ", webhookPath=" + webhookPath
+                + ", callbackTokens=" + callbackTokens.size() + " configured (values hidden)"
+                + ", allowUnauthenticated=" + allowUnauthenticated + ", maxBodyBytes=" + maxBodyBytes
+                + ", maxJsonDepth=" + maxJsonDepth + ", maxValidationTokenBytes=" + maxValidationTokenBytes
+                + ", publishTimeout=" + publishTimeout + ", retryAfterSeconds=" + retryAfterSeconds
+                + ", strictMode=" + strictMode + ", maxThreads=" + maxThreads + ", shutdownTimeout=" + shutdownTimeout
+                + ", kafkaCheckInterval=" + kafkaCheckInterval + ", kafka=" + kafka
+                + ", producer=" + Secrets.maskAll(producerOverrides) + "]";
+    }
+}
