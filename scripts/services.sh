@@ -1,0 +1,137 @@
+# shellcheck shell=bash
+# The three services for `./pipeline up`, each a separate JVM: `java -jar <module>/target/<module>.jar` (its
+# dependencies in target/lib beside it). A service whose jar does not exist yet (its module is not written or
+# not runnable yet) is skipped, so `up` works with any subset, including none.
+
+SERVICES=(ingest-gateway stream-processor sink-clickhouse)
+# shellcheck disable=SC2034 # used by ./pipeline
+WEBHOOK_PATH=/webhooks/kaizala
+
+service_jar() { echo "$PIPELINE_ROOT/$1/target/$1.jar"; }
+
+# A module is a runnable service when it activates the parent POM's `service` profile.
+service_is_runnable() { [[ -f $PIPELINE_ROOT/$1/src/main/resources/service.properties ]]; }
+
+service_port() {
+  case $1 in
+    ingest-gateway) echo "$GATEWAY_PORT" ;;
+    stream-processor) echo "$PROCESSOR_MANAGEMENT_PORT" ;;
+    sink-clickhouse) echo "$SINK_MANAGEMENT_PORT" ;;
+  esac
+}
+
+service_port_variable() {
+  case $1 in
+    ingest-gateway) echo GATEWAY_PORT ;;
+    stream-processor) echo PROCESSOR_MANAGEMENT_PORT ;;
+    sink-clickhouse) echo SINK_MANAGEMENT_PORT ;;
+  esac
+}
+
+service_url() { echo "http://127.0.0.1:$(service_port "$1")"; }
+
+# True when a runnable module's jar is missing or older than its sources, the shared model or a POM.
+service_jar_stale() {
+  local module=$1 jar
+  jar=$(service_jar "$module")
+  [[ -f $jar ]] || return 0
+  [[ -n $(find "$PIPELINE_ROOT/$module/src/main" "$PIPELINE_ROOT/$module/pom.xml" "$PIPELINE_ROOT/pipeline-model/src/main" \
+    "$PIPELINE_ROOT/pipeline-model/pom.xml" "$PIPELINE_ROOT/pom.xml" -newer "$jar" -type f -print -quit 2>/dev/null) ]]
+}
+
+# Builds the service jars (one Maven run for the reactor) when one is missing or stale. PIPELINE_SKIP_BUILD=1 skips.
+services_build() {
+  local module stale=() start
+  for module in "${SERVICES[@]}"; do
+    if service_is_runnable "$module" && service_jar_stale "$module"; then
+      stale+=("$module")
+    fi
+  done
+  if ((${#stale[@]} == 0)); then
+    return 0
+  fi
+  if [[ ${PIPELINE_SKIP_BUILD:-} == 1 ]]; then
+    warn "not building (PIPELINE_SKIP_BUILD=1) although these jars are missing or stale: ${stale[*]}"
+    return 0
+  fi
+  step "Building service jars (${stale[*]}): mvn -B -q -DskipTests package"
+  start=$(now_ms)
+  mkdir -p "$LOG_DIR"
+  if ! (cd "$PIPELINE_ROOT" && mvn -B -q -DskipTests package) >"$LOG_DIR/build.log" 2>&1; then
+    show_log_tail "$LOG_DIR/build.log"
+    die "the build failed; full output: $LOG_DIR/build.log"
+  fi
+  ok "built ($(elapsed "$start"))"
+}
+
+# The callback token: KAIZALA_CALLBACK_TOKENS when set, else one generated on the first `up` and kept
+# (mode 600) in $PIPELINE_HOME/callback-token.
+callback_tokens() {
+  local file=$PIPELINE_HOME/callback-token
+  if [[ -n ${KAIZALA_CALLBACK_TOKENS:-} ]]; then
+    echo "$KAIZALA_CALLBACK_TOKENS"
+    return 0
+  fi
+  if [[ ! -s $file ]]; then
+    (umask 077 && od -An -tx1 -N24 /dev/urandom | tr -d ' \n' >"$file")
+  fi
+  cat "$file"
+}
+
+service_ready() { http_ok "$(service_url "$1")/health/ready"; }
+
+# Starts one service in the background (no waiting). Returns 1 when it has no jar.
+service_spawn() {
+  local module=$1 jar
+  jar=$(service_jar "$module")
+  [[ -f $jar ]] || return 1
+  require_free_port "$module" "$(service_port "$module")" "$(service_port_variable "$module")"
+  mkdir -p "$PIPELINE_HOME/$module"
+  (
+    cd "$PIPELINE_HOME/$module" || exit 1
+    export KAFKA_BOOTSTRAP_SERVERS
+    KAFKA_BOOTSTRAP_SERVERS=$(kafka_bootstrap)
+    export CLICKHOUSE_URL
+    CLICKHOUSE_URL=$(clickhouse_url)
+    export CLICKHOUSE_USER=default CLICKHOUSE_PASSWORD=''
+    export KAIZALA_CALLBACK_TOKENS
+    KAIZALA_CALLBACK_TOKENS=$(callback_tokens)
+    export PROCESSOR_STATE_DIR=$PIPELINE_HOME/stream-processor/state
+    spawn "$module" "$LOG_DIR/$module.log" java -Xms64m -Xmx512m -XX:+ExitOnOutOfMemoryError \
+      "-Dpipeline.home=$PIPELINE_HOME/" -jar "$jar"
+  )
+}
+
+services_start() {
+  local module pid started=() start failed=0
+  for module in "${SERVICES[@]}"; do
+    if pid=$(pid_of "$module"); then
+      ok "$module already running (pid $pid) on $(service_url "$module")"
+    elif [[ ! -f $(service_jar "$module") ]]; then
+      note "$module: no $(service_jar "$module" | sed "s|$PIPELINE_ROOT/||") yet, skipped"
+    else
+      step "$module on $(service_url "$module")"
+      service_spawn "$module"
+      note "started (pid $(pid_of "$module"))"
+      started+=("$module")
+    fi
+  done
+  start=$(now_ms)
+  for module in "${started[@]}"; do
+    if wait_ready "$module" 120 service_ready "$module"; then
+      ok "$module ready on $(service_url "$module") ($(elapsed "$start"))"
+    else
+      show_log_tail "$LOG_DIR/$module.log"
+      warn "$module is not ready (it $(is_running "$module" && echo "is still starting" || echo "exited")); log: $LOG_DIR/$module.log"
+      failed=1
+    fi
+  done
+  return $failed
+}
+
+services_stop() {
+  local i
+  for ((i = ${#SERVICES[@]} - 1; i >= 0; i--)); do
+    stop_part "${SERVICES[i]}" 40
+  done
+}
