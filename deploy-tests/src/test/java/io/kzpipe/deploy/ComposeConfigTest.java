@@ -3,6 +3,7 @@ package io.kzpipe.deploy;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.kzpipe.gateway.config.GatewayConfig;
 import io.kzpipe.model.topic.TopicId;
 import java.util.Arrays;
 import java.util.HashMap;
@@ -161,6 +162,21 @@ class ComposeConfigTest {
 
         assertThat(suffixes).containsExactlyInAnyOrderElementsOf(
                 Arrays.stream(TopicId.values()).map(TopicId::suffix).toList());
+    }
+
+    @Test
+    void bodyTopicsGetTheMessageSizeLimitTheGatewayWouldSet() {
+        String script = DeployTree.read(DeployTree.COMPOSE.resolve("kafka/create-topics.sh"));
+        Matcher overhead = Pattern.compile("(?m)^RECORD_OVERHEAD_BYTES=(\\d+)$").matcher(script);
+        assertThat(overhead.find()).isTrue();
+        assertThat(script).contains("BODY_TOPIC_SUFFIXES=\"raw dlq.gateway dlq.processor\"");
+        String body = service("kafka-init").path("environment").path("GATEWAY_MAX_BODY_BYTES").asText();
+        assertThat(service("gateway").path("environment").path("GATEWAY_MAX_BODY_BYTES").asText()).isEqualTo(body);
+
+        GatewayConfig gateway = GatewayConfig.fromEnv(Map.of("KAIZALA_CALLBACK_TOKENS", "t", "GATEWAY_MAX_BODY_BYTES", body));
+
+        assertThat(gateway.topicConfigs()).containsEntry("max.message.bytes",
+                Long.toString(Long.parseLong(body) + Long.parseLong(overhead.group(1))));
     }
 
     private static JsonNode service(String name) {
