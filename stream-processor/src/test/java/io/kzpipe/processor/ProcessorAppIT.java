@@ -1,0 +1,109 @@
+package io.kzpipe.processor;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.kzpipe.model.json.Json;
+import io.kzpipe.model.ops.ServiceMetrics;
+import io.kzpipe.model.topic.Headers;
+import io.kzpipe.model.topic.TopicId;
+import io.kzpipe.model.topic.Topics;
+import io.kzpipe.processor.config.ProcessorConfig;
+import io.kzpipe.testkit.KafkaExtension;
+import io.kzpipe.testkit.TestKafka;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+/**
+ * The processor app in-process against a real broker with exactly-once: exact counts on every topic
+ * (read_committed), duplicates and bad deliveries included, plus health and metrics over HTTP.
+ */
+@ExtendWith(KafkaExtension.class)
+class ProcessorAppIT {
+
+    static final int RESPONSES = 120;
+    static final int MESSAGES = 30;
+    static final int DUPLICATES = 25;
+    static final int BAD = 5;
+
+    private final HttpClient http = HttpClient.newHttpClient();
+
+    @Test
+    void normalizesEveryDistinctEventExactlyOnceAndReportsHealthAndMetrics(TestKafka kafka) throws Exception {
+        String prefix = kafka.uniqueName("app") + ".";
+        Map<String, String> env = ProcessorItSupport.env(kafka, prefix, Files.createTempDirectory(
+                Files.createDirectories(Path.of("target", "it-state")), "app"));
+        ProcessorConfig config = ProcessorConfig.fromEnv(env);
+        Topics topics = config.kafka().topics();
+        String raw = topics.name(TopicId.RAW);
+        long t0 = System.currentTimeMillis();
+
+        List<ProducerRecord<String, byte[]>> records = new ArrayList<>();
+        for (int i = 0; i < RESPONSES; i++) {
+            records.add(RawEventFactory.response(raw, i, t0 + i));
+        }
+        for (int i = 0; i < MESSAGES; i++) {
+            records.add(RawEventFactory.textMessage(raw, 10_000 + i, t0 + i));
+        }
+        for (int i = 0; i < DUPLICATES; i++) {
+            records.add(RawEventFactory.again(records.get(i * 5), t0 + 60_000 + i));
+        }
+        for (int i = 0; i < BAD; i++) {
+            records.add(RawEventFactory.bad(raw, 20_000 + i, t0 + i));
+        }
+
+        PrometheusMeterRegistry registry = ServiceMetrics.newRegistry("stream-processor");
+        try (ProcessorApp app = new ProcessorApp(config, registry)) {
+            app.start();
+            assertThat(get(app, "/health/ready")).startsWith("200 ").contains("\"state\":\"RUNNING\"");
+            kafka.produce(records);
+            ProcessorItSupport.awaitCaughtUp(kafka, config.applicationId(), raw, Duration.ofSeconds(90));
+
+            Map<TopicId, List<ConsumerRecord<String, byte[]>>> out = ProcessorItSupport.readAll(kafka, topics);
+            Map<TopicId, Integer> expected = new HashMap<>();
+            expected.put(TopicId.EVENTS, RESPONSES + MESSAGES);
+            expected.put(TopicId.RESPONSES, RESPONSES);
+            for (TopicId answers : List.of(TopicId.ANSWERS_OPTION, TopicId.ANSWERS_NUMERIC, TopicId.ANSWERS_LOCATION,
+                    TopicId.ANSWERS_TEXT, TopicId.ANSWERS_DATETIME)) {
+                expected.put(answers, RESPONSES);
+            }
+            expected.put(TopicId.MESSAGES, MESSAGES);
+            expected.put(TopicId.DLQ_PROCESSOR, BAD);
+            assertThat(ProcessorItSupport.counts(out)).isEqualTo(expected);
+            ProcessorItSupport.assertNoRowTwice(out);
+
+            ConsumerRecord<String, byte[]> dead = out.get(TopicId.DLQ_PROCESSOR).get(0);
+            assertThat(new String(dead.headers().lastHeader(Headers.DLQ_REASON).value(), StandardCharsets.UTF_8))
+                    .isEqualTo("data_not_object");
+            ConsumerRecord<String, byte[]> response = out.get(TopicId.RESPONSES).get(0);
+            assertThat(response.key()).isEqualTo(Json.MAPPER.readTree(response.value()).get("response_id").asText());
+
+            String metrics = get(app, "/metrics");
+            assertThat(metrics).contains("kz_processor_events_total{outcome=\"duplicate\",service=\"stream-processor\"")
+                    .containsPattern("kz_processor_events_total\\{outcome=\"duplicate\"[^}]*} " + DUPLICATES + ".0")
+                    .containsPattern("kz_processor_events_total\\{outcome=\"dead_lettered\"[^}]*} " + BAD + ".0")
+                    .containsPattern("kz_processor_dead_letters_total\\{reason=\"data_not_object\"[^}]*} " + BAD + ".0")
+                    .contains("kafka_stream_");
+        }
+    }
+
+    private String get(ProcessorApp app, String path) throws Exception {
+        HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:"
+                + app.managementPort() + path)).build(), HttpResponse.BodyHandlers.ofString());
+        return r.statusCode() + " " + r.body();
+    }
+}
