@@ -49,7 +49,8 @@ public final class ClickHouseExtension implements ParameterResolver {
     private static ClickHouseRuntime startRuntime() {
         String url = Settings.get("CLICKHOUSE_URL");
         if (url != null) {
-            return external(url);
+            return announce(external(url, Settings.getOrDefault("CLICKHOUSE_USER", "default"),
+                    Settings.getOrDefault("CLICKHOUSE_PASSWORD", "")));
         }
         List<String> attempts = new ArrayList<>();
         if (Docker.available()) {
@@ -62,16 +63,20 @@ public final class ClickHouseExtension implements ParameterResolver {
         }
         Path binary = LocalClickHouseServer.findBinary();
         if (binary == null) {
-            attempts.add("no clickhouse-server on PATH");
-            throw new IllegalStateException("No ClickHouse for integration tests (" + String.join("; ", attempts)
-                    + "): " + LocalClickHouseServer.INSTALL_HINT + ".");
+            throw noClickHouse(attempts);
         }
         return announce(LocalClickHouseServer.start(binary));
     }
 
-    private static ClickHouseRuntime external(String url) {
-        String user = Settings.getOrDefault("CLICKHOUSE_USER", "default");
-        String password = Settings.getOrDefault("CLICKHOUSE_PASSWORD", "");
+    static IllegalStateException noClickHouse(List<String> attempts) {
+        List<String> all = new ArrayList<>(attempts);
+        all.add("no clickhouse-server on PATH");
+        return new IllegalStateException("No ClickHouse for integration tests (" + String.join("; ", all) + "): "
+                + LocalClickHouseServer.INSTALL_HINT + ".");
+    }
+
+    /** A server the tests do not own, checked to answer {@code SELECT 1} as {@code user}. */
+    static ClickHouseRuntime external(String url, String user, String password) {
         TestClickHouse probe = new TestClickHouse(url, user, password, "CLICKHOUSE_URL", "");
         try {
             probe.query("SELECT 1");
@@ -80,7 +85,7 @@ public final class ClickHouseExtension implements ParameterResolver {
                     + "user " + user + ": " + e.getMessage() + ". Start that server or fix CLICKHOUSE_USER/"
                     + "CLICKHOUSE_PASSWORD, or unset CLICKHOUSE_URL to let the tests start their own.", e);
         }
-        return announce(new ClickHouseRuntime() {
+        return new ClickHouseRuntime() {
             @Override
             public String httpUrl() {
                 return probe.httpUrl();
@@ -115,7 +120,7 @@ public final class ClickHouseExtension implements ParameterResolver {
             public void close() {
                 // not ours to stop
             }
-        });
+        };
     }
 
     private static ClickHouseRuntime announce(ClickHouseRuntime runtime) {

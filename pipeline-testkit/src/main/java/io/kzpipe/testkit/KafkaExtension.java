@@ -48,7 +48,7 @@ public final class KafkaExtension implements ParameterResolver {
     private static KafkaRuntime startRuntime() {
         String configured = Settings.get("KAFKA_BOOTSTRAP_SERVERS");
         if (configured != null) {
-            return external(configured);
+            return announce(external(configured));
         }
         List<String> attempts = new ArrayList<>();
         if (Docker.available()) {
@@ -74,7 +74,8 @@ public final class KafkaExtension implements ParameterResolver {
         }
     }
 
-    private static KafkaRuntime external(String bootstrapServers) {
+    /** A broker the tests do not own, checked to answer metadata requests within 15 s. */
+    static KafkaRuntime external(String bootstrapServers) {
         Map<String, Object> props = Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
                 AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, 10_000,
                 AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, 15_000);
@@ -88,7 +89,7 @@ public final class KafkaExtension implements ParameterResolver {
                     + "answered within 15 s (" + e + "). Start that broker, or unset KAFKA_BOOTSTRAP_SERVERS to let the "
                     + "tests start their own.", e);
         }
-        return announce(new KafkaRuntime() {
+        return new KafkaRuntime() {
             @Override
             public String bootstrapServers() {
                 return bootstrapServers;
@@ -103,7 +104,7 @@ public final class KafkaExtension implements ParameterResolver {
             public void close() {
                 // not ours to stop
             }
-        });
+        };
     }
 
     private static KafkaRuntime announce(KafkaRuntime runtime) {

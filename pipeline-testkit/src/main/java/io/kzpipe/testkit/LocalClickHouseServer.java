@@ -47,24 +47,28 @@ final class LocalClickHouseServer implements ClickHouseRuntime {
 
     /** The {@code clickhouse-server} binary: {@code CLICKHOUSE_SERVER_BIN}, else PATH, else the usual sbin/bin dirs. */
     static Path findBinary() {
-        String configured = Settings.get("CLICKHOUSE_SERVER_BIN");
-        if (configured != null) {
-            Path path = Path.of(configured);
-            if (!Files.isExecutable(path)) {
-                throw new IllegalStateException("CLICKHOUSE_SERVER_BIN=" + configured + " is not an executable file");
-            }
-            return path;
-        }
         List<String> dirs = new ArrayList<>();
         String pathVar = System.getenv("PATH");
         if (pathVar != null) {
             dirs.addAll(List.of(pathVar.split(File.pathSeparator)));
         }
         dirs.addAll(WELL_KNOWN_DIRS);
+        return findBinary(Settings.get("CLICKHOUSE_SERVER_BIN"), dirs);
+    }
+
+    /** {@code configured} when set (it must be executable), else the first executable clickhouse-server in {@code dirs}, else null. */
+    static Path findBinary(String configured, List<String> dirs) {
+        if (configured != null) {
+            Path path = Path.of(configured);
+            if (!Files.isExecutable(path) || Files.isDirectory(path)) {
+                throw new IllegalStateException("CLICKHOUSE_SERVER_BIN=" + configured + " is not an executable file");
+            }
+            return path;
+        }
         for (String dir : dirs) {
             if (!dir.isEmpty()) {
                 Path candidate = Path.of(dir, "clickhouse-server");
-                if (Files.isExecutable(candidate)) {
+                if (Files.isExecutable(candidate) && !Files.isDirectory(candidate)) {
                     return candidate;
                 }
             }

@@ -220,6 +220,12 @@ public final class TestKafka {
                 return infos.stream().map(i -> new TopicPartition(i.topic(), i.partition()))
                         .sorted((a, b) -> Integer.compare(a.partition(), b.partition())).toList();
             }
+            try {
+                Thread.sleep(100); // the topic does not exist yet: ask again shortly
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException("interrupted while waiting for topic " + topic, e);
+            }
         }
     }
 

@@ -50,4 +50,13 @@ class KafkaExtensionIT {
         assertThat(first).isSameAs(second);
         assertThat(first.bootstrapServers()).matches("[^,]+:\\d+(,[^,]+:\\d+)*");
     }
+
+    @Test
+    void readingATopicThatDoesNotExistReturnsNothingOrFailsClearly(TestKafka kafka) {
+        String missing = kafka.uniqueName("missing");
+
+        assertThat(kafka.consumeAll(missing, Duration.ofSeconds(1), 1)).isEmpty();
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> kafka.readToEnd(missing, Duration.ofSeconds(1)))
+                .isInstanceOf(IllegalStateException.class).hasMessageContaining("does not exist");
+    }
 }
