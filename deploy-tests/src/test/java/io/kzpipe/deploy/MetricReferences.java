@@ -27,21 +27,30 @@ final class MetricReferences {
 
     static Map<String, Set<String>> fromRules() {
         Map<String, Set<String>> refs = new TreeMap<>();
+        ruleExpressions().forEach((where, expr) -> {
+            for (String name : PromQl.metricNames(expr)) {
+                refs.computeIfAbsent(name, k -> new TreeSet<>()).add(where);
+            }
+        });
+        return refs;
+    }
+
+    /** {@code file / alert} → expression of every rule in {@code deploy/prometheus/rules}. */
+    static Map<String, String> ruleExpressions() {
+        Map<String, String> expressions = new TreeMap<>();
         try {
             for (String file : PrometheusConfigTest.ruleFiles()) {
                 JsonNode rules = Yaml.parse(DeployTree.read(DeployTree.PROMETHEUS.resolve(file)));
                 for (JsonNode group : rules.path("groups")) {
                     for (JsonNode rule : group.path("rules")) {
-                        String where = file + " / " + rule.path("alert").asText(rule.path("record").asText());
-                        for (String name : PromQl.metricNames(rule.path("expr").asText())) {
-                            refs.computeIfAbsent(name, k -> new TreeSet<>()).add(where);
-                        }
+                        expressions.put(file + " / " + rule.path("alert").asText(rule.path("record").asText()),
+                                rule.path("expr").asText());
                     }
                 }
             }
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
-        return refs;
+        return expressions;
     }
 }
