@@ -49,6 +49,9 @@ public final class GatewayHttp {
             cfg.jetty.port = settings.port();
             cfg.jetty.threadPool = pool;
             cfg.http.maxRequestSize = settings.maxBodyBytes();
+            // the header cache otherwise hands back its own spelling of e.g. "charset=UTF-8"; the raw record keeps
+            // the Content-Type exactly as sent
+            cfg.jetty.modifyHttpConfiguration(http -> http.setHeaderCacheCaseSensitive(true));
             cfg.jetty.modifyServer(server -> {
                 server.setStopTimeout(settings.shutdownTimeout().toMillis());
                 server.insertHandler(new GracefulHandler());

@@ -79,10 +79,7 @@ public final class KafkaReadiness implements ReadinessCheck {
             }
             admin.describeCluster(new DescribeClusterOptions().timeoutMs((int) timeout.toMillis()))
                     .clusterId().get(timeout.toMillis(), TimeUnit.MILLISECONDS);
-            for (String topic : topics) {
-                producer.partitionsFor(topic);
-            }
-            next = new Health(true, "KAFKA_REACHABLE");
+            next = producerMetadataReady() ? new Health(true, "KAFKA_REACHABLE") : new Health(false, "METADATA_PENDING");
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             return;
@@ -102,6 +99,22 @@ public final class KafkaReadiness implements ReadinessCheck {
                     TimeUnit.MILLISECONDS);
         } catch (java.util.concurrent.RejectedExecutionException e) {
             // closed meanwhile
+        }
+    }
+
+    /**
+     * Looks the topics up in the producer's metadata. With {@code max.block.ms=0} a look-up never waits: the first
+     * one for a topic only requests the metadata (and fails), a later round finds it cached.
+     */
+    private boolean producerMetadataReady() {
+        try {
+            for (String topic : topics) {
+                producer.partitionsFor(topic);
+            }
+            return true;
+        } catch (org.apache.kafka.common.errors.TimeoutException e) {
+            LOG.debug("producer metadata not cached yet: {}", e.getMessage());
+            return false;
         }
     }
 

@@ -176,7 +176,7 @@ class WebhookHandlerTest {
         byte[] body = Fixtures.bytes(Fixtures.SURVEY_RESPONSE);
         test(app(), (server, client) -> {
             var r = client.request(PATH, b -> b.post(HttpRequest.BodyPublishers.ofByteArray(body))
-                    .header("Content-Type", "application/json; charset=utf-8").header("kz-callback-token", TOKEN));
+                    .header("Content-Type", "Application/JSON; Charset=UTF-8").header("kz-callback-token", TOKEN));
             assertThat(r.code()).isEqualTo(200);
             assertThat(r.body().string()).isEqualTo("{\"status\":\"accepted\",\"eventId\":\"" + Fixtures.SURVEY_EVENT_ID + "\"}");
             assertThat(r.headers().get("Content-Type").get(0)).startsWith("application/json");
@@ -187,7 +187,7 @@ class WebhookHandlerTest {
             assertThat(record.timestamp()).isEqualTo(NOW);
             assertThat(header(record, Headers.RECEIVED_AT)).isEqualTo(Long.toString(NOW));
             assertThat(header(record, Headers.REQUEST_ID)).isEqualTo(requestId(r));
-            assertThat(header(record, Headers.CONTENT_TYPE)).isEqualTo("application/json; charset=utf-8");
+            assertThat(header(record, Headers.CONTENT_TYPE)).isEqualTo("Application/JSON; Charset=UTF-8");
             assertThat(header(record, Headers.DLQ_REASON)).isNull();
         });
         assertThat(count("accepted")).isEqualTo(1);
