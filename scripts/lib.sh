@@ -44,13 +44,17 @@ elapsed() {
 
 # ---------------------------------------------------------------------------------------------- settings
 
+# Settings come from the environment, else the defaults. While any part runs, the values recorded by the `up`
+# that started it win (a running broker keeps its port), and a different value in the environment is reported.
 load_settings() {
   local name value
-  if [[ -f $SETTINGS_FILE ]]; then
+  if [[ -f $SETTINGS_FILE ]] && any_part_running; then
     while IFS='=' read -r name value; do
-      if [[ -n ${SETTING_DEFAULTS[$name]+x} && -z ${!name:-} ]]; then
-        printf -v "$name" '%s' "$value"
+      [[ -n ${SETTING_DEFAULTS[$name]+x} ]] || continue
+      if [[ -n ${!name:-} && ${!name} != "$value" ]]; then
+        warn "$name=${!name} ignored: the running pipeline uses $value ('./pipeline down' first to change it)"
       fi
+      printf -v "$name" '%s' "$value"
     done <"$SETTINGS_FILE"
   fi
   for name in "${SETTING_NAMES[@]}"; do
@@ -87,6 +91,15 @@ pid_of() {
 }
 
 is_running() { pid_of "$1" >/dev/null; }
+
+# any_part_running : one of $PARTS (set by ./pipeline) runs.
+any_part_running() {
+  local part
+  for part in "${PARTS[@]}"; do
+    is_running "$part" && return 0
+  done
+  return 1
+}
 
 # has_died PART -> true when PART has a PID file but no live process (it crashed or was killed).
 has_died() { [[ -f $(pid_file "$1") ]] && ! is_running "$1"; }
