@@ -54,6 +54,7 @@ public final class SinkLoop implements Runnable {
     private final LongSupplier clock;
     private volatile boolean stopping;
     private volatile State state = State.STARTING;
+    private final Map<TopicPartition, OffsetAndMetadata> uncommitted = new HashMap<>();
     private boolean backingOff;
     private int failures;
     private long retryAtMs;
@@ -120,6 +121,9 @@ public final class SinkLoop implements Runnable {
         if (state == State.STARTING) {
             state = State.RUNNING;
         }
+        if (!uncommitted.isEmpty()) {
+            commitPending(consumer.assignment());
+        }
         for (TopicPartition tp : records.partitions()) {
             TopicId id = idsByName.get(tp.topic());
             for (ConsumerRecord<byte[], byte[]> rec : records.records(tp)) {
@@ -166,17 +170,37 @@ public final class SinkLoop implements Runnable {
                 e.batchId(), e.rows(), failures, delay.toMillis(), e.getCause().toString());
     }
 
-    /** Commits offsets of flushed rows; a failed commit is logged, the rows are then simply re-delivered. */
+    /**
+     * Commits the offsets of flushed rows. A failed commit (e.g. during a rebalance) is kept and retried after
+     * the next poll and before its partition is revoked; if the partition is lost meanwhile, its rows are
+     * simply re-delivered to the next owner (they are in ClickHouse already and collapse by row_id).
+     */
     public void commit(Map<TopicPartition, OffsetAndMetadata> offsets) {
+        offsets.forEach((p, o) -> uncommitted.merge(p, o, (a, b) -> a.offset() >= b.offset() ? a : b));
+        commitPending(consumer.assignment());
+    }
+
+    private void commitPending(Collection<TopicPartition> partitions) {
+        Map<TopicPartition, OffsetAndMetadata> due = new HashMap<>();
+        for (TopicPartition p : partitions) {
+            OffsetAndMetadata o = uncommitted.get(p);
+            if (o != null) {
+                due.put(p, o);
+            }
+        }
+        if (due.isEmpty()) {
+            return;
+        }
         try {
-            consumer.commitSync(offsets);
+            consumer.commitSync(due);
+            due.keySet().forEach(uncommitted::remove);
             metrics.commit(true);
         } catch (WakeupException | InterruptException e) {
             throw e;
         } catch (KafkaException e) {
             metrics.commit(false);
-            LOG.warn("commit of {} failed (the rows are in ClickHouse and will be re-delivered harmlessly): {}",
-                    offsets, e.toString());
+            LOG.warn("commit of {} failed, will retry (the rows are in ClickHouse; at worst they are re-delivered): {}",
+                    due, e.toString());
         }
     }
 
@@ -206,11 +230,15 @@ public final class SinkLoop implements Runnable {
     private final class Rebalance implements ConsumerRebalanceListener {
         @Override
         public void onPartitionsRevoked(Collection<TopicPartition> partitions) {
+            // flushed rows: commit now if an earlier commit failed; buffered rows: the next owner re-reads them
+            commitPending(partitions);
+            partitions.forEach(uncommitted::remove);
             batcher.drop(partitions);
         }
 
         @Override
         public void onPartitionsLost(Collection<TopicPartition> partitions) {
+            partitions.forEach(uncommitted::remove);
             batcher.drop(partitions);
         }
 

@@ -39,8 +39,18 @@ class SinkLoopTest {
 
     /** A MockConsumer whose poll waits a little, like a real one, instead of spinning. */
     private static final class SlowMockConsumer extends MockConsumer<byte[], byte[]> {
+        final java.util.concurrent.atomic.AtomicInteger failCommits = new java.util.concurrent.atomic.AtomicInteger();
+
         SlowMockConsumer() {
             super("earliest");
+        }
+
+        @Override
+        public synchronized void commitSync(Map<TopicPartition, OffsetAndMetadata> offsets) {
+            if (failCommits.getAndDecrement() > 0) {
+                throw new org.apache.kafka.common.errors.RebalanceInProgressException("rebalancing");
+            }
+            super.commitSync(offsets);
         }
 
         @Override
@@ -113,6 +123,18 @@ class SinkLoopTest {
 
         await().until(() -> writer.rows("answers_numeric").size() == 3);
         await().until(() -> committed().equals(Map.of(NUM0, new OffsetAndMetadata(2), NUM1, new OffsetAndMetadata(1))));
+    }
+
+    @Test
+    void aFailedCommitIsRetriedWithoutNewDataAndTheRowsAreNotInsertedAgain() {
+        consumer.failCommits.set(2);
+        start(2);
+        produce(NUM0, 0);
+        produce(NUM0, 1);
+
+        await().until(() -> committed().equals(Map.of(NUM0, new OffsetAndMetadata(2))));
+        assertThat(writer.rows("answers_numeric")).hasSize(2);
+        assertThat(metrics.count("kz.sink.commits", "outcome", "failed")).isEqualTo(2);
     }
 
     @Test
