@@ -35,7 +35,6 @@ import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
-import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -112,9 +111,7 @@ class ClickHouseWriterIT {
             String out = ch.query("SELECT * FROM " + db + "." + table + " FORMAT JSONEachRow");
             assertThat(out.trim().split("\n")).as(table).hasSize(1);
             JsonNode actual = Json.MAPPER.readTree(out);
-            Iterator<Map.Entry<String, JsonNode>> fields = expected.fields();
-            while (fields.hasNext()) {
-                Map.Entry<String, JsonNode> f = fields.next();
+            for (Map.Entry<String, JsonNode> f : expected.properties()) {
                 assertSameValue(table + "." + f.getKey(), f.getValue(), actual.get(f.getKey()));
             }
             assertThat(actual.get("received_at").asText()).as(table + ".received_at")
