@@ -45,7 +45,7 @@ public final class GatewayApp implements AutoCloseable {
         QueuedThreadPool pool = GatewayHttp.threadPool(config.maxThreads());
         WebhookHandler webhook = new WebhookHandler(
                 new WebhookHandler.Settings(config.maxBodyBytes(), config.maxValidationTokenBytes(),
-                        config.publishTimeout(), config.strictMode()),
+                        config.strictMode()),
                 new CallbackAuthenticator(config.callbackTokens()),
                 new EnvelopeValidator(config.maxJsonDepth()),
                 new GatewayRecords(config.rawTopic(), config.deadLetterTopic()),

@@ -27,7 +27,8 @@ public final class ProducerProperties {
 
     /** Room for the key, headers and batch framing on top of the largest body. */
     static final int RECORD_OVERHEAD_BYTES = 64 * 1024;
-    static final long DEFAULT_LINGER_MS = 5;
+    /** Short: a webhook answer waits for its batch, and under load batches fill while requests are in flight. */
+    static final long DEFAULT_LINGER_MS = 1;
     static final int DEFAULT_BATCH_SIZE = 64 * 1024;
     static final String DEFAULT_COMPRESSION = "lz4";
     static final String CLIENT_ID = "kz-ingest-gateway";

@@ -8,11 +8,9 @@ import java.io.IOException;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
-import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.Executor;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.errors.RecordTooLargeException;
@@ -28,9 +26,10 @@ import org.slf4j.LoggerFactory;
  *   <li>A post is authenticated ({@link CallbackAuthenticator}), read within the size limit
  *       ({@link BoundedBodyReader}), validated ({@link EnvelopeValidator}) and published: a valid event to the
  *       raw topic, anything else to the dead-letter topic (or refused with 400/422 in strict mode).</li>
- *   <li>The 200 is written only after Kafka acknowledged the record. Any publish failure, and no answer within
- *       the publish timeout (plus a grace period; the producer's own delivery timeout normally fails first),
- *       gives 503 with {@code Retry-After}.</li>
+ *   <li>The 200 is written only after Kafka acknowledged the record. Any publish failure gives 503 with
+ *       {@code Retry-After}; the wait is bounded by the producer's {@code delivery.timeout.ms}, which
+ *       {@code ProducerProperties} sets to the publish timeout (the producer guarantees to fail a record it could
+ *       not deliver by then, so no second timer is kept per request).</li>
  * </ul>
  *
  * <p>Threading: the HTTP thread authenticates, reads and validates, hands the record to the publisher (which
@@ -41,8 +40,6 @@ public final class WebhookHandler {
 
     private static final Logger LOG = LoggerFactory.getLogger(WebhookHandler.class);
     static final String VALIDATION_TOKEN = "validationToken";
-    /** Extra wait beyond the publish timeout before the gateway gives up on a send the producer has not failed. */
-    static final Duration SAFETY_GRACE = Duration.ofSeconds(1);
 
     private final CallbackAuthenticator authenticator;
     private final BoundedBodyReader bodyReader;
@@ -54,7 +51,6 @@ public final class WebhookHandler {
     private final Clock clock;
     private final boolean strictMode;
     private final int maxValidationTokenBytes;
-    private final long safetyTimeoutMs;
     private final AtomicBoolean publishFailing = new AtomicBoolean();
 
     public WebhookHandler(Settings settings, CallbackAuthenticator authenticator, EnvelopeValidator validator,
@@ -70,12 +66,10 @@ public final class WebhookHandler {
         this.clock = clock;
         this.strictMode = settings.strictMode();
         this.maxValidationTokenBytes = settings.maxValidationTokenBytes();
-        this.safetyTimeoutMs = settings.publishTimeout().plus(SAFETY_GRACE).toMillis();
     }
 
     /** The handler's limits and modes (a subset of GatewayConfig, so tests can state only what matters). */
-    public record Settings(int maxBodyBytes, int maxValidationTokenBytes, Duration publishTimeout,
-                           boolean strictMode) {
+    public record Settings(int maxBodyBytes, int maxValidationTokenBytes, boolean strictMode) {
     }
 
     /** {@code GET}: only the handshake is defined. */
@@ -131,7 +125,7 @@ public final class WebhookHandler {
                     verdict.detail());
         }
         long publishStart = System.nanoTime();
-        CompletableFuture<Void> acked = publisher.publish(record).orTimeout(safetyTimeoutMs, TimeUnit.MILLISECONDS);
+        CompletableFuture<Void> acked = publisher.publish(record);
         ctx.future(() -> acked.handleAsync((ok, error) -> {
             metrics.published(verdict.isAccepted(), error == null, publishStart);
             if (error != null) {

@@ -128,7 +128,7 @@ class GatewayConfigTest {
                 .containsEntry(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true)
                 .containsEntry(ProducerConfig.MAX_BLOCK_MS_CONFIG, 0L)
                 .containsEntry(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, 2000)
-                .containsEntry(ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, 1995)
+                .containsEntry(ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, 1999)
                 .containsEntry(ProducerConfig.MAX_REQUEST_SIZE_CONFIG, 1_048_576 + 65_536)
                 .containsEntry(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, "127.0.0.1:9092");
         assertThat(GatewayConfig.fromEnv(MINIMAL).topicConfigs()).containsEntry("max.message.bytes", "1114112");

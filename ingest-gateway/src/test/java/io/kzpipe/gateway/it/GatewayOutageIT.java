@@ -54,6 +54,7 @@ class GatewayOutageIT {
                 broker.stop();
                 await().atMost(WAIT).until(() -> !gateway.app.health().ready());
                 List<Posted> during = new ArrayList<>();
+                long sentAt = System.nanoTime();
                 for (int i = 0; i < 5; i++) {
                     String eventId = UUID.randomUUID().toString();
                     during.add(new Posted(eventId, gateway.postAsync(body(eventId))));
@@ -61,6 +62,8 @@ class GatewayOutageIT {
                 for (Posted p : during) {
                     expect(503, new Sent(p.eventId, p.response.get()));
                 }
+                // bounded by the producer's delivery timeout (= GATEWAY_PUBLISH_TIMEOUT, 2 s), well under Kaizala's 5 s
+                assertThat(Duration.ofNanos(System.nanoTime() - sentAt)).isLessThan(Duration.ofMillis(4500));
 
                 broker.start();
                 gateway.awaitReady();

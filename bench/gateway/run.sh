@@ -1,0 +1,168 @@
+#!/usr/bin/env bash
+# Ingest gateway benchmark: the gateway jar against a private single-node Kafka broker on this machine.
+#
+#   bench/gateway/run.sh                 # full run (about 3 minutes)
+#   BENCH_DURATION=5 BENCH_WARMUP=3 BENCH_RATE_SECONDS=5 bench/gateway/run.sh   # smoke test
+#
+# Measures, in one run against the same gateway process:
+#   1. accepted/s at saturation: wrk POSTs realistic 1.8 KB SurveyResponse bodies (post.lua gives each a fresh
+#      eventId/responseId); "accepted" = the gateway's own kz_gateway_requests_total{outcome="accepted"} delta
+#      (200s only, i.e. acknowledged by Kafka with acks=all) divided by the wrk duration;
+#   2. GET /health/live req/s with the same wrk settings: the bare-HTTP ceiling of the same server;
+#   3. latency at a fixed 5,000 req/s: FixedRateLoad.java (open model, latency from the intended send time, like
+#      wrk2; wrk/hey are closed-model and hide queueing), p50/p90/p99/p99.9;
+#   4. gateway RSS (VmRSS now, VmHWM peak) from /proc.
+# Everything shares the machine's cores (load generator, gateway, broker). Settings (env):
+#   BENCH_DURATION (20 s) BENCH_WARMUP (15 s) BENCH_CONNECTIONS (64) BENCH_THREADS (2) BENCH_RATE (5000)
+#   BENCH_RATE_SECONDS (30) BENCH_RATE_CONNECTIONS (64) GATEWAY_JAVA_OPTS (see below)
+#   KAFKA_BOOTSTRAP_SERVERS: use that broker instead of starting one. Any GATEWAY_*/KAFKA_PRODUCER_* variable
+#   in the environment is passed to the gateway (e.g. KAFKA_PRODUCER_LINGER_MS=10 to compare settings).
+# Processes started here are stopped by PID on exit; the work directory (logs) is printed at the end.
+set -euo pipefail
+
+ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
+HERE=$ROOT/bench/gateway
+FIXTURE=$ROOT/ingest-gateway/src/test/resources/fixtures/survey-response.json
+JAR=$ROOT/ingest-gateway/target/ingest-gateway.jar
+DURATION=${BENCH_DURATION:-20}
+WARMUP=${BENCH_WARMUP:-15}
+CONNECTIONS=${BENCH_CONNECTIONS:-64}
+THREADS=${BENCH_THREADS:-2}
+RATE=${BENCH_RATE:-5000}
+RATE_SECONDS=${BENCH_RATE_SECONDS:-30}
+RATE_CONNECTIONS=${BENCH_RATE_CONNECTIONS:-64}
+GATEWAY_JAVA_OPTS=${GATEWAY_JAVA_OPTS:--Xms160m -Xmx160m -XX:+UseSerialGC -XX:MaxMetaspaceSize=96m -Xss512k}
+TOKEN=bench-token-$RANDOM$RANDOM
+WORK=$(mktemp -d "${TMPDIR:-/tmp}/kz-gateway-bench.XXXXXX")
+BROKER_PID='' GATEWAY_PID=''
+
+for tool in wrk java curl mvn python3; do
+  command -v "$tool" >/dev/null || { echo "error: $tool is required (apt-get install -y wrk)" >&2; exit 1; }
+done
+
+say() { printf '==> %s\n' "$*" >&2; }
+
+stop_pid() { # PID NAME: SIGTERM, wait up to 30 s, then SIGKILL
+  local pid=$1 i
+  [[ -n $pid ]] && kill -0 "$pid" 2>/dev/null || return 0
+  kill "$pid" 2>/dev/null || true
+  for i in $(seq 1 60); do kill -0 "$pid" 2>/dev/null || return 0; sleep 0.5; done
+  echo "warning: $2 (pid $pid) did not stop; killing it" >&2
+  kill -9 "$pid" 2>/dev/null || true
+}
+
+cleanup() {
+  stop_pid "$GATEWAY_PID" gateway
+  stop_pid "$BROKER_PID" broker
+  say "logs in $WORK"
+}
+trap cleanup EXIT
+
+free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1]); s.close()'; }
+
+wait_for() { # SECONDS DESCRIPTION COMMAND...
+  local seconds=$1 what=$2 i
+  shift 2
+  for i in $(seq 1 $((seconds * 4))); do
+    "$@" >/dev/null 2>&1 && return 0
+    sleep 0.25
+  done
+  echo "error: $what not ready after ${seconds}s" >&2
+  return 1
+}
+
+# --- build ----------------------------------------------------------------------------------------------
+if [[ ! -f $JAR || ${BENCH_BUILD:-0} == 1 ]]; then
+  say "building the gateway jar"
+  (cd "$ROOT" && mvn -B -q -pl ingest-gateway -am package -DskipTests)
+fi
+
+# --- broker -----------------------------------------------------------------------------------------------
+if [[ -z ${KAFKA_BOOTSTRAP_SERVERS:-} ]]; then
+  say "starting a private Kafka broker (classpath from deploy/local/kafka/pom.xml)"
+  mvn -B -q -f "$ROOT/deploy/local/kafka/pom.xml" dependency:build-classpath -Dmdep.outputFile="$WORK/cp.txt" \
+    -Dmdep.includeScope=runtime >"$WORK/mvn.log" 2>&1
+  KPORT=$(free_port) CPORT=$(free_port)
+  cat >"$WORK/server.properties" <<EOF
+process.roles=broker,controller
+node.id=1
+controller.quorum.voters=1@127.0.0.1:$CPORT
+listeners=PLAINTEXT://127.0.0.1:$KPORT,CONTROLLER://127.0.0.1:$CPORT
+advertised.listeners=PLAINTEXT://127.0.0.1:$KPORT
+controller.listener.names=CONTROLLER
+inter.broker.listener.name=PLAINTEXT
+listener.security.protocol.map=CONTROLLER:PLAINTEXT,PLAINTEXT:PLAINTEXT
+log.dirs=$WORK/kafka-data
+num.partitions=3
+offsets.topic.replication.factor=1
+transaction.state.log.replication.factor=1
+transaction.state.log.min.isr=1
+group.initial.rebalance.delay.ms=0
+auto.create.topics.enable=false
+EOF
+  KCP=$(<"$WORK/cp.txt")
+  java -cp "$KCP" kafka.tools.StorageTool format -t "$(java -cp "$KCP" kafka.tools.StorageTool random-uuid)" \
+    -c "$WORK/server.properties" >"$WORK/kafka-format.log" 2>&1
+  java -Xms256m -Xmx1g -Dlog4j2.configurationFile="$ROOT/deploy/local/kafka/log4j2.xml" -cp "$KCP" \
+    kafka.Kafka "$WORK/server.properties" >"$WORK/kafka.log" 2>&1 &
+  BROKER_PID=$!
+  wait_for 120 "Kafka broker" grep -q "Kafka Server started" "$WORK/kafka.log"
+  KAFKA_BOOTSTRAP_SERVERS=127.0.0.1:$KPORT
+fi
+
+# --- gateway ------------------------------------------------------------------------------------------------
+GPORT=$(free_port)
+BASE=http://127.0.0.1:$GPORT
+say "starting the gateway on $BASE ($GATEWAY_JAVA_OPTS)"
+# shellcheck disable=SC2086 # GATEWAY_JAVA_OPTS is a list of options
+KAFKA_BOOTSTRAP_SERVERS=$KAFKA_BOOTSTRAP_SERVERS TOPIC_PREFIX="bench$RANDOM." KAIZALA_CALLBACK_TOKENS=$TOKEN \
+  GATEWAY_HOST=127.0.0.1 GATEWAY_PORT=$GPORT java $GATEWAY_JAVA_OPTS -jar "$JAR" >"$WORK/gateway.log" 2>&1 &
+GATEWAY_PID=$!
+wait_for 120 "gateway /health/ready" curl -sf "$BASE/health/ready"
+
+accepted() {
+  curl -s "$BASE/metrics" | awk '/^kz_gateway_requests_total\{/ && /outcome="accepted"/ {print $NF}'
+}
+requests_per_sec() { awk '/^Requests\/sec:/ {print $2}' "$1"; }
+non2xx() { awk '/Non-2xx or 3xx responses:/ {print $NF}' "$1"; }
+wrk_post() { BENCH_BODY=$FIXTURE BENCH_TOKEN=$TOKEN wrk -t"$THREADS" -c"$CONNECTIONS" -d"$1"s -s "$HERE/post.lua" "$BASE/webhooks/kaizala"; }
+
+say "warm-up: ${WARMUP}s of POSTs, 5s of GETs"
+wrk_post "$WARMUP" >"$WORK/wrk-warmup.txt"
+wrk -t"$THREADS" -c"$CONNECTIONS" -d5s "$BASE/health/live" >/dev/null
+
+say "saturation: wrk -t$THREADS -c$CONNECTIONS -d${DURATION}s POST (fresh ids per request)"
+before=$(accepted)
+wrk_post "$DURATION" >"$WORK/wrk-post.txt"
+after=$(accepted)
+ACCEPTED_PER_SEC=$(python3 -c "print(round(($after - $before) / $DURATION))")
+POST_RPS=$(requests_per_sec "$WORK/wrk-post.txt")
+
+say "bare HTTP: wrk -t$THREADS -c$CONNECTIONS -d${DURATION}s GET /health/live"
+wrk -t"$THREADS" -c"$CONNECTIONS" -d"$DURATION"s "$BASE/health/live" >"$WORK/wrk-live.txt"
+LIVE_RPS=$(requests_per_sec "$WORK/wrk-live.txt")
+
+say "fixed rate: $RATE req/s for ${RATE_SECONDS}s over $RATE_CONNECTIONS connections (after a 5s warm-up at the same rate)"
+java "$HERE/FixedRateLoad.java" 127.0.0.1 "$GPORT" /webhooks/kaizala "$TOKEN" "$FIXTURE" "$RATE" 5 "$RATE_CONNECTIONS" \
+  >"$WORK/fixed-rate-warmup.txt"
+java "$HERE/FixedRateLoad.java" 127.0.0.1 "$GPORT" /webhooks/kaizala "$TOKEN" "$FIXTURE" "$RATE" "$RATE_SECONDS" \
+  "$RATE_CONNECTIONS" >"$WORK/fixed-rate.txt"
+FIXED=$(<"$WORK/fixed-rate.txt")
+
+RSS_KB=$(awk '/^VmRSS:/ {print $2}' "/proc/$GATEWAY_PID/status")
+HWM_KB=$(awk '/^VmHWM:/ {print $2}' "/proc/$GATEWAY_PID/status")
+TOTAL_ACCEPTED=$(accepted)
+
+cat <<EOF
+
+Ingest gateway benchmark ($(date -u +%Y-%m-%dT%H:%MZ))
+machine:  $(nproc) cores, $(lscpu | awk -F: '/Model name/ {gsub(/^ +/, "", $2); print $2; exit}'), $(awk '/MemTotal/ {printf "%.0f GiB", $2/1048576}' /proc/meminfo); load average before the summary: $(cut -d' ' -f1-3 /proc/loadavg)
+gateway:  java $GATEWAY_JAVA_OPTS -jar ingest-gateway.jar (defaults otherwise); broker: $KAFKA_BOOTSTRAP_SERVERS (same machine)
+body:     $(wc -c <"$FIXTURE") bytes SurveyResponse, fresh eventId/responseId per request
+
+saturation (wrk -t$THREADS -c$CONNECTIONS -d${DURATION}s POST):  accepted/s = $ACCEPTED_PER_SEC   (wrk req/s $POST_RPS, non-2xx $(non2xx "$WORK/wrk-post.txt" || true))
+bare HTTP  (wrk -t$THREADS -c$CONNECTIONS -d${DURATION}s GET /health/live):  req/s = $LIVE_RPS
+accepted/s as share of bare HTTP: $(python3 -c "print(f'{100 * $ACCEPTED_PER_SEC / $LIVE_RPS:.0f}%')")
+fixed rate ($RATE req/s, ${RATE_SECONDS}s, open model): $FIXED
+gateway RSS: $((RSS_KB / 1024)) MB now, $((HWM_KB / 1024)) MB peak; events accepted in total: $TOTAL_ACCEPTED
+EOF
