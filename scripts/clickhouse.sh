@@ -60,6 +60,7 @@ clickhouse_start() {
     return 0
   fi
   step "ClickHouse on $(clickhouse_url) (native TCP $PIPELINE_CLICKHOUSE_TCP_PORT)"
+  report_death clickhouse
   start=$(now_ms)
   clickhouse_ensure_installed
   binary=$(find_clickhouse_server)

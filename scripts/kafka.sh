@@ -82,6 +82,7 @@ kafka_start() {
     return 0
   fi
   step "Kafka (single-node KRaft) on $(kafka_bootstrap)"
+  report_death kafka
   start=$(now_ms)
   require_free_port Kafka "$PIPELINE_KAFKA_PORT" PIPELINE_KAFKA_PORT
   require_free_port "the Kafka controller" "$PIPELINE_KAFKA_CONTROLLER_PORT" PIPELINE_KAFKA_CONTROLLER_PORT

@@ -104,6 +104,15 @@ any_part_running() {
 # has_died PART -> true when PART has a PID file but no live process (it crashed or was killed).
 has_died() { [[ -f $(pid_file "$1") ]] && ! is_running "$1"; }
 
+# report_death PART : when PART died after it was started (a PID file but no process), says so with its log tail,
+# so that `up` never restarts a crashed part silently.
+report_death() {
+  if has_died "$1"; then
+    warn "$1 (pid $(<"$(pid_file "$1")")) had died since it was started; starting it again (log: $LOG_DIR/$1.log)"
+    show_log_tail "$LOG_DIR/$1.log"
+  fi
+}
+
 # spawn PART LOGFILE COMMAND... : runs COMMAND detached (own session, stdin from /dev/null), output appended
 # to LOGFILE, PID in the PID file. The command line must contain "$PIPELINE_HOME/" (see pid_of).
 spawn() {

@@ -111,6 +111,7 @@ services_start() {
       note "$module: no $(service_jar "$module" | sed "s|$PIPELINE_ROOT/||") yet, skipped"
     else
       step "$module on $(service_url "$module")"
+      report_death "$module"
       service_spawn "$module"
       note "started (pid $(pid_of "$module"))"
       started+=("$module")
