@@ -24,7 +24,9 @@ import java.util.concurrent.locks.LockSupport;
  * as in wrk2. Each request carries the fixture body with a fresh eventId and responseId (same length).
  * JDK only: run with {@code java FixedRateLoad.java}.
  *
- * <pre>java FixedRateLoad.java HOST PORT PATH TOKEN BODY_FILE RATE SECONDS CONNECTIONS</pre>
+ * <pre>java FixedRateLoad.java HOST PORT PATH TOKEN BODY_FILE RATE SECONDS CONNECTIONS [WARMUP_SECONDS]</pre>
+ *
+ * The first {@code WARMUP_SECONDS} (default 5) run at the same rate in the same JVM and are not counted.
  *
  * Prints one line: {@code sent=… ok=… non2xx=… errors=… missed=… achieved_rps=… p50_ms=… p90_ms=… p99_ms=… p999_ms=… max_ms=…}.
  */
@@ -41,8 +43,10 @@ public final class FixedRateLoad {
     private final AtomicLong errors = new AtomicLong();
     private final long[] latencies;
     private final AtomicLong recorded = new AtomicLong();
+    private final long warmup;
 
-    private FixedRateLoad(byte[] template, int eventIdAt, int responseIdAt, int capacity) {
+    private FixedRateLoad(byte[] template, int eventIdAt, int responseIdAt, int capacity, long warmup) {
+        this.warmup = warmup;
         this.template = template;
         this.eventIdAt = eventIdAt;
         this.responseIdAt = responseIdAt;
@@ -58,6 +62,7 @@ public final class FixedRateLoad {
         int rate = Integer.parseInt(args[5]);
         int seconds = Integer.parseInt(args[6]);
         int connections = Integer.parseInt(args[7]);
+        int warmupSeconds = args.length > 8 ? Integer.parseInt(args[8]) : 5;
 
         String head = "POST " + path + " HTTP/1.1\r\nHost: " + host + ":" + port + "\r\nContent-Type: application/json\r\n"
                 + "kz-callback-token: " + token + "\r\nContent-Length: " + body.getBytes(StandardCharsets.UTF_8).length
@@ -69,12 +74,13 @@ public final class FixedRateLoad {
         if (eventIdAt < 0 || responseIdAt < 0) {
             throw new IllegalArgumentException("body must contain the fixture's eventId and responseId");
         }
+        long warmup = (long) rate * warmupSeconds;
         long total = (long) rate * seconds;
-        FixedRateLoad load = new FixedRateLoad(request, eventIdAt, responseIdAt, (int) total);
-        load.run(host, port, rate, total, connections);
+        FixedRateLoad load = new FixedRateLoad(request, eventIdAt, responseIdAt, (int) total, warmup);
+        load.run(host, port, rate, warmup + total, connections);
     }
 
-    private void run(String host, int port, int rate, long total, int connections) throws Exception {
+    private void run(String host, int port, int rate, long all, int connections) throws Exception {
         // bounded hand-off: if every connection is busy for long, the pacer records the backlog as "missed"
         BlockingQueue<long[]> queue = new ArrayBlockingQueue<>(Math.max(1024, rate * 2));
         CountDownLatch done = new CountDownLatch(connections);
@@ -86,13 +92,14 @@ public final class FixedRateLoad {
         long intervalNanos = 1_000_000_000L / rate;
         long start = System.nanoTime() + 50_000_000L;
         long missed = 0;
-        for (long i = 0; i < total; i++) {
+        long measuredStart = start + warmup * intervalNanos;
+        for (long i = 0; i < all; i++) {
             long intended = start + i * intervalNanos;
             long wait = intended - System.nanoTime();
             if (wait > 0) {
                 LockSupport.parkNanos(wait);
             }
-            if (!queue.offer(new long[] {intended, i})) {
+            if (!queue.offer(new long[] {intended, i}) && i >= warmup) {
                 missed++;
             }
         }
@@ -100,7 +107,8 @@ public final class FixedRateLoad {
             queue.put(new long[] {-1, -1});
         }
         done.await(120, TimeUnit.SECONDS);
-        double elapsed = (System.nanoTime() - start) / 1e9;
+        double elapsed = (System.nanoTime() - measuredStart) / 1e9;
+        long total = all - warmup;
         int n = (int) recorded.get();
         long[] sorted = Arrays.copyOf(latencies, n);
         Arrays.sort(sorted);
@@ -139,10 +147,14 @@ public final class FixedRateLoad {
                     out.write(request);
                     out.flush();
                     int status = readResponse(socket.getInputStream());
-                    latencies[(int) recorded.getAndIncrement()] = System.nanoTime() - job[0];
-                    (status / 100 == 2 ? ok : non2xx).incrementAndGet();
+                    if (job[1] >= warmup) {
+                        latencies[(int) recorded.getAndIncrement()] = System.nanoTime() - job[0];
+                        (status / 100 == 2 ? ok : non2xx).incrementAndGet();
+                    }
                 } catch (IOException e) {
-                    errors.incrementAndGet();
+                    if (job[1] >= warmup) {
+                        errors.incrementAndGet();
+                    }
                     closeQuietly(socket);
                     socket = null;
                 }
