@@ -82,11 +82,18 @@ service_ready() { http_ok "$(service_url "$1")/health/ready"; }
 
 # Starts one service in the background (no waiting). Returns 1 when it has no jar.
 service_spawn() {
-  local module=$1 jar
+  local module=$1 jar app
   jar=$(service_jar "$module")
   [[ -f $jar ]] || return 1
   require_free_port "$module" "$(service_port "$module")" "$(service_port_variable "$module")"
   mkdir -p "$PIPELINE_HOME/$module"
+  # a private copy of the jar and its lib/: a later build (mvn package, ./pipeline test) rewrites target/, and a
+  # running JVM whose jars change underneath fails with NoClassDefFoundError on the next class it loads
+  app=$PIPELINE_HOME/$module/app
+  if ! { rm -rf "$app" && mkdir -p "$app" && cp -p "$jar" "$app/" && cp -rp "$(dirname "$jar")/lib" "$app/"; }; then
+    die "cannot copy $module's jar and lib/ to $app"
+  fi
+  jar=$app/$(basename "$jar")
   (
     cd "$PIPELINE_HOME/$module" || exit 1
     export KAFKA_BOOTSTRAP_SERVERS
