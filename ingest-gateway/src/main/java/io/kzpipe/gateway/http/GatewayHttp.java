@@ -19,6 +19,8 @@ import org.eclipse.jetty.util.thread.QueuedThreadPool;
  */
 public final class GatewayHttp {
 
+    static final int RESPONSE_COPY_BUFFER_BYTES = 4096;
+
     private GatewayHttp() {
     }
 
@@ -49,6 +51,9 @@ public final class GatewayHttp {
             cfg.jetty.port = settings.port();
             cfg.jetty.threadPool = pool;
             cfg.http.maxRequestSize = settings.maxBodyBytes();
+            // Javalin copies each result through a buffer of this size, allocated per response (default 32 KiB);
+            // answers here are a few hundred bytes, /metrics is copied in several passes
+            cfg.http.responseBufferSize = RESPONSE_COPY_BUFFER_BYTES;
             // the header cache otherwise hands back its own spelling of e.g. "charset=UTF-8"; the raw record keeps
             // the Content-Type exactly as sent
             cfg.jetty.modifyHttpConfiguration(http -> http.setHeaderCacheCaseSensitive(true));

@@ -12,6 +12,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.Executor;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.BiFunction;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.errors.RecordTooLargeException;
 import org.slf4j.Logger;
@@ -33,13 +34,19 @@ import org.slf4j.LoggerFactory;
  * </ul>
  *
  * <p>Threading: the HTTP thread authenticates, reads and validates, hands the record to the publisher (which
- * never blocks) and returns. The answer is written on {@code responseExecutor} (the HTTP thread pool), never
- * on the Kafka client's I/O thread. Errors are thrown as {@link ApiError} and rendered by {@link ErrorResponses}.
+ * never blocks) and returns. The answer is produced in the producer's completion callback, without a thread
+ * hand-off: it is small, so writing it only fills Jetty's response buffer, and completing the request starts
+ * a non-blocking flush that Jetty's selector finishes if the socket is full. The Kafka client's I/O thread
+ * therefore never waits for a client. An answer that could outgrow that buffer (an accepted event with an
+ * unusually long {@code eventId}) is written on {@code responseExecutor} (the HTTP thread pool) instead. Errors are thrown as {@link ApiError} and rendered
+ * by {@link ErrorResponses}.
  */
 public final class WebhookHandler {
 
     private static final Logger LOG = LoggerFactory.getLogger(WebhookHandler.class);
     static final String VALIDATION_TOKEN = "validationToken";
+    /** Longest eventId answered from the producer callback: even fully escaped it stays far below Jetty's 8 KiB buffer. */
+    static final int DIRECT_ANSWER_MAX_EVENT_ID_CHARS = 1024;
 
     private final CallbackAuthenticator authenticator;
     private final BoundedBodyReader bodyReader;
@@ -126,19 +133,21 @@ public final class WebhookHandler {
         }
         long publishStart = System.nanoTime();
         CompletableFuture<Void> acked = publisher.publish(record);
-        ctx.future(() -> acked.handleAsync((ok, error) -> {
+        BiFunction<Void, Throwable, Void> answer = (ok, error) -> {
             metrics.published(verdict.isAccepted(), error == null, publishStart);
             if (error != null) {
                 throw new CompletionException(failed(publishFailure(requestId, error), start));
             }
-            if (publishFailing.compareAndSet(true, false)) {
+            if (publishFailing.get() && publishFailing.compareAndSet(true, false)) {
                 LOG.info("publishing to Kafka works again");
             }
             Replies.json(ctx, 200, verdict.isAccepted() ? WebhookReply.accepted(verdict.eventId())
                     : WebhookReply.deadLettered(verdict.reason().code()));
             metrics.request(verdict.isAccepted() ? Outcome.ACCEPTED : Outcome.DEAD_LETTERED, start);
             return null;
-        }, responseExecutor));
+        };
+        boolean largeAnswer = verdict.isAccepted() && verdict.eventId().length() > DIRECT_ANSWER_MAX_EVENT_ID_CHARS;
+        ctx.future(() -> largeAnswer ? acked.handleAsync(answer, responseExecutor) : acked.handle(answer));
     }
 
     private void handshake(Context ctx, String token, long start) {

@@ -54,6 +54,19 @@ class WebhookPublishTest extends WebhookTestSupport {
     }
 
     @Test
+    void aLongEventIdIsEchoedWhole() {
+        String eventId = "e".repeat(WebhookHandler.DIRECT_ANSWER_MAX_EVENT_ID_CHARS + 1) + "\u00e9\"";
+        String body = "{\"eventId\":\"" + eventId.replace("\"", "\\\"") + "\",\"eventType\":\"t\",\"objectId\":\"o\","
+                + "\"objectType\":\"G\",\"data\":{}}";
+        test(app(), (server, client) -> {
+            var r = post(client, PATH, body.getBytes(StandardCharsets.UTF_8), TOKEN);
+            assertThat(r.code()).isEqualTo(200);
+            assertThat(json(r).get("eventId").asText()).isEqualTo(eventId);
+        });
+        assertThat(producer.history().get(0).key()).isEqualTo(eventId);
+    }
+
+    @Test
     void theAnswerWaitsForKafkasAcknowledgement() {
         producer = new MockProducer<>(false, null, new StringSerializer(), new ByteArraySerializer());
         test(app("GATEWAY_PUBLISH_TIMEOUT", "10s"), (server, client) -> {
