@@ -142,10 +142,17 @@ public record ProcessorConfig(
         d.put(StreamsConfig.PRODUCTION_EXCEPTION_HANDLER_CLASS_CONFIG, ProductionErrorPolicy.class.getName());
         d.put(ProductionErrorPolicy.DLQ_TOPIC_CONFIG, kafka.topics().name(TopicId.DLQ_PROCESSOR));
         d.put(StreamsConfig.consumerPrefix(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG), "earliest");
-        // fewer, larger produce requests: every raw event fans out to ~7 typed records
+        // every raw event fans out to ~7 typed records: fewer, larger produce requests
         d.put(StreamsConfig.producerPrefix(ProducerConfig.LINGER_MS_CONFIG), 20);
         d.put(StreamsConfig.producerPrefix(ProducerConfig.BATCH_SIZE_CONFIG), 256 * 1024);
         d.put(StreamsConfig.producerPrefix(ProducerConfig.COMPRESSION_TYPE_CONFIG), "lz4");
+        // with transactions v2 the first sends of each transaction can meet CONCURRENT_TRANSACTIONS while the
+        // previous commit completes; retry after 10 ms (growing to 1 s as before) instead of 100 ms
+        d.put(StreamsConfig.producerPrefix(ProducerConfig.RETRY_BACKOFF_MS_CONFIG), 10);
+        d.put(StreamsConfig.producerPrefix(ProducerConfig.RETRY_BACKOFF_MAX_MS_CONFIG), 1000);
+        // a dead letter carries the raw body (up to the gateway's 1 MiB plus headers): let the producer send it;
+        // the topic's max.message.bytes decides (ProductionErrorPolicy handles a refusal)
+        d.put(StreamsConfig.producerPrefix(ProducerConfig.MAX_REQUEST_SIZE_CONFIG), 2 * 1024 * 1024);
         return d;
     }
 

@@ -1,10 +1,13 @@
 package io.kzpipe.processor.errors;
 
+import io.kzpipe.model.topic.Headers;
+import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Map;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.errors.RecordTooLargeException;
 import org.apache.kafka.common.errors.RetriableException;
+import org.apache.kafka.common.header.Header;
 import org.apache.kafka.streams.errors.ErrorHandlerContext;
 import org.apache.kafka.streams.errors.ProductionExceptionHandler;
 import org.slf4j.Logger;
@@ -20,7 +23,10 @@ import org.slf4j.LoggerFactory;
  *       when a broker or topic limit is below that setting; the event's other records may then have been
  *       written, but its bytes are kept in the dead-letter topic.</li>
  *   <li>{@link RetriableException}: retry (Streams' default).</li>
- *   <li>anything else (authorization, unknown topic, a too-large dead letter, ...): fail. The stream thread
+ *   <li>{@link RecordTooLargeException} for a dead letter (a raw body too large for the dead-letter topic):
+ *       the dead letter is written without its body, its detail naming the raw record's coordinates, where
+ *       the original bytes remain for the raw topic's retention.</li>
+ *   <li>anything else (authorization, unknown topic, ...): fail. The stream thread
  *       dies, the EOS transaction is aborted, nothing is skipped; the uncaught-exception policy
  *       ({@link ThreadFailurePolicy}) decides whether to replace the thread or stop.</li>
  *   <li>serialization errors cannot occur (every sink writes {@code byte[]}); if one did: fail.</li>
@@ -47,11 +53,18 @@ public final class ProductionErrorPolicy implements ProductionExceptionHandler {
     @Override
     public Response handleError(ErrorHandlerContext context, ProducerRecord<byte[], byte[]> record,
                                 Exception exception) {
-        if (exception instanceof RecordTooLargeException && dlqTopic != null && !dlqTopic.equals(record.topic())
-                && context.sourceRawValue() != null) {
-            LOG.error("record for {} too large; dead-lettering source record {}-{}@{} to {}", record.topic(),
-                    context.topic(), context.partition(), context.offset(), dlqTopic, exception);
-            return Response.resume(List.of(deadLetter(context, record.topic(), exception)));
+        if (exception instanceof RecordTooLargeException && dlqTopic != null) {
+            if (!dlqTopic.equals(record.topic()) && context.sourceRawValue() != null) {
+                LOG.error("record for {} too large; dead-lettering source record {}-{}@{} to {}", record.topic(),
+                        context.topic(), context.partition(), context.offset(), dlqTopic, exception);
+                return Response.resume(List.of(deadLetter(context, record.topic(), exception)));
+            }
+            if (dlqTopic.equals(record.topic()) && record.value() != null) {
+                LOG.error("dead letter of {} bytes for {}-{}@{} too large for {}; writing it without the body",
+                        record.value().length, context.topic(), context.partition(), context.offset(), dlqTopic,
+                        exception);
+                return Response.resume(List.of(withoutBody(context, record, exception)));
+            }
         }
         if (exception instanceof RetriableException) {
             LOG.warn("retriable error writing to {} (source {}-{}@{}); retrying", record.topic(), context.topic(),
@@ -70,6 +83,27 @@ public final class ProductionErrorPolicy implements ProductionExceptionHandler {
         LOG.error("cannot serialize {} for {} (source {}-{}@{}); failing the stream thread", origin,
                 record.topic(), context.topic(), context.partition(), context.offset(), exception);
         return Response.fail();
+    }
+
+    /** The same dead letter with a null value and a detail saying where the original bytes still are. */
+    private ProducerRecord<byte[], byte[]> withoutBody(ErrorHandlerContext context,
+                                                       ProducerRecord<byte[], byte[]> deadLetter, Exception exception) {
+        Header reasonHeader = deadLetter.headers().lastHeader(Headers.DLQ_REASON);
+        DeadLetterReason reason = DeadLetterReason.PROCESSING_ERROR;
+        if (reasonHeader != null) {
+            String code = new String(reasonHeader.value(), StandardCharsets.UTF_8);
+            for (DeadLetterReason r : DeadLetterReason.values()) {
+                if (r.code().equals(code)) {
+                    reason = r;
+                }
+            }
+        }
+        String detail = "body of " + deadLetter.value().length + " bytes omitted (refused by Kafka: "
+                + exception.getMessage() + "); the raw record stays at " + context.topic() + "-"
+                + context.partition() + "@" + context.offset();
+        return new ProducerRecord<>(dlqTopic, null, deadLetter.timestamp(), deadLetter.key(), null,
+                DeadLetters.headers(deadLetter.headers(), reason, detail, context.topic(), context.partition(),
+                        context.offset()));
     }
 
     ProducerRecord<byte[], byte[]> deadLetter(ErrorHandlerContext context, String failedTopic, Exception exception) {

@@ -2,7 +2,6 @@ package io.kzpipe.processor.topology;
 
 import io.kzpipe.model.json.JsonSerde;
 import io.kzpipe.model.record.TypedRecord;
-import io.kzpipe.model.topic.Headers;
 import io.kzpipe.model.topic.TopicId;
 import io.kzpipe.processor.errors.DeadLetterException;
 import io.kzpipe.processor.errors.DeadLetterReason;
@@ -13,7 +12,6 @@ import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Supplier;
-import org.apache.kafka.common.header.Header;
 import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
@@ -31,8 +29,8 @@ import org.slf4j.LoggerFactory;
  * the raw record goes to the dead-letter topic and nothing else is written (no poison pill: the failure is
  * the record's, the stream continues). Otherwise, if the {@code eventId} was already accepted within the
  * dedup window, nothing is written; else the id is remembered and every record is forwarded to the sink of
- * its topic with the input timestamp (gateway receive time) and the headers {@code kz-received-at} and
- * {@code kz-request-id}. State-store and forwarding failures are not caught: they fail the stream thread
+ * its topic with the input timestamp (gateway receive time) and no headers (the value carries
+ * {@code received_at_ms} and the ids). State-store and forwarding failures are not caught: they fail the stream thread
  * (the EOS transaction is aborted and the record is processed again), they never skip it.
  *
  * <p>Only events that were accepted enter the dedup store, so a dead-lettered delivery does not hide a
@@ -90,10 +88,10 @@ final class NormalizeProcessor implements Processor<byte[], byte[], byte[], byte
             return;
         }
         seen.put(eventId, receivedAt, ts);
-        RecordHeaders headers = typedHeaders(record.headers(), receivedAt);
+        byte[] key = outputs.get(0).key().getBytes(StandardCharsets.UTF_8); // one key per event (DESIGN.md)
         for (int i = 0; i < outputs.size(); i++) {
             Output o = outputs.get(i);
-            context.forward(new Record<>(o.key().getBytes(StandardCharsets.UTF_8), values.get(i), ts, headers),
+            context.forward(new Record<>(key, values.get(i), ts, new RecordHeaders()),
                     ProcessorTopology.sinkName(o.topic()));
         }
         settings.metrics().processed(outputs);
@@ -132,16 +130,5 @@ final class NormalizeProcessor implements Processor<byte[], byte[], byte[], byte
                 DeadLetters.headers(record.headers(), reason, detail, topic, partition, offset)),
                 ProcessorTopology.sinkName(TopicId.DLQ_PROCESSOR));
         settings.metrics().deadLettered(reason);
-    }
-
-    /** {@code kz-received-at} (always) and {@code kz-request-id} (when the raw record has one). */
-    private static RecordHeaders typedHeaders(org.apache.kafka.common.header.Headers in, long receivedAt) {
-        RecordHeaders out = new RecordHeaders();
-        out.add(Headers.RECEIVED_AT, Long.toString(receivedAt).getBytes(StandardCharsets.US_ASCII));
-        Header requestId = in == null ? null : in.lastHeader(Headers.REQUEST_ID);
-        if (requestId != null) {
-            out.add(Headers.REQUEST_ID, requestId.value());
-        }
-        return out;
     }
 }

@@ -51,8 +51,29 @@ class ProductionErrorPolicyTest {
     }
 
     @Test
-    void aTooLargeDeadLetterFailsInsteadOfLooping() {
-        var dlq = new ProducerRecord<byte[], byte[]>("kaizala.dlq.processor", new byte[1]);
+    void aTooLargeDeadLetterIsWrittenWithoutItsBodyNamingWhereTheRawRecordIs() {
+        RecordHeaders headers = DeadLetters.headers(context.headers(), DeadLetterReason.INVALID_JSON, "bad", "kaizala.raw",
+                2, 17);
+        var dlq = new ProducerRecord<>("kaizala.dlq.processor", null, 42L, "k".getBytes(StandardCharsets.UTF_8),
+                new byte[2_000_000], headers);
+
+        var response = policy.handleError(context, dlq, new RecordTooLargeException("too big"));
+
+        assertThat(response.result()).isEqualTo(Result.RESUME);
+        assertThat(response.deadLetterQueueRecords()).singleElement().satisfies(d -> {
+            assertThat(d.topic()).isEqualTo("kaizala.dlq.processor");
+            assertThat(d.value()).isNull();
+            assertThat(d.key()).isEqualTo("k".getBytes(StandardCharsets.UTF_8));
+            assertThat(d.headers().headers(Headers.DLQ_REASON)).hasSize(1);
+            assertThat(header(d, Headers.DLQ_REASON)).isEqualTo("invalid_json");
+            assertThat(header(d, Headers.DLQ_DETAIL)).contains("2000000 bytes omitted", "kaizala.raw-2@17");
+            assertThat(header(d, Headers.REQUEST_ID)).isEqualTo("req-1");
+        });
+    }
+
+    @Test
+    void aTooLargeDeadLetterWithoutBodyFailsInsteadOfLooping() {
+        var dlq = new ProducerRecord<byte[], byte[]>("kaizala.dlq.processor", new byte[1], null);
         assertThat(policy.handleError(context, dlq, new RecordTooLargeException("too big")).result())
                 .isEqualTo(Result.FAIL);
     }
