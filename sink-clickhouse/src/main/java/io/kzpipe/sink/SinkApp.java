@@ -19,6 +19,8 @@ import java.io.IOException;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.UnaryOperator;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -44,6 +46,7 @@ public final class SinkApp implements AutoCloseable {
     private Client client;
     private ClickHouseSql sql;
     private KafkaClientMetrics consumerMetrics;
+    private ExecutorService insertExecutor;
     private SinkLoop loop;
     private Thread loopThread;
     private ManagementServer management;
@@ -88,8 +91,13 @@ public final class SinkApp implements AutoCloseable {
         KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(config.consumerProps());
         consumerMetrics = new KafkaClientMetrics(consumer);
         consumerMetrics.bindTo(registry);
+        insertExecutor = Executors.newSingleThreadExecutor(r -> {
+            Thread t = new Thread(r, "sink-insert");
+            t.setDaemon(true);
+            return t;
+        });
         loop = new SinkLoop(consumer, config.kafka().topics(), config.flush(), new BatchDelivery(writer, policy, metrics),
-                policy, metrics, System::currentTimeMillis);
+                policy, metrics, System::currentTimeMillis, insertExecutor);
         loopThread = new Thread(() -> {
             try {
                 loop.run();
@@ -155,6 +163,9 @@ public final class SinkApp implements AutoCloseable {
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
             }
+        }
+        if (insertExecutor != null) {
+            insertExecutor.shutdownNow();
         }
         if (management != null) {
             management.close();

@@ -14,6 +14,7 @@ import java.util.Collection;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.Executor;
 import java.util.function.LongSupplier;
 import org.apache.kafka.clients.consumer.Consumer;
 import org.apache.kafka.clients.consumer.ConsumerRebalanceListener;
@@ -65,11 +66,12 @@ public final class SinkLoop implements Runnable {
      * @param flush    when a table's buffer is delivered
      * @param delivery inserts a batch (isolating refused rows)
      * @param clock    epoch milliseconds
+     * @param insertExecutor runs inserts while this thread keeps polling (one thread is enough)
      */
     public SinkLoop(Consumer<byte[], byte[]> consumer, Topics topics, SinkConfig.Flush flush, BatchDelivery delivery,
-                    RetryPolicy policy, SinkMetrics metrics, LongSupplier clock) {
+                    RetryPolicy policy, SinkMetrics metrics, LongSupplier clock, Executor insertExecutor) {
         this.consumer = consumer;
-        this.batcher = new Batcher(flush, delivery, this::commit, metrics, clock);
+        this.batcher = new Batcher(flush, delivery, this::commit, metrics, clock, insertExecutor);
         this.policy = policy;
         this.metrics = metrics;
         this.clock = clock;
@@ -137,8 +139,8 @@ public final class SinkLoop implements Runnable {
             return;
         }
         try {
-            batcher.flushDue(false);
-            if (backingOff) {
+            int committed = batcher.flushDue(false);
+            if (backingOff && committed > 0) {
                 LOG.info("ClickHouse accepts inserts again after {} failed attempts; resuming consumption", failures);
                 backingOff = false;
                 failures = 0;
@@ -206,7 +208,9 @@ public final class SinkLoop implements Runnable {
 
     private void finish() {
         try {
-            if (!backingOff && batcher.bufferedRows() > 0) {
+            if (backingOff) {
+                batcher.finishInFlight();
+            } else if (batcher.bufferedRows() > 0) {
                 batcher.flushDue(true);
             }
         } catch (FlushException | WakeupException e) {
@@ -230,16 +234,25 @@ public final class SinkLoop implements Runnable {
     private final class Rebalance implements ConsumerRebalanceListener {
         @Override
         public void onPartitionsRevoked(Collection<TopicPartition> partitions) {
-            // flushed rows: commit now if an earlier commit failed; buffered rows: the next owner re-reads them
+            // inserts in flight finish and are committed, failed commits are retried once more, buffered rows
+            // are dropped: the next owner re-reads them from the committed offset
+            drop(partitions);
             commitPending(partitions);
             partitions.forEach(uncommitted::remove);
-            batcher.drop(partitions);
         }
 
         @Override
         public void onPartitionsLost(Collection<TopicPartition> partitions) {
+            drop(partitions);
             partitions.forEach(uncommitted::remove);
-            batcher.drop(partitions);
+        }
+
+        private void drop(Collection<TopicPartition> partitions) {
+            try {
+                batcher.drop(partitions);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
         }
 
         @Override

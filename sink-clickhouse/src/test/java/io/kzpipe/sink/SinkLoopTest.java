@@ -65,6 +65,7 @@ class SinkLoopTest {
     }
 
     private final SlowMockConsumer consumer = new SlowMockConsumer();
+    private final java.util.concurrent.ExecutorService insertExecutor = java.util.concurrent.Executors.newSingleThreadExecutor();
     private final FakeWriter writer = new FakeWriter();
     private final AtomicLong clock = new AtomicLong(1_000_000);
     private final SinkMetrics metrics = new SinkMetrics(new SimpleMeterRegistry());
@@ -75,7 +76,7 @@ class SinkLoopTest {
     private void start(int flushRows) {
         RetryPolicy policy = new RetryPolicy(new SinkConfig.Retry(Duration.ofMillis(100), Duration.ofSeconds(1), 2, 0));
         loop = new SinkLoop(consumer, TOPICS, new SinkConfig.Flush(flushRows, 1 << 20, Duration.ofSeconds(10)),
-                new BatchDelivery(writer, policy, metrics), policy, metrics, clock::get);
+                new BatchDelivery(writer, policy, metrics), policy, metrics, clock::get, insertExecutor);
         consumer.schedulePollTask(() -> {
             consumer.rebalance(List.of(NUM0, NUM1, DLQ0));
             consumer.updateBeginningOffsets(Map.of(NUM0, 0L, NUM1, 0L, DLQ0, 0L));
@@ -97,6 +98,7 @@ class SinkLoopTest {
             loop.stop();
             thread.join(10_000);
         }
+        insertExecutor.shutdownNow();
     }
 
     private void produce(TopicPartition tp, long offset) {
@@ -178,9 +180,12 @@ class SinkLoopTest {
 
         consumer.schedulePollTask(() -> consumer.rebalance(List.of(NUM0, DLQ0)));
         await().until(() -> metrics.count("kz.sink.revoked.rows") == 2);
-        clock.addAndGet(100);
         produce(NUM0, 1);
         produce(NUM0, 2);
+        clock.addAndGet(100); // backoff over: NUM0@0 alone is inserted, then consumption resumes
+        await().until(() -> writer.rows("answers_numeric").size() == 1 && loop.state() == SinkLoop.State.RUNNING);
+        await().until(() -> consumer.position(NUM0) == 3);
+        clock.addAndGet(10_000); // the two newer rows are due by age
 
         await().until(() -> writer.rows("answers_numeric").size() == 3);
         assertThat(writer.rows("answers_numeric")).containsExactly("{\"row_id\":\"0:0\"}", "{\"row_id\":\"0:1\"}", "{\"row_id\":\"0:2\"}");

@@ -5,9 +5,14 @@ import io.kzpipe.sink.config.SinkConfig;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Executor;
 import java.util.function.LongSupplier;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.common.TopicPartition;
@@ -15,30 +20,37 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Buffers rows per ClickHouse table and decides when they are inserted and which offsets are committed.
+ * Buffers rows per ClickHouse table, inserts them in batches and decides which offsets are committed.
  *
  * <p>Guarantees:
  * <ul>
  *   <li><b>Flush:</b> a table's buffer is delivered when it holds {@code SINK_FLUSH_ROWS} rows or
  *       {@code SINK_FLUSH_BYTES} bytes, or when its oldest row has waited {@code SINK_FLUSH_INTERVAL}.</li>
+ *   <li><b>Overlap:</b> a batch is inserted on the insert executor while the consumer thread keeps
+ *       polling; each table has at most one insert in flight, so its batches complete in offset order.
+ *       A table whose buffer reaches twice the flush limits waits for its insert (back-pressure).</li>
  *   <li><b>Commit after insert:</b> every partition feeds exactly one table (a topic maps to one table),
- *       so a table's batch holds every buffered row of its partitions. Only after
+ *       so a batch holds every row of its partitions up to its last offset. Only after
  *       {@link BatchDelivery#deliver} has put every row of the batch into ClickHouse (its table or
- *       {@code dead_letters}) is the next offset of each of those partitions committed. A crash anywhere
- *       before that means re-delivery, never loss; re-delivered rows collapse by {@code row_id}.</li>
- *   <li><b>Failure:</b> when a delivery throws, the batch stays buffered (nothing is committed) and a
- *       {@link FlushException} naming the batch propagates; the caller backs off and calls
- *       {@link #flushDue} again.</li>
- *   <li><b>Rebalance:</b> {@link #drop} forgets the rows of revoked or lost partitions; their new owner
- *       re-reads them from the last committed offset. Flushed rows were committed already.</li>
- *   <li><b>Stop:</b> {@link #close} logs a WARN with the rows still buffered (not committed, so re-read
- *       on restart).</li>
+ *       {@code dead_letters}) is the next offset of each of those partitions committed, on the consumer
+ *       thread. A crash anywhere before that means re-delivery, never loss; re-delivered rows collapse by
+ *       {@code row_id}.</li>
+ *   <li><b>Failure:</b> when an insert fails, its rows go back to the head of the buffer (nothing is
+ *       committed) and a {@link FlushException} naming the batch is thrown; the caller backs off and calls
+ *       {@link #flushDue} again, which inserts them (and what arrived since) again.</li>
+ *   <li><b>Rebalance:</b> {@link #drop} first waits for inserts in flight that hold rows of the revoked
+ *       partitions (committing them when they succeed), then forgets the buffered rows of those
+ *       partitions: their new owner re-reads them from the last committed offset.</li>
+ *   <li><b>Stop:</b> {@link #flushDue flushDue(true)} delivers and waits for everything; {@link #close}
+ *       logs a WARN with the rows still buffered (not committed, so re-read on restart).</li>
  * </ul>
- * Not thread-safe: owned by the consumer thread.
+ * Not thread-safe: owned by the consumer thread; only {@link BatchDelivery#deliver} runs on the executor.
  */
 public final class Batcher {
 
     private static final Logger LOG = LoggerFactory.getLogger(Batcher.class);
+    /** Poll timeout while an insert is in flight, so that its commit follows promptly. */
+    static final long IN_FLIGHT_POLL_MS = 10;
 
     /** Commits offsets; failures are the committer's to handle (a lost commit means re-delivery). */
     @FunctionalInterface
@@ -46,11 +58,20 @@ public final class Batcher {
         void commit(Map<TopicPartition, OffsetAndMetadata> offsets);
     }
 
+    private record InFlight(Batch batch, CompletableFuture<BatchDelivery.Outcome> result) {
+    }
+
     private static final class TableBuffer {
+        final String table;
         final Map<TopicPartition, ArrayDeque<Row>> partitions = new LinkedHashMap<>();
         int rows;
         long bytes;
         long oldestAtMs;
+        InFlight inFlight;
+
+        TableBuffer(String table) {
+            this.table = table;
+        }
     }
 
     private final SinkConfig.Flush limits;
@@ -58,17 +79,23 @@ public final class Batcher {
     private final OffsetCommitter committer;
     private final SinkMetrics metrics;
     private final LongSupplier clock;
+    private final Executor executor;
     private final Map<String, TableBuffer> tables = new LinkedHashMap<>();
     private final Map<TopicPartition, String> tableOf = new LinkedHashMap<>();
-    private long totalRows;
+    private int committedBatches;
 
+    /**
+     * @param executor runs the inserts ({@code Runnable::run} inserts on the calling thread)
+     * @param clock    epoch milliseconds
+     */
     public Batcher(SinkConfig.Flush limits, BatchDelivery delivery, OffsetCommitter committer, SinkMetrics metrics,
-                   LongSupplier clock) {
+                   LongSupplier clock, Executor executor) {
         this.limits = limits;
         this.delivery = delivery;
         this.committer = committer;
         this.metrics = metrics;
         this.clock = clock;
+        this.executor = executor;
     }
 
     /** Buffers {@code row} for {@code table}; rows of one partition must arrive in offset order. */
@@ -77,37 +104,67 @@ public final class Batcher {
         if (previous != null && !previous.equals(table)) {
             throw new IllegalArgumentException(row.partition() + " feeds " + previous + ", not " + table);
         }
-        TableBuffer buf = tables.computeIfAbsent(table, t -> new TableBuffer());
+        TableBuffer buf = tables.computeIfAbsent(table, TableBuffer::new);
         if (buf.rows == 0) {
             buf.oldestAtMs = clock.getAsLong();
         }
         buf.partitions.computeIfAbsent(row.partition(), p -> new ArrayDeque<>()).addLast(row);
         buf.rows++;
         buf.bytes += row.size();
-        totalRows++;
     }
 
     /**
-     * Delivers and commits every table that is due ({@code force}: every non-empty table), one table at a
-     * time. Stops at the first failing table and rethrows; its rows stay buffered.
+     * Commits inserts that finished, and starts the inserts of tables that are due ({@code force}: every
+     * non-empty table, then waits until every insert finished).
+     *
+     * @return how many batches were committed by this call
+     * @throws FlushException for the first insert found failed; its rows are buffered again
      */
-    public void flushDue(boolean force) throws InterruptedException {
-        long now = clock.getAsLong();
-        for (Map.Entry<String, TableBuffer> e : tables.entrySet()) {
-            TableBuffer buf = e.getValue();
-            if (buf.rows > 0 && (force || isDue(buf, now))) {
-                flush(e.getKey(), buf);
+    public int flushDue(boolean force) throws InterruptedException {
+        int before = committedBatches;
+        try {
+            long now = clock.getAsLong();
+            for (TableBuffer buf : tables.values()) {
+                if (buf.inFlight != null && buf.inFlight.result().isDone()) {
+                    complete(buf);
+                }
+                if (buf.rows == 0 || !(force || isDue(buf, now))) {
+                    continue;
+                }
+                if (buf.inFlight != null) {
+                    if (!force && buf.rows < 2L * limits.rows() && buf.bytes < 2L * limits.bytes()) {
+                        continue;
+                    }
+                    await(buf.inFlight);
+                    complete(buf);
+                }
+                start(buf);
             }
+            if (force) {
+                for (TableBuffer buf : tables.values()) {
+                    if (buf.inFlight != null) {
+                        await(buf.inFlight);
+                        complete(buf);
+                    }
+                }
+            }
+            return committedBatches - before;
+        } finally {
+            metrics.buffered(bufferedRows());
         }
-        metrics.buffered(totalRows);
     }
 
-    /** Milliseconds until the next table is due by age (0 if one is due now, {@code max} if all are empty). */
+    /**
+     * How long the consumer may block in poll: until the next table is due by age, at most
+     * {@value #IN_FLIGHT_POLL_MS} ms while an insert is in flight, {@code max} when nothing is buffered.
+     */
     public long msUntilDue(long max) {
         long now = clock.getAsLong();
         long wait = max;
         for (TableBuffer buf : tables.values()) {
-            if (buf.rows > 0) {
+            if (buf.inFlight != null) {
+                wait = Math.min(wait, IN_FLIGHT_POLL_MS);
+            } else if (buf.rows > 0) {
                 if (isDue(buf, now)) {
                     return 0;
                 }
@@ -117,8 +174,22 @@ public final class Batcher {
         return Math.max(0, wait);
     }
 
-    /** Forgets the buffered rows of {@code partitions} (revoked or lost); returns how many were dropped. */
-    public int drop(Collection<TopicPartition> partitions) {
+    /**
+     * Forgets the rows of {@code partitions} (revoked or lost) after the inserts in flight that hold some
+     * of them finished (successful ones are committed); returns how many buffered rows were dropped.
+     */
+    public int drop(Collection<TopicPartition> partitions) throws InterruptedException {
+        for (TableBuffer buf : tables.values()) {
+            if (buf.inFlight != null && touches(buf.inFlight.batch(), partitions)) {
+                await(buf.inFlight);
+                try {
+                    complete(buf);
+                } catch (FlushException e) {
+                    LOG.warn("insert of batch {} failed while its partitions were revoked; they are re-read by their "
+                            + "next owner: {}", e.batchId(), e.getCause().toString());
+                }
+            }
+        }
         int dropped = 0;
         for (TopicPartition p : partitions) {
             String table = tableOf.remove(p);
@@ -132,8 +203,7 @@ public final class Batcher {
                 dropped += rows.size();
             }
         }
-        totalRows -= dropped;
-        metrics.buffered(totalRows);
+        metrics.buffered(bufferedRows());
         if (dropped > 0) {
             metrics.revokedRows(dropped);
             LOG.info("dropped {} buffered rows of revoked partitions {} (their new owner re-reads them)", dropped, partitions);
@@ -141,20 +211,40 @@ public final class Batcher {
         return dropped;
     }
 
+    /** Waits for the inserts in flight and commits the successful ones (stopping while backing off). */
+    public void finishInFlight() throws InterruptedException {
+        for (TableBuffer buf : tables.values()) {
+            if (buf.inFlight != null) {
+                await(buf.inFlight);
+                try {
+                    complete(buf);
+                } catch (FlushException e) {
+                    LOG.warn("insert of batch {} failed while stopping: {}", e.batchId(), e.getCause().toString());
+                }
+            }
+        }
+    }
+
+    /** Rows buffered or in flight. */
     public long bufferedRows() {
-        return totalRows;
+        long n = 0;
+        for (TableBuffer buf : tables.values()) {
+            n += buf.rows + (buf.inFlight == null ? 0 : buf.inFlight.batch().size());
+        }
+        return n;
     }
 
     /** Logs what is left unflushed; those rows were not committed and are read again after a restart. */
     public void close() {
-        if (totalRows > 0) {
-            List<String> left = new ArrayList<>();
+        long left = bufferedRows();
+        if (left > 0) {
+            List<String> perTable = new ArrayList<>();
             tables.forEach((t, b) -> {
-                if (b.rows > 0) {
-                    left.add(t + "=" + b.rows);
+                if (b.rows > 0 || b.inFlight != null) {
+                    perTable.add(t + "=" + (b.rows + (b.inFlight == null ? 0 : b.inFlight.batch().size())));
                 }
             });
-            LOG.warn("stopping with {} unflushed rows {} (not committed: they are re-read on restart)", totalRows, left);
+            LOG.warn("stopping with {} unflushed rows {} (not committed: they are re-read on restart)", left, perTable);
         }
     }
 
@@ -163,28 +253,89 @@ public final class Batcher {
                 || now - buf.oldestAtMs >= limits.interval().toMillis();
     }
 
-    private void flush(String table, TableBuffer buf) throws InterruptedException {
+    /** Moves the whole buffer into a batch and starts its insert on the executor. */
+    private void start(TableBuffer buf) throws InterruptedException {
         List<Row> rows = new ArrayList<>(buf.rows);
         buf.partitions.values().forEach(rows::addAll);
-        Batch batch = new Batch(table, rows);
-        long start = System.nanoTime();
-        BatchDelivery.Outcome outcome;
-        try {
-            outcome = delivery.deliver(batch);
-        } catch (RuntimeException e) {
-            throw new FlushException(batch, e);
-        }
-        long insertedAt = clock.getAsLong();
-        committer.commit(batch.offsetsToCommit());
-        buf.partitions.clear();
+        buf.partitions.values().forEach(ArrayDeque::clear);
         buf.rows = 0;
         buf.bytes = 0;
-        totalRows -= rows.size();
-        metrics.batchInserted(table, outcome.inserted());
-        for (Row r : rows) {
-            metrics.freshness(table, insertedAt - r.timestampMs());
+        Batch batch = new Batch(buf.table, rows);
+        CompletableFuture<BatchDelivery.Outcome> result = new CompletableFuture<>();
+        buf.inFlight = new InFlight(batch, result);
+        executor.execute(() -> {
+            try {
+                result.complete(delivery.deliver(batch));
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                result.completeExceptionally(e);
+            } catch (RuntimeException | Error e) {
+                result.completeExceptionally(e);
+            }
+        });
+        if (result.isDone()) { // inserted on this thread
+            complete(buf);
         }
-        LOG.debug("batch {}: {} rows inserted, {} dead-lettered, committed in {} ms", batch.id(), outcome.inserted(),
-                outcome.deadLettered(), (System.nanoTime() - start) / 1_000_000);
+    }
+
+    /** Commits a finished insert, or puts its rows back at the head of the buffer and throws. */
+    private void complete(TableBuffer buf) {
+        InFlight f = buf.inFlight;
+        buf.inFlight = null;
+        BatchDelivery.Outcome outcome;
+        try {
+            outcome = f.result().join();
+        } catch (CompletionException e) {
+            requeue(buf, f.batch());
+            Throwable cause = e.getCause();
+            throw new FlushException(f.batch(), cause instanceof RuntimeException re ? re : new IllegalStateException(cause));
+        }
+        long insertedAt = clock.getAsLong();
+        committer.commit(f.batch().offsetsToCommit());
+        committedBatches++;
+        metrics.batchInserted(buf.table, outcome.inserted());
+        for (Row r : f.batch().rows()) {
+            metrics.freshness(buf.table, insertedAt - r.timestampMs());
+        }
+        LOG.debug("batch {}: {} rows inserted, {} dead-lettered, committed", f.batch().id(), outcome.inserted(),
+                outcome.deadLettered());
+    }
+
+    /** Puts the rows of a failed batch back in front of what was buffered since (they have lower offsets). */
+    private void requeue(TableBuffer buf, Batch batch) {
+        Map<TopicPartition, ArrayDeque<Row>> failed = new LinkedHashMap<>();
+        for (Row r : batch.rows()) {
+            failed.computeIfAbsent(r.partition(), p -> new ArrayDeque<>()).addLast(r);
+        }
+        for (Map.Entry<TopicPartition, ArrayDeque<Row>> e : failed.entrySet()) {
+            if (!tableOf.containsKey(e.getKey())) {
+                continue; // dropped meanwhile: the next owner re-reads it
+            }
+            ArrayDeque<Row> current = buf.partitions.computeIfAbsent(e.getKey(), p -> new ArrayDeque<>());
+            for (Iterator<Row> it = e.getValue().descendingIterator(); it.hasNext(); ) {
+                Row r = it.next();
+                current.addFirst(r);
+                buf.rows++;
+                buf.bytes += r.size();
+            }
+        }
+        buf.oldestAtMs = Math.min(buf.oldestAtMs, clock.getAsLong() - limits.interval().toMillis());
+    }
+
+    private static boolean touches(Batch batch, Collection<TopicPartition> partitions) {
+        for (Row r : batch.rows()) {
+            if (partitions.contains(r.partition())) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private static void await(InFlight f) throws InterruptedException {
+        try {
+            f.result().get();
+        } catch (ExecutionException e) {
+            // reported by complete()
+        }
     }
 }

@@ -6,6 +6,7 @@ import com.clickhouse.client.api.insert.InsertSettings;
 import com.clickhouse.data.ClickHouseFormat;
 import io.kzpipe.sink.batch.Batch;
 import io.kzpipe.sink.batch.Row;
+import java.io.BufferedOutputStream;
 import java.io.OutputStream;
 import java.time.Duration;
 import java.util.List;
@@ -29,6 +30,7 @@ public final class ClickHouseBatchWriter implements BatchWriter {
 
     private static final Logger LOG = LoggerFactory.getLogger(ClickHouseBatchWriter.class);
     private static final int MAX_QUERY_ID = 200;
+    private static final int WRITE_BUFFER = 1 << 20;
 
     private final Client client;
     private final String database;
@@ -78,10 +80,13 @@ public final class ClickHouseBatchWriter implements BatchWriter {
     }
 
     private static void writeRows(List<Row> rows, OutputStream out) throws java.io.IOException {
+        // one buffered stream: the client would otherwise send every tiny write on its own
+        BufferedOutputStream buffered = new BufferedOutputStream(out, WRITE_BUFFER);
         for (Row row : rows) {
-            out.write(row.json());
-            out.write('\n');
+            buffered.write(row.json());
+            buffered.write('\n');
         }
+        buffered.flush();
     }
 
     /** {@code kz-sink:<batch id>}, shortened with a hash when the batch spans many partitions. */

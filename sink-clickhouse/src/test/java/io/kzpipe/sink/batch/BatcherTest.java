@@ -29,10 +29,64 @@ class BatcherTest {
     private final List<Map<TopicPartition, OffsetAndMetadata>> commits = new ArrayList<>();
     private final SinkMetrics metrics = new SinkMetrics(new SimpleMeterRegistry());
 
+    private final java.util.ArrayDeque<Runnable> pendingInserts = new java.util.ArrayDeque<>();
+
     private Batcher batcher(int rows, long bytes, Duration interval) {
+        return batcher(rows, bytes, interval, Runnable::run);
+    }
+
+    private Batcher batcher(int rows, long bytes, Duration interval, java.util.concurrent.Executor executor) {
         RetryPolicy policy = new RetryPolicy(new SinkConfig.Retry(Duration.ofMillis(10), Duration.ofSeconds(1), 2, 0));
         return new Batcher(new SinkConfig.Flush(rows, bytes, interval), new BatchDelivery(writer, policy, metrics),
-                commits::add, metrics, clock::get);
+                commits::add, metrics, clock::get, executor);
+    }
+
+    @Test
+    void consumptionContinuesWhileABatchIsInFlightAndItsOffsetsWaitForItsInsert() throws Exception {
+        Batcher b = batcher(2, 1 << 20, Duration.ofHours(1), pendingInserts::add);
+        b.add("answers_numeric", row(NUM0, 0));
+        b.add("answers_numeric", row(NUM0, 1));
+        b.flushDue(false);
+        assertThat(pendingInserts).hasSize(1);
+        assertThat(b.msUntilDue(1000)).isEqualTo(Batcher.IN_FLIGHT_POLL_MS);
+
+        b.add("answers_numeric", row(NUM0, 2));
+        b.add("answers_numeric", row(NUM0, 3));
+        b.flushDue(false);
+        assertThat(pendingInserts).as("one insert in flight per table").hasSize(1);
+        assertThat(commits).isEmpty();
+        assertThat(b.bufferedRows()).isEqualTo(4);
+
+        pendingInserts.poll().run();
+        b.flushDue(false);
+        assertThat(commits).containsExactly(Map.of(NUM0, new OffsetAndMetadata(2)));
+        assertThat(pendingInserts).as("the next batch started").hasSize(1);
+        pendingInserts.poll().run();
+        b.flushDue(false);
+        assertThat(commits).last().isEqualTo(Map.of(NUM0, new OffsetAndMetadata(4)));
+        assertThat(writer.rows("answers_numeric")).hasSize(4);
+    }
+
+    @Test
+    void aFailedInsertInFlightPutsItsRowsBackBeforeTheNewerOnes() throws Exception {
+        Batcher b = batcher(2, 1 << 20, Duration.ofHours(1), pendingInserts::add);
+        writer.failNext(1, FakeWriter::serverDown);
+        b.add("answers_numeric", row(NUM0, 0));
+        b.add("answers_numeric", row(NUM0, 1));
+        b.flushDue(false);
+        b.add("answers_numeric", row(NUM0, 2));
+        pendingInserts.poll().run();
+
+        assertThatThrownBy(() -> b.flushDue(false)).isInstanceOf(FlushException.class);
+        assertThat(commits).isEmpty();
+        assertThat(b.bufferedRows()).isEqualTo(3);
+
+        b.flushDue(false);
+        pendingInserts.poll().run();
+        b.flushDue(false);
+        assertThat(writer.rows("answers_numeric")).containsExactly("{\"row_id\":\"kaizala.answers.numeric-0-0\"}",
+                "{\"row_id\":\"kaizala.answers.numeric-0-1\"}", "{\"row_id\":\"kaizala.answers.numeric-0-2\"}");
+        assertThat(commits).containsExactly(Map.of(NUM0, new OffsetAndMetadata(3)));
     }
 
     @Test
