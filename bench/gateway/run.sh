@@ -12,7 +12,9 @@
 #   2. GET /health/live req/s with the same wrk settings: the bare-HTTP ceiling of the same server;
 #   3. latency at a fixed 5,000 req/s: FixedRateLoad.java (open model, latency from the intended send time, like
 #      wrk2; wrk/hey are closed-model and hide queueing), p50/p90/p99/p99.9;
-#   4. gateway RSS (VmRSS now, VmHWM peak) from /proc.
+#   4. gateway RSS (VmRSS now, VmHWM peak) from /proc;
+#   5. CPU microseconds per request of the gateway, the broker and wrk in runs 1 and 2 (utime + stime): on a
+#      shared machine throughput depends on what else runs, CPU per request much less.
 # Everything shares the machine's cores (load generator, gateway, broker). Settings (env):
 #   BENCH_DURATION (20 s) BENCH_WARMUP (15 s) BENCH_CONNECTIONS (64) BENCH_THREADS (2) BENCH_RATE (5000)
 #   BENCH_RATE_SECONDS (30) BENCH_RATE_CONNECTIONS (64) GATEWAY_JAVA_OPTS (see below)
@@ -121,6 +123,26 @@ KAFKA_BOOTSTRAP_SERVERS=$KAFKA_BOOTSTRAP_SERVERS TOPIC_PREFIX="bench$RANDOM." KA
 GATEWAY_PID=$!
 wait_for 120 "gateway /health/ready" curl -sf "$BASE/health/ready"
 
+CLK_TCK=$(getconf CLK_TCK)
+cpu_ticks() { [[ -n $1 ]] && awk '{print $14 + $15}' "/proc/$1/stat" || echo 0; }   # utime + stime of a PID
+
+# measured WRK_OUTPUT NAME wrk-args...: runs wrk and records, for the requests it completed, the CPU microseconds
+# per request spent by the gateway, the broker (when started here) and wrk itself, in $WORK/NAME.cpu
+measured() {
+  local out=$1 name=$2 g0 k0 g1 k1 wrk_seconds
+  shift 2
+  g0=$(cpu_ticks "$GATEWAY_PID") k0=$(cpu_ticks "$BROKER_PID")
+  wrk_seconds=$( { TIMEFORMAT='%U %S'; time "$@" >"$out" 2>"$out.err"; } 2>&1 | awk '{print $1 + $2}')
+  g1=$(cpu_ticks "$GATEWAY_PID") k1=$(cpu_ticks "$BROKER_PID")
+  python3 - "$out" "$g0" "$g1" "$k0" "$k1" "$wrk_seconds" "$CLK_TCK" >"$WORK/$name.cpu" <<'PY'
+import re, sys
+out, g0, g1, k0, k1, wrk_s, tck = sys.argv[1], *map(float, sys.argv[2:])
+n = int(re.search(r"(\d+) requests in", open(out).read()).group(1))
+us = lambda ticks: ticks / tck * 1e6 / n
+print(f"gateway {us(g1 - g0):.0f} us, broker {us(k1 - k0):.0f} us, wrk {wrk_s * 1e6 / n:.0f} us")
+PY
+}
+
 accepted() {
   curl -s "$BASE/metrics" | awk '/^kz_gateway_requests_total\{/ && /outcome="accepted"/ {print $NF}'
 }
@@ -134,13 +156,14 @@ wrk -t"$THREADS" -c"$CONNECTIONS" -d5s "$BASE/health/live" >/dev/null
 
 say "saturation: wrk -t$THREADS -c$CONNECTIONS -d${DURATION}s POST (rotating ids)"
 before=$(accepted)
-wrk_post "$DURATION" >"$WORK/wrk-post.txt"
+measured "$WORK/wrk-post.txt" post env BENCH_BODY="$FIXTURE" BENCH_TOKEN="$TOKEN" \
+  wrk -t"$THREADS" -c"$CONNECTIONS" -d"$DURATION"s -s "$HERE/post.lua" "$BASE/webhooks/kaizala"
 after=$(accepted)
 ACCEPTED_PER_SEC=$(python3 -c "print(round(($after - $before) / $DURATION))")
 POST_RPS=$(requests_per_sec "$WORK/wrk-post.txt")
 
 say "bare HTTP: wrk -t$THREADS -c$CONNECTIONS -d${DURATION}s GET /health/live"
-wrk -t"$THREADS" -c"$CONNECTIONS" -d"$DURATION"s "$BASE/health/live" >"$WORK/wrk-live.txt"
+measured "$WORK/wrk-live.txt" live wrk -t"$THREADS" -c"$CONNECTIONS" -d"$DURATION"s "$BASE/health/live"
 LIVE_RPS=$(requests_per_sec "$WORK/wrk-live.txt")
 
 say "fixed rate: $RATE req/s for ${RATE_SECONDS}s over $RATE_CONNECTIONS connections (after 5s at the same rate, not counted)"
@@ -162,6 +185,8 @@ body:     $(wc -c <"$FIXTURE") bytes SurveyResponse; wrk rotates 20,000 eventIds
 saturation (wrk -t$THREADS -c$CONNECTIONS -d${DURATION}s POST):  accepted/s = $ACCEPTED_PER_SEC   (wrk req/s $POST_RPS, non-2xx $(non2xx "$WORK/wrk-post.txt" || true))
 bare HTTP  (wrk -t$THREADS -c$CONNECTIONS -d${DURATION}s GET /health/live):  req/s = $LIVE_RPS
 accepted/s as share of bare HTTP: $(python3 -c "print(f'{100 * $ACCEPTED_PER_SEC / $LIVE_RPS:.0f}%')")
+CPU per request, POST:  $(<"$WORK/post.cpu")
+CPU per request, GET:   $(<"$WORK/live.cpu")
 fixed rate ($RATE req/s, ${RATE_SECONDS}s, open model): $FIXED
 gateway RSS: $((RSS_KB / 1024)) MB now, $((HWM_KB / 1024)) MB peak; events accepted in total: $TOTAL_ACCEPTED
 EOF
