@@ -19,7 +19,7 @@ import org.eclipse.jetty.util.thread.QueuedThreadPool;
  */
 public final class GatewayHttp {
 
-    static final int RESPONSE_COPY_BUFFER_BYTES = 4096;
+    static final int RESPONSE_COPY_BUFFER_BYTES = 1024;
 
     private GatewayHttp() {
     }
