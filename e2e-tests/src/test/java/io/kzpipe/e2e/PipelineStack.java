@@ -32,7 +32,7 @@ import java.util.Map;
  *
  * <p>Tuned for tests, not production: flush and commit intervals of 100–200 ms and 6 s consumer session
  * timeouts, so rows appear quickly and a killed service's partitions move on within seconds. Logs go to
- * {@code target/e2e/<name>/<service>.log}. Thread-safe for posting; start, kill and restart from one thread.
+ * {@code target/e2e/<name>/<service>.log}, the processor's state to {@code target/e2e/<name>/processor-state}. Thread-safe for posting; start, kill and restart from one thread.
  */
 final class PipelineStack implements AutoCloseable {
 
@@ -85,7 +85,8 @@ final class PipelineStack implements AutoCloseable {
         PipelineStack stack = new PipelineStack(kafka.uniqueName("e2e-" + name) + ".", ch.createDatabase("e2e_" + name), ch);
         try {
             Path logs = Files.createDirectories(Path.of("target", "e2e", name));
-            Path stateDir = Files.createTempDirectory("kz-e2e-state");
+            Path stateDir = logs.resolve("processor-state");
+            deleteRecursively(stateDir);  // a previous run's; this stack's application id is new anyway
             for (Service s : Service.values()) {
                 int port;
                 do {
@@ -103,7 +104,7 @@ final class PipelineStack implements AutoCloseable {
             env.put(Service.PROCESSOR, merge(common, Map.of("PROCESSOR_MANAGEMENT_HOST", "127.0.0.1",
                     "PROCESSOR_MANAGEMENT_PORT", stack.port(Service.PROCESSOR),
                     "PROCESSOR_APPLICATION_ID", stack.topicPrefix + "processor",
-                    "PROCESSOR_STATE_DIR", stateDir.toString(),
+                    "PROCESSOR_STATE_DIR", stateDir.toAbsolutePath().toString(),
                     "KAFKA_STREAMS_COMMIT_INTERVAL_MS", "100",
                     "KAFKA_STREAMS_CONSUMER_SESSION_TIMEOUT_MS", "6000",
                     "KAFKA_STREAMS_CONSUMER_HEARTBEAT_INTERVAL_MS", "1000")));
@@ -225,6 +226,16 @@ final class PipelineStack implements AutoCloseable {
         Map<String, String> out = new HashMap<>(a);
         out.putAll(b);
         return out;
+    }
+
+    private static void deleteRecursively(Path dir) throws IOException {
+        if (Files.exists(dir)) {
+            try (var paths = Files.walk(dir)) {
+                for (Path p : paths.sorted(java.util.Comparator.reverseOrder()).toList()) {
+                    Files.delete(p);
+                }
+            }
+        }
     }
 
     /** A port that was free a moment ago (bound and released; the service binds it right after). */
