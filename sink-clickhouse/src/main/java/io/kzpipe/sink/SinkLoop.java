@@ -14,6 +14,7 @@ import java.util.Collection;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.Executor;
 import java.util.function.LongSupplier;
 import org.apache.kafka.clients.consumer.Consumer;
@@ -34,7 +35,8 @@ import org.slf4j.LoggerFactory;
  *
  * <p>When a flush fails with a retriable error, all assigned partitions are paused (also partitions
  * assigned later) and the loop keeps polling, which returns nothing but keeps the group membership, until
- * the backoff of {@link RetryPolicy} has passed; then the same rows are tried again. Nothing is skipped.
+ * the backoff of {@link RetryPolicy} has passed; then the same rows are tried again, until an insert into
+ * the failing table succeeds. Nothing is skipped.
  * A fatal error ends {@link #run} with the exception and nothing further is committed. {@link #stop}
  * (any thread) ends the loop: one last flush is tried, then the consumer is closed. The consumer is used
  * by the loop thread only, as Kafka requires.
@@ -58,6 +60,7 @@ public final class SinkLoop implements Runnable {
     private final Map<TopicPartition, OffsetAndMetadata> uncommitted = new HashMap<>();
     private boolean backingOff;
     private int failures;
+    private String failingTable;
     private long retryAtMs;
 
     /**
@@ -115,7 +118,7 @@ public final class SinkLoop implements Runnable {
 
     private void pollOnce() throws InterruptedException {
         long now = clock.getAsLong();
-        long wait = backingOff ? Math.min(MAX_POLL_MS, Math.max(0, retryAtMs - now)) : batcher.msUntilDue(MAX_POLL_MS);
+        long wait = backingOff && now < retryAtMs ? Math.min(MAX_POLL_MS, retryAtMs - now) : batcher.msUntilDue(MAX_POLL_MS);
         if (backingOff) {
             consumer.pause(consumer.assignment());
         }
@@ -139,8 +142,8 @@ public final class SinkLoop implements Runnable {
             return;
         }
         try {
-            int committed = batcher.flushDue(false);
-            if (backingOff && committed > 0) {
+            Set<String> committed = batcher.flushDue(false);
+            if (backingOff && committed.contains(failingTable)) {
                 LOG.info("ClickHouse accepts inserts again after {} failed attempts; resuming consumption", failures);
                 backingOff = false;
                 failures = 0;
@@ -159,6 +162,7 @@ public final class SinkLoop implements Runnable {
             throw e;
         }
         failures++;
+        failingTable = e.table();
         Duration delay = policy.backoff(failures);
         retryAtMs = clock.getAsLong() + delay.toMillis();
         metrics.retry(e.table());

@@ -5,10 +5,12 @@ import io.kzpipe.sink.config.SinkConfig;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.HashSet;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutionException;
@@ -82,7 +84,7 @@ public final class Batcher {
     private final Executor executor;
     private final Map<String, TableBuffer> tables = new LinkedHashMap<>();
     private final Map<TopicPartition, String> tableOf = new LinkedHashMap<>();
-    private int committedBatches;
+    private final Set<String> committedTables = new HashSet<>();
 
     /**
      * @param executor runs the inserts ({@code Runnable::run} inserts on the calling thread)
@@ -117,11 +119,11 @@ public final class Batcher {
      * Commits inserts that finished, and starts the inserts of tables that are due ({@code force}: every
      * non-empty table, then waits until every insert finished).
      *
-     * @return how many batches were committed by this call
+     * @return the tables whose batches were committed by this call
      * @throws FlushException for the first insert found failed; its rows are buffered again
      */
-    public int flushDue(boolean force) throws InterruptedException {
-        int before = committedBatches;
+    public Set<String> flushDue(boolean force) throws InterruptedException {
+        committedTables.clear();
         try {
             long now = clock.getAsLong();
             for (TableBuffer buf : tables.values()) {
@@ -148,7 +150,7 @@ public final class Batcher {
                     }
                 }
             }
-            return committedBatches - before;
+            return Set.copyOf(committedTables);
         } finally {
             metrics.buffered(bufferedRows());
         }
@@ -292,7 +294,7 @@ public final class Batcher {
         }
         long insertedAt = clock.getAsLong();
         committer.commit(f.batch().offsetsToCommit());
-        committedBatches++;
+        committedTables.add(buf.table);
         metrics.batchInserted(buf.table, outcome.inserted());
         for (Row r : f.batch().rows()) {
             metrics.freshness(buf.table, insertedAt - r.timestampMs());
