@@ -67,9 +67,11 @@ class ServiceRestartIT {
                 assertThat(stack.process(service).pid()).as("%s runs as a new process", service).isNotEqualTo(pid);
                 posters.awaitAcknowledged(acknowledged + EVENTS_BETWEEN_KILLS);
             }
-        } finally {
-            posters.stop();
+        } catch (RuntimeException | Error e) {
+            posters.abort();
+            throw e;
         }
+        posters.stop();
         assertThat(posters.gaveUp()).as("deliveries never acknowledged").isZero();
         assertThat(posters.failedAttempts()).as("posts refused or failed while the gateway was down").isPositive();
 
@@ -109,6 +111,7 @@ class ServiceRestartIT {
         private static final Duration RETRY_PAUSE = Duration.ofMillis(200);
 
         private final AtomicBoolean stopping = new AtomicBoolean();
+        private final AtomicBoolean aborted = new AtomicBoolean();
         private final AtomicLong sequence = new AtomicLong();
         private final AtomicLong failedAttempts = new AtomicLong();
         private final AtomicLong gaveUp = new AtomicLong();
@@ -143,7 +146,7 @@ class ServiceRestartIT {
         /** Posts until 200 accepted; false when GIVE_UP passed first. */
         private boolean deliver(String body) {
             long deadline = System.nanoTime() + GIVE_UP.toNanos();
-            while (System.nanoTime() < deadline) {
+            while (System.nanoTime() < deadline && !aborted.get()) {
                 try {
                     Delivery answer = stack.post(body);
                     if (answer.status() == 200 && answer.body().startsWith("{\"status\":\"accepted\"")) {
@@ -178,6 +181,12 @@ class ServiceRestartIT {
                     return;
                 }
             }
+        }
+
+        /** Stops at once, giving up deliveries in progress (the test has already failed). */
+        void abort() {
+            aborted.set(true);
+            stop();
         }
 
         List<Posted> posted() {
