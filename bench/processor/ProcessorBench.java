@@ -45,14 +45,16 @@ import org.apache.kafka.streams.Topology;
  * application's committed offsets reach the end of the raw topic (with EOS, outputs are committed in the same
  * transaction, so they are then all visible to read_committed consumers).
  *
- * <p>Environment: BENCH_EVENTS (default 100000), BENCH_ROUNDS (2), BENCH_BOOTSTRAP (use that broker instead
- * of starting one), plus any processor setting (KAFKA_STREAMS_*, TOPIC_PARTITIONS, ...) as for the service.
+ * <p>Environment: BENCH_EVENTS (default 100000), BENCH_ROUNDS (3; the first includes JIT warm-up, the best
+ * round is reported), BENCH_BOOTSTRAP (use that broker instead of starting one), plus any processor setting
+ * (KAFKA_STREAMS_*, TOPIC_PARTITIONS, ...) as for the service. CPU time per event is printed for this JVM and,
+ * when the bench started the broker, for the broker JVM: on a shared machine it is steadier than the rate.
  */
 public final class ProcessorBench {
 
     public static void main(String[] args) throws Exception {
         int events = Integer.parseInt(System.getenv().getOrDefault("BENCH_EVENTS", "100000"));
-        int rounds = Integer.parseInt(System.getenv().getOrDefault("BENCH_ROUNDS", "2"));
+        int rounds = Integer.parseInt(System.getenv().getOrDefault("BENCH_ROUNDS", "3"));
         String external = System.getenv("BENCH_BOOTSTRAP");
         KafkaBrokerProcess broker = external == null ? KafkaBrokerProcess.launch() : null;
         String bootstrap = external != null ? external : broker.bootstrapServers();

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Stream-processor throughput benchmark (see README.md). Usage:
-#   bench/processor/run.sh                      # 100000 events, 2 rounds, private co-located broker
+#   bench/processor/run.sh                      # 100000 events, 3 rounds, private co-located broker
 #   BENCH_EVENTS=20000 BENCH_ROUNDS=1 bench/processor/run.sh   # smoke test
 #   BENCH_BOOTSTRAP=127.0.0.1:9092 bench/processor/run.sh      # an already running broker
 #   KAFKA_STREAMS_COMMIT_INTERVAL_MS=500 bench/processor/run.sh  # any processor setting
@@ -17,6 +17,6 @@ CP="$ROOT/stream-processor/target/classes:$ROOT/stream-processor/target/test-cla
 javac -q -d "$OUT/classes" -cp "$CP" "$HERE/ProcessorBench.java" 2>/dev/null || javac -d "$OUT/classes" -cp "$CP" "$HERE/ProcessorBench.java"
 
 cd "$OUT"
-echo "machine: $(nproc) cores, $(free -g | awk '/Mem:/{print $2}') GiB RAM, load $(cut -d' ' -f1-3 /proc/loadavg), $(java -version 2>&1 | head -1)"
+echo; echo "machine: $(nproc) cores, $(free -g | awk '/Mem:/{print $2}') GiB RAM, load $(cut -d' ' -f1-3 /proc/loadavg), $(java -version 2>&1 | head -1)"
 exec java -Xms1g -Xmx2g -XX:+UseParallelGC ${BENCH_JAVA_OPTS:-} -Dlogback.configurationFile="$HERE/logback-bench.xml" \
   -cp "$OUT/classes:$CP" io.kzpipe.bench.ProcessorBench
