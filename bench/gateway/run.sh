@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Ingest gateway benchmark: the gateway jar against a private single-node Kafka broker on this machine.
 #
-#   bench/gateway/run.sh                 # full run (about 3 minutes)
+#   bench/gateway/run.sh                 # full run (about 4 minutes)
 #   BENCH_DURATION=5 BENCH_WARMUP=3 BENCH_RATE_SECONDS=5 bench/gateway/run.sh   # smoke test
 #
 # Measures, in one run against the same gateway process:
@@ -16,7 +16,7 @@
 #   5. CPU microseconds per request of the gateway, the broker and wrk in runs 1 and 2 (utime + stime): on a
 #      shared machine throughput depends on what else runs, CPU per request much less.
 # Everything shares the machine's cores (load generator, gateway, broker). Settings (env):
-#   BENCH_DURATION (20 s) BENCH_WARMUP (15 s) BENCH_CONNECTIONS (64) BENCH_THREADS (2) BENCH_RATE (5000)
+#   BENCH_DURATION (20 s) BENCH_WARMUP (60 s; JIT warm-up of gateway and broker is slow on busy cores) BENCH_CONNECTIONS (64) BENCH_THREADS (2) BENCH_RATE (5000)
 #   BENCH_RATE_SECONDS (30) BENCH_RATE_CONNECTIONS (64) GATEWAY_JAVA_OPTS (see below)
 #   KAFKA_BOOTSTRAP_SERVERS: use that broker instead of starting one. Any GATEWAY_*/KAFKA_PRODUCER_* variable
 #   in the environment is passed to the gateway (e.g. KAFKA_PRODUCER_LINGER_MS=10 to compare settings).
@@ -28,7 +28,7 @@ HERE=$ROOT/bench/gateway
 FIXTURE=$ROOT/ingest-gateway/src/test/resources/fixtures/survey-response.json
 JAR=$ROOT/ingest-gateway/target/ingest-gateway.jar
 DURATION=${BENCH_DURATION:-20}
-WARMUP=${BENCH_WARMUP:-15}
+WARMUP=${BENCH_WARMUP:-60}
 CONNECTIONS=${BENCH_CONNECTIONS:-64}
 THREADS=${BENCH_THREADS:-2}
 RATE=${BENCH_RATE:-5000}
@@ -79,6 +79,11 @@ if [[ ! -f $JAR || ${BENCH_BUILD:-0} == 1 ]]; then
   say "building the gateway jar"
   (cd "$ROOT" && mvn -B -q -pl ingest-gateway -am package -DskipTests)
 fi
+
+# a private copy, so a rebuild of target/ during the run (another build, ./pipeline up) cannot pull classes away
+mkdir -p "$WORK/gateway"
+cp "$JAR" "$WORK/gateway/" && cp -r "$(dirname "$JAR")/lib" "$WORK/gateway/"
+JAR=$WORK/gateway/$(basename "$JAR")
 
 # --- broker -----------------------------------------------------------------------------------------------
 if [[ -z ${KAFKA_BOOTSTRAP_SERVERS:-} ]]; then
