@@ -40,7 +40,8 @@ public final class TopicBootstrap {
      */
     public static void ensure(KafkaSettings settings, Collection<String> topics, Map<String, String> topicConfigs,
                               Duration timeout) {
-        try (Admin admin = Admin.create(settings.adminProps())) {
+        Admin admin = Admin.create(settings.adminProps());
+        try {
             Set<String> existing = admin.listTopics().names().get(timeout.toMillis(), TimeUnit.MILLISECONDS);
             List<NewTopic> missing = topics.stream().distinct().filter(t -> !existing.contains(t))
                     .map(t -> new NewTopic(t, settings.topicPartitions(), settings.topicReplication()).configs(topicConfigs))
@@ -65,6 +66,9 @@ public final class TopicBootstrap {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException("interrupted while creating topics", e);
+        } finally {
+            // bounded: a plain close() waits for abandoned calls until default.api.timeout.ms (60 s)
+            admin.close(timeout);
         }
     }
 }
