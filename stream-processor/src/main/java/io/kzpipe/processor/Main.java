@@ -9,9 +9,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Entry point of the stream processor. Exit codes: 0 after a graceful shutdown (SIGTERM), 1 when start-up
- * fails or Kafka Streams stops on its own (state {@code ERROR}, see the thread-failure policy), 2 for an
- * invalid configuration (every problem is logged).
+ * Entry point of the stream processor. Exit codes: 143 after SIGTERM (the JVM's code for it; the shutdown
+ * hook closes Streams gracefully first), 1 when start-up fails or Kafka Streams stops on its own (state
+ * {@code ERROR}, see the thread-failure policy), 2 for an invalid configuration (every problem is logged).
  */
 public final class Main {
 
@@ -36,6 +36,9 @@ public final class Main {
         try {
             app.start();
         } catch (Exception e) {
+            if (app.isClosing()) {
+                return; // stopped (SIGTERM) during start-up: the shutdown hook finishes the job
+            }
             LOG.error("stream processor failed to start", e);
             System.exit(1);
             return;

@@ -91,9 +91,11 @@ public final class ProcessorApp implements AutoCloseable {
         if (newState == State.RUNNING) {
             everRunning = true;
             running.complete(newState);
-        } else if (newState == State.ERROR || (newState == State.NOT_RUNNING && !closing)) {
-            running.complete(newState);
-            terminated.complete(newState);
+        } else if (newState == State.ERROR || newState == State.NOT_RUNNING) {
+            running.complete(newState); // ends a start-up wait, also when close() came first
+            if (!closing) {
+                terminated.complete(newState);
+            }
         }
     }
 
