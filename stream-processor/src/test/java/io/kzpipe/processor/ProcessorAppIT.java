@@ -23,6 +23,10 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.common.config.ConfigResource;
+import org.apache.kafka.common.config.TopicConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.junit.jupiter.api.Test;
@@ -70,6 +74,8 @@ class ProcessorAppIT {
         try (ProcessorApp app = new ProcessorApp(config, registry)) {
             app.start();
             assertThat(get(app, "/health/ready")).startsWith("200 ").contains("\"state\":\"RUNNING\"");
+            assertThat(maxMessageBytes(kafka, raw)).isEqualTo(config.bodyTopicMaxBytes());
+            assertThat(maxMessageBytes(kafka, topics.name(TopicId.DLQ_PROCESSOR))).isEqualTo(config.bodyTopicMaxBytes());
             kafka.produce(records);
             ProcessorItSupport.awaitCaughtUp(kafka, config.applicationId(), raw, Duration.ofSeconds(90));
 
@@ -98,6 +104,14 @@ class ProcessorAppIT {
                     .containsPattern("kz_processor_events_total\\{outcome=\"dead_lettered\"[^}]*} " + BAD + ".0")
                     .containsPattern("kz_processor_dead_letters_total\\{reason=\"data_not_object\"[^}]*} " + BAD + ".0")
                     .contains("kafka_stream_");
+        }
+    }
+
+    private static int maxMessageBytes(TestKafka kafka, String topic) throws Exception {
+        try (Admin admin = Admin.create(kafka.adminProps())) {
+            ConfigResource resource = new ConfigResource(ConfigResource.Type.TOPIC, topic);
+            return Integer.parseInt(admin.describeConfigs(List.of(resource)).all().get(30, TimeUnit.SECONDS)
+                    .get(resource).get(TopicConfig.MAX_MESSAGE_BYTES_CONFIG).value());
         }
     }
 

@@ -37,6 +37,10 @@ import org.apache.kafka.streams.errors.LogAndFailProcessingExceptionHandler;
  *                                before the client shuts down (and the process exits non-zero)
  * @param threadReplacementWindow sliding window for {@code maxThreadReplacements}
  * @param streamsOverrides        {@code KAFKA_STREAMS_*} settings, applied last
+ * @param bodyTopicMaxBytes       {@code max.message.bytes} of the topics carrying whole webhook bodies (raw,
+ *                                processor dead letters) when the processor creates them:
+ *                                {@code GATEWAY_MAX_BODY_BYTES} + 64 KiB, the same as the gateway and
+ *                                {@code deploy/compose/kafka/create-topics.sh}, whoever creates them first
  */
 public record ProcessorConfig(
         KafkaSettings kafka,
@@ -52,7 +56,8 @@ public record ProcessorConfig(
         Duration shutdownTimeout,
         int maxThreadReplacements,
         Duration threadReplacementWindow,
-        Map<String, String> streamsOverrides) {
+        Map<String, String> streamsOverrides,
+        int bodyTopicMaxBytes) {
 
     public static final String DEFAULT_APPLICATION_ID = "kaizala-processor";
     public static final Duration DEFAULT_DEDUP_WINDOW = Duration.ofHours(72);
@@ -66,6 +71,9 @@ public record ProcessorConfig(
     public static final Duration DEFAULT_SHUTDOWN_TIMEOUT = Duration.ofSeconds(30);
     public static final int DEFAULT_MAX_THREAD_REPLACEMENTS = 3;
     public static final Duration DEFAULT_THREAD_REPLACEMENT_WINDOW = Duration.ofMinutes(10);
+    /** The gateway's default largest body and its allowance for key and headers (see ingest-gateway). */
+    public static final int DEFAULT_GATEWAY_MAX_BODY_BYTES = 1024 * 1024;
+    public static final int BODY_RECORD_OVERHEAD_BYTES = 64 * 1024;
     /** Streams' EOS default is 100 ms; 200 ms halves the transaction overhead (see docs/BENCHMARKS.md). */
     public static final int DEFAULT_COMMIT_INTERVAL_MS = 200;
 
@@ -103,9 +111,11 @@ public record ProcessorConfig(
         Duration replacementWindow = env.duration("PROCESSOR_THREAD_REPLACEMENT_WINDOW",
                 DEFAULT_THREAD_REPLACEMENT_WINDOW, Duration.ofSeconds(1), Duration.ofDays(1));
         Map<String, String> overrides = env.passThrough("KAFKA_STREAMS_");
+        int maxBody = env.intIn("GATEWAY_MAX_BODY_BYTES", DEFAULT_GATEWAY_MAX_BODY_BYTES, 1024, 64 * 1024 * 1024);
         env.throwIfProblems();
         return new ProcessorConfig(kafka, applicationId, dedupWindow, stateDir, host, port, secret, maxRecordBytes,
-                rawJsonMax, startup, shutdown, replacements, replacementWindow, overrides);
+                rawJsonMax, startup, shutdown, replacements, replacementWindow, overrides,
+                maxBody + BODY_RECORD_OVERHEAD_BYTES);
     }
 
     public boolean piiHashingEnabled() {
@@ -150,9 +160,10 @@ public record ProcessorConfig(
         // previous commit completes; retry after 10 ms (growing to 1 s as before) instead of 100 ms
         d.put(StreamsConfig.producerPrefix(ProducerConfig.RETRY_BACKOFF_MS_CONFIG), 10);
         d.put(StreamsConfig.producerPrefix(ProducerConfig.RETRY_BACKOFF_MAX_MS_CONFIG), 1000);
-        // a dead letter carries the raw body (up to the gateway's 1 MiB plus headers): let the producer send it;
-        // the topic's max.message.bytes decides (ProductionErrorPolicy handles a refusal)
-        d.put(StreamsConfig.producerPrefix(ProducerConfig.MAX_REQUEST_SIZE_CONFIG), 2 * 1024 * 1024);
+        // a dead letter carries the raw body (up to GATEWAY_MAX_BODY_BYTES plus headers): let the producer send
+        // it; the topic's max.message.bytes decides (ProductionErrorPolicy handles a refusal)
+        d.put(StreamsConfig.producerPrefix(ProducerConfig.MAX_REQUEST_SIZE_CONFIG),
+                Math.max(2 * 1024 * 1024, bodyTopicMaxBytes));
         return d;
     }
 
@@ -165,6 +176,6 @@ public record ProcessorConfig(
                 + ", maxRecordBytes=" + maxRecordBytes + ", rawJsonMaxBytes=" + rawJsonMaxBytes
                 + ", startupTimeout=" + startupTimeout + ", shutdownTimeout=" + shutdownTimeout
                 + ", maxThreadReplacements=" + maxThreadReplacements + " per " + threadReplacementWindow
-                + ", streams=" + Secrets.maskAll(streamsOverrides) + "]";
+                + ", bodyTopicMaxBytes=" + bodyTopicMaxBytes + ", streams=" + Secrets.maskAll(streamsOverrides) + "]";
     }
 }

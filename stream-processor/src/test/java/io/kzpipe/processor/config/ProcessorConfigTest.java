@@ -76,6 +76,17 @@ class ProcessorConfigTest {
     }
 
     @Test
+    void bodyTopicsAndTheProducerFitTheGatewaysLargestBody() {
+        ProcessorConfig byDefault = ProcessorConfig.fromEnv(Map.of());
+        ProcessorConfig big = ProcessorConfig.fromEnv(Map.of("GATEWAY_MAX_BODY_BYTES", "4194304"));
+
+        assertThat(byDefault.bodyTopicMaxBytes()).isEqualTo(1024 * 1024 + 64 * 1024);
+        assertThat(byDefault.streamsProperties()).containsEntry("producer.max.request.size", 2 * 1024 * 1024);
+        assertThat(big.bodyTopicMaxBytes()).isEqualTo(4 * 1024 * 1024 + 64 * 1024);
+        assertThat(big.streamsProperties()).containsEntry("producer.max.request.size", 4 * 1024 * 1024 + 64 * 1024);
+    }
+
+    @Test
     void theRawJsonLimitMustBeBelowTheRecordLimit() {
         assertThatThrownBy(() -> ProcessorConfig.fromEnv(Map.of("PROCESSOR_MAX_RECORD_BYTES", "2000",
                 "PROCESSOR_RAW_JSON_MAX_BYTES", "2000")))
