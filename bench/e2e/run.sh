@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # End-to-end benchmark: the whole local pipeline (exactly what `./pipeline up` starts: single-node Kafka, private
 # ClickHouse, gateway, processor and sink, each its own process) under a sustained webhook rate, measuring freshness
-# (gateway 2xx -> row visible in kaizala.events_latest) and the CPU and RSS of every part. See E2eLoad.java for the
-# method and docs/BENCHMARKS.md ("Whole pipeline") for results.
+# (gateway 2xx -> the event visible in events_latest, responses_latest and answers_numeric_latest) and the CPU and RSS
+# of every part. See E2eLoad.java for the method and docs/BENCHMARKS.md ("Whole pipeline") for results.
 #
 #   bench/e2e/run.sh                                            # full run, about 6 minutes
 #   BENCH_WARMUP_SECONDS=5 BENCH_SECONDS=10 BENCH_STEP_SECONDS=10 BENCH_STEP_RATES="3000" bench/e2e/run.sh   # smoke test
