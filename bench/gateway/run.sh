@@ -20,7 +20,8 @@
 #   BENCH_RATE_SECONDS (30) BENCH_RATE_CONNECTIONS (64) GATEWAY_JAVA_OPTS (see below)
 #   KAFKA_BOOTSTRAP_SERVERS: use that broker instead of starting one. Any GATEWAY_*/KAFKA_PRODUCER_* variable
 #   in the environment is passed to the gateway (e.g. KAFKA_PRODUCER_LINGER_MS=10 to compare settings).
-# Processes started here are stopped by PID on exit; the work directory (logs) is printed at the end.
+# Processes started here are stopped by PID on exit, the broker's data deleted; the work directory (logs,
+# raw outputs) is printed at the end.
 set -euo pipefail
 
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
@@ -57,6 +58,7 @@ stop_pid() { # PID NAME: SIGTERM, wait up to 30 s, then SIGKILL
 cleanup() {
   stop_pid "$GATEWAY_PID" gateway
   stop_pid "$BROKER_PID" broker
+  rm -rf "$WORK/kafka-data" "$WORK/gateway" # records and the jar copy; logs and outputs stay
   say "logs in $WORK"
 }
 trap cleanup EXIT
