@@ -8,7 +8,9 @@
 # Everything runs on loopback with private ports and data under bench/sink/target (BENCH_WORK): a private
 # clickhouse-server, a single-node KRaft broker (separate JVM, classpath from the pipeline-testkit module),
 # the sink as it ships (sink-clickhouse/target/sink-clickhouse.jar). Every process is stopped by PID on exit.
-# Sink settings can be overridden from the environment (e.g. SINK_FLUSH_ROWS=200000 bench/sink/run.sh).
+# The sink runs once per insert format (BENCH_FORMATS, default "RowBinary JSONEachRow"), each into its own
+# database with its own consumer group. Sink settings can be overridden from the environment (e.g.
+# SINK_FLUSH_ROWS=200000 bench/sink/run.sh).
 set -euo pipefail
 
 ROOT=$(cd "$(dirname "$0")/../.." && pwd)
@@ -16,7 +18,7 @@ ROWS=${1:-${BENCH_ROWS:-2000000}}
 WORK=${BENCH_WORK:-$ROOT/bench/sink/target}
 PARTITIONS=${BENCH_PARTITIONS:-3}
 TOPIC=bench.answers.numeric
-DB=kaizala
+DB=bench
 COLS="schema_version,row_id,event_id,response_id,version,action_id,group_id,question_index,question_title,question_type,received_at_ms,value"
 PIDS=()
 
@@ -117,57 +119,71 @@ log "producing $ROWS answers_numeric records to $TOPIC ($PARTITIONS partitions, 
 PRODUCED=$(java -cp "$SINK_CP" "$ROOT/bench/sink/BacklogProducer.java" "127.0.0.1:$KAFKA_PORT" "$TOPIC" "$ROWS" "$PARTITIONS")
 log "$PRODUCED"
 
-log "draining the backlog with the sink"
-SINK_LOG=$WORK/sink.log
-CPU_CH0=$(cpu_seconds "$CH_PID"); CPU_K0=$(cpu_seconds "$KAFKA_PID")
-T_START=$(now)
-env KAFKA_BOOTSTRAP_SERVERS="127.0.0.1:$KAFKA_PORT" TOPIC_PREFIX=bench. CLICKHOUSE_URL="http://127.0.0.1:$CH_HTTP" \
-  CLICKHOUSE_DATABASE=$DB SINK_MANAGEMENT_HOST=127.0.0.1 SINK_MANAGEMENT_PORT="$MGMT" SINK_GROUP_ID=bench-sink \
-  java ${BENCH_SINK_JVM_OPTS:--Xmx1g} -jar "$SINK_JAR" >"$SINK_LOG" 2>&1 &
-SINK_PID=$!; PIDS+=("$SINK_PID")
-T_FIRST=""; COUNT=0
-while :; do
-  kill -0 "$SINK_PID" 2>/dev/null || { tail -30 "$SINK_LOG" >&2; echo "the sink exited" >&2; exit 1; }
-  COUNT=$(curl -sf "http://127.0.0.1:$CH_HTTP/" --data-binary "SELECT count() FROM $DB.answers_numeric" 2>/dev/null || echo 0)
-  if [[ -z $T_FIRST && $COUNT -gt 0 ]]; then T_FIRST=$(now); COUNT_FIRST=$COUNT; fi
-  [[ $COUNT -ge $ROWS ]] && break
-  sleep 0.1
+# drain FORMAT DATABASE: runs the sink with SINK_INSERT_FORMAT=FORMAT into DATABASE (own consumer group) until
+# every row is there; appends "format t_start t_first count_first t_end cpu_sink cpu_ch cpu_k distinct" to $RESULTS
+RESULTS=$WORK/drains.txt
+drain() {
+  local format=$1 db=$2 log=$WORK/sink-$1.log pid t_start t_first="" count_first=0 t_end count cpu_ch0 cpu_k0
+  log "draining the backlog with the sink (SINK_INSERT_FORMAT=$format, database $db)"
+  cpu_ch0=$(cpu_seconds "$CH_PID"); cpu_k0=$(cpu_seconds "$KAFKA_PID")
+  t_start=$(now)
+  env KAFKA_BOOTSTRAP_SERVERS="127.0.0.1:$KAFKA_PORT" TOPIC_PREFIX=bench. CLICKHOUSE_URL="http://127.0.0.1:$CH_HTTP" \
+    CLICKHOUSE_DATABASE="$db" SINK_MANAGEMENT_HOST=127.0.0.1 SINK_MANAGEMENT_PORT="$MGMT" SINK_GROUP_ID="bench-sink-$format" \
+    SINK_INSERT_FORMAT="$format" java ${BENCH_SINK_JVM_OPTS:--Xmx1g} -jar "$SINK_JAR" >"$log" 2>&1 &
+  pid=$!; PIDS+=("$pid")
+  while :; do
+    kill -0 "$pid" 2>/dev/null || { tail -30 "$log" >&2; echo "the sink exited" >&2; exit 1; }
+    count=$(curl -sf "http://127.0.0.1:$CH_HTTP/" --data-binary "SELECT count() FROM $db.answers_numeric" 2>/dev/null || echo 0)
+    if [[ -z $t_first && $count -gt 0 ]]; then t_first=$(now); count_first=$count; fi
+    [[ $count -ge $ROWS ]] && break
+    sleep 0.1
+  done
+  t_end=$(now)
+  echo "$format $t_start $t_first $count_first $t_end $(cpu_seconds "$pid")" \
+    "$(awk -v a="$(cpu_seconds "$CH_PID")" -v b="$cpu_ch0" 'BEGIN{print a-b}')" \
+    "$(awk -v a="$(cpu_seconds "$KAFKA_PID")" -v b="$cpu_k0" 'BEGIN{print a-b}')" \
+    "$(chq -q "SELECT count() FROM $db.answers_numeric FINAL")" >>"$RESULTS"
+  curl -sf "http://127.0.0.1:$MGMT/metrics" | grep -E '^kz_sink_(batch_rows|insert_seconds)_(count|sum)\{' \
+    | sed "s/^/  $format: /" >&2 || true
+  kill "$pid"; wait "$pid" 2>/dev/null || true
+}
+
+FORMATS=${BENCH_FORMATS:-RowBinary JSONEachRow}
+for f in $FORMATS; do
+  drain "$f" "${DB}_$(tr '[:upper:]' '[:lower:]' <<<"$f")"
 done
-T_END=$(now)
-CPU_SINK=$(cpu_seconds "$SINK_PID"); CPU_CH=$(awk -v a="$(cpu_seconds "$CH_PID")" -v b="$CPU_CH0" 'BEGIN{print a-b}'); CPU_K=$(awk -v a="$(cpu_seconds "$KAFKA_PID")" -v b="$CPU_K0" 'BEGIN{print a-b}')
-METRICS=$(curl -sf "http://127.0.0.1:$MGMT/metrics" || true)
-kill "$SINK_PID"; wait "$SINK_PID" 2>/dev/null || true
-LATEST=$(chq -q "SELECT count() FROM $DB.answers_numeric FINAL")
+FIRST_DB="${DB}_$(tr '[:upper:]' '[:lower:]' <<<"${FORMATS%% *}")"
 
 log "ceiling: clickhouse-client inserting the same $ROWS rows from files"
-chq -q "SELECT $COLS FROM $DB.answers_numeric FORMAT Native" >"$WORK/rows.native"
-chq -q "SELECT $COLS FROM $DB.answers_numeric FORMAT JSONEachRow" >"$WORK/rows.json"
-chq -q "CREATE TABLE $DB.ceiling_native AS $DB.answers_numeric"
-chq -q "CREATE TABLE $DB.ceiling_json AS $DB.answers_numeric"
+chq -q "SELECT $COLS FROM $FIRST_DB.answers_numeric FORMAT Native" >"$WORK/rows.native"
+chq -q "SELECT $COLS FROM $FIRST_DB.answers_numeric FORMAT JSONEachRow" >"$WORK/rows.json"
+chq -q "CREATE TABLE $FIRST_DB.ceiling_native AS $FIRST_DB.answers_numeric"
+chq -q "CREATE TABLE $FIRST_DB.ceiling_json AS $FIRST_DB.answers_numeric"
 C0=$(cpu_seconds "$CH_PID"); T0=$(now)
-chq -q "INSERT INTO $DB.ceiling_native ($COLS) FORMAT Native" <"$WORK/rows.native"
+chq -q "INSERT INTO $FIRST_DB.ceiling_native ($COLS) FORMAT Native" <"$WORK/rows.native"
 T1=$(now); C1=$(cpu_seconds "$CH_PID")
-chq -q "INSERT INTO $DB.ceiling_json ($COLS) FORMAT JSONEachRow" <"$WORK/rows.json"
+chq -q "INSERT INTO $FIRST_DB.ceiling_json ($COLS) FORMAT JSONEachRow" <"$WORK/rows.json"
 T2=$(now); C2=$(cpu_seconds "$CH_PID")
-[[ $(chq -q "SELECT count() FROM $DB.ceiling_native") == "$ROWS" ]] || { echo "ceiling insert incomplete" >&2; exit 1; }
+[[ $(chq -q "SELECT count() FROM $FIRST_DB.ceiling_native") == "$ROWS" ]] || { echo "ceiling insert incomplete" >&2; exit 1; }
 
-python3 - "$ROWS" "$T_START" "$T_FIRST" "${COUNT_FIRST:-0}" "$T_END" "$T0" "$T1" "$T2" "$CPU_SINK" "$CPU_CH" "$CPU_K" "$LATEST" \
-  "$(stat -c %s "$WORK/rows.native")" "$(stat -c %s "$WORK/rows.json")" "$C0" "$C1" "$C2" "$(uptime)" <<'EOF'
+python3 - "$ROWS" "$RESULTS" "$T0" "$T1" "$T2" "$C0" "$C1" "$C2" \
+  "$(stat -c %s "$WORK/rows.native")" "$(stat -c %s "$WORK/rows.json")" "$(uptime)" <<'EOF'
 import sys
-rows, t_start, t_first, count_first, t_end, t0, t1, t2 = (float(x) for x in sys.argv[1:9])
-cpu_sink, cpu_ch, cpu_k, latest, native_bytes, json_bytes, c0, c1, c2 = (float(x) for x in sys.argv[9:18])
-load = sys.argv[18].split("load average:")[-1].strip()
-drain = (rows - count_first) / (t_end - t_first)
-total = rows / (t_end - t_start)
+rows = float(sys.argv[1])
+t0, t1, t2, c0, c1, c2, native_bytes, json_bytes = (float(x) for x in sys.argv[3:11])
+load = sys.argv[11].split("load average:")[-1].strip()
 native = rows / (t1 - t0)
 json = rows / (t2 - t1)
-print(f"rows                      {int(rows):>12,}  (distinct in answers_numeric FINAL: {int(latest):,})")
-print(f"sink drain rate           {drain:>12,.0f} rows/s  (first insert to last row, {t_end - t_first:.1f} s)")
-print(f"sink incl. start-up       {total:>12,.0f} rows/s  (JVM start, migrations, group join: {t_first - t_start:.1f} s)")
-print(f"ceiling Native (client)   {native:>12,.0f} rows/s  ({t1 - t0:.1f} s, {native_bytes / 1e6:.0f} MB, clickhouse CPU {c1 - c0:.1f} s)")
-print(f"JSONEachRow (client)      {json:>12,.0f} rows/s  ({t2 - t1:.1f} s, {json_bytes / 1e6:.0f} MB, clickhouse CPU {c2 - c1:.1f} s)")
-print(f"sink / Native ceiling     {drain / native:>12.0%}")
-print(f"CPU seconds while draining: sink JVM {cpu_sink:.1f} (incl. start-up), clickhouse {cpu_ch:.1f}, broker {cpu_k:.1f}")
+print(f"rows                          {int(rows):>12,}")
+print(f"ceiling: Native (client)      {native:>12,.0f} rows/s  ({t1 - t0:.1f} s, {native_bytes / 1e6:.0f} MB, clickhouse CPU {c1 - c0:.1f} s)")
+print(f"JSONEachRow (client)          {json:>12,.0f} rows/s  ({t2 - t1:.1f} s, {json_bytes / 1e6:.0f} MB, clickhouse CPU {c2 - c1:.1f} s)")
+for line in open(sys.argv[2]):
+    f = line.split()
+    fmt = f[0]
+    t_start, t_first, count_first, t_end, cpu_sink, cpu_ch, cpu_k, distinct = (float(x) for x in f[1:9])
+    drain = (rows - count_first) / (t_end - t_first)
+    print(f"sink {fmt:<12} drain          {drain:>12,.0f} rows/s  ({drain / native:.0%} of Native; first insert to last row "
+          f"{t_end - t_first:.1f} s; {t_first - t_start:.1f} s start-up before; distinct rows {int(distinct):,})")
+    print(f"    CPU s while draining: sink JVM {cpu_sink:.1f} (incl. start-up), clickhouse {cpu_ch:.1f}, broker {cpu_k:.1f}")
 print(f"load average after the run (2 cores, shared): {load}")
 EOF
-grep -E '^kz_sink_(batch_rows|insert_seconds)_(count|sum)' <<<"$METRICS" | sed 's/^/  /' >&2 || true

@@ -8,15 +8,30 @@ import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.common.TopicPartition;
 
 /**
- * Rows for one table, in offset order within each partition, with the offsets they cover. Immutable.
- *
- * @param table ClickHouse table (without database)
- * @param rows  the rows
+ * Rows for one table, in offset order within each partition, with the offsets they cover. Immutable; the
+ * id is computed once.
  */
-public record Batch(String table, List<Row> rows) {
+public final class Batch {
 
-    public Batch {
-        rows = List.copyOf(rows);
+    private final String table;
+    private final List<Row> rows;
+    private String id;
+
+    /**
+     * @param table ClickHouse table (without database)
+     * @param rows  the rows (copied)
+     */
+    public Batch(String table, List<Row> rows) {
+        this.table = table;
+        this.rows = List.copyOf(rows);
+    }
+
+    public String table() {
+        return table;
+    }
+
+    public List<Row> rows() {
+        return rows;
     }
 
     public int size() {
@@ -39,12 +54,7 @@ public record Batch(String table, List<Row> rows) {
     /** Per partition, the offset to commit once this batch is in ClickHouse: the highest offset + 1. */
     public Map<TopicPartition, OffsetAndMetadata> offsetsToCommit() {
         Map<TopicPartition, OffsetAndMetadata> out = new LinkedHashMap<>();
-        for (Row r : rows) {
-            OffsetAndMetadata prev = out.get(r.partition());
-            if (prev == null || prev.offset() <= r.offset()) {
-                out.put(r.partition(), new OffsetAndMetadata(r.offset() + 1));
-            }
-        }
+        ranges().forEach((p, range) -> out.put(p, new OffsetAndMetadata(range[1] + 1)));
         return out;
     }
 
@@ -53,14 +63,32 @@ public record Batch(String table, List<Row> rows) {
      * {@code answers_numeric[kaizala.answers.numeric-0@100..199,kaizala.answers.numeric-2@7..7]}.
      */
     public String id() {
+        if (id == null) {
+            StringJoiner joiner = new StringJoiner(",", table + "[", "]");
+            ranges().forEach((p, range) -> joiner.add(p.topic() + "-" + p.partition() + "@" + range[0] + ".." + range[1]));
+            id = joiner.toString();
+        }
+        return id;
+    }
+
+    /** Partition → {lowest offset, highest offset}, in the order partitions first appear. */
+    private Map<TopicPartition, long[]> ranges() {
         Map<TopicPartition, long[]> ranges = new LinkedHashMap<>();
+        TopicPartition last = null;
+        long[] range = null;
         for (Row r : rows) {
-            long[] range = ranges.computeIfAbsent(r.partition(), p -> new long[] {Long.MAX_VALUE, Long.MIN_VALUE});
+            if (r.partition() != last) { // rows of a partition are contiguous: one lookup per run
+                last = r.partition();
+                range = ranges.computeIfAbsent(last, p -> new long[] {Long.MAX_VALUE, Long.MIN_VALUE});
+            }
             range[0] = Math.min(range[0], r.offset());
             range[1] = Math.max(range[1], r.offset());
         }
-        StringJoiner joiner = new StringJoiner(",", table + "[", "]");
-        ranges.forEach((p, range) -> joiner.add(p.topic() + "-" + p.partition() + "@" + range[0] + ".." + range[1]));
-        return joiner.toString();
+        return ranges;
+    }
+
+    @Override
+    public String toString() {
+        return id();
     }
 }

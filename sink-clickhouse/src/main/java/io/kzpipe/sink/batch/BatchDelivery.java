@@ -3,16 +3,21 @@ package io.kzpipe.sink.batch;
 import io.kzpipe.sink.SinkMetrics;
 import io.kzpipe.sink.clickhouse.BatchWriter;
 import io.kzpipe.sink.clickhouse.RetryPolicy;
+import io.kzpipe.sink.clickhouse.RowsRejectedException;
 import io.kzpipe.sink.deadletter.DeadLetters;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * Inserts one batch so that rows ClickHouse refuses do not block their neighbours.
  *
- * <p>Blank rows (no value) are dead-lettered without an insert. When ClickHouse rejects the data
+ * <p>Blank rows (no value) are dead-lettered without an insert ({@code empty_record}); rows the writer
+ * finds unfit for their columns before sending are dead-lettered at once ({@code invalid_row}, detail
+ * names the column) and the others inserted. When ClickHouse rejects the data
  * ({@link RetryPolicy.Kind#DATA}), the batch is split in halves recursively until each refused row stands
  * alone; the other halves load normally and each refused row is written to {@code dead_letters} (stage
  * {@code sink}, reason {@code clickhouse_rejected}, detail = ClickHouse's error). {@link #deliver} returns
@@ -46,48 +51,65 @@ public final class BatchDelivery {
      */
     public Outcome deliver(Batch batch) throws InterruptedException {
         List<Row> loadable = new ArrayList<>(batch.size());
-        List<Row> deadLetters = new ArrayList<>();
+        Map<String, List<Row>> refused = new TreeMap<>();
         for (Row row : batch.rows()) {
             if (row.isBlank()) {
-                deadLetters.add(DeadLetters.fromRejectedRow(row, DeadLetters.REASON_EMPTY,
-                        "record has no value; nothing to insert into " + batch.table()));
+                refuse(refused, DeadLetters.REASON_EMPTY, row, "record has no value; nothing to insert into " + batch.table());
             } else {
                 loadable.add(row);
             }
         }
-        int blank = deadLetters.size();
         if (!loadable.isEmpty()) {
-            insertIsolating(new Batch(batch.table(), loadable), deadLetters);
+            insertIsolating(new Batch(batch.table(), loadable), refused);
         }
-        if (!deadLetters.isEmpty()) {
-            Batch dlq = new Batch(DeadLetters.TABLE, deadLetters);
-            if (DeadLetters.TABLE.equals(batch.table()) && deadLetters.size() > blank) {
+        int deadLettered = refused.values().stream().mapToInt(List::size).sum();
+        if (deadLettered > 0) {
+            List<Row> deadLetters = new ArrayList<>();
+            refused.values().forEach(deadLetters::addAll);
+            if (DeadLetters.TABLE.equals(batch.table()) && deadLettered > refused.getOrDefault(DeadLetters.REASON_EMPTY, List.of()).size()) {
                 // a dead_letters row refused by dead_letters: re-wrapping it cannot help
-                throw new IllegalStateException("ClickHouse refused rows of " + DeadLetters.TABLE + " in " + batch.id());
+                throw new IllegalStateException("rows of " + DeadLetters.TABLE + " were refused in " + batch.id() + ": "
+                        + refused.keySet());
             }
             try {
-                write(dlq);
+                write(new Batch(DeadLetters.TABLE, deadLetters));
+            } catch (RowsRejectedException e) {
+                throw new IllegalStateException("dead letter rows for " + batch.id() + " do not fit " + DeadLetters.TABLE, e);
             } catch (RuntimeException e) {
                 if (policy.classify(e) == RetryPolicy.Kind.DATA) {
                     throw new IllegalStateException("ClickHouse refused dead letter rows for " + batch.id(), e);
                 }
                 throw e;
             }
-            if (blank > 0) {
-                metrics.deadLettered(batch.table(), DeadLetters.REASON_EMPTY, blank);
-            }
-            if (deadLetters.size() > blank) {
-                metrics.deadLettered(batch.table(), DeadLetters.REASON_REJECTED, deadLetters.size() - blank);
-            }
-            LOG.warn("batch {}: {} of {} rows written to {} instead", batch.id(), deadLetters.size(), batch.size(),
+            refused.forEach((reason, rows) -> metrics.deadLettered(batch.table(), reason, rows.size()));
+            LOG.warn("batch {}: {} of {} rows written to {} instead", batch.id(), deadLettered, batch.size(),
                     DeadLetters.TABLE);
         }
-        return new Outcome(batch.size() - deadLetters.size(), deadLetters.size());
+        return new Outcome(batch.size() - deadLettered, deadLettered);
     }
 
-    private void insertIsolating(Batch batch, List<Row> deadLetters) throws InterruptedException {
+    private void insertIsolating(Batch batch, Map<String, List<Row>> refused) throws InterruptedException {
         try {
             write(batch);
+        } catch (RowsRejectedException e) {
+            // found before sending: dead-letter exactly these rows, insert the others
+            boolean[] bad = new boolean[batch.size()];
+            for (RowsRejectedException.Rejection r : e.rejections()) {
+                bad[r.index()] = true;
+                Row row = batch.rows().get(r.index());
+                LOG.warn("row {}-{}@{} does not fit {}: {}", row.partition().topic(), row.partition().partition(),
+                        row.offset(), batch.table(), r.reason());
+                refuse(refused, DeadLetters.REASON_INVALID, row, r.reason());
+            }
+            List<Row> rest = new ArrayList<>(batch.size());
+            for (int i = 0; i < batch.size(); i++) {
+                if (!bad[i]) {
+                    rest.add(batch.rows().get(i));
+                }
+            }
+            if (!rest.isEmpty()) {
+                insertIsolating(new Batch(batch.table(), rest), refused);
+            }
         } catch (RuntimeException e) {
             if (policy.classify(e) != RetryPolicy.Kind.DATA) {
                 throw e;
@@ -96,14 +118,18 @@ public final class BatchDelivery {
                 Row row = batch.rows().get(0);
                 LOG.warn("ClickHouse refused row {}-{}@{} of {}: {}", row.partition().topic(), row.partition().partition(),
                         row.offset(), batch.table(), e.getMessage());
-                deadLetters.add(DeadLetters.fromRejectedRow(row, DeadLetters.REASON_REJECTED, String.valueOf(e.getMessage())));
+                refuse(refused, DeadLetters.REASON_REJECTED, row, String.valueOf(e.getMessage()));
                 return;
             }
             LOG.debug("batch {} ({} rows) refused, splitting: {}", batch.id(), batch.size(), e.getMessage());
             int mid = batch.size() / 2;
-            insertIsolating(batch.slice(0, mid), deadLetters);
-            insertIsolating(batch.slice(mid, batch.size()), deadLetters);
+            insertIsolating(batch.slice(0, mid), refused);
+            insertIsolating(batch.slice(mid, batch.size()), refused);
         }
+    }
+
+    private static void refuse(Map<String, List<Row>> refused, String reason, Row row, String detail) {
+        refused.computeIfAbsent(reason, r -> new ArrayList<>()).add(DeadLetters.fromRejectedRow(row, reason, detail));
     }
 
     private void write(Batch batch) throws InterruptedException {

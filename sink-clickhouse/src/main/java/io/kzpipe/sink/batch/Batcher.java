@@ -299,8 +299,10 @@ public final class Batcher {
         for (Row r : f.batch().rows()) {
             metrics.freshness(buf.table, insertedAt - r.timestampMs());
         }
-        LOG.debug("batch {}: {} rows inserted, {} dead-lettered, committed", f.batch().id(), outcome.inserted(),
-                outcome.deadLettered());
+        if (LOG.isDebugEnabled()) {
+            LOG.debug("batch {}: {} rows inserted, {} dead-lettered, committed", f.batch().id(), outcome.inserted(),
+                    outcome.deadLettered());
+        }
     }
 
     /** Puts the rows of a failed batch back in front of what was buffered since (they have lower offsets). */

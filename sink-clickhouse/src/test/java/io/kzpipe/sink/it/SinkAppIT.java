@@ -136,12 +136,13 @@ class SinkAppIT {
 
         SinkApp second = start(h, Map.of(), UnaryOperator.identity());
         await().atMost(LONG).until(() -> h.count("answers_numeric_latest") == 300);
-        assertThat(h.count("answers_numeric")).as("the crashed batch was delivered again").isEqualTo(300 + inserted);
+        // the rows inserted before the crash were not committed, so the new instance inserted them again
+        // (the table itself may already have merged the duplicates away: count() is not evidence)
+        await().atMost(LONG).until(() -> count(second, "kz.sink.rows.inserted", "table", "answers_numeric") == 300);
         assertThat(ch.query("SELECT sum(value), uniqExact(row_id) FROM " + h.db + ".answers_numeric_latest"))
                 .isEqualTo((299 * 300 / 2) + "\t300\n");
         ch.query("OPTIMIZE TABLE " + h.db + ".answers_numeric FINAL");
         assertThat(h.count("answers_numeric")).isEqualTo(300);
-        assertThat(count(second, "kz.sink.rows.inserted", "table", "answers_numeric")).isEqualTo(300);
     }
 
     @Test

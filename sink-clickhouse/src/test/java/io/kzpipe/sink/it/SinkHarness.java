@@ -42,6 +42,19 @@ final class SinkHarness {
         this.group = kafka.uniqueName("sink");
         this.db = ch.createDatabase("sink_e2e");
         this.topics = Topics.withPrefix(prefix);
+        createTopics();
+    }
+
+    /** Creates every topic the sink reads and waits until each partition has a leader (a busy broker is slow). */
+    private void createTopics() {
+        List<String> names = topics.names(List.of(TopicId.values()));
+        kafka.createTopics(names, 3);
+        try (Admin admin = Admin.create(kafka.adminProps())) {
+            org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(60)).ignoreExceptions().until(() ->
+                    admin.describeTopics(names).allTopicNames().get(10, TimeUnit.SECONDS).values().stream()
+                            .flatMap(d -> d.partitions().stream())
+                            .allMatch(p -> p.leader() != null && !p.leader().isEmpty()));
+        }
     }
 
     /** The environment of a sink instance (fast flushes and retries); {@code extra} wins. */
