@@ -8,9 +8,8 @@
 # Everything runs on loopback with private ports and data under bench/sink/target (BENCH_WORK): a private
 # clickhouse-server, a single-node KRaft broker (separate JVM, classpath from the pipeline-testkit module),
 # the sink as it ships (sink-clickhouse/target/sink-clickhouse.jar). Every process is stopped by PID on exit.
-# The sink runs once per insert format (BENCH_FORMATS, default "RowBinary JSONEachRow"), each into its own
-# database with its own consumer group. Sink settings can be overridden from the environment (e.g.
-# SINK_FLUSH_ROWS=200000 bench/sink/run.sh).
+# Sink settings can be overridden from the environment (e.g. SINK_FLUSH_ROWS=200000 bench/sink/run.sh);
+# BENCH_SINK_JVM_OPTS sets the sink's JVM options (default -Xmx1g).
 set -euo pipefail
 
 ROOT=$(cd "$(dirname "$0")/../.." && pwd)
@@ -119,17 +118,17 @@ log "producing $ROWS answers_numeric records to $TOPIC ($PARTITIONS partitions, 
 PRODUCED=$(java -cp "$SINK_CP" "$ROOT/bench/sink/BacklogProducer.java" "127.0.0.1:$KAFKA_PORT" "$TOPIC" "$ROWS" "$PARTITIONS")
 log "$PRODUCED"
 
-# drain FORMAT DATABASE: runs the sink with SINK_INSERT_FORMAT=FORMAT into DATABASE (own consumer group) until
-# every row is there; appends "format t_start t_first count_first t_end cpu_sink cpu_ch cpu_k distinct" to $RESULTS
+# drain NAME DATABASE: runs the sink into DATABASE (own consumer group bench-sink-NAME) until every row is
+# there; appends "name t_start t_first count_first t_end cpu_sink cpu_ch cpu_k distinct" to $RESULTS
 RESULTS=$WORK/drains.txt
 drain() {
-  local format=$1 db=$2 log=$WORK/sink-$1.log pid t_start t_first="" count_first=0 t_end count cpu_ch0 cpu_k0
-  log "draining the backlog with the sink (SINK_INSERT_FORMAT=$format, database $db)"
+  local name=$1 db=$2 log=$WORK/sink-$1.log pid t_start t_first="" count_first=0 t_end count cpu_ch0 cpu_k0
+  log "draining the backlog with the sink (database $db)"
   cpu_ch0=$(cpu_seconds "$CH_PID"); cpu_k0=$(cpu_seconds "$KAFKA_PID")
   t_start=$(now)
   env KAFKA_BOOTSTRAP_SERVERS="127.0.0.1:$KAFKA_PORT" TOPIC_PREFIX=bench. CLICKHOUSE_URL="http://127.0.0.1:$CH_HTTP" \
-    CLICKHOUSE_DATABASE="$db" SINK_MANAGEMENT_HOST=127.0.0.1 SINK_MANAGEMENT_PORT="$MGMT" SINK_GROUP_ID="bench-sink-$format" \
-    SINK_INSERT_FORMAT="$format" java ${BENCH_SINK_JVM_OPTS:--Xmx1g} -jar "$SINK_JAR" >"$log" 2>&1 &
+    CLICKHOUSE_DATABASE="$db" SINK_MANAGEMENT_HOST=127.0.0.1 SINK_MANAGEMENT_PORT="$MGMT" SINK_GROUP_ID="bench-sink-$name" \
+    java ${BENCH_SINK_JVM_OPTS:--Xmx1g} -jar "$SINK_JAR" >"$log" 2>&1 &
   pid=$!; PIDS+=("$pid")
   while :; do
     kill -0 "$pid" 2>/dev/null || { tail -30 "$log" >&2; echo "the sink exited" >&2; exit 1; }
@@ -139,20 +138,17 @@ drain() {
     sleep 0.1
   done
   t_end=$(now)
-  echo "$format $t_start $t_first $count_first $t_end $(cpu_seconds "$pid")" \
+  echo "$name $t_start $t_first $count_first $t_end $(cpu_seconds "$pid")" \
     "$(awk -v a="$(cpu_seconds "$CH_PID")" -v b="$cpu_ch0" 'BEGIN{print a-b}')" \
     "$(awk -v a="$(cpu_seconds "$KAFKA_PID")" -v b="$cpu_k0" 'BEGIN{print a-b}')" \
     "$(chq -q "SELECT count() FROM $db.answers_numeric FINAL")" >>"$RESULTS"
   curl -sf "http://127.0.0.1:$MGMT/metrics" | grep -E '^kz_sink_(batch_rows|insert_seconds)_(count|sum)\{' \
-    | sed "s/^/  $format: /" >&2 || true
+    | sed "s/^/  /" >&2 || true
   kill "$pid"; wait "$pid" 2>/dev/null || true
 }
 
-FORMATS=${BENCH_FORMATS:-RowBinary JSONEachRow}
-for f in $FORMATS; do
-  drain "$f" "${DB}_$(tr '[:upper:]' '[:lower:]' <<<"$f")"
-done
-FIRST_DB="${DB}_$(tr '[:upper:]' '[:lower:]' <<<"${FORMATS%% *}")"
+drain sink "$DB"
+FIRST_DB=$DB
 
 log "ceiling: clickhouse-client inserting the same $ROWS rows from files"
 chq -q "SELECT $COLS FROM $FIRST_DB.answers_numeric FORMAT Native" >"$WORK/rows.native"
@@ -182,7 +178,7 @@ for line in open(sys.argv[2]):
     fmt = f[0]
     t_start, t_first, count_first, t_end, cpu_sink, cpu_ch, cpu_k, distinct = (float(x) for x in f[1:9])
     drain = (rows - count_first) / (t_end - t_first)
-    print(f"sink {fmt:<12} drain          {drain:>12,.0f} rows/s  ({drain / native:.0%} of Native; first insert to last row "
+    print(f"sink drain                    {drain:>12,.0f} rows/s  ({drain / native:.0%} of Native; first insert to last row "
           f"{t_end - t_first:.1f} s; {t_first - t_start:.1f} s start-up before; distinct rows {int(distinct):,})")
     print(f"    CPU s while draining: sink JVM {cpu_sink:.1f} (incl. start-up), clickhouse {cpu_ch:.1f}, broker {cpu_k:.1f}")
 print(f"load average after the run (2 cores, shared): {load}")

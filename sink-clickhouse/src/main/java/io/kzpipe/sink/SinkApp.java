@@ -1,7 +1,6 @@
 package io.kzpipe.sink;
 
 import com.clickhouse.client.api.Client;
-import com.clickhouse.data.ClickHouseColumn;
 import io.kzpipe.model.kafka.TopicBootstrap;
 import io.kzpipe.model.ops.ManagementServer;
 import io.kzpipe.model.ops.ServiceMetrics;
@@ -81,14 +80,14 @@ public final class SinkApp implements AutoCloseable {
             new SchemaMigrator(sql, ch.database()).migrate();
         }
         List<String> tables = TopicId.sinkInputs().stream().map(TopicId::table).distinct().toList();
-        Map<String, List<ClickHouseColumn>> columns = TableColumns.load(sql, ch.database(), tables);
+        Map<String, List<String>> columns = TableColumns.load(sql, ch.database(), tables);
         List<String> topics = config.kafka().topics().names(TopicId.sinkInputs());
         TopicBootstrap.ensure(config.kafka(), topics, Duration.ofSeconds(30));
 
         SinkMetrics metrics = new SinkMetrics(registry);
         RetryPolicy policy = new RetryPolicy(config.retry());
         BatchWriter writer = writerDecorator.apply(
-                new ClickHouseBatchWriter(client, ch.database(), columns, config.insertFormat(), ch.insertTimeout()));
+                new ClickHouseBatchWriter(client, ch.database(), columns, ch.insertTimeout()));
         KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(config.consumerProps());
         consumerMetrics = new KafkaClientMetrics(consumer);
         consumerMetrics.bindTo(registry);

@@ -3,7 +3,6 @@ package io.kzpipe.sink.batch;
 import io.kzpipe.sink.SinkMetrics;
 import io.kzpipe.sink.clickhouse.BatchWriter;
 import io.kzpipe.sink.clickhouse.RetryPolicy;
-import io.kzpipe.sink.clickhouse.RowsRejectedException;
 import io.kzpipe.sink.deadletter.DeadLetters;
 import java.util.ArrayList;
 import java.util.List;
@@ -15,9 +14,8 @@ import org.slf4j.LoggerFactory;
 /**
  * Inserts one batch so that rows ClickHouse refuses do not block their neighbours.
  *
- * <p>Blank rows (no value) are dead-lettered without an insert ({@code empty_record}); rows the writer
- * finds unfit for their columns before sending are dead-lettered at once ({@code invalid_row}, detail
- * names the column) and the others inserted. When ClickHouse rejects the data
+ * <p>Blank rows (no value) are dead-lettered without an insert ({@code empty_record}). When ClickHouse
+ * rejects the data
  * ({@link RetryPolicy.Kind#DATA}), the batch is split in halves recursively until each refused row stands
  * alone; the other halves load normally and each refused row is written to {@code dead_letters} (stage
  * {@code sink}, reason {@code clickhouse_rejected}, detail = ClickHouse's error). {@link #deliver} returns
@@ -73,8 +71,6 @@ public final class BatchDelivery {
             }
             try {
                 write(new Batch(DeadLetters.TABLE, deadLetters));
-            } catch (RowsRejectedException e) {
-                throw new IllegalStateException("dead letter rows for " + batch.id() + " do not fit " + DeadLetters.TABLE, e);
             } catch (RuntimeException e) {
                 if (policy.classify(e) == RetryPolicy.Kind.DATA) {
                     throw new IllegalStateException("ClickHouse refused dead letter rows for " + batch.id(), e);
@@ -91,25 +87,6 @@ public final class BatchDelivery {
     private void insertIsolating(Batch batch, Map<String, List<Row>> refused) throws InterruptedException {
         try {
             write(batch);
-        } catch (RowsRejectedException e) {
-            // found before sending: dead-letter exactly these rows, insert the others
-            boolean[] bad = new boolean[batch.size()];
-            for (RowsRejectedException.Rejection r : e.rejections()) {
-                bad[r.index()] = true;
-                Row row = batch.rows().get(r.index());
-                LOG.warn("row {}-{}@{} does not fit {}: {}", row.partition().topic(), row.partition().partition(),
-                        row.offset(), batch.table(), r.reason());
-                refuse(refused, DeadLetters.REASON_INVALID, row, r.reason());
-            }
-            List<Row> rest = new ArrayList<>(batch.size());
-            for (int i = 0; i < batch.size(); i++) {
-                if (!bad[i]) {
-                    rest.add(batch.rows().get(i));
-                }
-            }
-            if (!rest.isEmpty()) {
-                insertIsolating(new Batch(batch.table(), rest), refused);
-            }
         } catch (RuntimeException e) {
             if (policy.classify(e) != RetryPolicy.Kind.DATA) {
                 throw e;

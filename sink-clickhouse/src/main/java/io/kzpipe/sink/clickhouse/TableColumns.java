@@ -1,6 +1,5 @@
 package io.kzpipe.sink.clickhouse;
 
-import com.clickhouse.data.ClickHouseColumn;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
@@ -9,7 +8,7 @@ import java.util.TreeMap;
 
 /**
  * Reads, at start-up, the insert columns of every table: the columns without a default expression
- * ({@code system.columns.default_kind = ''}), i.e. the fields of the typed records, with their types.
+ * ({@code system.columns.default_kind = ''}), i.e. the fields of the typed records.
  */
 public final class TableColumns {
 
@@ -21,12 +20,12 @@ public final class TableColumns {
      *
      * @throws IllegalStateException when a table does not exist (the migrations did not run)
      */
-    public static Map<String, List<ClickHouseColumn>> load(ClickHouseSql sql, String database, Collection<String> tables)
+    public static Map<String, List<String>> load(ClickHouseSql sql, String database, Collection<String> tables)
             throws InterruptedException {
-        Map<String, List<ClickHouseColumn>> columns = new TreeMap<>();
-        for (String[] row : sql.queryTsv("SELECT table, name, type FROM system.columns WHERE database = '" + database
+        Map<String, List<String>> columns = new TreeMap<>();
+        for (String[] row : sql.queryTsv("SELECT table, name FROM system.columns WHERE database = '" + database
                 + "' AND default_kind = '' FORMAT TabSeparated")) {
-            columns.computeIfAbsent(row[0], t -> new ArrayList<>()).add(ClickHouseColumn.of(row[1], row[2]));
+            columns.computeIfAbsent(row[0], t -> new ArrayList<>()).add(row[1]);
         }
         List<String> missing = tables.stream().filter(t -> !columns.containsKey(t)).sorted().distinct().toList();
         if (!missing.isEmpty()) {
@@ -35,10 +34,5 @@ public final class TableColumns {
         }
         columns.keySet().retainAll(tables);
         return Map.copyOf(columns);
-    }
-
-    /** Just the names. */
-    public static List<String> names(List<ClickHouseColumn> columns) {
-        return columns.stream().map(ClickHouseColumn::getColumnName).toList();
     }
 }

@@ -21,7 +21,6 @@ import org.apache.kafka.common.serialization.ByteArrayDeserializer;
  * @param consumerOverrides {@code KAFKA_CONSUMER_*} pass-through, applied last
  * @param clickHouse        endpoint, credentials, database and timeouts
  * @param flush             when a table's buffer is inserted
- * @param insertFormat      how rows travel to ClickHouse ({@code SINK_INSERT_FORMAT})
  * @param retry             backoff of failing inserts
  * @param managementHost    bind address of /health and /metrics ({@code SINK_MANAGEMENT_HOST})
  * @param managementPort    port of /health and /metrics ({@code SINK_MANAGEMENT_PORT}, 0 = any free port)
@@ -33,7 +32,6 @@ public record SinkConfig(
         Map<String, String> consumerOverrides,
         ClickHouse clickHouse,
         Flush flush,
-        InsertFormat insertFormat,
         Retry retry,
         String managementHost,
         int managementPort,
@@ -48,7 +46,6 @@ public record SinkConfig(
     public static final int DEFAULT_FLUSH_ROWS = 100_000;
     public static final long DEFAULT_FLUSH_BYTES = 32L * 1024 * 1024;
     public static final Duration DEFAULT_FLUSH_INTERVAL = Duration.ofMillis(500);
-    public static final InsertFormat DEFAULT_INSERT_FORMAT = InsertFormat.JSON_EACH_ROW;
     public static final Duration DEFAULT_RETRY_INITIAL = Duration.ofMillis(200);
     public static final Duration DEFAULT_RETRY_MAX = Duration.ofSeconds(30);
     public static final int DEFAULT_RETRY_MULTIPLIER = 2;
@@ -83,21 +80,6 @@ public record SinkConfig(
     public record Flush(int rows, long bytes, Duration interval) {
     }
 
-    /** How rows travel to ClickHouse: {@code RowBinary} (encoded by the sink) or {@code JSONEachRow} (passed through). */
-    public enum InsertFormat {
-        ROW_BINARY("RowBinary"), JSON_EACH_ROW("JSONEachRow");
-
-        private final String envName;
-
-        InsertFormat(String envName) {
-            this.envName = envName;
-        }
-
-        public String envName() {
-            return envName;
-        }
-    }
-
     /** Backoff of attempt n (1-based): min(max, initial × multiplier^(n-1)), minus up to jitterPercent % at random. */
     public record Retry(Duration initial, Duration max, int multiplier, int jitterPercent) {
     }
@@ -130,19 +112,6 @@ public record SinkConfig(
                 env.longIn("SINK_FLUSH_BYTES", DEFAULT_FLUSH_BYTES, 1024, 1024L * 1024 * 1024),
                 env.duration("SINK_FLUSH_INTERVAL", DEFAULT_FLUSH_INTERVAL, Duration.ofMillis(10), Duration.ofHours(1)));
 
-        String formatName = env.string("SINK_INSERT_FORMAT", DEFAULT_INSERT_FORMAT.envName());
-        InsertFormat insertFormat = DEFAULT_INSERT_FORMAT;
-        boolean known = false;
-        for (InsertFormat f : InsertFormat.values()) {
-            if (f.envName().equalsIgnoreCase(formatName)) {
-                insertFormat = f;
-                known = true;
-            }
-        }
-        if (!known) {
-            env.problem("SINK_INSERT_FORMAT", "must be RowBinary or JSONEachRow, got '" + formatName + "'");
-        }
-
         Duration retryInitial = env.duration("SINK_RETRY_INITIAL", DEFAULT_RETRY_INITIAL, Duration.ofMillis(1), Duration.ofMinutes(10));
         Duration retryMax = env.duration("SINK_RETRY_MAX", DEFAULT_RETRY_MAX, Duration.ofMillis(1), Duration.ofHours(1));
         if (retryMax.compareTo(retryInitial) < 0) {
@@ -156,8 +125,7 @@ public record SinkConfig(
         int managementPort = env.intIn("SINK_MANAGEMENT_PORT", DEFAULT_MANAGEMENT_PORT, 0, 65535);
         boolean migrate = env.bool("SINK_MIGRATE", true);
         env.throwIfProblems();
-        return new SinkConfig(kafka, groupId, consumer, clickHouse, flush, insertFormat, retry, managementHost,
-                managementPort, migrate);
+        return new SinkConfig(kafka, groupId, consumer, clickHouse, flush, retry, managementHost, managementPort, migrate);
     }
 
     private static void checkUrl(EnvReader env, String url) {
@@ -197,7 +165,7 @@ public record SinkConfig(
     @Override
     public String toString() {
         return "SinkConfig[kafka=" + kafka + ", groupId=" + groupId + ", consumer=" + Secrets.maskAll(consumerOverrides)
-                + ", clickHouse=" + clickHouse + ", flush=" + flush + ", insertFormat=" + insertFormat.envName() + ", retry=" + retry
+                + ", clickHouse=" + clickHouse + ", flush=" + flush + ", retry=" + retry
                 + ", management=" + managementHost + ":" + managementPort + ", migrate=" + migrate + "]";
     }
 }

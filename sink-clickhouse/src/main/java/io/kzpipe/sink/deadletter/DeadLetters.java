@@ -27,8 +27,6 @@ public final class DeadLetters {
     public static final String STAGE_SINK = "sink";
     /** ClickHouse refused the row; detail = ClickHouse's error. */
     public static final String REASON_REJECTED = "clickhouse_rejected";
-    /** The row does not fit its table's column types (checked by the sink before sending); detail names the column. */
-    public static final String REASON_INVALID = "invalid_row";
     /** A typed topic carried a record without a value (null or blank). */
     public static final String REASON_EMPTY = "empty_record";
     /** Longest detail kept; ClickHouse errors can quote a lot of input. */

@@ -66,22 +66,6 @@ class BatchDeliveryTest {
     }
 
     @Test
-    void rowsTheWriterFindsUnfitAreDeadLetteredWithoutSplittingAndTheOthersLoad() throws Exception {
-        List<Row> rows = new ArrayList<>(batch(20, 3).rows());
-        rows.set(7, row(TP, 107, "{\"value\":\"misfit\"}"));
-        rows.set(15, row(TP, 115, "{\"value\":\"misfit\"}"));
-        BatchDelivery.Outcome outcome = delivery.deliver(new Batch("answers_numeric", rows));
-
-        assertThat(outcome).isEqualTo(new BatchDelivery.Outcome(17, 3));
-        assertThat(writer.rows("answers_numeric")).hasSize(17);
-        assertThat(writer.rows("dead_letters")).hasSize(3)
-                .filteredOn(r -> r.contains("\"reason\":\"invalid_row\"")).hasSize(2)
-                .allMatch(r -> r.contains("\"detail\":\"value: expected a number, got \\\"misfit\\\"\""));
-        assertThat(metrics.count("kz.sink.dead.letters", "reason", "invalid_row")).isEqualTo(2);
-        assertThat(metrics.count("kz.sink.dead.letters", "reason", "clickhouse_rejected")).isEqualTo(1);
-    }
-
-    @Test
     void rowsWithoutAValueAreDeadLetteredWithoutAnInsertAttempt() throws Exception {
         List<Row> rows = List.of(row(TP, 1), row(TP, 2, null), row(TP, 3, "  "));
         BatchDelivery.Outcome outcome = delivery.deliver(new Batch("answers_numeric", rows));

@@ -20,9 +20,6 @@ class SinkConfigTest {
         assertThat(c.retry()).isEqualTo(new SinkConfig.Retry(Duration.ofMillis(200), Duration.ofSeconds(30), 2, 50));
         assertThat(c.managementPort()).isEqualTo(8082);
         assertThat(c.migrate()).isTrue();
-        assertThat(c.insertFormat()).isEqualTo(SinkConfig.InsertFormat.JSON_EACH_ROW);
-        assertThat(SinkConfig.fromEnv(Map.of("SINK_INSERT_FORMAT", "rowbinary")).insertFormat())
-                .isEqualTo(SinkConfig.InsertFormat.ROW_BINARY);
     }
 
     @Test
@@ -69,16 +66,14 @@ class SinkConfigTest {
                 "SINK_FLUSH_ROWS", "0",
                 "SINK_FLUSH_INTERVAL", "soon",
                 "SINK_RETRY_INITIAL", "10s",
-                "SINK_RETRY_MAX", "1s",
-                "SINK_INSERT_FORMAT", "Parquet")))
+                "SINK_RETRY_MAX", "1s")))
                 .isInstanceOf(ConfigException.class)
-                .satisfies(e -> assertThat(((ConfigException) e).problems()).hasSize(6)
+                .satisfies(e -> assertThat(((ConfigException) e).problems()).hasSize(5)
                         .anyMatch(p -> p.startsWith("CLICKHOUSE_URL"))
                         .anyMatch(p -> p.startsWith("CLICKHOUSE_DATABASE"))
                         .anyMatch(p -> p.startsWith("SINK_FLUSH_ROWS"))
                         .anyMatch(p -> p.startsWith("SINK_FLUSH_INTERVAL"))
-                        .anyMatch(p -> p.startsWith("SINK_RETRY_MAX"))
-                        .anyMatch(p -> p.startsWith("SINK_INSERT_FORMAT")));
+                        .anyMatch(p -> p.startsWith("SINK_RETRY_MAX")));
     }
 
     @Test

@@ -86,8 +86,7 @@ class ClickHouseSchemaIT {
             ClickHouseSql sql = new ClickHouseSql(client, Duration.ofSeconds(60));
             new SchemaMigrator(sql, db).migrate();
             List<String> tables = TopicId.sinkInputs().stream().map(TopicId::table).distinct().toList();
-            Map<String, List<String>> columns = new java.util.HashMap<>();
-            TableColumns.load(sql, db, tables).forEach((t, cols) -> columns.put(t, TableColumns.names(cols)));
+            Map<String, List<String>> columns = TableColumns.load(sql, db, tables);
             List<String> mismatches = new ArrayList<>();
             for (Map.Entry<TopicId, TypedRecord> e : TypedRecords.samples().entrySet()) {
                 JsonNode json = Json.MAPPER.readTree(TypedRecords.json(e.getValue()));
