@@ -37,7 +37,7 @@ import org.slf4j.LoggerFactory;
  * assigned later) and the loop keeps polling, which returns nothing but keeps the group membership, until
  * the backoff of {@link RetryPolicy} has passed; then the same rows are tried again, until an insert into
  * the failing table succeeds. Nothing is skipped.
- * A fatal error ends {@link #run} with the exception and nothing further is committed. {@link #stop}
+ * A fatal error ends {@link #run} with the exception; rows not inserted yet stay uncommitted. {@link #stop}
  * (any thread) ends the loop: one last flush is tried, then the consumer is closed. The consumer is used
  * by the loop thread only, as Kafka requires.
  */
@@ -107,7 +107,7 @@ public final class SinkLoop implements Runnable {
             }
         } catch (RuntimeException | Error e) {
             state = State.FAILED;
-            LOG.error("sink stopped by a fatal error; nothing further is committed", e);
+            LOG.error("sink stopped by a fatal error; rows not inserted yet stay uncommitted and are re-read on restart", e);
             closeConsumer();
             throw e;
         } catch (InterruptedException e) {

@@ -6,6 +6,7 @@ import io.kzpipe.sink.clickhouse.RetryPolicy;
 import io.kzpipe.sink.deadletter.DeadLetters;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.TreeMap;
 import org.slf4j.Logger;
@@ -115,7 +116,7 @@ public final class BatchDelivery {
             writer.write(batch);
             metrics.insertTimed(batch.table(), "ok", System.nanoTime() - start);
         } catch (RuntimeException e) {
-            metrics.insertTimed(batch.table(), policy.classify(e).name().toLowerCase(java.util.Locale.ROOT),
+            metrics.insertTimed(batch.table(), policy.classify(e).name().toLowerCase(Locale.ROOT),
                     System.nanoTime() - start);
             throw e;
         }

@@ -20,6 +20,7 @@ import java.util.HashMap;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
@@ -180,7 +181,7 @@ public final class SchemaMigrator {
     }
 
     private static Map<String, String> readDirectory(Path dir) throws IOException {
-        Map<String, String> files = new java.util.TreeMap<>();
+        Map<String, String> files = new TreeMap<>();
         try (Stream<Path> list = Files.list(dir)) {
             for (Path p : list.filter(p -> p.getFileName().toString().endsWith(".sql")).toList()) {
                 try (InputStream in = Files.newInputStream(p)) {

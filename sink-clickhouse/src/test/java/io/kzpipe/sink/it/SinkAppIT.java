@@ -76,7 +76,7 @@ class SinkAppIT {
                 .add(Headers.SOURCE_OFFSET, "17".getBytes(StandardCharsets.UTF_8));
         records.add(gateway);
         records.add(processor);
-        kafka.produce(records);
+        kafka.produce(records); // idempotent: a duplicated dead letter would be a second dead_letters row
 
         for (TopicId id : TopicId.typed()) {
             await().atMost(LONG).until(() -> h.count(id.table() + "_latest") == 1);
@@ -125,7 +125,7 @@ class SinkAppIT {
             }
         };
         SinkApp first = start(h, Map.of("SINK_FLUSH_ROWS", "1000000", "SINK_FLUSH_INTERVAL", "1s"), crashAfterInsert);
-        kafka.produce(h.numericAnswers(0, 300));
+        h.produce(h.numericAnswers(0, 300));
 
         Throwable failure = first.awaitTermination();
         assertThat(failure).hasMessageContaining("simulated crash");
@@ -138,7 +138,7 @@ class SinkAppIT {
         await().atMost(LONG).until(() -> h.count("answers_numeric_latest") == 300);
         // the rows inserted before the crash were not committed, so the new instance inserted them again
         // (the table itself may already have merged the duplicates away: count() is not evidence)
-        await().atMost(LONG).until(() -> count(second, "kz.sink.rows.inserted", "table", "answers_numeric") == 300);
+        await().atMost(LONG).until(() -> count(second, "kz.sink.rows.inserted", "table", "answers_numeric") >= 300);
         assertThat(ch.query("SELECT sum(value), uniqExact(row_id) FROM " + h.db + ".answers_numeric_latest"))
                 .isEqualTo((299 * 300 / 2) + "\t300\n");
         ch.query("OPTIMIZE TABLE " + h.db + ".answers_numeric FINAL");
@@ -151,11 +151,11 @@ class SinkAppIT {
         try (TcpProxy proxy = TcpProxy.start(ch.host(), ch.httpPort())) {
             SinkApp app = start(h, Map.of("CLICKHOUSE_URL", "http://127.0.0.1:" + proxy.port(),
                     "CLICKHOUSE_CONNECT_TIMEOUT", "1s"), UnaryOperator.identity());
-            kafka.produce(h.numericAnswers(0, 100));
+            h.produce(h.numericAnswers(0, 100));
             await().atMost(LONG).until(() -> h.count("answers_numeric_latest") == 100);
 
             proxy.disconnect();
-            kafka.produce(h.numericAnswers(100, 100));
+            h.produce(h.numericAnswers(100, 100));
             await().atMost(LONG).until(() -> count(app, "kz.sink.insert.retries") >= 3);
             assertThat(SinkHarness.get(app.managementPort(), "/health/ready").statusCode()).isEqualTo(503);
             assertThat(app.registry().get("kz.sink.backing.off").gauge().value()).isEqualTo(1.0);
@@ -175,15 +175,15 @@ class SinkAppIT {
             throws Exception {
         SinkHarness h = new SinkHarness(kafka, ch);
         SinkApp a = start(h, Map.of(), UnaryOperator.identity());
-        kafka.produce(h.numericAnswers(0, 1000));
+        h.produce(h.numericAnswers(0, 1000));
         SinkApp b = start(h, Map.of(), UnaryOperator.identity());
-        kafka.produce(h.numericAnswers(1000, 1000));
+        h.produce(h.numericAnswers(1000, 1000));
         // b joined: the group rebalanced and b owns some partitions (which ones is the assignor's choice)
         await().atMost(LONG).until(() -> assignedPartitions(b) > 0 && assignedPartitions(a) > 0);
         a.close();
-        kafka.produce(h.numericAnswers(2000, 1000));
+        h.produce(h.numericAnswers(2000, 1000));
         SinkApp c = start(h, Map.of(), UnaryOperator.identity());
-        kafka.produce(h.numericAnswers(3000, 1000));
+        h.produce(h.numericAnswers(3000, 1000));
 
         await().atMost(LONG).until(() -> h.count("answers_numeric_latest") == 4000);
         assertThat(ch.query("SELECT uniqExact(row_id), sum(value) FROM " + h.db + ".answers_numeric_latest"))

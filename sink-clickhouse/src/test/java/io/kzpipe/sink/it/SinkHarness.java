@@ -22,6 +22,7 @@ import java.util.stream.Collectors;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.OffsetSpec;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
+import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.TopicPartition;
 
@@ -106,6 +107,26 @@ final class SinkHarness {
             out.add(new ProducerRecord<>(topic(TopicId.ANSWERS_NUMERIC), null, now, responseId, TypedRecords.json(a)));
         }
         return out;
+    }
+
+    /**
+     * Produces and waits for every acknowledgement. Not idempotent on purpose: right after topic creation the
+     * in-process test broker sometimes answers an idempotent producer's retry with OUT_OF_ORDER_SEQUENCE_NUMBER
+     * forever; a plain retry may duplicate a record instead, which the sink must (and does) absorb anyway.
+     */
+    void produce(List<ProducerRecord<String, byte[]>> records) {
+        Map<String, Object> props = kafka.producerProps();
+        props.put("enable.idempotence", false);
+        props.put("max.in.flight.requests.per.connection", 1);
+        try (KafkaProducer<String, byte[]> producer = new KafkaProducer<>(props)) {
+            var futures = records.stream().map(producer::send).toList();
+            producer.flush();
+            for (var f : futures) {
+                f.get(120, TimeUnit.SECONDS);
+            }
+        } catch (Exception e) {
+            throw new IllegalStateException("cannot produce to " + kafka, e);
+        }
     }
 
     long count(String table) {

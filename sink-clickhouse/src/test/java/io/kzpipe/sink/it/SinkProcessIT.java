@@ -32,7 +32,7 @@ class SinkProcessIT {
             // a steady stream of 200 responses every 50 ms while the sink is killed and restarted
             Thread producer = new Thread(() -> {
                 for (int from = 0; from < total; from += 200) {
-                    kafka.produce(h.numericAnswers(from, 200));
+                    h.produce(h.numericAnswers(from, 200));
                     try {
                         Thread.sleep(50);
                     } catch (InterruptedException e) {
