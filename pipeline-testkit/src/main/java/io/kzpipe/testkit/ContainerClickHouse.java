@@ -9,7 +9,7 @@ import org.testcontainers.utility.DockerImageName;
  */
 final class ContainerClickHouse implements ClickHouseRuntime {
 
-    static final String DEFAULT_IMAGE = "clickhouse/clickhouse-server:25.8";
+    static final String DEFAULT_IMAGE = "clickhouse/clickhouse-server:26.8.2.7";
     private static final int HTTP_PORT = 8123;
 
     private final ClickHouseContainer container;
