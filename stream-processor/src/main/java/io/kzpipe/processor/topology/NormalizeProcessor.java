@@ -1,16 +1,12 @@
 package io.kzpipe.processor.topology;
 
-import io.kzpipe.model.json.JsonSerde;
-import io.kzpipe.model.record.TypedRecord;
 import io.kzpipe.model.topic.TopicId;
 import io.kzpipe.processor.errors.DeadLetterException;
 import io.kzpipe.processor.errors.DeadLetterReason;
 import io.kzpipe.processor.errors.DeadLetters;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
-import java.util.EnumMap;
 import java.util.List;
-import java.util.Map;
 import java.util.function.Supplier;
 import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.apache.kafka.streams.processor.api.Processor;
@@ -25,7 +21,8 @@ import org.slf4j.LoggerFactory;
 /**
  * The one processor of the topology: raw record in, typed records (or one dead letter) out.
  *
- * <p>Per record: map the bytes completely and serialize every output ({@link EventMapper}); if that fails,
+ * <p>Per record: map the bytes completely ({@link EventMapper}) and serialize every output
+ * ({@link TypedRecordWriter}, the same JSON as {@code JsonSerde}); if that fails,
  * the raw record goes to the dead-letter topic and nothing else is written (no poison pill: the failure is
  * the record's, the stream continues). Otherwise, if the {@code eventId} was already accepted within the
  * dedup window, nothing is written; else the id is remembered and every record is forwarded to the sink of
@@ -41,7 +38,7 @@ final class NormalizeProcessor implements Processor<byte[], byte[], byte[], byte
     private static final Logger LOG = LoggerFactory.getLogger(NormalizeProcessor.class);
 
     private final ProcessorTopology.Settings settings;
-    private final Map<TopicId, JsonSerde<TypedRecord>> serdes = new EnumMap<>(TopicId.class);
+    private final TypedRecordWriter writer = new TypedRecordWriter();
     private ProcessorContext<byte[], byte[]> context;
     private WindowStore<String, Long> seen;
     private final Supplier<RecordMapper> mappers;
@@ -53,14 +50,10 @@ final class NormalizeProcessor implements Processor<byte[], byte[], byte[], byte
     }
 
     @Override
-    @SuppressWarnings("unchecked")
     public void init(ProcessorContext<byte[], byte[]> context) {
         this.context = context;
         this.seen = context.getStateStore(ProcessorTopology.DEDUP_STORE);
         this.mapper = mappers.get();
-        for (TopicId id : TopicId.typed()) {
-            serdes.put(id, (JsonSerde<TypedRecord>) JsonSerde.of(id.recordType()));
-        }
     }
 
     @Override
@@ -108,7 +101,7 @@ final class NormalizeProcessor implements Processor<byte[], byte[], byte[], byte
     private List<byte[]> serialize(List<Output> outputs) {
         List<byte[]> values = new ArrayList<>(outputs.size());
         for (Output o : outputs) {
-            byte[] value = serdes.get(o.topic()).serialize(null, o.record());
+            byte[] value = writer.write(o.record());
             int size = value.length + o.key().length() * 3 + 64;
             if (size > settings.maxRecordBytes()) {
                 throw new DeadLetterException(DeadLetterReason.RECORD_TOO_LARGE, "the " + o.topic().table()
