@@ -41,6 +41,8 @@ import org.apache.kafka.streams.errors.LogAndFailProcessingExceptionHandler;
  *                                processor dead letters) when the processor creates them:
  *                                {@code GATEWAY_MAX_BODY_BYTES} + 64 KiB, the same as the gateway and
  *                                {@code deploy/compose/kafka/create-topics.sh}, whoever creates them first
+ * @param rocksDbMemoryBytes      native memory budget shared by every RocksDB instance (block cache with the
+ *                                memtables charged to it, see {@link BoundedRocksDbConfig})
  */
 public record ProcessorConfig(
         KafkaSettings kafka,
@@ -57,7 +59,8 @@ public record ProcessorConfig(
         int maxThreadReplacements,
         Duration threadReplacementWindow,
         Map<String, String> streamsOverrides,
-        int bodyTopicMaxBytes) {
+        int bodyTopicMaxBytes,
+        long rocksDbMemoryBytes) {
 
     public static final String DEFAULT_APPLICATION_ID = "kaizala-processor";
     public static final Duration DEFAULT_DEDUP_WINDOW = Duration.ofHours(72);
@@ -112,10 +115,12 @@ public record ProcessorConfig(
                 DEFAULT_THREAD_REPLACEMENT_WINDOW, Duration.ofSeconds(1), Duration.ofDays(1));
         Map<String, String> overrides = env.passThrough("KAFKA_STREAMS_");
         int maxBody = env.intIn("GATEWAY_MAX_BODY_BYTES", DEFAULT_GATEWAY_MAX_BODY_BYTES, 1024, 64 * 1024 * 1024);
+        long rocksDbMemory = env.longIn("PROCESSOR_ROCKSDB_MEMORY_BYTES", BoundedRocksDbConfig.DEFAULT_MEMORY_BYTES,
+                1024L * 1024, 64L * 1024 * 1024 * 1024);
         env.throwIfProblems();
         return new ProcessorConfig(kafka, applicationId, dedupWindow, stateDir, host, port, secret, maxRecordBytes,
                 rawJsonMax, startup, shutdown, replacements, replacementWindow, overrides,
-                maxBody + BODY_RECORD_OVERHEAD_BYTES);
+                maxBody + BODY_RECORD_OVERHEAD_BYTES, rocksDbMemory);
     }
 
     public boolean piiHashingEnabled() {
@@ -143,6 +148,8 @@ public record ProcessorConfig(
         if (stateDir != null) {
             d.put(StreamsConfig.STATE_DIR_CONFIG, stateDir);
         }
+        d.put(StreamsConfig.ROCKSDB_CONFIG_SETTER_CLASS_CONFIG, BoundedRocksDbConfig.class.getName());
+        d.put(BoundedRocksDbConfig.MEMORY_BYTES_CONFIG, rocksDbMemoryBytes);
         // explicit error policy (see the README): the source is byte[] so deserialization cannot fail; a
         // processing error outside the mapper (state store, forwarding) is an infrastructure failure and must
         // stop the thread rather than skip a record; production errors: see ProductionErrorPolicy
@@ -176,6 +183,7 @@ public record ProcessorConfig(
                 + ", maxRecordBytes=" + maxRecordBytes + ", rawJsonMaxBytes=" + rawJsonMaxBytes
                 + ", startupTimeout=" + startupTimeout + ", shutdownTimeout=" + shutdownTimeout
                 + ", maxThreadReplacements=" + maxThreadReplacements + " per " + threadReplacementWindow
-                + ", bodyTopicMaxBytes=" + bodyTopicMaxBytes + ", streams=" + Secrets.maskAll(streamsOverrides) + "]";
+                + ", bodyTopicMaxBytes=" + bodyTopicMaxBytes + ", rocksDbMemoryBytes=" + rocksDbMemoryBytes
+                + ", streams=" + Secrets.maskAll(streamsOverrides) + "]";
     }
 }
