@@ -9,6 +9,7 @@ import io.kzpipe.sink.batch.BatchDelivery;
 import io.kzpipe.sink.clickhouse.BatchWriter;
 import io.kzpipe.sink.clickhouse.ClickHouseBatchWriter;
 import io.kzpipe.sink.clickhouse.ClickHouseSql;
+import io.kzpipe.sink.clickhouse.InsertColumns;
 import io.kzpipe.sink.clickhouse.RetryPolicy;
 import io.kzpipe.sink.clickhouse.SchemaMigrator;
 import io.kzpipe.sink.clickhouse.TableColumns;
@@ -80,14 +81,14 @@ public final class SinkApp implements AutoCloseable {
             new SchemaMigrator(sql, ch.database()).migrate();
         }
         List<String> tables = TopicId.sinkInputs().stream().map(TopicId::table).distinct().toList();
-        Map<String, List<String>> columns = TableColumns.load(sql, ch.database(), tables);
+        Map<String, InsertColumns> columns = TableColumns.load(sql, ch.database(), tables);
         List<String> topics = config.kafka().topics().names(TopicId.sinkInputs());
         TopicBootstrap.ensure(config.kafka(), topics, Duration.ofSeconds(30));
 
         SinkMetrics metrics = new SinkMetrics(registry);
         RetryPolicy policy = new RetryPolicy(config.retry());
         BatchWriter writer = writerDecorator.apply(
-                new ClickHouseBatchWriter(client, ch.database(), columns, ch.insertTimeout()));
+                new ClickHouseBatchWriter(client, ch.database(), columns, config.insertFormat(), ch.insertTimeout()));
         KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(config.consumerProps());
         consumerMetrics = new KafkaClientMetrics(consumer);
         consumerMetrics.bindTo(registry);

@@ -10,6 +10,7 @@ import io.kzpipe.sink.clickhouse.RetryPolicy;
 import io.kzpipe.sink.config.SinkConfig;
 import io.kzpipe.sink.deadletter.DeadLetters;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
 import java.util.List;
@@ -36,7 +37,8 @@ import org.slf4j.LoggerFactory;
  * <p>When a flush fails with a retriable error, all assigned partitions are paused (also partitions
  * assigned later) and the loop keeps polling, which returns nothing but keeps the group membership, until
  * the backoff of {@link RetryPolicy} has passed; then the same rows are tried again, until an insert into
- * the failing table succeeds. Nothing is skipped.
+ * the failing table succeeds. Nothing is skipped. Consumption is paused the same way while the rows held
+ * reach {@code SINK_MAX_BUFFERED_BYTES} ({@link Batcher#isFull}), until inserts have made room.
  * A fatal error ends {@link #run} with the exception; rows not inserted yet stay uncommitted. {@link #stop}
  * (any thread) ends the loop: one last flush is tried, then the consumer is closed. The consumer is used
  * by the loop thread only, as Kafka requires.
@@ -59,6 +61,8 @@ public final class SinkLoop implements Runnable {
     private volatile State state = State.STARTING;
     private final Map<TopicPartition, OffsetAndMetadata> uncommitted = new HashMap<>();
     private boolean backingOff;
+    private boolean pausedForMemory;
+    private final List<Row> partitionRows = new ArrayList<>();
     private int failures;
     private String failingTable;
     private long retryAtMs;
@@ -119,7 +123,7 @@ public final class SinkLoop implements Runnable {
     private void pollOnce() throws InterruptedException {
         long now = clock.getAsLong();
         long wait = backingOff && now < retryAtMs ? Math.min(MAX_POLL_MS, retryAtMs - now) : batcher.msUntilDue(MAX_POLL_MS);
-        if (backingOff) {
+        if (backingOff || pausedForMemory) {
             consumer.pause(consumer.assignment());
         }
         ConsumerRecords<byte[], byte[]> records = consumer.poll(Duration.ofMillis(wait));
@@ -131,13 +135,15 @@ public final class SinkLoop implements Runnable {
         }
         for (TopicPartition tp : records.partitions()) {
             TopicId id = idsByName.get(tp.topic());
+            partitionRows.clear();
             for (ConsumerRecord<byte[], byte[]> rec : records.records(tp)) {
-                Row row = id.isDeadLetter()
+                partitionRows.add(id.isDeadLetter()
                         ? DeadLetters.fromDeadLetterTopic(rec, id)
-                        : new Row(tp, rec.offset(), rec.timestamp(), rec.key(), rec.value());
-                batcher.add(id.table(), row);
+                        : new Row(tp, rec.offset(), rec.timestamp(), rec.key(), rec.value()));
             }
+            batcher.addAll(id.table(), tp, partitionRows);
         }
+        partitionRows.clear();
         if (backingOff && clock.getAsLong() < retryAtMs) {
             return;
         }
@@ -149,10 +155,28 @@ public final class SinkLoop implements Runnable {
                 failures = 0;
                 state = State.RUNNING;
                 metrics.backingOff(false);
-                consumer.resume(consumer.assignment());
+                if (!pausedForMemory) {
+                    consumer.resume(consumer.assignment());
+                }
             }
         } catch (FlushException e) {
             onFlushFailure(e);
+        }
+        pauseWhileFull();
+    }
+
+    /** Pauses consumption while the rows held reach SINK_MAX_BUFFERED_BYTES, resumes once inserts made room. */
+    private void pauseWhileFull() {
+        boolean full = batcher.isFull();
+        if (full && !pausedForMemory) {
+            pausedForMemory = true;
+            consumer.pause(consumer.assignment());
+            LOG.debug("{} bytes held; consumption paused until inserts finish", batcher.bufferedBytes());
+        } else if (!full && pausedForMemory) {
+            pausedForMemory = false;
+            if (!backingOff) {
+                consumer.resume(consumer.assignment());
+            }
         }
     }
 
@@ -264,7 +288,7 @@ public final class SinkLoop implements Runnable {
             if (!partitions.isEmpty()) {
                 LOG.info("assigned {}", partitions);
             }
-            if (backingOff) {
+            if (backingOff || pausedForMemory) {
                 consumer.pause(partitions);
             }
         }

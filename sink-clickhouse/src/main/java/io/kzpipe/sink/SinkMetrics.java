@@ -2,6 +2,7 @@ package io.kzpipe.sink;
 
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.DistributionSummary;
+import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import java.time.Duration;
@@ -21,8 +22,10 @@ import java.util.concurrent.atomic.AtomicLong;
  *   <li>{@code kz_sink_insert_seconds{table,outcome}}: duration of each insert request (histogram)</li>
  *   <li>{@code kz_sink_insert_retries_total{table}}: failed attempts that will be retried after a backoff</li>
  *   <li>{@code kz_sink_dead_letters_total{table,reason}}: rows the sink itself dead-lettered</li>
- *   <li>{@code kz_sink_freshness_seconds{table}}: insert time minus record timestamp (gateway receive time)</li>
- *   <li>{@code kz_sink_buffered_rows}, {@code kz_sink_backing_off} (1 while waiting to retry),
+ *   <li>{@code kz_sink_freshness_seconds{table}}: insert time minus record timestamp (gateway receive time),
+ *       sampled: at most 64 evenly spread rows per batch</li>
+ *   <li>{@code kz_sink_buffered_rows}, {@code kz_sink_buffered_bytes} (rows held, buffered or in flight, and
+ *       their estimated heap bytes), {@code kz_sink_backing_off} (1 while waiting to retry),
  *       {@code kz_sink_commits_total{outcome}}, {@code kz_sink_revoked_rows_total}</li>
  * </ul>
  */
@@ -35,11 +38,14 @@ public final class SinkMetrics {
     private final Map<String, Counter> retries = new ConcurrentHashMap<>();
     private final AtomicInteger backingOff = new AtomicInteger();
     private final AtomicLong buffered = new AtomicLong();
+    private final AtomicLong bufferedBytes = new AtomicLong();
 
     public SinkMetrics(MeterRegistry registry) {
         this.registry = registry;
         registry.gauge("kz.sink.backing.off", backingOff);
         registry.gauge("kz.sink.buffered.rows", buffered);
+        Gauge.builder("kz.sink.buffered.bytes", bufferedBytes, AtomicLong::get)
+                .description("estimated heap bytes of the rows buffered and in flight").baseUnit("bytes").register(registry);
     }
 
     public MeterRegistry registry() {
@@ -63,7 +69,7 @@ public final class SinkMetrics {
                 .register(registry).record(nanos, TimeUnit.NANOSECONDS);
     }
 
-    /** Freshness of one row: insert time minus its record timestamp. */
+    /** Freshness of one (sampled) row: insert time minus its record timestamp. */
     public void freshness(String table, long lagMs) {
         freshness.computeIfAbsent(table, t -> Timer.builder("kz.sink.freshness").tag("table", t)
                 .description("insert time minus gateway receive time").publishPercentileHistogram()
@@ -94,8 +100,9 @@ public final class SinkMetrics {
         backingOff.set(on ? 1 : 0);
     }
 
-    public void buffered(long rows) {
+    public void buffered(long rows, long bytes) {
         buffered.set(rows);
+        bufferedBytes.set(bytes);
     }
 
     /** Count of a counter (summed over matching tags), for tests and logs; 0 when absent. */

@@ -74,9 +74,13 @@ class SinkLoopTest {
     private Thread thread;
 
     private void start(int flushRows) {
+        start(new SinkConfig.Flush(flushRows, 1 << 20, Duration.ofSeconds(10), 64 << 20), writer);
+    }
+
+    private void start(SinkConfig.Flush flush, io.kzpipe.sink.clickhouse.BatchWriter batchWriter) {
         RetryPolicy policy = new RetryPolicy(new SinkConfig.Retry(Duration.ofMillis(100), Duration.ofSeconds(1), 2, 0));
-        loop = new SinkLoop(consumer, TOPICS, new SinkConfig.Flush(flushRows, 1 << 20, Duration.ofSeconds(10)),
-                new BatchDelivery(writer, policy, metrics), policy, metrics, clock::get, insertExecutor);
+        loop = new SinkLoop(consumer, TOPICS, flush,
+                new BatchDelivery(batchWriter, policy, metrics), policy, metrics, clock::get, insertExecutor);
         consumer.schedulePollTask(() -> {
             consumer.rebalance(List.of(NUM0, NUM1, DLQ0));
             consumer.updateBeginningOffsets(Map.of(NUM0, 0L, NUM1, 0L, DLQ0, 0L));
@@ -125,6 +129,31 @@ class SinkLoopTest {
 
         await().until(() -> writer.rows("answers_numeric").size() == 3);
         await().until(() -> committed().equals(Map.of(NUM0, new OffsetAndMetadata(2), NUM1, new OffsetAndMetadata(1))));
+    }
+
+    @Test
+    void whileTheRowsHeldReachTheMemoryBoundTheyAreInsertedAndConsumptionPausesUntilTheInsertFinished() throws Exception {
+        java.util.concurrent.CountDownLatch release = new java.util.concurrent.CountDownLatch(1);
+        // 3 rows of 16 bytes: 3 x (16 + Row.OVERHEAD_BYTES) = 336 bytes reach a bound of 300; no other limit is near
+        start(new SinkConfig.Flush(1000, 1 << 20, Duration.ofHours(1), 300), batch -> {
+            release.await();
+            return writer.write(batch);
+        });
+        produce(NUM0, 0);
+        produce(NUM0, 1);
+        produce(NUM1, 0);
+
+        await().until(() -> consumer.paused().containsAll(List.of(NUM0, NUM1, DLQ0)));
+        assertThat(writer.rows("answers_numeric")).isEmpty();
+        assertThat(committed()).isEmpty();
+        produce(NUM1, 1); // arrives while paused: not consumed until the insert made room
+        release.countDown();
+
+        await().until(() -> writer.rows("answers_numeric").size() == 3);
+        await().until(() -> consumer.paused().isEmpty());
+        await().until(() -> committed().equals(Map.of(NUM0, new OffsetAndMetadata(2), NUM1, new OffsetAndMetadata(1))));
+        clock.addAndGet(Duration.ofHours(1).toMillis()); // the last row is flushed by age
+        await().until(() -> writer.rows("answers_numeric").size() == 4);
     }
 
     @Test

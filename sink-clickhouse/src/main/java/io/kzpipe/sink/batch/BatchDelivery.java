@@ -15,7 +15,9 @@ import org.slf4j.LoggerFactory;
 /**
  * Inserts one batch so that rows ClickHouse refuses do not block their neighbours.
  *
- * <p>Blank rows (no value) are dead-lettered without an insert ({@code empty_record}). When ClickHouse
+ * <p>Blank rows (no value) are dead-lettered without an insert ({@code empty_record}); rows the writer
+ * cannot encode for their table are not sent and are dead-lettered with the writer's reason
+ * ({@code invalid_value}, {@code missing_column}, ...; docs/DESIGN.md) while the others load. When ClickHouse
  * rejects the data
  * ({@link RetryPolicy.Kind#DATA}), the batch is split in halves recursively until each refused row stands
  * alone; the other halves load normally and each refused row is written to {@code dead_letters} (stage
@@ -71,7 +73,11 @@ public final class BatchDelivery {
                         + refused.keySet());
             }
             try {
-                write(new Batch(DeadLetters.TABLE, deadLetters));
+                List<RejectedRow> unfit = write(new Batch(DeadLetters.TABLE, deadLetters));
+                if (!unfit.isEmpty()) {
+                    throw new IllegalStateException("dead letter rows for " + batch.id() + " do not fit "
+                            + DeadLetters.TABLE + ": " + unfit.get(0).reason() + ": " + unfit.get(0).detail());
+                }
             } catch (RuntimeException e) {
                 if (policy.classify(e) == RetryPolicy.Kind.DATA) {
                     throw new IllegalStateException("ClickHouse refused dead letter rows for " + batch.id(), e);
@@ -87,7 +93,11 @@ public final class BatchDelivery {
 
     private void insertIsolating(Batch batch, Map<String, List<Row>> refused) throws InterruptedException {
         try {
-            write(batch);
+            for (RejectedRow r : write(batch)) {
+                LOG.warn("row {}-{}@{} cannot be a row of {}: {}: {}", r.row().partition().topic(),
+                        r.row().partition().partition(), r.row().offset(), batch.table(), r.reason(), r.detail());
+                refuse(refused, r.reason(), r.row(), r.detail());
+            }
         } catch (RuntimeException e) {
             if (policy.classify(e) != RetryPolicy.Kind.DATA) {
                 throw e;
@@ -110,11 +120,12 @@ public final class BatchDelivery {
         refused.computeIfAbsent(reason, r -> new ArrayList<>()).add(DeadLetters.fromRejectedRow(row, reason, detail));
     }
 
-    private void write(Batch batch) throws InterruptedException {
+    private List<RejectedRow> write(Batch batch) throws InterruptedException {
         long start = System.nanoTime();
         try {
-            writer.write(batch);
+            List<RejectedRow> rejected = writer.write(batch);
             metrics.insertTimed(batch.table(), "ok", System.nanoTime() - start);
+            return rejected;
         } catch (RuntimeException e) {
             metrics.insertTimed(batch.table(), policy.classify(e).name().toLowerCase(Locale.ROOT),
                     System.nanoTime() - start);

@@ -27,7 +27,11 @@ import org.slf4j.LoggerFactory;
  * <p>Guarantees:
  * <ul>
  *   <li><b>Flush:</b> a table's buffer is delivered when it holds {@code SINK_FLUSH_ROWS} rows or
- *       {@code SINK_FLUSH_BYTES} bytes, or when its oldest row has waited {@code SINK_FLUSH_INTERVAL}.</li>
+ *       {@code SINK_FLUSH_BYTES} bytes, or when its oldest row has waited {@code SINK_FLUSH_INTERVAL}, or when
+ *       the rows held by the sink as a whole (buffered and in flight) reach {@code SINK_MAX_BUFFERED_BYTES}.</li>
+ *   <li><b>Memory:</b> {@link #isFull} tells the consumer thread to pause consumption while the rows held
+ *       (buffered and in flight, estimated heap bytes: record value and key plus
+ *       {@value Row#OVERHEAD_BYTES} bytes each) reach {@code SINK_MAX_BUFFERED_BYTES}.</li>
  *   <li><b>Overlap:</b> a batch is inserted on the insert executor while the consumer thread keeps
  *       polling; each table has at most one insert in flight, so its batches complete in offset order.
  *       A table whose buffer reaches twice the flush limits waits for its insert (back-pressure).</li>
@@ -60,14 +64,18 @@ public final class Batcher {
         void commit(Map<TopicPartition, OffsetAndMetadata> offsets);
     }
 
-    private record InFlight(Batch batch, CompletableFuture<BatchDelivery.Outcome> result) {
+    private record InFlight(Batch batch, long footprint, CompletableFuture<BatchDelivery.Outcome> result) {
     }
+
+    /** Rows whose freshness is recorded per batch at most (evenly spread, the first one included). */
+    static final int FRESHNESS_SAMPLES = 64;
 
     private static final class TableBuffer {
         final String table;
         final Map<TopicPartition, ArrayDeque<Row>> partitions = new LinkedHashMap<>();
         int rows;
         long bytes;
+        long footprint;
         long oldestAtMs;
         InFlight inFlight;
 
@@ -85,6 +93,8 @@ public final class Batcher {
     private final Map<String, TableBuffer> tables = new LinkedHashMap<>();
     private final Map<TopicPartition, String> tableOf = new LinkedHashMap<>();
     private final Set<String> committedTables = new HashSet<>();
+    /** Estimated heap bytes of the rows buffered and in flight. */
+    private long footprint;
 
     /**
      * @param executor runs the inserts ({@code Runnable::run} inserts on the calling thread)
@@ -102,17 +112,48 @@ public final class Batcher {
 
     /** Buffers {@code row} for {@code table}; rows of one partition must arrive in offset order. */
     public void add(String table, Row row) {
-        String previous = tableOf.putIfAbsent(row.partition(), table);
+        addAll(table, row.partition(), List.of(row));
+    }
+
+    /**
+     * Buffers {@code rows}, all of {@code partition} and in offset order, for {@code table}.
+     *
+     * @throws IllegalArgumentException when the partition already feeds another table
+     */
+    public void addAll(String table, TopicPartition partition, List<Row> rows) {
+        if (rows.isEmpty()) {
+            return;
+        }
+        String previous = tableOf.putIfAbsent(partition, table);
         if (previous != null && !previous.equals(table)) {
-            throw new IllegalArgumentException(row.partition() + " feeds " + previous + ", not " + table);
+            throw new IllegalArgumentException(partition + " feeds " + previous + ", not " + table);
         }
         TableBuffer buf = tables.computeIfAbsent(table, TableBuffer::new);
         if (buf.rows == 0) {
             buf.oldestAtMs = clock.getAsLong();
         }
-        buf.partitions.computeIfAbsent(row.partition(), p -> new ArrayDeque<>()).addLast(row);
-        buf.rows++;
-        buf.bytes += row.size();
+        ArrayDeque<Row> deque = buf.partitions.computeIfAbsent(partition, p -> new ArrayDeque<>());
+        long bytes = 0;
+        long heap = 0;
+        for (Row row : rows) {
+            deque.addLast(row);
+            bytes += row.size();
+            heap += row.footprint();
+        }
+        buf.rows += rows.size();
+        buf.bytes += bytes;
+        buf.footprint += heap;
+        footprint += heap;
+    }
+
+    /** True while the rows held (buffered and in flight) reach {@code SINK_MAX_BUFFERED_BYTES}: pause consuming. */
+    public boolean isFull() {
+        return footprint >= limits.maxBufferedBytes();
+    }
+
+    /** Estimated heap bytes of the rows buffered and in flight. */
+    public long bufferedBytes() {
+        return footprint;
     }
 
     /**
@@ -152,7 +193,7 @@ public final class Batcher {
             }
             return Set.copyOf(committedTables);
         } finally {
-            metrics.buffered(bufferedRows());
+            metrics.buffered(bufferedRows(), footprint);
         }
     }
 
@@ -200,12 +241,14 @@ public final class Batcher {
             if (rows != null) {
                 for (Row r : rows) {
                     buf.bytes -= r.size();
+                    buf.footprint -= r.footprint();
+                    footprint -= r.footprint();
                 }
                 buf.rows -= rows.size();
                 dropped += rows.size();
             }
         }
-        metrics.buffered(bufferedRows());
+        metrics.buffered(bufferedRows(), footprint);
         if (dropped > 0) {
             metrics.revokedRows(dropped);
             LOG.info("dropped {} buffered rows of revoked partitions {} (their new owner re-reads them)", dropped, partitions);
@@ -252,7 +295,7 @@ public final class Batcher {
 
     private boolean isDue(TableBuffer buf, long now) {
         return buf.rows >= limits.rows() || buf.bytes >= limits.bytes()
-                || now - buf.oldestAtMs >= limits.interval().toMillis();
+                || now - buf.oldestAtMs >= limits.interval().toMillis() || isFull();
     }
 
     /** Moves the whole buffer into a batch and starts its insert on the executor. */
@@ -260,11 +303,12 @@ public final class Batcher {
         List<Row> rows = new ArrayList<>(buf.rows);
         buf.partitions.values().forEach(rows::addAll);
         buf.partitions.values().forEach(ArrayDeque::clear);
-        buf.rows = 0;
-        buf.bytes = 0;
         Batch batch = new Batch(buf.table, rows);
         CompletableFuture<BatchDelivery.Outcome> result = new CompletableFuture<>();
-        buf.inFlight = new InFlight(batch, result);
+        buf.inFlight = new InFlight(batch, buf.footprint, result);
+        buf.rows = 0;
+        buf.bytes = 0;
+        buf.footprint = 0;
         executor.execute(() -> {
             try {
                 result.complete(delivery.deliver(batch));
@@ -288,16 +332,20 @@ public final class Batcher {
         try {
             outcome = f.result().join();
         } catch (CompletionException e) {
+            footprint -= f.footprint(); // requeue adds the rows back
             requeue(buf, f.batch());
             Throwable cause = e.getCause();
             throw new FlushException(f.batch(), cause instanceof RuntimeException re ? re : new IllegalStateException(cause));
         }
+        footprint -= f.footprint();
         long insertedAt = clock.getAsLong();
         committer.commit(f.batch().offsetsToCommit());
         committedTables.add(buf.table);
         metrics.batchInserted(buf.table, outcome.inserted());
-        for (Row r : f.batch().rows()) {
-            metrics.freshness(buf.table, insertedAt - r.timestampMs());
+        List<Row> rows = f.batch().rows();
+        int step = Math.max(1, (rows.size() + FRESHNESS_SAMPLES - 1) / FRESHNESS_SAMPLES);
+        for (int i = 0; i < rows.size(); i += step) {
+            metrics.freshness(buf.table, insertedAt - rows.get(i).timestampMs());
         }
         if (LOG.isDebugEnabled()) {
             LOG.debug("batch {}: {} rows inserted, {} dead-lettered, committed", f.batch().id(), outcome.inserted(),
@@ -321,6 +369,8 @@ public final class Batcher {
                 current.addFirst(r);
                 buf.rows++;
                 buf.bytes += r.size();
+                buf.footprint += r.footprint();
+                footprint += r.footprint();
             }
         }
         buf.oldestAtMs = Math.min(buf.oldestAtMs, clock.getAsLong() - limits.interval().toMillis());

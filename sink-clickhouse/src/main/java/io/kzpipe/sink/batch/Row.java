@@ -15,6 +15,14 @@ import org.apache.kafka.common.TopicPartition;
  */
 public record Row(TopicPartition partition, long offset, long timestampMs, byte[] key, byte[] json) {
 
+    /** Estimated heap bytes of a buffered row besides its value and key (objects, headers, list slots). */
+    public static final int OVERHEAD_BYTES = 96;
+
+    /** Estimated heap bytes this row occupies while buffered: value, key and {@link #OVERHEAD_BYTES}. */
+    public long footprint() {
+        return (json == null ? 0 : json.length) + (key == null ? 0 : key.length) + OVERHEAD_BYTES;
+    }
+
     /** Bytes this row occupies in an insert (value plus the newline separator). */
     public int size() {
         return json == null ? 1 : json.length + 1;

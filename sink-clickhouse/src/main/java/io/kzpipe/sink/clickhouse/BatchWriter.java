@@ -1,6 +1,8 @@
 package io.kzpipe.sink.clickhouse;
 
 import io.kzpipe.sink.batch.Batch;
+import io.kzpipe.sink.batch.RejectedRow;
+import java.util.List;
 
 /**
  * Inserts a batch into ClickHouse: the one seam between the batching logic and the database (tests use a
@@ -11,8 +13,11 @@ import io.kzpipe.sink.batch.Batch;
 public interface BatchWriter {
 
     /**
-     * Inserts every row of {@code batch} into {@code batch.table()}, or throws. A failed call may have
+     * Inserts every row of {@code batch} into {@code batch.table()} except the rows it returns, which it
+     * found unfit for the table before sending them (and did not send); or throws. A failed call may have
      * inserted some rows; {@link RetryPolicy#classify} decides what happens next.
+     *
+     * @return the rows not inserted because they cannot be encoded, in batch order (often empty)
      */
-    void write(Batch batch) throws InterruptedException;
+    List<RejectedRow> write(Batch batch) throws InterruptedException;
 }

@@ -25,6 +25,7 @@ import org.apache.kafka.common.serialization.ByteArrayDeserializer;
  * @param managementHost    bind address of /health and /metrics ({@code SINK_MANAGEMENT_HOST})
  * @param managementPort    port of /health and /metrics ({@code SINK_MANAGEMENT_PORT}, 0 = any free port)
  * @param migrate           run the versioned DDL at start-up ({@code SINK_MIGRATE})
+ * @param insertFormat      how rows are sent to ClickHouse ({@code SINK_INSERT_FORMAT})
  */
 public record SinkConfig(
         KafkaSettings kafka,
@@ -35,7 +36,8 @@ public record SinkConfig(
         Retry retry,
         String managementHost,
         int managementPort,
-        boolean migrate) {
+        boolean migrate,
+        InsertFormat insertFormat) {
 
     public static final String DEFAULT_GROUP_ID = "kaizala-sink";
     public static final String DEFAULT_CLICKHOUSE_URL = "http://127.0.0.1:8123";
@@ -44,7 +46,8 @@ public record SinkConfig(
     public static final Duration DEFAULT_CONNECT_TIMEOUT = Duration.ofSeconds(5);
     public static final Duration DEFAULT_INSERT_TIMEOUT = Duration.ofSeconds(120);
     public static final int DEFAULT_FLUSH_ROWS = 100_000;
-    public static final long DEFAULT_FLUSH_BYTES = 32L * 1024 * 1024;
+    public static final long DEFAULT_FLUSH_BYTES = 16L * 1024 * 1024;
+    public static final long DEFAULT_MAX_BUFFERED_BYTES = 64L * 1024 * 1024;
     public static final Duration DEFAULT_FLUSH_INTERVAL = Duration.ofMillis(500);
     public static final Duration DEFAULT_RETRY_INITIAL = Duration.ofMillis(200);
     public static final Duration DEFAULT_RETRY_MAX = Duration.ofSeconds(30);
@@ -74,10 +77,32 @@ public record SinkConfig(
     }
 
     /**
-     * A table's buffer is inserted when it holds {@code rows} rows or {@code bytes} bytes, or when its
-     * oldest row has waited {@code interval}.
+     * A table's buffer is inserted when it holds {@code rows} rows or {@code bytes} bytes of records, or when
+     * its oldest row has waited {@code interval}. {@code maxBufferedBytes} bounds the estimated heap bytes of
+     * all rows held (buffered or being inserted, every table): at the bound every buffer is inserted and
+     * consumption pauses until inserts finish.
      */
-    public record Flush(int rows, long bytes, Duration interval) {
+    public record Flush(int rows, long bytes, Duration interval, long maxBufferedBytes) {
+    }
+
+    /**
+     * How rows are sent: {@code RowBinary} (default; the sink transcodes each record and dead-letters the ones
+     * that do not fit their columns itself) or {@code JSONEachRow} (the records' bytes as they are; ClickHouse
+     * parses them, which costs it about twice the CPU).
+     */
+    public enum InsertFormat {
+        ROW_BINARY("RowBinary"), JSON_EACH_ROW("JSONEachRow");
+
+        private final String text;
+
+        InsertFormat(String text) {
+            this.text = text;
+        }
+
+        @Override
+        public String toString() {
+            return text;
+        }
     }
 
     /** Backoff of attempt n (1-based): min(max, initial × multiplier^(n-1)), minus up to jitterPercent % at random. */
@@ -110,7 +135,12 @@ public record SinkConfig(
         Flush flush = new Flush(
                 env.intIn("SINK_FLUSH_ROWS", DEFAULT_FLUSH_ROWS, 1, 10_000_000),
                 env.longIn("SINK_FLUSH_BYTES", DEFAULT_FLUSH_BYTES, 1024, 1024L * 1024 * 1024),
-                env.duration("SINK_FLUSH_INTERVAL", DEFAULT_FLUSH_INTERVAL, Duration.ofMillis(10), Duration.ofHours(1)));
+                env.duration("SINK_FLUSH_INTERVAL", DEFAULT_FLUSH_INTERVAL, Duration.ofMillis(10), Duration.ofHours(1)),
+                env.longIn("SINK_MAX_BUFFERED_BYTES", DEFAULT_MAX_BUFFERED_BYTES, 1024 * 1024, 64L * 1024 * 1024 * 1024));
+        if (flush.maxBufferedBytes() < flush.bytes()) {
+            env.problem("SINK_MAX_BUFFERED_BYTES", "must not be smaller than SINK_FLUSH_BYTES (" + flush.bytes() + "), got "
+                    + flush.maxBufferedBytes());
+        }
 
         Duration retryInitial = env.duration("SINK_RETRY_INITIAL", DEFAULT_RETRY_INITIAL, Duration.ofMillis(1), Duration.ofMinutes(10));
         Duration retryMax = env.duration("SINK_RETRY_MAX", DEFAULT_RETRY_MAX, Duration.ofMillis(1), Duration.ofHours(1));
@@ -124,8 +154,21 @@ public record SinkConfig(
         String managementHost = env.string("SINK_MANAGEMENT_HOST", DEFAULT_MANAGEMENT_HOST);
         int managementPort = env.intIn("SINK_MANAGEMENT_PORT", DEFAULT_MANAGEMENT_PORT, 0, 65535);
         boolean migrate = env.bool("SINK_MIGRATE", true);
+        InsertFormat insertFormat = insertFormat(env);
         env.throwIfProblems();
-        return new SinkConfig(kafka, groupId, consumer, clickHouse, flush, retry, managementHost, managementPort, migrate);
+        return new SinkConfig(kafka, groupId, consumer, clickHouse, flush, retry, managementHost, managementPort, migrate,
+                insertFormat);
+    }
+
+    private static InsertFormat insertFormat(EnvReader env) {
+        String value = env.string("SINK_INSERT_FORMAT", InsertFormat.ROW_BINARY.toString());
+        for (InsertFormat f : InsertFormat.values()) {
+            if (f.toString().equalsIgnoreCase(value.strip())) {
+                return f;
+            }
+        }
+        env.problem("SINK_INSERT_FORMAT", "must be RowBinary or JSONEachRow, got '" + value + "'");
+        return InsertFormat.ROW_BINARY;
     }
 
     private static void checkUrl(EnvReader env, String url) {
@@ -166,6 +209,7 @@ public record SinkConfig(
     public String toString() {
         return "SinkConfig[kafka=" + kafka + ", groupId=" + groupId + ", consumer=" + Secrets.maskAll(consumerOverrides)
                 + ", clickHouse=" + clickHouse + ", flush=" + flush + ", retry=" + retry
-                + ", management=" + managementHost + ":" + managementPort + ", migrate=" + migrate + "]";
+                + ", management=" + managementHost + ":" + managementPort + ", migrate=" + migrate
+                + ", insertFormat=" + insertFormat + "]";
     }
 }

@@ -29,6 +29,16 @@ public final class DeadLetters {
     public static final String REASON_REJECTED = "clickhouse_rejected";
     /** A typed topic carried a record without a value (null or blank). */
     public static final String REASON_EMPTY = "empty_record";
+    /** A typed record is not well-formed JSON (syntax, truncated, trailing content, a column twice). */
+    public static final String REASON_INVALID_JSON = "invalid_json";
+    /** A typed record is not valid UTF-8. */
+    public static final String REASON_INVALID_UTF8 = "invalid_utf8";
+    /** A typed record is JSON but not an object. */
+    public static final String REASON_NOT_AN_OBJECT = "not_an_object";
+    /** A typed record lacks a column that is not Nullable; detail names it. */
+    public static final String REASON_MISSING_COLUMN = "missing_column";
+    /** A value does not fit its column (type, range, null in a non-Nullable column); detail names the column. */
+    public static final String REASON_INVALID_VALUE = "invalid_value";
     /** Longest detail kept; ClickHouse errors can quote a lot of input. */
     public static final int MAX_DETAIL_CHARS = 4000;
 

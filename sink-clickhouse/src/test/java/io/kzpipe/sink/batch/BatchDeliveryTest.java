@@ -66,6 +66,32 @@ class BatchDeliveryTest {
     }
 
     @Test
+    void rowsTheWriterCannotEncodeAreDeadLetteredWithItsReasonWithoutSplitting() throws Exception {
+        List<Row> rows = new ArrayList<>();
+        for (int i = 0; i < 20; i++) {
+            rows.add(i == 3 || i == 17 ? row(TP, i, "{\"value\":\"unfit\"}") : row(TP, i));
+        }
+        BatchDelivery.Outcome outcome = delivery.deliver(new Batch("answers_numeric", rows));
+
+        assertThat(outcome).isEqualTo(new BatchDelivery.Outcome(18, 2));
+        assertThat(writer.insertSizes()).as("one insert for the table, one for dead_letters").containsExactly(18, 2);
+        List<String> dead = writer.rows("dead_letters");
+        JsonNode first = Json.MAPPER.readTree(dead.get(0));
+        assertThat(first.get("row_id").asText()).isEqualTo("sink:kaizala.answers.numeric:2:3");
+        assertThat(first.get("reason").asText()).isEqualTo("invalid_value");
+        assertThat(first.get("detail").asText()).isEqualTo("column value (Float64): expected a number, got a string");
+        assertThat(first.get("payload").asText()).isEqualTo("{\"value\":\"unfit\"}");
+        assertThat(metrics.count("kz.sink.dead.letters", "reason", "invalid_value")).isEqualTo(2);
+    }
+
+    @Test
+    void deadLetterRowsTheWriterCannotEncodeStopTheSink() {
+        Batch deadLetters = new Batch("dead_letters", List.of(row(TP, 1, "{\"value\":\"unfit\"}")));
+        assertThatThrownBy(() -> delivery.deliver(deadLetters)).isInstanceOf(IllegalStateException.class)
+                .hasMessageContaining("invalid_value");
+    }
+
+    @Test
     void rowsWithoutAValueAreDeadLetteredWithoutAnInsertAttempt() throws Exception {
         List<Row> rows = List.of(row(TP, 1), row(TP, 2, null), row(TP, 3, "  "));
         BatchDelivery.Outcome outcome = delivery.deliver(new Batch("answers_numeric", rows));

@@ -36,9 +36,70 @@ class BatcherTest {
     }
 
     private Batcher batcher(int rows, long bytes, Duration interval, java.util.concurrent.Executor executor) {
+        return batcher(new SinkConfig.Flush(rows, bytes, interval, Long.MAX_VALUE), executor);
+    }
+
+    private Batcher batcher(SinkConfig.Flush flush, java.util.concurrent.Executor executor) {
         RetryPolicy policy = new RetryPolicy(new SinkConfig.Retry(Duration.ofMillis(10), Duration.ofSeconds(1), 2, 0));
-        return new Batcher(new SinkConfig.Flush(rows, bytes, interval), new BatchDelivery(writer, policy, metrics),
-                commits::add, metrics, clock::get, executor);
+        return new Batcher(flush, new BatchDelivery(writer, policy, metrics), commits::add, metrics, clock::get, executor);
+    }
+
+    @Test
+    void theRowsHeldCountUntilTheirInsertFinishedAndReachingTheBoundFlushesEveryTable() throws Exception {
+        Row num = row(NUM0, 0);
+        Row txt = row(TXT0, 0);
+        Row third = row(NUM0, 1);
+        assertThat(num.footprint()).isEqualTo(num.json().length + Row.OVERHEAD_BYTES);
+        long bound = num.footprint() + txt.footprint() + third.footprint();
+        Batcher b = batcher(new SinkConfig.Flush(1000, 1 << 20, Duration.ofHours(1), bound), pendingInserts::add);
+        b.add("answers_numeric", num);
+        b.add("answers_text", txt);
+        b.flushDue(false);
+        assertThat(b.isFull()).isFalse();
+        assertThat(pendingInserts).as("no limit reached yet").isEmpty();
+
+        b.add("answers_numeric", third);
+        assertThat(b.isFull()).isTrue();
+        assertThat(b.msUntilDue(1000)).isZero();
+        b.flushDue(false);
+        assertThat(pendingInserts).as("both tables inserted at the bound").hasSize(2);
+        assertThat(b.isFull()).as("rows in flight still count").isTrue();
+        assertThat(b.bufferedBytes()).isEqualTo(bound);
+
+        pendingInserts.poll().run();
+        pendingInserts.poll().run();
+        b.flushDue(false);
+        assertThat(b.isFull()).isFalse();
+        assertThat(b.bufferedBytes()).isZero();
+        assertThat(commits).hasSize(2);
+    }
+
+    @Test
+    void aFailedInsertGivesItsRowsBackToTheBufferedBytes() throws Exception {
+        Batcher b = batcher(new SinkConfig.Flush(2, 1 << 20, Duration.ofHours(1), Long.MAX_VALUE), Runnable::run);
+        writer.failNext(1, FakeWriter::serverDown);
+        b.add("answers_numeric", row(NUM0, 0));
+        b.add("answers_numeric", row(NUM0, 1));
+        long held = b.bufferedBytes();
+        assertThatThrownBy(() -> b.flushDue(false)).isInstanceOf(FlushException.class);
+        assertThat(b.bufferedBytes()).isEqualTo(held);
+        b.flushDue(false);
+        assertThat(b.bufferedBytes()).isZero();
+    }
+
+    @Test
+    void freshnessIsSampledAtMost64RowsPerBatchStartingWithTheOldest() throws Exception {
+        Batcher b = batcher(1000, 1 << 30, Duration.ofHours(1));
+        List<Row> rows = new ArrayList<>();
+        for (int i = 0; i < 1000; i++) {
+            rows.add(new Row(NUM0, i, clock.get() - 5000 + i, null, "{}".getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+        }
+        b.addAll("answers_numeric", NUM0, rows);
+        b.flushDue(false);
+        io.micrometer.core.instrument.Timer freshness = metrics.registry().find("kz.sink.freshness").timer();
+        assertThat(freshness).isNotNull();
+        assertThat(freshness.count()).isBetween(32L, (long) Batcher.FRESHNESS_SAMPLES);
+        assertThat(freshness.max(java.util.concurrent.TimeUnit.MILLISECONDS)).isEqualTo(5000.0);
     }
 
     @Test

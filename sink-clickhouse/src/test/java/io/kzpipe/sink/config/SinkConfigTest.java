@@ -16,10 +16,11 @@ class SinkConfigTest {
         assertThat(c.groupId()).isEqualTo("kaizala-sink");
         assertThat(c.clickHouse().url()).isEqualTo("http://127.0.0.1:8123");
         assertThat(c.clickHouse().database()).isEqualTo("kaizala");
-        assertThat(c.flush()).isEqualTo(new SinkConfig.Flush(100_000, 32L * 1024 * 1024, Duration.ofMillis(500)));
+        assertThat(c.flush()).isEqualTo(new SinkConfig.Flush(100_000, 16L * 1024 * 1024, Duration.ofMillis(500), 64L * 1024 * 1024));
         assertThat(c.retry()).isEqualTo(new SinkConfig.Retry(Duration.ofMillis(200), Duration.ofSeconds(30), 2, 50));
         assertThat(c.managementPort()).isEqualTo(8082);
         assertThat(c.migrate()).isTrue();
+        assertThat(c.insertFormat()).isEqualTo(SinkConfig.InsertFormat.ROW_BINARY);
     }
 
     @Test
@@ -34,6 +35,8 @@ class SinkConfigTest {
                 Map.entry("SINK_FLUSH_ROWS", "5000"),
                 Map.entry("SINK_FLUSH_BYTES", "1048576"),
                 Map.entry("SINK_FLUSH_INTERVAL", "2s"),
+                Map.entry("SINK_MAX_BUFFERED_BYTES", "8388608"),
+                Map.entry("SINK_INSERT_FORMAT", "jsoneachrow"),
                 Map.entry("SINK_RETRY_INITIAL", "50ms"),
                 Map.entry("SINK_RETRY_MAX", "1m"),
                 Map.entry("SINK_RETRY_MULTIPLIER", "3"),
@@ -44,9 +47,10 @@ class SinkConfigTest {
         assertThat(c.kafka().bootstrapServers()).isEqualTo("k:9092");
         assertThat(c.clickHouse().password()).isEqualTo("s3cret");
         assertThat(c.clickHouse().database()).isEqualTo("kz_test");
-        assertThat(c.flush()).isEqualTo(new SinkConfig.Flush(5000, 1_048_576, Duration.ofSeconds(2)));
+        assertThat(c.flush()).isEqualTo(new SinkConfig.Flush(5000, 1_048_576, Duration.ofSeconds(2), 8_388_608));
         assertThat(c.retry()).isEqualTo(new SinkConfig.Retry(Duration.ofMillis(50), Duration.ofMinutes(1), 3, 0));
         assertThat(c.migrate()).isFalse();
+        assertThat(c.insertFormat()).isEqualTo(SinkConfig.InsertFormat.JSON_EACH_ROW);
         assertThat(c.consumerProps()).containsEntry("group.id", "g").containsEntry("max.poll.records", "77")
                 .containsEntry("bootstrap.servers", "k:9092");
     }
@@ -66,9 +70,13 @@ class SinkConfigTest {
                 "SINK_FLUSH_ROWS", "0",
                 "SINK_FLUSH_INTERVAL", "soon",
                 "SINK_RETRY_INITIAL", "10s",
-                "SINK_RETRY_MAX", "1s")))
+                "SINK_RETRY_MAX", "1s",
+                "SINK_FLUSH_BYTES", "104857600",
+                "SINK_INSERT_FORMAT", "CSV")))
                 .isInstanceOf(ConfigException.class)
-                .satisfies(e -> assertThat(((ConfigException) e).problems()).hasSize(5)
+                .satisfies(e -> assertThat(((ConfigException) e).problems()).hasSize(7)
+                        .anyMatch(p -> p.startsWith("SINK_MAX_BUFFERED_BYTES"))
+                        .anyMatch(p -> p.startsWith("SINK_INSERT_FORMAT"))
                         .anyMatch(p -> p.startsWith("CLICKHOUSE_URL"))
                         .anyMatch(p -> p.startsWith("CLICKHOUSE_DATABASE"))
                         .anyMatch(p -> p.startsWith("SINK_FLUSH_ROWS"))

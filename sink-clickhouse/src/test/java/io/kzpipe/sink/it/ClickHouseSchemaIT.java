@@ -9,6 +9,7 @@ import io.kzpipe.model.json.Json;
 import io.kzpipe.model.record.TypedRecord;
 import io.kzpipe.model.topic.TopicId;
 import io.kzpipe.sink.clickhouse.ClickHouseSql;
+import io.kzpipe.sink.clickhouse.InsertColumns;
 import io.kzpipe.sink.clickhouse.SchemaMigrator;
 import io.kzpipe.sink.clickhouse.TableColumns;
 import io.kzpipe.sink.config.SinkConfig;
@@ -86,20 +87,20 @@ class ClickHouseSchemaIT {
             ClickHouseSql sql = new ClickHouseSql(client, Duration.ofSeconds(60));
             new SchemaMigrator(sql, db).migrate();
             List<String> tables = TopicId.sinkInputs().stream().map(TopicId::table).distinct().toList();
-            Map<String, List<String>> columns = TableColumns.load(sql, db, tables);
+            Map<String, InsertColumns> columns = TableColumns.load(sql, db, tables);
             List<String> mismatches = new ArrayList<>();
             for (Map.Entry<TopicId, TypedRecord> e : TypedRecords.samples().entrySet()) {
                 JsonNode json = Json.MAPPER.readTree(TypedRecords.json(e.getValue()));
                 TreeSet<String> fields = new TreeSet<>();
                 json.fieldNames().forEachRemaining(fields::add);
-                TreeSet<String> insertColumns = new TreeSet<>(columns.get(e.getKey().table()));
+                TreeSet<String> insertColumns = new TreeSet<>(columns.get(e.getKey().table()).names());
                 if (!fields.equals(insertColumns)) {
                     mismatches.add(e.getKey().table() + ": record " + fields + " vs table " + insertColumns);
                 }
             }
             assertThat(TypedRecords.samples().keySet()).containsExactlyInAnyOrderElementsOf(TopicId.typed());
             assertThat(mismatches).isEmpty();
-            assertThat(columns.get("dead_letters")).contains("row_id", "stage", "reason", "detail", "payload", "payload_base64")
+            assertThat(columns.get("dead_letters").names()).contains("row_id", "stage", "reason", "detail", "payload", "payload_base64")
                     .doesNotContain("received_at");
         }
     }

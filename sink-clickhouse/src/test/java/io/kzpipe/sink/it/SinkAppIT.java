@@ -119,10 +119,11 @@ class SinkAppIT {
         AtomicBoolean crashed = new AtomicBoolean();
         // crash right after the first insert into answers_numeric succeeded, before its offsets are committed
         UnaryOperator<BatchWriter> crashAfterInsert = writer -> batch -> {
-            writer.write(batch);
+            var rejected = writer.write(batch);
             if (batch.table().equals("answers_numeric") && crashed.compareAndSet(false, true)) {
                 throw new IllegalStateException("simulated crash after the insert of " + batch.id());
             }
+            return rejected;
         };
         SinkApp first = start(h, Map.of("SINK_FLUSH_ROWS", "1000000", "SINK_FLUSH_INTERVAL", "1s"), crashAfterInsert);
         h.produce(h.numericAnswers(0, 300));

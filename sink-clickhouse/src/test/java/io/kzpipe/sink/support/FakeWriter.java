@@ -2,6 +2,7 @@ package io.kzpipe.sink.support;
 
 import com.clickhouse.client.api.ServerException;
 import io.kzpipe.sink.batch.Batch;
+import io.kzpipe.sink.batch.RejectedRow;
 import io.kzpipe.sink.batch.Row;
 import io.kzpipe.sink.clickhouse.BatchWriter;
 import java.nio.charset.StandardCharsets;
@@ -15,13 +16,16 @@ import java.util.function.Supplier;
 
 /**
  * In-memory ClickHouse stand-in: keeps inserted rows per table, refuses (like ClickHouse, the whole
- * insert) any batch holding a row whose JSON contains {@link #POISON} with a parse error, and fails the
- * next calls with queued exceptions.
+ * insert) any batch holding a row whose JSON contains {@link #POISON} with a parse error, leaves out rows
+ * containing {@link #UNFIT} and returns them as unencodable ({@code invalid_value}), like the RowBinary
+ * writer, and fails the next calls with queued exceptions.
  */
 public final class FakeWriter implements BatchWriter {
 
     /** A field the fake refuses to load (appears escaped, so accepted, inside a dead letter's payload). */
     public static final String POISON = "\"value\":\"poison\"";
+    /** A field the fake does not send and reports as unencodable. */
+    public static final String UNFIT = "\"value\":\"unfit\"";
 
     private final Map<String, List<String>> tables = new TreeMap<>();
     private final Deque<Supplier<RuntimeException>> failures = new ArrayDeque<>();
@@ -46,22 +50,28 @@ public final class FakeWriter implements BatchWriter {
     }
 
     @Override
-    public synchronized void write(Batch batch) {
+    public synchronized List<RejectedRow> write(Batch batch) {
         calls++;
         Supplier<RuntimeException> failure = failures.poll();
         if (failure != null) {
             throw failure.get();
         }
         List<String> rows = new ArrayList<>();
+        List<RejectedRow> rejected = new ArrayList<>();
         for (Row row : batch.rows()) {
             String json = new String(row.json(), StandardCharsets.UTF_8);
             if (json.contains(POISON)) {
                 throw parseError();
             }
-            rows.add(json);
+            if (json.contains(UNFIT)) {
+                rejected.add(new RejectedRow(row, "invalid_value", "column value (Float64): expected a number, got a string"));
+            } else {
+                rows.add(json);
+            }
         }
         insertSizes.add(rows.size());
         tables.computeIfAbsent(batch.table(), t -> new ArrayList<>()).addAll(rows);
+        return rejected;
     }
 
     public synchronized List<String> rows(String table) {
