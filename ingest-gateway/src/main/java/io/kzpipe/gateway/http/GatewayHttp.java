@@ -1,6 +1,7 @@
 package io.kzpipe.gateway.http;
 
 import io.javalin.Javalin;
+import io.javalin.compression.CompressionStrategy;
 import io.javalin.http.Context;
 import io.javalin.http.HttpResponseException;
 import io.kzpipe.model.ops.ManagementServer.Health;
@@ -54,6 +55,9 @@ public final class GatewayHttp {
             // Javalin copies each result through a buffer of this size, allocated per response (default 32 KiB);
             // answers here are a few hundred bytes, /metrics is copied in several passes
             cfg.http.responseBufferSize = RESPONSE_COPY_BUFFER_BYTES;
+            // answers are small JSON; /metrics is scraped on the local network. Compression wraps every response
+            // in a stream that inspects headers per write, for nothing
+            cfg.http.compressionStrategy = CompressionStrategy.NONE;
             // the header cache otherwise hands back its own spelling of e.g. "charset=UTF-8"; the raw record keeps
             // the Content-Type exactly as sent
             cfg.jetty.modifyHttpConfiguration(http -> http.setHeaderCacheCaseSensitive(true));

@@ -21,6 +21,11 @@ final class Replies {
         } catch (JsonProcessingException e) {
             throw new IllegalStateException("cannot serialize " + body.getClass().getSimpleName(), e);
         }
-        ctx.status(status).contentType(JSON).result(bytes);
+        json(ctx, status, bytes);
+    }
+
+    /** Writes {@code json}, already serialized. */
+    static void json(Context ctx, int status, byte[] json) {
+        ctx.status(status).contentType(JSON).result(json);
     }
 }

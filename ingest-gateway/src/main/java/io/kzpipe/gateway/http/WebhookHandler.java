@@ -142,7 +142,7 @@ public final class WebhookHandler {
                 LOG.info("publishing to Kafka works again");
             }
             Replies.json(ctx, 200, verdict.isAccepted() ? WebhookReply.accepted(verdict.eventId())
-                    : WebhookReply.deadLettered(verdict.reason().code()));
+                    : WebhookReply.deadLettered(verdict.reason()));
             metrics.request(verdict.isAccepted() ? Outcome.ACCEPTED : Outcome.DEAD_LETTERED, start);
             return null;
         };
