@@ -88,8 +88,11 @@ kafka_start() {
   require_free_port "the Kafka controller" "$PIPELINE_KAFKA_CONTROLLER_PORT" PIPELINE_KAFKA_CONTROLLER_PORT
   kafka_resolve_classpath
   # JVM options in an argument file: short `ps` lines, and its path marks the process as ours (pid_of)
-  printf -- '-Xms256m\n-Xmx1g\n"-Dlog4j2.configurationFile=%s"\n-cp\n"%s"\n' "$KAFKA_LOG4J" "$(<"$KAFKA_DIR/cp.txt")" \
-    >"$KAFKA_DIR/jvm.args"
+  local -a heap
+  read -r -a heap <<<"${PIPELINE_KAFKA_HEAP_OPTS:--Xms256m -Xmx512m}"
+  { printf -- '%s\n' "${heap[@]}"
+    printf -- '"-Dlog4j2.configurationFile=%s"\n-cp\n"%s"\n' "$KAFKA_LOG4J" "$(<"$KAFKA_DIR/cp.txt")"
+  } >"$KAFKA_DIR/jvm.args"
   kafka_write_config
   kafka_format_once
   touch "$KAFKA_LOG"
