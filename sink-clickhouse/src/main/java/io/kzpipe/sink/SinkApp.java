@@ -86,6 +86,7 @@ public final class SinkApp implements AutoCloseable {
         TopicBootstrap.ensure(config.kafka(), topics, Duration.ofSeconds(30));
 
         SinkMetrics metrics = new SinkMetrics(registry);
+        metrics.tables(tables);
         RetryPolicy policy = new RetryPolicy(config.retry());
         BatchWriter writer = writerDecorator.apply(
                 new ClickHouseBatchWriter(client, ch.database(), columns, config.insertFormat(), ch.insertTimeout()));

@@ -52,10 +52,20 @@ public final class SinkMetrics {
         return registry;
     }
 
+    /**
+     * Registers the per-table counters at 0 before anything is inserted, so that a table with no rows yet shows
+     * 0 (not "no data") on dashboards and {@code rate()} sees the first increment.
+     */
+    public void tables(Iterable<String> tables) {
+        for (String table : tables) {
+            insertedCounter(table);
+            retries.computeIfAbsent(table, this::retryCounter);
+        }
+    }
+
     /** A batch of {@code rows} rows is in ClickHouse. */
     public void batchInserted(String table, int rows) {
-        inserted.computeIfAbsent(table, t -> Counter.builder("kz.sink.rows.inserted").tag("table", t)
-                .description("rows ClickHouse acknowledged").register(registry)).increment(rows);
+        insertedCounter(table).increment(rows);
         batchRows.computeIfAbsent(table, t -> DistributionSummary.builder("kz.sink.batch.rows").tag("table", t)
                 .description("rows per batch").publishPercentileHistogram()
                 .minimumExpectedValue(1.0).maximumExpectedValue(1_000_000.0).register(registry)).record(rows);
@@ -78,8 +88,17 @@ public final class SinkMetrics {
     }
 
     public void retry(String table) {
-        retries.computeIfAbsent(table, t -> Counter.builder("kz.sink.insert.retries").tag("table", t)
-                .description("failed insert attempts retried after a backoff").register(registry)).increment();
+        retries.computeIfAbsent(table, this::retryCounter).increment();
+    }
+
+    private Counter insertedCounter(String table) {
+        return inserted.computeIfAbsent(table, t -> Counter.builder("kz.sink.rows.inserted").tag("table", t)
+                .description("rows ClickHouse acknowledged").register(registry));
+    }
+
+    private Counter retryCounter(String table) {
+        return Counter.builder("kz.sink.insert.retries").tag("table", table)
+                .description("failed insert attempts retried after a backoff").register(registry);
     }
 
     public void deadLettered(String table, String reason, int rows) {
