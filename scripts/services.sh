@@ -24,11 +24,11 @@ service_port() {
 # and the serial collector, sized from docs/BENCHMARKS.md so that each service stays well under 300 MB RSS on a
 # small machine at 2,000 webhooks/s. The processor's RocksDB memory is off-heap, bounded apart
 # (PROCESSOR_ROCKSDB_MEMORY_BYTES).
-JAVA_OPTS_COMMON="-XX:+UseSerialGC -Xss512k -XX:MaxMetaspaceSize=128m -XX:+ExitOnOutOfMemoryError"
+JAVA_OPTS_COMMON="-XX:+UseSerialGC -Xss512k -XX:MaxMetaspaceSize=128m -XX:ReservedCodeCacheSize=64m -XX:+ExitOnOutOfMemoryError"
 service_java_opts() {
   case $1 in
     ingest-gateway) echo "${GATEWAY_JAVA_OPTS:--Xms128m -Xmx160m $JAVA_OPTS_COMMON}" ;;
-    stream-processor) echo "${PROCESSOR_JAVA_OPTS:--Xms64m -Xmx192m $JAVA_OPTS_COMMON}" ;;
+    stream-processor) echo "${PROCESSOR_JAVA_OPTS:--Xms32m -Xmx160m $JAVA_OPTS_COMMON}" ;;
     sink-clickhouse) echo "${SINK_JAVA_OPTS:--Xms32m -Xmx160m -Djdk.nio.maxCachedBufferSize=262144 $JAVA_OPTS_COMMON}" ;;
   esac
 }
