@@ -45,6 +45,9 @@ import org.apache.kafka.streams.Topology;
  * application's committed offsets reach the end of the raw topic (with EOS, outputs are committed in the same
  * transaction, so they are then all visible to read_committed consumers).
  *
+ * <p>{@code BENCH_MODE=rate} runs {@link ProcessorRateBench} instead (the service as a process: backlog
+ * catch-up, then a fixed rate with latency, CPU and RSS).
+ *
  * <p>Environment: BENCH_EVENTS (default 100000), BENCH_ROUNDS (3; the first includes JIT warm-up, the best
  * round is reported), BENCH_BOOTSTRAP (use that broker instead of starting one), plus any processor setting
  * (KAFKA_STREAMS_*, TOPIC_PARTITIONS, ...) as for the service. CPU time per event is printed for this JVM and,
@@ -55,11 +58,21 @@ public final class ProcessorBench {
     public static void main(String[] args) throws Exception {
         int events = Integer.parseInt(System.getenv().getOrDefault("BENCH_EVENTS", "100000"));
         int rounds = Integer.parseInt(System.getenv().getOrDefault("BENCH_ROUNDS", "3"));
+        String mode = System.getenv().getOrDefault("BENCH_MODE", "saturation");
+        if (mode.equals("micro")) {
+            io.kzpipe.processor.topology.MapperMicroBench.run();
+            return;
+        }
         String external = System.getenv("BENCH_BOOTSTRAP");
         KafkaBrokerProcess broker = external == null ? KafkaBrokerProcess.launch() : null;
         String bootstrap = external != null ? external : broker.bootstrapServers();
+        long brokerPid = ProcessHandle.current().children().mapToLong(ProcessHandle::pid).findFirst().orElse(-1);
         try {
-            run(bootstrap, events, rounds);
+            switch (mode) {
+                case "saturation" -> run(bootstrap, events, rounds);
+                case "rate" -> ProcessorRateBench.run(bootstrap, external == null ? brokerPid : -1);
+                default -> throw new IllegalArgumentException("BENCH_MODE must be saturation, rate or micro, not " + mode);
+            }
         } finally {
             if (broker != null) {
                 broker.close();
@@ -106,6 +119,9 @@ public final class ProcessorBench {
         System.out.printf(Locale.ROOT, "RESULT events=%d rounds=%d best pass-through=%.0f/s best normalize=%.0f/s "
                 + "ratio=%.0f%% (normalize writes %d records per event)%n", events, rounds, bestPass, bestNorm,
                 100 * bestNorm / bestPass, RawEventFactory.RECORDS_PER_RESPONSE);
+        System.out.printf(Locale.ROOT, "bench JVM VmHWM %.0f MB (Streams in the bench JVM with -Xmx2g: not the "
+                + "service's footprint; BENCH_MODE=rate measures the service process)%n",
+                ProcessorRateBench.RssSampler.vmHwmKb(ProcessHandle.current().pid()) / 1024.0);
     }
 
     private static long load(String bootstrap, String topic, int events) throws Exception {
@@ -158,6 +174,7 @@ public final class ProcessorBench {
                 throw new IllegalStateException(name + " did not reach RUNNING");
             }
             long start = System.nanoTime();
+            Map<String, Long> threads0 = threadCpuTicks(ProcessHandle.current().pid());
             long cpu0 = ownCpuNanos();
             long brokerCpu0 = childCpuNanos();
             Map<TopicPartition, Long> ends = endOffsets(admin, raw);
@@ -173,9 +190,48 @@ public final class ProcessorBench {
             double brokerCpuUs = (childCpuNanos() - brokerCpu0) / 1e3 / events;
             System.out.printf(Locale.ROOT, "%-14s %d events in %.2f s = %.0f events/s; CPU per event: streams JVM %.0f us,"
                     + " broker JVM %.0f us%n", name, events, seconds, rate, streamsCpuUs, brokerCpuUs);
+            System.out.println("  CPU by thread (us/event): " + threadCpuDelta(threads0,
+                    threadCpuTicks(ProcessHandle.current().pid()), events));
             streams.close(Duration.ofSeconds(60));
             return rate;
         }
+    }
+
+    /**
+     * CPU ticks (utime + stime, 1/100 s) per thread name of a process from {@code /proc/<pid>/task}; names are
+     * the kernel's 15-character thread names with digits folded ({@code GC Thread#1} -> {@code GC Thread#}),
+     * so the stream thread shows as the first 15 characters of the application id.
+     */
+    static Map<String, Long> threadCpuTicks(long pid) {
+        Map<String, Long> out = new HashMap<>();
+        java.io.File[] tasks = new java.io.File("/proc/" + pid + "/task").listFiles();
+        if (tasks == null) {
+            return out;
+        }
+        for (java.io.File t : tasks) {
+            try {
+                String stat = Files.readString(t.toPath().resolve("stat"));
+                int open = stat.indexOf('(');
+                int close = stat.lastIndexOf(')');
+                String name = stat.substring(open + 1, close).replaceAll("[0-9]+", "");
+                String[] f = stat.substring(close + 2).split(" ");
+                out.merge(name, Long.parseLong(f[11]) + Long.parseLong(f[12]), Long::sum);
+            } catch (java.io.IOException | RuntimeException e) {
+                // the thread ended meanwhile
+            }
+        }
+        return out;
+    }
+
+    /** The threads that used the most CPU between two {@link #threadCpuTicks} snapshots, per event. */
+    static String threadCpuDelta(Map<String, Long> before, Map<String, Long> after, long events) {
+        return after.entrySet().stream()
+                .map(e -> Map.entry(e.getKey(), e.getValue() - before.getOrDefault(e.getKey(), 0L)))
+                .filter(e -> e.getValue() > 0)
+                .sorted((a, b) -> Long.compare(b.getValue(), a.getValue()))
+                .limit(8)
+                .map(e -> String.format(Locale.ROOT, "%s %.0f", e.getKey(), e.getValue() * 1e4 / events))
+                .collect(Collectors.joining(", "));
     }
 
     /** CPU time of this JVM (Streams, plus the bench's light offset polling). */
@@ -190,7 +246,7 @@ public final class ProcessorBench {
                 .map(Duration::toNanos).orElse(0L)).sum();
     }
 
-    private static Map<TopicPartition, Long> endOffsets(Admin admin, String topic) throws Exception {
+    static Map<TopicPartition, Long> endOffsets(Admin admin, String topic) throws Exception {
         var description = admin.describeTopics(List.of(topic)).allTopicNames().get().get(topic);
         Map<TopicPartition, OffsetSpec> specs = description.partitions().stream()
                 .collect(Collectors.toMap(p -> new TopicPartition(topic, p.partition()), p -> OffsetSpec.latest()));
@@ -199,7 +255,7 @@ public final class ProcessorBench {
         return out;
     }
 
-    private static boolean caughtUp(Admin admin, String group, Map<TopicPartition, Long> ends) throws Exception {
+    static boolean caughtUp(Admin admin, String group, Map<TopicPartition, Long> ends) throws Exception {
         Map<TopicPartition, OffsetAndMetadata> committed = admin.listConsumerGroupOffsets(group)
                 .partitionsToOffsetAndMetadata().get();
         return ends.entrySet().stream().allMatch(e -> {

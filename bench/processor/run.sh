@@ -4,6 +4,9 @@
 #   BENCH_EVENTS=20000 BENCH_ROUNDS=1 bench/processor/run.sh   # smoke test
 #   BENCH_BOOTSTRAP=127.0.0.1:9092 bench/processor/run.sh      # an already running broker
 #   KAFKA_STREAMS_COMMIT_INTERVAL_MS=500 bench/processor/run.sh  # any processor setting
+#   BENCH_MODE=rate bench/processor/run.sh      # the service as a process: 100k backlog, then 2,000/s for 60 s
+#       (BENCH_BACKLOG, BENCH_RATE, BENCH_SECONDS; BENCH_PROCESSOR_JAVA_OPTS = the service's JVM options)
+#   BENCH_MODE=micro bench/processor/run.sh     # parse+map and serialization CPU per event, no Kafka
 set -euo pipefail
 HERE="$(cd "$(dirname "$0")" && pwd)"
 ROOT="$(cd "$HERE/../.." && pwd)"
@@ -14,7 +17,7 @@ cd "$ROOT"
 mvn -B -q -pl stream-processor -am test-compile -DskipTests
 mvn -B -q -pl stream-processor dependency:build-classpath -Dmdep.includeScope=test -Dmdep.outputFile="$OUT/cp.txt"
 CP="$ROOT/stream-processor/target/classes:$ROOT/stream-processor/target/test-classes:$(cat "$OUT/cp.txt")"
-javac -q -d "$OUT/classes" -cp "$CP" "$HERE/ProcessorBench.java" 2>/dev/null || javac -d "$OUT/classes" -cp "$CP" "$HERE/ProcessorBench.java"
+javac -d "$OUT/classes" -cp "$CP" "$HERE"/*.java
 
 cd "$OUT"
 echo; echo "machine: $(nproc) cores, $(free -g | awk '/Mem:/{print $2}') GiB RAM, load $(cut -d' ' -f1-3 /proc/loadavg), $(java -version 2>&1 | head -1)"
