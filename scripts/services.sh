@@ -117,6 +117,9 @@ service_spawn() {
     export KAIZALA_CALLBACK_TOKENS
     KAIZALA_CALLBACK_TOKENS=$(callback_tokens)
     export PROCESSOR_STATE_DIR=$PIPELINE_HOME/stream-processor/state
+    # glibc's default of up to 8 malloc arenas per core only adds RSS to a JVM (measured: about 50 MB less per
+    # service with 2, docs/BENCHMARKS.md)
+    export MALLOC_ARENA_MAX=${MALLOC_ARENA_MAX:-2}
     local -a java_opts
     read -r -a java_opts <<<"$(service_java_opts "$module")"
     spawn "$module" "$LOG_DIR/$module.log" java "${java_opts[@]}" "-Dpipeline.home=$PIPELINE_HOME/" -jar "$jar"
