@@ -22,6 +22,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.UnaryOperator;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -93,8 +94,10 @@ public final class SinkApp implements AutoCloseable {
         KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(config.consumerProps());
         consumerMetrics = new KafkaClientMetrics(consumer);
         consumerMetrics.bindTo(registry);
-        insertExecutor = Executors.newSingleThreadExecutor(r -> {
-            Thread t = new Thread(r, "sink-insert");
+        AtomicInteger insertThreads = new AtomicInteger();
+        // the Batcher keeps at most one insert in flight per table, so inserts of one table stay in offset order
+        insertExecutor = Executors.newFixedThreadPool(config.insertThreads(), r -> {
+            Thread t = new Thread(r, "sink-insert-" + insertThreads.incrementAndGet());
             t.setDaemon(true);
             return t;
         });

@@ -16,7 +16,10 @@ class SinkConfigTest {
         assertThat(c.groupId()).isEqualTo("kaizala-sink");
         assertThat(c.clickHouse().url()).isEqualTo("http://127.0.0.1:8123");
         assertThat(c.clickHouse().database()).isEqualTo("kaizala");
-        assertThat(c.flush()).isEqualTo(new SinkConfig.Flush(100_000, 16L * 1024 * 1024, Duration.ofMillis(500), 64L * 1024 * 1024));
+        assertThat(c.flush()).isEqualTo(new SinkConfig.Flush(100_000, 16L * 1024 * 1024, Duration.ofMillis(500), 32L * 1024 * 1024));
+        assertThat(c.insertThreads()).isEqualTo(2);
+        assertThat(c.consumerProps()).containsEntry("fetch.max.bytes", 16 * 1024 * 1024)
+                .containsEntry("fetch.min.bytes", 256 * 1024).containsEntry("fetch.max.wait.ms", 250);
         assertThat(c.retry()).isEqualTo(new SinkConfig.Retry(Duration.ofMillis(200), Duration.ofSeconds(30), 2, 50));
         assertThat(c.managementPort()).isEqualTo(8082);
         assertThat(c.migrate()).isTrue();
@@ -37,6 +40,8 @@ class SinkConfigTest {
                 Map.entry("SINK_FLUSH_INTERVAL", "2s"),
                 Map.entry("SINK_MAX_BUFFERED_BYTES", "8388608"),
                 Map.entry("SINK_INSERT_FORMAT", "jsoneachrow"),
+                Map.entry("SINK_INSERT_THREADS", "3"),
+                Map.entry("KAFKA_CONSUMER_FETCH_MAX_BYTES", "1048576"),
                 Map.entry("SINK_RETRY_INITIAL", "50ms"),
                 Map.entry("SINK_RETRY_MAX", "1m"),
                 Map.entry("SINK_RETRY_MULTIPLIER", "3"),
@@ -51,7 +56,9 @@ class SinkConfigTest {
         assertThat(c.retry()).isEqualTo(new SinkConfig.Retry(Duration.ofMillis(50), Duration.ofMinutes(1), 3, 0));
         assertThat(c.migrate()).isFalse();
         assertThat(c.insertFormat()).isEqualTo(SinkConfig.InsertFormat.JSON_EACH_ROW);
+        assertThat(c.insertThreads()).isEqualTo(3);
         assertThat(c.consumerProps()).containsEntry("group.id", "g").containsEntry("max.poll.records", "77")
+                .containsEntry("fetch.max.bytes", "1048576")
                 .containsEntry("bootstrap.servers", "k:9092");
     }
 
@@ -72,9 +79,11 @@ class SinkConfigTest {
                 "SINK_RETRY_INITIAL", "10s",
                 "SINK_RETRY_MAX", "1s",
                 "SINK_FLUSH_BYTES", "104857600",
-                "SINK_INSERT_FORMAT", "CSV")))
+                "SINK_INSERT_FORMAT", "CSV",
+                "SINK_INSERT_THREADS", "0")))
                 .isInstanceOf(ConfigException.class)
-                .satisfies(e -> assertThat(((ConfigException) e).problems()).hasSize(7)
+                .satisfies(e -> assertThat(((ConfigException) e).problems()).hasSize(8)
+                        .anyMatch(p -> p.startsWith("SINK_INSERT_THREADS"))
                         .anyMatch(p -> p.startsWith("SINK_MAX_BUFFERED_BYTES"))
                         .anyMatch(p -> p.startsWith("SINK_INSERT_FORMAT"))
                         .anyMatch(p -> p.startsWith("CLICKHOUSE_URL"))
