@@ -32,6 +32,7 @@ class ProcessorConfigTest {
         assertThat(p).containsKeys(StreamsConfig.DESERIALIZATION_EXCEPTION_HANDLER_CLASS_CONFIG,
                 StreamsConfig.PROCESSING_EXCEPTION_HANDLER_CLASS_CONFIG);
         assertThat(p).doesNotContainKey(StreamsConfig.STATE_DIR_CONFIG);
+        assertThat(p).containsEntry("main.consumer.fetch.min.bytes", 64 * 1024).containsEntry("main.consumer.fetch.max.wait.ms", 100);
         new StreamsConfig(p); // Streams accepts every key and value
     }
 
