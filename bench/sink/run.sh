@@ -1,21 +1,38 @@
 #!/usr/bin/env bash
-# ClickHouse sink benchmark: drain a backlog of typed rows from Kafka into ClickHouse, and in the same run
-# measure the ceiling: clickhouse-client inserting the very same rows from a file in Native format (plus,
-# for reference, the same rows as JSONEachRow).
+# ClickHouse sink benchmark, one run on one machine:
+#  1. drain a backlog of typed rows (answers_numeric) from Kafka into ClickHouse with the sink as it ships,
+#     once inserting RowBinary (the default) and once JSONEachRow (SINK_INSERT_FORMAT), each a fresh JVM
+#     with its own consumer group and database: rows/s, CPU microseconds per row of the sink JVM, ClickHouse
+#     and the broker while draining, peak RSS (VmHWM) of the sink;
+#  2. the ceiling: clickhouse-client inserting the very same rows from a file in Native format (and, for
+#     reference, JSONEachRow);
+#  3. a steady rate like the whole pipeline at 2,000 webhooks/s (8 rows per webhook across 7 tables =
+#     16,000 rows/s, lz4, transactions every 100 ms) for BENCH_STEADY_SECONDS, then a moderate rate
+#     (BENCH_MODERATE_RATE webhooks/s): CPU per row, sink RSS, and the sink's freshness histogram (insert
+#     done minus record timestamp) per phase.
 #
 #   bench/sink/run.sh [rows]            rows default 2000000 (BENCH_ROWS)
 #
 # Everything runs on loopback with private ports and data under bench/sink/target (BENCH_WORK): a private
 # clickhouse-server, a single-node KRaft broker (separate JVM, classpath from the pipeline-testkit module),
 # the sink as it ships (sink-clickhouse/target/sink-clickhouse.jar). Every process is stopped by PID on exit.
-# Sink settings can be overridden from the environment (e.g. SINK_FLUSH_ROWS=200000 bench/sink/run.sh);
-# BENCH_SINK_JVM_OPTS sets the sink's JVM options (default -Xmx1g).
+# Sink settings can be overridden from the environment (e.g. SINK_FLUSH_BYTES=33554432 bench/sink/run.sh);
+# BENCH_SINK_JVM_OPTS sets the sink's JVM options (default: the recommended JAVA_OPTS of the README);
+# BENCH_JFR=1 records a flight recording of the RowBinary drain (target/sink-rowbinary.jfr); BENCH_NMT=1
+# prints the sink's native memory summary (jcmd VM.native_memory) at the end of each sink run;
+# BENCH_FORMATS="RowBinary" skips the JSONEachRow drain; BENCH_STEADY_SECONDS=0 skips phase 3.
 set -euo pipefail
 
 ROOT=$(cd "$(dirname "$0")/../.." && pwd)
 ROWS=${1:-${BENCH_ROWS:-2000000}}
 WORK=${BENCH_WORK:-$ROOT/bench/sink/target}
 PARTITIONS=${BENCH_PARTITIONS:-3}
+FORMATS=${BENCH_FORMATS:-RowBinary JSONEachRow}
+STEADY_RATE=${BENCH_STEADY_RATE:-2000}
+STEADY_SECONDS=${BENCH_STEADY_SECONDS:-60}
+MODERATE_RATE=${BENCH_MODERATE_RATE:-100}
+MODERATE_SECONDS=${BENCH_MODERATE_SECONDS:-30}
+JVM_OPTS=${BENCH_SINK_JVM_OPTS:--XX:+UseSerialGC -Xms32m -Xmx160m -XX:MaxMetaspaceSize=64m -XX:ReservedCodeCacheSize=32m -Xss512k -Djdk.nio.maxCachedBufferSize=262144 -XX:+ExitOnOutOfMemoryError}
 TOPIC=bench.answers.numeric
 DB=bench
 COLS="schema_version,row_id,event_id,response_id,version,action_id,group_id,question_index,question_title,question_type,received_at_ms,value"
@@ -26,6 +43,7 @@ free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",
 cpu_seconds() { # user+system CPU seconds of a PID so far
   awk -v hz="$(getconf CLK_TCK)" '{print ($14+$15)/hz}' "/proc/$1/stat" 2>/dev/null || echo 0
 }
+hwm_mb() { awk '/VmHWM/ {printf "%.0f", $2/1024}' "/proc/$1/status" 2>/dev/null || echo 0; }
 now() { date +%s.%N; }
 stop_all() {
   for pid in "${PIDS[@]}"; do
@@ -118,37 +136,66 @@ log "producing $ROWS answers_numeric records to $TOPIC ($PARTITIONS partitions, 
 PRODUCED=$(java -cp "$SINK_CP" "$ROOT/bench/sink/BacklogProducer.java" "127.0.0.1:$KAFKA_PORT" "$TOPIC" "$ROWS" "$PARTITIONS")
 log "$PRODUCED"
 
-# drain NAME DATABASE: runs the sink into DATABASE (own consumer group bench-sink-NAME) until every row is
-# there; appends "name t_start t_first count_first t_end cpu_sink cpu_ch cpu_k distinct" to $RESULTS
+# start_sink NAME DATABASE PREFIX FORMAT: starts a sink JVM (own consumer group bench-sink-NAME), sets SINK_PID
+start_sink() {
+  local name=$1 db=$2 prefix=$3 format=$4 jfr=""
+  if [[ ${BENCH_JFR:-0} == 1 && $name == rowbinary ]]; then
+    jfr="-XX:StartFlightRecording=filename=$WORK/sink-$name.jfr,settings=profile"
+  fi
+  if [[ ${BENCH_NMT:-0} == 1 ]]; then
+    jfr="$jfr -XX:NativeMemoryTracking=summary"
+  fi
+  # shellcheck disable=SC2086
+  env KAFKA_BOOTSTRAP_SERVERS="127.0.0.1:$KAFKA_PORT" TOPIC_PREFIX="$prefix" CLICKHOUSE_URL="http://127.0.0.1:$CH_HTTP" \
+    CLICKHOUSE_DATABASE="$db" SINK_MANAGEMENT_HOST=127.0.0.1 SINK_MANAGEMENT_PORT="$MGMT" SINK_GROUP_ID="bench-sink-$name" \
+    SINK_INSERT_FORMAT="$format" java $JVM_OPTS $jfr -jar "$SINK_JAR" >"$WORK/sink-$name.log" 2>&1 &
+  SINK_PID=$!; PIDS+=("$SINK_PID")
+}
+stop_sink() {
+  if [[ ${BENCH_NMT:-0} == 1 ]]; then
+    jcmd "$SINK_PID" VM.native_memory summary >"$WORK/nmt-$1.txt" 2>&1 || true
+    grep -E "^(Total|-  )" "$WORK/nmt-$1.txt" | head -20 >&2 || true
+  fi
+  kill "$SINK_PID"; wait "$SINK_PID" 2>/dev/null || true
+}
+scrape() { curl -sf "http://127.0.0.1:$MGMT/metrics" >"$1" || : >"$1"; }
+chcount() { curl -sf "http://127.0.0.1:$CH_HTTP/" --data-binary "$1" 2>/dev/null || echo 0; }
+
+# drain NAME FORMAT: the sink drains the backlog into database bench_NAME; CPU is counted from the first row
+# visible to the last; appends "name format rows_counted seconds cpu_sink cpu_ch cpu_k distinct hwm_mb" to $RESULTS
 RESULTS=$WORK/drains.txt
 drain() {
-  local name=$1 db=$2 log=$WORK/sink-$1.log pid t_start t_first="" count_first=0 t_end count cpu_ch0 cpu_k0
-  log "draining the backlog with the sink (database $db)"
-  cpu_ch0=$(cpu_seconds "$CH_PID"); cpu_k0=$(cpu_seconds "$KAFKA_PID")
+  local name=$1 format=$2 db=${DB}_$1 t_first="" count_first=0 t_end count c_s0 c_ch0 c_k0 t_start
+  log "draining the backlog with the sink ($format, database $db)"
   t_start=$(now)
-  env KAFKA_BOOTSTRAP_SERVERS="127.0.0.1:$KAFKA_PORT" TOPIC_PREFIX=bench. CLICKHOUSE_URL="http://127.0.0.1:$CH_HTTP" \
-    CLICKHOUSE_DATABASE="$db" SINK_MANAGEMENT_HOST=127.0.0.1 SINK_MANAGEMENT_PORT="$MGMT" SINK_GROUP_ID="bench-sink-$name" \
-    java ${BENCH_SINK_JVM_OPTS:--Xmx1g} -jar "$SINK_JAR" >"$log" 2>&1 &
-  pid=$!; PIDS+=("$pid")
+  start_sink "$name" "$db" bench. "$format"
   while :; do
-    kill -0 "$pid" 2>/dev/null || { tail -30 "$log" >&2; echo "the sink exited" >&2; exit 1; }
-    count=$(curl -sf "http://127.0.0.1:$CH_HTTP/" --data-binary "SELECT count() FROM $db.answers_numeric" 2>/dev/null || echo 0)
-    if [[ -z $t_first && $count -gt 0 ]]; then t_first=$(now); count_first=$count; fi
+    kill -0 "$SINK_PID" 2>/dev/null || { tail -30 "$WORK/sink-$name.log" >&2; echo "the sink exited" >&2; exit 1; }
+    count=$(chcount "SELECT count() FROM $db.answers_numeric")
+    if [[ -z $t_first && $count -gt 0 ]]; then
+      t_first=$(now); count_first=$count
+      c_s0=$(cpu_seconds "$SINK_PID"); c_ch0=$(cpu_seconds "$CH_PID"); c_k0=$(cpu_seconds "$KAFKA_PID")
+    fi
     [[ $count -ge $ROWS ]] && break
     sleep 0.1
   done
   t_end=$(now)
-  echo "$name $t_start $t_first $count_first $t_end $(cpu_seconds "$pid")" \
-    "$(awk -v a="$(cpu_seconds "$CH_PID")" -v b="$cpu_ch0" 'BEGIN{print a-b}')" \
-    "$(awk -v a="$(cpu_seconds "$KAFKA_PID")" -v b="$cpu_k0" 'BEGIN{print a-b}')" \
-    "$(chq -q "SELECT count() FROM $db.answers_numeric FINAL")" >>"$RESULTS"
+  echo "$name $format $((ROWS - count_first)) $(awk -v a="$t_end" -v b="$t_first" 'BEGIN{print a-b}')" \
+    "$(awk -v a="$(cpu_seconds "$SINK_PID")" -v b="$c_s0" 'BEGIN{print a-b}')" \
+    "$(awk -v a="$(cpu_seconds "$CH_PID")" -v b="$c_ch0" 'BEGIN{print a-b}')" \
+    "$(awk -v a="$(cpu_seconds "$KAFKA_PID")" -v b="$c_k0" 'BEGIN{print a-b}')" \
+    "$(chq -q "SELECT count() FROM $db.answers_numeric FINAL")" "$(hwm_mb "$SINK_PID")" \
+    "$(awk -v a="$t_first" -v b="$t_start" 'BEGIN{print a-b}')" >>"$RESULTS"
   curl -sf "http://127.0.0.1:$MGMT/metrics" | grep -E '^kz_sink_(batch_rows|insert_seconds)_(count|sum)\{' \
     | sed "s/^/  /" >&2 || true
-  kill "$pid"; wait "$pid" 2>/dev/null || true
+  stop_sink "$name"
 }
 
-drain sink "$DB"
-FIRST_DB=$DB
+: >"$RESULTS"
+for f in $FORMATS; do
+  drain "$(echo "$f" | tr 'A-Z' 'a-z')" "$f"
+done
+FIRST_DB=${DB}_$(echo "${FORMATS%% *}" | tr 'A-Z' 'a-z')
 
 log "ceiling: clickhouse-client inserting the same $ROWS rows from files"
 chq -q "SELECT $COLS FROM $FIRST_DB.answers_numeric FORMAT Native" >"$WORK/rows.native"
@@ -161,25 +208,113 @@ T1=$(now); C1=$(cpu_seconds "$CH_PID")
 chq -q "INSERT INTO $FIRST_DB.ceiling_json ($COLS) FORMAT JSONEachRow" <"$WORK/rows.json"
 T2=$(now); C2=$(cpu_seconds "$CH_PID")
 [[ $(chq -q "SELECT count() FROM $FIRST_DB.ceiling_native") == "$ROWS" ]] || { echo "ceiling insert incomplete" >&2; exit 1; }
+rm -f "$WORK/rows.native" "$WORK/rows.json"
 
-python3 - "$ROWS" "$RESULTS" "$T0" "$T1" "$T2" "$C0" "$C1" "$C2" \
-  "$(stat -c %s "$WORK/rows.native")" "$(stat -c %s "$WORK/rows.json")" "$(uptime)" <<'EOF'
-import sys
+# steady_phase NAME RATE SECONDS: produce at RATE webhooks/s, wait until every row is in ClickHouse;
+# appends "name rows seconds cpu_sink cpu_ch cpu_k" to $STEADY and scrapes metrics before/after
+STEADY=$WORK/steady.txt
+: >"$STEADY"
+RDB=${DB}_rate
+steady_phase() {
+  local name=$1 rate=$2 secs=$3 c_s0 c_ch0 c_k0 t0 out rows total
+  scrape "$WORK/metrics-$name-before.txt"
+  c_s0=$(cpu_seconds "$SINK_PID"); c_ch0=$(cpu_seconds "$CH_PID"); c_k0=$(cpu_seconds "$KAFKA_PID"); t0=$(now)
+  out=$(java -cp "$SINK_CP" "$ROOT/bench/sink/RateProducer.java" "127.0.0.1:$KAFKA_PORT" rate. "$rate" "$secs")
+  log "$out"
+  rows=$(sed -E 's/.* = ([0-9]+) rows.*/\1/' <<<"$out")
+  EXPECTED=$((EXPECTED + rows))
+  for _ in $(seq 1 600); do
+    total=$(chcount "SELECT (SELECT count() FROM $RDB.events) + (SELECT count() FROM $RDB.responses) + (SELECT count() FROM $RDB.answers_option) + (SELECT count() FROM $RDB.answers_numeric) + (SELECT count() FROM $RDB.answers_text) + (SELECT count() FROM $RDB.answers_datetime) + (SELECT count() FROM $RDB.answers_location)")
+    [[ $total -ge $EXPECTED ]] && break
+    sleep 0.1
+  done
+  [[ $total -ge $EXPECTED ]] || { echo "steady phase $name: only $total of $EXPECTED rows arrived" >&2; exit 1; }
+  echo "$name $rows $(awk -v a="$(now)" -v b="$t0" 'BEGIN{print a-b}')" \
+    "$(awk -v a="$(cpu_seconds "$SINK_PID")" -v b="$c_s0" 'BEGIN{print a-b}')" \
+    "$(awk -v a="$(cpu_seconds "$CH_PID")" -v b="$c_ch0" 'BEGIN{print a-b}')" \
+    "$(awk -v a="$(cpu_seconds "$KAFKA_PID")" -v b="$c_k0" 'BEGIN{print a-b}')" >>"$STEADY"
+  scrape "$WORK/metrics-$name-after.txt"
+}
+STEADY_HWM=0
+if [[ $STEADY_SECONDS != 0 ]]; then
+  log "steady rate: $STEADY_RATE webhooks/s for $STEADY_SECONDS s, then $MODERATE_RATE webhooks/s for $MODERATE_SECONDS s"
+  start_sink steady "$RDB" rate. RowBinary
+  for _ in $(seq 1 600); do
+    curl -sf "http://127.0.0.1:$MGMT/health/ready" >/dev/null 2>&1 && break
+    kill -0 "$SINK_PID" 2>/dev/null || { tail -30 "$WORK/sink-steady.log" >&2; exit 1; }
+    sleep 0.1
+  done
+  EXPECTED=0
+  steady_phase steady "$STEADY_RATE" "$STEADY_SECONDS"
+  steady_phase moderate "$MODERATE_RATE" "$MODERATE_SECONDS"
+  STEADY_HWM=$(hwm_mb "$SINK_PID")
+  stop_sink steady
+fi
+
+python3 - "$ROWS" "$RESULTS" "$T0" "$T1" "$T2" "$C0" "$C1" "$C2" "$STEADY" "$STEADY_HWM" "$WORK" "$JVM_OPTS" "$(uptime)" <<'PY'
+import re, sys, os
 rows = float(sys.argv[1])
-t0, t1, t2, c0, c1, c2, native_bytes, json_bytes = (float(x) for x in sys.argv[3:11])
-load = sys.argv[11].split("load average:")[-1].strip()
+t0, t1, t2, c0, c1, c2 = (float(x) for x in sys.argv[3:9])
+steady_file, steady_hwm, work, jvm = sys.argv[9], sys.argv[10], sys.argv[11], sys.argv[12]
+load = sys.argv[13].split("load average:")[-1].strip()
 native = rows / (t1 - t0)
 json = rows / (t2 - t1)
-print(f"rows                          {int(rows):>12,}")
-print(f"ceiling: Native (client)      {native:>12,.0f} rows/s  ({t1 - t0:.1f} s, {native_bytes / 1e6:.0f} MB, clickhouse CPU {c1 - c0:.1f} s)")
-print(f"JSONEachRow (client)          {json:>12,.0f} rows/s  ({t2 - t1:.1f} s, {json_bytes / 1e6:.0f} MB, clickhouse CPU {c2 - c1:.1f} s)")
+print(f"sink JVM options: {jvm}")
+print(f"rows                                {int(rows):>10,}")
+print(f"ceiling: Native (clickhouse-client) {native:>10,.0f} rows/s  ({t1 - t0:.1f} s, clickhouse CPU {(c1 - c0) / rows * 1e6:.2f} us/row)")
+print(f"JSONEachRow (clickhouse-client)     {json:>10,.0f} rows/s  ({t2 - t1:.1f} s, clickhouse CPU {(c2 - c1) / rows * 1e6:.2f} us/row)")
+drains = {}
 for line in open(sys.argv[2]):
     f = line.split()
-    fmt = f[0]
-    t_start, t_first, count_first, t_end, cpu_sink, cpu_ch, cpu_k, distinct = (float(x) for x in f[1:9])
-    drain = (rows - count_first) / (t_end - t_first)
-    print(f"sink drain                    {drain:>12,.0f} rows/s  ({drain / native:.0%} of Native; first insert to last row "
-          f"{t_end - t_first:.1f} s; {t_first - t_start:.1f} s start-up before; distinct rows {int(distinct):,})")
-    print(f"    CPU s while draining: sink JVM {cpu_sink:.1f} (incl. start-up), clickhouse {cpu_ch:.1f}, broker {cpu_k:.1f}")
+    name, fmt = f[0], f[1]
+    n, secs, cs, cc, ck, distinct, hwm, startup = (float(x) for x in f[2:10])
+    rate = n / secs
+    drains[fmt] = (rate, cs / n * 1e6, cc / n * 1e6, ck / n * 1e6)
+    print(f"sink drain, {fmt:<11}             {rate:>10,.0f} rows/s  = {rate / native:.0%} of Native; {secs:.1f} s for {int(n):,} rows "
+          f"after {startup:.1f} s start-up; distinct rows {int(distinct):,}")
+    print(f"    CPU us/row: sink JVM {cs / n * 1e6:.2f}, clickhouse {cc / n * 1e6:.2f}, broker {ck / n * 1e6:.2f}, "
+          f"total {(cs + cc + ck) / n * 1e6:.2f}; sink RSS peak (VmHWM) {hwm:.0f} MB")
+if "RowBinary" in drains and "JSONEachRow" in drains:
+    r, j = drains["RowBinary"], drains["JSONEachRow"]
+    print(f"RowBinary / JSONEachRow, same run:  rows/s x{r[0] / j[0]:.2f}; CPU/row sink JVM x{r[1] / j[1]:.2f}, "
+          f"clickhouse x{r[2] / j[2]:.2f}, sink+clickhouse x{(r[1] + r[2]) / (j[1] + j[2]):.2f}")
+
+def histogram(path):
+    out = {}
+    if not os.path.exists(path):
+        return out
+    for line in open(path):
+        m = re.match(r'kz_sink_freshness_seconds_bucket\{.*le="([^"]+)".*\} (\S+)', line)
+        if m:
+            le = float("inf") if m.group(1) == "+Inf" else float(m.group(1))
+            out[le] = out.get(le, 0.0) + float(m.group(2))
+    return out
+
+def quantile(buckets, q):
+    total = buckets.get(float("inf"), 0.0)
+    if total <= 0:
+        return float("nan")
+    prev_le, prev_c = 0.0, 0.0
+    for le in sorted(buckets):
+        c = buckets[le]
+        if c >= q * total:
+            if le == float("inf"):
+                return prev_le
+            return prev_le + (le - prev_le) * ((q * total - prev_c) / max(c - prev_c, 1e-9))
+        prev_le, prev_c = le, c
+    return prev_le
+
+if os.path.exists(steady_file) and os.path.getsize(steady_file) > 0:
+    for line in open(steady_file):
+        name, n, secs, cs, cc, ck = line.split()
+        n, secs, cs, cc, ck = int(n), float(secs), float(cs), float(cc), float(ck)
+        before, after = histogram(f"{work}/metrics-{name}-before.txt"), histogram(f"{work}/metrics-{name}-after.txt")
+        delta = {le: after.get(le, 0) - before.get(le, 0) for le in after}
+        print(f"{name} phase: {n:,} rows ({n / 8:,.0f} webhooks) in {secs:.1f} s incl. catch-up; CPU us/row: sink JVM {cs / n * 1e6:.2f}, "
+              f"clickhouse {cc / n * 1e6:.2f}, broker (incl. producer side) {ck / n * 1e6:.2f}; "
+              f"CPU % of a core: sink {cs / secs * 100:.0f}, clickhouse {cc / secs * 100:.0f}")
+        print(f"    sink freshness (insert done - record time, sampled rows): p50 {quantile(delta, 0.5) * 1000:.0f} ms, "
+              f"p99 {quantile(delta, 0.99) * 1000:.0f} ms")
+    print(f"sink RSS peak (VmHWM) over the steady and moderate phases: {steady_hwm} MB")
 print(f"load average after the run (2 cores, shared): {load}")
-EOF
+PY
