@@ -21,9 +21,9 @@ service_port() {
 }
 
 # JVM options per service (override with GATEWAY_JAVA_OPTS, PROCESSOR_JAVA_OPTS, SINK_JAVA_OPTS): small fixed heaps
-# and the serial collector, sized from docs/BENCHMARKS.md so that each service stays well under 300 MB RSS on a
-# small machine at 2,000 webhooks/s. The processor's RocksDB memory is off-heap, bounded apart
-# (PROCESSOR_ROCKSDB_MEMORY_BYTES).
+# and the serial collector, for a small machine (peaks of 200-300 MB RSS per service at 2,000 webhooks/s in
+# docs/BENCHMARKS.md). The processor's RocksDB memory is off-heap, bounded apart (PROCESSOR_ROCKSDB_MEMORY_BYTES);
+# the sink's buffers are bounded to fit its heap (SINK_MAX_BUFFERED_BYTES).
 JAVA_OPTS_COMMON="-XX:+UseSerialGC -Xss512k -XX:MaxMetaspaceSize=128m -XX:ReservedCodeCacheSize=64m -XX:+ExitOnOutOfMemoryError"
 service_java_opts() {
   case $1 in
@@ -117,8 +117,7 @@ service_spawn() {
     export KAIZALA_CALLBACK_TOKENS
     KAIZALA_CALLBACK_TOKENS=$(callback_tokens)
     export PROCESSOR_STATE_DIR=$PIPELINE_HOME/stream-processor/state
-    # glibc's default of up to 8 malloc arenas per core only adds RSS to a JVM (measured: about 50 MB less per
-    # service with 2, docs/BENCHMARKS.md)
+    # glibc's default of up to 8 malloc arenas per core only adds RSS to a JVM, which allocates little natively
     export MALLOC_ARENA_MAX=${MALLOC_ARENA_MAX:-2}
     local -a java_opts
     read -r -a java_opts <<<"$(service_java_opts "$module")"
