@@ -1,7 +1,6 @@
 package io.kzpipe.gateway.config;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.kzpipe.model.config.ConfigException;
 import java.time.Duration;
