@@ -1,23 +1,26 @@
 import java.io.IOException;
-import java.io.InputStream;
-import java.net.Socket;
+import java.net.InetSocketAddress;
+import java.net.StandardSocketOptions;
 import java.net.URI;
 import java.net.URLEncoder;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.ByteBuffer;
+import java.nio.channels.SelectionKey;
+import java.nio.channels.Selector;
+import java.nio.channels.SocketChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.concurrent.ArrayBlockingQueue;
-import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicIntegerArray;
 import java.util.concurrent.atomic.AtomicLong;
@@ -28,11 +31,18 @@ import java.util.concurrent.locks.LockSupport;
  * One phase of the end-to-end benchmark: webhooks at a fixed rate into the running pipeline, and the time from
  * each 2xx to the moment its event is visible in {@code <db>.events_latest}. JDK only: {@code java E2eLoad.java ...}.
  *
- * <p><b>Load</b> (open model, like wrk2): a pacer schedules request i at {@code start + i / rate} whether or not
- * earlier ones were answered and hands it to a pool of keep-alive connections; a request that finds every
- * connection busy for longer than the hand-off queue allows is counted as {@code missed} (not sent). Every request
- * is the template body (an order-form ActionResponse) with a fresh GUID-shaped eventId = responseId whose last 12
- * digits are the request's sequence number. The 2xx time is taken when the answer has been read.
+ * <p><b>Load</b> (open model, like wrk2): request i is due at {@code start + i / rate} whether or not earlier ones
+ * were answered. One thread drives every keep-alive connection ({@code --connections}, at most one request in flight
+ * on each) through a {@link Selector} with non-blocking channels, as {@code bench/gateway/FixedRateLoad.java} does: due
+ * requests wait in a queue for a free connection, and a request that falls due while {@code max(1024, rate / 2)}
+ * others are already waiting is counted as {@code missed} (not sent). Latency runs from the due time to the end of
+ * the answer, so waiting for a connection counts. The selector sleeps in whole milliseconds (epoll's resolution),
+ * so a request may leave up to 1 ms after its due time when no answer wakes the thread earlier (counted against the
+ * pipeline). One thread instead of one per connection keeps the generator's own CPU low: it shares the two cores
+ * with the pipeline it measures. A connection the server closed, or that failed, counts its request as an error and
+ * is opened again for the next one; an answer not complete 30 s after its request started is an error too. Every
+ * request is the template body (an order-form ActionResponse) with a fresh GUID-shaped eventId = responseId whose
+ * last 12 digits are the request's sequence number. The 2xx time is taken when the answer has been read.
  *
  * <p><b>Freshness</b>: the time from an event's 2xx until the rows the dashboards read are all visible: its row in
  * {@code events_latest}, its response in {@code responses_latest} and both numeric answers in
@@ -155,36 +165,10 @@ public final class E2eLoad {
         poller.start();
 
         int connections = Integer.parseInt(opt("connections", "64"));
-        BlockingQueue<long[]> queue = new ArrayBlockingQueue<>(Math.max(1024, rate / 2));
-        List<Thread> workers = new ArrayList<>();
-        URI gateway = URI.create(opt("gateway"));
-        for (int c = 0; c < connections; c++) {
-            Thread t = new Thread(() -> work(gateway.getHost(), gateway.getPort(), queue), "conn-" + c);
-            t.setDaemon(true);
-            t.start();
-            workers.add(t);
-        }
         sampler.start();
-        long intervalNanos = 1_000_000_000L / rate;
         long startNanos = System.nanoTime() + 20_000_000L;
         long startWall = System.currentTimeMillis() + 20;
-        for (int i = 0; i < total; i++) {
-            long intended = startNanos + i * intervalNanos;
-            long wait = intended - System.nanoTime();
-            if (wait > 0) {
-                LockSupport.parkNanos(wait);
-            }
-            sentAtMs[i] = startWall + (intended - startNanos) / 1_000_000L;
-            if (!queue.offer(new long[] {intended, i})) {
-                state.set(i, MISSED);
-            }
-        }
-        for (int c = 0; c < connections; c++) {
-            queue.put(new long[] {-1, -1});
-        }
-        for (Thread t : workers) {
-            t.join(120_000);
-        }
+        drive(connections, startNanos, startWall);
         double loadSeconds = (System.nanoTime() - startNanos) / 1e9;
         Map<String, long[]> usage = sampler.stop();  // resources while the load ran
         loadDone = true;
@@ -226,66 +210,173 @@ public final class E2eLoad {
 
     // ------------------------------------------------------------------------------------------------ load
 
-    private void work(String host, int port, BlockingQueue<long[]> queue) {
-        Socket socket = null;
-        ResponseReader in = null;
-        byte[] head = requestHead.getBytes(StandardCharsets.US_ASCII);
-        int bodyLength = 0;
-        for (byte[] part : bodyParts) {
-            bodyLength += part.length;
+    /** An answer not complete this long after its request started is counted as an error (the old socket timeout). */
+    private static final long REQUEST_TIMEOUT_NANOS = 30_000_000_000L;
+
+    /**
+     * The sending side, on the calling thread: paces the requests, keeps due ones waiting for a free connection (at
+     * most {@code max(1024, rate / 2)}; one more is {@code missed}), drives all connections through one selector and
+     * records each outcome. Returns when every request has been answered, has failed or was missed.
+     */
+    private void drive(int connections, long startNanos, long startWall) throws IOException {
+        URI gateway = URI.create(opt("gateway"));
+        InetSocketAddress address = new InetSocketAddress(gateway.getHost(), gateway.getPort());
+        byte[] template = requestTemplate();
+        int[] seqAt = seqOffsets();
+        Conn[] all = new Conn[connections];
+        ArrayDeque<Conn> idle = new ArrayDeque<>();
+        for (int c = 0; c < connections; c++) {
+            all[c] = new Conn(template.clone());
+            idle.add(all[c]);
         }
-        // the whole request in one buffer, written with one call (one syscall per request)
-        byte[] request = new byte[head.length + bodyLength + (bodyParts.length - 1) * 36];
-        try {
-            while (true) {
-                long[] job = queue.take();
-                if (job[0] < 0) {
-                    return;
-                }
-                int seq = (int) job[1];
-                byte[] id = eventId(seq).getBytes(StandardCharsets.US_ASCII);
-                int n = 0;
-                System.arraycopy(head, 0, request, n, head.length);
-                n += head.length;
-                for (int p = 0; p < bodyParts.length; p++) {
-                    if (p > 0) {
-                        System.arraycopy(id, 0, request, n, id.length);
-                        n += id.length;
-                    }
-                    System.arraycopy(bodyParts[p], 0, request, n, bodyParts[p].length);
-                    n += bodyParts[p].length;
-                }
-                try {
-                    if (socket == null) {
-                        socket = new Socket(host, port);
-                        socket.setTcpNoDelay(true);
-                        socket.setSoTimeout(30_000);
-                        in = new ResponseReader(socket.getInputStream());
-                    }
-                    socket.getOutputStream().write(request, 0, n);
-                    int status = in.readResponse();
-                    long now = System.nanoTime();
-                    if (status / 100 == 2) {
-                        ackAtMs.set(seq, System.currentTimeMillis());
-                        state.set(seq, ACKED);
-                        ok.incrementAndGet();
+        ArrayDeque<long[]> due = new ArrayDeque<>();
+        int maxWaiting = Math.max(1024, rate / 2);
+        long intervalNanos = 1_000_000_000L / rate;
+        int next = 0;
+        int busy = 0;
+        long nextTimeoutScan = startNanos + 1_000_000_000L;
+        try (Selector selector = Selector.open()) {
+            while (next < total || busy > 0 || !due.isEmpty()) {
+                long now = System.nanoTime();
+                for (; next < total && startNanos + next * intervalNanos <= now; next++) {
+                    long intended = startNanos + next * intervalNanos;
+                    sentAtMs[next] = startWall + (intended - startNanos) / 1_000_000L;
+                    if (due.size() >= maxWaiting) {
+                        state.set(next, MISSED);
                     } else {
-                        state.set(seq, FAILED);
-                        non2xx.incrementAndGet();
-                        non2xxByStatus.computeIfAbsent(status, k -> new AtomicLong()).incrementAndGet();
+                        due.add(new long[] {intended, next});
                     }
-                    latencyNanos[(int) latencies.getAndIncrement()] = now - job[0];
-                } catch (IOException e) {
-                    state.set(seq, FAILED);
-                    errors.incrementAndGet();
-                    close(socket);
-                    socket = null;
                 }
+                while (!due.isEmpty() && !idle.isEmpty()) {
+                    Conn conn = idle.poll();
+                    if (send(selector, address, conn, due.poll(), seqAt)) {
+                        busy++;
+                    } else {
+                        idle.add(conn);
+                    }
+                }
+                if (now >= nextTimeoutScan) {
+                    for (Conn conn : all) {
+                        if (conn.busy && now - conn.startedNanos > REQUEST_TIMEOUT_NANOS) {
+                            conn.close();
+                            busy--;
+                            finish(conn, Conn.FAILED);
+                            idle.add(conn);
+                        }
+                    }
+                    nextTimeoutScan = now + 1_000_000_000L;
+                }
+                // millisecond timeouts (epoll's resolution), as in bench/gateway/FixedRateLoad.java: a due request
+                // waits for the next answer or the next millisecond
+                long wait = next < total ? startNanos + next * intervalNanos - System.nanoTime() : 10_000_000L;
+                int ready = wait <= 0 ? selector.selectNow() : selector.select(Math.max(1, (wait + 999_999) / 1_000_000));
+                if (ready == 0) {
+                    continue;
+                }
+                for (SelectionKey key : selector.selectedKeys()) {
+                    Conn conn = (Conn) key.attachment();
+                    if (!conn.busy) {
+                        conn.onIdleReady();
+                        continue;
+                    }
+                    int outcome = conn.onReady(key);
+                    if (outcome != Conn.PENDING) {
+                        busy--;
+                        finish(conn, outcome);
+                        idle.add(conn);
+                    }
+                }
+                selector.selectedKeys().clear();
             }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
         } finally {
-            close(socket);
+            for (Conn conn : all) {
+                conn.close();
+            }
+        }
+    }
+
+    /** Starts request {@code job} = {intended, seq} on {@code conn}; false when the connection failed (counted). */
+    private boolean send(Selector selector, InetSocketAddress address, Conn conn, long[] job, int[] seqAt) {
+        int seq = (int) job[1];
+        conn.seq = seq;
+        conn.intended = job[0];
+        conn.startedNanos = System.nanoTime();
+        conn.busy = true;
+        for (int at : seqAt) {
+            stamp(conn.request, at, seq);
+        }
+        try {
+            conn.start(selector, address);
+            return true;
+        } catch (IOException e) {
+            conn.close();
+            finish(conn, Conn.FAILED);
+            return false;
+        }
+    }
+
+    /** Records the outcome of the request on {@code conn}: the 2xx time and latency, a non-2xx status or an error. */
+    private void finish(Conn conn, int outcome) {
+        conn.busy = false;
+        int seq = conn.seq;
+        if (outcome == Conn.FAILED) {
+            state.set(seq, FAILED);
+            errors.incrementAndGet();
+            return;
+        }
+        long now = System.nanoTime();
+        if (outcome / 100 == 2) {
+            ackAtMs.set(seq, System.currentTimeMillis());
+            state.set(seq, ACKED);
+            ok.incrementAndGet();
+        } else {
+            state.set(seq, FAILED);
+            non2xx.incrementAndGet();
+            non2xxByStatus.computeIfAbsent(outcome, k -> new AtomicLong()).incrementAndGet();
+        }
+        latencyNanos[(int) latencies.getAndIncrement()] = now - conn.intended;
+    }
+
+    /** Head and body of request 0 in one buffer; each connection stamps its request's sequence number into a copy. */
+    private byte[] requestTemplate() {
+        byte[] head = requestHead.getBytes(StandardCharsets.US_ASCII);
+        byte[] id = eventId(0).getBytes(StandardCharsets.US_ASCII);
+        int length = head.length;
+        for (byte[] part : bodyParts) {
+            length += part.length;
+        }
+        byte[] request = new byte[length + (bodyParts.length - 1) * id.length];
+        int n = 0;
+        System.arraycopy(head, 0, request, n, head.length);
+        n += head.length;
+        for (int p = 0; p < bodyParts.length; p++) {
+            if (p > 0) {
+                System.arraycopy(id, 0, request, n, id.length);
+                n += id.length;
+            }
+            System.arraycopy(bodyParts[p], 0, request, n, bodyParts[p].length);
+            n += bodyParts[p].length;
+        }
+        return request;
+    }
+
+    /** Where the 12 sequence digits of each id occurrence start in {@link #requestTemplate()}. */
+    private int[] seqOffsets() {
+        int[] at = new int[bodyParts.length - 1];
+        int n = requestHead.getBytes(StandardCharsets.US_ASCII).length;
+        for (int p = 0; p < at.length; p++) {
+            n += bodyParts[p].length;
+            at[p] = n + prefix.length();
+            n += prefix.length() + 12;
+        }
+        return at;
+    }
+
+    /** Writes {@code seq} as 12 decimal digits at {@code at}: the same bytes as {@link #eventId(int)}'s suffix. */
+    private static void stamp(byte[] request, int at, int seq) {
+        for (int i = 11; i >= 0; i--) {
+            request[at + i] = (byte) ('0' + seq % 10);
+            seq /= 10;
         }
     }
 
@@ -295,91 +386,186 @@ public final class E2eLoad {
     }
 
     /**
-     * Reads HTTP/1.1 responses (Content-Length or chunked body) from one connection: a plain buffer, no per-byte
-     * locking, so the load generator's own CPU cost stays small next to the pipeline's.
+     * One keep-alive connection with at most one request in flight, and the parser of its answer (Content-Length or
+     * chunked body). Connects on first use and again after a failure; non-blocking reads and writes.
      */
-    private static final class ResponseReader {
-        private final InputStream in;
-        private final byte[] buf = new byte[8192];
-        private int pos;
-        private int end;
+    private static final class Conn {
+        static final int PENDING = -1;
+        static final int FAILED = -2;
 
-        ResponseReader(InputStream in) {
-            this.in = in;
+        final byte[] request;
+        final ByteBuffer out;
+        final ByteBuffer in = ByteBuffer.allocate(16 * 1024);
+        SocketChannel channel;
+        SelectionKey key;
+        int seq;
+        long intended;
+        long startedNanos;
+        boolean busy;
+
+        Conn(byte[] request) {
+            this.request = request;
+            this.out = ByteBuffer.wrap(request);
         }
 
-        int readResponse() throws IOException {
-            String status = line();
-            if (status.length() < 12) {
-                throw new IOException("bad status line: " + status);
+        void start(Selector selector, InetSocketAddress address) throws IOException {
+            if (channel == null) {
+                channel = SocketChannel.open(address); // blocking connect (local gateway), then non-blocking I/O
+                channel.setOption(StandardSocketOptions.TCP_NODELAY, true);
+                channel.configureBlocking(false);
+                key = channel.register(selector, 0, this);
             }
-            int code = Integer.parseInt(status.substring(9, 12));
+            out.clear();
+            in.clear();
+            channel.write(out); // usually the whole request: one syscall
+            int ops = out.hasRemaining() ? SelectionKey.OP_WRITE : SelectionKey.OP_READ;
+            if (key.interestOps() != ops) {
+                key.interestOps(ops);
+            }
+        }
+
+        /**
+         * An idle connection stays registered for reading (no selector update per request), so a close by the server
+         * while idle is noticed here: the connection is closed and opened again for its next request, no request lost.
+         */
+        void onIdleReady() {
+            if (channel == null) {
+                return;
+            }
+            try {
+                in.clear();
+                if (channel.read(in) != 0) {
+                    close(); // end of stream, or bytes no request asked for
+                }
+            } catch (IOException | RuntimeException e) {
+                close();
+            }
+        }
+
+        /** Progress on a ready key: {@link #PENDING}, {@link #FAILED} (connection closed) or the answer's HTTP status. */
+        int onReady(SelectionKey k) {
+            try {
+                if (k.isWritable()) {
+                    channel.write(out);
+                    if (!out.hasRemaining()) {
+                        k.interestOps(SelectionKey.OP_READ);
+                    }
+                    return PENDING;
+                }
+                if (channel.read(in) < 0) {
+                    throw new IOException("connection closed by the server");
+                }
+                return parse();
+            } catch (IOException | RuntimeException e) {
+                close();
+                return FAILED;
+            }
+        }
+
+        /** The status once {@code in} holds a complete answer, else PENDING. */
+        private int parse() throws IOException {
+            byte[] b = in.array();
+            int len = in.position();
+            int headEnd = indexOf(b, 0, len, "\r\n\r\n");
+            if (headEnd < 0) {
+                if (len == b.length) {
+                    throw new IOException("response head too large");
+                }
+                return PENDING;
+            }
+            if (headEnd < 12 || !digit(b[9]) || !digit(b[10]) || !digit(b[11])) {
+                throw new IOException("bad status line");
+            }
+            int status = (b[9] - '0') * 100 + (b[10] - '0') * 10 + (b[11] - '0');
+            int bodyStart = headEnd + 4;
             long length = -1;
             boolean chunked = false;
-            for (String h = line(); !h.isEmpty(); h = line()) {
-                int colon = h.indexOf(':');
-                String name = h.substring(0, colon).trim();
-                if (name.equalsIgnoreCase("Content-Length")) {
-                    length = Long.parseLong(h.substring(colon + 1).trim());
-                } else if (name.equalsIgnoreCase("Transfer-Encoding") && h.toLowerCase(Locale.ROOT).contains("chunked")) {
-                    chunked = true;
+            // header lines, compared as bytes: no strings per answer
+            for (int line = indexOf(b, 0, headEnd, "\r\n") + 2; line > 1 && line < headEnd; ) {
+                int eol = indexOf(b, line, headEnd, "\r\n");
+                if (eol < 0) {
+                    eol = headEnd;
                 }
+                if (startsWithIgnoreCase(b, line, eol, "content-length:")) {
+                    length = Long.parseLong(new String(b, line + 15, eol - line - 15, StandardCharsets.ISO_8859_1).trim());
+                } else if (startsWithIgnoreCase(b, line, eol, "transfer-encoding:")) {
+                    chunked = new String(b, line, eol - line, StandardCharsets.ISO_8859_1).toLowerCase(Locale.ROOT).contains("chunked");
+                }
+                line = eol + 2;
             }
             if (chunked) {
-                for (long size = Long.parseLong(line().trim(), 16); size > 0; size = Long.parseLong(line().trim(), 16)) {
-                    skip(size);
-                    line();
-                }
-                line();
-            } else if (length > 0) {
-                skip(length);
-            }
-            return code;
-        }
-
-        private int read() throws IOException {
-            if (pos == end) {
-                end = in.read(buf, 0, buf.length);
-                pos = 0;
-                if (end <= 0) {
-                    end = 0;
-                    throw new IOException("connection closed");
-                }
-            }
-            return buf[pos++] & 0xff;
-        }
-
-        private String line() throws IOException {
-            StringBuilder sb = new StringBuilder(64);
-            for (int c = read(); c != '\n'; c = read()) {
-                if (c != '\r') {
-                    sb.append((char) c);
+                int at = bodyStart;
+                while (true) {
+                    int eol = indexOf(b, at, len, "\r\n");
+                    if (eol < 0) {
+                        if (len == b.length) {
+                            throw new IOException("response body too large for this generator");
+                        }
+                        return PENDING;
+                    }
+                    int size = Integer.parseInt(new String(b, at, eol - at, StandardCharsets.ISO_8859_1).trim(), 16);
+                    at = eol + 2 + size + 2;
+                    if (at > len) {
+                        if (len == b.length) {
+                            throw new IOException("response body too large for this generator");
+                        }
+                        return PENDING;
+                    }
+                    if (size == 0) {
+                        return status;
+                    }
                 }
             }
-            return sb.toString();
+            if (length > b.length - bodyStart) {
+                throw new IOException("response body too large for this generator");
+            }
+            return len - bodyStart >= Math.max(0, length) ? status : PENDING;
         }
 
-        private void skip(long n) throws IOException {
-            while (n > 0) {
-                if (pos == end) {
-                    read();
-                    n--;
-                    continue;
+        private static boolean digit(byte c) {
+            return c >= '0' && c <= '9';
+        }
+
+        /** Whether {@code b[from, to)} starts with {@code lower} (lower-case ASCII), ignoring case. */
+        private static boolean startsWithIgnoreCase(byte[] b, int from, int to, String lower) {
+            if (to - from < lower.length()) {
+                return false;
+            }
+            for (int j = 0; j < lower.length(); j++) {
+                int c = b[from + j];
+                if (c >= 'A' && c <= 'Z') {
+                    c += 'a' - 'A';
                 }
-                int k = (int) Math.min(n, end - pos);
-                pos += k;
-                n -= k;
+                if (c != lower.charAt(j)) {
+                    return false;
+                }
             }
+            return true;
         }
-    }
 
-    private static void close(Socket socket) {
-        if (socket != null) {
-            try {
-                socket.close();
-            } catch (IOException ignored) {
-                // closing anyway
+        private static int indexOf(byte[] b, int from, int to, String s) {
+            outer:
+            for (int i = from; i <= to - s.length(); i++) {
+                for (int j = 0; j < s.length(); j++) {
+                    if (b[i + j] != s.charAt(j)) {
+                        continue outer;
+                    }
+                }
+                return i;
             }
+            return -1;
+        }
+
+        void close() {
+            if (channel != null) {
+                try {
+                    channel.close();
+                } catch (IOException ignored) {
+                    // closing anyway
+                }
+            }
+            channel = null;
+            key = null;
         }
     }
 
