@@ -73,7 +73,8 @@ done
 # compiled once, so no phase pays (or is measured with) the source launcher's compilation
 javac -d "$WORK/classes" "$HERE/E2eLoad.java"
 phase() { # LABEL RATE SECONDS
-  java -cp "$WORK/classes" E2eLoad --gateway "$GATEWAY" --token "$TOKEN" --clickhouse "$CLICKHOUSE" --db "$DB" \
+  # every phase is a new JVM: C1 only and the serial collector keep its JIT and GC off the cores the pipeline needs
+  java -XX:TieredStopAtLevel=1 -XX:+UseSerialGC -cp "$WORK/classes" E2eLoad --gateway "$GATEWAY" --token "$TOKEN" --clickhouse "$CLICKHOUSE" --db "$DB" \
     --template "$TEMPLATE" --rate "$2" --seconds "$3" --connections "${BENCH_CONNECTIONS:-64}" --label "$1" \
     --pids "$PIDS" --poll-ms "${BENCH_POLL_MS:-100}" --max-p95-ms "${BENCH_MAX_P95_MS:-5000}" | tee -a "$RESULTS"
 }
