@@ -73,7 +73,7 @@ public final class SinkLoop implements Runnable {
      * @param flush    when a table's buffer is delivered
      * @param delivery inserts a batch (isolating refused rows)
      * @param clock    epoch milliseconds
-     * @param insertExecutor runs inserts while this thread keeps polling (one thread is enough)
+     * @param insertExecutor runs inserts while this thread keeps polling (SINK_INSERT_THREADS; one per table at most)
      */
     public SinkLoop(Consumer<byte[], byte[]> consumer, Topics topics, SinkConfig.Flush flush, BatchDelivery delivery,
                     RetryPolicy policy, SinkMetrics metrics, LongSupplier clock, Executor insertExecutor) {
