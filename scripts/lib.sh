@@ -256,3 +256,55 @@ find_clickhouse_server() {
   done
   return 1
 }
+
+# ---------------------------------------------------------------------------------------------- chDB
+
+# chDB is the current ClickHouse engine as a library (libchdb.so, from npm); the test kit loads it in the test
+# JVM (io.kzpipe.testkit.ChDb). Its npm package and version are written once, in the test kit's resource file
+# below, which ChDb.java reads too: both derive the install location ~/.cache/chdb/<version>/package from it.
+CHDB_PROPERTIES=$PIPELINE_ROOT/pipeline-testkit/src/main/resources/io/kzpipe/testkit/chdb.properties
+
+# chdb_property NAME : a value of $CHDB_PROPERTIES (npm.package, version).
+chdb_property() { sed -n "s/^$1=//p" "$CHDB_PROPERTIES"; }
+
+# chdb_home : the directory the pinned build is installed into (it holds package/libchdb.so).
+chdb_home() { echo "$HOME/.cache/chdb/$(chdb_property version)"; }
+
+# chdb_installed : CHDB_LIBRARY is set, or the pinned build is in place.
+chdb_installed() { [[ -n ${CHDB_LIBRARY:-} || -f $(chdb_home)/package/libchdb.so ]]; }
+
+# install_chdb : puts the pinned chDB build into $(chdb_home)/package unless it is there (or CHDB_LIBRARY names
+# a library). Needs npm, no root: `npm pack` downloads the package (~180 MB; no install scripts run), it is
+# unpacked into a temporary directory next to the target and moved into place, so an interrupted download never
+# leaves a half-unpacked library behind. Returns non-zero (with a warning) when it cannot install.
+install_chdb() {
+  local package version home tmp
+  if [[ -n ${CHDB_LIBRARY:-} ]]; then
+    [[ -f $CHDB_LIBRARY ]] || warn "CHDB_LIBRARY=$CHDB_LIBRARY is not a file; the chDB tests will fail"
+    return 0
+  fi
+  package=$(chdb_property npm.package)
+  version=$(chdb_property version)
+  [[ -n $package && -n $version ]] || die "no npm.package/version in $CHDB_PROPERTIES"
+  home=$(chdb_home)
+  [[ -f $home/package/libchdb.so ]] && return 0
+  if ! command -v npm >/dev/null; then
+    warn "chDB is not installed and npm is missing; the chDB tests will fail. Install npm (apt-get install -y npm),"
+    warn "  then: mkdir -p $home && cd $home && npm pack $package@$version && tar xzf *.tgz && rm *.tgz"
+    return 1
+  fi
+  step "Installing chDB $version into $home (npm pack $package@$version, about 180 MB)"
+  mkdir -p "$home"
+  tmp=$(mktemp -d "$home/.partial.XXXXXX")
+  if (cd "$tmp" && npm pack --silent "$package@$version" >/dev/null && tar xzf ./*.tgz && rm -f ./*.tgz) &&
+    [[ -f $tmp/package/libchdb.so ]]; then
+    rm -rf "$home/package"
+    mv "$tmp/package" "$home/package"
+    rm -rf "$tmp"
+    ok "chDB $version: $home/package/libchdb.so"
+  else
+    rm -rf "$tmp"
+    warn "installing chDB failed (see npm's output above); the chDB tests will fail"
+    return 1
+  fi
+}

@@ -1,6 +1,9 @@
 package io.kzpipe.testkit;
 
-/** ClickHouse answered a query with an HTTP error, or could not be reached. Carries the server's own text. */
+/**
+ * ClickHouse answered a query with an HTTP error, or could not be reached, or the in-process engine
+ * ({@link ChDb}) rejected a query. Carries the engine's own text.
+ */
 public final class ClickHouseQueryException extends RuntimeException {
 
     private static final long serialVersionUID = 1L;
@@ -15,7 +18,14 @@ public final class ClickHouseQueryException extends RuntimeException {
         this.serverMessage = serverMessage;
     }
 
-    /** The HTTP status, or 0 when no response arrived. */
+    /** An engine without HTTP (e.g. {@code chDB}) rejected {@code sql} with {@code engineMessage}; the status is 0. */
+    ClickHouseQueryException(String engine, String sql, String engineMessage) {
+        super(engine + " failed `" + abbreviate(sql) + "`: " + engineMessage);
+        this.statusCode = 0;
+        this.serverMessage = engineMessage;
+    }
+
+    /** The HTTP status, or 0 when no response arrived or the engine has no HTTP ({@link ChDb}). */
     public int statusCode() {
         return statusCode;
     }

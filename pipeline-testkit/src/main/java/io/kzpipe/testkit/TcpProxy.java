@@ -165,7 +165,15 @@ public final class TcpProxy implements AutoCloseable {
                 Socket client = socket.accept();
                 accepted.incrementAndGet();
                 Connection connection = new Connection(client);
-                connections.add(connection);
+                // under the proxy's lock, so that a connection accepted just before disconnect() closed the
+                // listener is either closed by it or refused here, never left forwarding
+                synchronized (this) {
+                    if (socket != listener) {
+                        closeQuietly(client);
+                        return;
+                    }
+                    connections.add(connection);
+                }
                 daemon("tcp-proxy-conn-" + port, connection::run).start();
             } catch (IOException e) {
                 return; // listener closed

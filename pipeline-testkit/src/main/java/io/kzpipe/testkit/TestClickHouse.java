@@ -21,9 +21,10 @@ import java.util.concurrent.CopyOnWriteArrayList;
  * every test class: create your own database with {@link #createDatabase(String)}).
  *
  * <p>Queries go over HTTP ({@code java.net.http}); write {@code FORMAT ...} in the SQL and qualify tables with
- * their database ({@code db.table}): the portable way on both 18.16 and a current LTS. Thread-safe.
+ * their database ({@code db.table}): the portable way on both 18.16 and a current LTS. Thread-safe. As a
+ * {@link SqlEngine} it can run the same statements as {@link ChDb} (see {@link ChDbExtension}).
  */
-public final class TestClickHouse {
+public final class TestClickHouse implements SqlEngine {
 
     private static final Duration QUERY_TIMEOUT = Duration.ofMinutes(2);
 
@@ -34,6 +35,7 @@ public final class TestClickHouse {
     private final String diagnostics;
     private final HttpClient client;
     private final List<String> createdDatabases = new CopyOnWriteArrayList<>();
+    private volatile String name;
 
     TestClickHouse(String httpUrl, String user, String password, String description, String diagnostics) {
         this.httpUrl = httpUrl.endsWith("/") ? httpUrl.substring(0, httpUrl.length() - 1) : httpUrl;
@@ -77,15 +79,37 @@ public final class TestClickHouse {
     }
 
     /**
+     * {@code ClickHouse <version> server <url>}, e.g. {@code ClickHouse 18.16.1 server http://127.0.0.1:18123};
+     * the version is asked once ({@code SELECT version()}).
+     *
+     * @throws ClickHouseQueryException when the server cannot be asked for its version
+     */
+    @Override
+    public String name() {
+        String known = name;
+        if (known == null) {
+            known = "ClickHouse " + query("SELECT version() FORMAT TSV").trim() + " server " + httpUrl;
+            name = known;
+        }
+        return known;
+    }
+
+    /**
      * Creates a fresh database named {@code <prefix>_<8 hex>} and returns its name. Prefix characters other
      * than letters, digits and {@code _} become {@code _}.
      */
+    @Override
     public String createDatabase(String prefix) {
+        String database = uniqueDatabaseName(prefix);
+        query("CREATE DATABASE " + database);
+        createdDatabases.add(database);
+        return database;
+    }
+
+    /** {@code <prefix>_<8 hex>}, prefix characters other than letters, digits and {@code _} replaced by {@code _}. */
+    static String uniqueDatabaseName(String prefix) {
         String clean = prefix.replaceAll("[^A-Za-z0-9_]", "_");
-        String name = clean + "_" + UUID.randomUUID().toString().replace("-", "").substring(0, 8).toLowerCase(Locale.ROOT);
-        query("CREATE DATABASE " + name);
-        createdDatabases.add(name);
-        return name;
+        return clean + "_" + UUID.randomUUID().toString().replace("-", "").substring(0, 8).toLowerCase(Locale.ROOT);
     }
 
     /**
@@ -93,6 +117,7 @@ public final class TestClickHouse {
      *
      * @throws ClickHouseQueryException with ClickHouse's error text on any HTTP error or connection failure
      */
+    @Override
     public String query(String sql) {
         return send(HttpRequest.newBuilder(URI.create(httpUrl + "/"))
                 .POST(HttpRequest.BodyPublishers.ofString(sql, StandardCharsets.UTF_8)), sql);
@@ -104,6 +129,7 @@ public final class TestClickHouse {
      *
      * @throws ClickHouseQueryException with ClickHouse's error text on any HTTP error or connection failure
      */
+    @Override
     public void insert(String insertStatement, String data) {
         String url = httpUrl + "/?query=" + URLEncoder.encode(insertStatement, StandardCharsets.UTF_8);
         send(HttpRequest.newBuilder(URI.create(url)).POST(HttpRequest.BodyPublishers.ofString(data, StandardCharsets.UTF_8)),
