@@ -1,42 +1,38 @@
 # shellcheck shell=bash
-# `./pipeline report`: the panels of the "Kaizala responses" dashboard as text tables, over all the data in the
-# local ClickHouse. Every query reads only the _latest views (each fact once, the latest version of each response)
-# and stays in the subset ClickHouse 18.16 and the current LTS share (no window functions, no toStartOfInterval).
-# Queries go over HTTP with curl (FORMAT PrettyCompactNoEscapes); clickhouse_query comes from scripts/demo.sh.
-# Settings: PIPELINE_REPORT_ROWS (rows of the "latest ..." tables, default 20).
+# `./pipeline report`: the "Kaizala responses" dashboard as text tables, over all the data in the local ClickHouse.
+# The report is produced from the dashboard definition (deploy/grafana/dashboards/kaizala-responses.json, the single
+# source of its SQL): io.kzpipe.cli.report.Report in the pipeline-cli module expands every ClickHouse panel's queries
+# as Grafana and the ClickHouse plugin do (every variable All, time range 1970 to now, $__interval_s from the span of
+# the data), runs them over HTTP and prints each panel as a table; a failing query is a warning and exit status 1.
+# The jar is built like the service jars (scripts/services.sh: target/<module>.jar beside target/lib).
+# Settings: PIPELINE_REPORT_ROWS (rows per panel, default 20).
 
-# report_panel TITLE SQL : prints the title and the table (or "(no rows)").
-report_panel() {
-  local out
-  printf '\n%s%s%s\n' "$C_BOLD" "$1" "$C_OFF"
-  if ! out=$(clickhouse_query "$2 FORMAT PrettyCompactNoEscapes"); then
-    warn "query failed: $out"
+REPORT_MODULE=pipeline-cli
+REPORT_DASHBOARD=$PIPELINE_ROOT/deploy/grafana/dashboards/kaizala-responses.json
+
+# Builds pipeline-cli's jar (and target/lib) when it is missing or older than its sources or a POM, as services_build
+# does for the services. PIPELINE_SKIP_BUILD=1 skips.
+report_build() {
+  local start
+  service_jar_stale "$REPORT_MODULE" || return 0
+  if [[ ${PIPELINE_SKIP_BUILD:-} == 1 ]]; then
+    [[ -f $(service_jar "$REPORT_MODULE") ]] || die "no $(service_jar "$REPORT_MODULE") and PIPELINE_SKIP_BUILD=1"
+    warn "not building (PIPELINE_SKIP_BUILD=1) although the jar is stale: $REPORT_MODULE"
     return 0
   fi
-  if [[ -z $out ]]; then
-    note "(no rows)"
-  else
-    printf '%s\n' "$out"
+  require_build_tools
+  step "Building the report jar ($REPORT_MODULE): mvn -B -q -DskipTests -pl $REPORT_MODULE -am package"
+  start=$(now_ms)
+  mkdir -p "$LOG_DIR"
+  if ! (cd "$PIPELINE_ROOT" && mvn -B -q -DskipTests -pl "$REPORT_MODULE" -am package) >"$LOG_DIR/build.log" 2>&1; then
+    show_log_tail "$LOG_DIR/build.log"
+    die "the build failed; full output: $LOG_DIR/build.log"
   fi
-}
-
-# report_bucket DB : the time bucket for "responses over time" from the span of the data: minutes up to 3 hours,
-# hours up to 3 days, else days (the dashboard uses Grafana's interval instead).
-report_bucket() {
-  local span
-  span=$(clickhouse_query "SELECT toUInt32(max(received_at)) - toUInt32(min(received_at)) FROM $1.responses_latest FORMAT TSV") || span=0
-  span=${span:-0}
-  if ((span <= 3 * 3600)); then
-    echo "toStartOfMinute(received_at)|minute"
-  elif ((span <= 3 * 86400)); then
-    echo "toStartOfHour(received_at)|hour"
-  else
-    echo "toDateTime(toDate(received_at), 'UTC')|day"
-  fi
+  ok "built ($(elapsed "$start"))"
 }
 
 report_print() {
-  local db rows=${PIPELINE_REPORT_ROWS:-20} bucket
+  local db rows=${PIPELINE_REPORT_ROWS:-20}
   command -v curl >/dev/null || die "./pipeline report needs curl (apt-get install -y curl)"
   db=$(clickhouse_database)
   if ! is_running clickhouse || ! clickhouse_ready; then
@@ -45,108 +41,11 @@ report_print() {
   [[ $(clickhouse_query "SELECT count() FROM system.tables WHERE database = '$db' AND name = 'responses_latest' FORMAT TSV") == 1 ]] ||
     die "no $db.responses_latest view yet: the sink creates the tables when it starts ('./pipeline status')"
   [[ $rows =~ ^[0-9]+$ ]] || die "PIPELINE_REPORT_ROWS must be a number, got '$rows'"
-  bucket=$(report_bucket "$db")
+  [[ -f $REPORT_DASHBOARD ]] || die "no dashboard $REPORT_DASHBOARD"
+  report_build
 
-  printf '%sKaizala responses%s: database %s at %s, all data (times in UTC)\n' "$C_BOLD" "$C_OFF" "$db" "$(clickhouse_url)"
-
-  report_panel "Overview" "
-    SELECT
-      (SELECT count() FROM $db.responses_latest) AS responses,
-      (SELECT uniqExact(responder) FROM $db.responses_latest WHERE responder != '') AS responders,
-      (SELECT count() FROM $db.answer_rejects_latest) AS answer_rejects,
-      (SELECT count() FROM $db.dead_letters_latest) AS dead_letters,
-      (SELECT count() FROM $db.events_latest) AS events"
-
-  report_panel "Responses over time (per ${bucket#*|})" "
-    SELECT ${bucket%|*} AS time, count() AS responses
-    FROM $db.responses_latest
-    GROUP BY time
-    ORDER BY time"
-
-  report_panel "Latest responses" "
-    SELECT received_at AS time, if(action_package_id != '', action_package_id, action_id) AS package_or_action, response_id,
-           responder_name AS responder, if(is_update = 1, 'edited', 'original') AS kind, answer_count AS answers
-    FROM $db.responses_latest
-    ORDER BY received_at DESC, response_id
-    LIMIT $rows"
-
-  report_panel "Chosen options per question" "
-    SELECT question, option, selections, round(100 * selections / respondents, 1) AS pct_of_respondents
-    FROM
-    (
-        SELECT question_title AS question, option_title AS option, count() AS selections
-        FROM $db.answers_option_latest
-        GROUP BY question_title, option_title
-    )
-    ALL INNER JOIN
-    (
-        SELECT question_title AS question, uniqExact(response_id) AS respondents
-        FROM $db.answers_option_latest
-        GROUP BY question_title
-    ) USING question
-    ORDER BY question, selections DESC, option"
-
-  report_panel "Numeric answers per question" "
-    SELECT question_title AS question, count() AS answers, sum(value) AS total, round(avg(value), 2) AS average,
-           min(value) AS minimum, max(value) AS maximum
-    FROM $db.answers_numeric_latest
-    GROUP BY question_title
-    ORDER BY question_title"
-
-  report_panel "Numeric totals by answer (e.g. quantity per product, per retailer; text answers up to 40 characters)" "
-    SELECT by_question, by_answer, numeric_question, sum(value) AS total, round(avg(value), 2) AS average, count() AS responses
-    FROM
-    (
-        SELECT response_id, question_title AS numeric_question, value
-        FROM $db.answers_numeric_latest
-    )
-    ALL INNER JOIN
-    (
-        SELECT response_id, question_title AS by_question, option_title AS by_answer
-        FROM $db.answers_option_latest
-        UNION ALL
-        SELECT response_id, question_title AS by_question, text AS by_answer
-        FROM $db.answers_text_latest
-        WHERE lengthUTF8(text) <= 40
-    ) USING response_id
-    GROUP BY by_question, by_answer, numeric_question
-    ORDER BY by_question, numeric_question, total DESC, by_answer
-    LIMIT 500"
-
-  report_panel "Answer locations" "
-    SELECT latitude, longitude, question_title AS question, place_name AS place, response_id, received_at AS time
-    FROM $db.answers_location_latest
-    ORDER BY received_at DESC, response_id
-    LIMIT $rows"
-
-  report_panel "Answer rejects by reason" "
-    SELECT reason, count() AS rejects
-    FROM $db.answer_rejects_latest
-    GROUP BY reason
-    ORDER BY rejects DESC, reason"
-
-  report_panel "Latest answer rejects" "
-    SELECT received_at AS time, question_title AS question, question_type AS type, reason, detail, answer_json AS answer
-    FROM $db.answer_rejects_latest
-    ORDER BY received_at DESC, response_id
-    LIMIT $rows"
-
-  report_panel "Dead letters by stage and reason" "
-    SELECT concat(stage, ': ', reason) AS stage_reason, count() AS dead_letters
-    FROM $db.dead_letters_latest
-    GROUP BY stage, reason
-    ORDER BY dead_letters DESC, stage_reason"
-
-  report_panel "Latest dead letters" "
-    SELECT received_at AS time, stage, reason, substringUTF8(detail, 1, 60) AS detail, request_id,
-           payload_size AS bytes, replaceAll(substringUTF8(payload, 1, 50), '\n', ' ') AS payload_start
-    FROM $db.dead_letters_latest
-    ORDER BY received_at DESC, row_id
-    LIMIT $rows"
-
-  report_panel "Other activity (events by type)" "
-    SELECT event_type, count() AS events, max(received_at) AS latest
-    FROM $db.events_latest
-    GROUP BY event_type
-    ORDER BY events DESC, event_type"
+  # the local server: user default without password (scripts/clickhouse.sh)
+  CLICKHOUSE_URL=$(clickhouse_url) CLICKHOUSE_USER=default CLICKHOUSE_PASSWORD='' CLICKHOUSE_DATABASE=$db \
+    PIPELINE_REPORT_ROWS=$rows java -Xmx128m -XX:+UseSerialGC -XX:TieredStopAtLevel=1 \
+    -cp "$(service_jar "$REPORT_MODULE")" io.kzpipe.cli.report.Report "$REPORT_DASHBOARD"
 }

@@ -3,6 +3,7 @@ package io.kzpipe.deploy;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import io.kzpipe.cli.dashboard.Dashboards;
 import io.kzpipe.model.topic.TopicId;
 import io.kzpipe.testkit.ClickHouseExtension;
 import io.kzpipe.testkit.KafkaExtension;

@@ -1,6 +1,7 @@
 package io.kzpipe.deploy;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.kzpipe.cli.dashboard.Dashboards;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.Map;

@@ -2,6 +2,7 @@ package io.kzpipe.deploy;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.kzpipe.cli.dashboard.Dashboards;
 import org.junit.jupiter.api.Test;
 
 class PromQlTest {

@@ -1,8 +1,10 @@
-package io.kzpipe.deploy;
+package io.kzpipe.cli.dashboard;
 
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
@@ -21,26 +23,51 @@ import java.util.stream.Collectors;
  * Anything else starting with {@code $} is refused, in particular {@code $__timeInterval} and the
  * {@code _ms} macros: they expand to {@code toStartOfInterval} / {@code DateTime64}, which ClickHouse 18.16 lacks.
  *
+ * <p>Used by {@code ./pipeline report} (every variable All, the whole time range) and by the deploy tests, which
+ * run the dashboards' SQL under several selections. Immutable and thread-safe.
+ *
  * @param from            start of the dashboard time range
  * @param to              end of the dashboard time range
- * @param intervalSeconds Grafana's interval for the panel ({@code $__interval_s})
+ * @param intervalSeconds Grafana's interval for the panel ({@code $__interval_s}; values below 1 count as 1)
  * @param variables       selected values per variable; a variable that is absent means All
  */
-record GrafanaMacros(Instant from, Instant to, long intervalSeconds, Map<String, List<String>> variables) {
+public record GrafanaMacros(Instant from, Instant to, long intervalSeconds, Map<String, List<String>> variables) {
 
     private static final String CONDITIONAL_ALL = "$__conditionalAll(";
     private static final Pattern VARIABLE = Pattern.compile("\\$\\{(\\w+)(?::(\\w+))?}|\\$(?!__)(\\w+)");
+    private static final Pattern VARIABLE_ARGUMENT = Pattern.compile("\\$\\{?(\\w+)");
     private static final Pattern TIME_FILTER = Pattern.compile("\\$__timeFilter\\(([^()]*)\\)");
+    // whole names only: $__fromTime_ms and the like stay, and are refused
+    private static final Pattern FROM_TIME = Pattern.compile("\\$__fromTime(?!\\w)");
+    private static final Pattern TO_TIME = Pattern.compile("\\$__toTime(?!\\w)");
+    private static final Pattern INTERVAL_S = Pattern.compile("\\$__interval_s(?!\\w)");
 
-    /** The SQL ClickHouse receives. */
-    String expand(String sql) {
+    /** Checks the arguments and copies the selection. */
+    public GrafanaMacros {
+        Objects.requireNonNull(from, "from");
+        Objects.requireNonNull(to, "to");
+        variables = Map.copyOf(variables);
+    }
+
+    /** Every variable at All. */
+    public static GrafanaMacros allSelected(Instant from, Instant to, long intervalSeconds) {
+        return new GrafanaMacros(from, to, intervalSeconds, Map.of());
+    }
+
+    /**
+     * The SQL ClickHouse receives for {@code sql}.
+     *
+     * @throws IllegalArgumentException for a macro, variable format or use of a variable this class does not
+     *                                  support (the message names it), or a malformed {@code $__conditionalAll}
+     */
+    public String expand(String sql) {
         String q = conditionalAll(sql);
         q = variables(q);
         q = TIME_FILTER.matcher(q).replaceAll(m -> Matcher.quoteReplacement(m.group(1).strip() + " >= toDateTime("
                 + from.getEpochSecond() + ") AND " + m.group(1).strip() + " <= toDateTime(" + to.getEpochSecond() + ")"));
-        q = q.replace("$__fromTime", "toDateTime(" + from.getEpochSecond() + ")")
-                .replace("$__toTime", "toDateTime(" + to.getEpochSecond() + ")")
-                .replace("$__interval_s", Long.toString(Math.max(1, intervalSeconds)));
+        q = FROM_TIME.matcher(q).replaceAll("toDateTime(" + from.getEpochSecond() + ")");
+        q = TO_TIME.matcher(q).replaceAll("toDateTime(" + to.getEpochSecond() + ")");
+        q = INTERVAL_S.matcher(q).replaceAll(Long.toString(Math.max(1, intervalSeconds)));
         int dollar = q.indexOf('$');
         if (dollar >= 0) {
             throw new IllegalArgumentException("unsupported macro or variable at '"
@@ -58,7 +85,7 @@ record GrafanaMacros(Instant from, Instant to, long intervalSeconds, Map<String,
             int depth = 0;
             int argStart = open + 1;
             int end = -1;
-            List<String> args = new java.util.ArrayList<>();
+            List<String> args = new ArrayList<>();
             for (int i = open; i < q.length() && end < 0; i++) {
                 char c = q.charAt(i);
                 if (c == '(') {
@@ -77,7 +104,7 @@ record GrafanaMacros(Instant from, Instant to, long intervalSeconds, Map<String,
             if (end < 0 || args.size() != 2) {
                 throw new IllegalArgumentException("$__conditionalAll needs (condition, $variable): " + sql);
             }
-            Matcher var = Pattern.compile("\\$\\{?(\\w+)").matcher(args.get(1).strip());
+            Matcher var = VARIABLE_ARGUMENT.matcher(args.get(1).strip());
             if (!var.lookingAt()) {
                 throw new IllegalArgumentException("second argument of $__conditionalAll is not a variable: " + args.get(1));
             }

@@ -1,0 +1,47 @@
+package io.kzpipe.cli;
+
+import io.kzpipe.cli.report.Report;
+import java.io.FileDescriptor;
+import java.io.FileOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.util.Arrays;
+import java.util.List;
+
+/**
+ * Entry point of the command-line tools that {@code ./pipeline} runs: {@code Main <command> [args]}, the exit
+ * status is the command's. Commands: {@code report} ({@link Report}). Output is UTF-8 whatever the locale;
+ * titles are bold and warnings coloured when run in a terminal.
+ */
+public final class Main {
+
+    private Main() {
+    }
+
+    public static void main(String[] args) {
+        PrintStream out = new PrintStream(new FileOutputStream(FileDescriptor.out), false, StandardCharsets.UTF_8);
+        PrintStream err = new PrintStream(new FileOutputStream(FileDescriptor.err), true, StandardCharsets.UTF_8);
+        int status = run(Arrays.asList(args), out, err, System.console() != null);
+        out.flush();
+        err.flush();
+        System.exit(status);
+    }
+
+    /** Runs one command; returns its exit status (2 for an unknown command). */
+    static int run(List<String> args, PrintStream out, PrintStream err, boolean styled) {
+        String command = args.isEmpty() ? "help" : args.get(0);
+        List<String> rest = args.isEmpty() ? List.of() : args.subList(1, args.size());
+        switch (command) {
+            case "report":
+                return Report.run(rest, System.getenv(), Clock.systemUTC(), out, err, styled);
+            case "help", "-h", "--help":
+                out.println("usage: Main report [dashboard.json]   the \"" + Report.DASHBOARD_TITLE
+                        + "\" dashboard's ClickHouse panels as text tables");
+                return 0;
+            default:
+                err.println("unknown command '" + command + "'; usage: Main report [dashboard.json]");
+                return 2;
+        }
+    }
+}
