@@ -2,6 +2,7 @@ package io.kzpipe.processor;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import io.kzpipe.model.json.Json;
 import io.kzpipe.model.ops.ServiceMetrics;
 import io.kzpipe.model.topic.Headers;
@@ -34,7 +35,8 @@ import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
  * The processor app in-process against a real broker with exactly-once: exact counts on every topic
- * (read_committed), duplicates and bad deliveries included, plus health and metrics over HTTP.
+ * (read_committed), duplicates, bad deliveries, edits and stale copies of responses included, plus health
+ * and metrics over HTTP.
  */
 @ExtendWith(KafkaExtension.class)
 class ProcessorAppIT {
@@ -43,6 +45,8 @@ class ProcessorAppIT {
     static final int MESSAGES = 30;
     static final int DUPLICATES = 25;
     static final int BAD = 5;
+    static final int EDITS = 10;
+    static final int COPIES = 5;
 
     private final HttpClient http = HttpClient.newHttpClient();
 
@@ -69,6 +73,12 @@ class ProcessorAppIT {
         for (int i = 0; i < BAD; i++) {
             records.add(RawEventFactory.bad(raw, 20_000 + i, t0 + i));
         }
+        for (int i = 0; i < EDITS; i++) { // a new current version of responses 0..9
+            records.add(RawEventFactory.edit(raw, i, RawEventFactory.eventId(30_000 + i), 60_000, t0 + 120_000 + i));
+        }
+        for (int i = 0; i < COPIES; i++) { // responses 50..54 again under new event ids: superseded on arrival
+            records.add(RawEventFactory.copy(raw, 50 + i, RawEventFactory.eventId(40_000 + i), t0 + 120_000 + i));
+        }
 
         PrometheusMeterRegistry registry = ServiceMetrics.newRegistry("stream-processor");
         try (ProcessorApp app = new ProcessorApp(config, registry)) {
@@ -81,11 +91,12 @@ class ProcessorAppIT {
 
             Map<TopicId, List<ConsumerRecord<String, byte[]>>> out = ProcessorItSupport.readAll(kafka, topics);
             Map<TopicId, Integer> expected = new HashMap<>();
-            expected.put(TopicId.EVENTS, RESPONSES + MESSAGES);
-            expected.put(TopicId.RESPONSES, RESPONSES);
+            expected.put(TopicId.EVENTS, RESPONSES + MESSAGES + EDITS + COPIES);
+            expected.put(TopicId.RESPONSES, RESPONSES + EDITS);
+            expected.put(TopicId.RESPONSE_SUPERSESSIONS, EDITS);
             for (TopicId answers : List.of(TopicId.ANSWERS_OPTION, TopicId.ANSWERS_NUMERIC, TopicId.ANSWERS_LOCATION,
                     TopicId.ANSWERS_TEXT, TopicId.ANSWERS_DATETIME)) {
-                expected.put(answers, RESPONSES);
+                expected.put(answers, RESPONSES + EDITS);
             }
             expected.put(TopicId.MESSAGES, MESSAGES);
             expected.put(TopicId.DLQ_PROCESSOR, BAD);
@@ -97,11 +108,18 @@ class ProcessorAppIT {
                     .isEqualTo("data_not_object");
             ConsumerRecord<String, byte[]> response = out.get(TopicId.RESPONSES).get(0);
             assertThat(response.key()).isEqualTo(Json.MAPPER.readTree(response.value()).get("response_id").asText());
+            for (ConsumerRecord<String, byte[]> r : out.get(TopicId.RESPONSE_SUPERSESSIONS)) {
+                JsonNode s = Json.MAPPER.readTree(r.value());
+                assertThat(r.key()).isEqualTo(s.get("response_id").asText());
+                assertThat(s.get("superseded_by").asLong()).isEqualTo((1L << 62) + s.get("version").asLong() + 60_000);
+                assertThat(s.get("superseded_at_ms").asLong()).isGreaterThanOrEqualTo(s.get("received_at_ms").asLong());
+            }
 
             String metrics = get(app, "/metrics");
             assertThat(metrics).contains("kz_processor_events_total{outcome=\"duplicate\",service=\"stream-processor\"")
                     .containsPattern("kz_processor_events_total\\{outcome=\"duplicate\"[^}]*} " + DUPLICATES + ".0")
                     .containsPattern("kz_processor_events_total\\{outcome=\"dead_lettered\"[^}]*} " + BAD + ".0")
+                    .containsPattern("kz_processor_events_total\\{outcome=\"superseded\"[^}]*} " + COPIES + ".0")
                     .containsPattern("kz_processor_dead_letters_total\\{reason=\"data_not_object\"[^}]*} " + BAD + ".0")
                     .contains("kafka_stream_");
         }

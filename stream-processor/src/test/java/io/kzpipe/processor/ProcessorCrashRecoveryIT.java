@@ -37,7 +37,8 @@ import org.junit.jupiter.api.extension.ExtendWith;
  * The processor's {@code Main} as a child JVM, killed with SIGKILL while it is processing a stream of raw
  * events (duplicates and bad deliveries included), then restarted on the same state dir: read_committed
  * consumers see every distinct event exactly once, nothing missing and nothing doubled, and duplicates of
- * events processed before the crash are still recognised after it.
+ * events processed before the crash are still recognised after it, as are the current versions of responses
+ * (edits after the restart supersede them, re-pulled copies are superseded on arrival).
  */
 @ExtendWith(KafkaExtension.class)
 class ProcessorCrashRecoveryIT {
@@ -78,6 +79,18 @@ class ProcessorCrashRecoveryIT {
         for (int i = 0; i < RESPONSES / 2; i += 7) {
             lateRetries.add(RawEventFactory.again(RawEventFactory.response(raw, i, t0 + i), t0 + 3_600_000 + i));
         }
+        // after the restart, edits and re-pulled copies of responses from before the crash: telling them apart
+        // needs each response's current version, i.e. the restored response-versions store (receive times stay
+        // below now + 1 h: the broker refuses timestamps further ahead, message.timestamp.after.max.ms)
+        int edits = 0;
+        int copies = 0;
+        for (int i = 0; i < RESPONSES / 2; i += 50, edits++) {
+            lateRetries.add(RawEventFactory.edit(raw, i, RawEventFactory.eventId(300_000 + i), 60_000,
+                    t0 + 1_800_000 + i));
+        }
+        for (int i = 0; i < RESPONSES / 2; i += 70, copies++) {
+            lateRetries.add(RawEventFactory.copy(raw, i, RawEventFactory.eventId(400_000 + i), t0 + 1_900_000 + i));
+        }
 
         Path log = Path.of("target", "it-logs", prefix + "processor.log");
         ServiceProcess processor = ServiceProcess.start("io.kzpipe.processor.Main", env, log);
@@ -108,11 +121,12 @@ class ProcessorCrashRecoveryIT {
             int distinctMessages = (RESPONSES + 9) / 10;
             int bad = (RESPONSES + 99) / 100;
             Map<TopicId, Integer> expected = new HashMap<>();
-            expected.put(TopicId.EVENTS, RESPONSES + distinctMessages);
-            expected.put(TopicId.RESPONSES, RESPONSES);
+            expected.put(TopicId.EVENTS, RESPONSES + distinctMessages + edits + copies);
+            expected.put(TopicId.RESPONSES, RESPONSES + edits);
+            expected.put(TopicId.RESPONSE_SUPERSESSIONS, edits);
             for (TopicId answers : List.of(TopicId.ANSWERS_OPTION, TopicId.ANSWERS_NUMERIC, TopicId.ANSWERS_LOCATION,
                     TopicId.ANSWERS_TEXT, TopicId.ANSWERS_DATETIME)) {
-                expected.put(answers, RESPONSES);
+                expected.put(answers, RESPONSES + edits);
             }
             expected.put(TopicId.MESSAGES, distinctMessages);
             expected.put(TopicId.DLQ_PROCESSOR, bad);
@@ -122,7 +136,7 @@ class ProcessorCrashRecoveryIT {
             for (ConsumerRecord<String, byte[]> r : out.get(TopicId.EVENTS)) {
                 eventIds.add(Json.MAPPER.readTree(r.value()).get("event_id").asText());
             }
-            assertThat(eventIds).hasSize(RESPONSES + distinctMessages);
+            assertThat(eventIds).hasSize(RESPONSES + distinctMessages + edits + copies);
 
             processor.stop();
             assertThat(processor.exitCode()).as("SIGTERM after a graceful close").isEqualTo(143);

@@ -36,12 +36,35 @@ public final class RawEventFactory {
     }
 
     public static byte[] response(int i) {
-        String product = PRODUCTS[i % PRODUCTS.length];
+        return response(i, eventId(i), false, 0);
+    }
+
+    /**
+     * An edit of response {@code i} ({@code isUpdateResponse=true}, event id {@code eventId}, ResponseTime
+     * {@code later} ms after the original's, another product): a new current version; key = its response id.
+     */
+    public static ProducerRecord<String, byte[]> edit(String topic, int i, String eventId, long later,
+                                                      long receivedAt) {
+        return record(topic, responseId(i), response(i + 1, i, eventId, true, later), receivedAt);
+    }
+
+    /** Response {@code i} again under another event id (a re-pulled copy): the same version as the original. */
+    public static ProducerRecord<String, byte[]> copy(String topic, int i, String eventId, long receivedAt) {
+        return record(topic, responseId(i), response(i, eventId, false, 0), receivedAt);
+    }
+
+    private static byte[] response(int i, String eventId, boolean isUpdate, long later) {
+        return response(i, i, eventId, isUpdate, later);
+    }
+
+    private static byte[] response(int content, int i, String eventId, boolean isUpdate, long later) {
+        String product = PRODUCTS[content % PRODUCTS.length];
         String json = "{\"objectId\":\"" + GROUP + "\",\"objectType\":\"Group\",\"eventType\":\"ActionResponse\","
-                + "\"eventId\":\"" + eventId(i) + "\",\"fromUser\":\"+9199" + String.format("%08d", i % 5000)
+                + "\"eventId\":\"" + eventId + "\",\"fromUser\":\"+9199" + String.format("%08d", i % 5000)
                 + "\",\"fromUserId\":\"u-" + (i % 5000) + "\",\"fromUserName\":\"Field agent " + (i % 5000)
                 + "\",\"fromUserProfilePic\":\"\",\"data\":{\"actionId\":\"a0000001-0000-4000-8000-000000000001\","
-                + "\"groupId\":\"" + GROUP + "\",\"responseId\":\"" + responseId(i) + "\",\"isUpdateResponse\":false,"
+                + "\"groupId\":\"" + GROUP + "\",\"responseId\":\"" + responseId(i) + "\","
+                + "\"isUpdateResponse\":" + isUpdate + ","
                 + "\"isAnonymous\":false,\"responder\":\"+9199" + String.format("%08d", i % 5000) + "\","
                 + "\"responderName\":\"Field agent " + (i % 5000) + "\",\"responderProfilePic\":\"\","
                 + "\"actionPackageId\":\"com.contoso.orderformdemo\",\"packageId\":\"com.contoso.orderformdemo\","
@@ -54,7 +77,7 @@ public final class RawEventFactory {
                 + "{\"title\":\"Comments\",\"type\":\"Text\",\"options\":[],\"answer\":\"Delivered on time, "
                 + "customer asked for an invoice copy #" + i + "\"},"
                 + "{\"title\":\"ResponseTime\",\"type\":\"DateTime\",\"options\":[],\"isInvisible\":true,"
-                + "\"answer\":" + (1_700_000_000_000L + i) + "}]}}}";
+                + "\"answer\":" + (1_700_000_000_000L + i + later) + "}]}}}";
         return json.getBytes(StandardCharsets.UTF_8);
     }
 

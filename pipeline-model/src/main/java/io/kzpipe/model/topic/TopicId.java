@@ -13,6 +13,7 @@ import io.kzpipe.model.record.NumericAnswer;
 import io.kzpipe.model.record.OptionAnswer;
 import io.kzpipe.model.record.OtherAnswer;
 import io.kzpipe.model.record.ResponseRecord;
+import io.kzpipe.model.record.ResponseSupersession;
 import io.kzpipe.model.record.TextAnswer;
 import io.kzpipe.model.record.TypedRecord;
 import java.util.Arrays;
@@ -30,6 +31,7 @@ public enum TopicId {
     DLQ_PROCESSOR("dlq.processor", null, "dead_letters"),
     EVENTS("events", EventRecord.class, "events"),
     RESPONSES("responses", ResponseRecord.class, "responses"),
+    RESPONSE_SUPERSESSIONS("response-supersessions", ResponseSupersession.class, "response_supersessions"),
     ANSWERS_OPTION("answers.option", OptionAnswer.class, "answers_option"),
     ANSWERS_NUMERIC("answers.numeric", NumericAnswer.class, "answers_numeric"),
     ANSWERS_LOCATION("answers.location", LocationAnswer.class, "answers_location"),

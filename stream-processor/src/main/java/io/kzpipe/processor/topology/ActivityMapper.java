@@ -20,7 +20,7 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * The non-response event types that dashboards need as facts (FACTS.md §2): jobs, messages, memberships
+ * The non-response event types that dashboards need as facts: jobs, messages, memberships
  * and action definitions. Fields an event does not carry are {@code ""}, {@code null} or empty lists.
  */
 final class ActivityMapper {
@@ -79,7 +79,7 @@ final class ActivityMapper {
 
     /**
      * ActionCreated / SurveyCreated: one record per question, read from {@code data.questions[]} when present,
-     * else from {@code data.responseDetails.responseWithQuestions[]} (FACTS.md §2.6); answers found there
+     * else from {@code data.responseDetails.responseWithQuestions[]}; answers found there
      * belong to the creation and are ignored.
      *
      * @throws DeadLetterException {@code questions_not_array}

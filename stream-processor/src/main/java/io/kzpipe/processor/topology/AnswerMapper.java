@@ -21,7 +21,7 @@ import java.util.regex.Pattern;
  * into exactly one {@link AnswerReject} when the value does not fit its question type. A reject never
  * affects the other answers of the response. Stateless and thread-safe.
  *
- * <p>Rules (FACTS.md §3): options are a string or an array of strings (SingleOption: at most one); Numeric
+ * <p>Rules: options are a string or an array of strings (SingleOption: at most one); Numeric
  * a finite JSON number; Location {@code {lt, lg, n?, acc?}} within WGS84 ranges; Text a string; DateTime
  * and Date epoch milliseconds as a number or a digit-only string; Image and AttachmentList a string, one
  * {@code {mediaUrl, mediaFileName}} object (also {@code url}/{@code fileName}) or an array of them;

@@ -7,7 +7,7 @@ import io.kzpipe.processor.errors.DeadLetterException;
 import io.kzpipe.processor.errors.DeadLetterReason;
 
 /**
- * The validated envelope of one Kaizala webhook delivery (FACTS.md §1) plus the ids derived from it.
+ * The validated envelope of one Kaizala webhook delivery plus the ids derived from it.
  *
  * <p>{@code groupId} is {@code data.groupId}, else {@code objectId} when {@code objectType} is {@code Group};
  * {@code actionId} is {@code data.actionId}, else {@code objectId} when {@code objectType} is {@code Action};

@@ -4,7 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import java.util.Locale;
 
 /**
- * Lenient reads of Kaizala payload fields. Kaizala adds, omits and mistypes fields (see FACTS.md), so a
+ * Lenient reads of Kaizala payload fields. Kaizala adds, omits and mistypes fields, so a
  * missing or null field is an empty value, never an exception; the mappers decide what is fatal.
  */
 final class JsonFields {

@@ -1,5 +1,7 @@
 package io.kzpipe.processor.topology;
 
+import io.kzpipe.model.record.ResponseRecord;
+import io.kzpipe.model.record.ResponseSupersession;
 import io.kzpipe.model.topic.TopicId;
 import io.kzpipe.processor.errors.DeadLetterException;
 import io.kzpipe.processor.errors.DeadLetterReason;
@@ -27,11 +29,19 @@ import org.slf4j.LoggerFactory;
  * the record's, the stream continues). Otherwise, if the {@code eventId} was already accepted within the
  * dedup window, nothing is written; else the id is remembered and every record is forwarded to the sink of
  * its topic with the input timestamp (gateway receive time) and no headers (the value carries
- * {@code received_at_ms} and the ids). State-store and forwarding failures are not caught: they fail the stream thread
- * (the EOS transaction is aborted and the record is processed again), they never skip it.
+ * {@code received_at_ms} and the ids).
  *
- * <p>Only events that were accepted enter the dedup store, so a dead-lettered delivery does not hide a
- * later, valid one. One instance per stream task; not thread-safe.
+ * <p>A response event (one that yields a {@link ResponseRecord}) is further checked against the current
+ * version of its response ({@link ResponseVersions}): a redelivery of the current version is a duplicate
+ * (nothing written), a version not above the current one is superseded on arrival (only its {@code events}
+ * row is written, outcome {@code superseded}), and a higher version becomes current: its records carry the
+ * effective receive time (never earlier than the replaced version's; the event is mapped again with it when
+ * it differs from its own) and one {@link ResponseSupersession} names the version it replaced.
+ *
+ * <p>State-store and forwarding failures are not caught: they fail the stream thread (the EOS transaction is
+ * aborted and the record is processed again), they never skip it. Only events that were accepted enter the
+ * dedup store, so a dead-lettered delivery does not hide a later, valid one. One instance per stream task;
+ * not thread-safe.
  */
 final class NormalizeProcessor implements Processor<byte[], byte[], byte[], byte[]> {
 
@@ -41,8 +51,21 @@ final class NormalizeProcessor implements Processor<byte[], byte[], byte[], byte
     private final TypedRecordWriter writer = new TypedRecordWriter();
     private ProcessorContext<byte[], byte[]> context;
     private WindowStore<String, Long> seen;
+    private ResponseVersions versions;
     private final Supplier<RecordMapper> mappers;
     private RecordMapper mapper;
+
+    /** An event's typed records and their serialized values, index for index. */
+    private record Mapped(List<Output> outputs, List<byte[]> values) {
+
+        Mapped plus(Output output, byte[] value) {
+            List<Output> o = new ArrayList<>(outputs);
+            List<byte[]> v = new ArrayList<>(values);
+            o.add(output);
+            v.add(value);
+            return new Mapped(o, v);
+        }
+    }
 
     NormalizeProcessor(ProcessorTopology.Settings settings, Supplier<RecordMapper> mappers) {
         this.settings = settings;
@@ -53,41 +76,101 @@ final class NormalizeProcessor implements Processor<byte[], byte[], byte[], byte
     public void init(ProcessorContext<byte[], byte[]> context) {
         this.context = context;
         this.seen = context.getStateStore(ProcessorTopology.DEDUP_STORE);
+        this.versions = new ResponseVersions(context.getStateStore(ProcessorTopology.VERSIONS_STORE));
         this.mapper = mappers.get();
     }
 
     @Override
     public void process(Record<byte[], byte[]> record) {
         long receivedAt = ReceivedAt.of(record.headers(), record.timestamp());
-        List<Output> outputs;
-        List<byte[]> values;
-        try {
-            outputs = mapper.map(record.value(), receivedAt);
-            values = serialize(outputs);
-        } catch (DeadLetterException e) {
-            deadLetter(record, e.reason(), e.detail());
-            return;
-        } catch (RuntimeException e) {
-            RecordMetadata m = context.recordMetadata().orElse(null);
-            LOG.warn("cannot map record {}-{}@{}; dead-lettering it", m == null ? "?" : m.topic(),
-                    m == null ? -1 : m.partition(), m == null ? -1 : m.offset(), e);
-            deadLetter(record, DeadLetterReason.PROCESSING_ERROR, e.toString());
-            return;
+        Mapped mapped = map(record, receivedAt);
+        if (mapped == null) {
+            return; // dead-lettered
         }
-        String eventId = outputs.get(0).record().eventId();
+        String eventId = mapped.outputs().get(0).record().eventId();
         long ts = record.timestamp();
         if (isDuplicate(eventId, ts)) {
             settings.metrics().duplicate();
             return;
         }
-        seen.put(eventId, receivedAt, ts);
-        byte[] key = outputs.get(0).key().getBytes(StandardCharsets.UTF_8); // one key per event (DESIGN.md)
-        for (int i = 0; i < outputs.size(); i++) {
-            Output o = outputs.get(i);
-            context.forward(new Record<>(key, values.get(i), ts, new RecordHeaders()),
-                    ProcessorTopology.sinkName(o.topic()));
+        ResponseRecord response = ResponseVersions.responseOf(mapped.outputs());
+        if (response == null) {
+            accept(eventId, receivedAt, ts, mapped);
+            return;
         }
-        settings.metrics().processed(outputs);
+        ResponseVersions.Current current = versions.current(response.responseId());
+        switch (ResponseVersions.classify(response, current)) {
+            case CURRENT_AGAIN -> settings.metrics().duplicate();
+            case STALE -> supersededOnArrival(eventId, receivedAt, ts, mapped);
+            case FIRST -> {
+                accept(eventId, receivedAt, ts, mapped);
+                versions.makeCurrent(response);
+            }
+            case NEWER -> {
+                long effective = ResponseVersions.effectiveReceivedAt(receivedAt, current);
+                Mapped newer = effective == receivedAt ? mapped : map(record, effective);
+                if (newer == null) {
+                    return; // dead-lettered: a record outgrew the size limit with the later time; state unchanged
+                }
+                ResponseRecord now = ResponseVersions.responseOf(newer.outputs());
+                Output supersession = new Output(TopicId.RESPONSE_SUPERSESSIONS, newer.outputs().get(0).key(),
+                        ResponseSupersession.of(eventId, now.responseId(), current.version(), now.version(),
+                                now.actionId(), now.groupId(), current.receivedAtMs(), now.receivedAtMs()));
+                // smaller than the response record (a subset of its ids), which passed the size check
+                accept(eventId, receivedAt, ts, newer.plus(supersession, writer.write(supersession.record())));
+                versions.makeCurrent(now);
+            }
+        }
+    }
+
+    /** Remembers the event id and forwards every output. */
+    private void accept(String eventId, long receivedAt, long ts, Mapped mapped) {
+        seen.put(eventId, receivedAt, ts);
+        forward(mapped, ts);
+        settings.metrics().processed(mapped.outputs());
+    }
+
+    /** A stale response version: remembers the event id and forwards only its non-response records. */
+    private void supersededOnArrival(String eventId, long receivedAt, long ts, Mapped mapped) {
+        List<Output> outputs = new ArrayList<>();
+        List<byte[]> values = new ArrayList<>();
+        for (int i = 0; i < mapped.outputs().size(); i++) {
+            if (!ResponseVersions.RESPONSE_DATA.contains(mapped.outputs().get(i).topic())) {
+                outputs.add(mapped.outputs().get(i));
+                values.add(mapped.values().get(i));
+            }
+        }
+        seen.put(eventId, receivedAt, ts);
+        forward(new Mapped(outputs, values), ts);
+        settings.metrics().superseded(outputs);
+    }
+
+    /** Forwards every output with the input timestamp, keyed by the event's one key (docs/DESIGN.md). */
+    private void forward(Mapped mapped, long ts) {
+        if (mapped.outputs().isEmpty()) {
+            return;
+        }
+        byte[] key = mapped.outputs().get(0).key().getBytes(StandardCharsets.UTF_8);
+        for (int i = 0; i < mapped.outputs().size(); i++) {
+            context.forward(new Record<>(key, mapped.values().get(i), ts, new RecordHeaders()),
+                    ProcessorTopology.sinkName(mapped.outputs().get(i).topic()));
+        }
+    }
+
+    /** Maps and serializes the record, or dead-letters it and returns {@code null}. */
+    private Mapped map(Record<byte[], byte[]> record, long receivedAt) {
+        try {
+            List<Output> outputs = mapper.map(record.value(), receivedAt);
+            return new Mapped(outputs, serialize(outputs));
+        } catch (DeadLetterException e) {
+            deadLetter(record, e.reason(), e.detail());
+        } catch (RuntimeException e) {
+            RecordMetadata m = context.recordMetadata().orElse(null);
+            LOG.warn("cannot map record {}-{}@{}; dead-lettering it", m == null ? "?" : m.topic(),
+                    m == null ? -1 : m.partition(), m == null ? -1 : m.offset(), e);
+            deadLetter(record, DeadLetterReason.PROCESSING_ERROR, e.toString());
+        }
+        return null;
     }
 
     private boolean isDuplicate(String eventId, long ts) {

@@ -14,7 +14,9 @@ import java.util.Map;
 /**
  * The processor's own counters (Prometheus names):
  * <ul>
- *   <li>{@code kz_processor_events_total{outcome=processed|duplicate|dead_lettered}}: raw records by outcome;</li>
+ *   <li>{@code kz_processor_events_total{outcome=processed|duplicate|superseded|dead_lettered}}: raw records
+ *       by outcome ({@code superseded}: a response version not above its response's current one, of which
+ *       only the {@code events} row is written);</li>
  *   <li>{@code kz_processor_dead_letters_total{reason}}: dead letters by reason code;</li>
  *   <li>{@code kz_processor_records_out_total{topic}}: records written, per output topic (dead letters
  *       included);</li>
@@ -28,6 +30,7 @@ public final class ProcessorMetrics {
 
     private final Counter processed;
     private final Counter duplicates;
+    private final Counter superseded;
     private final Counter deadLettered;
     private final Map<DeadLetterReason, Counter> deadLetterReasons = new EnumMap<>(DeadLetterReason.class);
     private final Map<TopicId, Counter> recordsOut = new EnumMap<>(TopicId.class);
@@ -36,6 +39,7 @@ public final class ProcessorMetrics {
     public ProcessorMetrics(MeterRegistry registry, Topics topics) {
         processed = events(registry, "processed");
         duplicates = events(registry, "duplicate");
+        superseded = events(registry, "superseded");
         deadLettered = events(registry, "dead_lettered");
         for (DeadLetterReason r : DeadLetterReason.values()) {
             deadLetterReasons.put(r, Counter.builder("kz.processor.dead.letters").tag("reason", r.code())
@@ -58,6 +62,16 @@ public final class ProcessorMetrics {
 
     void processed(List<Output> outputs) {
         processed.increment();
+        written(outputs);
+    }
+
+    /** A stale response version; {@code outputs} = what was written of it. */
+    void superseded(List<Output> outputs) {
+        superseded.increment();
+        written(outputs);
+    }
+
+    private void written(List<Output> outputs) {
         for (Output o : outputs) {
             recordsOut.get(o.topic()).increment();
             if (o.record() instanceof AnswerReject reject) {

@@ -13,6 +13,7 @@ import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.streams.AutoOffsetReset;
 import org.apache.kafka.streams.Topology;
 import org.apache.kafka.streams.processor.api.ProcessorSupplier;
+import org.apache.kafka.streams.state.KeyValueStore;
 import org.apache.kafka.streams.state.StoreBuilder;
 import org.apache.kafka.streams.state.Stores;
 import org.apache.kafka.streams.state.WindowStore;
@@ -23,19 +24,23 @@ import org.apache.kafka.streams.state.WindowStore;
  *
  * <pre>
  * raw-source (byte[], ReceivedAtTimestampExtractor, from earliest)
- *   └─ normalize (NormalizeProcessor, store dedup-event-ids)
- *        ├─ to-events, to-responses, to-answers-option, ... one sink per typed topic (byte[] JSON)
+ *   └─ normalize (NormalizeProcessor, stores dedup-event-ids and response-versions)
+ *        ├─ to-events, to-responses, to-response-supersessions, to-answers-option, ... one sink per typed
+ *        │  topic (byte[] JSON)
  *        └─ to-dlq-processor (raw bytes + dead-letter headers)
  * </pre>
  *
  * The dedup store is a persistent window store (RocksDB, changelogged) keyed by {@code eventId} with
- * retention = the dedup window: old ids expire segment by segment without a scan.
+ * retention = the dedup window: old ids expire segment by segment without a scan. The versions store is a
+ * persistent key-value store (RocksDB, changelogged, compacted changelog) keyed by {@code responseId}: the
+ * current version of every response ({@link ResponseVersions}); it keeps one small entry per response.
  */
 public final class ProcessorTopology {
 
     public static final String SOURCE = "raw-source";
     public static final String PROCESSOR = "normalize";
     public static final String DEDUP_STORE = "dedup-event-ids";
+    public static final String VERSIONS_STORE = "response-versions";
 
     /** What the processor needs from the configuration, plus its metrics. */
     public record Settings(Topics topics, Duration dedupWindow, String piiHashSecret, int maxRecordBytes,
@@ -69,6 +74,8 @@ public final class ProcessorTopology {
         StoreBuilder<WindowStore<String, Long>> store = Stores.windowStoreBuilder(
                 Stores.persistentWindowStore(DEDUP_STORE, settings.dedupWindow(), settings.dedupWindow(), false),
                 Serdes.String(), Serdes.Long());
+        StoreBuilder<KeyValueStore<String, ResponseVersions.Current>> versions = Stores.keyValueStoreBuilder(
+                Stores.persistentKeyValueStore(VERSIONS_STORE), Serdes.String(), ResponseVersions.serde());
         ProcessorSupplier<byte[], byte[], byte[], byte[]> supplier = new ProcessorSupplier<>() {
             @Override
             public NormalizeProcessor get() {
@@ -77,7 +84,7 @@ public final class ProcessorTopology {
 
             @Override
             public Set<StoreBuilder<?>> stores() {
-                return Set.of(store);
+                return Set.of(store, versions);
             }
         };
         topology.addProcessor(PROCESSOR, supplier, SOURCE);

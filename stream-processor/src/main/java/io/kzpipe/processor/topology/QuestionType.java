@@ -5,7 +5,7 @@ import java.util.Map;
 
 /**
  * How a Kaizala question type string is typed. Webhook names, the Action SDK's spellings and the community
- * alias are all accepted (FACTS.md §3); matching ignores case and surrounding blanks. Anything else, e.g.
+ * alias are all accepted; matching ignores case and surrounding blanks. Anything else, e.g.
  * {@code PhoneNumber} or {@code SingleSelectExternal}, is {@link #OTHER} and kept as raw JSON.
  */
 enum QuestionType {

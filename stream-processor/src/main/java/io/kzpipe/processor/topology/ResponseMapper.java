@@ -14,7 +14,7 @@ import java.util.List;
 
 /**
  * ActionResponse / SurveyResponse: one {@link ResponseRecord} and the typed answers of every answered
- * question (FACTS.md §2.7). The {@code questionIndex} of an answer is its position in
+ * question. The {@code questionIndex} of an answer is its position in
  * {@code responseWithQuestions} (Kaizala has no question id). All records carry the response's
  * {@link ResponseVersion}: the hidden {@code ResponseTime} DateTime answer when present, else the receive
  * time, with edits ({@code isUpdateResponse}) always above originals.

@@ -20,6 +20,7 @@ import io.kzpipe.model.record.NumericAnswer;
 import io.kzpipe.model.record.OptionAnswer;
 import io.kzpipe.model.record.OtherAnswer;
 import io.kzpipe.model.record.ResponseRecord;
+import io.kzpipe.model.record.ResponseSupersession;
 import io.kzpipe.model.record.TextAnswer;
 import io.kzpipe.model.record.TypedRecord;
 import java.io.IOException;
@@ -101,6 +102,8 @@ final class TypedRecordWriter {
     private static final SerializableString ROLE = name("role");
     private static final SerializableString OPTIONS = name("options");
     private static final SerializableString IS_INVISIBLE = name("is_invisible");
+    private static final SerializableString SUPERSEDED_BY = name("superseded_by");
+    private static final SerializableString SUPERSEDED_AT_MS = name("superseded_at_ms");
 
     private final ByteArrayBuilder buffer = new ByteArrayBuilder(4096);
     private final JsonGenerator g;
@@ -188,6 +191,8 @@ final class TypedRecordWriter {
                 membership(r);
             } else if (record instanceof ActionDefinitionRecord r) {
                 definition(r);
+            } else if (record instanceof ResponseSupersession r) {
+                supersession(r);
             } else {
                 throw new IllegalArgumentException("no JSON writer for " + record.getClass().getName());
             }
@@ -326,6 +331,19 @@ final class TypedRecordWriter {
         strings(OPTIONS, r.options());
         bool(IS_INVISIBLE, r.isInvisible());
         number(RECEIVED_AT_MS, r.receivedAtMs());
+    }
+
+    private void supersession(ResponseSupersession r) throws IOException {
+        number(SCHEMA_VERSION, r.schemaVersion());
+        string(ROW_ID, r.rowId());
+        string(EVENT_ID, r.eventId());
+        string(RESPONSE_ID, r.responseId());
+        number(VERSION, r.version());
+        number(SUPERSEDED_BY, r.supersededBy());
+        string(ACTION_ID, r.actionId());
+        string(GROUP_ID, r.groupId());
+        number(RECEIVED_AT_MS, r.receivedAtMs());
+        number(SUPERSEDED_AT_MS, r.supersededAtMs());
     }
 
     private void string(SerializableString field, String value) throws IOException {

@@ -31,7 +31,8 @@ class ProcessorTopologyTest {
                 .extracting(n -> ((TopologyDescription.Sink) n).topic())
                 .containsExactlyInAnyOrderElementsOf(topics.names(TopicId.processorOutputs()));
         assertThat(nodes).filteredOn(n -> n instanceof TopologyDescription.Processor).singleElement()
-                .satisfies(n -> assertThat(((TopologyDescription.Processor) n).stores()).containsExactly("dedup-event-ids"));
+                .satisfies(n -> assertThat(((TopologyDescription.Processor) n).stores())
+                        .containsExactlyInAnyOrder("dedup-event-ids", "response-versions"));
     }
 
     @Test

@@ -29,6 +29,7 @@ import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.TestInputTopic;
 import org.apache.kafka.streams.TestOutputTopic;
 import org.apache.kafka.streams.TopologyTestDriver;
+import org.apache.kafka.streams.state.KeyValueStore;
 import org.apache.kafka.streams.test.TestRecord;
 
 /**
@@ -43,6 +44,7 @@ final class TopologyHarness implements AutoCloseable {
     final ProcessorConfig config;
     final SimpleMeterRegistry registry = new SimpleMeterRegistry();
     final Topics topics;
+    final String applicationId = "ttd-" + System.nanoTime();
     private final Path stateDir;
     private final TopologyTestDriver driver;
     private final TestInputTopic<byte[], byte[]> raw;
@@ -69,7 +71,7 @@ final class TopologyHarness implements AutoCloseable {
         config = ProcessorConfig.fromEnv(all);
         topics = config.kafka().topics();
         Properties props = config.streamsProperties();
-        props.put(StreamsConfig.APPLICATION_ID_CONFIG, "ttd-" + System.nanoTime());
+        props.put(StreamsConfig.APPLICATION_ID_CONFIG, applicationId);
         ProcessorTopology.Settings settings = ProcessorTopology.Settings.of(config,
                 new ProcessorMetrics(registry, topics));
         driver = new TopologyTestDriver(mappers == null ? ProcessorTopology.build(settings)
@@ -138,6 +140,21 @@ final class TopologyHarness implements AutoCloseable {
             }
         }
         return counts;
+    }
+
+    /** A key-value store of the processor, for reading it or for restoring it (as Streams does from its changelog). */
+    <V> KeyValueStore<String, V> keyValueStore(String name) {
+        return driver.getKeyValueStore(name);
+    }
+
+    /** The records written so far to the changelog topic of state store {@code store} (consumes them). */
+    List<TestRecord<String, byte[]>> changelog(String store) {
+        String topic = applicationId + "-" + store + "-changelog";
+        if (!driver.producedTopicNames().contains(topic)) {
+            return List.of();
+        }
+        return driver.createOutputTopic(topic, new StringDeserializer(), new ByteArrayDeserializer())
+                .readRecordsToList();
     }
 
     double counter(String name, String tagKey, String tagValue) {
