@@ -1,9 +1,10 @@
 package io.kzpipe.deploy;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.kzpipe.cli.dashboard.Dashboards;
+import io.kzpipe.cli.dashboard.GrafanaMacros;
 import io.kzpipe.sink.clickhouse.SchemaMigrator;
 import java.nio.file.Path;
 import java.time.Instant;
@@ -20,7 +21,7 @@ import org.junit.jupiter.api.Test;
 /**
  * Static checks of the provisioned dashboards: provisioning-ready JSON (fixed uids, no export inputs),
  * datasources that exist with fixed uids, ClickHouse SQL that uses only macros and functions Debian's
- * ClickHouse 18.16 and a current LTS both have and reads only the sink's {@code _latest} views.
+ * ClickHouse 18.16 and a current LTS both have and reads the sink's tables with its time range first.
  * DashboardQueriesIT runs the same SQL against a real ClickHouse.
  */
 class GrafanaDashboardsTest {
@@ -93,30 +94,50 @@ class GrafanaDashboardsTest {
     }
 
     @Test
-    void clickHouseQueriesReadOnlyLatestViewsTheSinkCreates() {
-        Set<String> views = new TreeSet<>();
-        Pattern createView = Pattern.compile("CREATE VIEW IF NOT EXISTS kaizala\\.([a-z_]+_latest)");
+    void clickHouseQueriesReadTablesTheSinkCreatesWithTheTimeRangeFirst() {
+        Set<String> tables = new TreeSet<>();
+        Pattern create = Pattern.compile("CREATE TABLE IF NOT EXISTS kaizala\\.([a-z_]+?)(?:_next)?\\s");
         for (SchemaMigrator.Migration m : SchemaMigrator.load("kaizala")) {
             m.statements().forEach(s -> {
-                Matcher v = createView.matcher(s);
-                if (v.find()) {
-                    views.add(v.group(1));
+                Matcher t = create.matcher(s);
+                if (t.find()) {
+                    tables.add(t.group(1));
                 }
             });
         }
-        assertThat(views).contains("responses_latest", "answers_option_latest", "dead_letters_latest");
+        assertThat(tables).contains("responses", "answers_option", "dead_letters", "response_supersessions");
 
+        // every read of a table starts with the dashboard's time range (the day partitions prune to it); a main read
+        // (FROM on a line of its own) of response data also leaves out the versions the processor marked as replaced
+        // within that same range; the one-line lookups (package -> actions, the markers themselves) need not
+        Pattern anyRead = Pattern.compile("FROM kaizala\\.([a-z_]+)(?: FINAL)?\\s+WHERE \\$__timeFilter\\(received_at\\)");
+        Pattern mainRead = Pattern.compile("(?m)^[ \\t]*FROM kaizala\\.([a-z_]+)(?: FINAL)?[ \\t]*\\n[ \\t]*WHERE \\$__timeFilter\\(received_at\\)"
+                + "([ \\t]*\\n[ \\t]*AND \\(response_id, version\\) NOT IN \\(SELECT response_id, version FROM kaizala\\.response_supersessions"
+                + " WHERE \\$__timeFilter\\(received_at\\)\\))?");
         Set<String> used = new TreeSet<>();
         for (Dashboards.Query q : Dashboards.clickHouseQueries()) {
+            assertThat(q.text()).as(q.toString()).containsPattern(TABLE_REF).doesNotContain("_latest");
             Matcher m = TABLE_REF.matcher(q.text());
-            assertThat(q.text()).as(q.toString()).containsPattern(TABLE_REF);
             while (m.find()) {
-                assertThat(views).as("%s reads kaizala.%s", q, m.group(1)).contains(m.group(1));
-                used.add(m.group(1));
+                assertThat(tables).as("%s reads kaizala.%s", q, m.group(1)).contains(m.group(1));
+            }
+            Matcher any = anyRead.matcher(q.text());
+            int reads = 0;
+            while (any.find()) {
+                reads++;
+                used.add(any.group(1));
+            }
+            assertThat(reads).as("%s: every FROM kaizala.<table> is followed by WHERE $__timeFilter(received_at)", q)
+                    .isEqualTo(q.text().split("FROM kaizala\\.", -1).length - 1);
+            Matcher main = mainRead.matcher(q.text());
+            while (main.find()) {
+                boolean responseData = main.group(1).equals("responses") || main.group(1).startsWith("answer");
+                assertThat(main.group(2) != null).as("%s: read of %s %s the supersession condition", q, main.group(1),
+                        responseData ? "lacks" : "has").isEqualTo(responseData);
             }
         }
-        assertThat(used).contains("responses_latest", "answers_option_latest", "answers_numeric_latest",
-                "answers_location_latest", "answer_rejects_latest", "dead_letters_latest");
+        assertThat(used).contains("responses", "answers_option", "answers_numeric", "answers_text", "answers_location",
+                "answer_rejects", "dead_letters", "response_supersessions");
     }
 
     @Test
@@ -143,20 +164,5 @@ class GrafanaDashboardsTest {
         for (Dashboards.Query q : Dashboards.prometheusQueries()) {
             assertThat(q.text()).as(q.toString()).doesNotContainPattern("\\[\\d+[smhd]]");
         }
-    }
-
-    @Test
-    void macroExpansionMatchesThePlugin() {
-        GrafanaMacros macros = new GrafanaMacros(Instant.ofEpochSecond(100), Instant.ofEpochSecond(200), 30,
-                Map.of("group", List.of("g1", "o'k"), "action", List.of("a1")));
-
-        assertThat(macros.expand("SELECT 1 WHERE $__timeFilter(received_at) AND "
-                + "$__conditionalAll(group_id IN (${group:singlequote}), $group) AND "
-                + "$__conditionalAll(x IN (SELECT y FROM t WHERE p IN (${package:singlequote})), $package) AND "
-                + "action_id = '${action}' AND intDiv(toUInt32(t), $__interval_s) > 0"))
-                .isEqualTo("SELECT 1 WHERE received_at >= toDateTime(100) AND received_at <= toDateTime(200) AND "
-                        + "group_id IN ('g1','o\\'k') AND 1=1 AND action_id = 'a1' AND intDiv(toUInt32(t), 30) > 0");
-        assertThatThrownBy(() -> macros.expand("SELECT $__timeInterval(t)")).hasMessageContaining("$__timeInterval");
-        assertThatThrownBy(() -> macros.expand("SELECT ${package:singlequote}")).hasMessageContaining("outside");
     }
 }

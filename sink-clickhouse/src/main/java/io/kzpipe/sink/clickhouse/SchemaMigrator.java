@@ -38,6 +38,10 @@ import org.slf4j.LoggerFactory;
  * are skipped, so a second run is a no-op. A recorded file whose checksum changed stops start-up: a
  * released migration must never change; add a new file instead. Several sink instances may migrate at
  * the same time (idempotent statements; the ledger is a ReplacingMergeTree).
+ *
+ * <p>{@code RENAME TABLE} has no {@code IF EXISTS}: a {@code RENAME TABLE a TO b} (one pair) whose {@code a}
+ * is gone while {@code b} exists counts as already applied and is skipped, so a file with renames can run
+ * again after a crash too.
  */
 public final class SchemaMigrator {
 
@@ -47,6 +51,7 @@ public final class SchemaMigrator {
     /** Database name used inside the files. */
     public static final String FILE_DATABASE = "kaizala";
     private static final Pattern FILE_NAME = Pattern.compile("(\\d{3})_[a-z0-9_]+\\.sql");
+    private static final Pattern RENAME = Pattern.compile("RENAME TABLE (\\w+)\\.(\\w+) TO (\\w+)\\.(\\w+)");
     private static final Pattern DATABASE_WORD = Pattern.compile("(?<![A-Za-z0-9_])" + FILE_DATABASE + "(?![A-Za-z0-9_])");
 
     /** One migration file. */
@@ -77,6 +82,10 @@ public final class SchemaMigrator {
                 continue;
             }
             for (String statement : m.statements()) {
+                if (alreadyRenamed(statement)) {
+                    LOG.info("skipping '{}' of migration {}: already applied", statement, m.name());
+                    continue;
+                }
                 sql.execute(statement);
             }
             sql.execute("INSERT INTO " + database + ".schema_migrations (version, name, checksum) VALUES ("
@@ -88,6 +97,21 @@ public final class SchemaMigrator {
             LOG.info("schema of database {} is up to date ({} migrations)", database, migrations.size());
         }
         return ran;
+    }
+
+    /** A {@code RENAME TABLE a TO b} whose source is gone and whose target exists. */
+    private boolean alreadyRenamed(String statement) throws InterruptedException {
+        Matcher m = RENAME.matcher(statement.strip());
+        if (!m.matches()) {
+            return false;
+        }
+        return !tableExists(m.group(1), m.group(2)) && tableExists(m.group(3), m.group(4));
+    }
+
+    private boolean tableExists(String db, String table) throws InterruptedException {
+        List<String[]> rows = sql.queryTsv("SELECT count() FROM system.tables WHERE database = '" + db
+                + "' AND name = '" + table + "' FORMAT TabSeparated");
+        return !rows.isEmpty() && !"0".equals(rows.get(0)[0]);
     }
 
     /** Recorded migrations (version → checksum); empty when the database or ledger does not exist yet. */

@@ -9,6 +9,7 @@ import io.kzpipe.model.json.Json;
 import io.kzpipe.model.record.NumericAnswer;
 import io.kzpipe.model.record.OptionAnswer;
 import io.kzpipe.model.record.ResponseRecord;
+import io.kzpipe.model.record.ResponseSupersession;
 import io.kzpipe.model.record.ResponseVersion;
 import io.kzpipe.model.record.TypedRecord;
 import io.kzpipe.model.topic.Headers;
@@ -156,8 +157,11 @@ class ClickHouseWriterIT {
                 OptionAnswer.of(TypedRecords.key("resp-9", original, 0, "MultiOption"), 0, "Red", 0),
                 OptionAnswer.of(TypedRecords.key("resp-9", original, 0, "MultiOption"), 1, "Blue", 1));
         insert(TopicId.ANSWERS_NUMERIC, NumericAnswer.of(TypedRecords.key("resp-9", original, 1, "Numeric"), 4));
-        // the edit arrives, the original is re-delivered afterwards (order must not matter)
+        // the edit arrives, with the processor's marker for the version it replaces; a copy of the original is
+        // inserted again afterwards (a retried insert): the marker still leaves it out
         insert(TopicId.RESPONSES, response(sample, "resp-9", edit, true));
+        insert(TopicId.RESPONSE_SUPERSESSIONS, ResponseSupersession.of("ev-resp-9-edit", "resp-9", original, edit, sample.actionId(),
+                sample.groupId(), sample.receivedAtMs(), sample.receivedAtMs() + 60_000));
         insert(TopicId.ANSWERS_OPTION, OptionAnswer.of(TypedRecords.key("resp-9", edit, 0, "MultiOption"), 0, "Blue", 1));
         insert(TopicId.ANSWERS_NUMERIC, NumericAnswer.of(TypedRecords.key("resp-9", edit, 1, "Numeric"), 5));
         insert(TopicId.RESPONSES, response(sample, "resp-9", original, false));

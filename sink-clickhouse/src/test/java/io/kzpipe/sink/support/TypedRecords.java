@@ -15,6 +15,7 @@ import io.kzpipe.model.record.NumericAnswer;
 import io.kzpipe.model.record.OptionAnswer;
 import io.kzpipe.model.record.OtherAnswer;
 import io.kzpipe.model.record.ResponseRecord;
+import io.kzpipe.model.record.ResponseSupersession;
 import io.kzpipe.model.record.ResponseVersion;
 import io.kzpipe.model.record.TextAnswer;
 import io.kzpipe.model.record.TypedRecord;
@@ -47,6 +48,8 @@ public final class TypedRecords {
         m.put(TopicId.RESPONSES, new ResponseRecord(1, ResponseRecord.rowId("resp-1", version), "ev-1", "SurveyResponse",
                 "resp-1", "act-1", "grp-1", "com.pkg", "pkg-1", "+15550001", "user-1", "Ada", "https://pic/1.png",
                 false, true, RESPONSE_TIME_MS, version, 7, RECEIVED_AT_MS));
+        m.put(TopicId.RESPONSE_SUPERSESSIONS, ResponseSupersession.of("ev-2", "resp-1", version - 1, version, "act-1", "grp-1",
+                RECEIVED_AT_MS, RECEIVED_AT_MS + 60_000));
         m.put(TopicId.ANSWERS_OPTION, OptionAnswer.of(key("resp-1", version, 0, "MultiOption"), 1, "Blue", 2));
         m.put(TopicId.ANSWERS_NUMERIC, NumericAnswer.of(key("resp-1", version, 1, "Numeric"), -12.625));
         m.put(TopicId.ANSWERS_LOCATION, LocationAnswer.of(key("resp-1", version, 2, "Location"), 47.6062, -122.3321,
