@@ -58,7 +58,7 @@ class DeliveryRulesIT {
         String editId = id();
         assertAccepted(stack.post(pizzaOrder(editId, responseId, true, 2_000_000L, List.of("Olives"), 7)));
         assertAccepted(stack.post(pizzaOrder(id(), responseId, false, 1_000_000L, List.of("Cheese", "Basil"), 2)));
-        awaitStored(responseId, 2);
+        awaitStored(responseId, 2, 1); // the original, older than the edit, is not written
 
         assertThat(stack.rows("SELECT event_id, is_update, version, answer_count FROM {db}.responses_latest WHERE response_id = '" + responseId + "'"))
                 .containsExactly(row(editId, "1", Long.toString(EDIT + 2_000_000L), "3"));
@@ -74,7 +74,9 @@ class DeliveryRulesIT {
 
         String editId = id();
         assertAccepted(stack.post(pizzaOrder(editId, responseId, true, 1_500_000L, List.of("Cheese"), 3)));
-        awaitStored(responseId, 2);
+        awaitStored(responseId, 2, 2);
+        assertThat(stack.rows("SELECT version, superseded_by FROM {db}.response_supersessions WHERE response_id = '" + responseId + "'"))
+                .as("the processor's marker for the replaced original").containsExactly(row("1000000", Long.toString(EDIT + 1_500_000L)));
         assertThat(stack.rows("SELECT event_id, is_update FROM {db}.responses_latest WHERE response_id = '" + responseId + "'"))
                 .containsExactly(row(editId, "1"));
         assertThat(options(responseId)).as("Olives was dropped by the edit").containsExactly("Cheese");
@@ -88,7 +90,7 @@ class DeliveryRulesIT {
         assertAccepted(stack.post(pizzaOrder(id(), responseId, false, 1_000_000L, List.of("Cheese"), 1)));
         assertAccepted(stack.post(pizzaOrder(laterEdit, responseId, true, 3_000_000L, List.of("Basil"), 3)));
         assertAccepted(stack.post(pizzaOrder(id(), responseId, true, 2_000_000L, List.of("Olives"), 2)));
-        awaitStored(responseId, 3);
+        awaitStored(responseId, 3, 2); // the earlier edit arrives after the later one: not written
 
         assertThat(stack.rows("SELECT event_id, version FROM {db}.responses_latest WHERE response_id = '" + responseId + "'"))
                 .containsExactly(row(laterEdit, Long.toString(EDIT + 3_000_000L)));
@@ -200,12 +202,19 @@ class DeliveryRulesIT {
     }
 
     /** Waits until {@code versions} versions of the response, with their option and numeric answers, are stored. */
-    private static void awaitStored(String responseId, int versions) {
-        await(versions + " versions of " + responseId).atMost(VISIBLE).untilAsserted(() -> assertThat(stack.rows(
-                "SELECT (SELECT uniqExact(version) FROM {db}.responses WHERE response_id = '" + responseId + "'),"
+    /**
+     * Waits until all {@code deliveries} of a response were processed (each writes its {@code events} row) and
+     * {@code written} versions are in responses, options and numbers: a version that arrives after a newer one is
+     * superseded on arrival, and only its events row is written.
+     */
+    private static void awaitStored(String responseId, int deliveries, int written) {
+        await(deliveries + " deliveries of " + responseId).atMost(VISIBLE).untilAsserted(() -> assertThat(stack.rows(
+                "SELECT (SELECT uniqExact(event_id) FROM {db}.events WHERE response_id = '" + responseId + "'),"
+                        + " (SELECT uniqExact(version) FROM {db}.responses WHERE response_id = '" + responseId + "'),"
                         + " (SELECT uniqExact(version) FROM {db}.answers_option WHERE response_id = '" + responseId + "'),"
                         + " (SELECT uniqExact(version) FROM {db}.answers_numeric WHERE response_id = '" + responseId + "')"))
-                .containsExactly(row(Integer.toString(versions), Integer.toString(versions), Integer.toString(versions))));
+                .containsExactly(row(Integer.toString(deliveries), Integer.toString(written), Integer.toString(written),
+                        Integer.toString(written))));
     }
 
     /**
