@@ -27,7 +27,9 @@ import org.junit.jupiter.api.Test;
 class GrafanaDashboardsTest {
 
     /** Functions and syntax 18.16 lacks (docs/ENVIRONMENT notes) or that only newer servers have. */
-    private static final List<String> NOT_ON_18_16 = List.of("toStartOfInterval", "JSONExtract", "DateTime64",
+    // "SELECT DISTINCT": ClickHouse 18.16 returned every value twice over several day partitions (bench/dashboards);
+    // GROUP BY gives the same rows on both engines
+    private static final List<String> NOT_ON_18_16 = List.of("SELECT DISTINCT", "toStartOfInterval", "JSONExtract", "DateTime64",
             "now64", "fromUnixTimestamp64", "WITH FILL", " OVER (", " OVER(", "LowCardinality", "{param",
             "arrayFold", "toStartOfWeek(", "parseDateTime(", "formatDateTimeInJodaSyntax", "Map(String", " QUALIFY ",
             "$__timeInterval", "_ms(", "$__timeFilter_ms", "$__dateTimeFilter", "$__dt(");
