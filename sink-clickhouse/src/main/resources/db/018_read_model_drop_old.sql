@@ -1,5 +1,5 @@
--- Step 2 of the read model: the old tables and their views go (DROP TABLE: ClickHouse 18.16 has no DROP VIEW). 017 is recorded only after every copy
--- succeeded, so nothing is lost; every statement here can run again.
+-- Step 2 of the read model: the old tables and their views go (DROP TABLE: ClickHouse 18.16 has no DROP VIEW).
+-- 017 is recorded only after every copy succeeded, so nothing is lost; every statement here can run again.
 DROP TABLE IF EXISTS kaizala.responses_latest;
 DROP TABLE IF EXISTS kaizala.answers_option_latest;
 DROP TABLE IF EXISTS kaizala.answers_numeric_latest;
