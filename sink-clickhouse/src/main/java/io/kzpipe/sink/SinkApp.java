@@ -84,7 +84,13 @@ public final class SinkApp implements AutoCloseable {
         List<String> tables = TopicId.sinkInputs().stream().map(TopicId::table).distinct().toList();
         Map<String, InsertColumns> columns = TableColumns.load(sql, ch.database(), tables);
         List<String> topics = config.kafka().topics().names(TopicId.sinkInputs());
-        TopicBootstrap.ensure(config.kafka(), topics, Duration.ofSeconds(30));
+        // max.message.bytes from RecordLimits, the same as when the processor or kafka-init create them
+        List<TopicId> deadLetters = TopicId.sinkInputs().stream().filter(TopicId::isDeadLetter).toList();
+        List<TopicId> typed = TopicId.sinkInputs().stream().filter(t -> !t.isDeadLetter()).toList();
+        TopicBootstrap.ensure(config.kafka(), config.kafka().topics().names(typed),
+                config.limits().typedTopicConfigs(), Duration.ofSeconds(30));
+        TopicBootstrap.ensure(config.kafka(), config.kafka().topics().names(deadLetters),
+                config.limits().bodyTopicConfigs(), Duration.ofSeconds(30));
 
         SinkMetrics metrics = new SinkMetrics(registry);
         metrics.tables(tables);

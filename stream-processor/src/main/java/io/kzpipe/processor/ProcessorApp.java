@@ -16,12 +16,10 @@ import java.io.IOException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
-import org.apache.kafka.common.config.TopicConfig;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.KafkaStreams.State;
 import org.apache.kafka.streams.Topology;
@@ -71,11 +69,10 @@ public final class ProcessorApp implements AutoCloseable {
         Topics topics = config.kafka().topics();
         List<TopicId> typed = new ArrayList<>(TopicId.processorOutputs());
         typed.remove(TopicId.DLQ_PROCESSOR);
-        TopicBootstrap.ensure(config.kafka(), topics.names(typed), config.startupTimeout());
-        // topics carrying whole bodies get the same max.message.bytes as when the gateway creates them
+        // max.message.bytes from RecordLimits, the same as when the gateway, the sink or kafka-init create them
+        TopicBootstrap.ensure(config.kafka(), topics.names(typed), config.typedTopicConfigs(), config.startupTimeout());
         TopicBootstrap.ensure(config.kafka(), topics.names(List.of(TopicId.RAW, TopicId.DLQ_PROCESSOR)),
-                Map.of(TopicConfig.MAX_MESSAGE_BYTES_CONFIG, Integer.toString(config.bodyTopicMaxBytes())),
-                config.startupTimeout());
+                config.limits().bodyTopicConfigs(), config.startupTimeout());
 
         Topology topology = ProcessorTopology.build(config, new ProcessorMetrics(registry, topics));
         LOG.info("topology:\n{}", topology.describe());

@@ -84,8 +84,11 @@ class ProcessorAppIT {
         try (ProcessorApp app = new ProcessorApp(config, registry)) {
             app.start();
             assertThat(get(app, "/health/ready")).startsWith("200 ").contains("\"state\":\"RUNNING\"");
-            assertThat(maxMessageBytes(kafka, raw)).isEqualTo(config.bodyTopicMaxBytes());
-            assertThat(maxMessageBytes(kafka, topics.name(TopicId.DLQ_PROCESSOR))).isEqualTo(config.bodyTopicMaxBytes());
+            int body = config.limits().bodyRecordBytes();
+            assertThat(maxMessageBytes(kafka, raw)).isEqualTo(body);
+            assertThat(maxMessageBytes(kafka, topics.name(TopicId.DLQ_PROCESSOR))).isEqualTo(body);
+            assertThat(maxMessageBytes(kafka, topics.name(TopicId.MESSAGES))).isEqualTo(config.maxRecordBytes())
+                    .isEqualTo(36 * 1024 * 1024 + 64 * 1024);
             kafka.produce(records);
             ProcessorItSupport.awaitCaughtUp(kafka, config.applicationId(), raw, Duration.ofSeconds(90));
 

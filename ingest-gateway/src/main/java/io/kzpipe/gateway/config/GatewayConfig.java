@@ -4,6 +4,7 @@ import io.kzpipe.model.config.ConfigException;
 import io.kzpipe.model.config.EnvReader;
 import io.kzpipe.model.config.Secrets;
 import io.kzpipe.model.kafka.KafkaSettings;
+import io.kzpipe.model.kafka.RecordLimits;
 import io.kzpipe.model.topic.TopicId;
 import java.time.Duration;
 import java.util.List;
@@ -51,7 +52,7 @@ public record GatewayConfig(
     public static final String DEFAULT_HOST = "0.0.0.0";
     public static final int DEFAULT_PORT = 8080;
     public static final String DEFAULT_WEBHOOK_PATH = "/webhooks/kaizala";
-    public static final int DEFAULT_MAX_BODY_BYTES = 1024 * 1024;
+    public static final int DEFAULT_MAX_BODY_BYTES = RecordLimits.DEFAULT_MAX_BODY_BYTES;
     public static final int DEFAULT_MAX_JSON_DEPTH = 64;
     public static final int DEFAULT_MAX_VALIDATION_TOKEN_BYTES = 1024;
     /** Well under the 5 s Kaizala allows for the handshake (it documents no limit for event posts). */
@@ -92,7 +93,7 @@ public record GatewayConfig(
         } else if (!tokens.isEmpty() && allowUnauthenticated) {
             env.problem(ALLOW_UNAUTHENTICATED_VAR, "must not be true while " + TOKENS_VAR + " is set; set only one");
         }
-        int maxBody = env.intIn("GATEWAY_MAX_BODY_BYTES", DEFAULT_MAX_BODY_BYTES, 1024, 64 * 1024 * 1024);
+        int maxBody = RecordLimits.from(env).maxBodyBytes();
         int maxDepth = env.intIn("GATEWAY_MAX_JSON_DEPTH", DEFAULT_MAX_JSON_DEPTH, 2, 1000);
         int maxValidationToken = env.intIn("GATEWAY_MAX_VALIDATION_TOKEN_BYTES", DEFAULT_MAX_VALIDATION_TOKEN_BYTES,
                 1, 4096);
@@ -121,9 +122,14 @@ public record GatewayConfig(
         return ProducerProperties.build(this);
     }
 
+    /** The pipeline's size limits, derived from {@link #maxBodyBytes}. */
+    public RecordLimits limits() {
+        return new RecordLimits(maxBodyBytes);
+    }
+
     /** Settings for topics the gateway creates: room for a body of {@link #maxBodyBytes} plus headers. */
     public Map<String, String> topicConfigs() {
-        return Map.of("max.message.bytes", Integer.toString(ProducerProperties.maxRecordBytes(this)));
+        return limits().bodyTopicConfigs();
     }
 
     public String rawTopic() {

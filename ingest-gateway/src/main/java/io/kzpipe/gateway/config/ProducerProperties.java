@@ -1,6 +1,7 @@
 package io.kzpipe.gateway.config;
 
 import io.kzpipe.model.config.EnvReader;
+import io.kzpipe.model.kafka.RecordLimits;
 import java.util.HashMap;
 import java.util.Locale;
 import java.util.Map;
@@ -20,13 +21,12 @@ import org.apache.kafka.common.serialization.StringSerializer;
  *       within the publish timeout, so a record that got a 503 because it was never sent stays unsent;</li>
  *   <li>{@code max.block.ms=0}: {@code send()} never waits on the calling (HTTP) thread; missing topic metadata
  *       or a full buffer fail the send at once, which becomes a 503;</li>
- *   <li>{@code max.request.size} fits a body of {@code GATEWAY_MAX_BODY_BYTES} plus key and headers.</li>
+ *   <li>{@code max.request.size} and {@code buffer.memory} fit a record of a body of {@code GATEWAY_MAX_BODY_BYTES}
+ *       plus key and headers ({@link RecordLimits#bodyRecordBytes()}).</li>
  * </ul>
  */
 public final class ProducerProperties {
 
-    /** Room for the key, headers and batch framing on top of the largest body. */
-    static final int RECORD_OVERHEAD_BYTES = 64 * 1024;
     /** Short: a webhook answer waits for its batch, and under load batches fill while requests are in flight. */
     static final long DEFAULT_LINGER_MS = 1;
     static final int DEFAULT_BATCH_SIZE = 64 * 1024;
@@ -45,10 +45,6 @@ public final class ProducerProperties {
     private ProducerProperties() {
     }
 
-    static int maxRecordBytes(GatewayConfig config) {
-        return config.maxBodyBytes() + RECORD_OVERHEAD_BYTES;
-    }
-
     static Map<String, Object> build(GatewayConfig config) {
         long publishMs = config.publishTimeout().toMillis();
         Map<String, Object> props = new HashMap<>();
@@ -59,7 +55,7 @@ public final class ProducerProperties {
         props.put(ProducerConfig.COMPRESSION_TYPE_CONFIG, DEFAULT_COMPRESSION);
         props.put(ProducerConfig.MAX_BLOCK_MS_CONFIG, 0L);
         props.put(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, (int) publishMs);
-        props.put(ProducerConfig.MAX_REQUEST_SIZE_CONFIG, maxRecordBytes(config));
+        props.put(ProducerConfig.MAX_REQUEST_SIZE_CONFIG, config.limits().bodyRecordBytes());
         props.put(ProducerConfig.CLIENT_ID_CONFIG, CLIENT_ID);
         props.putAll(config.kafka().clientOverrides());
         props.putAll(config.producerOverrides());
@@ -116,11 +112,11 @@ public final class ProducerProperties {
             env.problem(envName(ProducerConfig.MAX_BLOCK_MS_CONFIG), "must not exceed GATEWAY_PUBLISH_TIMEOUT ("
                     + publishMs + " ms)");
         }
-        int maxRequest = (Integer) parsed.get(ProducerConfig.MAX_REQUEST_SIZE_CONFIG);
-        if (maxRequest < maxRecordBytes(config)) {
-            env.problem(envName(ProducerConfig.MAX_REQUEST_SIZE_CONFIG), "must be at least GATEWAY_MAX_BODY_BYTES + "
-                    + RECORD_OVERHEAD_BYTES + " (" + maxRecordBytes(config) + ")");
-        }
+        RecordLimits limits = config.limits();
+        limits.requireAtLeast(env, envName(ProducerConfig.MAX_REQUEST_SIZE_CONFIG),
+                (Integer) parsed.get(ProducerConfig.MAX_REQUEST_SIZE_CONFIG), limits.bodyRecordBytes(), "a raw record");
+        limits.requireAtLeast(env, envName(ProducerConfig.BUFFER_MEMORY_CONFIG),
+                (Long) parsed.get(ProducerConfig.BUFFER_MEMORY_CONFIG), limits.bodyRecordBytes(), "a raw record");
     }
 
     private static String envName(String key) {

@@ -134,6 +134,15 @@ class GatewayConfigTest {
     }
 
     @Test
+    void theBodyLimitIsBoundedSoThatEveryRecordDerivedFromItFitsAKafkaRequest() {
+        GatewayConfig largest = GatewayConfig.fromEnv(env("GATEWAY_MAX_BODY_BYTES", "2097152"));
+        assertThat(largest.producerProps()).containsEntry(ProducerConfig.MAX_REQUEST_SIZE_CONFIG, 2_097_152 + 65_536);
+        assertThat(largest.topicConfigs()).containsEntry("max.message.bytes", "2162688");
+        assertThat(problems(env("GATEWAY_MAX_BODY_BYTES", "2097153"))).singleElement()
+                .isEqualTo("GATEWAY_MAX_BODY_BYTES must be between 1024 and 2097152, got 2097153");
+    }
+
+    @Test
     void producerSettingsPassThroughAndStayConsistent() {
         GatewayConfig c = GatewayConfig.fromEnv(env("KAFKA_PRODUCER_LINGER_MS", "20", "KAFKA_PRODUCER_COMPRESSION_TYPE",
                 "zstd", "KAFKA_CLIENT_CLIENT_ID", "gw-7", "GATEWAY_PUBLISH_TIMEOUT", "3s"));
@@ -153,13 +162,16 @@ class GatewayConfigTest {
                 "KAFKA_PRODUCER_DELIVERY_TIMEOUT_MS", "120000",
                 "KAFKA_PRODUCER_MAX_BLOCK_MS", "60000",
                 "KAFKA_PRODUCER_MAX_REQUEST_SIZE", "1000",
+                "KAFKA_PRODUCER_BUFFER_MEMORY", "1048576",
                 "KAFKA_PRODUCER_BOOTSTRAP_SERVERS", "elsewhere:9092",
                 "KAFKA_PRODUCER_TRANSACTIONAL_ID", "tx",
                 "KAFKA_PRODUCER_LINGERMS", "5"));
-        assertThat(problems).hasSize(8);
+        assertThat(problems).hasSize(9);
         assertThat(String.join("\n", problems)).contains("KAFKA_PRODUCER_ACKS must be all",
                 "KAFKA_PRODUCER_ENABLE_IDEMPOTENCE must be true", "KAFKA_PRODUCER_DELIVERY_TIMEOUT_MS must not exceed",
-                "KAFKA_PRODUCER_MAX_BLOCK_MS must not exceed", "KAFKA_PRODUCER_MAX_REQUEST_SIZE must be at least",
+                "KAFKA_PRODUCER_MAX_BLOCK_MS must not exceed",
+                "KAFKA_PRODUCER_MAX_REQUEST_SIZE is 1000, below the 1114112 bytes that GATEWAY_MAX_BODY_BYTES (1048576) requires",
+                "KAFKA_PRODUCER_BUFFER_MEMORY is 1048576, below the 1114112 bytes that GATEWAY_MAX_BODY_BYTES (1048576) requires",
                 "KAFKA_PRODUCER_BOOTSTRAP_SERVERS cannot be overridden", "KAFKA_PRODUCER_TRANSACTIONAL_ID cannot be",
                 "KAFKA_PRODUCER_LINGERMS is not a Kafka producer setting");
     }

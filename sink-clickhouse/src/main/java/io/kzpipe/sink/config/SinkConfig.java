@@ -3,6 +3,7 @@ package io.kzpipe.sink.config;
 import io.kzpipe.model.config.EnvReader;
 import io.kzpipe.model.config.Secrets;
 import io.kzpipe.model.kafka.KafkaSettings;
+import io.kzpipe.model.kafka.RecordLimits;
 import java.net.URI;
 import java.time.Duration;
 import java.util.HashMap;
@@ -27,6 +28,8 @@ import org.apache.kafka.common.serialization.ByteArrayDeserializer;
  * @param migrate           run the versioned DDL at start-up ({@code SINK_MIGRATE})
  * @param insertFormat      how rows are sent to ClickHouse ({@code SINK_INSERT_FORMAT})
  * @param insertThreads     inserts that may run at once, each for a different table ({@code SINK_INSERT_THREADS})
+ * @param limits            the pipeline's size limits ({@code GATEWAY_MAX_BODY_BYTES}): topics the sink creates get
+ *                          the same {@code max.message.bytes} as when the processor creates them
  */
 public record SinkConfig(
         KafkaSettings kafka,
@@ -39,7 +42,8 @@ public record SinkConfig(
         int managementPort,
         boolean migrate,
         InsertFormat insertFormat,
-        int insertThreads) {
+        int insertThreads,
+        RecordLimits limits) {
 
     public static final String DEFAULT_GROUP_ID = "kaizala-sink";
     public static final String DEFAULT_CLICKHOUSE_URL = "http://127.0.0.1:8123";
@@ -165,9 +169,10 @@ public record SinkConfig(
         boolean migrate = env.bool("SINK_MIGRATE", true);
         InsertFormat insertFormat = insertFormat(env);
         int insertThreads = env.intIn("SINK_INSERT_THREADS", DEFAULT_INSERT_THREADS, 1, 16);
+        RecordLimits limits = RecordLimits.from(env);
         env.throwIfProblems();
         return new SinkConfig(kafka, groupId, consumer, clickHouse, flush, retry, managementHost, managementPort, migrate,
-                insertFormat, insertThreads);
+                insertFormat, insertThreads, limits);
     }
 
     private static InsertFormat insertFormat(EnvReader env) {

@@ -4,9 +4,11 @@ import io.kzpipe.model.config.ConfigException;
 import io.kzpipe.model.config.EnvReader;
 import io.kzpipe.model.config.Secrets;
 import io.kzpipe.model.kafka.KafkaSettings;
+import io.kzpipe.model.kafka.RecordLimits;
 import io.kzpipe.model.topic.TopicId;
 import io.kzpipe.processor.errors.ProductionErrorPolicy;
 import java.time.Duration;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Properties;
 import java.util.TreeMap;
@@ -29,18 +31,20 @@ import org.apache.kafka.streams.errors.LogAndFailProcessingExceptionHandler;
  * @param managementPort          port of {@code /health/*} and {@code /metrics} (0 = any free port)
  * @param piiHashSecret           HMAC key for phone numbers; {@code null} disables hashing
  * @param maxRecordBytes          largest typed record (key + value + headers) the processor writes; an
- *                                event with a larger record is dead-lettered as {@code record_too_large}
- * @param rawJsonMaxBytes         largest body kept in {@code events.raw_json}; longer ones are stored as ''
+ *                                event with a larger record is dead-lettered as {@code record_too_large}.
+ *                                Default and lower bound: {@link RecordLimits#typedRecordBytes()}, so every
+ *                                body the gateway accepts fits
+ * @param rawJsonMaxBytes         largest body kept in {@code events.raw_json}; longer ones are stored as ''.
+ *                                At most {@code GATEWAY_MAX_BODY_BYTES} (part of the typed-record bound)
  * @param startupTimeout          how long start-up waits for Streams to reach RUNNING
  * @param shutdownTimeout         how long a graceful shutdown waits for Streams to close
  * @param maxThreadReplacements   stream-thread failures replaced within {@code threadReplacementWindow}
  *                                before the client shuts down (and the process exits non-zero)
  * @param threadReplacementWindow sliding window for {@code maxThreadReplacements}
  * @param streamsOverrides        {@code KAFKA_STREAMS_*} settings, applied last
- * @param bodyTopicMaxBytes       {@code max.message.bytes} of the topics carrying whole webhook bodies (raw,
- *                                processor dead letters) when the processor creates them:
- *                                {@code GATEWAY_MAX_BODY_BYTES} + 64 KiB, the same as the gateway and
- *                                {@code deploy/compose/kafka/create-topics.sh}, whoever creates them first
+ * @param limits                  the pipeline's size limits from {@code GATEWAY_MAX_BODY_BYTES}: topics the
+ *                                processor creates get {@code max.message.bytes} from them, the same as the
+ *                                gateway, the sink and {@code deploy/compose/kafka/create-topics.sh}
  * @param rocksDbMemoryBytes      native memory budget shared by every RocksDB instance (block cache with the
  *                                memtables charged to it, see {@link BoundedRocksDbConfig})
  */
@@ -59,7 +63,7 @@ public record ProcessorConfig(
         int maxThreadReplacements,
         Duration threadReplacementWindow,
         Map<String, String> streamsOverrides,
-        int bodyTopicMaxBytes,
+        RecordLimits limits,
         long rocksDbMemoryBytes) {
 
     public static final String DEFAULT_APPLICATION_ID = "kaizala-processor";
@@ -67,16 +71,14 @@ public record ProcessorConfig(
     public static final String DEFAULT_MANAGEMENT_HOST = "0.0.0.0";
     public static final int DEFAULT_MANAGEMENT_PORT = 8081;
     public static final int MIN_PII_SECRET_LENGTH = 16;
-    /** Below the producer's default {@code max.request.size} (1 MiB) with room for the batch overhead. */
-    public static final int DEFAULT_MAX_RECORD_BYTES = 1_000_000;
+    /** Bodies up to this long are kept in {@code events.raw_json} (or up to the body limit when it is lower). */
     public static final int DEFAULT_RAW_JSON_MAX_BYTES = 256 * 1024;
+    /** Kafka's default {@code buffer.memory}; raised when the largest record would not fit. */
+    static final long DEFAULT_PRODUCER_BUFFER_BYTES = 32L * 1024 * 1024;
     public static final Duration DEFAULT_STARTUP_TIMEOUT = Duration.ofMinutes(5);
     public static final Duration DEFAULT_SHUTDOWN_TIMEOUT = Duration.ofSeconds(30);
     public static final int DEFAULT_MAX_THREAD_REPLACEMENTS = 3;
     public static final Duration DEFAULT_THREAD_REPLACEMENT_WINDOW = Duration.ofMinutes(10);
-    /** The gateway's default largest body and its allowance for key and headers (see ingest-gateway). */
-    public static final int DEFAULT_GATEWAY_MAX_BODY_BYTES = 1024 * 1024;
-    public static final int BODY_RECORD_OVERHEAD_BYTES = 64 * 1024;
     /** Streams' EOS default is 100 ms; 200 ms halves the transaction overhead (see docs/BENCHMARKS.md). */
     public static final int DEFAULT_COMMIT_INTERVAL_MS = 200;
 
@@ -101,10 +103,15 @@ public record ProcessorConfig(
         if (secret != null && secret.length() < MIN_PII_SECRET_LENGTH) {
             env.problem("PII_HASH_SECRET", "must be at least " + MIN_PII_SECRET_LENGTH + " characters long");
         }
-        int maxRecordBytes = env.intIn("PROCESSOR_MAX_RECORD_BYTES", DEFAULT_MAX_RECORD_BYTES, 1024, 100_000_000);
-        int rawJsonMax = env.intIn("PROCESSOR_RAW_JSON_MAX_BYTES", DEFAULT_RAW_JSON_MAX_BYTES, 0, 100_000_000);
-        if (rawJsonMax >= maxRecordBytes) {
-            env.problem("PROCESSOR_RAW_JSON_MAX_BYTES", "must be below PROCESSOR_MAX_RECORD_BYTES (" + maxRecordBytes + ")");
+        RecordLimits limits = RecordLimits.from(env);
+        int maxRecordBytes = env.intIn("PROCESSOR_MAX_RECORD_BYTES", limits.typedRecordBytes(), 1024, Integer.MAX_VALUE);
+        limits.requireAtLeast(env, "PROCESSOR_MAX_RECORD_BYTES", maxRecordBytes, limits.typedRecordBytes(),
+                "the largest typed record of a body");
+        int rawJsonMax = env.intIn("PROCESSOR_RAW_JSON_MAX_BYTES",
+                Math.min(DEFAULT_RAW_JSON_MAX_BYTES, limits.maxBodyBytes()), 0, Integer.MAX_VALUE);
+        if (rawJsonMax > limits.maxBodyBytes()) {
+            env.problem("PROCESSOR_RAW_JSON_MAX_BYTES", "is " + rawJsonMax + ", above " + RecordLimits.MAX_BODY_VAR
+                    + " (" + limits.maxBodyBytes() + "); the typed-record limit derived from it allows at most that");
         }
         Duration startup = env.duration("PROCESSOR_STARTUP_TIMEOUT", DEFAULT_STARTUP_TIMEOUT,
                 Duration.ofSeconds(1), Duration.ofHours(2));
@@ -114,13 +121,49 @@ public record ProcessorConfig(
         Duration replacementWindow = env.duration("PROCESSOR_THREAD_REPLACEMENT_WINDOW",
                 DEFAULT_THREAD_REPLACEMENT_WINDOW, Duration.ofSeconds(1), Duration.ofDays(1));
         Map<String, String> overrides = env.passThrough("KAFKA_STREAMS_");
-        int maxBody = env.intIn("GATEWAY_MAX_BODY_BYTES", DEFAULT_GATEWAY_MAX_BODY_BYTES, 1024, 64 * 1024 * 1024);
         long rocksDbMemory = env.longIn("PROCESSOR_ROCKSDB_MEMORY_BYTES", BoundedRocksDbConfig.DEFAULT_MEMORY_BYTES,
                 1024L * 1024, 64L * 1024 * 1024 * 1024);
+        ProcessorConfig config = new ProcessorConfig(kafka, applicationId, dedupWindow, stateDir, host, port, secret,
+                maxRecordBytes, rawJsonMax, startup, shutdown, replacements, replacementWindow, overrides, limits,
+                rocksDbMemory);
+        config.checkProducerSizes(env);
         env.throwIfProblems();
-        return new ProcessorConfig(kafka, applicationId, dedupWindow, stateDir, host, port, secret, maxRecordBytes,
-                rawJsonMax, startup, shutdown, replacements, replacementWindow, overrides,
-                maxBody + BODY_RECORD_OVERHEAD_BYTES, rocksDbMemory);
+        return config;
+    }
+
+    /**
+     * Largest record the processor's producer sends: a typed record or a dead letter (a whole body plus
+     * headers), whichever is larger.
+     */
+    public int largestRecordBytes() {
+        return Math.max(Math.max(maxRecordBytes, limits.typedRecordBytes()), limits.bodyRecordBytes());
+    }
+
+    /** Settings of the typed topics when the processor creates them. */
+    public Map<String, String> typedTopicConfigs() {
+        return RecordLimits.topicConfigs(maxRecordBytes);
+    }
+
+    /** An override of the producer's request or buffer size must still fit the largest record. */
+    private void checkProducerSizes(EnvReader env) {
+        Properties p = streamsProperties();
+        String request = StreamsConfig.producerPrefix(ProducerConfig.MAX_REQUEST_SIZE_CONFIG);
+        String buffer = StreamsConfig.producerPrefix(ProducerConfig.BUFFER_MEMORY_CONFIG);
+        for (String key : new String[] {request, buffer}) {
+            long value;
+            try {
+                value = Long.parseLong(String.valueOf(p.get(key)).trim());
+            } catch (NumberFormatException e) {
+                env.problem(overrideName(key), "must be an integer, got '" + p.get(key) + "'");
+                continue;
+            }
+            limits.requireAtLeast(env, overrideName(key), value, largestRecordBytes(),
+                    "the largest record the processor writes (PROCESSOR_MAX_RECORD_BYTES or a dead letter)");
+        }
+    }
+
+    private static String overrideName(String streamsKey) {
+        return "KAFKA_STREAMS_" + streamsKey.toUpperCase(Locale.ROOT).replace('.', '_');
     }
 
     public boolean piiHashingEnabled() {
@@ -171,10 +214,10 @@ public record ProcessorConfig(
         // previous commit completes; retry after 10 ms (growing to 1 s as before) instead of 100 ms
         d.put(StreamsConfig.producerPrefix(ProducerConfig.RETRY_BACKOFF_MS_CONFIG), 10);
         d.put(StreamsConfig.producerPrefix(ProducerConfig.RETRY_BACKOFF_MAX_MS_CONFIG), 1000);
-        // a dead letter carries the raw body (up to GATEWAY_MAX_BODY_BYTES plus headers): let the producer send
-        // it; the topic's max.message.bytes decides (ProductionErrorPolicy handles a refusal)
-        d.put(StreamsConfig.producerPrefix(ProducerConfig.MAX_REQUEST_SIZE_CONFIG),
-                Math.max(2 * 1024 * 1024, bodyTopicMaxBytes));
+        // the largest typed record or dead letter (RecordLimits) must fit one request and the send buffer
+        d.put(StreamsConfig.producerPrefix(ProducerConfig.MAX_REQUEST_SIZE_CONFIG), largestRecordBytes());
+        d.put(StreamsConfig.producerPrefix(ProducerConfig.BUFFER_MEMORY_CONFIG),
+                Math.max(DEFAULT_PRODUCER_BUFFER_BYTES, largestRecordBytes()));
         return d;
     }
 
@@ -187,7 +230,7 @@ public record ProcessorConfig(
                 + ", maxRecordBytes=" + maxRecordBytes + ", rawJsonMaxBytes=" + rawJsonMaxBytes
                 + ", startupTimeout=" + startupTimeout + ", shutdownTimeout=" + shutdownTimeout
                 + ", maxThreadReplacements=" + maxThreadReplacements + " per " + threadReplacementWindow
-                + ", bodyTopicMaxBytes=" + bodyTopicMaxBytes + ", rocksDbMemoryBytes=" + rocksDbMemoryBytes
+                + ", maxBodyBytes=" + limits.maxBodyBytes() + ", rocksDbMemoryBytes=" + rocksDbMemoryBytes
                 + ", streams=" + Secrets.maskAll(streamsOverrides) + "]";
     }
 }

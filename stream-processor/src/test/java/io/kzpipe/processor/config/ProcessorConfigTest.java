@@ -77,21 +77,62 @@ class ProcessorConfigTest {
     }
 
     @Test
-    void bodyTopicsAndTheProducerFitTheGatewaysLargestBody() {
+    void everySizeFollowsFromTheGatewaysLargestBody() {
         ProcessorConfig byDefault = ProcessorConfig.fromEnv(Map.of());
-        ProcessorConfig big = ProcessorConfig.fromEnv(Map.of("GATEWAY_MAX_BODY_BYTES", "4194304"));
+        ProcessorConfig small = ProcessorConfig.fromEnv(Map.of("GATEWAY_MAX_BODY_BYTES", "2048"));
 
-        assertThat(byDefault.bodyTopicMaxBytes()).isEqualTo(1024 * 1024 + 64 * 1024);
-        assertThat(byDefault.streamsProperties()).containsEntry("producer.max.request.size", 2 * 1024 * 1024);
-        assertThat(big.bodyTopicMaxBytes()).isEqualTo(4 * 1024 * 1024 + 64 * 1024);
-        assertThat(big.streamsProperties()).containsEntry("producer.max.request.size", 4 * 1024 * 1024 + 64 * 1024);
+        int typed = 36 * 1024 * 1024 + 64 * 1024;
+        assertThat(byDefault.maxRecordBytes()).isEqualTo(typed);
+        assertThat(byDefault.rawJsonMaxBytes()).isEqualTo(256 * 1024);
+        assertThat(byDefault.typedTopicConfigs()).containsEntry("max.message.bytes", Integer.toString(typed));
+        assertThat(byDefault.limits().bodyTopicConfigs()).containsEntry("max.message.bytes", "1114112");
+        assertThat(byDefault.streamsProperties()).containsEntry("producer.max.request.size", typed)
+                .containsEntry("producer.buffer.memory", (long) typed);
+
+        assertThat(small.maxRecordBytes()).isEqualTo(36 * 2048 + 64 * 1024);
+        assertThat(small.rawJsonMaxBytes()).as("never above the body limit").isEqualTo(2048);
+        assertThat(small.typedTopicConfigs()).as("never below Kafka's default")
+                .containsEntry("max.message.bytes", "1048588");
+        assertThat(small.streamsProperties()).containsEntry("producer.max.request.size", 36 * 2048 + 64 * 1024)
+                .containsEntry("producer.buffer.memory", 32L * 1024 * 1024);
     }
 
     @Test
-    void theRawJsonLimitMustBeBelowTheRecordLimit() {
-        assertThatThrownBy(() -> ProcessorConfig.fromEnv(Map.of("PROCESSOR_MAX_RECORD_BYTES", "2000",
-                "PROCESSOR_RAW_JSON_MAX_BYTES", "2000")))
-                .isInstanceOf(ConfigException.class).hasMessageContaining("PROCESSOR_RAW_JSON_MAX_BYTES");
+    void aLargerRecordLimitIsAcceptedAndSizesTheProducerAndTopics() {
+        ProcessorConfig c = ProcessorConfig.fromEnv(Map.of("PROCESSOR_MAX_RECORD_BYTES", "50000000"));
+
+        assertThat(c.typedTopicConfigs()).containsEntry("max.message.bytes", "50000000");
+        assertThat(c.streamsProperties()).containsEntry("producer.max.request.size", 50_000_000)
+                .containsEntry("producer.buffer.memory", 50_000_000L);
+    }
+
+    @Test
+    void anOverrideBelowWhatTheBodyLimitRequiresFailsStartUpNamingBothSettings() {
+        assertThatThrownBy(() -> ProcessorConfig.fromEnv(Map.of("PROCESSOR_MAX_RECORD_BYTES", "1000000",
+                "PROCESSOR_RAW_JSON_MAX_BYTES", "2000000",
+                "KAFKA_STREAMS_PRODUCER_MAX_REQUEST_SIZE", "2097152",
+                "KAFKA_STREAMS_PRODUCER_BUFFER_MEMORY", "33554432")))
+                .isInstanceOfSatisfying(ConfigException.class, e -> assertThat(e.problems()).containsExactlyInAnyOrder(
+                        "PROCESSOR_MAX_RECORD_BYTES is 1000000, below the 37814272 bytes that GATEWAY_MAX_BODY_BYTES"
+                                + " (1048576) requires for the largest typed record of a body; raise it or lower"
+                                + " GATEWAY_MAX_BODY_BYTES",
+                        "PROCESSOR_RAW_JSON_MAX_BYTES is 2000000, above GATEWAY_MAX_BODY_BYTES (1048576); the"
+                                + " typed-record limit derived from it allows at most that",
+                        "KAFKA_STREAMS_PRODUCER_MAX_REQUEST_SIZE is 2097152, below the 37814272 bytes that"
+                                + " GATEWAY_MAX_BODY_BYTES (1048576) requires for the largest record the processor"
+                                + " writes (PROCESSOR_MAX_RECORD_BYTES or a dead letter); raise it or lower"
+                                + " GATEWAY_MAX_BODY_BYTES",
+                        "KAFKA_STREAMS_PRODUCER_BUFFER_MEMORY is 33554432, below the 37814272 bytes that"
+                                + " GATEWAY_MAX_BODY_BYTES (1048576) requires for the largest record the processor"
+                                + " writes (PROCESSOR_MAX_RECORD_BYTES or a dead letter); raise it or lower"
+                                + " GATEWAY_MAX_BODY_BYTES"));
+    }
+
+    @Test
+    void theBodyLimitIsReadWithTheGatewaysRange() {
+        assertThatThrownBy(() -> ProcessorConfig.fromEnv(Map.of("GATEWAY_MAX_BODY_BYTES", "4194304")))
+                .isInstanceOf(ConfigException.class)
+                .hasMessageContaining("GATEWAY_MAX_BODY_BYTES must be between 1024 and 2097152, got 4194304");
     }
 
     @Test
