@@ -4,7 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.kzpipe.gateway.config.GatewayConfig;
+import io.kzpipe.model.kafka.RecordLimits;
 import io.kzpipe.model.topic.TopicId;
+import io.kzpipe.processor.config.ProcessorConfig;
 import java.util.Arrays;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -165,18 +167,36 @@ class ComposeConfigTest {
     }
 
     @Test
-    void bodyTopicsGetTheMessageSizeLimitTheGatewayWouldSet() {
+    void everyServiceAndKafkaInitDeriveTheTopicLimitsFromTheSameBodyLimit() {
         String script = DeployTree.read(DeployTree.COMPOSE.resolve("kafka/create-topics.sh"));
-        Matcher overhead = Pattern.compile("(?m)^RECORD_OVERHEAD_BYTES=(\\d+)$").matcher(script);
-        assertThat(overhead.find()).isTrue();
         assertThat(script).contains("BODY_TOPIC_SUFFIXES=\"raw dlq.gateway dlq.processor\"");
+        assertThat(shellConstant(script, "RECORD_OVERHEAD_BYTES")).isEqualTo(RecordLimits.BODY_RECORD_OVERHEAD_BYTES);
+        assertThat(shellConstant(script, "TYPED_EXPANSION")).isEqualTo(RecordLimits.TYPED_EXPANSION);
+        assertThat(shellConstant(script, "TYPED_RECORD_OVERHEAD_BYTES")).isEqualTo(RecordLimits.TYPED_RECORD_OVERHEAD_BYTES);
+        assertThat(shellConstant(script, "KAFKA_DEFAULT_MAX_MESSAGE_BYTES"))
+                .isEqualTo(RecordLimits.KAFKA_DEFAULT_MAX_MESSAGE_BYTES);
         String body = service("kafka-init").path("environment").path("GATEWAY_MAX_BODY_BYTES").asText();
-        assertThat(service("gateway").path("environment").path("GATEWAY_MAX_BODY_BYTES").asText()).isEqualTo(body);
+        for (String name : List.of("gateway", "processor", "sink")) {
+            assertThat(service(name).path("environment").path("GATEWAY_MAX_BODY_BYTES").asText()).as(name).isEqualTo(body);
+        }
 
         GatewayConfig gateway = GatewayConfig.fromEnv(Map.of("KAIZALA_CALLBACK_TOKENS", "t", "GATEWAY_MAX_BODY_BYTES", body));
+        ProcessorConfig processor = ProcessorConfig.fromEnv(Map.of("GATEWAY_MAX_BODY_BYTES", body));
+        long bodyBytes = Long.parseLong(body);
 
-        assertThat(gateway.topicConfigs()).containsEntry("max.message.bytes",
-                Long.toString(Long.parseLong(body) + Long.parseLong(overhead.group(1))));
+        // what create-topics.sh computes for the example .env, and what the services set when they create a topic
+        assertThat(gateway.topicConfigs()).containsEntry("max.message.bytes", Long.toString(Math.max(
+                bodyBytes + RecordLimits.BODY_RECORD_OVERHEAD_BYTES, RecordLimits.KAFKA_DEFAULT_MAX_MESSAGE_BYTES)));
+        assertThat(processor.typedTopicConfigs()).containsEntry("max.message.bytes", Long.toString(Math.max(
+                RecordLimits.TYPED_EXPANSION * bodyBytes + RecordLimits.TYPED_RECORD_OVERHEAD_BYTES,
+                RecordLimits.KAFKA_DEFAULT_MAX_MESSAGE_BYTES)));
+        assertThat(processor.limits().bodyTopicConfigs()).isEqualTo(gateway.topicConfigs());
+    }
+
+    private static int shellConstant(String script, String name) {
+        Matcher m = Pattern.compile("(?m)^" + name + "=(\\d+)$").matcher(script);
+        assertThat(m.find()).as("%s in create-topics.sh", name).isTrue();
+        return Integer.parseInt(m.group(1));
     }
 
     private static JsonNode service(String name) {

@@ -3,13 +3,18 @@ package io.kzpipe.deploy;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.kzpipe.model.kafka.RecordLimits;
+import io.kzpipe.processor.config.ProcessorConfig;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.stream.Stream;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -83,6 +88,29 @@ class KustomizeTest {
         assertThat(processor.at("/spec/replicas").asInt()).as("processor replicas vs TOPIC_PARTITIONS")
                 .isBetween(1, partitions);
         assertThat(deployment(docs, "sink-clickhouse").at("/spec/replicas").asInt()).isBetween(1, partitions);
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"base", "overlays/example"})
+    void everyServiceReadsTheSameBodyLimitAndDerivesItsRecordLimitFromIt(String dir) {
+        List<JsonNode> docs = render(dir);
+
+        Set<String> values = new HashSet<>();
+        for (JsonNode d : deployments(docs)) {
+            Map<String, String> env = new HashMap<>();
+            configFor(docs, d).path("data").fields().forEachRemaining(e -> env.put(e.getKey(), e.getValue().asText()));
+            for (JsonNode e : d.at("/spec/template/spec/containers/0/env")) {
+                if (e.has("value")) {
+                    env.put(e.path("name").asText(), e.path("value").asText());
+                }
+            }
+            values.add(env.get(RecordLimits.MAX_BODY_VAR));
+            if ("stream-processor".equals(d.at("/metadata/name").asText())) {
+                ProcessorConfig processor = ProcessorConfig.fromEnv(env);
+                assertThat(processor.maxRecordBytes()).isEqualTo(processor.limits().typedRecordBytes());
+            }
+        }
+        assertThat(values).as("GATEWAY_MAX_BODY_BYTES of the three services").singleElement().isNotNull();
     }
 
     @Test

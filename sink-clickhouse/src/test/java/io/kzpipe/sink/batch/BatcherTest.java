@@ -4,6 +4,7 @@ import static io.kzpipe.sink.support.Rows.row;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.kzpipe.model.kafka.RecordLimits;
 import io.kzpipe.sink.SinkMetrics;
 import io.kzpipe.sink.clickhouse.RetryPolicy;
 import io.kzpipe.sink.config.SinkConfig;
@@ -72,6 +73,24 @@ class BatcherTest {
         assertThat(b.isFull()).isFalse();
         assertThat(b.bufferedBytes()).isZero();
         assertThat(commits).hasSize(2);
+    }
+
+    @Test
+    void aRowOfTheLargestTypedRecordSizeIsInsertedThoughItExceedsEveryByteBound() throws Exception {
+        int largest = new RecordLimits(RecordLimits.DEFAULT_MAX_BODY_BYTES).typedRecordBytes();
+        SinkConfig.Flush defaults = SinkConfig.fromEnv(Map.of()).flush();
+        assertThat((long) largest).isGreaterThan(defaults.bytes()).isGreaterThan(defaults.maxBufferedBytes());
+        Batcher b = batcher(defaults, Runnable::run);
+        String text = "x".repeat(largest - "{\"text\":\"\"}".length());
+
+        b.add("answers_text", row(TXT0, 7, "{\"text\":\"" + text + "\"}"));
+        assertThat(b.isFull()).as("consumption pauses").isTrue();
+        b.flushDue(false);
+
+        assertThat(writer.rows("answers_text")).singleElement()
+                .satisfies(r -> assertThat(r).hasSize(largest));
+        assertThat(commits).containsExactly(Map.of(TXT0, new OffsetAndMetadata(8)));
+        assertThat(b.isFull()).isFalse();
     }
 
     @Test
