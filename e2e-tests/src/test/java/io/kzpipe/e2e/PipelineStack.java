@@ -7,9 +7,13 @@ import io.kzpipe.model.topic.TopicId;
 import io.kzpipe.testkit.ServiceProcess;
 import io.kzpipe.testkit.TestClickHouse;
 import io.kzpipe.testkit.TestKafka;
+import java.io.BufferedInputStream;
 import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.net.ServerSocket;
+import java.net.Socket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -185,16 +189,58 @@ final class PipelineStack implements AutoCloseable {
     }
 
     /**
-     * POSTs {@code body} with {@code Expect: 100-continue}: the body is only sent once the gateway asked for it,
-     * so an answer it gives from the headers alone (413 for a declared length over the limit) arrives intact.
+     * POSTs {@code body} as a careful client does, over a plain socket: the headers declare its length and ask
+     * {@code Expect: 100-continue}, and the body is sent only once the gateway answers 100. So an answer the
+     * gateway gives from the headers alone (413 for a declared length over the limit) arrives intact.
      */
     Delivery postExpectingContinue(String body) {
-        HttpResponse<String> response = send(HttpRequest.newBuilder(uri(Service.GATEWAY, WEBHOOK_PATH))
-                .timeout(Duration.ofSeconds(30)).expectContinue(true).header("Content-Type", "application/json")
-                .header("kz-callback-token", TOKEN)
-                .POST(HttpRequest.BodyPublishers.ofString(body, StandardCharsets.UTF_8)).build());
-        return new Delivery(response.statusCode(), response.body(),
-                response.headers().firstValue("X-Request-Id").orElse(""));
+        byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
+        try (Socket socket = new Socket("127.0.0.1", ports.get(Service.GATEWAY))) {
+            socket.setSoTimeout(30_000);
+            OutputStream out = socket.getOutputStream();
+            InputStream in = new BufferedInputStream(socket.getInputStream());
+            out.write(("POST " + WEBHOOK_PATH + " HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\n"
+                    + "kz-callback-token: " + TOKEN + "\r\nContent-Length: " + bytes.length
+                    + "\r\nExpect: 100-continue\r\nConnection: close\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
+            out.flush();
+            Map<String, String> head = new HashMap<>();
+            int status = readHead(in, head);
+            if (status == 100) {
+                out.write(bytes);
+                out.flush();
+                head.clear();
+                status = readHead(in, head);
+            }
+            String length = head.get("content-length");  // else the answer ends where the connection does
+            String answer = new String(length == null ? in.readAllBytes() : in.readNBytes(Integer.parseInt(length)),
+                    StandardCharsets.UTF_8);
+            return new Delivery(status, answer, head.getOrDefault("x-request-id", ""));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** Reads a status line and headers (names lower-cased into {@code headers}); returns the status code. */
+    private static int readHead(InputStream in, Map<String, String> headers) throws IOException {
+        String status = readLine(in);
+        for (String line = readLine(in); !line.isEmpty(); line = readLine(in)) {
+            int colon = line.indexOf(':');
+            headers.put(line.substring(0, colon).trim().toLowerCase(Locale.ROOT), line.substring(colon + 1).trim());
+        }
+        return Integer.parseInt(status.split(" ")[1]);
+    }
+
+    private static String readLine(InputStream in) throws IOException {
+        StringBuilder line = new StringBuilder();
+        for (int c = in.read(); c != '\n'; c = in.read()) {
+            if (c < 0) {
+                throw new IOException("connection closed after '" + line + "'");
+            }
+            if (c != '\r') {
+                line.append((char) c);
+            }
+        }
+        return line.toString();
     }
 
     /** Rows of a query as text, see {@link Rows}; {@code {db}} in the SQL is this stack's database. */
