@@ -1,6 +1,8 @@
 package io.kzpipe.processor;
 
+import io.kzpipe.model.kafka.KafkaReachability;
 import io.kzpipe.model.kafka.TopicBootstrap;
+import io.kzpipe.model.ops.DependencyProbe;
 import io.kzpipe.model.ops.ManagementServer;
 import io.kzpipe.model.ops.ManagementServer.Health;
 import io.kzpipe.model.topic.TopicId;
@@ -36,7 +38,9 @@ import org.slf4j.LoggerFactory;
  * topics, starts Streams and waits for {@code RUNNING} up to {@code PROCESSOR_STARTUP_TIMEOUT}.
  * Readiness: ready in {@code RUNNING}; also in {@code REBALANCING} once it has been {@code RUNNING} (a
  * rebalance is routine and short, and readiness only gates roll-outs; the state is reported as
- * {@code REBALANCING} so dashboards can see it); not ready in every other state. {@link #terminated()}
+ * {@code REBALANCING} so dashboards can see it); not ready in every other state, nor while the broker does not
+ * answer a {@link DependencyProbe} (Streams itself stays {@code RUNNING} through a broker outage, retrying; the
+ * body says {@code "checks":{"kafka":"DOWN"}}). Liveness never depends on Kafka. {@link #terminated()}
  * completes when Streams stops on its own ({@code ERROR}, e.g. after the thread-failure policy gave up).
  * {@link #close()} closes Streams within {@code PROCESSOR_SHUTDOWN_TIMEOUT} (committing the current
  * transaction), then the management port. Thread-safe for these calls; {@code close()} is idempotent.
@@ -44,6 +48,9 @@ import org.slf4j.LoggerFactory;
 public final class ProcessorApp implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(ProcessorApp.class);
+    private static final Duration PROBE_TIMEOUT = Duration.ofSeconds(2);
+    private static final Duration PROBE_INTERVAL = Duration.ofSeconds(2);
+    private static final Duration PROBE_RETRY = Duration.ofMillis(500);
 
     private final ProcessorConfig config;
     private final PrometheusMeterRegistry registry;
@@ -52,6 +59,7 @@ public final class ProcessorApp implements AutoCloseable {
     private volatile KafkaStreams streams;
     private volatile ManagementServer management;
     private volatile KafkaStreamsMetrics streamsMetrics;
+    private volatile DependencyProbe kafkaProbe;
     private volatile boolean everRunning;
     private volatile boolean closing;
 
@@ -67,6 +75,8 @@ public final class ProcessorApp implements AutoCloseable {
      * @throws IllegalStateException when topics cannot be created or Streams does not reach RUNNING in time
      */
     public void start() throws IOException {
+        kafkaProbe = new DependencyProbe("kafka", new KafkaReachability(config.kafka(), PROBE_TIMEOUT), PROBE_INTERVAL,
+                PROBE_RETRY, registry).start();
         management = ManagementServer.start(config.managementHost(), config.managementPort(), registry, this::health);
         Topics topics = config.kafka().topics();
         List<TopicId> typed = new ArrayList<>(TopicId.processorOutputs());
@@ -132,7 +142,8 @@ public final class ProcessorApp implements AutoCloseable {
         }
         State state = ks.state();
         boolean ready = state == State.RUNNING || (state == State.REBALANCING && everRunning);
-        return new Health(ready, state.name());
+        Health.Check kafka = kafkaProbe.check();
+        return new Health(ready && kafka == Health.Check.UP, state.name(), Map.of("kafka", kafka));
     }
 
     /** Completes with {@code ERROR} (or {@code NOT_RUNNING}) when Streams stops without {@link #close()}. */
@@ -168,6 +179,9 @@ public final class ProcessorApp implements AutoCloseable {
         }
         if (management != null) {
             management.close();
+        }
+        if (kafkaProbe != null) {
+            kafkaProbe.close();
         }
         terminated.complete(ks == null ? State.NOT_RUNNING : ks.state());
         LOG.info("stream processor stopped");
