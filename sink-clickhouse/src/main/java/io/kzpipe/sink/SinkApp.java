@@ -40,9 +40,6 @@ public final class SinkApp implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(SinkApp.class);
     public static final String SERVICE = "sink-clickhouse";
-    private static final Duration PROBE_TIMEOUT = Duration.ofSeconds(2);
-    private static final Duration PROBE_INTERVAL = Duration.ofSeconds(2);
-    private static final Duration PROBE_RETRY = Duration.ofMillis(500);
 
     private final SinkConfig config;
     private final PrometheusMeterRegistry registry;
@@ -115,10 +112,9 @@ public final class SinkApp implements AutoCloseable {
         }, "sink-loop");
         loopThread.start();
         ClickHouseSql pinger = sql;
-        clickHouseProbe = new DependencyProbe("clickhouse", () -> pinger.ping(PROBE_TIMEOUT), PROBE_INTERVAL, PROBE_RETRY,
+        clickHouseProbe = new DependencyProbe("clickhouse", () -> pinger.ping(DependencyProbe.TIMEOUT), registry).start();
+        kafkaProbe = new DependencyProbe("kafka", new KafkaReachability(config.kafka(), DependencyProbe.TIMEOUT),
                 registry).start();
-        kafkaProbe = new DependencyProbe("kafka", new KafkaReachability(config.kafka(), PROBE_TIMEOUT), PROBE_INTERVAL,
-                PROBE_RETRY, registry).start();
         management = ManagementServer.start(config.managementHost(), config.managementPort(), registry, this::health);
         LOG.info("sink started: {} topics into ClickHouse database {} at {}", topics.size(), ch.database(), ch.url());
     }

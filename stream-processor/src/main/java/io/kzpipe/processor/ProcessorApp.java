@@ -48,9 +48,6 @@ import org.slf4j.LoggerFactory;
 public final class ProcessorApp implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(ProcessorApp.class);
-    private static final Duration PROBE_TIMEOUT = Duration.ofSeconds(2);
-    private static final Duration PROBE_INTERVAL = Duration.ofSeconds(2);
-    private static final Duration PROBE_RETRY = Duration.ofMillis(500);
 
     private final ProcessorConfig config;
     private final PrometheusMeterRegistry registry;
@@ -75,8 +72,8 @@ public final class ProcessorApp implements AutoCloseable {
      * @throws IllegalStateException when topics cannot be created or Streams does not reach RUNNING in time
      */
     public void start() throws IOException {
-        kafkaProbe = new DependencyProbe("kafka", new KafkaReachability(config.kafka(), PROBE_TIMEOUT), PROBE_INTERVAL,
-                PROBE_RETRY, registry).start();
+        kafkaProbe = new DependencyProbe("kafka", new KafkaReachability(config.kafka(), DependencyProbe.TIMEOUT),
+                registry).start();
         management = ManagementServer.start(config.managementHost(), config.managementPort(), registry, this::health);
         Topics topics = config.kafka().topics();
         List<TopicId> typed = new ArrayList<>(TopicId.processorOutputs());

@@ -28,6 +28,7 @@ import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.MemberDescription;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.streams.KafkaStreams;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
@@ -92,6 +93,30 @@ class ProcessorMembershipIT {
                 || kafka.readToEnd(events, Duration.ofSeconds(10)).size() >= total);
         assertThat(processor.isAlive()).as(processor.logTail(40)).isTrue();
         return Duration.ofNanos(System.nanoTime() - startedAt);
+    }
+
+    @Test
+    void aSecondInstanceWithTheSameIdFencesTheFirstWhichShutsDownInsteadOfFencingBack(TestKafka kafka) throws Exception {
+        String prefix = kafka.uniqueName("fenced") + ".";
+        Path states = Files.createDirectories(Path.of("target", "it-state"));
+        Map<String, String> env = new HashMap<>(ProcessorItSupport.env(kafka, prefix, Files.createTempDirectory(states, "a")));
+        env.put("PROCESSOR_INSTANCE_ID", "processor-0");
+        Map<String, String> env2 = new HashMap<>(env);
+        env2.put("PROCESSOR_STATE_DIR", Files.createTempDirectory(states, "b").toAbsolutePath().toString());
+        ProcessorConfig config = ProcessorConfig.fromEnv(env);
+        String raw = config.kafka().topics().name(TopicId.RAW);
+        String events = config.kafka().topics().name(TopicId.EVENTS);
+        try (ProcessorApp first = new ProcessorApp(config, ServiceMetrics.newRegistry("stream-processor"));
+             ProcessorApp second = new ProcessorApp(ProcessorConfig.fromEnv(env2), ServiceMetrics.newRegistry("stream-processor"))) {
+            first.start();
+            second.start();
+            // the first instance gives up (Streams ERROR) rather than taking the partitions back
+            assertThat(first.terminated().get(LONG.toSeconds(), TimeUnit.SECONDS)).isEqualTo(KafkaStreams.State.ERROR);
+            kafka.produce(responses(raw, 0, 10));
+            await().atMost(LONG).until(() -> kafka.readToEnd(events, Duration.ofSeconds(10)).size() == 10);
+            assertThat(second.health().state()).isIn("RUNNING", "REBALANCING");
+            assertThat(second.terminated()).isNotDone();
+        }
     }
 
     @Test

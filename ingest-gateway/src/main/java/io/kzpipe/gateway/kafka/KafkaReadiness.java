@@ -20,8 +20,8 @@ import org.slf4j.LoggerFactory;
  * Each round: creates the gateway's topics if that has not succeeded yet ({@link TopicBootstrap}), asks the
  * cluster to describe itself (a real round trip, bounded by the timeout) and looks up the topics in the
  * producer's metadata (which also keeps that metadata cached, so {@code send()} never has to wait for it).
- * Ready = all three succeeded in the latest round; {@code checks.kafka} is UP when the cluster answered. Rounds repeat every {@code interval} while ready and
- * every {@value #RETRY_MS} ms while not.
+ * Ready = all three succeeded in the latest round ({@code checks.kafka} is UP when the cluster answered). Rounds
+ * repeat every {@code interval} while ready and every {@value #RETRY_MS} ms while not.
  *
  * <p>The gateway starts even when Kafka is down: liveness and the Kaizala handshake work, readiness reports
  * DOWN, and topics are created as soon as the broker answers.

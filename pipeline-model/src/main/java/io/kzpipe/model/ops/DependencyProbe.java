@@ -22,6 +22,12 @@ public final class DependencyProbe implements AutoCloseable {
 
     /** The gauge every service exports per dependency. */
     public static final String GAUGE = "kz.dependency.up";
+    /** How long one probe may wait for its dependency (the services' probes bound their calls by it). */
+    public static final Duration TIMEOUT = Duration.ofSeconds(2);
+    /** Probe period while the dependency answers. */
+    public static final Duration INTERVAL = Duration.ofSeconds(2);
+    /** Probe period while it does not: a recovery shows within half a second. */
+    public static final Duration RETRY = Duration.ofMillis(500);
     private static final Logger LOG = LoggerFactory.getLogger(DependencyProbe.class);
 
     private final String name;
@@ -30,6 +36,11 @@ public final class DependencyProbe implements AutoCloseable {
     private final Duration retry;
     private final ScheduledExecutorService scheduler;
     private volatile ManagementServer.Health.Check latest = ManagementServer.Health.Check.UNKNOWN;
+
+    /** With the services' periods, {@link #INTERVAL} and {@link #RETRY}. */
+    public DependencyProbe(String name, BooleanSupplier probe, MeterRegistry registry) {
+        this(name, probe, INTERVAL, RETRY, registry);
+    }
 
     /**
      * @param probe true when the dependency answered; called on the probe thread only, it must bound its own wait

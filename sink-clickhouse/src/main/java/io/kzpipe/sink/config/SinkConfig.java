@@ -29,7 +29,7 @@ import org.apache.kafka.common.serialization.ByteArrayDeserializer;
  * @param insertThreads     inserts that may run at once, each for a different table ({@code SINK_INSERT_THREADS})
  * @param instanceId        this instance's static group membership ({@code SINK_INSTANCE_ID}, the consumer's
  *                          {@code group.instance.id}); stable per instance, unique in the group (docs/DESIGN.md,
- *                          "Restarts and group membership"); {@code null} = dynamic membership
+ *                          "Restarts, outages and health"); {@code null} = dynamic membership
  */
 public record SinkConfig(
         KafkaSettings kafka,

@@ -45,8 +45,8 @@ import org.apache.kafka.streams.errors.LogAndFailProcessingExceptionHandler;
  *                                memtables charged to it, see {@link BoundedRocksDbConfig})
  * @param instanceId              {@code PROCESSOR_INSTANCE_ID}: this instance's static group membership
  *                                ({@code group.instance.id} of its main consumers, Streams appends the thread
- *                                index); stable per instance and unique in the group (docs/DESIGN.md, "Restarts and
- *                                group membership"); {@code null} = dynamic membership
+ *                                index); stable per instance and unique in the group (docs/DESIGN.md, "Restarts,
+ *                                outages and health"); {@code null} = dynamic membership
  */
 public record ProcessorConfig(
         KafkaSettings kafka,
