@@ -117,6 +117,9 @@ service_spawn() {
     export KAIZALA_CALLBACK_TOKENS
     KAIZALA_CALLBACK_TOKENS=$(callback_tokens)
     export PROCESSOR_STATE_DIR=$PIPELINE_HOME/stream-processor/state
+    # static group membership (docs/DESIGN.md, "Restarts, outages and health"): each `up` after a `down` or a
+    # crash takes the partitions back at once instead of waiting for the group to time out the old member
+    export PROCESSOR_INSTANCE_ID=${PROCESSOR_INSTANCE_ID:-processor-0} SINK_INSTANCE_ID=${SINK_INSTANCE_ID:-sink-0}
     # glibc's default of up to 8 malloc arenas per core only adds RSS to a JVM, which allocates little natively
     export MALLOC_ARENA_MAX=${MALLOC_ARENA_MAX:-2}
     local -a java_opts

@@ -155,6 +155,17 @@ class ComposeConfigTest {
     }
 
     @Test
+    void processorAndSinkHaveAStaticGroupInstanceIdOfTheirOwn() {
+        String processor = service("processor").path("environment").path("PROCESSOR_INSTANCE_ID").asText();
+        String sink = service("sink").path("environment").path("SINK_INSTANCE_ID").asText();
+        assertThat(processor).as("PROCESSOR_INSTANCE_ID").matches("[a-zA-Z0-9._-]{1,200}");
+        assertThat(sink).as("SINK_INSTANCE_ID").matches("[a-zA-Z0-9._-]{1,200}");
+        // one container per id: a replica count would start instances fencing each other
+        assertThat(service("processor").at("/deploy/replicas").asInt(1)).isEqualTo(1);
+        assertThat(service("sink").at("/deploy/replicas").asInt(1)).isEqualTo(1);
+    }
+
+        @Test
     void topicInitCreatesExactlyThePipelineTopics() {
         String script = DeployTree.read(DeployTree.COMPOSE.resolve("kafka/create-topics.sh"));
         Matcher m = Pattern.compile("(?m)^TOPIC_SUFFIXES=\"([^\"]*)\"").matcher(script);

@@ -113,6 +113,36 @@ class KustomizeTest {
         assertThat(values).as("GATEWAY_MAX_BODY_BYTES of the three services").singleElement().isNotNull();
     }
 
+    /**
+     * Static group membership needs an id per instance that survives its restarts and is unique in the group: the
+     * pod name of a StatefulSet (a Deployment's pod names change on every roll-out, so every rolled pod would join
+     * as a new member and the old one would hold its partitions until its session timed out).
+     */
+    @ParameterizedTest
+    @ValueSource(strings = {"base", "overlays/example"})
+    void processorAndSinkAreStatefulSetsWhosePodNameIsTheirGroupInstanceId(String dir) {
+        List<JsonNode> docs = render(dir);
+
+        for (Map.Entry<String, String> e : Map.of("stream-processor", "PROCESSOR_INSTANCE_ID",
+                "sink-clickhouse", "SINK_INSTANCE_ID").entrySet()) {
+            JsonNode set = named(docs, "StatefulSet", e.getKey())
+                    .orElseThrow(() -> new AssertionError(e.getKey() + " is not a StatefulSet"));
+            assertThat(ofKind(docs, "Service")).as("the Service governing %s", e.getKey())
+                    .anySatisfy(svc -> assertThat(svc.at("/metadata/name").asText()).isEqualTo(set.at("/spec/serviceName").asText()));
+            assertThat(set.at("/spec/updateStrategy/type").asText()).isEqualTo("RollingUpdate");
+            List<JsonNode> ids = new ArrayList<>();
+            set.at("/spec/template/spec/containers/0/env").forEach(env -> {
+                if (e.getValue().equals(env.path("name").asText())) {
+                    ids.add(env);
+                }
+            });
+            assertThat(ids).as("%s of %s", e.getValue(), e.getKey()).singleElement().satisfies(env ->
+                    assertThat(env.at("/valueFrom/fieldRef/fieldPath").asText()).isEqualTo("metadata.name"));
+            JsonNode config = configFor(docs, set);
+            assertThat(config.at("/data").has(e.getValue())).as("no shared %s in the ConfigMap", e.getValue()).isFalse();
+        }
+    }
+
     @Test
     void overlaySecretAndConfigMapReferencesResolve() {
         List<JsonNode> docs = render("overlays/example");
@@ -170,12 +200,16 @@ class KustomizeTest {
         return docs.stream().filter(d -> kind.equals(d.path("kind").asText())).toList();
     }
 
+    /** The workloads of the three services: the gateway's Deployment, the processor's and sink's StatefulSets. */
     private static List<JsonNode> deployments(List<JsonNode> docs) {
-        return ofKind(docs, "Deployment");
+        List<JsonNode> out = new ArrayList<>(ofKind(docs, "Deployment"));
+        out.addAll(ofKind(docs, "StatefulSet"));
+        return out;
     }
 
     private static JsonNode deployment(List<JsonNode> docs, String name) {
-        return named(docs, "Deployment", name).orElseThrow(() -> new AssertionError("no Deployment " + name));
+        return deployments(docs).stream().filter(d -> name.equals(d.at("/metadata/name").asText())).findFirst()
+                .orElseThrow(() -> new AssertionError("no Deployment or StatefulSet " + name));
     }
 
     private static Optional<JsonNode> named(List<JsonNode> docs, String kind, String name) {

@@ -109,12 +109,13 @@ final class PipelineStack implements AutoCloseable {
                     "PROCESSOR_MANAGEMENT_PORT", stack.port(Service.PROCESSOR),
                     "PROCESSOR_APPLICATION_ID", stack.topicPrefix + "processor",
                     "PROCESSOR_STATE_DIR", stateDir.toAbsolutePath().toString(),
+                    "PROCESSOR_INSTANCE_ID", "processor-0", // static membership, as ./pipeline runs it
                     "KAFKA_STREAMS_COMMIT_INTERVAL_MS", "100",
                     "KAFKA_STREAMS_CONSUMER_SESSION_TIMEOUT_MS", "6000",
                     "KAFKA_STREAMS_CONSUMER_HEARTBEAT_INTERVAL_MS", "1000")));
             env.put(Service.SINK, merge(common, Map.ofEntries(Map.entry("SINK_MANAGEMENT_HOST", "127.0.0.1"),
                     Map.entry("SINK_MANAGEMENT_PORT", stack.port(Service.SINK)),
-                    Map.entry("SINK_GROUP_ID", stack.topicPrefix + "sink"),
+                    Map.entry("SINK_GROUP_ID", stack.topicPrefix + "sink"), Map.entry("SINK_INSTANCE_ID", "sink-0"),
                     Map.entry("CLICKHOUSE_URL", ch.httpUrl()), Map.entry("CLICKHOUSE_USER", ch.user()),
                     Map.entry("CLICKHOUSE_PASSWORD", ch.password() == null ? "" : ch.password()),
                     Map.entry("CLICKHOUSE_DATABASE", stack.database),

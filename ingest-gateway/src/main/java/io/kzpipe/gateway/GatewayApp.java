@@ -10,6 +10,7 @@ import io.kzpipe.gateway.http.WebhookHandler;
 import io.kzpipe.gateway.kafka.EventPublisher;
 import io.kzpipe.gateway.kafka.GatewayRecords;
 import io.kzpipe.gateway.kafka.ReadinessCheck;
+import io.kzpipe.model.ops.DependencyProbe;
 import io.kzpipe.model.ops.ManagementServer.Health;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
@@ -57,6 +58,9 @@ public final class GatewayApp implements AutoCloseable {
         Gauge.builder("kz.gateway.ready", this, app -> app.health().ready() ? 1 : 0)
                 .description("1 while the gateway can store events (Kafka reachable, topics ready)")
                 .register(registry);
+        Gauge.builder(DependencyProbe.GAUGE, readiness, r -> r.health().checks().get("kafka") == Health.Check.UP ? 1 : 0)
+                .description("1 while the dependency answered its latest probe, else 0")
+                .tag("dependency", "kafka").register(registry);
     }
 
     public GatewayApp start() {
@@ -83,7 +87,7 @@ public final class GatewayApp implements AutoCloseable {
 
     /** Readiness as {@code /health/ready} reports it: DOWN from the moment shutdown begins. */
     public Health health() {
-        return stopping ? new Health(false, "STOPPING") : readiness.health();
+        return stopping ? new Health(false, "STOPPING", readiness.health().checks()) : readiness.health();
     }
 
     @Override

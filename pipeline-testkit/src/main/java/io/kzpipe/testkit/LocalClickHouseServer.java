@@ -32,13 +32,15 @@ final class LocalClickHouseServer implements ClickHouseRuntime {
     private static final int START_ATTEMPTS = 3;
     private static final Duration START_TIMEOUT = Duration.ofSeconds(60);
 
+    private final Path binary;
     private final Path home;
     private final int httpPort;
     private final int tcpPort;
-    private final Process process;
+    private volatile Process process;
     private final AtomicBoolean closed = new AtomicBoolean();
 
-    private LocalClickHouseServer(Path home, int httpPort, int tcpPort, Process process) {
+    private LocalClickHouseServer(Path binary, Path home, int httpPort, int tcpPort, Process process) {
+        this.binary = binary;
         this.home = home;
         this.httpPort = httpPort;
         this.tcpPort = tcpPort;
@@ -93,6 +95,13 @@ final class LocalClickHouseServer implements ClickHouseRuntime {
     }
 
     private static LocalClickHouseServer startOnce(Path binary, Path home, int httpPort, int tcpPort) {
+        LocalClickHouseServer server = new LocalClickHouseServer(binary, home, httpPort, tcpPort,
+                launch(binary, home, httpPort, tcpPort));
+        server.awaitReady();
+        return server;
+    }
+
+    private static Process launch(Path binary, Path home, int httpPort, int tcpPort) {
         Path logDir = home.resolve("log");
         try {
             for (String dir : List.of("data", "tmp", "log", "user_files", "format_schemas")) {
@@ -107,15 +116,25 @@ final class LocalClickHouseServer implements ClickHouseRuntime {
                 .directory(home.toFile())
                 .redirectErrorStream(true)
                 .redirectOutput(ProcessBuilder.Redirect.appendTo(logDir.resolve("stdout.log").toFile()));
-        Process process;
         try {
-            process = ChildProcesses.start(builder);
+            return ChildProcesses.start(builder);
         } catch (IOException e) {
             throw new IllegalStateException("cannot run " + binary + ": " + e, e);
         }
-        LocalClickHouseServer server = new LocalClickHouseServer(home, httpPort, tcpPort, process);
-        server.awaitReady();
-        return server;
+    }
+
+    /** Kills the server with SIGKILL (no shutdown of any kind) and waits until it is gone; the data stays. */
+    void kill() {
+        ChildProcesses.kill(process);
+    }
+
+    /** Starts the server again on the same ports and data; returns once it answers {@code /ping}. */
+    void restart() {
+        if (process.isAlive()) {
+            throw new IllegalStateException("clickhouse-server is still running (pid " + process.pid() + ")");
+        }
+        process = launch(binary, home, httpPort, tcpPort);
+        awaitReady();
     }
 
     private void awaitReady() {

@@ -1,7 +1,9 @@
 package io.kzpipe.sink;
 
 import com.clickhouse.client.api.Client;
+import io.kzpipe.model.kafka.KafkaReachability;
 import io.kzpipe.model.kafka.TopicBootstrap;
+import io.kzpipe.model.ops.DependencyProbe;
 import io.kzpipe.model.ops.ManagementServer;
 import io.kzpipe.model.ops.ServiceMetrics;
 import io.kzpipe.model.topic.TopicId;
@@ -38,8 +40,6 @@ public final class SinkApp implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(SinkApp.class);
     public static final String SERVICE = "sink-clickhouse";
-    private static final Duration PING_TIMEOUT = Duration.ofSeconds(2);
-    private static final long PING_CACHE_MS = 1000;
 
     private final SinkConfig config;
     private final PrometheusMeterRegistry registry;
@@ -49,11 +49,11 @@ public final class SinkApp implements AutoCloseable {
     private ClickHouseSql sql;
     private KafkaClientMetrics consumerMetrics;
     private ExecutorService insertExecutor;
-    private SinkLoop loop;
+    private volatile SinkLoop loop;
     private Thread loopThread;
     private ManagementServer management;
-    private volatile long pingCheckedAtMs;
-    private volatile boolean pingOk;
+    private volatile DependencyProbe kafkaProbe;
+    private volatile DependencyProbe clickHouseProbe;
     private boolean closed;
 
     public SinkApp(SinkConfig config) {
@@ -117,27 +117,29 @@ public final class SinkApp implements AutoCloseable {
             }
         }, "sink-loop");
         loopThread.start();
+        ClickHouseSql pinger = sql;
+        clickHouseProbe = new DependencyProbe("clickhouse", () -> pinger.ping(DependencyProbe.TIMEOUT), registry).start();
+        kafkaProbe = new DependencyProbe("kafka", new KafkaReachability(config.kafka(), DependencyProbe.TIMEOUT),
+                registry).start();
         management = ManagementServer.start(config.managementHost(), config.managementPort(), registry, this::health);
         LOG.info("sink started: {} topics into ClickHouse database {} at {}", topics.size(), ch.database(), ch.url());
     }
 
-    /** Ready when the consumer loop runs (not failing inserts) and ClickHouse answers a ping. */
+    /**
+     * Ready when the consumer loop runs (not failing inserts), ClickHouse answers a ping and Kafka a
+     * {@code describeCluster}; the probes run in the background ({@link DependencyProbe}), so this never waits.
+     * The state is the loop's; {@code checks} tells which dependency is missing.
+     */
     public ManagementServer.Health health() {
         SinkLoop current = loop;
-        if (current == null) {
+        if (current == null || clickHouseProbe == null || kafkaProbe == null) {
             return new ManagementServer.Health(false, "STARTING");
         }
         SinkLoop.State state = current.state();
-        if (state != SinkLoop.State.RUNNING) {
-            return new ManagementServer.Health(false, state.name());
-        }
-        long now = System.currentTimeMillis();
-        if (now - pingCheckedAtMs > PING_CACHE_MS) {
-            pingOk = sql.ping(PING_TIMEOUT);
-            pingCheckedAtMs = now;
-        }
-        return pingOk ? new ManagementServer.Health(true, state.name())
-                : new ManagementServer.Health(false, "CLICKHOUSE_UNREACHABLE");
+        Map<String, ManagementServer.Health.Check> checks = Map.of("clickhouse", clickHouseProbe.check(),
+                "kafka", kafkaProbe.check());
+        return new ManagementServer.Health(state == SinkLoop.State.RUNNING && clickHouseProbe.up() && kafkaProbe.up(),
+                state.name(), checks);
     }
 
     /** Port of /health and /metrics (useful with port 0). */
@@ -180,6 +182,11 @@ public final class SinkApp implements AutoCloseable {
         }
         if (management != null) {
             management.close();
+        }
+        for (DependencyProbe probe : new DependencyProbe[] {kafkaProbe, clickHouseProbe}) {
+            if (probe != null) {
+                probe.close();
+            }
         }
         if (consumerMetrics != null) {
             consumerMetrics.close();

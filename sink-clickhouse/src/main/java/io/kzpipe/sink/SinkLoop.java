@@ -25,6 +25,7 @@ import org.apache.kafka.clients.consumer.ConsumerRecords;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.common.KafkaException;
 import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.FencedInstanceIdException;
 import org.apache.kafka.common.errors.InterruptException;
 import org.apache.kafka.common.errors.WakeupException;
 import org.slf4j.Logger;
@@ -109,6 +110,13 @@ public final class SinkLoop implements Runnable {
             if (!stopping) {
                 throw e;
             }
+        } catch (FencedInstanceIdException e) {
+            state = State.FAILED;
+            LOG.error("another sink instance joined the group with this instance's SINK_INSTANCE_ID (group.instance.id) "
+                    + "and took its partitions; stopping. Give every instance its own SINK_INSTANCE_ID. Rows not "
+                    + "inserted yet stay uncommitted and are read by the other instance", e);
+            closeConsumer();
+            throw e;
         } catch (RuntimeException | Error e) {
             state = State.FAILED;
             LOG.error("sink stopped by a fatal error; rows not inserted yet stay uncommitted and are re-read on restart", e);
@@ -187,7 +195,7 @@ public final class SinkLoop implements Runnable {
         }
         failures++;
         failingTable = e.table();
-        Duration delay = policy.backoff(failures);
+        Duration delay = policy.backoff(failures, e.getCause());
         retryAtMs = clock.getAsLong() + delay.toMillis();
         metrics.retry(e.table());
         if (!backingOff) {
@@ -197,7 +205,7 @@ public final class SinkLoop implements Runnable {
             consumer.pause(consumer.assignment());
         }
         LOG.warn("insert of batch {} ({} rows) failed, attempt {}; consumption paused, retrying in {} ms: {}",
-                e.batchId(), e.rows(), failures, delay.toMillis(), e.getCause().toString());
+                e.batchId(), e.rows(), failures, delay.toMillis(), RetryPolicy.describe(e.getCause()));
     }
 
     /**

@@ -1,6 +1,8 @@
 package io.kzpipe.processor;
 
+import io.kzpipe.model.kafka.KafkaReachability;
 import io.kzpipe.model.kafka.TopicBootstrap;
+import io.kzpipe.model.ops.DependencyProbe;
 import io.kzpipe.model.ops.ManagementServer;
 import io.kzpipe.model.ops.ManagementServer.Health;
 import io.kzpipe.model.topic.TopicId;
@@ -34,7 +36,9 @@ import org.slf4j.LoggerFactory;
  * topics, starts Streams and waits for {@code RUNNING} up to {@code PROCESSOR_STARTUP_TIMEOUT}.
  * Readiness: ready in {@code RUNNING}; also in {@code REBALANCING} once it has been {@code RUNNING} (a
  * rebalance is routine and short, and readiness only gates roll-outs; the state is reported as
- * {@code REBALANCING} so dashboards can see it); not ready in every other state. {@link #terminated()}
+ * {@code REBALANCING} so dashboards can see it); not ready in every other state, nor while the broker does not
+ * answer a {@link DependencyProbe} (Streams itself stays {@code RUNNING} through a broker outage, retrying; the
+ * body says {@code "checks":{"kafka":"DOWN"}}). Liveness never depends on Kafka. {@link #terminated()}
  * completes when Streams stops on its own ({@code ERROR}, e.g. after the thread-failure policy gave up).
  * {@link #close()} closes Streams within {@code PROCESSOR_SHUTDOWN_TIMEOUT} (committing the current
  * transaction), then the management port. Thread-safe for these calls; {@code close()} is idempotent.
@@ -50,6 +54,7 @@ public final class ProcessorApp implements AutoCloseable {
     private volatile KafkaStreams streams;
     private volatile ManagementServer management;
     private volatile KafkaStreamsMetrics streamsMetrics;
+    private volatile DependencyProbe kafkaProbe;
     private volatile boolean everRunning;
     private volatile boolean closing;
 
@@ -65,6 +70,8 @@ public final class ProcessorApp implements AutoCloseable {
      * @throws IllegalStateException when topics cannot be created or Streams does not reach RUNNING in time
      */
     public void start() throws IOException {
+        kafkaProbe = new DependencyProbe("kafka", new KafkaReachability(config.kafka(), DependencyProbe.TIMEOUT),
+                registry).start();
         management = ManagementServer.start(config.managementHost(), config.managementPort(), registry, this::health);
         Topics topics = config.kafka().topics();
         List<TopicId> typed = new ArrayList<>(TopicId.processorOutputs());
@@ -129,7 +136,8 @@ public final class ProcessorApp implements AutoCloseable {
         }
         State state = ks.state();
         boolean ready = state == State.RUNNING || (state == State.REBALANCING && everRunning);
-        return new Health(ready, state.name());
+        Health.Check kafka = kafkaProbe.check();
+        return new Health(ready && kafka == Health.Check.UP, state.name(), Map.of("kafka", kafka));
     }
 
     /** Completes with {@code ERROR} (or {@code NOT_RUNNING}) when Streams stops without {@link #close()}. */
@@ -165,6 +173,9 @@ public final class ProcessorApp implements AutoCloseable {
         }
         if (management != null) {
             management.close();
+        }
+        if (kafkaProbe != null) {
+            kafkaProbe.close();
         }
         terminated.complete(ks == null ? State.NOT_RUNNING : ks.state());
         LOG.info("stream processor stopped");

@@ -4,6 +4,7 @@ import io.javalin.Javalin;
 import io.javalin.compression.CompressionStrategy;
 import io.javalin.http.Context;
 import io.javalin.http.HttpResponseException;
+import io.kzpipe.model.ops.ManagementServer;
 import io.kzpipe.model.ops.ManagementServer.Health;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.time.Duration;
@@ -72,7 +73,7 @@ public final class GatewayHttp {
             });
             cfg.routes.post(settings.webhookPath(), webhook::post);
             cfg.routes.get(settings.webhookPath(), webhook::get);
-            cfg.routes.get("/health/live", ctx -> health(ctx, new Health(true, "LIVE")));
+            cfg.routes.get("/health/live", ctx -> health(ctx, ManagementServer.LIVE));
             cfg.routes.get("/health/ready", ctx -> health(ctx, readiness.get()));
             cfg.routes.get("/metrics", ctx -> ctx.contentType("text/plain; version=0.0.4; charset=utf-8")
                     .result(registry.scrape()));
@@ -83,7 +84,6 @@ public final class GatewayHttp {
     }
 
     private static void health(Context ctx, Health health) {
-        ctx.status(health.ready() ? 200 : 503).contentType(Replies.JSON)
-                .result("{\"status\":\"" + (health.ready() ? "UP" : "DOWN") + "\",\"state\":\"" + health.state() + "\"}");
+        ctx.status(health.ready() ? 200 : 503).contentType(Replies.JSON).result(health.json());
     }
 }

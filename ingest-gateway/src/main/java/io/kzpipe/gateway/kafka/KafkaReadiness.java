@@ -20,8 +20,8 @@ import org.slf4j.LoggerFactory;
  * Each round: creates the gateway's topics if that has not succeeded yet ({@link TopicBootstrap}), asks the
  * cluster to describe itself (a real round trip, bounded by the timeout) and looks up the topics in the
  * producer's metadata (which also keeps that metadata cached, so {@code send()} never has to wait for it).
- * Ready = all three succeeded in the latest round. Rounds repeat every {@code interval} while ready and
- * every {@value #RETRY_MS} ms while not.
+ * Ready = all three succeeded in the latest round ({@code checks.kafka} is UP when the cluster answered). Rounds
+ * repeat every {@code interval} while ready and every {@value #RETRY_MS} ms while not.
  *
  * <p>The gateway starts even when Kafka is down: liveness and the Kaizala handshake work, readiness reports
  * DOWN, and topics are created as soon as the broker answers.
@@ -30,6 +30,8 @@ public final class KafkaReadiness implements ReadinessCheck {
 
     private static final Logger LOG = LoggerFactory.getLogger(KafkaReadiness.class);
     static final long RETRY_MS = 500;
+    private static final Map<String, Health.Check> KAFKA_UP = Map.of("kafka", Health.Check.UP);
+    private static final Map<String, Health.Check> KAFKA_DOWN = Map.of("kafka", Health.Check.DOWN);
 
     private final KafkaSettings settings;
     private final List<String> topics;
@@ -43,7 +45,7 @@ public final class KafkaReadiness implements ReadinessCheck {
         return t;
     });
 
-    private volatile Health health = new Health(false, "STARTING");
+    private volatile Health health = new Health(false, "STARTING", Map.of("kafka", Health.Check.UNKNOWN));
     private volatile boolean topicsReady;
     private Admin admin;
 
@@ -79,12 +81,13 @@ public final class KafkaReadiness implements ReadinessCheck {
             }
             admin.describeCluster(new DescribeClusterOptions().timeoutMs((int) timeout.toMillis()))
                     .clusterId().get(timeout.toMillis(), TimeUnit.MILLISECONDS);
-            next = producerMetadataReady() ? new Health(true, "KAFKA_REACHABLE") : new Health(false, "METADATA_PENDING");
+            next = producerMetadataReady() ? new Health(true, "KAFKA_REACHABLE", KAFKA_UP)
+                    : new Health(false, "METADATA_PENDING", KAFKA_UP);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             return;
         } catch (Exception e) {
-            next = new Health(false, topicsReady ? "KAFKA_UNREACHABLE" : "TOPICS_NOT_CREATED");
+            next = new Health(false, topicsReady ? "KAFKA_UNREACHABLE" : "TOPICS_NOT_CREATED", KAFKA_DOWN);
             if (health.ready() || "STARTING".equals(health.state())) {
                 LOG.warn("Kafka at {} is not usable ({}): readiness DOWN, posts get 503 until it is",
                         settings.bootstrapServers(), e.toString());

@@ -51,8 +51,13 @@ class GatewayOutageIT {
                 await().atMost(WAIT).until(() -> record(post(gateway)) == 200);
 
                 // outage while running: producer metadata is cached, so sends wait for the delivery timeout
+                assertThat(gateway.get("/health/ready").body()).endsWith("\"checks\":{\"kafka\":\"UP\"}}");
                 broker.stop();
                 await().atMost(WAIT).until(() -> !gateway.app.health().ready());
+                // what is down, in the JSON shape all three services share, and as a metric
+                assertThat(gateway.get("/health/ready").body()).endsWith("\"checks\":{\"kafka\":\"DOWN\"}}");
+                assertThat(gateway.get("/metrics").body()).containsPattern("kz_dependency_up\\{dependency=\"kafka\".*} 0\\.0");
+                assertThat(gateway.get("/health/live").statusCode()).isEqualTo(200);
                 List<Posted> during = new ArrayList<>();
                 long sentAt = System.nanoTime();
                 for (int i = 0; i < 5; i++) {

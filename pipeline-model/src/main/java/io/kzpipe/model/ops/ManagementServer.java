@@ -7,6 +7,8 @@ import java.io.IOException;
 import java.io.OutputStream;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
+import java.util.Map;
+import java.util.TreeMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.function.Supplier;
@@ -15,16 +17,53 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The small HTTP port of a service without its own web server: {@code GET /health/live},
- * {@code GET /health/ready} (200 or 503 with a JSON body from the readiness supplier) and
+ * {@code GET /health/ready} (200 or 503 with the {@link Health} JSON from the readiness supplier) and
  * {@code GET /metrics} (Prometheus text). Two daemon threads; closing stops it.
  */
 public final class ManagementServer implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(ManagementServer.class);
 
-    /** What readiness reports: ready or not, and a one-word state for humans (e.g. the Streams state). */
-    public record Health(boolean ready, String state) {
+    /**
+     * What {@code /health/live} and {@code /health/ready} report, in one JSON shape on all three services (the
+     * gateway serves it on its webhook port): {@code {"status":"UP"|"DOWN","state":"<the service's own state>",
+     * "checks":{"kafka":"UP"|"DOWN"|"UNKNOWN",...}}}. {@code status} is UP exactly when the HTTP status is 200;
+     * {@code state} is one word for humans (e.g. the Streams state); {@code checks} says per dependency whether its
+     * latest probe succeeded ({@code UNKNOWN} before the first probe ended), in name order.
+     *
+     * @param ready  UP (200) or DOWN (503)
+     * @param state  the service's own state, e.g. {@code RUNNING}
+     * @param checks per dependency ({@code kafka}, {@code clickhouse}), its latest probe result
+     */
+    public record Health(boolean ready, String state, Map<String, Check> checks) {
+
+        /** The result of one dependency's latest probe. */
+        public enum Check { UP, DOWN, UNKNOWN }
+
+        public Health {
+            checks = Map.copyOf(checks);
+        }
+
+        /** Without dependency checks (a state that needs none, e.g. {@code LIVE} or {@code STARTING}). */
+        public Health(boolean ready, String state) {
+            this(ready, state, Map.of());
+        }
+
+        /** The body of the health endpoints. */
+        public String json() {
+            StringBuilder out = new StringBuilder(64).append("{\"status\":\"").append(ready ? "UP" : "DOWN")
+                    .append("\",\"state\":\"").append(state).append("\",\"checks\":{");
+            String sep = "";
+            for (Map.Entry<String, Check> c : new TreeMap<>(checks).entrySet()) {
+                out.append(sep).append('"').append(c.getKey()).append("\":\"").append(c.getValue()).append('"');
+                sep = ",";
+            }
+            return out.append("}}").toString();
+        }
     }
+
+    /** Liveness: the process serves HTTP. Never depends on Kafka or ClickHouse (an outage must not restart pods). */
+    public static final Health LIVE = new Health(true, "LIVE");
 
     private final HttpServer server;
     private final ExecutorService executor;
@@ -38,7 +77,7 @@ public final class ManagementServer implements AutoCloseable {
     public static ManagementServer start(String host, int port, PrometheusMeterRegistry registry,
                                          Supplier<Health> readiness) throws IOException {
         HttpServer server = HttpServer.create(new InetSocketAddress(host, port), 64);
-        server.createContext("/health/live", ex -> respond(ex, 200, "application/json", "{\"status\":\"UP\"}"));
+        server.createContext("/health/live", ex -> respond(ex, 200, "application/json", LIVE.json()));
         server.createContext("/health/ready", ex -> {
             Health h;
             try {
@@ -46,8 +85,7 @@ public final class ManagementServer implements AutoCloseable {
             } catch (RuntimeException e) {
                 h = new Health(false, "ERROR");
             }
-            String body = "{\"status\":\"" + (h.ready() ? "UP" : "DOWN") + "\",\"state\":\"" + h.state() + "\"}";
-            respond(ex, h.ready() ? 200 : 503, "application/json", body);
+            respond(ex, h.ready() ? 200 : 503, "application/json", h.json());
         });
         server.createContext("/metrics", ex -> respond(ex, 200, "text/plain; version=0.0.4; charset=utf-8", registry.scrape()));
         ExecutorService executor = Executors.newFixedThreadPool(2, r -> {

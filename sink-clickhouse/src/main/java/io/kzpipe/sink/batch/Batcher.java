@@ -1,6 +1,7 @@
 package io.kzpipe.sink.batch;
 
 import io.kzpipe.sink.SinkMetrics;
+import io.kzpipe.sink.clickhouse.RetryPolicy;
 import io.kzpipe.sink.config.SinkConfig;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -229,7 +230,7 @@ public final class Batcher {
                     complete(buf);
                 } catch (FlushException e) {
                     LOG.warn("insert of batch {} failed while its partitions were revoked; they are re-read by their "
-                            + "next owner: {}", e.batchId(), e.getCause().toString());
+                            + "next owner: {}", e.batchId(), RetryPolicy.describe(e.getCause()));
                 }
             }
         }
@@ -264,7 +265,7 @@ public final class Batcher {
                 try {
                     complete(buf);
                 } catch (FlushException e) {
-                    LOG.warn("insert of batch {} failed while stopping: {}", e.batchId(), e.getCause().toString());
+                    LOG.warn("insert of batch {} failed while stopping: {}", e.batchId(), RetryPolicy.describe(e.getCause()));
                 }
             }
         }

@@ -2,9 +2,11 @@ package io.kzpipe.sink.clickhouse;
 
 import com.clickhouse.client.api.ClickHouseException;
 import com.clickhouse.client.api.ClientMisconfigurationException;
+import com.clickhouse.client.api.ConnectionInitiationException;
 import com.clickhouse.client.api.ServerException;
 import io.kzpipe.sink.config.SinkConfig;
 import java.io.IOException;
+import java.net.SocketException;
 import java.time.Duration;
 import java.util.Set;
 import java.util.concurrent.TimeoutException;
@@ -25,6 +27,11 @@ import java.util.regex.Pattern;
  *       ({@code TOO_MANY_PARTS}, memory limit), unknown server codes. Retried forever with capped
  *       exponential backoff and jitter; nothing is skipped.</li>
  * </ul>
+ *
+ * <p>Backoff: errors ClickHouse reports (overload above all) back off up to {@code SINK_RETRY_MAX}, where waiting
+ * helps. While ClickHouse cannot be reached at all ({@link #unreachable}: connection refused, no route, no answer
+ * or a dropped connection) an attempt costs it nothing, so the wait is capped at {@code SINK_RETRY_UNREACHABLE_MAX}
+ * and the sink resumes about that soon after ClickHouse answers again (a restarted server, not only a paused one).
  *
  * <p>The server code comes from client-v2's {@link ServerException#getCode()} or, when the client could
  * not read it (0), from the {@code Code: N} prefix of ClickHouse's message. Thread-safe.
@@ -71,6 +78,7 @@ public final class RetryPolicy {
             516   // AUTHENTICATION_FAILED
     );
 
+    private static final int MAX_CAUSES = 8;
     private static final Pattern CODE = Pattern.compile("Code:\\s*(\\d+)");
 
     private final SinkConfig.Retry settings;
@@ -116,12 +124,53 @@ public final class RetryPolicy {
         return m.find() ? Integer.parseInt(m.group(1)) : ServerException.CODE_UNKNOWN;
     }
 
+    /**
+     * True when {@code failure} means ClickHouse could not be reached, as opposed to an error it reported or an
+     * answer that took too long: the connection was refused, could not be made, or broke without an answer
+     * (client-v2's {@link ConnectionInitiationException}, a {@link SocketException} such as a reset or a broken pipe
+     * on a pooled connection the server closed).
+     */
+    public static boolean unreachable(Throwable failure) {
+        return !hasCause(failure, ServerException.class)
+                && (hasCause(failure, ConnectionInitiationException.class) || hasCause(failure, SocketException.class));
+    }
+
     /** Delay before attempt {@code failures + 1}, after {@code failures} (≥ 1) consecutive failures. */
     public Duration backoff(int failures) {
+        return backoff(failures, settings.max());
+    }
+
+    /** As {@link #backoff(int)}, capped at {@code SINK_RETRY_UNREACHABLE_MAX} when {@code latest} is {@link #unreachable}. */
+    public Duration backoff(int failures, Throwable latest) {
+        return backoff(failures, unreachable(latest) && settings.unreachableMax().compareTo(settings.max()) < 0
+                ? settings.unreachableMax() : settings.max());
+    }
+
+    private Duration backoff(int failures, Duration max) {
         double base = settings.initial().toMillis() * Math.pow(settings.multiplier(), Math.max(0, failures - 1));
-        double capped = Math.min(base, settings.max().toMillis());
+        double capped = Math.min(base, max.toMillis());
         double jittered = capped * (1.0 - settings.jitterPercent() / 100.0 * random.getAsDouble());
         return Duration.ofMillis(Math.max(1, Math.round(jittered)));
+    }
+
+    /**
+     * The failure and its causes, outermost first, as {@code Type: message <- Type: message ...}: client-v2 wraps
+     * the real reason (connection refused, no response on a reused connection, a server error) in exceptions whose
+     * own message only names the request. Stack traces are left out; the chain is bounded.
+     */
+    public static String describe(Throwable failure) {
+        StringBuilder out = new StringBuilder();
+        int depth = 0;
+        for (Throwable t = failure; t != null && depth < MAX_CAUSES; t = t.getCause() == t ? null : t.getCause(), depth++) {
+            if (depth > 0) {
+                out.append(" <- ");
+            }
+            out.append(t.getClass().getName());
+            if (t.getMessage() != null) {
+                out.append(": ").append(t.getMessage());
+            }
+        }
+        return out.toString();
     }
 
     private static boolean hasCause(Throwable failure, Class<?> type) {

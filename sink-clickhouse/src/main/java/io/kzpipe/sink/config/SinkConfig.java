@@ -30,6 +30,9 @@ import org.apache.kafka.common.serialization.ByteArrayDeserializer;
  * @param insertThreads     inserts that may run at once, each for a different table ({@code SINK_INSERT_THREADS})
  * @param limits            the pipeline's size limits ({@code GATEWAY_MAX_BODY_BYTES}): topics the sink creates get
  *                          the same {@code max.message.bytes} as when the processor creates them
+ * @param instanceId        this instance's static group membership ({@code SINK_INSTANCE_ID}, the consumer's
+ *                          {@code group.instance.id}); stable per instance, unique in the group (docs/DESIGN.md,
+ *                          "Restarts, outages and health"); {@code null} = dynamic membership
  */
 public record SinkConfig(
         KafkaSettings kafka,
@@ -43,7 +46,8 @@ public record SinkConfig(
         boolean migrate,
         InsertFormat insertFormat,
         int insertThreads,
-        RecordLimits limits) {
+        RecordLimits limits,
+        String instanceId) {
 
     public static final String DEFAULT_GROUP_ID = "kaizala-sink";
     public static final String DEFAULT_CLICKHOUSE_URL = "http://127.0.0.1:8123";
@@ -66,6 +70,13 @@ public record SinkConfig(
     public static final Duration DEFAULT_RETRY_MAX = Duration.ofSeconds(30);
     public static final int DEFAULT_RETRY_MULTIPLIER = 2;
     public static final int DEFAULT_RETRY_JITTER_PERCENT = 50;
+    /**
+     * Longest wait between attempts while ClickHouse cannot be reached at all (refused or dropped connections): such
+     * an attempt costs ClickHouse nothing, and the sink resumes within about this long once it answers again.
+     */
+    public static final Duration DEFAULT_RETRY_UNREACHABLE_MAX = Duration.ofSeconds(1);
+    /** What a {@code group.instance.id} may look like here (Kafka allows 249 of these characters). */
+    public static final String INSTANCE_ID_PATTERN = "[a-zA-Z0-9._-]{1,200}";
     public static final String DEFAULT_MANAGEMENT_HOST = "0.0.0.0";
     public static final int DEFAULT_MANAGEMENT_PORT = 8082;
     /** Records per poll: large enough that a poll fills a good share of a batch. */
@@ -118,8 +129,17 @@ public record SinkConfig(
         }
     }
 
-    /** Backoff of attempt n (1-based): min(max, initial × multiplier^(n-1)), minus up to jitterPercent % at random. */
-    public record Retry(Duration initial, Duration max, int multiplier, int jitterPercent) {
+    /**
+     * Backoff of attempt n (1-based): min(max, initial × multiplier^(n-1)), minus up to jitterPercent % at random;
+     * at most {@code unreachableMax} while the failures are about reaching ClickHouse, not errors it reported.
+     */
+    public record Retry(Duration initial, Duration max, int multiplier, int jitterPercent, Duration unreachableMax) {
+
+        /** With the default {@code unreachableMax} (never above {@code max}). */
+        public Retry(Duration initial, Duration max, int multiplier, int jitterPercent) {
+            this(initial, max, multiplier, jitterPercent,
+                    max.compareTo(DEFAULT_RETRY_UNREACHABLE_MAX) < 0 ? max : DEFAULT_RETRY_UNREACHABLE_MAX);
+        }
     }
 
     public SinkConfig {
@@ -162,7 +182,9 @@ public record SinkConfig(
         }
         Retry retry = new Retry(retryInitial, retryMax,
                 env.intIn("SINK_RETRY_MULTIPLIER", DEFAULT_RETRY_MULTIPLIER, 1, 10),
-                env.intIn("SINK_RETRY_JITTER_PERCENT", DEFAULT_RETRY_JITTER_PERCENT, 0, 100));
+                env.intIn("SINK_RETRY_JITTER_PERCENT", DEFAULT_RETRY_JITTER_PERCENT, 0, 100),
+                env.duration("SINK_RETRY_UNREACHABLE_MAX", DEFAULT_RETRY_UNREACHABLE_MAX, Duration.ofMillis(1),
+                        Duration.ofHours(1)));
 
         String managementHost = env.string("SINK_MANAGEMENT_HOST", DEFAULT_MANAGEMENT_HOST);
         int managementPort = env.intIn("SINK_MANAGEMENT_PORT", DEFAULT_MANAGEMENT_PORT, 0, 65535);
@@ -170,9 +192,13 @@ public record SinkConfig(
         InsertFormat insertFormat = insertFormat(env);
         int insertThreads = env.intIn("SINK_INSERT_THREADS", DEFAULT_INSERT_THREADS, 1, 16);
         RecordLimits limits = RecordLimits.from(env);
+        String instanceId = env.raw("SINK_INSTANCE_ID");
+        if (instanceId != null && !instanceId.matches(INSTANCE_ID_PATTERN)) {
+            env.problem("SINK_INSTANCE_ID", "'" + instanceId + "' must be 1-200 letters, digits, '.', '_' or '-'");
+        }
         env.throwIfProblems();
         return new SinkConfig(kafka, groupId, consumer, clickHouse, flush, retry, managementHost, managementPort, migrate,
-                insertFormat, insertThreads, limits);
+                insertFormat, insertThreads, limits, instanceId);
     }
 
     private static InsertFormat insertFormat(EnvReader env) {
@@ -202,7 +228,8 @@ public record SinkConfig(
     /**
      * Consumer properties: manual commits after the insert, {@code read_committed} (the processor writes
      * transactionally), byte-array key and value (values are passed to ClickHouse as they are), then
-     * {@code KAFKA_CLIENT_*} and {@code KAFKA_CONSUMER_*}; the commit mode cannot be overridden.
+     * {@code KAFKA_CLIENT_*} and {@code KAFKA_CONSUMER_*}; the commit mode, group and instance id cannot be
+     * overridden.
      */
     public Map<String, Object> consumerProps() {
         Map<String, Object> props = new HashMap<>();
@@ -219,6 +246,11 @@ public record SinkConfig(
         props.putAll(kafka.clientProps());
         props.putAll(consumerOverrides);
         props.put(ConsumerConfig.GROUP_ID_CONFIG, groupId);
+        if (instanceId != null) {
+            // static membership: a restarted instance takes its partitions back at once (no rebalance, no waiting
+            // for the group to time out its old member)
+            props.put(ConsumerConfig.GROUP_INSTANCE_ID_CONFIG, instanceId);
+        }
         props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
         props.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
         props.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
@@ -230,6 +262,7 @@ public record SinkConfig(
         return "SinkConfig[kafka=" + kafka + ", groupId=" + groupId + ", consumer=" + Secrets.maskAll(consumerOverrides)
                 + ", clickHouse=" + clickHouse + ", flush=" + flush + ", retry=" + retry
                 + ", management=" + managementHost + ":" + managementPort + ", migrate=" + migrate
-                + ", insertFormat=" + insertFormat + "]";
+                + ", insertFormat=" + insertFormat
+                + ", instanceId=" + (instanceId == null ? "(dynamic membership)" : instanceId) + "]";
     }
 }

@@ -5,10 +5,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.clickhouse.client.api.ClientException;
 import com.clickhouse.client.api.ClientMisconfigurationException;
 import com.clickhouse.client.api.ConnectionInitiationException;
+import com.clickhouse.client.api.DataTransferException;
 import com.clickhouse.client.api.ServerException;
 import io.kzpipe.sink.clickhouse.RetryPolicy.Kind;
 import io.kzpipe.sink.config.SinkConfig;
 import java.net.ConnectException;
+import java.net.SocketException;
 import java.net.SocketTimeoutException;
 import java.time.Duration;
 import java.util.concurrent.ExecutionException;
@@ -79,5 +81,36 @@ class RetryPolicyTest {
         for (int i = 0; i < 100; i++) {
             assertThat(random.backoff(2).toMillis()).isBetween(1000L, 2000L);
         }
+    }
+
+    @Test
+    void whileClickHouseCannotBeReachedTheBackoffStaysShortButErrorsItReportsBackOffFully() {
+        var refused = new ConnectionInitiationException("Insert request failed", new ConnectException("Connection refused"));
+        var brokenPipe = new DataTransferException("Insert request failed", new SocketException("Broken pipe"));
+        var tooManyParts = server(252, "Too many parts");
+        assertThat(RetryPolicy.unreachable(refused)).isTrue();
+        assertThat(RetryPolicy.unreachable(new ExecutionException(brokenPipe))).isTrue();
+        assertThat(RetryPolicy.unreachable(tooManyParts)).isFalse();
+        assertThat(RetryPolicy.unreachable(new IllegalStateException("slow", new SocketTimeoutException()))).isFalse();
+
+        // the default cap for unreachable is 1 s (below the 5 s SINK_RETRY_MAX of this policy)
+        assertThat(policy.backoff(1000, refused)).isEqualTo(Duration.ofSeconds(1));
+        assertThat(policy.backoff(1000, brokenPipe)).isEqualTo(Duration.ofSeconds(1));
+        assertThat(policy.backoff(2, refused)).isEqualTo(Duration.ofMillis(200));
+        assertThat(policy.backoff(1000, tooManyParts)).isEqualTo(Duration.ofSeconds(5));
+        RetryPolicy configured = new RetryPolicy(new SinkConfig.Retry(Duration.ofMillis(100), Duration.ofSeconds(30), 2, 0,
+                Duration.ofMillis(300)), () -> 0.0);
+        assertThat(configured.backoff(1000, refused)).isEqualTo(Duration.ofMillis(300));
+        assertThat(configured.backoff(1000, tooManyParts)).isEqualTo(Duration.ofSeconds(30));
+    }
+
+    @Test
+    void theDescriptionNamesEveryCauseDownToTheRoot() {
+        var failure = new ExecutionException(new ConnectionInitiationException("Insert request failed (attempt: 1)",
+                new ConnectException("Connection refused")));
+        assertThat(RetryPolicy.describe(failure)).isEqualTo("java.util.concurrent.ExecutionException: "
+                + "com.clickhouse.client.api.ConnectionInitiationException: Insert request failed (attempt: 1)"
+                + " <- com.clickhouse.client.api.ConnectionInitiationException: Insert request failed (attempt: 1)"
+                + " <- java.net.ConnectException: Connection refused");
     }
 }

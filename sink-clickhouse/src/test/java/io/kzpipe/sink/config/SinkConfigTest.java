@@ -70,6 +70,26 @@ class SinkConfigTest {
     }
 
     @Test
+    void theInstanceIdIsTheConsumersStaticGroupInstanceIdAndCannotBeOverridden() {
+        SinkConfig c = SinkConfig.fromEnv(Map.of("SINK_INSTANCE_ID", "sink-clickhouse-1",
+                "KAFKA_CONSUMER_GROUP_INSTANCE_ID", "other"));
+        assertThat(c.consumerProps()).containsEntry("group.instance.id", "sink-clickhouse-1");
+        assertThat(c.toString()).contains("instanceId=sink-clickhouse-1");
+        assertThat(SinkConfig.fromEnv(Map.of()).consumerProps()).as("dynamic membership without an id")
+                .doesNotContainKey("group.instance.id");
+        assertThatThrownBy(() -> SinkConfig.fromEnv(Map.of("SINK_INSTANCE_ID", "sink 1")))
+                .isInstanceOfSatisfying(ConfigException.class, e -> assertThat(e.problems())
+                        .singleElement().asString().startsWith("SINK_INSTANCE_ID"));
+    }
+
+    @Test
+    void theBackoffWhileClickHouseIsUnreachableIsShortByDefaultAndConfigurable() {
+        assertThat(SinkConfig.fromEnv(Map.of()).retry().unreachableMax()).isEqualTo(Duration.ofSeconds(1));
+        assertThat(SinkConfig.fromEnv(Map.of("SINK_RETRY_UNREACHABLE_MAX", "250ms")).retry().unreachableMax())
+                .isEqualTo(Duration.ofMillis(250));
+    }
+
+    @Test
     void reportsEveryProblemAtOnce() {
         assertThatThrownBy(() -> SinkConfig.fromEnv(Map.of(
                 "CLICKHOUSE_URL", "ftp://x",

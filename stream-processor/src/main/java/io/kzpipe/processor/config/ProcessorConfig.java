@@ -47,6 +47,10 @@ import org.apache.kafka.streams.errors.LogAndFailProcessingExceptionHandler;
  *                                gateway, the sink and {@code deploy/compose/kafka/create-topics.sh}
  * @param rocksDbMemoryBytes      native memory budget shared by every RocksDB instance (block cache with the
  *                                memtables charged to it, see {@link BoundedRocksDbConfig})
+ * @param instanceId              {@code PROCESSOR_INSTANCE_ID}: this instance's static group membership
+ *                                ({@code group.instance.id} of its main consumers, Streams appends the thread
+ *                                index); stable per instance and unique in the group (docs/DESIGN.md, "Restarts,
+ *                                outages and health"); {@code null} = dynamic membership
  */
 public record ProcessorConfig(
         KafkaSettings kafka,
@@ -64,7 +68,8 @@ public record ProcessorConfig(
         Duration threadReplacementWindow,
         Map<String, String> streamsOverrides,
         RecordLimits limits,
-        long rocksDbMemoryBytes) {
+        long rocksDbMemoryBytes,
+        String instanceId) {
 
     public static final String DEFAULT_APPLICATION_ID = "kaizala-processor";
     public static final Duration DEFAULT_DEDUP_WINDOW = Duration.ofHours(72);
@@ -81,6 +86,9 @@ public record ProcessorConfig(
     public static final Duration DEFAULT_THREAD_REPLACEMENT_WINDOW = Duration.ofMinutes(10);
     /** Streams' EOS default is 100 ms; 200 ms halves the transaction overhead (see docs/BENCHMARKS.md). */
     public static final int DEFAULT_COMMIT_INTERVAL_MS = 200;
+
+    /** What a {@code group.instance.id} may look like here (Kafka allows 249 of these characters). */
+    public static final String INSTANCE_ID_PATTERN = "[a-zA-Z0-9._-]{1,200}";
 
     public ProcessorConfig {
         streamsOverrides = Map.copyOf(streamsOverrides);
@@ -123,9 +131,13 @@ public record ProcessorConfig(
         Map<String, String> overrides = env.passThrough("KAFKA_STREAMS_");
         long rocksDbMemory = env.longIn("PROCESSOR_ROCKSDB_MEMORY_BYTES", BoundedRocksDbConfig.DEFAULT_MEMORY_BYTES,
                 1024L * 1024, 64L * 1024 * 1024 * 1024);
+        String instanceId = env.raw("PROCESSOR_INSTANCE_ID");
+        if (instanceId != null && !instanceId.matches(INSTANCE_ID_PATTERN)) {
+            env.problem("PROCESSOR_INSTANCE_ID", "'" + instanceId + "' must be 1-200 letters, digits, '.', '_' or '-'");
+        }
         ProcessorConfig config = new ProcessorConfig(kafka, applicationId, dedupWindow, stateDir, host, port, secret,
                 maxRecordBytes, rawJsonMax, startup, shutdown, replacements, replacementWindow, overrides, limits,
-                rocksDbMemory);
+                rocksDbMemory, instanceId);
         config.checkProducerSizes(env);
         env.throwIfProblems();
         return config;
@@ -202,6 +214,11 @@ public record ProcessorConfig(
         d.put(StreamsConfig.PRODUCTION_EXCEPTION_HANDLER_CLASS_CONFIG, ProductionErrorPolicy.class.getName());
         d.put(ProductionErrorPolicy.DLQ_TOPIC_CONFIG, kafka.topics().name(TopicId.DLQ_PROCESSOR));
         d.put(StreamsConfig.consumerPrefix(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG), "earliest");
+        if (instanceId != null) {
+            // static membership: a restarted instance takes its partitions back at once instead of waiting for the
+            // group to time out its old member (Streams does not leave the group on close)
+            d.put(StreamsConfig.mainConsumerPrefix(ConsumerConfig.GROUP_INSTANCE_ID_CONFIG), instanceId);
+        }
         // the broker answers a fetch once 64 KiB are there or 100 ms passed, not for every new record: at a
         // moderate rate that cut the broker's CPU by about a third (docs/BENCHMARKS.md), for at most 100 ms
         d.put(StreamsConfig.mainConsumerPrefix(ConsumerConfig.FETCH_MIN_BYTES_CONFIG), 64 * 1024);
@@ -231,6 +248,7 @@ public record ProcessorConfig(
                 + ", startupTimeout=" + startupTimeout + ", shutdownTimeout=" + shutdownTimeout
                 + ", maxThreadReplacements=" + maxThreadReplacements + " per " + threadReplacementWindow
                 + ", maxBodyBytes=" + limits.maxBodyBytes() + ", rocksDbMemoryBytes=" + rocksDbMemoryBytes
+                + ", instanceId=" + (instanceId == null ? "(dynamic membership)" : instanceId)
                 + ", streams=" + Secrets.maskAll(streamsOverrides) + "]";
     }
 }

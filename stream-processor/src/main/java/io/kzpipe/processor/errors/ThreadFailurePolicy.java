@@ -4,6 +4,7 @@ import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.Deque;
 import java.util.function.LongSupplier;
+import org.apache.kafka.common.errors.FencedInstanceIdException;
 import org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -14,7 +15,12 @@ import org.slf4j.LoggerFactory;
  * sliding {@code window}; the next failure in that window shuts the Streams client down
  * ({@code SHUTDOWN_CLIENT}), which makes the process exit non-zero so that its supervisor restarts it (with
  * a fresh JVM and a visible crash). With exactly-once the failed thread's open transaction is aborted, so
- * neither replacement nor shutdown loses or duplicates output. Thread-safe.
+ * neither replacement nor shutdown loses or duplicates output.
+ *
+ * <p>A thread fenced because another instance joined the group with the same {@code PROCESSOR_INSTANCE_ID}
+ * ({@link FencedInstanceIdException}) is never replaced: its replacement would fence the other instance in turn,
+ * and the two would take the partitions from each other until both gave up. The client shuts down at once with an
+ * error naming the cause, and the instance that joined last keeps running. Thread-safe.
  */
 public final class ThreadFailurePolicy implements StreamsUncaughtExceptionHandler {
 
@@ -39,6 +45,13 @@ public final class ThreadFailurePolicy implements StreamsUncaughtExceptionHandle
     @Override
     public synchronized StreamThreadExceptionResponse handle(Throwable exception) {
         onFailure.run();
+        for (Throwable t = exception; t != null; t = t.getCause() == t ? null : t.getCause()) {
+            if (t instanceof FencedInstanceIdException) {
+                LOG.error("another instance joined the group with this instance's PROCESSOR_INSTANCE_ID (group.instance.id)"
+                        + " and fenced it; shutting down. Give every instance its own PROCESSOR_INSTANCE_ID", exception);
+                return StreamThreadExceptionResponse.SHUTDOWN_CLIENT;
+            }
+        }
         long now = nanoTime.getAsLong();
         while (!replacements.isEmpty() && now - replacements.peekFirst() > window.toNanos()) {
             replacements.removeFirst();

@@ -8,6 +8,7 @@ import io.kzpipe.processor.errors.ProductionErrorPolicy;
 import java.time.Duration;
 import java.util.Map;
 import java.util.Properties;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.streams.StreamsConfig;
 import org.junit.jupiter.api.Test;
 
@@ -58,6 +59,35 @@ class ProcessorConfigTest {
                 .containsEntry("processing.guarantee", "at_least_once").containsEntry("num.stream.threads", "2")
                 .containsEntry("producer.linger.ms", "50")
                 .containsEntry(ProductionErrorPolicy.DLQ_TOPIC_CONFIG, "kz.dlq.processor");
+    }
+
+    @Test
+    void theInstanceIdBecomesTheStaticGroupInstanceIdOfEachMainConsumerThread() {
+        ProcessorConfig c = ProcessorConfig.fromEnv(Map.of("PROCESSOR_INSTANCE_ID", "processor-0"));
+        StreamsConfig streams = new StreamsConfig(c.streamsProperties());
+
+        // how Streams itself builds the consumer of stream thread 1 and 2 (it appends the thread index)
+        assertThat(streams.getMainConsumerConfigs("kaizala-processor", "c1", 1))
+                .containsEntry(ConsumerConfig.GROUP_INSTANCE_ID_CONFIG, "processor-0-1");
+        assertThat(streams.getMainConsumerConfigs("kaizala-processor", "c2", 2))
+                .containsEntry(ConsumerConfig.GROUP_INSTANCE_ID_CONFIG, "processor-0-2");
+        // the restore consumer is in no group
+        assertThat(streams.getRestoreConsumerConfigs("r")).doesNotContainKey(ConsumerConfig.GROUP_INSTANCE_ID_CONFIG);
+        assertThat(c.toString()).contains("instanceId=processor-0");
+    }
+
+    @Test
+    void withoutAnInstanceIdMembershipStaysDynamic() {
+        StreamsConfig streams = new StreamsConfig(ProcessorConfig.fromEnv(Map.of()).streamsProperties());
+        assertThat(streams.getMainConsumerConfigs("kaizala-processor", "c1", 1))
+                .doesNotContainKey(ConsumerConfig.GROUP_INSTANCE_ID_CONFIG);
+    }
+
+    @Test
+    void anInstanceIdKafkaWouldRefuseIsAConfigProblem() {
+        assertThatThrownBy(() -> ProcessorConfig.fromEnv(Map.of("PROCESSOR_INSTANCE_ID", "pod 0/a")))
+                .isInstanceOfSatisfying(ConfigException.class, e -> assertThat(e.problems())
+                        .singleElement().asString().startsWith("PROCESSOR_INSTANCE_ID"));
     }
 
     @Test

@@ -7,6 +7,7 @@ import static org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler.St
 import java.time.Duration;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
+import org.apache.kafka.common.errors.FencedInstanceIdException;
 import org.junit.jupiter.api.Test;
 
 class ThreadFailurePolicyTest {
@@ -38,5 +39,14 @@ class ThreadFailurePolicyTest {
     void zeroReplacementsMeansTheFirstFailureShutsDown() {
         ThreadFailurePolicy strict = new ThreadFailurePolicy(0, Duration.ofMinutes(1), now::get, () -> { });
         assertThat(strict.handle(new RuntimeException())).isEqualTo(SHUTDOWN_CLIENT);
+    }
+
+    @Test
+    void aThreadFencedByADuplicateInstanceIdShutsTheClientDownAtOnceInsteadOfFencingTheOtherInstanceBack() {
+        var fenced = new org.apache.kafka.streams.errors.StreamsException(
+                new FencedInstanceIdException("The broker rejected this static consumer since another consumer with the same group.instance.id has registered with a different member.id."));
+        assertThat(policy.handle(fenced)).isEqualTo(SHUTDOWN_CLIENT);
+        assertThat(failures).hasValue(1);
+        assertThat(policy.handle(new IllegalStateException("unrelated"))).as("no replacement was used up").isEqualTo(REPLACE_THREAD);
     }
 }
