@@ -1,5 +1,6 @@
 package io.kzpipe.cli;
 
+import io.kzpipe.cli.replay.Replay;
 import io.kzpipe.cli.report.Report;
 import java.io.FileDescriptor;
 import java.io.FileOutputStream;
@@ -11,8 +12,9 @@ import java.util.List;
 
 /**
  * Entry point of the command-line tools that {@code ./pipeline} runs: {@code Main <command> [args]}, the exit
- * status is the command's. Commands: {@code report} ({@link Report}). Output is UTF-8 whatever the locale;
- * titles are bold and warnings coloured when run in a terminal.
+ * status is the command's. Output is UTF-8 whatever the locale;
+ * titles are bold and warnings coloured when run in a terminal. Commands: {@code report} ({@link Report}),
+ * {@code replay} ({@link Replay}).
  */
 public final class Main {
 
@@ -28,6 +30,12 @@ public final class Main {
         System.exit(status);
     }
 
+    private static String usage() {
+        return "usage: Main report [dashboard.json]   the \"" + Report.DASHBOARD_TITLE
+                + "\" dashboard's ClickHouse panels as text tables\n"
+                + "       Main replay --help             send dead letters through the pipeline again";
+    }
+
     /** Runs one command; returns its exit status (2 for an unknown command). */
     static int run(List<String> args, PrintStream out, PrintStream err, boolean styled) {
         String command = args.isEmpty() ? "help" : args.get(0);
@@ -35,12 +43,14 @@ public final class Main {
         switch (command) {
             case "report":
                 return Report.run(rest, System.getenv(), Clock.systemUTC(), out, err, styled);
+            case "replay":
+                return Replay.run(rest, System.getenv(), Clock.systemUTC(), out, err);
             case "help", "-h", "--help":
-                out.println("usage: Main report [dashboard.json]   the \"" + Report.DASHBOARD_TITLE
-                        + "\" dashboard's ClickHouse panels as text tables");
+                out.println(usage());
                 return 0;
             default:
-                err.println("unknown command '" + command + "'; usage: Main report [dashboard.json]");
+                err.println("unknown command '" + command + "'");
+                err.println(usage());
                 return 2;
         }
     }
