@@ -7,3 +7,9 @@
 ALTER TABLE kaizala.dead_letters ADD COLUMN replay_of String;
 
 ALTER TABLE kaizala.dead_letters ADD COLUMN event_id String;
+
+-- The view's SELECT * was expanded when it was created (18.16): create it again to show the new columns.
+DROP TABLE IF EXISTS kaizala.dead_letters_latest;
+
+CREATE VIEW IF NOT EXISTS kaizala.dead_letters_latest AS
+SELECT * FROM kaizala.dead_letters FINAL;

@@ -52,6 +52,7 @@ final class DeadLetterReader implements AutoCloseable {
         if (pending.isEmpty()) {
             return;
         }
+        consumer.resume(consumer.paused());
         consumer.assign(pending);
         consumer.seekToBeginning(pending);
         long deadline = System.nanoTime() + timeout.toNanos();
@@ -65,8 +66,9 @@ final class DeadLetterReader implements AutoCloseable {
                     sink.accept(rec);
                 }
             }
-            pending.removeIf(p -> consumer.position(p, timeout) >= end.get(p));
-            consumer.assign(pending);
+            List<TopicPartition> done = pending.stream().filter(p -> consumer.position(p, timeout) >= end.get(p)).toList();
+            consumer.pause(done);
+            pending.removeAll(done);
             if (!pending.isEmpty() && System.nanoTime() > deadline) {
                 throw new TimeoutException("reading " + topic + " made no progress for " + timeout.toSeconds()
                         + " s; still to read: " + pending);

@@ -17,6 +17,7 @@ import java.util.Map;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
 import java.util.stream.Stream;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
@@ -105,14 +106,22 @@ public final class Replay {
 
     private static int replay(ReplayArgs args, KafkaSettings kafka, EnvelopeValidator validator, Duration timeout,
                               Clock clock, PrintStream out, PrintStream err) {
-        List<DeadLetter> all = new ArrayList<>();
+        // kept: the selected ones, and the failed replays (few) that tell which dead letters were replaced
+        List<DeadLetter> kept = new ArrayList<>();
+        long[] read = {0};
+        Consumer<DeadLetter> keep = d -> {
+            read[0]++;
+            if (!d.replayOf().isEmpty() || args.selects(d.stage(), d.reason(), d.receivedAtMs(), d.rowId())) {
+                kept.add(d);
+            }
+        };
         try (DeadLetterReader reader = new DeadLetterReader(kafka.clientProps(), timeout)) {
-            reader.readAll(kafka.topics().name(TopicId.DLQ_GATEWAY), r -> all.add(DeadLetter.of(r, "gateway")));
-            reader.readAll(kafka.topics().name(TopicId.DLQ_PROCESSOR), r -> all.add(DeadLetter.of(r, "processor")));
+            reader.readAll(kafka.topics().name(TopicId.DLQ_GATEWAY), r -> keep.accept(DeadLetter.of(r, "gateway")));
+            reader.readAll(kafka.topics().name(TopicId.DLQ_PROCESSOR), r -> keep.accept(DeadLetter.of(r, "processor")));
         }
-        ReplayPlan plan = ReplayPlan.of(all, args, validator);
+        ReplayPlan plan = ReplayPlan.of(kept, args, validator);
         if (plan.entries().isEmpty()) {
-            err.println("replay: no dead letter matches (" + all.size() + " read from "
+            err.println("replay: no dead letter matches (" + read[0] + " read from "
                     + kafka.topics().name(TopicId.DLQ_GATEWAY) + " and " + kafka.topics().name(TopicId.DLQ_PROCESSOR) + ")");
             return 1;
         }

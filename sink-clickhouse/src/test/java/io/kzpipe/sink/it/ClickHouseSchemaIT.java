@@ -83,6 +83,8 @@ class ClickHouseSchemaIT {
             assertThat(again).hasSize((int) (SchemaMigrator.load(db).size() - recorded)).contains("022_dead_letters_replay.sql");
             assertThat(ch.query("SELECT row_id FROM " + db + ".events").trim()).isEqualTo("kept");
             assertThat(ch.query("SELECT row_id, replay_of FROM " + db + ".dead_letters").trim()).isEqualTo("dl\tdl0");
+            assertThat(ch.query("SELECT row_id, replay_of, event_id = '' FROM " + db + ".dead_letters_latest").trim())
+                    .as("the view shows the columns 022 added").isEqualTo("dl\tdl0\t1");
         }
     }
 
