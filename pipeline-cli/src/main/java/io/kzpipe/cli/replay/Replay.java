@@ -38,6 +38,9 @@ import org.apache.kafka.common.serialization.ByteArraySerializer;
  * <p>Sending: an idempotent producer with {@code acks=all}; every send is awaited, so the exit status 0 means Kafka
  * has every replayed record. A failure stops with status 1 and says how many were sent: running the same selection
  * again is safe (the processor drops an event id it accepted before; rows have deterministic ids).
+ *
+ * <p>Memory: the selected dead letters (bytes included) and the few failed replays are held until sent; narrow a
+ * very large selection by time range.
  */
 public final class Replay {
 
