@@ -21,7 +21,13 @@ public final class Main {
     private Main() {
     }
 
+    /** Logging configuration of the tools, a classpath resource (the gateway jar they use has a logback.xml too). */
+    static final String LOGBACK_CONFIGURATION = "logback-cli.xml";
+
     public static void main(String[] args) {
+        if (System.getProperty("logback.configurationFile") == null) {
+            System.setProperty("logback.configurationFile", LOGBACK_CONFIGURATION); // before the first logger
+        }
         PrintStream out = new PrintStream(new FileOutputStream(FileDescriptor.out), false, StandardCharsets.UTF_8);
         PrintStream err = new PrintStream(new FileOutputStream(FileDescriptor.err), true, StandardCharsets.UTF_8);
         int status = run(Arrays.asList(args), out, err, System.console() != null);
