@@ -72,6 +72,8 @@ final class PipelineStack implements AutoCloseable {
     private final TestClickHouse clickHouse;
     private final Map<Service, Integer> ports = new EnumMap<>(Service.class);
     private final Map<Service, ServiceProcess> processes = new EnumMap<>(Service.class);
+    private final Map<Service, Map<String, String>> environments = new EnumMap<>(Service.class);
+    private Path logs;
 
     private PipelineStack(String topicPrefix, String database, TestClickHouse clickHouse) {
         this.topicPrefix = topicPrefix;
@@ -86,9 +88,16 @@ final class PipelineStack implements AutoCloseable {
      * @param partitions partitions of every pipeline topic (1 gives one total order, for "nothing else arrived")
      */
     static PipelineStack start(String name, int partitions, TestKafka kafka, TestClickHouse ch) {
+        return start(name, partitions, kafka, ch, Map.of());
+    }
+
+    /** Like {@link #start(String, int, TestKafka, TestClickHouse)}, with settings added to (or replacing) some services' ones. */
+    static PipelineStack start(String name, int partitions, TestKafka kafka, TestClickHouse ch,
+                               Map<Service, Map<String, String>> settings) {
         PipelineStack stack = new PipelineStack(kafka.uniqueName("e2e-" + name) + ".", ch.createDatabase("e2e_" + name), ch);
         try {
             Path logs = Files.createDirectories(Path.of("target", "e2e", name));
+            stack.logs = logs;
             Path stateDir = logs.resolve("processor-state");
             deleteRecursively(stateDir);  // a previous run's; this stack's application id is new anyway
             for (Service s : Service.values()) {
@@ -124,6 +133,8 @@ final class PipelineStack implements AutoCloseable {
                     Map.entry("KAFKA_CONSUMER_SESSION_TIMEOUT_MS", "6000"),
                     Map.entry("KAFKA_CONSUMER_HEARTBEAT_INTERVAL_MS", "1000"))));
             for (Service s : Service.values()) {
+                env.put(s, merge(env.get(s), settings.getOrDefault(s, Map.of())));
+                stack.environments.put(s, env.get(s));
                 stack.processes.put(s, ServiceProcess.start(s.mainClass, env.get(s),
                         logs.resolve(s.name().toLowerCase(Locale.ROOT) + ".log"), JVM_ARGS));
             }
@@ -159,6 +170,26 @@ final class PipelineStack implements AutoCloseable {
         ServiceProcess p = processes.get(service);
         p.kill();
         p.restart();
+        awaitReady(service);
+    }
+
+    /** The environment a service runs with (a copy): Kafka, topic prefix and its own settings. */
+    Map<String, String> environment(Service service) {
+        return new HashMap<>(environments.get(service));
+    }
+
+    /**
+     * Stops a service (SIGTERM, waiting for its exit), starts it again with {@code settings} added to or replacing its
+     * current ones (an empty value removes a setting), logging to {@code <service>-<logSuffix>.log}, and waits until
+     * it is ready.
+     */
+    void restartWith(Service service, Map<String, String> settings, String logSuffix) {
+        processes.get(service).stop();
+        Map<String, String> env = merge(environments.get(service), settings);
+        env.values().removeIf(String::isEmpty);
+        environments.put(service, env);
+        processes.put(service, ServiceProcess.start(service.mainClass, env,
+                logs.resolve(service.name().toLowerCase(Locale.ROOT) + "-" + logSuffix + ".log"), JVM_ARGS));
         awaitReady(service);
     }
 

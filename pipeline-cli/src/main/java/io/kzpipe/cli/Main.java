@@ -1,5 +1,6 @@
 package io.kzpipe.cli;
 
+import io.kzpipe.cli.replay.Replay;
 import io.kzpipe.cli.report.Report;
 import java.io.FileDescriptor;
 import java.io.FileOutputStream;
@@ -11,21 +12,34 @@ import java.util.List;
 
 /**
  * Entry point of the command-line tools that {@code ./pipeline} runs: {@code Main <command> [args]}, the exit
- * status is the command's. Commands: {@code report} ({@link Report}). Output is UTF-8 whatever the locale;
- * titles are bold and warnings coloured when run in a terminal.
+ * status is the command's. Output is UTF-8 whatever the locale;
+ * titles are bold and warnings coloured when run in a terminal. Commands: {@code report} ({@link Report}),
+ * {@code replay} ({@link Replay}).
  */
 public final class Main {
 
     private Main() {
     }
 
+    /** Logging configuration of the tools, a classpath resource (the gateway jar they use has a logback.xml too). */
+    static final String LOGBACK_CONFIGURATION = "logback-cli.xml";
+
     public static void main(String[] args) {
+        if (System.getProperty("logback.configurationFile") == null) {
+            System.setProperty("logback.configurationFile", LOGBACK_CONFIGURATION); // before the first logger
+        }
         PrintStream out = new PrintStream(new FileOutputStream(FileDescriptor.out), false, StandardCharsets.UTF_8);
         PrintStream err = new PrintStream(new FileOutputStream(FileDescriptor.err), true, StandardCharsets.UTF_8);
         int status = run(Arrays.asList(args), out, err, System.console() != null);
         out.flush();
         err.flush();
         System.exit(status);
+    }
+
+    private static String usage() {
+        return "usage: Main report [dashboard.json]   the \"" + Report.DASHBOARD_TITLE
+                + "\" dashboard's ClickHouse panels as text tables\n"
+                + "       Main replay --help             send dead letters through the pipeline again";
     }
 
     /** Runs one command; returns its exit status (2 for an unknown command). */
@@ -35,12 +49,14 @@ public final class Main {
         switch (command) {
             case "report":
                 return Report.run(rest, System.getenv(), Clock.systemUTC(), out, err, styled);
+            case "replay":
+                return Replay.run(rest, System.getenv(), Clock.systemUTC(), out, err);
             case "help", "-h", "--help":
-                out.println("usage: Main report [dashboard.json]   the \"" + Report.DASHBOARD_TITLE
-                        + "\" dashboard's ClickHouse panels as text tables");
+                out.println(usage());
                 return 0;
             default:
-                err.println("unknown command '" + command + "'; usage: Main report [dashboard.json]");
+                err.println("unknown command '" + command + "'");
+                err.println(usage());
                 return 2;
         }
     }

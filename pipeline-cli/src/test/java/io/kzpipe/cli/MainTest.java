@@ -17,19 +17,27 @@ class MainTest {
     void helpListsTheCommands() {
         assertThat(run("help")).isZero();
         assertThat(run()).isZero();
-        assertThat(out.toString(StandardCharsets.UTF_8)).contains("usage: Main report");
+        assertThat(out.toString(StandardCharsets.UTF_8)).contains("usage: Main report", "Main replay");
     }
 
     @Test
     void anUnknownCommandIsAnError() {
-        assertThat(run("replay")).isEqualTo(2);
-        assertThat(err.toString(StandardCharsets.UTF_8)).contains("unknown command 'replay'");
+        assertThat(run("replays")).isEqualTo(2);
+        assertThat(err.toString(StandardCharsets.UTF_8)).contains("unknown command 'replays'", "usage: Main report");
     }
 
     @Test
     void reportTakesItsOwnArguments() {
         assertThat(run("report", "--help")).isZero();
         assertThat(out.toString(StandardCharsets.UTF_8)).startsWith("usage: Report");
+    }
+
+    @Test
+    void replayTakesItsOwnArguments() {
+        assertThat(run("replay", "--help")).isZero();
+        assertThat(out.toString(StandardCharsets.UTF_8)).startsWith("usage: replay");
+        assertThat(run("replay")).as("no selection").isEqualTo(2);
+        assertThat(err.toString(StandardCharsets.UTF_8)).contains("say which dead letters");
     }
 
     private int run(String... args) {

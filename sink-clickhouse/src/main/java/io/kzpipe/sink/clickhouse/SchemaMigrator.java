@@ -41,7 +41,8 @@ import org.slf4j.LoggerFactory;
  *
  * <p>{@code RENAME TABLE} has no {@code IF EXISTS}: a {@code RENAME TABLE a TO b} (one pair) whose {@code a}
  * is gone while {@code b} exists counts as already applied and is skipped, so a file with renames can run
- * again after a crash too.
+ * again after a crash too. Neither has 18.16 {@code ADD COLUMN IF NOT EXISTS}: an
+ * {@code ALTER TABLE t ADD COLUMN c ...} (one column) whose column exists counts as applied and is skipped.
  */
 public final class SchemaMigrator {
 
@@ -52,6 +53,7 @@ public final class SchemaMigrator {
     public static final String FILE_DATABASE = "kaizala";
     private static final Pattern FILE_NAME = Pattern.compile("(\\d{3})_[a-z0-9_]+\\.sql");
     private static final Pattern RENAME = Pattern.compile("RENAME TABLE (\\w+)\\.(\\w+) TO (\\w+)\\.(\\w+)");
+    private static final Pattern ADD_COLUMN = Pattern.compile("ALTER TABLE (\\w+)\\.(\\w+) ADD COLUMN (\\w+) [^,]+");
     private static final Pattern DATABASE_WORD = Pattern.compile("(?<![A-Za-z0-9_])" + FILE_DATABASE + "(?![A-Za-z0-9_])");
 
     /** One migration file. */
@@ -82,7 +84,7 @@ public final class SchemaMigrator {
                 continue;
             }
             for (String statement : m.statements()) {
-                if (alreadyRenamed(statement)) {
+                if (alreadyRenamed(statement) || columnAlreadyAdded(statement)) {
                     LOG.info("skipping '{}' of migration {}: already applied", statement, m.name());
                     continue;
                 }
@@ -106,6 +108,17 @@ public final class SchemaMigrator {
             return false;
         }
         return !tableExists(m.group(1), m.group(2)) && tableExists(m.group(3), m.group(4));
+    }
+
+    /** An {@code ALTER TABLE t ADD COLUMN c ...} whose column exists. */
+    private boolean columnAlreadyAdded(String statement) throws InterruptedException {
+        Matcher m = ADD_COLUMN.matcher(statement.strip());
+        if (!m.matches()) {
+            return false;
+        }
+        List<String[]> rows = sql.queryTsv("SELECT count() FROM system.columns WHERE database = '" + m.group(1)
+                + "' AND table = '" + m.group(2) + "' AND name = '" + m.group(3) + "' FORMAT TabSeparated");
+        return !rows.isEmpty() && !"0".equals(rows.get(0)[0]);
     }
 
     private boolean tableExists(String db, String table) throws InterruptedException {

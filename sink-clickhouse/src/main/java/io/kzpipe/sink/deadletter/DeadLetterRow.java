@@ -13,6 +13,9 @@ package io.kzpipe.sink.deadletter;
  * @param payloadBase64   the exact payload bytes when they are not valid UTF-8, else empty
  * @param payloadSize     payload length in bytes
  * @param receivedAtMs    gateway receive time, epoch ms
+ * @param replayOf        row id of the dead letter this record was a replay of (header {@code kz-replay-of}), else empty
+ * @param eventId         the payload's top-level {@code eventId} for gateway and processor dead letters, else empty:
+ *                        the dead letter is recovered once an {@code events} row has this id
  */
 public record DeadLetterRow(
         int schemaVersion,
@@ -29,5 +32,7 @@ public record DeadLetterRow(
         String payload,
         String payloadBase64,
         long payloadSize,
-        long receivedAtMs) {
+        long receivedAtMs,
+        String replayOf,
+        String eventId) {
 }

@@ -3,6 +3,7 @@ package io.kzpipe.sink.deadletter;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import io.kzpipe.model.json.Json;
 import io.kzpipe.model.record.TypedRecord;
+import io.kzpipe.model.topic.DeadLetterId;
 import io.kzpipe.model.topic.Headers;
 import io.kzpipe.model.topic.TopicId;
 import io.kzpipe.sink.batch.Row;
@@ -47,31 +48,23 @@ public final class DeadLetters {
 
     /** A record of {@link TopicId#DLQ_GATEWAY} or {@link TopicId#DLQ_PROCESSOR} as a dead_letters row. */
     public static Row fromDeadLetterTopic(ConsumerRecord<byte[], byte[]> rec, TopicId topic) {
-        String stage = header(rec, Headers.DLQ_STAGE, topic == TopicId.DLQ_GATEWAY ? "gateway" : "processor");
-        String sourceTopic = rec.topic();
-        int sourcePartition = rec.partition();
-        long sourceOffset = rec.offset();
-        String headerTopic = header(rec, Headers.SOURCE_TOPIC, "");
-        Long headerPartition = number(header(rec, Headers.SOURCE_PARTITION, ""));
-        Long headerOffset = number(header(rec, Headers.SOURCE_OFFSET, ""));
-        if (!headerTopic.isEmpty() && headerPartition != null && headerOffset != null) {
-            sourceTopic = headerTopic;
-            sourcePartition = headerPartition.intValue();
-            sourceOffset = headerOffset;
-        }
+        DeadLetterId id = DeadLetterId.of(rec.topic(), rec.partition(), rec.offset(), rec.headers(),
+                topic == TopicId.DLQ_GATEWAY ? "gateway" : "processor");
         Long receivedAt = number(header(rec, Headers.RECEIVED_AT, ""));
         byte[] payload = rec.value() == null ? new byte[0] : rec.value();
         DeadLetterRow row = new DeadLetterRow(TypedRecord.SCHEMA_VERSION,
-                stage + ':' + sourceTopic + ':' + sourcePartition + ':' + sourceOffset,
-                stage,
+                id.rowId(),
+                id.stage(),
                 header(rec, Headers.DLQ_REASON, "unknown"),
                 truncate(header(rec, Headers.DLQ_DETAIL, "")),
-                sourceTopic, sourcePartition, sourceOffset,
+                id.sourceTopic(), id.sourcePartition(), id.sourceOffset(),
                 text(rec.key()),
                 header(rec, Headers.REQUEST_ID, ""),
                 header(rec, Headers.CONTENT_TYPE, ""),
                 text(payload), base64IfNotUtf8(payload), payload.length,
-                receivedAt != null ? receivedAt : rec.timestamp());
+                receivedAt != null ? receivedAt : rec.timestamp(),
+                header(rec, Headers.REPLAY_OF, ""),
+                EventIds.of(payload));
         return new Row(new TopicPartition(rec.topic(), rec.partition()), rec.offset(), rec.timestamp(), rec.key(),
                 toJson(row));
     }
@@ -84,12 +77,12 @@ public final class DeadLetters {
         TopicPartition p = rejected.partition();
         byte[] payload = rejected.json() == null ? new byte[0] : rejected.json();
         DeadLetterRow row = new DeadLetterRow(TypedRecord.SCHEMA_VERSION,
-                STAGE_SINK + ':' + p.topic() + ':' + p.partition() + ':' + rejected.offset(),
+                new DeadLetterId(STAGE_SINK, p.topic(), p.partition(), rejected.offset()).rowId(),
                 STAGE_SINK, reason, truncate(detail),
                 p.topic(), p.partition(), rejected.offset(),
                 text(rejected.key()), "", "application/json",
                 text(payload), base64IfNotUtf8(payload), payload.length,
-                rejected.timestampMs());
+                rejected.timestampMs(), "", "");
         return new Row(p, rejected.offset(), rejected.timestampMs(), rejected.key(), toJson(row));
     }
 

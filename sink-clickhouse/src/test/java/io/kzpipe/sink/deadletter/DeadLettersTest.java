@@ -77,6 +77,30 @@ class DeadLettersTest {
     }
 
     @Test
+    void aFailedReplayNamesTheDeadLetterItReplayedAndEveryDeadLetterItsEventId() throws Exception {
+        Row row = DeadLetters.fromDeadLetterTopic(record("kaizala.dlq.processor", 8,
+                "{\"data\":{\"eventId\":\"inner\"},\"eventId\":\"ev-7\",\"eventType\":\"x\"}".getBytes(StandardCharsets.UTF_8),
+                headers(Headers.DLQ_REASON, "record_too_large", Headers.SOURCE_TOPIC, "kaizala.raw",
+                        Headers.SOURCE_PARTITION, "0", Headers.SOURCE_OFFSET, "12",
+                        Headers.REPLAY_OF, "processor:kaizala.raw:0:3")), TopicId.DLQ_PROCESSOR);
+
+        JsonNode j = json(row);
+        assertThat(j.get("replay_of").asText()).isEqualTo("processor:kaizala.raw:0:3");
+        assertThat(j.get("event_id").asText()).as("top-level eventId, not a nested one").isEqualTo("ev-7");
+        assertThat(j.get("row_id").asText()).isEqualTo("processor:kaizala.raw:0:12");
+    }
+
+    @Test
+    void aFirstFailureOrAPayloadWithoutAStringEventIdLeavesThoseColumnsEmpty() throws Exception {
+        for (String payload : new String[] {"{\"eventId\":", "{\"eventId\":7}", "[\"eventId\"]", "not json", ""}) {
+            JsonNode j = json(DeadLetters.fromDeadLetterTopic(record("kaizala.dlq.gateway", 1,
+                    payload.getBytes(StandardCharsets.UTF_8), headers(Headers.DLQ_REASON, "invalid_json")), TopicId.DLQ_GATEWAY));
+            assertThat(j.get("event_id").asText()).as(payload).isEmpty();
+            assertThat(j.get("replay_of").asText()).as(payload).isEmpty();
+        }
+    }
+
+    @Test
     void bytesThatAreNotUtf8AreKeptExactlyInBase64() throws Exception {
         byte[] payload = {'{', (byte) 0xC3, (byte) 0x28, '}'};
         Row row = DeadLetters.fromDeadLetterTopic(record("kaizala.dlq.gateway", 1, payload,

@@ -71,12 +71,20 @@ class ClickHouseSchemaIT {
             ClickHouseSql sql = new ClickHouseSql(client, Duration.ofSeconds(60));
             new SchemaMigrator(sql, db).migrate();
             ch.query("INSERT INTO " + db + ".events (row_id, received_at_ms) VALUES ('kept', 1795780123456)");
-            ch.query("ALTER TABLE " + db + ".schema_migrations DELETE WHERE version >= 2");
-            org.awaitility.Awaitility.await().until(() -> ch.query("SELECT count() FROM " + db + ".schema_migrations").trim().equals("1"));
+            ch.query("INSERT INTO " + db + ".dead_letters (row_id, replay_of, received_at_ms) VALUES ('dl', 'dl0', 1795780123456)");
+            // a crash leaves the files since the last recorded one unrecorded; from 019 on: renames (019) and added
+            // columns (022) that ran already (017 copies tables as they were before 018, it never runs after 019)
+            ch.query("ALTER TABLE " + db + ".schema_migrations DELETE WHERE version >= 19");
+            long recorded = SchemaMigrator.load(db).stream().filter(m -> m.version() < 19).count();
+            org.awaitility.Awaitility.await().until(() -> ch.query("SELECT count() FROM " + db + ".schema_migrations").trim()
+                    .equals(Long.toString(recorded)));
 
             List<String> again = new SchemaMigrator(sql, db).migrate();
-            assertThat(again).hasSize(SchemaMigrator.load(db).size() - 1);
+            assertThat(again).hasSize((int) (SchemaMigrator.load(db).size() - recorded)).contains("022_dead_letters_replay.sql");
             assertThat(ch.query("SELECT row_id FROM " + db + ".events").trim()).isEqualTo("kept");
+            assertThat(ch.query("SELECT row_id, replay_of FROM " + db + ".dead_letters").trim()).isEqualTo("dl\tdl0");
+            assertThat(ch.query("SELECT row_id, replay_of, event_id = '' FROM " + db + ".dead_letters_latest").trim())
+                    .as("the view shows the columns 022 added").isEqualTo("dl\tdl0\t1");
         }
     }
 

@@ -1,0 +1,51 @@
+package io.kzpipe.cli.replay;
+
+import io.kzpipe.model.topic.DeadLetterId;
+import io.kzpipe.model.topic.Headers;
+import java.nio.charset.StandardCharsets;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.common.header.Header;
+
+/**
+ * One record of a dead-letter topic, as {@code replay} needs it: its {@code dead_letters} identity
+ * ({@link DeadLetterId}, computed exactly as the sink computes it), reason, original receive time, the row id it
+ * was itself a replay of, and the record (exact key, value and headers).
+ *
+ * @param id           the dead letter's identity; {@code id.rowId()} is its {@code dead_letters.row_id}
+ * @param reason       {@code kz-dlq-reason}, or {@code unknown} as in the sink
+ * @param receivedAtMs {@code kz-received-at}, else the record timestamp (as in the sink)
+ * @param replayOf     {@code kz-replay-of}, or {@code ""} when this dead letter is a first failure
+ * @param record       the record as read
+ */
+public record DeadLetter(DeadLetterId id, String reason, long receivedAtMs, String replayOf,
+                         ConsumerRecord<byte[], byte[]> record) {
+
+    /** A record of a dead-letter topic whose stage is {@code fallbackStage} when it has no {@code kz-dlq-stage}. */
+    public static DeadLetter of(ConsumerRecord<byte[], byte[]> rec, String fallbackStage) {
+        DeadLetterId id = DeadLetterId.of(rec.topic(), rec.partition(), rec.offset(), rec.headers(), fallbackStage);
+        String received = header(rec, Headers.RECEIVED_AT);
+        long receivedAt = rec.timestamp();
+        try {
+            receivedAt = received == null ? receivedAt : Long.parseLong(received.trim());
+        } catch (NumberFormatException e) {
+            // as the sink: the record timestamp
+        }
+        String reason = header(rec, Headers.DLQ_REASON);
+        String replayOf = header(rec, Headers.REPLAY_OF);
+        return new DeadLetter(id, reason == null ? "unknown" : reason, receivedAt, replayOf == null ? "" : replayOf,
+                rec);
+    }
+
+    public String stage() {
+        return id.stage();
+    }
+
+    public String rowId() {
+        return id.rowId();
+    }
+
+    private static String header(ConsumerRecord<?, ?> rec, String name) {
+        Header h = rec.headers().lastHeader(name);
+        return h == null || h.value() == null ? null : new String(h.value(), StandardCharsets.UTF_8);
+    }
+}

@@ -1,0 +1,134 @@
+package io.kzpipe.cli.replay;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.tuple;
+
+import io.kzpipe.gateway.http.EnvelopeValidator;
+import io.kzpipe.model.topic.Headers;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.header.Header;
+import org.apache.kafka.common.header.internals.RecordHeaders;
+import org.apache.kafka.common.record.TimestampType;
+import org.junit.jupiter.api.Test;
+
+class ReplayPlanTest {
+
+    private static final long RECEIVED = 1_795_780_000_123L;
+    private static final String DEEP = "{\"eventId\":\"ev-deep\",\"eventType\":\"Survey\",\"objectId\":\"o\",\"objectType\":\"Group\","
+            + "\"data\":{\"responseId\":\"resp-1\",\"a\":[[[[[[1]]]]]]}}";
+    private final EnvelopeValidator gateway = new EnvelopeValidator(64);
+    private final EnvelopeValidator strictGateway = new EnvelopeValidator(4);
+
+    private static DeadLetter gatewayDeadLetter(long offset, String body, String reason) {
+        return DeadLetter.of(record("kaizala.dlq.gateway", offset, "req-" + offset, body, headers(
+                Headers.RECEIVED_AT, Long.toString(RECEIVED), Headers.REQUEST_ID, "req-" + offset,
+                Headers.CONTENT_TYPE, "application/json", Headers.DLQ_STAGE, "gateway", Headers.DLQ_REASON, reason,
+                Headers.DLQ_DETAIL, "detail")), "gateway");
+    }
+
+    private static DeadLetter processorDeadLetter(long offset, long rawOffset, String replayOf) {
+        RecordHeaders h = headers(Headers.RECEIVED_AT, Long.toString(RECEIVED), Headers.REQUEST_ID, "req-p" + rawOffset,
+                Headers.DLQ_STAGE, "processor", Headers.DLQ_REASON, "record_too_large", Headers.DLQ_DETAIL, "big",
+                Headers.SOURCE_TOPIC, "kaizala.raw", Headers.SOURCE_PARTITION, "2", Headers.SOURCE_OFFSET, Long.toString(rawOffset));
+        if (replayOf != null) {
+            h.add(Headers.REPLAY_OF, replayOf.getBytes(StandardCharsets.UTF_8));
+        }
+        return DeadLetter.of(record("kaizala.dlq.processor", offset, "resp-9", "{\"eventId\":\"ev-9\"}", h), "processor");
+    }
+
+    private static ConsumerRecord<byte[], byte[]> record(String topic, long offset, String key, String value, RecordHeaders h) {
+        return new ConsumerRecord<>(topic, 0, offset, 1_795_790_000_000L, TimestampType.CREATE_TIME, -1, -1,
+                key.getBytes(StandardCharsets.UTF_8), value.getBytes(StandardCharsets.UTF_8), h, Optional.empty());
+    }
+
+    private static RecordHeaders headers(String... kv) {
+        RecordHeaders h = new RecordHeaders();
+        for (int i = 0; i < kv.length; i += 2) {
+            h.add(kv[i], kv[i + 1].getBytes(StandardCharsets.UTF_8));
+        }
+        return h;
+    }
+
+    private static List<String> headerKeys(ProducerRecord<byte[], byte[]> r) {
+        List<String> keys = new ArrayList<>();
+        for (Header h : r.headers()) {
+            keys.add(h.key());
+        }
+        return keys;
+    }
+
+    private static String header(ProducerRecord<byte[], byte[]> r, String key) {
+        return new String(r.headers().lastHeader(key).value(), StandardCharsets.UTF_8);
+    }
+
+    @Test
+    void aGatewayDeadLetterTheGatewayNowAcceptsIsSentKeyedAsTheGatewayKeysIt() {
+        DeadLetter d = gatewayDeadLetter(3, DEEP, "too_deep");
+        ReplayPlan plan = ReplayPlan.of(List.of(d), ReplayArgs.parse(List.of("--stage", "gateway")), gateway);
+
+        assertThat(plan.entries()).singleElement().satisfies(e -> {
+            assertThat(e.action()).isEqualTo(ReplayPlan.Action.SEND);
+            assertThat(e.key()).as("data.responseId, not the request id").isEqualTo("resp-1");
+        });
+        ProducerRecord<byte[], byte[]> r = ReplayPlan.record(plan.entries().get(0), "kaizala.raw", 1_795_800_000_000L);
+        assertThat(r.topic()).isEqualTo("kaizala.raw");
+        assertThat(new String(r.value(), StandardCharsets.UTF_8)).isEqualTo(DEEP);
+        assertThat(new String(r.key(), StandardCharsets.UTF_8)).isEqualTo("resp-1");
+        assertThat(r.timestamp()).as("the replay time").isEqualTo(1_795_800_000_000L);
+        assertThat(headerKeys(r)).containsExactly(Headers.RECEIVED_AT, Headers.REQUEST_ID, Headers.CONTENT_TYPE, Headers.REPLAY_OF);
+        assertThat(header(r, Headers.RECEIVED_AT)).isEqualTo(Long.toString(RECEIVED));
+        assertThat(header(r, Headers.REQUEST_ID)).isEqualTo("req-3");
+        assertThat(header(r, Headers.REPLAY_OF)).isEqualTo("gateway:kaizala.dlq.gateway:0:3");
+    }
+
+    @Test
+    void aGatewayDeadLetterTheGatewayStillRefusesIsNotSent() {
+        ReplayPlan plan = ReplayPlan.of(List.of(gatewayDeadLetter(3, DEEP, "too_deep"), gatewayDeadLetter(4, "{\"eventId\":", "truncated_json")),
+                ReplayArgs.parse(List.of("--all")), strictGateway);
+
+        assertThat(plan.with(ReplayPlan.Action.SEND)).isEmpty();
+        assertThat(plan.entries()).extracting(ReplayPlan.Entry::action, e -> e.note().split(":")[0]).containsExactly(
+                tuple(ReplayPlan.Action.STILL_REFUSED, "too_deep"), tuple(ReplayPlan.Action.STILL_REFUSED, "truncated_json"));
+        assertThat(plan.entries().get(0).note()).isEqualTo("too_deep: JSON nesting deeper than 4 levels");
+        assertThat(plan.counts()).extracting(ReplayPlan.Count::reason, ReplayPlan.Count::count)
+                .containsExactly(tuple("too_deep", 1L), tuple("truncated_json", 1L));
+    }
+
+    @Test
+    void aProcessorDeadLetterKeepsItsRawKeyAndAnEarlierReplayMarkIsReplaced() {
+        DeadLetter again = processorDeadLetter(8, 40, "processor:kaizala.raw:2:11");
+        ReplayPlan plan = ReplayPlan.of(List.of(again), ReplayArgs.parse(List.of("--stage", "processor")), gateway);
+
+        ProducerRecord<byte[], byte[]> r = ReplayPlan.record(plan.entries().get(0), "kaizala.raw", 5L);
+        assertThat(new String(r.key(), StandardCharsets.UTF_8)).isEqualTo("resp-9");
+        assertThat(headerKeys(r)).containsExactly(Headers.RECEIVED_AT, Headers.REQUEST_ID, Headers.REPLAY_OF);
+        assertThat(header(r, Headers.REPLAY_OF)).isEqualTo("processor:kaizala.raw:2:40");
+    }
+
+    @Test
+    void aDeadLetterWhoseReplayFailedAgainIsSupersededByTheNewerOne() {
+        DeadLetter first = processorDeadLetter(1, 11, null);
+        DeadLetter second = processorDeadLetter(2, 40, "processor:kaizala.raw:2:11");
+        ReplayPlan plan = ReplayPlan.of(List.of(first, second, first), ReplayArgs.parse(List.of("--all")), gateway);
+
+        assertThat(plan.entries()).extracting(e -> e.deadLetter().rowId(), ReplayPlan.Entry::action, ReplayPlan.Entry::note)
+                .as("a second copy of a dead letter counts once").containsExactly(
+                        tuple("processor:kaizala.raw:2:11", ReplayPlan.Action.SUPERSEDED, "replayed as processor:kaizala.raw:2:40"),
+                        tuple("processor:kaizala.raw:2:40", ReplayPlan.Action.SEND, ""));
+    }
+
+    @Test
+    void deadLettersOutsideTheSelectionAreLeftAlone() {
+        ReplayPlan plan = ReplayPlan.of(List.of(processorDeadLetter(1, 11, null), gatewayDeadLetter(3, DEEP, "too_deep")),
+                ReplayArgs.parse(List.of("--reason", "too_deep")), gateway);
+        assertThat(plan.entries()).extracting(e -> e.deadLetter().rowId()).containsExactly("gateway:kaizala.dlq.gateway:0:3");
+
+        assertThat(ReplayPlan.of(List.of(processorDeadLetter(1, 11, null)),
+                ReplayArgs.parse(List.of("--from", "2030-01-01")), gateway).entries()).isEmpty();
+    }
+}
