@@ -23,6 +23,12 @@ public final class Headers {
     public static final String SOURCE_PARTITION = "kz-source-partition";
     public static final String SOURCE_OFFSET = "kz-source-offset";
 
+    /**
+     * Replayed raw records: {@code dead_letters.row_id} of the dead letter whose bytes they carry again. A raw
+     * record with this header is not a newly accepted event (the ledger counts it as a recovery attempt).
+     */
+    public static final String REPLAY_OF = "kz-replay-of";
+
     private Headers() {
     }
 }
