@@ -1,5 +1,6 @@
 package io.kzpipe.cli;
 
+import io.kzpipe.cli.report.Reconcile;
 import io.kzpipe.cli.report.Report;
 import java.io.FileDescriptor;
 import java.io.FileOutputStream;
@@ -11,7 +12,7 @@ import java.util.List;
 
 /**
  * Entry point of the command-line tools that {@code ./pipeline} runs: {@code Main <command> [args]}, the exit
- * status is the command's. Commands: {@code report} ({@link Report}). Output is UTF-8 whatever the locale;
+ * status is the command's. Commands: {@code report} ({@link Report}), {@code reconcile} ({@link Reconcile}). Output is UTF-8 whatever the locale;
  * titles are bold and warnings coloured when run in a terminal.
  */
 public final class Main {
@@ -35,12 +36,16 @@ public final class Main {
         switch (command) {
             case "report":
                 return Report.run(rest, System.getenv(), Clock.systemUTC(), out, err, styled);
+            case "reconcile":
+                return Reconcile.run(rest, System.getenv(), Clock.systemUTC(), out, err);
             case "help", "-h", "--help":
                 out.println("usage: Main report [dashboard.json]   the \"" + Report.DASHBOARD_TITLE
                         + "\" dashboard's ClickHouse panels as text tables");
+                out.println("       Main reconcile [--since 1h] [dashboard.json]   the ledger per minute; exit 1 when "
+                        + "a minute is unbalanced");
                 return 0;
             default:
-                err.println("unknown command '" + command + "'; usage: Main report [dashboard.json]");
+                err.println("unknown command '" + command + "'; usage: Main report|reconcile [args]");
                 return 2;
         }
     }
