@@ -42,12 +42,13 @@ import org.slf4j.LoggerFactory;
  * it differs from its own) and one {@link ResponseSupersession} names the version it replaced.
  *
  * <p>State-store and forwarding failures are not caught: they fail the stream thread (the EOS transaction is
- * aborted and the record is processed again), they never skip it.
- *
- * <p>Every raw record, whatever happens to it, also yields one {@link RawOutcome} on the raw-outcomes topic, in
- * the same transaction as its other outputs (cost: one record of about 150 bytes per raw record). Only events that were accepted enter the
+ * aborted and the record is processed again), they never skip it. Only events that were accepted enter the
  * dedup store, so a dead-lettered delivery does not hide a later, valid one. One instance per stream task;
  * not thread-safe.
+ *
+ * <p>Every raw record, whatever happens to it, also yields one {@link RawOutcome} on the raw-outcomes topic, in
+ * the same transaction as its other outputs (cost: one record of about 150 bytes per raw record; docs/DESIGN.md
+ * "Ledger").
  */
 final class NormalizeProcessor implements Processor<byte[], byte[], byte[], byte[]> {
 
@@ -89,52 +90,52 @@ final class NormalizeProcessor implements Processor<byte[], byte[], byte[], byte
     @Override
     public void process(Record<byte[], byte[]> record) {
         long receivedAt = ReceivedAt.of(record.headers(), record.timestamp());
-        Verdict verdict = normalize(record, receivedAt);
-        writeOutcome(record, verdict, receivedAt);
+        Handled handled = normalize(record, receivedAt);
+        writeOutcome(record, handled, receivedAt);
     }
 
     /** What happened to one raw record: its event id ({@code ''} when unknown) and outcome. */
-    private record Verdict(String eventId, RawOutcome.Kind kind) {
+    private record Handled(String eventId, RawOutcome.Kind kind) {
     }
 
     /** Writes the record's typed records or its dead letter, and says which. */
-    private Verdict normalize(Record<byte[], byte[]> record, long receivedAt) {
+    private Handled normalize(Record<byte[], byte[]> record, long receivedAt) {
         Mapped mapped = map(record, receivedAt);
         if (mapped == null) {
-            return new Verdict("", RawOutcome.Kind.DEAD_LETTER);
+            return new Handled("", RawOutcome.Kind.DEAD_LETTER);
         }
         String eventId = mapped.outputs().get(0).record().eventId();
         long ts = record.timestamp();
         if (isDuplicate(eventId, ts)) {
             settings.metrics().duplicate();
-            return new Verdict(eventId, RawOutcome.Kind.DUPLICATE);
+            return new Handled(eventId, RawOutcome.Kind.DUPLICATE);
         }
         ResponseRecord response = ResponseVersions.responseOf(mapped.outputs());
         if (response == null) {
             accept(eventId, receivedAt, ts, mapped);
-            return new Verdict(eventId, RawOutcome.Kind.TYPED);
+            return new Handled(eventId, RawOutcome.Kind.TYPED);
         }
         ResponseVersions.Current current = versions.current(response.responseId());
-        switch (ResponseVersions.classify(response, current)) {
+        return switch (ResponseVersions.classify(response, current)) {
             case CURRENT_AGAIN -> {
                 settings.metrics().duplicate();
-                return new Verdict(eventId, RawOutcome.Kind.DUPLICATE);
+                yield new Handled(eventId, RawOutcome.Kind.DUPLICATE);
             }
             case STALE -> {
                 supersededOnArrival(eventId, receivedAt, ts, mapped);
-                return new Verdict(eventId, RawOutcome.Kind.SUPERSEDED);
+                yield new Handled(eventId, RawOutcome.Kind.SUPERSEDED);
             }
             case FIRST -> {
                 accept(eventId, receivedAt, ts, mapped);
                 versions.makeCurrent(response);
-                return new Verdict(eventId, RawOutcome.Kind.TYPED);
+                yield new Handled(eventId, RawOutcome.Kind.TYPED);
             }
-            default -> {
+            case NEWER -> {
                 long effective = ResponseVersions.effectiveReceivedAt(receivedAt, current);
                 Mapped newer = effective == receivedAt ? mapped : map(record, effective);
                 if (newer == null) {
                     // dead-lettered: a record outgrew the size limit with the later time; state unchanged
-                    return new Verdict(eventId, RawOutcome.Kind.DEAD_LETTER);
+                    yield new Handled(eventId, RawOutcome.Kind.DEAD_LETTER);
                 }
                 ResponseRecord now = ResponseVersions.responseOf(newer.outputs());
                 Output supersession = new Output(TopicId.RESPONSE_SUPERSESSIONS, newer.outputs().get(0).key(),
@@ -143,20 +144,19 @@ final class NormalizeProcessor implements Processor<byte[], byte[], byte[], byte
                 // smaller than the response record (a subset of its ids), which passed the size check
                 accept(eventId, receivedAt, ts, newer.plus(supersession, writer.write(supersession.record())));
                 versions.makeCurrent(now);
-                return new Verdict(eventId, RawOutcome.Kind.TYPED);
+                yield new Handled(eventId, RawOutcome.Kind.TYPED);
             }
-        }
+        };
     }
 
     /**
      * Forwards the raw record's outcome (one small record, in the same transaction as its other outputs), keyed
      * and identified by the raw record's coordinates, with the gateway receive time (docs/DESIGN.md "Ledger").
      */
-    private void writeOutcome(Record<byte[], byte[]> record, Verdict verdict, long receivedAt) {
+    private void writeOutcome(Record<byte[], byte[]> record, Handled handled, long receivedAt) {
         RecordMetadata m = context.recordMetadata().orElse(null);
         RawOutcome outcome = RawOutcome.of(m == null ? "" : m.topic(), m == null ? -1 : m.partition(),
-                m == null ? -1 : m.offset(), verdict.eventId(), verdict.kind(),
-                replayOf(record), receivedAt);
+                m == null ? -1 : m.offset(), handled.eventId(), handled.kind(), replayOf(record), receivedAt);
         context.forward(new Record<>(outcome.rowId().getBytes(StandardCharsets.UTF_8), writer.write(outcome),
                 record.timestamp(), new RecordHeaders()), ProcessorTopology.sinkName(TopicId.RAW_OUTCOMES));
         settings.metrics().outcome();

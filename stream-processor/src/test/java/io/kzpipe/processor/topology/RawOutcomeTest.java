@@ -18,8 +18,8 @@ import org.junit.jupiter.api.Test;
 /** One {@link RawOutcome} per raw record, whatever happens to it: the processor's side of the ledger. */
 class RawOutcomeTest {
 
-    private static byte[] choice(String eventId, boolean isUpdate) {
-        return Payloads.response(eventId, "r-1", isUpdate,
+    private static byte[] choice(String eventId, String responseId, boolean isUpdate) {
+        return Payloads.response(eventId, responseId, isUpdate,
                 "[" + Payloads.question("Choice", "SingleOption", "\"a\"") + "]");
     }
 
@@ -30,8 +30,10 @@ class RawOutcomeTest {
             h.pipe("e1", utf8("{\"eventId\":\"e1\",\"eventType\":\"GroupAdded\"}"), T0);
             h.pipe("e1", utf8("{\"eventId\":\"e1\",\"eventType\":\"GroupAdded\"}"), T0 + 1_000);
             h.pipe("x", utf8("{not json"), T0 + 2_000);
-            h.pipe("r-1", choice("edit", true), T0 + 3_000);
-            h.pipe("r-1", choice("orig", false), T0 + 61_000);
+            h.pipe("r-1", choice("edit", "r-1", true), T0 + 3_000);
+            h.pipe("r-1", choice("orig", "r-1", false), T0 + 61_000);
+            h.pipe("r-2", choice("orig2", "r-2", false), T0 + 62_000);
+            h.pipe("r-2", choice("edit2", "r-2", true), T0 + 63_000);
 
             List<TestRecord<String, byte[]>> records = h.records(TopicId.RAW_OUTCOMES);
             List<RawOutcome> outcomes = records.stream().map(r -> TopologyHarness.tree(r.value()))
@@ -46,14 +48,16 @@ class RawOutcomeTest {
                     tuple(raw + ":0:1", "e1", "duplicate", "", T0 + 1_000),
                     tuple(raw + ":0:2", "", "dead_letter", "", T0 + 2_000),
                     tuple(raw + ":0:3", "edit", "typed", "", T0 + 3_000),
-                    tuple(raw + ":0:4", "orig", "superseded", "", T0 + 61_000));
+                    tuple(raw + ":0:4", "orig", "superseded", "", T0 + 61_000),
+                    tuple(raw + ":0:5", "orig2", "typed", "", T0 + 62_000),
+                    tuple(raw + ":0:6", "edit2", "typed", "", T0 + 63_000));
             assertThat(records).extracting(TestRecord::key).containsExactly(raw + ":0:0", raw + ":0:1",
-                    raw + ":0:2", raw + ":0:3", raw + ":0:4");
+                    raw + ":0:2", raw + ":0:3", raw + ":0:4", raw + ":0:5", raw + ":0:6");
             assertThat(records).extracting(TestRecord::timestamp).containsExactly(T0, T0 + 1_000, T0 + 2_000,
-                    T0 + 3_000, T0 + 61_000);
+                    T0 + 3_000, T0 + 61_000, T0 + 62_000, T0 + 63_000);
             assertThat(records).allSatisfy(r -> assertThat(r.headers().toArray()).isEmpty());
             assertThat(h.counter("kz.processor.records.out", "topic", h.topics.name(TopicId.RAW_OUTCOMES)))
-                    .isEqualTo(5.0);
+                    .isEqualTo(7.0);
         }
     }
 
