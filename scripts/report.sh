@@ -57,7 +57,10 @@ reconcile_print() {
   local db
   db=$(clickhouse_database)
   if ! is_running clickhouse || ! clickhouse_ready; then
-    die "ClickHouse is not running on $(clickhouse_url): start the pipeline with ./pipeline up"
+    # status 3, as Reconcile's for an unreachable ClickHouse: 1 means "unbalanced"
+    printf '%serror:%s %s\n' "$C_RED" "$C_OFF" \
+      "ClickHouse is not running on $(clickhouse_url): start the pipeline with ./pipeline up" >&2
+    exit 3
   fi
   [[ -f $PIPELINE_ROOT/deploy/grafana/dashboards/pipeline-health.json ]] || die "no dashboard pipeline-health.json"
   report_build
