@@ -49,3 +49,23 @@ report_print() {
     PIPELINE_REPORT_ROWS=$rows java -Xmx128m -XX:+UseSerialGC -XX:TieredStopAtLevel=1 \
     -cp "$(service_jar "$REPORT_MODULE")" io.kzpipe.cli.report.Report "$REPORT_DASHBOARD"
 }
+
+# `./pipeline reconcile [--since ...]`: the ledger (docs/DESIGN.md "Ledger") from the SQL of the "Ledger by minute"
+# panel of deploy/grafana/dashboards/pipeline-health.json, run by io.kzpipe.cli.report.Reconcile; its exit status
+# (0 balanced, 1 unbalanced, 2 usage, 3 ClickHouse failed) is the command's.
+reconcile_print() {
+  local db
+  db=$(clickhouse_database)
+  if ! is_running clickhouse || ! clickhouse_ready; then
+    # status 3, as Reconcile's for an unreachable ClickHouse: 1 means "unbalanced"
+    printf '%serror:%s %s\n' "$C_RED" "$C_OFF" \
+      "ClickHouse is not running on $(clickhouse_url): start the pipeline with ./pipeline up" >&2
+    exit 3
+  fi
+  [[ -f $PIPELINE_ROOT/deploy/grafana/dashboards/pipeline-health.json ]] || die "no dashboard pipeline-health.json"
+  report_build
+  CLICKHOUSE_URL=$(clickhouse_url) CLICKHOUSE_USER=default CLICKHOUSE_PASSWORD='' CLICKHOUSE_DATABASE=$db \
+    exec java -Xmx128m -XX:+UseSerialGC -XX:TieredStopAtLevel=1 \
+    -cp "$(service_jar "$REPORT_MODULE")" io.kzpipe.cli.Main reconcile "$@" \
+    "$PIPELINE_ROOT/deploy/grafana/dashboards/pipeline-health.json"
+}

@@ -13,7 +13,7 @@ set -euo pipefail
 : "${BOOTSTRAP_SERVERS:?}" "${TOPIC_PREFIX:?}" "${TOPIC_PARTITIONS:?}" "${TOPIC_REPLICATION_FACTOR:?}"
 : "${GATEWAY_MAX_BODY_BYTES:?}"
 
-TOPIC_SUFFIXES="raw dlq.gateway dlq.processor events responses response-supersessions answers.option answers.numeric answers.location answers.text answers.datetime answers.media answers.other answer-rejects messages jobs memberships action-definitions"
+TOPIC_SUFFIXES="raw dlq.gateway dlq.processor events responses response-supersessions answers.option answers.numeric answers.location answers.text answers.datetime answers.media answers.other answer-rejects messages jobs memberships action-definitions raw-outcomes"
 BODY_TOPIC_SUFFIXES="raw dlq.gateway dlq.processor"
 RECORD_OVERHEAD_BYTES=65536
 TYPED_EXPANSION=36

@@ -17,7 +17,8 @@ import java.util.stream.Stream;
 
 /**
  * The known dataset the dashboard tests run on (DashboardQueriesIT, ReportIT): a fresh database with the sink's own
- * migrations, then every {@code dataset/<table>.jsonl} test resource inserted into its table.
+ * migrations, then every {@code dataset/<table>.jsonl} test resource inserted into its table. The ledger's tests
+ * (LedgerQueriesIT, ReconcileIT) load {@code ledger-dataset/} the same way.
  */
 final class DashboardDataset {
 
@@ -26,12 +27,17 @@ final class DashboardDataset {
 
     /** Creates a database {@code <prefix>_<8 hex>}, applies the sink's migrations, loads the dataset; returns its name. */
     static String load(SqlEngine ch, String prefix) {
+        return load(ch, prefix, "dataset");
+    }
+
+    /** As {@link #load(SqlEngine, String)}, with the rows of {@code <folder>/<table>.jsonl}. */
+    static String load(SqlEngine ch, String prefix, String folder) {
         String db = ch.createDatabase(prefix);
         for (SchemaMigrator.Migration m : SchemaMigrator.load(db)) {
             m.statements().forEach(ch::query);
         }
-        for (String table : tables()) {
-            String rows = resource("dataset/" + table + ".jsonl");
+        for (String table : tables(folder)) {
+            String rows = resource(folder + "/" + table + ".jsonl");
             JsonNode first = Yaml.json(rows.lines().findFirst().orElseThrow());
             List<String> columns = new ArrayList<>();
             first.fieldNames().forEachRemaining(columns::add);
@@ -43,9 +49,13 @@ final class DashboardDataset {
 
     /** The tables the dataset has rows for ({@code dataset/<table>.jsonl}), sorted. */
     static List<String> tables() {
-        URL dir = DashboardDataset.class.getClassLoader().getResource("dataset");
+        return tables("dataset");
+    }
+
+    private static List<String> tables(String folder) {
+        URL dir = DashboardDataset.class.getClassLoader().getResource(folder);
         if (dir == null) {
-            throw new IllegalStateException("missing test resource folder dataset/");
+            throw new IllegalStateException("missing test resource folder " + folder + "/");
         }
         try (Stream<Path> files = Files.list(Path.of(dir.toURI()))) {
             return files.map(p -> p.getFileName().toString()).filter(n -> n.endsWith(".jsonl"))

@@ -155,9 +155,14 @@ class DashboardQueriesIT {
 
     /** Sections of dashboard-expectations.tsv: "setting | title" → rows. */
     static Map<String, List<String>> expectations() {
+        return expectations("dashboard-expectations.tsv");
+    }
+
+    /** Sections of an expectations resource: "## key" → the rows after it ("#" lines are comments). */
+    static Map<String, List<String>> expectations(String resource) {
         Map<String, List<String>> sections = new LinkedHashMap<>();
         List<String> current = null;
-        for (String line : DashboardDataset.resource("dashboard-expectations.tsv").split("\n", -1)) {
+        for (String line : DashboardDataset.resource(resource).split("\n", -1)) {
             if (line.startsWith("## ")) {
                 current = new ArrayList<>();
                 sections.put(line.substring(3).strip(), current);

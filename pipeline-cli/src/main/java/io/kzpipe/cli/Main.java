@@ -1,6 +1,7 @@
 package io.kzpipe.cli;
 
 import io.kzpipe.cli.replay.Replay;
+import io.kzpipe.cli.report.Reconcile;
 import io.kzpipe.cli.report.Report;
 import java.io.FileDescriptor;
 import java.io.FileOutputStream;
@@ -14,7 +15,7 @@ import java.util.List;
  * Entry point of the command-line tools that {@code ./pipeline} runs: {@code Main <command> [args]}, the exit
  * status is the command's. Output is UTF-8 whatever the locale;
  * titles are bold and warnings coloured when run in a terminal. Commands: {@code report} ({@link Report}),
- * {@code replay} ({@link Replay}).
+ * {@code replay} ({@link Replay}), {@code reconcile} ({@link Reconcile}).
  */
 public final class Main {
 
@@ -39,7 +40,9 @@ public final class Main {
     private static String usage() {
         return "usage: Main report [dashboard.json]   the \"" + Report.DASHBOARD_TITLE
                 + "\" dashboard's ClickHouse panels as text tables\n"
-                + "       Main replay --help             send dead letters through the pipeline again";
+                + "       Main replay --help             send dead letters through the pipeline again\n"
+                + "       Main reconcile [--since 1h] [dashboard.json]   the ledger per minute; exit 1 when a minute is "
+                + "unbalanced";
     }
 
     /** Runs one command; returns its exit status (2 for an unknown command). */
@@ -51,6 +54,8 @@ public final class Main {
                 return Report.run(rest, System.getenv(), Clock.systemUTC(), out, err, styled);
             case "replay":
                 return Replay.run(rest, System.getenv(), Clock.systemUTC(), out, err);
+            case "reconcile":
+                return Reconcile.run(rest, System.getenv(), Clock.systemUTC(), out, err);
             case "help", "-h", "--help":
                 out.println(usage());
                 return 0;

@@ -84,13 +84,20 @@ public final class SinkApp implements AutoCloseable {
         List<String> tables = TopicId.sinkInputs().stream().map(TopicId::table).distinct().toList();
         Map<String, InsertColumns> columns = TableColumns.load(sql, ch.database(), tables);
         List<String> topics = config.kafka().topics().names(TopicId.sinkInputs());
-        // max.message.bytes from RecordLimits, the same as when the processor or kafka-init create them
+        // max.message.bytes from RecordLimits, the same as when the processor or kafka-init create them. The raw topic
+        // is the gateway's and the processor's to create (whole bodies); the sink only waits for it (a topic created
+        // after subscribing would be seen only at the consumer's next metadata refresh)
         List<TopicId> deadLetters = TopicId.sinkInputs().stream().filter(TopicId::isDeadLetter).toList();
-        List<TopicId> typed = TopicId.sinkInputs().stream().filter(t -> !t.isDeadLetter()).toList();
+        List<TopicId> typed = TopicId.sinkInputs().stream().filter(TopicId::isTyped).toList();
         TopicBootstrap.ensure(config.kafka(), config.kafka().topics().names(typed),
                 config.limits().typedTopicConfigs(), Duration.ofSeconds(30));
         TopicBootstrap.ensure(config.kafka(), config.kafka().topics().names(deadLetters),
                 config.limits().bodyTopicConfigs(), Duration.ofSeconds(30));
+        String raw = config.kafka().topics().name(TopicId.RAW);
+        if (!TopicBootstrap.awaitExisting(config.kafka(), List.of(raw), Duration.ofSeconds(30))) {
+            LOG.warn("topic {} does not exist yet (the gateway or the processor creates it); raw_receipts stay empty "
+                    + "until it does and the consumer's metadata refresh sees it", raw);
+        }
 
         SinkMetrics metrics = new SinkMetrics(registry);
         metrics.tables(tables);

@@ -9,6 +9,7 @@ import io.kzpipe.sink.batch.Row;
 import io.kzpipe.sink.clickhouse.RetryPolicy;
 import io.kzpipe.sink.config.SinkConfig;
 import io.kzpipe.sink.deadletter.DeadLetters;
+import io.kzpipe.sink.ledger.RawReceipts;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -145,8 +146,8 @@ public final class SinkLoop implements Runnable {
             TopicId id = idsByName.get(tp.topic());
             partitionRows.clear();
             for (ConsumerRecord<byte[], byte[]> rec : records.records(tp)) {
-                partitionRows.add(id.isDeadLetter()
-                        ? DeadLetters.fromDeadLetterTopic(rec, id)
+                partitionRows.add(id.isDeadLetter() ? DeadLetters.fromDeadLetterTopic(rec, id)
+                        : id == TopicId.RAW ? RawReceipts.fromRawTopic(rec)
                         : new Row(tp, rec.offset(), rec.timestamp(), rec.key(), rec.value()));
             }
             batcher.addAll(id.table(), tp, partitionRows);

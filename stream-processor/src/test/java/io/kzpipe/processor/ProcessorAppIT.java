@@ -103,8 +103,12 @@ class ProcessorAppIT {
             }
             expected.put(TopicId.MESSAGES, MESSAGES);
             expected.put(TopicId.DLQ_PROCESSOR, BAD);
+            expected.put(TopicId.RAW_OUTCOMES, records.size());
             assertThat(ProcessorItSupport.counts(out)).isEqualTo(expected);
             ProcessorItSupport.assertNoRowTwice(out);
+            assertThat(ProcessorItSupport.assertOneOutcomePerRawRecord(kafka, raw, out)).isEqualTo(Map.of(
+                    "typed", (long) RESPONSES + MESSAGES + EDITS, "superseded", (long) COPIES,
+                    "duplicate", (long) DUPLICATES, "dead_letter", (long) BAD));
 
             ConsumerRecord<String, byte[]> dead = out.get(TopicId.DLQ_PROCESSOR).get(0);
             assertThat(new String(dead.headers().lastHeader(Headers.DLQ_REASON).value(), StandardCharsets.UTF_8))

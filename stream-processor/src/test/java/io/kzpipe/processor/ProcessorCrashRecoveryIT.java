@@ -130,8 +130,15 @@ class ProcessorCrashRecoveryIT {
             }
             expected.put(TopicId.MESSAGES, distinctMessages);
             expected.put(TopicId.DLQ_PROCESSOR, bad);
+            int rawRecords = firstHalf.size() + secondHalf.size() + lateRetries.size();
+            expected.put(TopicId.RAW_OUTCOMES, rawRecords);
             assertThat(ProcessorItSupport.counts(out)).as(processor.logTail(40)).isEqualTo(expected);
             ProcessorItSupport.assertNoRowTwice(out);
+            // the outcomes were committed with the records they describe: exactly one per raw record across the kill
+            int typed = RESPONSES + distinctMessages + edits;
+            assertThat(ProcessorItSupport.assertOneOutcomePerRawRecord(kafka, raw, out)).isEqualTo(Map.of(
+                    "typed", (long) typed, "superseded", (long) copies, "dead_letter", (long) bad,
+                    "duplicate", (long) rawRecords - typed - copies - bad));
             Set<String> eventIds = new HashSet<>();
             for (ConsumerRecord<String, byte[]> r : out.get(TopicId.EVENTS)) {
                 eventIds.add(Json.MAPPER.readTree(r.value()).get("event_id").asText());

@@ -3,6 +3,7 @@ package io.kzpipe.processor;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import io.kzpipe.model.json.Json;
 import io.kzpipe.model.topic.TopicId;
 import io.kzpipe.model.topic.Topics;
@@ -11,12 +12,14 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.EnumMap;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 import org.apache.kafka.clients.admin.Admin;
@@ -89,6 +92,31 @@ final class ProcessorItSupport {
             }
         });
         return counts;
+    }
+
+    /**
+     * Exactly one committed outcome per raw record (row id = its coordinates, none missing, none twice, none for a
+     * record that does not exist), and the number of outcomes of each kind.
+     */
+    static Map<String, Long> assertOneOutcomePerRawRecord(TestKafka kafka, String raw,
+                                                          Map<TopicId, List<ConsumerRecord<String, byte[]>>> out) {
+        Set<String> coordinates = new HashSet<>();
+        for (ConsumerRecord<String, byte[]> r : kafka.readToEnd(raw, Duration.ofSeconds(60))) {
+            coordinates.add(r.topic() + ":" + r.partition() + ":" + r.offset());
+        }
+        List<String> rowIds = new ArrayList<>();
+        Map<String, Long> kinds = new TreeMap<>();
+        for (ConsumerRecord<String, byte[]> r : out.get(TopicId.RAW_OUTCOMES)) {
+            try {
+                JsonNode outcome = Json.MAPPER.readTree(r.value());
+                rowIds.add(outcome.get("row_id").asText());
+                kinds.merge(outcome.get("outcome").asText(), 1L, Long::sum);
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        }
+        assertThat(rowIds).doesNotHaveDuplicates().containsExactlyInAnyOrderElementsOf(coordinates);
+        return kinds;
     }
 
     /** No typed record was written twice: row ids are unique per topic. */

@@ -71,4 +71,36 @@ public final class TopicBootstrap {
             admin.close(timeout);
         }
     }
+
+    /**
+     * Waits until every one of {@code topics} exists, without creating any (for a reader of a topic that another
+     * service creates with settings the reader does not know, e.g. {@code max.message.bytes}).
+     *
+     * @return false when one is still missing after {@code timeout}, or the broker could not be asked
+     */
+    public static boolean awaitExisting(KafkaSettings settings, Collection<String> topics, Duration timeout) {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        Admin admin = Admin.create(settings.adminProps());
+        try {
+            while (true) {
+                long left = Math.max(1, TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime()));
+                try {
+                    if (admin.listTopics().names().get(left, TimeUnit.MILLISECONDS).containsAll(topics)) {
+                        return true;
+                    }
+                } catch (ExecutionException | TimeoutException e) {
+                    LOG.debug("cannot list topics on {}: {}", settings.bootstrapServers(), e.toString());
+                }
+                if (System.nanoTime() >= deadline) {
+                    return false;
+                }
+                Thread.sleep(Math.min(500, left)); // polling the broker's topic list; no event to wait for
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
+        } finally {
+            admin.close(timeout);
+        }
+    }
 }

@@ -22,7 +22,11 @@ public final class Headers {
     public static final String SOURCE_TOPIC = "kz-source-topic";
     public static final String SOURCE_PARTITION = "kz-source-partition";
     public static final String SOURCE_OFFSET = "kz-source-offset";
-    /** Replayed records: {@code dead_letters.row_id} of the dead letter this record is a replay of. */
+
+    /**
+     * Replayed raw records: {@code dead_letters.row_id} of the dead letter whose bytes they carry again. A raw
+     * record with this header is not a newly accepted event (the ledger counts it as a recovery attempt).
+     */
     public static final String REPLAY_OF = "kz-replay-of";
 
     private Headers() {

@@ -12,6 +12,7 @@ import io.kzpipe.model.record.MessageRecord;
 import io.kzpipe.model.record.NumericAnswer;
 import io.kzpipe.model.record.OptionAnswer;
 import io.kzpipe.model.record.OtherAnswer;
+import io.kzpipe.model.record.RawOutcome;
 import io.kzpipe.model.record.ResponseRecord;
 import io.kzpipe.model.record.ResponseSupersession;
 import io.kzpipe.model.record.TextAnswer;
@@ -23,10 +24,11 @@ import java.util.Locale;
 /**
  * Every topic of the pipeline, declared once. Keys are UTF-8 strings everywhere. {@link #RAW} and the
  * dead-letter topics carry the exact bytes a sender posted; typed topics carry one JSON object per
- * record, of {@link #recordType()}, destined for the ClickHouse table {@link #table()}.
+ * record, of {@link #recordType()}, destined for the ClickHouse table {@link #table()}. {@link #RAW_OUTCOMES}
+ * holds the processor's outcome of every raw record, for the ledger (docs/DESIGN.md "Ledger").
  */
 public enum TopicId {
-    RAW("raw", null, null),
+    RAW("raw", null, "raw_receipts"),
     DLQ_GATEWAY("dlq.gateway", null, "dead_letters"),
     DLQ_PROCESSOR("dlq.processor", null, "dead_letters"),
     EVENTS("events", EventRecord.class, "events"),
@@ -43,7 +45,8 @@ public enum TopicId {
     MESSAGES("messages", MessageRecord.class, "messages"),
     JOBS("jobs", JobRecord.class, "jobs"),
     MEMBERSHIPS("memberships", MembershipRecord.class, "memberships"),
-    ACTION_DEFINITIONS("action-definitions", ActionDefinitionRecord.class, "action_definitions");
+    ACTION_DEFINITIONS("action-definitions", ActionDefinitionRecord.class, "action_definitions"),
+    RAW_OUTCOMES("raw-outcomes", RawOutcome.class, "raw_outcomes");
 
     private final String suffix;
     private final Class<? extends TypedRecord> recordType;
@@ -65,7 +68,11 @@ public enum TopicId {
         return recordType;
     }
 
-    /** ClickHouse table this topic is loaded into; {@code null} for {@link #RAW}. */
+    /**
+     * ClickHouse table this topic is loaded into. For {@link #RAW} that is {@code raw_receipts}: the metadata of
+     * every record the gateway acknowledged (coordinates, receive time, request id, replay header), never the
+     * body; the ledger's independent count of accepted events.
+     */
     public String table() {
         return table;
     }
@@ -93,7 +100,7 @@ public enum TopicId {
         return Arrays.stream(values()).filter(t -> t.isTyped() || t == DLQ_PROCESSOR).toList();
     }
 
-    /** What the sink loads: typed topics plus both dead-letter topics. */
+    /** What the sink loads: typed topics, both dead-letter topics and the raw topic's metadata. */
     public static List<TopicId> sinkInputs() {
         return Arrays.stream(values()).filter(t -> t.table() != null).toList();
     }

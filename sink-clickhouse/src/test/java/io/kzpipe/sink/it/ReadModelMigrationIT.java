@@ -42,8 +42,9 @@ class ReadModelMigrationIT {
 
         List<String> ran = migrate(ch, db);
 
-        assertThat(ran).as("and the later migrations").startsWith("017_read_model_tables.sql", "018_read_model_drop_old.sql",
-                "019_read_model_rename.sql");
+        // 017..019, then the migrations released after them (020 on)
+        assertThat(ran).startsWith("017_read_model_tables.sql", "018_read_model_drop_old.sql", "019_read_model_rename.sql")
+                .hasSize(SchemaMigrator.load(db).size() - 16);
         assertThat(ch.query("SELECT row_id FROM " + db + ".responses_latest ORDER BY row_id").lines())
                 .containsExactly("r1:" + EDIT, "r2:" + T);
         assertThat(ch.query("SELECT toInt64(sum(value)), count() FROM " + db + ".answers_numeric_latest").trim()).isEqualTo("12\t2");
@@ -67,7 +68,7 @@ class ReadModelMigrationIT {
         renames.statements().subList(0, 3).forEach(ch::query);
         ch.query("INSERT INTO " + db + ".answers_numeric (row_id, response_id, version, received_at_ms, value) VALUES ('a', 'r', 1, " + T + ", 1)");
 
-        assertThat(migrate(ch, db)).as("and the later migrations").startsWith("019_read_model_rename.sql");
+        assertThat(migrate(ch, db)).startsWith("019_read_model_rename.sql").hasSize(SchemaMigrator.load(db).size() - 18);
 
         assertThat(ch.query("SELECT count() FROM system.tables WHERE database = '" + db + "' AND name LIKE '%\\\\_next'").trim())
                 .isEqualTo("0");

@@ -22,6 +22,7 @@ import io.kzpipe.sink.clickhouse.SchemaMigrator;
 import io.kzpipe.sink.clickhouse.TableColumns;
 import io.kzpipe.sink.config.SinkConfig;
 import io.kzpipe.sink.deadletter.DeadLetters;
+import io.kzpipe.sink.ledger.RawReceipts;
 import io.kzpipe.sink.support.TypedRecords;
 import io.kzpipe.testkit.ClickHouseExtension;
 import io.kzpipe.testkit.TestClickHouse;
@@ -96,6 +97,7 @@ class RowBinaryRoundTripIT {
             bases.put(e.getKey().table(), (ObjectNode) Json.MAPPER.readTree(TypedRecords.json(e.getValue())));
         }
         bases.put(DeadLetters.TABLE, (ObjectNode) Json.MAPPER.readTree(deadLetterSample().json()));
+        bases.put(RawReceipts.TABLE, (ObjectNode) Json.MAPPER.readTree(rawReceiptSample().json()));
         assertThat(bases.keySet()).containsExactlyInAnyOrderElementsOf(columns.keySet());
 
         for (Map.Entry<String, ObjectNode> e : bases.entrySet()) {
@@ -142,6 +144,14 @@ class RowBinaryRoundTripIT {
         return DeadLetters.fromDeadLetterTopic(new ConsumerRecord<>("kaizala.dlq.processor", 1, 5, 1L,
                 TimestampType.CREATE_TIME, -1, -1, "k".getBytes(StandardCharsets.UTF_8),
                 "{not json".getBytes(StandardCharsets.UTF_8), headers, Optional.empty()), TopicId.DLQ_PROCESSOR);
+    }
+
+    private static Row rawReceiptSample() {
+        RecordHeaders headers = new RecordHeaders();
+        headers.add(Headers.REQUEST_ID, "req-1".getBytes(StandardCharsets.UTF_8));
+        headers.add(Headers.RECEIVED_AT, Long.toString(TypedRecords.RECEIVED_AT_MS).getBytes(StandardCharsets.UTF_8));
+        return RawReceipts.fromRawTopic(new ConsumerRecord<>("kaizala.raw", 1, 6, 1L, TimestampType.CREATE_TIME, -1, -1,
+                "k".getBytes(StandardCharsets.UTF_8), "{}".getBytes(StandardCharsets.UTF_8), headers, Optional.empty()));
     }
 
     /** The base record with every insert column set to edge value number {@code k} of its type. */

@@ -74,8 +74,13 @@ class SinkAppIT {
                 .add(Headers.SOURCE_TOPIC, h.topic(TopicId.RAW).getBytes(StandardCharsets.UTF_8))
                 .add(Headers.SOURCE_PARTITION, "1".getBytes(StandardCharsets.UTF_8))
                 .add(Headers.SOURCE_OFFSET, "17".getBytes(StandardCharsets.UTF_8));
+        ProducerRecord<String, byte[]> raw = new ProducerRecord<>(h.topic(TopicId.RAW), 0, 1_795_780_000_000L, "ev-1",
+                "{\"eventId\":\"ev-1\"}".getBytes(StandardCharsets.UTF_8));
+        raw.headers().add(Headers.RECEIVED_AT, "1795780000123".getBytes(StandardCharsets.UTF_8))
+                .add(Headers.REQUEST_ID, "req-2".getBytes(StandardCharsets.UTF_8));
         records.add(gateway);
         records.add(processor);
+        records.add(raw);
         kafka.produce(records); // idempotent: a duplicated dead letter would be a second dead_letters row
 
         for (TopicId id : TopicId.typed()) {
@@ -86,6 +91,11 @@ class SinkAppIT {
                 + ".dead_letters ORDER BY stage")).matches("gateway\ttruncated_json\t" + h.topic(TopicId.DLQ_GATEWAY)
                 .replace(".", "\\.") + "\t[0-2]\t0\n"
                 + "processor\tnot_an_object\t" + h.topic(TopicId.RAW).replace(".", "\\.") + "\t1\t17\n");
+
+        await().atMost(LONG).until(() -> h.count("raw_receipts_latest") == 1);
+        assertThat(ch.query("SELECT row_id, request_id, replay_of, payload_size, received_at_ms, received_at FROM "
+                + h.db + ".raw_receipts")).isEqualTo(h.topic(TopicId.RAW) + ":0:0\treq-2\t\t18\t1795780000123\t"
+                + "2026-11-27 11:46:40\n");
 
         await().atMost(LONG).untilAsserted(() -> {
             var offsets = h.committedAndEnd(h.topic(TopicId.ANSWERS_NUMERIC));

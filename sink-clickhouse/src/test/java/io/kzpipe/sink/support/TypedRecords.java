@@ -15,6 +15,7 @@ import io.kzpipe.model.record.NumericAnswer;
 import io.kzpipe.model.record.OptionAnswer;
 import io.kzpipe.model.record.OtherAnswer;
 import io.kzpipe.model.record.ResponseRecord;
+import io.kzpipe.model.record.RawOutcome;
 import io.kzpipe.model.record.ResponseSupersession;
 import io.kzpipe.model.record.ResponseVersion;
 import io.kzpipe.model.record.TextAnswer;
@@ -70,6 +71,8 @@ public final class TypedRecords {
         m.put(TopicId.ACTION_DEFINITIONS, new ActionDefinitionRecord(1, ActionDefinitionRecord.rowId("ev-5", 0), "ev-5",
                 "SurveyCreated", "act-1", "grp-1", "com.pkg", 0, "Favourite colour", "SingleOption", List.of("Red", "Blue"),
                 false, RECEIVED_AT_MS));
+        m.put(TopicId.RAW_OUTCOMES, RawOutcome.of("kaizala.raw", 1, 42, "ev-1", RawOutcome.Kind.TYPED,
+                "processor:kaizala.raw:0:7", RECEIVED_AT_MS));
         return m;
     }
 

@@ -1,7 +1,9 @@
 package io.kzpipe.processor.topology;
 
+import io.kzpipe.model.record.RawOutcome;
 import io.kzpipe.model.record.ResponseRecord;
 import io.kzpipe.model.record.ResponseSupersession;
+import io.kzpipe.model.topic.Headers;
 import io.kzpipe.model.topic.TopicId;
 import io.kzpipe.processor.errors.DeadLetterException;
 import io.kzpipe.processor.errors.DeadLetterReason;
@@ -10,6 +12,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Supplier;
+import org.apache.kafka.common.header.Header;
 import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
@@ -42,6 +45,10 @@ import org.slf4j.LoggerFactory;
  * aborted and the record is processed again), they never skip it. Only events that were accepted enter the
  * dedup store, so a dead-lettered delivery does not hide a later, valid one. One instance per stream task;
  * not thread-safe.
+ *
+ * <p>Every raw record, whatever happens to it, also yields one {@link RawOutcome} on the raw-outcomes topic, in
+ * the same transaction as its other outputs (cost: one record of about 150 bytes per raw record; docs/DESIGN.md
+ * "Ledger").
  */
 final class NormalizeProcessor implements Processor<byte[], byte[], byte[], byte[]> {
 
@@ -83,34 +90,52 @@ final class NormalizeProcessor implements Processor<byte[], byte[], byte[], byte
     @Override
     public void process(Record<byte[], byte[]> record) {
         long receivedAt = ReceivedAt.of(record.headers(), record.timestamp());
+        Handled handled = normalize(record, receivedAt);
+        writeOutcome(record, handled, receivedAt);
+    }
+
+    /** What happened to one raw record: its event id ({@code ''} when unknown) and outcome. */
+    private record Handled(String eventId, RawOutcome.Kind kind) {
+    }
+
+    /** Writes the record's typed records or its dead letter, and says which. */
+    private Handled normalize(Record<byte[], byte[]> record, long receivedAt) {
         Mapped mapped = map(record, receivedAt);
         if (mapped == null) {
-            return; // dead-lettered
+            return new Handled("", RawOutcome.Kind.DEAD_LETTER);
         }
         String eventId = mapped.outputs().get(0).record().eventId();
         long ts = record.timestamp();
         if (isDuplicate(eventId, ts)) {
             settings.metrics().duplicate();
-            return;
+            return new Handled(eventId, RawOutcome.Kind.DUPLICATE);
         }
         ResponseRecord response = ResponseVersions.responseOf(mapped.outputs());
         if (response == null) {
             accept(eventId, receivedAt, ts, mapped);
-            return;
+            return new Handled(eventId, RawOutcome.Kind.TYPED);
         }
         ResponseVersions.Current current = versions.current(response.responseId());
-        switch (ResponseVersions.classify(response, current)) {
-            case CURRENT_AGAIN -> settings.metrics().duplicate();
-            case STALE -> supersededOnArrival(eventId, receivedAt, ts, mapped);
+        return switch (ResponseVersions.classify(response, current)) {
+            case CURRENT_AGAIN -> {
+                settings.metrics().duplicate();
+                yield new Handled(eventId, RawOutcome.Kind.DUPLICATE);
+            }
+            case STALE -> {
+                supersededOnArrival(eventId, receivedAt, ts, mapped);
+                yield new Handled(eventId, RawOutcome.Kind.SUPERSEDED);
+            }
             case FIRST -> {
                 accept(eventId, receivedAt, ts, mapped);
                 versions.makeCurrent(response);
+                yield new Handled(eventId, RawOutcome.Kind.TYPED);
             }
             case NEWER -> {
                 long effective = ResponseVersions.effectiveReceivedAt(receivedAt, current);
                 Mapped newer = effective == receivedAt ? mapped : map(record, effective);
                 if (newer == null) {
-                    return; // dead-lettered: a record outgrew the size limit with the later time; state unchanged
+                    // dead-lettered: a record outgrew the size limit with the later time; state unchanged
+                    yield new Handled(eventId, RawOutcome.Kind.DEAD_LETTER);
                 }
                 ResponseRecord now = ResponseVersions.responseOf(newer.outputs());
                 Output supersession = new Output(TopicId.RESPONSE_SUPERSESSIONS, newer.outputs().get(0).key(),
@@ -119,8 +144,28 @@ final class NormalizeProcessor implements Processor<byte[], byte[], byte[], byte
                 // smaller than the response record (a subset of its ids), which passed the size check
                 accept(eventId, receivedAt, ts, newer.plus(supersession, writer.write(supersession.record())));
                 versions.makeCurrent(now);
+                yield new Handled(eventId, RawOutcome.Kind.TYPED);
             }
-        }
+        };
+    }
+
+    /**
+     * Forwards the raw record's outcome (one small record, in the same transaction as its other outputs), keyed
+     * and identified by the raw record's coordinates, with the gateway receive time (docs/DESIGN.md "Ledger").
+     */
+    private void writeOutcome(Record<byte[], byte[]> record, Handled handled, long receivedAt) {
+        RecordMetadata m = context.recordMetadata().orElse(null);
+        RawOutcome outcome = RawOutcome.of(m == null ? "" : m.topic(), m == null ? -1 : m.partition(),
+                m == null ? -1 : m.offset(), handled.eventId(), handled.kind(), replayOf(record), receivedAt);
+        context.forward(new Record<>(outcome.rowId().getBytes(StandardCharsets.UTF_8), writer.write(outcome),
+                record.timestamp(), new RecordHeaders()), ProcessorTopology.sinkName(TopicId.RAW_OUTCOMES));
+        settings.metrics().outcome();
+    }
+
+    /** The {@code kz-replay-of} header of a replayed raw record, else {@code ''}. */
+    private static String replayOf(Record<byte[], byte[]> record) {
+        Header h = record.headers() == null ? null : record.headers().lastHeader(Headers.REPLAY_OF);
+        return h == null || h.value() == null ? "" : new String(h.value(), StandardCharsets.UTF_8);
     }
 
     /** Remembers the event id and forwards every output. */

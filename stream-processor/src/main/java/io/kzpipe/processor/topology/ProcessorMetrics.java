@@ -83,6 +83,11 @@ public final class ProcessorMetrics {
         }
     }
 
+    /** A raw record's outcome record was written. */
+    void outcome() {
+        recordsOut.get(TopicId.RAW_OUTCOMES).increment();
+    }
+
     void duplicate() {
         duplicates.increment();
     }

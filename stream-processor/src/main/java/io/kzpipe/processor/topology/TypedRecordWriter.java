@@ -19,6 +19,7 @@ import io.kzpipe.model.record.MessageRecord;
 import io.kzpipe.model.record.NumericAnswer;
 import io.kzpipe.model.record.OptionAnswer;
 import io.kzpipe.model.record.OtherAnswer;
+import io.kzpipe.model.record.RawOutcome;
 import io.kzpipe.model.record.ResponseRecord;
 import io.kzpipe.model.record.ResponseSupersession;
 import io.kzpipe.model.record.TextAnswer;
@@ -104,6 +105,8 @@ final class TypedRecordWriter {
     private static final SerializableString IS_INVISIBLE = name("is_invisible");
     private static final SerializableString SUPERSEDED_BY = name("superseded_by");
     private static final SerializableString SUPERSEDED_AT_MS = name("superseded_at_ms");
+    private static final SerializableString OUTCOME = name("outcome");
+    private static final SerializableString REPLAY_OF = name("replay_of");
 
     private final ByteArrayBuilder buffer = new ByteArrayBuilder(4096);
     private final JsonGenerator g;
@@ -193,6 +196,13 @@ final class TypedRecordWriter {
                 definition(r);
             } else if (record instanceof ResponseSupersession r) {
                 supersession(r);
+            } else if (record instanceof RawOutcome r) {
+                number(SCHEMA_VERSION, r.schemaVersion());
+                string(ROW_ID, r.rowId());
+                string(EVENT_ID, r.eventId());
+                string(OUTCOME, r.outcome());
+                string(REPLAY_OF, r.replayOf());
+                number(RECEIVED_AT_MS, r.receivedAtMs());
             } else {
                 throw new IllegalArgumentException("no JSON writer for " + record.getClass().getName());
             }
