@@ -47,7 +47,8 @@ class ReplayIT {
     static void start(TestKafka kafka, TestClickHouse ch) {
         stack = PipelineStack.start("replay", 1, kafka, ch, Map.of(
                 Service.GATEWAY, Map.of("GATEWAY_MAX_JSON_DEPTH", "4"),
-                Service.PROCESSOR, Map.of("PROCESSOR_MAX_RECORD_BYTES", "1024", "PROCESSOR_RAW_JSON_MAX_BYTES", "512")));
+                // the processor alone believes in a 1 KiB body limit: its record limit is then 36 KiB + 64 KiB
+                Service.PROCESSOR, Map.of("GATEWAY_MAX_BODY_BYTES", "1024", "PROCESSOR_RAW_JSON_MAX_BYTES", "512")));
     }
 
     @AfterAll
@@ -64,7 +65,7 @@ class ReplayIT {
         String bigId = id();
         Delivery deep = stack.post(pizzaOrder(deepId, responseId, false, 1_000_000L, List.of("Cheese", "Olives"), 2));
         assertThat(deep.body()).isEqualTo("{\"status\":\"dead-lettered\",\"reason\":\"too_deep\"}");
-        Delivery big = stack.post(bareEvent("GroupAdded", bigId).replace("Test Admin", "A".repeat(1500)));
+        Delivery big = stack.post(bareEvent("GroupAdded", bigId).replace("Test Admin", "A".repeat(120_000)));
         assertThat(big.status()).as(big.body()).isBetween(200, 299);
         String ids = "'" + deepId + "', '" + bigId + "'";
         await("two dead letters").atMost(VISIBLE).untilAsserted(() -> assertThat(stack.rows(
@@ -88,7 +89,7 @@ class ReplayIT {
 
         // the fix: both services relaxed (the replay reads the gateway's settings from the same environment)
         stack.restartWith(Service.GATEWAY, Map.of("GATEWAY_MAX_JSON_DEPTH", ""), "relaxed");
-        stack.restartWith(Service.PROCESSOR, Map.of("PROCESSOR_MAX_RECORD_BYTES", "", "PROCESSOR_RAW_JSON_MAX_BYTES", ""), "relaxed");
+        stack.restartWith(Service.PROCESSOR, Map.of("GATEWAY_MAX_BODY_BYTES", "", "PROCESSOR_RAW_JSON_MAX_BYTES", ""), "relaxed");
         Result fixed = replay("--all");
         assertThat(fixed.status()).as(fixed.err()).isZero();
         assertThat(fixed.out()).contains("replayed 2 of 3 selected dead letters")

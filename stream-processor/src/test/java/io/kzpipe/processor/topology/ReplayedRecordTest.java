@@ -51,9 +51,9 @@ class ReplayedRecordTest {
 
     @Test
     void aReplayThatFailsAgainIsADeadLetterThatStillNamesWhatItReplayed() {
-        try (TopologyHarness h = new TopologyHarness(Map.of("PROCESSOR_MAX_RECORD_BYTES", "1024",
+        try (TopologyHarness h = new TopologyHarness(Map.of("GATEWAY_MAX_BODY_BYTES", "1024",
                 "PROCESSOR_RAW_JSON_MAX_BYTES", "512"))) {
-            h.pipe(replay("{\"eventId\":\"e1\",\"fromUserName\":\"" + "A".repeat(1500) + "\"}", REPLAYED));
+            h.pipe(replay("{\"eventId\":\"e1\",\"fromUserName\":\"" + "A".repeat(120_000) + "\"}", REPLAYED));
 
             assertThat(h.records(TopicId.DLQ_PROCESSOR)).singleElement().satisfies(d -> {
                 assertThat(new String(d.headers().lastHeader(Headers.REPLAY_OF).value(), StandardCharsets.UTF_8))
