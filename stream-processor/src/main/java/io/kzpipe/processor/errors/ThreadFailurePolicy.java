@@ -20,7 +20,9 @@ import org.slf4j.LoggerFactory;
  * <p>A thread fenced because another instance joined the group with the same {@code PROCESSOR_INSTANCE_ID}
  * ({@link FencedInstanceIdException}) is never replaced: its replacement would fence the other instance in turn,
  * and the two would take the partitions from each other until both gave up. The client shuts down at once with an
- * error naming the cause, and the instance that joined last keeps running. Thread-safe.
+ * error naming the cause, and the other instance keeps running. Which one that is depends on timing: usually the one
+ * that joined last, but a thread that was committing when the group rebalanced sees a stale generation first, rejoins,
+ * and fences the newcomer instead. Thread-safe.
  */
 public final class ThreadFailurePolicy implements StreamsUncaughtExceptionHandler {
 
