@@ -60,6 +60,7 @@ public final class TopicBootstrap {
                     }
                 }
             }
+            awaitLeaders(admin, missing.stream().map(NewTopic::name).toList(), timeout);
         } catch (ExecutionException | TimeoutException e) {
             Throwable cause = e instanceof ExecutionException ? e.getCause() : e;
             throw new IllegalStateException("cannot create topics on " + settings.bootstrapServers() + ": " + cause, cause);
@@ -69,6 +70,31 @@ public final class TopicBootstrap {
         } finally {
             // bounded: a plain close() waits for abandoned calls until default.api.timeout.ms (60 s)
             admin.close(timeout);
+        }
+    }
+
+    /**
+     * A created topic is committed by the controller before every broker serves its metadata: a Streams client that
+     * subscribes in that window fails its first assignment (missing source topics) and replaces its stream thread.
+     * Waits until a broker describes every partition of {@code topics} with a leader.
+     */
+    private static void awaitLeaders(Admin admin, Collection<String> topics, Duration timeout)
+            throws InterruptedException, TimeoutException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (true) {
+            try {
+                boolean led = admin.describeTopics(topics).allTopicNames().get(timeout.toMillis(), TimeUnit.MILLISECONDS)
+                        .values().stream().allMatch(d -> d.partitions().stream().allMatch(p -> p.leader() != null));
+                if (led) {
+                    return;
+                }
+            } catch (ExecutionException e) {
+                LOG.debug("created topics not described yet: {}", e.getCause().toString());
+            }
+            if (System.nanoTime() >= deadline) {
+                throw new TimeoutException("created topics " + topics + " have no leader after " + timeout);
+            }
+            Thread.sleep(100); // polling the broker's metadata; no event to wait for
         }
     }
 
