@@ -3,7 +3,9 @@ package io.kzpipe.cli.replay;
 import io.kzpipe.model.topic.DeadLetterId;
 import io.kzpipe.model.topic.Headers;
 import java.nio.charset.StandardCharsets;
+import java.util.Optional;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.header.Header;
 
 /**
@@ -34,6 +36,35 @@ public record DeadLetter(DeadLetterId id, String reason, long receivedAtMs, Stri
         String replayOf = header(rec, Headers.REPLAY_OF);
         return new DeadLetter(id, reason == null ? "unknown" : reason, receivedAt, replayOf == null ? "" : replayOf,
                 rec);
+    }
+
+    /**
+     * Where the raw record of a processor dead letter is ({@code kz-source-topic}, {@code -partition},
+     * {@code -offset}), or empty when a header is missing.
+     */
+    public Optional<RawCoordinates> source() {
+        String topic = header(record, Headers.SOURCE_TOPIC);
+        String partition = header(record, Headers.SOURCE_PARTITION);
+        String offset = header(record, Headers.SOURCE_OFFSET);
+        try {
+            return topic == null || topic.isEmpty() || partition == null || offset == null ? Optional.empty()
+                    : Optional.of(new RawCoordinates(new TopicPartition(topic, Integer.parseInt(partition.trim())),
+                            Long.parseLong(offset.trim())));
+        } catch (NumberFormatException e) {
+            return Optional.empty();
+        }
+    }
+
+    /** The same dead letter with {@code value} as its body (the raw record's, for one written without it). */
+    public DeadLetter withValue(byte[] value) {
+        ConsumerRecord<byte[], byte[]> r = record;
+        return new DeadLetter(id, reason, receivedAtMs, replayOf, new ConsumerRecord<>(r.topic(), r.partition(),
+                r.offset(), r.timestamp(), r.timestampType(), r.serializedKeySize(), value.length, r.key(), value,
+                r.headers(), r.leaderEpoch()));
+    }
+
+    /** A record's place in a topic. */
+    public record RawCoordinates(TopicPartition partition, long offset) {
     }
 
     public String stage() {

@@ -5,6 +5,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.function.Consumer;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -19,7 +20,8 @@ import org.apache.kafka.common.serialization.ByteArrayDeserializer;
  * partitions are assigned, nothing is committed, so running it changes nothing in Kafka), {@code read_committed}
  * (the processor writes its dead letters in transactions; an aborted one is not a dead letter). A topic that does
  * not exist reads as empty. Every call is bounded by {@code timeout}: an unreachable broker is a
- * {@link TimeoutException}, never a hang. Not thread-safe.
+ * {@link TimeoutException}, never a hang. Also reads one record of the raw topic, for a dead letter the processor
+ * wrote without its body. Not thread-safe.
  */
 final class DeadLetterReader implements AutoCloseable {
 
@@ -74,6 +76,30 @@ final class DeadLetterReader implements AutoCloseable {
                         + " s; still to read: " + pending);
             }
         }
+    }
+
+    /**
+     * The record at {@code offset} of {@code partition}, or empty when retention deleted it (or the partition ends
+     * before it).
+     */
+    Optional<ConsumerRecord<byte[], byte[]>> readAt(TopicPartition partition, long offset) {
+        List<TopicPartition> one = List.of(partition);
+        if (consumer.beginningOffsets(one, timeout).getOrDefault(partition, 0L) > offset
+                || consumer.endOffsets(one, timeout).getOrDefault(partition, 0L) <= offset) {
+            return Optional.empty();
+        }
+        consumer.assign(one);
+        consumer.seek(partition, offset);
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (System.nanoTime() < deadline) {
+            for (ConsumerRecord<byte[], byte[]> rec : consumer.poll(Duration.ofMillis(200))) {
+                if (rec.offset() >= offset) {
+                    return rec.offset() == offset ? Optional.of(rec) : Optional.empty();
+                }
+            }
+        }
+        throw new TimeoutException("reading " + partition + "@" + offset + " made no progress for "
+                + timeout.toSeconds() + " s");
     }
 
     @Override

@@ -121,6 +121,7 @@ public final class Replay {
         try (DeadLetterReader reader = new DeadLetterReader(kafka.clientProps(), timeout)) {
             reader.readAll(kafka.topics().name(TopicId.DLQ_GATEWAY), r -> keep.accept(DeadLetter.of(r, "gateway")));
             reader.readAll(kafka.topics().name(TopicId.DLQ_PROCESSOR), r -> keep.accept(DeadLetter.of(r, "processor")));
+            kept.replaceAll(d -> withRawBody(d, reader));
         }
         ReplayPlan plan = ReplayPlan.of(kept, args, validator);
         if (plan.entries().isEmpty()) {
@@ -144,6 +145,18 @@ public final class Replay {
         out.println("replayed " + sent + " of " + plan.entries().size() + " selected dead letters to "
                 + kafka.topics().name(TopicId.RAW));
         return sent == toSend.size() ? 0 : 1;
+    }
+
+    /**
+     * A processor dead letter above the processor's largest record is written without its body; the body is then
+     * read from the raw record it names, as long as the raw topic's retention keeps it.
+     */
+    private static DeadLetter withRawBody(DeadLetter d, DeadLetterReader reader) {
+        if (d.record().value() != null || !d.stage().equals("processor")) {
+            return d;
+        }
+        return d.source().flatMap(s -> reader.readAt(s.partition(), s.offset()))
+                .map(raw -> raw.value() == null ? d : d.withValue(raw.value())).orElse(d);
     }
 
     private static void printCounts(ReplayPlan plan, PrintStream out) {

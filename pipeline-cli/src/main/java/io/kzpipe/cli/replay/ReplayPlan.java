@@ -32,6 +32,8 @@ import org.apache.kafka.common.header.internals.RecordHeaders;
  *       them. Raise the limit (or fix the cause) first.</li>
  *   <li>{@link Action#SUPERSEDED}: it was replayed before and that replay failed again: a newer dead letter names it
  *       in {@code kz-replay-of}. Replaying that newer one instead keeps one live dead letter per event.</li>
+ *   <li>{@link Action#NO_BODY}: a processor dead letter written without its body (it was above the processor's
+ *       largest record) whose raw record {@code replay} could no longer read: nothing to send.</li>
  * </ul>
  *
  * @param entries the selected dead letters in reading order, each with its action
@@ -40,13 +42,14 @@ public record ReplayPlan(List<Entry> entries) {
 
     /** What happens to one dead letter. */
     public enum Action {
-        SEND, STILL_REFUSED, SUPERSEDED;
+        SEND, STILL_REFUSED, SUPERSEDED, NO_BODY;
 
         String label() {
             return switch (this) {
                 case SEND -> "replay";
                 case STILL_REFUSED -> "still refused by the gateway";
                 case SUPERSEDED -> "replayed before, failed again (newer dead letter)";
+                case NO_BODY -> "body not kept, raw record gone (retention)";
             };
         }
     }
@@ -95,6 +98,9 @@ public record ReplayPlan(List<Entry> entries) {
                 Verdict verdict = gatewayValidator.validate(body);
                 entries.add(verdict.isAccepted() ? new Entry(d, Action.SEND, verdict.key(), "")
                         : new Entry(d, Action.STILL_REFUSED, null, verdict.reason().code() + ": " + verdict.detail()));
+            } else if (d.record().value() == null) {
+                entries.add(new Entry(d, Action.NO_BODY, null, "no body, and the raw record "
+                        + d.source().map(s -> s.partition() + "@" + s.offset()).orElse("(not named)") + " is gone"));
             } else {
                 byte[] key = d.record().key();
                 entries.add(new Entry(d, Action.SEND, key == null ? null : new String(key, StandardCharsets.UTF_8), ""));
@@ -138,7 +144,8 @@ public record ReplayPlan(List<Entry> entries) {
 
     /** Headers a replay drops: those describing the dead letter, and an earlier replay's mark. */
     private static final Set<String> DEAD_LETTER_HEADERS = Set.of(Headers.DLQ_STAGE, Headers.DLQ_REASON,
-            Headers.DLQ_DETAIL, Headers.SOURCE_TOPIC, Headers.SOURCE_PARTITION, Headers.SOURCE_OFFSET, Headers.REPLAY_OF);
+            Headers.DLQ_DETAIL, Headers.SOURCE_TOPIC, Headers.SOURCE_PARTITION, Headers.SOURCE_OFFSET, Headers.EVENT_ID,
+            Headers.REPLAY_OF);
 
     static boolean isDeadLetterHeader(String key) {
         return DEAD_LETTER_HEADERS.contains(key);

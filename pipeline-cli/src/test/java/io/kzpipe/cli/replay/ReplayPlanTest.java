@@ -131,4 +131,26 @@ class ReplayPlanTest {
         assertThat(ReplayPlan.of(List.of(processorDeadLetter(1, 11, null)),
                 ReplayArgs.parse(List.of("--from", "2030-01-01")), gateway).entries()).isEmpty();
     }
+
+    @Test
+    void aBodylessProcessorDeadLetterIsSentWithTheRawBodyAndNotSentWithoutIt() {
+        DeadLetter full = processorDeadLetter(5, 12, null);
+        ConsumerRecord<byte[], byte[]> r = full.record();
+        DeadLetter bodyless = DeadLetter.of(new ConsumerRecord<>(r.topic(), r.partition(), r.offset(), r.timestamp(),
+                r.timestampType(), -1, -1, r.key(), null, r.headers(), Optional.empty()), "processor");
+        assertThat(bodyless.source()).hasValueSatisfying(s -> assertThat(s.partition() + "@" + s.offset())
+                .isEqualTo("kaizala.raw-2@12"));
+
+        ReplayPlan without = ReplayPlan.of(List.of(bodyless), ReplayArgs.parse(List.of("--all")), gateway);
+        assertThat(without.entries()).singleElement().satisfies(e -> {
+            assertThat(e.action()).isEqualTo(ReplayPlan.Action.NO_BODY);
+            assertThat(e.note()).isEqualTo("no body, and the raw record kaizala.raw-2@12 is gone");
+        });
+
+        DeadLetter restored = bodyless.withValue("{\"eventId\":\"ev-9\"}".getBytes(StandardCharsets.UTF_8));
+        ReplayPlan with = ReplayPlan.of(List.of(restored), ReplayArgs.parse(List.of("--all")), gateway);
+        assertThat(with.entries()).singleElement().satisfies(e -> assertThat(e.action()).isEqualTo(ReplayPlan.Action.SEND));
+        assertThat(new String(ReplayPlan.record(with.entries().get(0), "kaizala.raw", 1L).value(), StandardCharsets.UTF_8))
+                .isEqualTo("{\"eventId\":\"ev-9\"}");
+    }
 }

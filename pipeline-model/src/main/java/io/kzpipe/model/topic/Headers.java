@@ -22,6 +22,11 @@ public final class Headers {
     public static final String SOURCE_TOPIC = "kz-source-topic";
     public static final String SOURCE_PARTITION = "kz-source-partition";
     public static final String SOURCE_OFFSET = "kz-source-offset";
+    /**
+     * Processor dead letters written without their body (above the processor's largest record): the event's
+     * {@code eventId}, which the sink reads from the body otherwise.
+     */
+    public static final String EVENT_ID = "kz-event-id";
 
     /**
      * Replayed raw records: {@code dead_letters.row_id} of the dead letter whose bytes they carry again. A raw

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import io.kzpipe.model.json.Json;
 import io.kzpipe.model.record.TypedRecord;
 import io.kzpipe.model.topic.DeadLetterId;
+import io.kzpipe.model.topic.EventIds;
 import io.kzpipe.model.topic.Headers;
 import io.kzpipe.model.topic.TopicId;
 import io.kzpipe.sink.batch.Row;
@@ -64,7 +65,7 @@ public final class DeadLetters {
                 text(payload), base64IfNotUtf8(payload), payload.length,
                 receivedAt != null ? receivedAt : rec.timestamp(),
                 header(rec, Headers.REPLAY_OF, ""),
-                EventIds.of(payload));
+                payload.length == 0 ? header(rec, Headers.EVENT_ID, "") : EventIds.of(payload));
         return new Row(new TopicPartition(rec.topic(), rec.partition()), rec.offset(), rec.timestamp(), rec.key(),
                 toJson(row));
     }

@@ -91,6 +91,18 @@ class DeadLettersTest {
     }
 
     @Test
+    void aProcessorDeadLetterWithoutItsBodyTakesItsEventIdFromTheHeader() throws Exception {
+        Row row = DeadLetters.fromDeadLetterTopic(record("kaizala.dlq.processor", 9, null,
+                headers(Headers.DLQ_REASON, "record_too_large", Headers.SOURCE_TOPIC, "kaizala.raw",
+                        Headers.SOURCE_PARTITION, "0", Headers.SOURCE_OFFSET, "13", Headers.EVENT_ID, "ev-8")),
+                TopicId.DLQ_PROCESSOR);
+
+        JsonNode j = json(row);
+        assertThat(j.get("event_id").asText()).isEqualTo("ev-8");
+        assertThat(j.get("payload_size").asInt()).isZero();
+    }
+
+    @Test
     void aFirstFailureOrAPayloadWithoutAStringEventIdLeavesThoseColumnsEmpty() throws Exception {
         for (String payload : new String[] {"{\"eventId\":", "{\"eventId\":7}", "[\"eventId\"]", "not json", ""}) {
             JsonNode j = json(DeadLetters.fromDeadLetterTopic(record("kaizala.dlq.gateway", 1,

@@ -38,6 +38,21 @@ public final class DeadLetters {
         return out;
     }
 
+    /**
+     * An upper bound of what a dead letter of these parts weighs in a produce request: key, value, headers, the
+     * dead-letter headers added here (a detail of at most {@value #MAX_DETAIL_CHARS} characters, up to 3 bytes each)
+     * and the record and batch overhead.
+     */
+    public static int estimatedBytes(byte[] key, byte[] value, org.apache.kafka.common.header.Headers headers) {
+        long size = (key == null ? 0 : key.length) + (value == null ? 0 : value.length) + 3L * MAX_DETAIL_CHARS + 512;
+        if (headers != null) {
+            for (Header h : headers) {
+                size += h.key().length() * 3L + (h.value() == null ? 0 : h.value().length) + 8;
+            }
+        }
+        return (int) Math.min(Integer.MAX_VALUE, size);
+    }
+
     static String truncate(String detail) {
         if (detail == null) {
             return "";
@@ -48,7 +63,7 @@ public final class DeadLetters {
     private static boolean isDeadLetterHeader(String key) {
         return key.equals(Headers.DLQ_STAGE) || key.equals(Headers.DLQ_REASON) || key.equals(Headers.DLQ_DETAIL)
                 || key.equals(Headers.SOURCE_TOPIC) || key.equals(Headers.SOURCE_PARTITION)
-                || key.equals(Headers.SOURCE_OFFSET);
+                || key.equals(Headers.SOURCE_OFFSET) || key.equals(Headers.EVENT_ID);
     }
 
     private static void add(RecordHeaders headers, String key, String value) {

@@ -25,7 +25,9 @@ import org.slf4j.LoggerFactory;
  *   <li>{@link RetriableException}: retry (Streams' default).</li>
  *   <li>{@link RecordTooLargeException} for a dead letter (a raw body too large for the dead-letter topic):
  *       the dead letter is written without its body, its detail naming the raw record's coordinates, where
- *       the original bytes remain for the raw topic's retention.</li>
+ *       the original bytes remain for the raw topic's retention. A fallback: under exactly-once the refused send
+ *       has already failed the transaction (the thread is then replaced and the record processed again), so the
+ *       processor checks a dead letter's size itself before sending it (NormalizeProcessor).</li>
  *   <li>anything else (authorization, unknown topic, ...): fail. The stream thread
  *       dies, the EOS transaction is aborted, nothing is skipped; the uncaught-exception policy
  *       ({@link ThreadFailurePolicy}) decides whether to replace the thread or stop.</li>

@@ -3,6 +3,7 @@ package io.kzpipe.processor.topology;
 import io.kzpipe.model.record.RawOutcome;
 import io.kzpipe.model.record.ResponseRecord;
 import io.kzpipe.model.record.ResponseSupersession;
+import io.kzpipe.model.topic.EventIds;
 import io.kzpipe.model.topic.Headers;
 import io.kzpipe.model.topic.TopicId;
 import io.kzpipe.processor.errors.DeadLetterException;
@@ -247,8 +248,20 @@ final class NormalizeProcessor implements Processor<byte[], byte[], byte[], byte
         int partition = m == null ? -1 : m.partition();
         long offset = m == null ? -1 : m.offset();
         LOG.debug("dead-lettering {}-{}@{}: {} ({})", topic, partition, offset, reason.code(), detail);
-        context.forward(new Record<>(record.key(), record.value(), record.timestamp(),
-                DeadLetters.headers(record.headers(), reason, detail, topic, partition, offset)),
+        byte[] value = record.value();
+        String why = detail;
+        if (value != null && DeadLetters.estimatedBytes(record.key(), value, record.headers()) > settings.maxDeadLetterBytes()) {
+            // checked here, not left to the producer: under exactly-once a refused send fails the whole transaction
+            why = detail + "; body of " + value.length + " bytes omitted (above the processor's largest record, "
+                    + settings.maxDeadLetterBytes() + " bytes); the raw record stays at " + topic + "-" + partition + "@"
+                    + offset;
+            value = null;
+        }
+        RecordHeaders headers = DeadLetters.headers(record.headers(), reason, why, topic, partition, offset);
+        if (value == null && record.value() != null) {
+            headers.add(Headers.EVENT_ID, EventIds.of(record.value()).getBytes(StandardCharsets.UTF_8));
+        }
+        context.forward(new Record<>(record.key(), value, record.timestamp(), headers),
                 ProcessorTopology.sinkName(TopicId.DLQ_PROCESSOR));
         settings.metrics().deadLettered(reason);
     }

@@ -42,13 +42,16 @@ public final class ProcessorTopology {
     public static final String DEDUP_STORE = "dedup-event-ids";
     public static final String VERSIONS_STORE = "response-versions";
 
-    /** What the processor needs from the configuration, plus its metrics. */
+    /**
+     * What the processor needs from the configuration, plus its metrics. {@code maxDeadLetterBytes} is the largest
+     * record its producer sends ({@code max.request.size}): a dead letter above it is written without its body.
+     */
     public record Settings(Topics topics, Duration dedupWindow, String piiHashSecret, int maxRecordBytes,
-                           int rawJsonMaxBytes, ProcessorMetrics metrics) {
+                           int maxDeadLetterBytes, int rawJsonMaxBytes, ProcessorMetrics metrics) {
 
         public static Settings of(ProcessorConfig config, ProcessorMetrics metrics) {
             return new Settings(config.kafka().topics(), config.dedupWindow(), config.piiHashSecret(),
-                    config.maxRecordBytes(), config.rawJsonMaxBytes(), metrics);
+                    config.maxRecordBytes(), config.largestRecordBytes(), config.rawJsonMaxBytes(), metrics);
         }
     }
 

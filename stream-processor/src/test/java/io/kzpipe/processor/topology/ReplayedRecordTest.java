@@ -62,6 +62,11 @@ class ReplayedRecordTest {
                         .isEqualTo("record_too_large");
                 assertThat(new String(d.headers().lastHeader(Headers.RECEIVED_AT).value(), StandardCharsets.UTF_8))
                         .isEqualTo(Long.toString(T0));
+                // 120 KB is above what this processor sends (its dead-letter topic takes a 1 KiB body): no body, a
+                // detail saying where the raw record is (replay reads it from there)
+                assertThat(d.value()).isNull();
+                assertThat(new String(d.headers().lastHeader(Headers.DLQ_DETAIL).value(), StandardCharsets.UTF_8))
+                        .contains("body of 120", "bytes omitted", "the raw record stays at kaizala.raw-0@0");
             });
             assertThat(h.typed(TopicId.EVENTS, EventRecord.class)).isEmpty();
         }
