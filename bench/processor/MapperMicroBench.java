@@ -12,8 +12,9 @@ import java.util.function.IntConsumer;
 /**
  * CPU time per event of the processor's per-record work outside Kafka, on one thread (thread CPU time, so a
  * busy machine disturbs it less than wall time): parse + map of the benchmark's five-answer response, and
- * serialization of its 7 typed records with databind ({@code JsonSerde}, what the processor used before)
- * and with {@link TypedRecordWriter} (what it uses now). {@code BENCH_MODE=micro bench/processor/run.sh}.
+ * serialization of its 7 typed records with {@code JsonSerde} (what consumers use) and with
+ * {@link TypedRecordWriter} (what the processor uses: per-type writers of the same mapper).
+ * {@code BENCH_MODE=micro bench/processor/run.sh}.
  */
 public final class MapperMicroBench {
 
