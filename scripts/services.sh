@@ -43,6 +43,14 @@ service_port_variable() {
 
 service_url() { echo "http://127.0.0.1:$(service_port "$1")"; }
 
+# Where a service answers /health/* and /metrics: the gateway has a management port beside its webhook port.
+service_management_url() {
+  case $1 in
+    ingest-gateway) echo "http://127.0.0.1:$GATEWAY_MANAGEMENT_PORT" ;;
+    *) service_url "$1" ;;
+  esac
+}
+
 # True when a runnable module's jar is missing or older than its sources, the shared model or a POM.
 service_jar_stale() {
   local module=$1 jar
@@ -91,7 +99,7 @@ callback_tokens() {
   cat "$file"
 }
 
-service_ready() { http_ok "$(service_url "$1")/health/ready"; }
+service_ready() { http_ok "$(service_management_url "$1")/health/ready"; }
 
 # Starts one service in the background (no waiting). Returns 1 when it has no jar.
 service_spawn() {
@@ -99,6 +107,7 @@ service_spawn() {
   jar=$(service_jar "$module")
   [[ -f $jar ]] || return 1
   require_free_port "$module" "$(service_port "$module")" "$(service_port_variable "$module")"
+  [[ $module != ingest-gateway ]] || require_free_port "$module" "$GATEWAY_MANAGEMENT_PORT" GATEWAY_MANAGEMENT_PORT
   mkdir -p "$PIPELINE_HOME/$module"
   # a private copy of the jar and its lib/: a later build (mvn package, ./pipeline test) rewrites target/, and a
   # running JVM whose jars change underneath fails with NoClassDefFoundError on the next class it loads

@@ -9,7 +9,8 @@
 #      responseId through 20,000 prebuilt requests per wrk thread); "accepted" = the gateway's own
 #      kz_gateway_requests_total{outcome="accepted"} delta
 #      (200s only, i.e. acknowledged by Kafka with acks=all) divided by the wrk duration;
-#   2. GET /health/live req/s with the same wrk settings: the bare-HTTP ceiling of the same server;
+#   2. GET handshake (?validationToken=, no Kafka) req/s with the same wrk settings: the bare-HTTP ceiling of the
+#      same server (/health/* and /metrics are on the management port, another server);
 #   3. latency at a fixed 5,000 req/s: FixedRateLoad.java (open model, latency from the intended send time, like
 #      wrk2; wrk/hey are closed-model and hide queueing), p50/p90/p99/p99.9;
 #   4. gateway RSS (VmRSS now, VmHWM peak) from /proc;
@@ -121,14 +122,16 @@ EOF
 fi
 
 # --- gateway ------------------------------------------------------------------------------------------------
-GPORT=$(free_port)
+GPORT=$(free_port) MPORT=$(free_port)
 BASE=http://127.0.0.1:$GPORT
+MANAGEMENT=http://127.0.0.1:$MPORT
+BARE="$BASE/webhooks/kaizala?validationToken=bare"
 say "starting the gateway on $BASE ($GATEWAY_JAVA_OPTS)"
 # shellcheck disable=SC2086 # GATEWAY_JAVA_OPTS is a list of options
 KAFKA_BOOTSTRAP_SERVERS=$KAFKA_BOOTSTRAP_SERVERS TOPIC_PREFIX="bench$RANDOM." KAIZALA_CALLBACK_TOKENS=$TOKEN \
-  GATEWAY_HOST=127.0.0.1 GATEWAY_PORT=$GPORT java $GATEWAY_JAVA_OPTS -jar "$JAR" >"$WORK/gateway.log" 2>&1 &
+  GATEWAY_HOST=127.0.0.1 GATEWAY_PORT=$GPORT GATEWAY_MANAGEMENT_HOST=127.0.0.1 GATEWAY_MANAGEMENT_PORT=$MPORT java $GATEWAY_JAVA_OPTS -jar "$JAR" >"$WORK/gateway.log" 2>&1 &
 GATEWAY_PID=$!
-wait_for 120 "gateway /health/ready" curl -sf "$BASE/health/ready"
+wait_for 120 "gateway /health/ready" curl -sf "$MANAGEMENT/health/ready"
 
 CLK_TCK=$(getconf CLK_TCK)
 cpu_ticks() { [[ -n $1 ]] && awk '{print $14 + $15}' "/proc/$1/stat" || echo 0; }   # utime + stime of a PID
@@ -151,7 +154,7 @@ PY
 }
 
 accepted() {
-  curl -s "$BASE/metrics" | awk '/^kz_gateway_requests_total\{/ && /outcome="accepted"/ {print $NF}'
+  curl -s "$MANAGEMENT/metrics" | awk '/^kz_gateway_requests_total\{/ && /outcome="accepted"/ {print $NF}'
 }
 requests_per_sec() { awk '/^Requests\/sec:/ {print $2}' "$1"; }
 non2xx() { awk '/Non-2xx or 3xx responses:/ {print $NF}' "$1"; }
@@ -159,7 +162,7 @@ wrk_post() { BENCH_BODY=$FIXTURE BENCH_TOKEN=$TOKEN wrk -t"$THREADS" -c"$CONNECT
 
 say "warm-up: ${WARMUP}s of POSTs, 5s of GETs"
 wrk_post "$WARMUP" >"$WORK/wrk-warmup.txt"
-wrk -t"$THREADS" -c"$CONNECTIONS" -d5s "$BASE/health/live" >/dev/null
+wrk -t"$THREADS" -c"$CONNECTIONS" -d5s "$BARE" >/dev/null
 
 say "saturation: wrk -t$THREADS -c$CONNECTIONS -d${DURATION}s POST (rotating ids)"
 before=$(accepted)
@@ -169,8 +172,8 @@ after=$(accepted)
 ACCEPTED_PER_SEC=$(python3 -c "print(round(($after - $before) / $DURATION))")
 POST_RPS=$(requests_per_sec "$WORK/wrk-post.txt")
 
-say "bare HTTP: wrk -t$THREADS -c$CONNECTIONS -d${DURATION}s GET /health/live"
-measured "$WORK/wrk-live.txt" live wrk -t"$THREADS" -c"$CONNECTIONS" -d"$DURATION"s "$BASE/health/live"
+say "bare HTTP: wrk -t$THREADS -c$CONNECTIONS -d${DURATION}s GET handshake"
+measured "$WORK/wrk-live.txt" live wrk -t"$THREADS" -c"$CONNECTIONS" -d"$DURATION"s "$BARE"
 LIVE_RPS=$(requests_per_sec "$WORK/wrk-live.txt")
 
 say "fixed rate: $RATE req/s for ${RATE_SECONDS}s over $RATE_CONNECTIONS connections (after 5s at the same rate, not counted)"
@@ -190,7 +193,7 @@ gateway:  java $GATEWAY_JAVA_OPTS -jar ingest-gateway.jar (defaults otherwise); 
 body:     $(wc -c <"$FIXTURE") bytes SurveyResponse; wrk rotates 20,000 eventIds per thread, the fixed-rate run sends a fresh one per request
 
 saturation (wrk -t$THREADS -c$CONNECTIONS -d${DURATION}s POST):  accepted/s = $ACCEPTED_PER_SEC   (wrk req/s $POST_RPS, non-2xx $(non2xx "$WORK/wrk-post.txt" || true))
-bare HTTP  (wrk -t$THREADS -c$CONNECTIONS -d${DURATION}s GET /health/live):  req/s = $LIVE_RPS
+bare HTTP  (wrk -t$THREADS -c$CONNECTIONS -d${DURATION}s GET handshake):  req/s = $LIVE_RPS
 accepted/s as share of bare HTTP: $(python3 -c "print(f'{100 * $ACCEPTED_PER_SEC / $LIVE_RPS:.0f}%')")
 CPU per request, POST:  $(<"$WORK/post.cpu")
 CPU per request, GET:   $(<"$WORK/live.cpu")

@@ -15,8 +15,9 @@ mkdir -p "$OUT/classes"
 
 cd "$ROOT"
 mvn -B -q -pl stream-processor -am test-compile -DskipTests
-mvn -B -q -pl stream-processor dependency:build-classpath -Dmdep.includeScope=test -Dmdep.outputFile="$OUT/cp.txt"
-CP="$ROOT/stream-processor/target/classes:$ROOT/stream-processor/target/test-classes:$(cat "$OUT/cp.txt")"
+mvn -B -q -pl stream-processor -am dependency:build-classpath -Dmdep.includeScope=test -Dmdep.outputFile="$OUT/cp.txt"
+# -am: dependencies as the reactor's poms declare them; its modules' own classes first (the local repository may hold stale jars)
+CP="$ROOT/stream-processor/target/classes:$ROOT/stream-processor/target/test-classes:$ROOT/pipeline-model/target/classes:$ROOT/pipeline-testkit/target/classes:$(cat "$OUT/cp.txt")"
 javac -d "$OUT/classes" -cp "$CP" "$HERE"/*.java
 
 cd "$OUT"

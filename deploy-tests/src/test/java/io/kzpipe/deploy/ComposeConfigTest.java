@@ -7,6 +7,7 @@ import io.kzpipe.gateway.config.GatewayConfig;
 import io.kzpipe.model.kafka.RecordLimits;
 import io.kzpipe.model.topic.TopicId;
 import io.kzpipe.processor.config.ProcessorConfig;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -106,6 +107,27 @@ class ComposeConfigTest {
                     .as("memory limit of %s", name).isNotBlank();
         }
         assertThat(service("kafka-init").path("restart").asText()).isEqualTo("no");
+    }
+
+    @Test
+    void eachServiceIsProbedOnItsManagementPortWhichIsPublished() {
+        Map<String, String> management = Map.of("gateway", "GATEWAY_MANAGEMENT_PORT",
+                "processor", "PROCESSOR_MANAGEMENT_PORT", "sink", "SINK_MANAGEMENT_PORT");
+        management.forEach((name, var) -> {
+            JsonNode s = service(name);
+            String port = s.path("environment").path(var).asText();
+            assertThat(port).as("%s of %s", var, name).matches("\\d+");
+            assertThat(s.path("healthcheck").path("test").toString()).as("healthcheck of %s", name)
+                    .contains("http://127.0.0.1:" + port + "/health/ready");
+            List<String> published = new ArrayList<>();
+            // "host:published:target[/protocol]" as docker-compose config prints it, or {target: ...}
+            s.path("ports").forEach(p -> published.add(p.path("target").asText(p.asText().replaceAll(".*:|/.*", ""))));
+            assertThat(published).as("published ports of %s", name).contains(port);
+        });
+        assertThat(service("gateway").path("environment").path("GATEWAY_MANAGEMENT_PORT").asText())
+                .isEqualTo(Integer.toString(GatewayConfig.DEFAULT_MANAGEMENT_PORT));
+        assertThat(service("gateway").path("environment").path("GATEWAY_PORT").asText())
+                .as("the webhook has a port of its own").isEqualTo(Integer.toString(GatewayConfig.DEFAULT_PORT));
     }
 
     @Test

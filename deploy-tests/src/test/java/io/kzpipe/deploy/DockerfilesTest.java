@@ -17,9 +17,9 @@ import org.junit.jupiter.params.provider.CsvSource;
 class DockerfilesTest {
 
     @ParameterizedTest
-    @CsvSource({"ingest-gateway,io.kzpipe.gateway.Main,8080", "stream-processor,io.kzpipe.processor.Main,8081",
+    @CsvSource({"ingest-gateway,io.kzpipe.gateway.Main,8080 8083", "stream-processor,io.kzpipe.processor.Main,8081",
             "sink-clickhouse,io.kzpipe.sink.Main,8082"})
-    void dockerfileBuildsTheServiceJarOnPinnedBasesAndRunsItUnprivileged(String module, String mainClass, int port) {
+    void dockerfileBuildsTheServiceJarOnPinnedBasesAndRunsItUnprivileged(String module, String mainClass, String port) {
         String dockerfile = DeployTree.read(DeployTree.ROOT.resolve(module).resolve("Dockerfile"));
         Map<String, String> env = DeployTree.envFile(DeployTree.COMPOSE.resolve(".env.example"));
 

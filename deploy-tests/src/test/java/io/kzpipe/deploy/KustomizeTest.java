@@ -50,6 +50,14 @@ class KustomizeTest {
             for (JsonNode c : d.at("/spec/template/spec/containers")) {
                 assertThat(c.at("/livenessProbe/httpGet/path").asText()).as("liveness of %s", name).isEqualTo("/health/live");
                 assertThat(c.at("/readinessProbe/httpGet/path").asText()).as("readiness of %s", name).isEqualTo("/health/ready");
+                // health and metrics on the management port of every service (the gateway's http port is the webhook)
+                for (String probe : List.of("startupProbe", "livenessProbe", "readinessProbe")) {
+                    assertThat(c.at("/" + probe + "/httpGet/port").asText()).as("%s port of %s", probe, name)
+                            .isEqualTo("management");
+                }
+                String managementPort = containerPort(c, "management");
+                assertThat(d.at("/spec/template/metadata/annotations").path("prometheus.io/port").asText())
+                        .as("scraped port of %s", name).isEqualTo(managementPort);
                 for (String kind : List.of("requests", "limits")) {
                     for (String resource : List.of("cpu", "memory")) {
                         assertThat(c.at("/resources/" + kind + "/" + resource).asText())
@@ -194,6 +202,16 @@ class KustomizeTest {
         assertThat(datasources.at("/data/datasources.yaml").asText())
                 .isEqualTo(DeployTree.read(DeployTree.GRAFANA.resolve("provisioning/datasources/datasources.yaml")));
         assertThat(datasources.at("/metadata/labels/grafana_datasource").asText()).isEqualTo("1");
+    }
+
+    /** The number of the container port named {@code name}. */
+    private static String containerPort(JsonNode container, String name) {
+        for (JsonNode p : container.path("ports")) {
+            if (name.equals(p.path("name").asText())) {
+                return p.path("containerPort").asText();
+            }
+        }
+        throw new AssertionError("no container port named " + name + " in " + container.path("name").asText());
     }
 
     private static List<JsonNode> ofKind(List<JsonNode> docs, String kind) {

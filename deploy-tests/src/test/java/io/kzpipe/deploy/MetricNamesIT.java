@@ -54,6 +54,7 @@ class MetricNamesIT {
 
     private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
     private static final Map<String, Integer> PORTS = new TreeMap<>();
+    private static int webhookPort;
     private static final List<ServiceProcess> PROCESSES = new ArrayList<>();
     private static TcpProxy clickHouseProxy;
     private static String prefix;
@@ -69,7 +70,9 @@ class MetricNamesIT {
                 "TOPIC_PARTITIONS", "1", "TOPIC_REPLICATION_FACTOR", "1");
 
         Map<String, String> gateway = new HashMap<>(common);
-        gateway.putAll(Map.of("GATEWAY_HOST", "127.0.0.1", "GATEWAY_PORT", port("ingest-gateway"),
+        webhookPort = freePort();
+        gateway.putAll(Map.of("GATEWAY_HOST", "127.0.0.1", "GATEWAY_PORT", Integer.toString(webhookPort),
+                "GATEWAY_MANAGEMENT_HOST", "127.0.0.1", "GATEWAY_MANAGEMENT_PORT", port("ingest-gateway"),
                 "KAIZALA_CALLBACK_TOKENS", TOKEN));
         Map<String, String> processor = new HashMap<>(common);
         processor.putAll(Map.of("PROCESSOR_MANAGEMENT_HOST", "127.0.0.1", "PROCESSOR_MANAGEMENT_PORT", port("stream-processor"),
@@ -136,7 +139,8 @@ class MetricNamesIT {
 
     /** Accepted, dead-lettered, unauthorized and handshake requests; a reject; dead letters of every stage; insert retries. */
     private static void driveEveryWatchedPath(TestKafka kafka, TestClickHouse ch) {
-        assertThat(get("ingest-gateway", "/webhooks/kaizala?validationToken=abc").body()).isEqualTo("abc");
+        assertThat(send(HttpRequest.newBuilder(webhook("?validationToken=abc")).timeout(Duration.ofSeconds(10)).GET()
+                .build()).body()).isEqualTo("abc");
         assertThat(post("not json", TOKEN).statusCode()).isEqualTo(200);
         assertThat(post(response("e-unauth", "r-unauth"), "wrong-token").statusCode()).isEqualTo(401);
         // processor dead letter: a raw record the gateway would never write
@@ -199,7 +203,7 @@ class MetricNamesIT {
     }
 
     private static HttpResponse<String> post(String body, String token) {
-        HttpRequest request = HttpRequest.newBuilder(uri("ingest-gateway", "/webhooks/kaizala"))
+        HttpRequest request = HttpRequest.newBuilder(webhook(""))
                 .timeout(Duration.ofSeconds(30)).header("Content-Type", "application/json")
                 .header("kz-callback-token", token).POST(HttpRequest.BodyPublishers.ofString(body)).build();
         return send(request);
@@ -224,11 +228,20 @@ class MetricNamesIT {
         return URI.create("http://127.0.0.1:" + PORTS.get(service) + path);
     }
 
-    /** Reserves a free port for {@code service} (bound and released; the service binds it right after). */
+    /** The gateway's webhook (on its public port; {@link #PORTS} holds the management ports). */
+    private static URI webhook(String query) {
+        return URI.create("http://127.0.0.1:" + webhookPort + "/webhooks/kaizala" + query);
+    }
+
+    /** Reserves a free management port for {@code service} (bound and released; the service binds it right after). */
     private static String port(String service) throws IOException {
+        PORTS.put(service, freePort());
+        return Integer.toString(PORTS.get(service));
+    }
+
+    private static int freePort() throws IOException {
         try (ServerSocket socket = new ServerSocket(0)) {
-            PORTS.put(service, socket.getLocalPort());
-            return Integer.toString(socket.getLocalPort());
+            return socket.getLocalPort();
         }
     }
 }

@@ -70,7 +70,9 @@ final class PipelineStack implements AutoCloseable {
     private final String topicPrefix;
     private final String database;
     private final TestClickHouse clickHouse;
+    /** Each service's management port ({@code /health/*}, {@code /metrics}). */
     private final Map<Service, Integer> ports = new EnumMap<>(Service.class);
+    private int webhookPort;
     private final Map<Service, ServiceProcess> processes = new EnumMap<>(Service.class);
     private final Map<Service, Map<String, String>> environments = new EnumMap<>(Service.class);
     private Path logs;
@@ -107,12 +109,16 @@ final class PipelineStack implements AutoCloseable {
                 } while (stack.ports.containsValue(port));
                 stack.ports.put(s, port);
             }
+            do {
+                stack.webhookPort = freePort();
+            } while (stack.ports.containsValue(stack.webhookPort));
             Map<String, String> common = Map.of("KAFKA_BOOTSTRAP_SERVERS", kafka.bootstrapServers(),
                     "TOPIC_PREFIX", stack.topicPrefix, "TOPIC_PARTITIONS", Integer.toString(partitions),
                     "TOPIC_REPLICATION_FACTOR", "1");
             Map<Service, Map<String, String>> env = new EnumMap<>(Service.class);
             env.put(Service.GATEWAY, merge(common, Map.of("GATEWAY_HOST", "127.0.0.1",
-                    "GATEWAY_PORT", stack.port(Service.GATEWAY), "KAIZALA_CALLBACK_TOKENS", TOKEN,
+                    "GATEWAY_PORT", Integer.toString(stack.webhookPort), "GATEWAY_MANAGEMENT_HOST", "127.0.0.1",
+                    "GATEWAY_MANAGEMENT_PORT", stack.port(Service.GATEWAY), "KAIZALA_CALLBACK_TOKENS", TOKEN,
                     "GATEWAY_KAFKA_CHECK_INTERVAL", "500ms")));
             env.put(Service.PROCESSOR, merge(common, Map.of("PROCESSOR_MANAGEMENT_HOST", "127.0.0.1",
                     "PROCESSOR_MANAGEMENT_PORT", stack.port(Service.PROCESSOR),
@@ -209,7 +215,7 @@ final class PipelineStack implements AutoCloseable {
 
     /** POSTs {@code body} with {@code token} as {@code kz-callback-token} (none when null). */
     Delivery post(String body, String token) {
-        HttpRequest.Builder request = HttpRequest.newBuilder(uri(Service.GATEWAY, WEBHOOK_PATH))
+        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + webhookPort + WEBHOOK_PATH))
                 .timeout(Duration.ofSeconds(30)).header("Content-Type", "application/json")
                 .POST(HttpRequest.BodyPublishers.ofString(body, StandardCharsets.UTF_8));
         if (token != null) {
@@ -227,7 +233,7 @@ final class PipelineStack implements AutoCloseable {
      */
     Delivery postExpectingContinue(String body) {
         byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
-        try (Socket socket = new Socket("127.0.0.1", ports.get(Service.GATEWAY))) {
+        try (Socket socket = new Socket("127.0.0.1", webhookPort)) {
             socket.setSoTimeout(30_000);
             OutputStream out = socket.getOutputStream();
             InputStream in = new BufferedInputStream(socket.getInputStream());

@@ -11,9 +11,12 @@ import io.kzpipe.gateway.kafka.EventPublisher;
 import io.kzpipe.gateway.kafka.GatewayRecords;
 import io.kzpipe.gateway.kafka.ReadinessCheck;
 import io.kzpipe.model.ops.DependencyProbe;
+import io.kzpipe.model.ops.ManagementServer;
 import io.kzpipe.model.ops.ManagementServer.Health;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.time.Clock;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.eclipse.jetty.util.thread.QueuedThreadPool;
@@ -22,10 +25,11 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The gateway wired together from its collaborators (given, so tests can pass a {@code MockProducer}-backed
- * publisher and a fake readiness check). {@link #start()} starts the readiness check and the HTTP server;
- * {@link #close()} shuts down in order: readiness turns DOWN, the server stops accepting and drains in-flight
- * requests (up to {@code GATEWAY_SHUTDOWN_TIMEOUT}), the publisher flushes and closes the producer, the
- * readiness check stops. Closing is idempotent.
+ * publisher and a fake readiness check). {@link #start()} starts the readiness check, the management port
+ * ({@code /health/live}, {@code /health/ready}, {@code /metrics}: the {@link ManagementServer} of all three services)
+ * and the webhook server; {@link #close()} shuts down in order: readiness turns DOWN, the webhook server stops
+ * accepting and drains in-flight requests (up to {@code GATEWAY_SHUTDOWN_TIMEOUT}), the publisher flushes and
+ * closes the producer, the readiness check stops, the management port closes. Closing is idempotent.
  */
 public final class GatewayApp implements AutoCloseable {
 
@@ -35,6 +39,8 @@ public final class GatewayApp implements AutoCloseable {
     private final EventPublisher publisher;
     private final ReadinessCheck readiness;
     private final Javalin server;
+    private final PrometheusMeterRegistry registry;
+    private volatile ManagementServer management;
     private final AtomicBoolean closed = new AtomicBoolean();
     private volatile boolean stopping;
 
@@ -43,6 +49,7 @@ public final class GatewayApp implements AutoCloseable {
         this.config = config;
         this.publisher = publisher;
         this.readiness = readiness;
+        this.registry = registry;
         QueuedThreadPool pool = GatewayHttp.threadPool(config.maxThreads());
         WebhookHandler webhook = new WebhookHandler(
                 new WebhookHandler.Settings(config.maxBodyBytes(), config.maxValidationTokenBytes(),
@@ -54,7 +61,7 @@ public final class GatewayApp implements AutoCloseable {
         this.server = GatewayHttp.create(
                 new GatewayHttp.Settings(config.host(), config.port(), config.webhookPath(), config.maxBodyBytes(),
                         config.retryAfterSeconds(), config.shutdownTimeout()),
-                webhook, this::health, registry, pool);
+                webhook, pool);
         Gauge.builder("kz.gateway.ready", this, app -> app.health().ready() ? 1 : 0)
                 .description("1 while the gateway can store events (Kafka reachable, topics ready)")
                 .register(registry);
@@ -69,6 +76,12 @@ public final class GatewayApp implements AutoCloseable {
                     GatewayConfig.ALLOW_UNAUTHENTICATED_VAR);
         }
         readiness.start();
+        try {
+            management = ManagementServer.start(config.managementHost(), config.managementPort(), registry,
+                    this::health);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot open the management port " + config.managementPort(), e);
+        }
         server.start();
         LOG.info("ingest gateway listening on {}:{} (webhook {}, raw topic {}, dead-letter topic {})",
                 config.host(), server.port(), config.webhookPath(), config.rawTopic(), config.deadLetterTopic());
@@ -80,9 +93,14 @@ public final class GatewayApp implements AutoCloseable {
         return server;
     }
 
-    /** The bound HTTP port (useful with {@code GATEWAY_PORT=0}). */
+    /** The bound webhook port (useful with {@code GATEWAY_PORT=0}). */
     public int port() {
         return server.port();
+    }
+
+    /** The bound management port, once started (useful with {@code GATEWAY_MANAGEMENT_PORT=0}). */
+    public int managementPort() {
+        return management.port();
     }
 
     /** Readiness as {@code /health/ready} reports it: DOWN from the moment shutdown begins. */
@@ -108,6 +126,9 @@ public final class GatewayApp implements AutoCloseable {
             LOG.warn("Kafka producer did not close cleanly", e);
         }
         readiness.close();
+        if (management != null) {
+            management.close();
+        }
         LOG.info("ingest gateway stopped");
     }
 }

@@ -6,6 +6,7 @@ import static org.awaitility.Awaitility.await;
 
 import io.kzpipe.gateway.config.GatewayConfig;
 import io.kzpipe.gateway.kafka.KafkaEventPublisher;
+import io.kzpipe.model.ops.ManagementServer.Health;
 import io.kzpipe.model.ops.ServiceMetrics;
 import java.io.IOException;
 import java.net.ConnectException;
@@ -32,7 +33,8 @@ class GatewayAppTest {
     private GatewayApp app() {
         var registry = ServiceMetrics.newRegistry("ingest-gateway-test");
         GatewayConfig config = GatewayConfig.fromEnv(Map.of("KAIZALA_CALLBACK_TOKENS", "tok", "GATEWAY_HOST", "127.0.0.1",
-                "GATEWAY_PORT", "0", "GATEWAY_PUBLISH_TIMEOUT", "30s", "GATEWAY_SHUTDOWN_TIMEOUT", "20s"));
+                "GATEWAY_PORT", "0", "GATEWAY_MANAGEMENT_PORT", "0", "GATEWAY_PUBLISH_TIMEOUT", "30s",
+                "GATEWAY_SHUTDOWN_TIMEOUT", "20s"));
         return new GatewayApp(config, new KafkaEventPublisher(producer, registry), readiness, registry, Clock.systemUTC());
     }
 
@@ -52,6 +54,10 @@ class GatewayAppTest {
         CompletableFuture<Void> closing = CompletableFuture.runAsync(app::close);
         await().atMost(Duration.ofSeconds(5)).until(() -> !app.health().ready());
         assertThat(app.health().state()).isEqualTo("STOPPING");
+        // the management port still answers while the webhook drains, so a load balancer sees the shutdown
+        HttpResponse<String> ready = get(client, app.managementPort(), "/health/ready");
+        assertThat(ready.statusCode()).isEqualTo(503);
+        assertThat(ready.body()).isEqualTo("{\"status\":\"DOWN\",\"state\":\"STOPPING\",\"checks\":{}}");
         // no new connections while draining
         await().atMost(Duration.ofSeconds(5)).untilAsserted(() ->
                 assertThatThrownBy(() -> new Socket("127.0.0.1", port).close()).isInstanceOf(ConnectException.class));
@@ -66,6 +72,48 @@ class GatewayAppTest {
         assertThat(producer.closed()).isTrue();
         assertThat(readiness.closed).isTrue();
         app.close(); // idempotent
+    }
+
+    @Test
+    void healthAndMetricsAreOnTheManagementPortInTheShapeOfTheOtherServices() throws Exception {
+        readiness.health = new Health(false, "KAFKA_UNREACHABLE", Map.of("kafka", Health.Check.DOWN));
+        try (GatewayApp app = app().start()) {
+            int management = app.managementPort();
+            assertThat(management).isNotEqualTo(app.port());
+            HttpClient client = HttpClient.newHttpClient();
+            HttpResponse<String> notReady = get(client, management, "/health/ready");
+            assertThat(notReady.statusCode()).isEqualTo(503);
+            assertThat(notReady.body())
+                    .isEqualTo("{\"status\":\"DOWN\",\"state\":\"KAFKA_UNREACHABLE\",\"checks\":{\"kafka\":\"DOWN\"}}");
+            assertThat(get(client, management, "/metrics").body())
+                    .containsPattern("kz_dependency_up\\{dependency=\"kafka\".*} 0\\.0");
+            HttpResponse<String> live = get(client, management, "/health/live");
+            assertThat(live.statusCode()).as("liveness does not depend on Kafka").isEqualTo(200);
+            assertThat(live.body()).isEqualTo("{\"status\":\"UP\",\"state\":\"LIVE\",\"checks\":{}}");
+
+            readiness.health = new Health(true, "KAFKA_REACHABLE", Map.of("kafka", Health.Check.UP));
+            HttpResponse<String> ready = get(client, management, "/health/ready");
+            assertThat(ready.statusCode()).isEqualTo(200);
+            assertThat(ready.body())
+                    .isEqualTo("{\"status\":\"UP\",\"state\":\"KAFKA_REACHABLE\",\"checks\":{\"kafka\":\"UP\"}}");
+            CompletableFuture<HttpResponse<String>> post = client.sendAsync(
+                    HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + app.port() + "/webhooks/kaizala"))
+                            .header("kz-callback-token", "tok")
+                            .POST(HttpRequest.BodyPublishers.ofByteArray(Fixtures.bytes(Fixtures.SURVEY_RESPONSE)))
+                            .build(), HttpResponse.BodyHandlers.ofString());
+            await().atMost(Duration.ofSeconds(10)).until(() -> producer.history().size() == 1);
+            producer.completeNext();
+            assertThat(post.get().statusCode()).isEqualTo(200);
+            assertThat(get(client, management, "/metrics").body()).contains("kz_gateway_requests_total{",
+                    "outcome=\"accepted\"", "kz_gateway_request_duration_seconds_bucket",
+                    "kz_gateway_publish_duration_seconds_bucket", "kz_gateway_request_body_bytes_bucket",
+                    "kz_gateway_ready", "jvm_memory_used_bytes");
+        }
+    }
+
+    private static HttpResponse<String> get(HttpClient client, int port, String path) throws Exception {
+        return client.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path)).build(),
+                HttpResponse.BodyHandlers.ofString());
     }
 
     @Test

@@ -14,8 +14,8 @@ import java.util.Map;
  * Every setting of the ingest gateway, read once from the environment ({@link #fromEnv}). Immutable;
  * {@link #toString()} never shows a callback token or a secret-looking client setting.
  *
- * @param host                     interface the HTTP server binds to ({@code GATEWAY_HOST})
- * @param port                     HTTP port for the webhook, health and metrics ({@code GATEWAY_PORT}; 0 = any free port)
+ * @param host                     interface the webhook server binds to ({@code GATEWAY_HOST})
+ * @param port                     HTTP port of the webhook, and only of it ({@code GATEWAY_PORT}; 0 = any free port)
  * @param webhookPath              path Kaizala posts to ({@code GATEWAY_WEBHOOK_PATH})
  * @param callbackTokens           accepted values of the {@code kz-callback-token} header ({@code KAIZALA_CALLBACK_TOKENS})
  * @param allowUnauthenticated     accept posts without a token; only allowed when no token is configured
@@ -28,6 +28,9 @@ import java.util.Map;
  * @param maxThreads               size of the HTTP thread pool ({@code GATEWAY_MAX_THREADS})
  * @param shutdownTimeout          how long shutdown waits for in-flight requests ({@code GATEWAY_SHUTDOWN_TIMEOUT})
  * @param kafkaCheckInterval       period of the background Kafka readiness check ({@code GATEWAY_KAFKA_CHECK_INTERVAL})
+ * @param managementHost           bind address of {@code /health/*} and {@code /metrics} ({@code GATEWAY_MANAGEMENT_HOST})
+ * @param managementPort           port of {@code /health/*} and {@code /metrics} ({@code GATEWAY_MANAGEMENT_PORT}; 0 = any
+ *                                 free port)
  * @param kafka                    bootstrap servers, topic names, topic creation and shared client settings
  * @param producerOverrides        {@code KAFKA_PRODUCER_*} settings, applied over {@link ProducerProperties}' defaults
  */
@@ -46,6 +49,8 @@ public record GatewayConfig(
         int maxThreads,
         Duration shutdownTimeout,
         Duration kafkaCheckInterval,
+        String managementHost,
+        int managementPort,
         KafkaSettings kafka,
         Map<String, String> producerOverrides) {
 
@@ -61,6 +66,9 @@ public record GatewayConfig(
     public static final int DEFAULT_MAX_THREADS = 32;
     public static final Duration DEFAULT_SHUTDOWN_TIMEOUT = Duration.ofSeconds(10);
     public static final Duration DEFAULT_KAFKA_CHECK_INTERVAL = Duration.ofSeconds(5);
+    public static final String DEFAULT_MANAGEMENT_HOST = "0.0.0.0";
+    /** Next to the processor's 8081 and the sink's 8082. */
+    public static final int DEFAULT_MANAGEMENT_PORT = 8083;
 
     public static final String TOKENS_VAR = "KAIZALA_CALLBACK_TOKENS";
     public static final String ALLOW_UNAUTHENTICATED_VAR = "GATEWAY_ALLOW_UNAUTHENTICATED";
@@ -81,9 +89,9 @@ public record GatewayConfig(
         String host = env.string("GATEWAY_HOST", DEFAULT_HOST);
         int port = env.intIn("GATEWAY_PORT", DEFAULT_PORT, 0, 65_535);
         String path = env.string("GATEWAY_WEBHOOK_PATH", DEFAULT_WEBHOOK_PATH);
-        if (!path.matches("/[A-Za-z0-9._~/-]*") || path.startsWith("/health") || path.equals("/metrics")) {
+        if (!path.matches("/[A-Za-z0-9._~/-]*")) {
             env.problem("GATEWAY_WEBHOOK_PATH", "must be a path like /webhooks/kaizala (letters, digits, . _ ~ - /), "
-                    + "not under /health or /metrics, got '" + path + "'");
+                    + "got '" + path + "'");
         }
         List<String> tokens = env.list(TOKENS_VAR);
         boolean allowUnauthenticated = env.bool(ALLOW_UNAUTHENTICATED_VAR, false);
@@ -106,12 +114,18 @@ public record GatewayConfig(
                 Duration.ZERO, Duration.ofMinutes(5));
         Duration checkInterval = env.duration("GATEWAY_KAFKA_CHECK_INTERVAL", DEFAULT_KAFKA_CHECK_INTERVAL,
                 Duration.ofMillis(100), Duration.ofMinutes(5));
+        String managementHost = env.string("GATEWAY_MANAGEMENT_HOST", DEFAULT_MANAGEMENT_HOST);
+        int managementPort = env.intIn("GATEWAY_MANAGEMENT_PORT", DEFAULT_MANAGEMENT_PORT, 0, 65_535);
+        if (managementPort != 0 && managementPort == port) {
+            env.problem("GATEWAY_MANAGEMENT_PORT", "must differ from GATEWAY_PORT (" + port + "): health and metrics "
+                    + "have a port of their own");
+        }
         KafkaSettings kafka = KafkaSettings.from(env);
         Map<String, String> producerOverrides = env.passThrough(PRODUCER_PREFIX);
 
         GatewayConfig config = new GatewayConfig(host, port, path, tokens, allowUnauthenticated, maxBody, maxDepth,
                 maxValidationToken, publishTimeout, retryAfter, strict, maxThreads, shutdownTimeout, checkInterval,
-                kafka, producerOverrides);
+                managementHost, managementPort, kafka, producerOverrides);
         ProducerProperties.validate(config, env);
         env.throwIfProblems();
         return config;
@@ -153,7 +167,8 @@ public record GatewayConfig(
                 + ", maxJsonDepth=" + maxJsonDepth + ", maxValidationTokenBytes=" + maxValidationTokenBytes
                 + ", publishTimeout=" + publishTimeout + ", retryAfterSeconds=" + retryAfterSeconds
                 + ", strictMode=" + strictMode + ", maxThreads=" + maxThreads + ", shutdownTimeout=" + shutdownTimeout
-                + ", kafkaCheckInterval=" + kafkaCheckInterval + ", kafka=" + kafka
+                + ", kafkaCheckInterval=" + kafkaCheckInterval + ", management=" + managementHost + ":" + managementPort
+                + ", kafka=" + kafka
                 + ", producer=" + Secrets.maskAll(producerOverrides) + "]";
     }
 }

@@ -2,14 +2,14 @@ package io.kzpipe.gateway.http;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectWriter;
-import com.fasterxml.jackson.databind.json.JsonMapper;
 import io.javalin.http.Context;
+import io.kzpipe.model.json.Json;
 
-/** Writes JSON answers (camelCase records, as the webhook contract spells them). */
+/** Writes JSON answers with the pipeline's one mapper ({@link Json#MAPPER}; the answer types spell their names). */
 final class Replies {
 
     static final String JSON = "application/json";
-    private static final ObjectWriter WRITER = JsonMapper.builder().build().writer();
+    private static final ObjectWriter WRITER = Json.MAPPER.writer();
 
     private Replies() {
     }
@@ -21,11 +21,6 @@ final class Replies {
         } catch (JsonProcessingException e) {
             throw new IllegalStateException("cannot serialize " + body.getClass().getSimpleName(), e);
         }
-        json(ctx, status, bytes);
-    }
-
-    /** Writes {@code json}, already serialized. */
-    static void json(Context ctx, int status, byte[] json) {
-        ctx.status(status).contentType(JSON).result(json);
+        ctx.status(status).contentType(JSON).result(bytes);
     }
 }

@@ -37,6 +37,8 @@ class GatewayConfigTest {
         GatewayConfig c = GatewayConfig.fromEnv(MINIMAL);
         assertThat(c.host()).isEqualTo("0.0.0.0");
         assertThat(c.port()).isEqualTo(8080);
+        assertThat(c.managementHost()).isEqualTo("0.0.0.0");
+        assertThat(c.managementPort()).isEqualTo(8083);
         assertThat(c.webhookPath()).isEqualTo("/webhooks/kaizala");
         assertThat(c.callbackTokens()).containsExactly("s3cret-one");
         assertThat(c.authenticationRequired()).isTrue();
@@ -62,7 +64,8 @@ class GatewayConfigTest {
                 Map.entry("GATEWAY_RETRY_AFTER_SECONDS", "30"), Map.entry("GATEWAY_STRICT_MODE", "true"),
                 Map.entry("GATEWAY_MAX_THREADS", "16"), Map.entry("GATEWAY_SHUTDOWN_TIMEOUT", "20s"),
                 Map.entry("GATEWAY_KAFKA_CHECK_INTERVAL", "1s"), Map.entry("KAFKA_BOOTSTRAP_SERVERS", "k1:9092,k2:9092"),
-                Map.entry("TOPIC_PREFIX", "test."), Map.entry("TOPIC_RAW", "custom-raw")));
+                Map.entry("TOPIC_PREFIX", "test."), Map.entry("TOPIC_RAW", "custom-raw"),
+                Map.entry("GATEWAY_MANAGEMENT_HOST", "127.0.0.2"), Map.entry("GATEWAY_MANAGEMENT_PORT", "9091")));
         assertThat(c.host()).isEqualTo("127.0.0.1");
         assertThat(c.port()).isEqualTo(9090);
         assertThat(c.webhookPath()).isEqualTo("/hooks/x-7f3a");
@@ -76,6 +79,8 @@ class GatewayConfigTest {
         assertThat(c.maxThreads()).isEqualTo(16);
         assertThat(c.shutdownTimeout()).isEqualTo(Duration.ofSeconds(20));
         assertThat(c.kafkaCheckInterval()).isEqualTo(Duration.ofSeconds(1));
+        assertThat(c.managementHost()).isEqualTo("127.0.0.2");
+        assertThat(c.managementPort()).isEqualTo(9091);
         assertThat(c.kafka().bootstrapServers()).isEqualTo("k1:9092,k2:9092");
         assertThat(c.rawTopic()).isEqualTo("custom-raw");
         assertThat(c.deadLetterTopic()).isEqualTo("test.dlq.gateway");
@@ -90,14 +95,22 @@ class GatewayConfigTest {
                 Map.entry("GATEWAY_RETRY_AFTER_SECONDS", "99999"), Map.entry("GATEWAY_STRICT_MODE", "maybe"),
                 Map.entry("GATEWAY_MAX_THREADS", "2"), Map.entry("GATEWAY_SHUTDOWN_TIMEOUT", "1h"),
                 Map.entry("GATEWAY_KAFKA_CHECK_INTERVAL", "1ms"), Map.entry("TOPIC_RAW", "bad topic"),
-                Map.entry("TOPIC_PARTITIONS", "0")));
-        assertThat(problems).hasSize(14).anySatisfy(p -> assertThat(p).startsWith("KAIZALA_CALLBACK_TOKENS is required"));
+                Map.entry("TOPIC_PARTITIONS", "0"), Map.entry("GATEWAY_MANAGEMENT_PORT", "65536")));
+        assertThat(problems).hasSize(15).anySatisfy(p -> assertThat(p).startsWith("KAIZALA_CALLBACK_TOKENS is required"));
         for (String var : List.of("GATEWAY_PORT", "GATEWAY_WEBHOOK_PATH", "GATEWAY_MAX_BODY_BYTES", "GATEWAY_MAX_JSON_DEPTH",
                 "GATEWAY_MAX_VALIDATION_TOKEN_BYTES", "GATEWAY_PUBLISH_TIMEOUT", "GATEWAY_RETRY_AFTER_SECONDS",
                 "GATEWAY_STRICT_MODE", "GATEWAY_MAX_THREADS", "GATEWAY_SHUTDOWN_TIMEOUT", "GATEWAY_KAFKA_CHECK_INTERVAL",
-                "TOPIC_RAW", "TOPIC_PARTITIONS")) {
+                "TOPIC_RAW", "TOPIC_PARTITIONS", "GATEWAY_MANAGEMENT_PORT")) {
             assertThat(problems).anySatisfy(p -> assertThat(p).startsWith(var + " "));
         }
+    }
+
+    @Test
+    void theManagementPortIsNotTheWebhookPort() {
+        assertThat(problems(env("GATEWAY_PORT", "9000", "GATEWAY_MANAGEMENT_PORT", "9000"))).singleElement()
+                .satisfies(p -> assertThat(p).startsWith("GATEWAY_MANAGEMENT_PORT must differ from GATEWAY_PORT"));
+        assertThat(GatewayConfig.fromEnv(env("GATEWAY_PORT", "0", "GATEWAY_MANAGEMENT_PORT", "0")).managementPort())
+                .as("two free ports").isZero();
     }
 
     @Test

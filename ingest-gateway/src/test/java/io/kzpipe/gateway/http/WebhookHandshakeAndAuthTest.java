@@ -5,12 +5,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.kzpipe.gateway.Fixtures;
 import io.kzpipe.gateway.GatewayApp;
-import io.kzpipe.model.ops.ManagementServer.Health;
 import java.io.IOException;
-import java.util.Map;
 import org.junit.jupiter.api.Test;
 
-/** The handshake, callback-token checks, health, metrics and unknown paths. */
+/** The handshake, callback-token checks and unknown paths (health and metrics among them: not on this port). */
 class WebhookHandshakeAndAuthTest extends WebhookTestSupport {
 
     @Test
@@ -87,29 +85,13 @@ class WebhookHandshakeAndAuthTest extends WebhookTestSupport {
     }
 
     @Test
-    void healthAndMetricsShareThePort() {
+    void healthAndMetricsAreNotOnTheWebhookPort() {
         test(app(), (server, client) -> {
-            assertThat(client.get("/health/live").code()).isEqualTo(200);
-            assertThat(client.get("/health/ready").code()).isEqualTo(200);
-            readiness.health = new Health(false, "KAFKA_UNREACHABLE", Map.of("kafka", Health.Check.DOWN));
-            var notReady = client.get("/health/ready");
-            assertThat(notReady.code()).isEqualTo(503);
-            // the same JSON shape as the processor's and the sink's management port
-            assertThat(notReady.body().string())
-                    .isEqualTo("{\"status\":\"DOWN\",\"state\":\"KAFKA_UNREACHABLE\",\"checks\":{\"kafka\":\"DOWN\"}}");
-            assertThat(client.get("/metrics").body().string()).contains("kz_dependency_up{dependency=\"kafka\"")
-                    .containsPattern("kz_dependency_up\\{dependency=\"kafka\".*} 0\\.0");
-            var live = client.get("/health/live");
-            assertThat(live.code()).as("liveness does not depend on Kafka").isEqualTo(200);
-            assertThat(live.body().string()).isEqualTo("{\"status\":\"UP\",\"state\":\"LIVE\",\"checks\":{}}");
-            readiness.health = new Health(true, "KAFKA_REACHABLE", Map.of("kafka", Health.Check.UP));
-            assertThat(client.get("/health/ready").body().string())
-                    .isEqualTo("{\"status\":\"UP\",\"state\":\"KAFKA_REACHABLE\",\"checks\":{\"kafka\":\"UP\"}}");
-            post(client, PATH, Fixtures.bytes(Fixtures.SURVEY_RESPONSE), TOKEN);
-            String metrics = client.get("/metrics").body().string();
-            assertThat(metrics).contains("kz_gateway_requests_total{", "outcome=\"accepted\"",
-                    "kz_gateway_request_duration_seconds_bucket", "kz_gateway_publish_duration_seconds_bucket",
-                    "kz_gateway_request_body_bytes_bucket", "kz_gateway_ready", "jvm_memory_used_bytes");
+            for (String path : new String[] {"/health/live", "/health/ready", "/metrics"}) {
+                var r = client.get(path);
+                assertThat(r.code()).as(path).isEqualTo(404);
+                assertThat(r.body().string()).as(path).contains("\"code\":\"not_found\"");
+            }
         });
     }
 

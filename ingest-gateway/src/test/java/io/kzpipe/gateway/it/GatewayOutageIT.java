@@ -39,8 +39,8 @@ class GatewayOutageIT {
             try (RunningGateway gateway = RunningGateway.start(broker.bootstrapServers(), "outage.",
                     "GATEWAY_PUBLISH_TIMEOUT", "2s", "GATEWAY_RETRY_AFTER_SECONDS", "11")) {
                 // Kafka down at start-up: the gateway runs, is live but not ready, answers the handshake, refuses posts
-                assertThat(gateway.get("/health/live").statusCode()).isEqualTo(200);
-                assertThat(gateway.get("/health/ready").statusCode()).isEqualTo(503);
+                assertThat(gateway.management("/health/live").statusCode()).isEqualTo(200);
+                assertThat(gateway.management("/health/ready").statusCode()).isEqualTo(503);
                 assertThat(gateway.get("/webhooks/kaizala?validationToken=up").body()).isEqualTo("up");
                 expect(503, post(gateway));
 
@@ -51,13 +51,13 @@ class GatewayOutageIT {
                 await().atMost(WAIT).until(() -> record(post(gateway)) == 200);
 
                 // outage while running: producer metadata is cached, so sends wait for the delivery timeout
-                assertThat(gateway.get("/health/ready").body()).endsWith("\"checks\":{\"kafka\":\"UP\"}}");
+                assertThat(gateway.management("/health/ready").body()).endsWith("\"checks\":{\"kafka\":\"UP\"}}");
                 broker.stop();
                 await().atMost(WAIT).until(() -> !gateway.app.health().ready());
                 // what is down, in the JSON shape all three services share, and as a metric
-                assertThat(gateway.get("/health/ready").body()).endsWith("\"checks\":{\"kafka\":\"DOWN\"}}");
-                assertThat(gateway.get("/metrics").body()).containsPattern("kz_dependency_up\\{dependency=\"kafka\".*} 0\\.0");
-                assertThat(gateway.get("/health/live").statusCode()).isEqualTo(200);
+                assertThat(gateway.management("/health/ready").body()).endsWith("\"checks\":{\"kafka\":\"DOWN\"}}");
+                assertThat(gateway.management("/metrics").body()).containsPattern("kz_dependency_up\\{dependency=\"kafka\".*} 0\\.0");
+                assertThat(gateway.management("/health/live").statusCode()).isEqualTo(200);
                 List<Posted> during = new ArrayList<>();
                 long sentAt = System.nanoTime();
                 for (int i = 0; i < 5; i++) {

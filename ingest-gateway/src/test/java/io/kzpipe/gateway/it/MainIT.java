@@ -43,17 +43,21 @@ class MainIT {
     @Test
     void startsServesAndStopsGracefullyOnSigterm(TestKafka kafka) throws Exception {
         int port;
-        try (ServerSocket socket = new ServerSocket(0)) {
+        int managementPort;
+        try (ServerSocket socket = new ServerSocket(0); ServerSocket other = new ServerSocket(0)) {
             port = socket.getLocalPort();
+            managementPort = other.getLocalPort();
         }
         Path log = LOGS.resolve("main-run-" + UUID.randomUUID() + ".log");
         String secret = "main-it-" + UUID.randomUUID();
         try (ServiceProcess main = ServiceProcess.start("io.kzpipe.gateway.Main", Map.of(
                 "KAFKA_BOOTSTRAP_SERVERS", kafka.bootstrapServers(), "TOPIC_PREFIX", kafka.uniqueName("gwmain") + ".",
-                "KAIZALA_CALLBACK_TOKENS", secret, "GATEWAY_HOST", "127.0.0.1", "GATEWAY_PORT", Integer.toString(port)), log)) {
+                "KAIZALA_CALLBACK_TOKENS", secret, "GATEWAY_HOST", "127.0.0.1", "GATEWAY_PORT", Integer.toString(port),
+                "GATEWAY_MANAGEMENT_HOST", "127.0.0.1", "GATEWAY_MANAGEMENT_PORT", Integer.toString(managementPort)), log)) {
             URI base = URI.create("http://127.0.0.1:" + port);
+            URI management = URI.create("http://127.0.0.1:" + managementPort);
             await().atMost(Duration.ofSeconds(90)).ignoreExceptions().until(() ->
-                    http.send(HttpRequest.newBuilder(base.resolve("/health/ready")).build(),
+                    http.send(HttpRequest.newBuilder(management.resolve("/health/ready")).build(),
                             HttpResponse.BodyHandlers.ofString()).statusCode() == 200);
             String eventId = UUID.randomUUID().toString();
             HttpResponse<String> r = http.send(HttpRequest.newBuilder(base.resolve("/webhooks/kaizala"))

@@ -26,7 +26,7 @@ import org.apache.kafka.common.header.Header;
 
 /**
  * The real gateway (as {@code Main} wires it: KafkaProducer, KafkaReadiness, Prometheus registry) running
- * in-process on a free port against a real broker, with an HTTP client for it.
+ * in-process on free ports (webhook and management) against a real broker, with an HTTP client for it.
  */
 final class RunningGateway implements AutoCloseable {
 
@@ -52,7 +52,8 @@ final class RunningGateway implements AutoCloseable {
     static RunningGateway start(String bootstrapServers, String topicPrefix, String... env) {
         Map<String, String> map = new HashMap<>(Map.of("KAFKA_BOOTSTRAP_SERVERS", bootstrapServers,
                 "TOPIC_PREFIX", topicPrefix, "KAIZALA_CALLBACK_TOKENS", TOKEN, "GATEWAY_HOST", "127.0.0.1",
-                "GATEWAY_PORT", "0", "GATEWAY_KAFKA_CHECK_INTERVAL", "500ms", "GATEWAY_SHUTDOWN_TIMEOUT", "5s"));
+                "GATEWAY_PORT", "0", "GATEWAY_MANAGEMENT_PORT", "0", "GATEWAY_KAFKA_CHECK_INTERVAL", "500ms",
+                "GATEWAY_SHUTDOWN_TIMEOUT", "5s"));
         for (int i = 0; i < env.length; i += 2) {
             map.put(env[i], env[i + 1]);
         }
@@ -87,6 +88,12 @@ final class RunningGateway implements AutoCloseable {
 
     HttpResponse<String> get(String pathAndQuery) {
         return send(HttpRequest.newBuilder(uri(pathAndQuery)).timeout(Duration.ofSeconds(30)).GET().build());
+    }
+
+    /** A GET on the management port ({@code /health/live}, {@code /health/ready}, {@code /metrics}). */
+    HttpResponse<String> management(String path) {
+        return send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + app.managementPort() + path))
+                .timeout(Duration.ofSeconds(30)).GET().build());
     }
 
     HttpResponse<String> send(HttpRequest request) {

@@ -16,17 +16,17 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The small HTTP port of a service without its own web server: {@code GET /health/live},
- * {@code GET /health/ready} (200 or 503 with the {@link Health} JSON from the readiness supplier) and
- * {@code GET /metrics} (Prometheus text). Two daemon threads; closing stops it.
+ * The management port of each service (the gateway's webhook port serves only the webhook):
+ * {@code GET /health/live}, {@code GET /health/ready} (200 or 503 with the {@link Health} JSON from the readiness
+ * supplier) and {@code GET /metrics} (Prometheus text). Two daemon threads; closing stops it.
  */
 public final class ManagementServer implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(ManagementServer.class);
 
     /**
-     * What {@code /health/live} and {@code /health/ready} report, in one JSON shape on all three services (the
-     * gateway serves it on its webhook port): {@code {"status":"UP"|"DOWN","state":"<the service's own state>",
+     * What {@code /health/live} and {@code /health/ready} report, in one JSON shape on all three services:
+     * {@code {"status":"UP"|"DOWN","state":"<the service's own state>",
      * "checks":{"kafka":"UP"|"DOWN"|"UNKNOWN",...}}}. {@code status} is UP exactly when the HTTP status is 200;
      * {@code state} is one word for humans (e.g. the Streams state); {@code checks} says per dependency whether its
      * latest probe succeeded ({@code UNKNOWN} before the first probe ended), in name order.

@@ -28,7 +28,7 @@ import org.slf4j.LoggerFactory;
  * The one processor of the topology: raw record in, typed records (or one dead letter) out.
  *
  * <p>Per record: map the bytes completely ({@link EventMapper}) and serialize every output
- * ({@link TypedRecordWriter}, the same JSON as {@code JsonSerde}); if that fails,
+ * ({@link TypedRecordWriter}: the same JSON as {@code JsonSerde}); if that fails,
  * the raw record goes to the dead-letter topic and nothing else is written (no poison pill: the failure is
  * the record's, the stream continues). Otherwise, if the {@code eventId} was already accepted within the
  * dedup window, nothing is written; else the id is remembered and every record is forwarded to the sink of

@@ -3,9 +3,13 @@ package io.kzpipe.processor.topology;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.kzpipe.model.json.Json;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.PropertyNamingStrategies;
+import com.fasterxml.jackson.databind.json.JsonMapper;
 import io.kzpipe.model.json.JsonSerde;
 import io.kzpipe.model.record.EventRecord;
+import io.kzpipe.model.record.LocationAnswer;
+import io.kzpipe.model.record.MessageRecord;
 import io.kzpipe.model.record.TypedRecord;
 import io.kzpipe.model.topic.TopicId;
 import java.lang.reflect.Constructor;
@@ -23,11 +27,13 @@ import org.junit.jupiter.params.provider.MethodSource;
 import org.junit.jupiter.api.Test;
 
 /**
- * {@link TypedRecordWriter} writes exactly what {@link Json#MAPPER} writes, for every typed record type
- * (found through {@link TopicId#typed()}, so a new type or field is covered without editing this test), and
+ * {@link TypedRecordWriter} writes, for every typed record type (found through {@link TopicId#typed()}, so a new
+ * type or field is covered without editing this test), exactly what plain databind writes with the pipeline's
+ * settings (snake_case, nulls written, no Blackbird: the accessors it generates must not change a byte), and
  * {@link JsonSerde} reads it back equal. Values are drawn from a fixed-seed generator that mixes nulls,
  * empty strings, Unicode (accents, CJK, emoji as surrogate pairs), JSON escapes and control characters,
- * empty and non-empty lists with null elements, and extreme numbers.
+ * empty and non-empty lists with null elements, and extreme numbers. Exact bytes of two records pin the
+ * format the sink's tables are declared for (names, order, nulls, numbers).
  */
 class TypedRecordWriterTest {
 
@@ -42,13 +48,18 @@ class TypedRecordWriterTest {
     private static final double[] DOUBLES = {0.0, -0.0, 1.0, 0.1, -90.0, 180.0, 12.971598, 77.594566, 1e-300,
         1.7976931348623157e308, 4.9e-324, 123456789.123456789, 3.0, -2.5e-7};
 
+    /** The format before Blackbird: snake_case, Jackson's default inclusion (nulls written). The reference. */
+    private static final ObjectMapper PLAIN = JsonMapper.builder()
+            .propertyNamingStrategy(PropertyNamingStrategies.SNAKE_CASE)
+            .build();
+
     static Stream<Class<? extends TypedRecord>> recordTypes() {
         return TopicId.typed().stream().map(TopicId::recordType);
     }
 
     @ParameterizedTest
     @MethodSource("recordTypes")
-    void writesExactlyWhatTheSharedMapperWritesAndReadsBackEqual(Class<? extends TypedRecord> type) throws Exception {
+    void writesExactlyWhatPlainDatabindWritesAndReadsBackEqual(Class<? extends TypedRecord> type) throws Exception {
         TypedRecordWriter writer = new TypedRecordWriter();
         @SuppressWarnings("unchecked")
         JsonSerde<TypedRecord> serde = (JsonSerde<TypedRecord>) JsonSerde.of(type);
@@ -56,7 +67,7 @@ class TypedRecordWriterTest {
         for (int i = 0; i < 300; i++) {
             TypedRecord record = randomRecord(type, random, i);
             byte[] ours = writer.write(record);
-            byte[] databind = Json.MAPPER.writeValueAsBytes(record);
+            byte[] databind = PLAIN.writeValueAsBytes(record);
             assertThat(new String(ours, StandardCharsets.UTF_8)).as("%s #%d", type.getSimpleName(), i)
                     .isEqualTo(new String(databind, StandardCharsets.UTF_8));
             assertThat(ours).isEqualTo(databind);
@@ -77,6 +88,25 @@ class TypedRecordWriterTest {
         assertThat(again).isEqualTo(first);
         assertThat(new String(first, StandardCharsets.UTF_8)).startsWith("{\"schema_version\":1,").endsWith("}");
         assertThat(big.length).isGreaterThan(20_000);
+    }
+
+    @Test
+    void writesTheColumnsInComponentOrderWithNullsAndPlainNumbers() {
+        TypedRecordWriter writer = new TypedRecordWriter();
+        LocationAnswer location = new LocationAnswer(1, "r:0", "e", "r", 3L, "a", "g", 2, "Where?", "Location",
+                1_700_000_000_123L, 12.971598, -0.5, null, null);
+        assertThat(new String(writer.write(location), StandardCharsets.UTF_8)).isEqualTo("{\"schema_version\":1,"
+                + "\"row_id\":\"r:0\",\"event_id\":\"e\",\"response_id\":\"r\",\"version\":3,\"action_id\":\"a\","
+                + "\"group_id\":\"g\",\"question_index\":2,\"question_title\":\"Where?\",\"question_type\":\"Location\","
+                + "\"received_at_ms\":1700000000123,\"latitude\":12.971598,\"longitude\":-0.5,\"place_name\":null,"
+                + "\"accuracy\":null}");
+        MessageRecord message = new MessageRecord(1, "e", "e", "TextMessageCreated", "g", "u", null, "hé \"x\"",
+                null, null, null, List.of("https://m/1", "https://m/2"), null, 5L);
+        assertThat(new String(writer.write(message), StandardCharsets.UTF_8)).isEqualTo("{\"schema_version\":1,"
+                + "\"row_id\":\"e\",\"event_id\":\"e\",\"event_type\":\"TextMessageCreated\",\"group_id\":\"g\","
+                + "\"from_user\":\"u\",\"from_user_name\":null,\"text\":\"hé \\\"x\\\"\",\"title\":null,\"caption\":null,"
+                + "\"action_type\":null,\"media_urls\":[\"https://m/1\",\"https://m/2\"],\"media_file_names\":null,"
+                + "\"received_at_ms\":5}");
     }
 
     @Test
