@@ -1,9 +1,10 @@
 #!/usr/bin/env bash
 # ClickHouse sink benchmark, one run on one machine:
 #  1. drain a backlog of typed rows (answers_numeric) from Kafka into ClickHouse with the sink as it ships,
-#     once inserting RowBinary (the default) and once JSONEachRow (SINK_INSERT_FORMAT), each a fresh JVM
-#     with its own consumer group and database: rows/s, CPU microseconds per row of the sink JVM, ClickHouse
-#     and the broker while draining, peak RSS (VmHWM) of the sink;
+#     BENCH_REPEATS times (default 3) per format, the formats alternating (RowBinary, the default, and
+#     JSONEachRow, SINK_INSERT_FORMAT), each drain a fresh JVM with its own consumer group and database:
+#     rows/s, CPU microseconds per row of the sink JVM, ClickHouse and the broker while draining, peak RSS
+#     (VmHWM) of the sink; medians per format and their ratios;
 #  2. the ceiling: clickhouse-client inserting the very same rows from a file in Native format (and, for
 #     reference, JSONEachRow);
 #  3. a steady rate like the whole pipeline at 2,000 webhooks/s (8 rows per webhook across 7 tables =
@@ -18,7 +19,7 @@
 # the sink as it ships (sink-clickhouse/target/sink-clickhouse.jar). Every process is stopped by PID on exit.
 # Sink settings can be overridden from the environment (e.g. SINK_FLUSH_BYTES=33554432 bench/sink/run.sh);
 # BENCH_SINK_JVM_OPTS sets the sink's JVM options (default: the recommended JAVA_OPTS of the README);
-# BENCH_JFR=1 records a flight recording of the RowBinary drain (target/sink-rowbinary.jfr); BENCH_NMT=1
+# BENCH_JFR=1 records a flight recording of the first RowBinary drain (target/sink-rowbinary1.jfr); BENCH_NMT=1
 # prints the sink's native memory summary (jcmd VM.native_memory) at the end of each sink run;
 # BENCH_FORMATS="RowBinary" skips the JSONEachRow drain; BENCH_STEADY_SECONDS=0 skips phase 3.
 set -euo pipefail
@@ -28,6 +29,7 @@ ROWS=${1:-${BENCH_ROWS:-2000000}}
 WORK=${BENCH_WORK:-$ROOT/bench/sink/target}
 PARTITIONS=${BENCH_PARTITIONS:-3}
 FORMATS=${BENCH_FORMATS:-RowBinary JSONEachRow}
+REPEATS=${BENCH_REPEATS:-3}
 STEADY_RATE=${BENCH_STEADY_RATE:-2000}
 STEADY_SECONDS=${BENCH_STEADY_SECONDS:-60}
 MODERATE_RATE=${BENCH_MODERATE_RATE:-100}
@@ -139,7 +141,7 @@ log "$PRODUCED"
 # start_sink NAME DATABASE PREFIX FORMAT: starts a sink JVM (own consumer group bench-sink-NAME), sets SINK_PID
 start_sink() {
   local name=$1 db=$2 prefix=$3 format=$4 jfr=""
-  if [[ ${BENCH_JFR:-0} == 1 && $name == rowbinary ]]; then
+  if [[ ${BENCH_JFR:-0} == 1 && $name == rowbinary1 ]]; then
     jfr="-XX:StartFlightRecording=filename=$WORK/sink-$name.jfr,settings=profile"
   fi
   if [[ ${BENCH_NMT:-0} == 1 ]]; then
@@ -192,10 +194,12 @@ drain() {
 }
 
 : >"$RESULTS"
-for f in $FORMATS; do
-  drain "$(echo "$f" | tr 'A-Z' 'a-z')" "$f"
+for r in $(seq 1 "$REPEATS"); do
+  for f in $FORMATS; do
+    drain "$(echo "$f" | tr 'A-Z' 'a-z')$r" "$f"
+  done
 done
-FIRST_DB=${DB}_$(echo "${FORMATS%% *}" | tr 'A-Z' 'a-z')
+FIRST_DB=${DB}_$(echo "${FORMATS%% *}" | tr 'A-Z' 'a-z')1
 
 log "ceiling: clickhouse-client inserting the same $ROWS rows from files"
 chq -q "SELECT $COLS FROM $FIRST_DB.answers_numeric FORMAT Native" >"$WORK/rows.native"
@@ -252,7 +256,7 @@ if [[ $STEADY_SECONDS != 0 ]]; then
 fi
 
 python3 - "$ROWS" "$RESULTS" "$T0" "$T1" "$T2" "$C0" "$C1" "$C2" "$STEADY" "$STEADY_HWM" "$WORK" "$JVM_OPTS" "$(uptime)" <<'PY'
-import re, sys, os
+import re, sys, os, statistics
 rows = float(sys.argv[1])
 t0, t1, t2, c0, c1, c2 = (float(x) for x in sys.argv[3:9])
 steady_file, steady_hwm, work, jvm = sys.argv[9], sys.argv[10], sys.argv[11], sys.argv[12]
@@ -269,14 +273,18 @@ for line in open(sys.argv[2]):
     name, fmt = f[0], f[1]
     n, secs, cs, cc, ck, distinct, hwm, startup = (float(x) for x in f[2:10])
     rate = n / secs
-    drains[fmt] = (rate, cs / n * 1e6, cc / n * 1e6, ck / n * 1e6)
-    print(f"sink drain, {fmt:<11}             {rate:>10,.0f} rows/s  = {rate / native:.0%} of Native; {secs:.1f} s for {int(n):,} rows "
+    drains.setdefault(fmt, []).append((rate, cs / n * 1e6, cc / n * 1e6, ck / n * 1e6, hwm))
+    print(f"sink drain {name:<13}           {rate:>10,.0f} rows/s  = {rate / native:.0%} of Native; {secs:.1f} s for {int(n):,} rows "
           f"after {startup:.1f} s start-up; distinct rows {int(distinct):,}")
     print(f"    CPU us/row: sink JVM {cs / n * 1e6:.2f}, clickhouse {cc / n * 1e6:.2f}, broker {ck / n * 1e6:.2f}, "
           f"total {(cs + cc + ck) / n * 1e6:.2f}; sink RSS peak (VmHWM) {hwm:.0f} MB")
-if "RowBinary" in drains and "JSONEachRow" in drains:
-    r, j = drains["RowBinary"], drains["JSONEachRow"]
-    print(f"RowBinary / JSONEachRow, same run:  rows/s x{r[0] / j[0]:.2f}; CPU/row sink JVM x{r[1] / j[1]:.2f}, "
+medians = {fmt: tuple(statistics.median(v[i] for v in runs) for i in range(5)) for fmt, runs in drains.items()}
+for fmt, m in medians.items():
+    print(f"median of {len(drains[fmt])}, {fmt:<11}         {m[0]:>10,.0f} rows/s  = {m[0] / native:.0%} of Native; CPU us/row: "
+          f"sink JVM {m[1]:.2f}, clickhouse {m[2]:.2f}, broker {m[3]:.2f}; sink RSS peak {m[4]:.0f} MB")
+if "RowBinary" in medians and "JSONEachRow" in medians:
+    r, j = medians["RowBinary"], medians["JSONEachRow"]
+    print(f"RowBinary / JSONEachRow, medians:   rows/s x{r[0] / j[0]:.2f}; CPU/row sink JVM x{r[1] / j[1]:.2f}, "
           f"clickhouse x{r[2] / j[2]:.2f}, sink+clickhouse x{(r[1] + r[2]) / (j[1] + j[2]):.2f}")
 
 def histogram(path):
