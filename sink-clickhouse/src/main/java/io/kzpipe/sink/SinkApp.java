@@ -16,6 +16,7 @@ import io.kzpipe.sink.clickhouse.RetryPolicy;
 import io.kzpipe.sink.clickhouse.SchemaMigrator;
 import io.kzpipe.sink.clickhouse.TableColumns;
 import io.kzpipe.sink.config.SinkConfig;
+import io.kzpipe.sink.metrics.SinkMetrics;
 import io.micrometer.core.instrument.binder.kafka.KafkaClientMetrics;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.io.IOException;

@@ -1,9 +1,12 @@
 package io.kzpipe.sink.batch;
 
-import io.kzpipe.sink.SinkMetrics;
 import io.kzpipe.sink.clickhouse.BatchWriter;
 import io.kzpipe.sink.clickhouse.RetryPolicy;
 import io.kzpipe.sink.deadletter.DeadLetters;
+import io.kzpipe.sink.metrics.SinkMetrics;
+import io.kzpipe.sink.row.Batch;
+import io.kzpipe.sink.row.RejectedRow;
+import io.kzpipe.sink.row.Row;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;

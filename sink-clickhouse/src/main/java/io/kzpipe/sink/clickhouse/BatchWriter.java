@@ -1,7 +1,7 @@
 package io.kzpipe.sink.clickhouse;
 
-import io.kzpipe.sink.batch.Batch;
-import io.kzpipe.sink.batch.RejectedRow;
+import io.kzpipe.sink.row.Batch;
+import io.kzpipe.sink.row.RejectedRow;
 import java.util.List;
 
 /**

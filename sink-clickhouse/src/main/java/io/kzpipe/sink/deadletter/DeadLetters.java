@@ -6,7 +6,7 @@ import io.kzpipe.model.record.TypedRecord;
 import io.kzpipe.model.topic.DeadLetterId;
 import io.kzpipe.model.topic.Headers;
 import io.kzpipe.model.topic.TopicId;
-import io.kzpipe.sink.batch.Row;
+import io.kzpipe.sink.row.Row;
 import java.nio.ByteBuffer;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.CodingErrorAction;

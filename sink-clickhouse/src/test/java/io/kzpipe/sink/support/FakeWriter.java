@@ -1,10 +1,10 @@
 package io.kzpipe.sink.support;
 
 import com.clickhouse.client.api.ServerException;
-import io.kzpipe.sink.batch.Batch;
-import io.kzpipe.sink.batch.RejectedRow;
-import io.kzpipe.sink.batch.Row;
 import io.kzpipe.sink.clickhouse.BatchWriter;
+import io.kzpipe.sink.row.Batch;
+import io.kzpipe.sink.row.RejectedRow;
+import io.kzpipe.sink.row.Row;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayDeque;
 import java.util.ArrayList;

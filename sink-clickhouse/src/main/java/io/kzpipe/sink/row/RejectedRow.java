@@ -1,4 +1,4 @@
-package io.kzpipe.sink.batch;
+package io.kzpipe.sink.row;
 
 /**
  * A row the writer did not send because it cannot be a row of its table (found while encoding it); it is
