@@ -17,8 +17,8 @@ import java.util.function.Supplier;
 /**
  * In-memory ClickHouse stand-in: keeps inserted rows per table, refuses (like ClickHouse, the whole
  * insert) any batch holding a row whose JSON contains {@link #POISON} with a parse error, leaves out rows
- * containing {@link #UNFIT} and returns them as unencodable ({@code invalid_value}), like the RowBinary
- * writer, and fails the next calls with queued exceptions.
+ * containing {@link #UNFIT} and returns them as unfit ({@code invalid_value}), like the writer's check,
+ * and fails the next calls with queued exceptions.
  */
 public final class FakeWriter implements BatchWriter {
 
