@@ -1,10 +1,11 @@
 #!/usr/bin/env bash
 # ClickHouse sink benchmark, one run on one machine:
 #  1. drain a backlog of typed rows (answers_numeric) from Kafka into ClickHouse with the sink as it ships,
-#     BENCH_REPEATS times (default 3) per format, the formats alternating (RowBinary, the default, and
-#     JSONEachRow, SINK_INSERT_FORMAT), each drain a fresh JVM with its own consumer group and database:
+#     BENCH_REPEATS times (default 3), each drain a fresh JVM with its own consumer group and database:
 #     rows/s, CPU microseconds per row of the sink JVM, ClickHouse and the broker while draining, peak RSS
-#     (VmHWM) of the sink; medians per format and their ratios;
+#     (VmHWM) of the sink; medians. With BENCH_BASELINE_JAR (a sink jar built from another commit, its lib/
+#     beside it) the drains alternate between the sink as it ships and the baseline, started with the
+#     settings in BENCH_BASELINE_ENV (e.g. "SINK_INSERT_FORMAT=RowBinary"), and the ratio of medians is printed;
 #  2. the ceiling: clickhouse-client inserting the very same rows from a file in Native format (and, for
 #     reference, JSONEachRow);
 #  3. a steady rate like the whole pipeline at 2,000 webhooks/s (8 rows per webhook across 7 tables =
@@ -19,16 +20,17 @@
 # the sink as it ships (sink-clickhouse/target/sink-clickhouse.jar). Every process is stopped by PID on exit.
 # Sink settings can be overridden from the environment (e.g. SINK_FLUSH_BYTES=33554432 bench/sink/run.sh);
 # BENCH_SINK_JVM_OPTS sets the sink's JVM options (default: the recommended JAVA_OPTS of the README);
-# BENCH_JFR=1 records a flight recording of the first RowBinary drain (target/sink-rowbinary1.jfr); BENCH_NMT=1
+# BENCH_JFR=1 records a flight recording of the first drain (target/sink-sink1.jfr); BENCH_NMT=1
 # prints the sink's native memory summary (jcmd VM.native_memory) at the end of each sink run;
-# BENCH_FORMATS="RowBinary" skips the JSONEachRow drain; BENCH_STEADY_SECONDS=0 skips phase 3.
+# BENCH_STEADY_SECONDS=0 skips phase 3.
 set -euo pipefail
 
 ROOT=$(cd "$(dirname "$0")/../.." && pwd)
 ROWS=${1:-${BENCH_ROWS:-2000000}}
 WORK=${BENCH_WORK:-$ROOT/bench/sink/target}
 PARTITIONS=${BENCH_PARTITIONS:-3}
-FORMATS=${BENCH_FORMATS:-RowBinary JSONEachRow}
+BASELINE_JAR=${BENCH_BASELINE_JAR:-}
+BASELINE_ENV=${BENCH_BASELINE_ENV:-}
 REPEATS=${BENCH_REPEATS:-3}
 STEADY_RATE=${BENCH_STEADY_RATE:-2000}
 STEADY_SECONDS=${BENCH_STEADY_SECONDS:-60}
@@ -138,10 +140,11 @@ log "producing $ROWS answers_numeric records to $TOPIC ($PARTITIONS partitions, 
 PRODUCED=$(java -cp "$SINK_CP" "$ROOT/bench/sink/BacklogProducer.java" "127.0.0.1:$KAFKA_PORT" "$TOPIC" "$ROWS" "$PARTITIONS")
 log "$PRODUCED"
 
-# start_sink NAME DATABASE PREFIX FORMAT: starts a sink JVM (own consumer group bench-sink-NAME), sets SINK_PID
+# start_sink NAME DATABASE PREFIX [JAR [SETTINGS]]: starts a sink JVM (own consumer group bench-sink-NAME), sets
+# SINK_PID
 start_sink() {
-  local name=$1 db=$2 prefix=$3 format=$4 jfr=""
-  if [[ ${BENCH_JFR:-0} == 1 && $name == rowbinary1 ]]; then
+  local name=$1 db=$2 prefix=$3 jar=${4:-$SINK_JAR} settings=${5:-} jfr=""
+  if [[ ${BENCH_JFR:-0} == 1 && $name == sink1 ]]; then
     jfr="-XX:StartFlightRecording=filename=$WORK/sink-$name.jfr,settings=profile"
   fi
   if [[ ${BENCH_NMT:-0} == 1 ]]; then
@@ -150,7 +153,7 @@ start_sink() {
   # shellcheck disable=SC2086
   env KAFKA_BOOTSTRAP_SERVERS="127.0.0.1:$KAFKA_PORT" TOPIC_PREFIX="$prefix" CLICKHOUSE_URL="http://127.0.0.1:$CH_HTTP" \
     CLICKHOUSE_DATABASE="$db" SINK_MANAGEMENT_HOST=127.0.0.1 SINK_MANAGEMENT_PORT="$MGMT" SINK_GROUP_ID="bench-sink-$name" \
-    SINK_INSERT_FORMAT="$format" java $JVM_OPTS $jfr -jar "$SINK_JAR" >"$WORK/sink-$name.log" 2>&1 &
+    $settings java $JVM_OPTS $jfr -jar "$jar" >"$WORK/sink-$name.log" 2>&1 &
   SINK_PID=$!; PIDS+=("$SINK_PID")
 }
 stop_sink() {
@@ -163,14 +166,15 @@ stop_sink() {
 scrape() { curl -sf "http://127.0.0.1:$MGMT/metrics" >"$1" || : >"$1"; }
 chcount() { curl -sf "http://127.0.0.1:$CH_HTTP/" --data-binary "$1" 2>/dev/null || echo 0; }
 
-# drain NAME FORMAT: the sink drains the backlog into database bench_NAME; CPU is counted from the first row
-# visible to the last; appends "name format rows_counted seconds cpu_sink cpu_ch cpu_k distinct hwm_mb" to $RESULTS
+# drain NAME VARIANT [JAR [SETTINGS]]: the sink drains the backlog into database bench_NAME; CPU is counted from the
+# first row visible to the last; appends "name variant rows_counted seconds cpu_sink cpu_ch cpu_k distinct hwm_mb"
+# to $RESULTS
 RESULTS=$WORK/drains.txt
 drain() {
-  local name=$1 format=$2 db=${DB}_$1 t_first="" count_first=0 t_end count c_s0 c_ch0 c_k0 t_start
-  log "draining the backlog with the sink ($format, database $db)"
+  local name=$1 variant=$2 db=${DB}_$1 t_first="" count_first=0 t_end count c_s0 c_ch0 c_k0 t_start
+  log "draining the backlog with the sink ($variant, database $db)"
   t_start=$(now)
-  start_sink "$name" "$db" bench. "$format"
+  start_sink "$name" "$db" bench. "${3:-}" "${4:-}"
   while :; do
     kill -0 "$SINK_PID" 2>/dev/null || { tail -30 "$WORK/sink-$name.log" >&2; echo "the sink exited" >&2; exit 1; }
     count=$(chcount "SELECT count() FROM $db.answers_numeric")
@@ -182,7 +186,7 @@ drain() {
     sleep 0.1
   done
   t_end=$(now)
-  echo "$name $format $((ROWS - count_first)) $(awk -v a="$t_end" -v b="$t_first" 'BEGIN{print a-b}')" \
+  echo "$name $variant $((ROWS - count_first)) $(awk -v a="$t_end" -v b="$t_first" 'BEGIN{print a-b}')" \
     "$(awk -v a="$(cpu_seconds "$SINK_PID")" -v b="$c_s0" 'BEGIN{print a-b}')" \
     "$(awk -v a="$(cpu_seconds "$CH_PID")" -v b="$c_ch0" 'BEGIN{print a-b}')" \
     "$(awk -v a="$(cpu_seconds "$KAFKA_PID")" -v b="$c_k0" 'BEGIN{print a-b}')" \
@@ -195,11 +199,12 @@ drain() {
 
 : >"$RESULTS"
 for r in $(seq 1 "$REPEATS"); do
-  for f in $FORMATS; do
-    drain "$(echo "$f" | tr 'A-Z' 'a-z')$r" "$f"
-  done
+  drain "sink$r" sink
+  if [[ -n $BASELINE_JAR ]]; then
+    drain "baseline$r" baseline "$BASELINE_JAR" "$BASELINE_ENV"
+  fi
 done
-FIRST_DB=${DB}_$(echo "${FORMATS%% *}" | tr 'A-Z' 'a-z')1
+FIRST_DB=${DB}_sink1
 
 log "ceiling: clickhouse-client inserting the same $ROWS rows from files"
 chq -q "SELECT $COLS FROM $FIRST_DB.answers_numeric FORMAT Native" >"$WORK/rows.native"
@@ -242,7 +247,7 @@ steady_phase() {
 STEADY_HWM=0
 if [[ $STEADY_SECONDS != 0 ]]; then
   log "steady rate: $STEADY_RATE webhooks/s for $STEADY_SECONDS s, then $MODERATE_RATE webhooks/s for $MODERATE_SECONDS s"
-  start_sink steady "$RDB" rate. RowBinary
+  start_sink steady "$RDB" rate.
   for _ in $(seq 1 600); do
     curl -sf "http://127.0.0.1:$MGMT/health/ready" >/dev/null 2>&1 && break
     kill -0 "$SINK_PID" 2>/dev/null || { tail -30 "$WORK/sink-steady.log" >&2; exit 1; }
@@ -282,9 +287,9 @@ medians = {fmt: tuple(statistics.median(v[i] for v in runs) for i in range(5)) f
 for fmt, m in medians.items():
     print(f"median of {len(drains[fmt])}, {fmt:<11}         {m[0]:>10,.0f} rows/s  = {m[0] / native:.0%} of Native; CPU us/row: "
           f"sink JVM {m[1]:.2f}, clickhouse {m[2]:.2f}, broker {m[3]:.2f}; sink RSS peak {m[4]:.0f} MB")
-if "RowBinary" in medians and "JSONEachRow" in medians:
-    r, j = medians["RowBinary"], medians["JSONEachRow"]
-    print(f"RowBinary / JSONEachRow, medians:   rows/s x{r[0] / j[0]:.2f}; CPU/row sink JVM x{r[1] / j[1]:.2f}, "
+if "sink" in medians and "baseline" in medians:
+    r, j = medians["sink"], medians["baseline"]
+    print(f"sink / baseline, medians:           rows/s x{r[0] / j[0]:.2f}; CPU/row sink JVM x{r[1] / j[1]:.2f}, "
           f"clickhouse x{r[2] / j[2]:.2f}, sink+clickhouse x{(r[1] + r[2]) / (j[1] + j[2]):.2f}")
 
 def histogram(path):
