@@ -255,11 +255,11 @@ class ClickHouseWriterIT {
 
     @Test
     void aRowClickHouseItselfRefusesIsIsolatedAndDeadLetteredWithClickHousesErrorWhileItsNeighboursLoad() throws Exception {
-        // the sink believes answers_numeric.value is a String (as if the column's type changed after start-up): its
-        // check lets a string through, ClickHouse refuses it
+        // the sink believes answers_numeric.value is a Decimal, a type its check leaves to ClickHouse (as if the column's
+        // type changed after start-up): the check lets a string through, ClickHouse refuses it
         Map<String, List<ClickHouseColumn>> drifted = new java.util.HashMap<>(columns);
         drifted.put("answers_numeric", columns.get("answers_numeric").stream()
-                .map(c -> c.getColumnName().equals("value") ? ClickHouseColumn.of("value", "String") : c).toList());
+                .map(c -> c.getColumnName().equals("value") ? ClickHouseColumn.of("value", "Decimal(18,4)") : c).toList());
         BatchDelivery stale = new BatchDelivery(new ClickHouseBatchWriter(client, db, drifted, Duration.ofSeconds(60)), policy,
                 new SinkMetrics(new SimpleMeterRegistry()));
         NumericAnswer template = (NumericAnswer) TypedRecords.samples().get(TopicId.ANSWERS_NUMERIC);
