@@ -32,6 +32,13 @@ class ClickHouseSchemaIT {
         return new SinkConfig.ClickHouse(ch.httpUrl(), ch.user(), ch.password(), db, Duration.ofSeconds(5), Duration.ofSeconds(60));
     }
 
+    /** Runs the migrations in {@code db}; returns the insert columns of every table the sink loads. */
+    static Map<String, List<ClickHouseColumn>> migrated(Client client, String db) throws InterruptedException {
+        ClickHouseSql sql = new ClickHouseSql(client, Duration.ofSeconds(60));
+        new SchemaMigrator(sql, db).migrate();
+        return TableColumns.load(sql, db, TopicId.sinkInputs().stream().map(TopicId::table).distinct().toList());
+    }
+
     @Test
     void migrationsCreateEveryTableAndViewAndASecondRunIsANoOp(TestClickHouse ch) throws Exception {
         String db = ch.createDatabase("sink_schema");

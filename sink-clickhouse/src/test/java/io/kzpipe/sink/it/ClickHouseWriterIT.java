@@ -1,5 +1,6 @@
 package io.kzpipe.sink.it;
 
+import static io.kzpipe.sink.it.ClickHouseSchemaIT.migrated;
 import static io.kzpipe.sink.it.ClickHouseSchemaIT.settings;
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -19,8 +20,6 @@ import io.kzpipe.sink.batch.BatchDelivery;
 import io.kzpipe.sink.clickhouse.ClickHouseBatchWriter;
 import io.kzpipe.sink.clickhouse.ClickHouseSql;
 import io.kzpipe.sink.clickhouse.RetryPolicy;
-import io.kzpipe.sink.clickhouse.SchemaMigrator;
-import io.kzpipe.sink.clickhouse.TableColumns;
 import io.kzpipe.sink.config.SinkConfig;
 import io.kzpipe.sink.deadletter.DeadLetters;
 import io.kzpipe.sink.metrics.SinkMetrics;
@@ -74,9 +73,7 @@ class ClickHouseWriterIT {
         this.ch = ch;
         db = ch.createDatabase("sink_writer");
         client = ClickHouseSql.newClient(settings(ch, db));
-        ClickHouseSql sql = new ClickHouseSql(client, Duration.ofSeconds(60));
-        new SchemaMigrator(sql, db).migrate();
-        columns = TableColumns.load(sql, db, TopicId.sinkInputs().stream().map(TopicId::table).distinct().toList());
+        columns = migrated(client, db);
         writer = new ClickHouseBatchWriter(client, db, columns, Duration.ofSeconds(60));
         policy = new RetryPolicy(new SinkConfig.Retry(Duration.ofMillis(10), Duration.ofSeconds(1), 2, 0));
         delivery = new BatchDelivery(batch -> {

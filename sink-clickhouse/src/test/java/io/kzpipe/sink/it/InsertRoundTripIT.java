@@ -1,5 +1,6 @@
 package io.kzpipe.sink.it;
 
+import static io.kzpipe.sink.it.ClickHouseSchemaIT.migrated;
 import static io.kzpipe.sink.it.ClickHouseSchemaIT.settings;
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -16,8 +17,6 @@ import io.kzpipe.model.topic.Headers;
 import io.kzpipe.model.topic.TopicId;
 import io.kzpipe.sink.clickhouse.ClickHouseBatchWriter;
 import io.kzpipe.sink.clickhouse.ClickHouseSql;
-import io.kzpipe.sink.clickhouse.SchemaMigrator;
-import io.kzpipe.sink.clickhouse.TableColumns;
 import io.kzpipe.sink.deadletter.DeadLetters;
 import io.kzpipe.sink.ledger.RawReceipts;
 import io.kzpipe.sink.row.Batch;
@@ -70,9 +69,7 @@ class InsertRoundTripIT {
         this.ch = ch;
         db = ch.createDatabase("sink_rt");
         client = ClickHouseSql.newClient(settings(ch, db));
-        ClickHouseSql sql = new ClickHouseSql(client, Duration.ofSeconds(60));
-        new SchemaMigrator(sql, db).migrate();
-        columns = TableColumns.load(sql, db, TopicId.sinkInputs().stream().map(TopicId::table).distinct().toList());
+        columns = migrated(client, db);
         writer = new ClickHouseBatchWriter(client, db, columns, Duration.ofSeconds(60));
     }
 
