@@ -7,6 +7,7 @@ import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.core.StreamReadFeature;
+import com.fasterxml.jackson.core.io.SerializedString;
 import io.kzpipe.sink.deadletter.DeadLetters;
 import java.io.IOException;
 import java.math.BigInteger;
@@ -53,12 +54,15 @@ final class RowCheck {
     private static final BigInteger TWO_POW_64 = BigInteger.ONE.shiftLeft(64);
 
     private final List<ClickHouseColumn> columns;
+    private final SerializedString[] names;
     private final Map<String, Integer> index = new HashMap<>();
 
     /** @param columns the insert columns of one table */
     RowCheck(List<ClickHouseColumn> columns) {
         this.columns = List.copyOf(columns);
+        this.names = new SerializedString[columns.size()];
         for (int i = 0; i < columns.size(); i++) {
+            names[i] = new SerializedString(columns.get(i).getColumnName());
             index.put(columns.get(i).getColumnName(), i);
         }
     }
@@ -73,8 +77,16 @@ final class RowCheck {
                 throw new UnfitRowException(DeadLetters.REASON_NOT_AN_OBJECT,
                         "record is not a JSON object (starts with " + p.currentToken() + ")");
             }
-            while (p.nextToken() == JsonToken.FIELD_NAME) {
-                Integer col = index.get(p.currentName());
+            int next = 0; // records list their fields in table order: the name expected next is matched as bytes
+            while (true) {
+                Integer col;
+                if (next < names.length && p.nextFieldName(names[next])) {
+                    col = next;
+                } else if ((next < names.length ? p.currentToken() : p.nextToken()) == JsonToken.FIELD_NAME) {
+                    col = index.get(p.currentName());
+                } else {
+                    break; // the end of the object
+                }
                 p.nextToken();
                 if (col == null) {
                     p.skipChildren();
@@ -85,6 +97,7 @@ final class RowCheck {
                     throw new UnfitRowException(DeadLetters.REASON_INVALID_JSON, "column " + column.getColumnName() + " appears twice");
                 }
                 seen[col] = true;
+                next = col + 1;
                 value(p, column, column);
             }
             if (p.nextToken() != null) {
@@ -133,7 +146,7 @@ final class RowCheck {
                 if (t != JsonToken.VALUE_STRING) {
                     throw invalid(column, "a string", t);
                 }
-                p.getTextLength(); // decodes the string: invalid UTF-8 fails here
+                // not decoded: the parser checks the UTF-8 of the string's bytes while it skips them
             }
             case Int8, Int16, Int32, Int64, UInt8, UInt16, UInt32, UInt64 -> integer(p, t, type, column);
             case Float32, Float64 -> {

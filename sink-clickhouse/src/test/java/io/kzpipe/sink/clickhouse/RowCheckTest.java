@@ -94,6 +94,16 @@ class RowCheckTest {
         UnfitRowException e = rejected(table("s", "String"), latin1);
         assertThat(e.reason()).isEqualTo("invalid_utf8");
         assertThat(e.detail()).contains("Invalid UTF-8");
+        for (byte[] bad : List.of(new byte[] {(byte) 0x80}, new byte[] {(byte) 0xC3}, new byte[] {(byte) 0xFF},
+                new byte[] {(byte) 0xE2, (byte) 0x82}, new byte[] {(byte) 0xF0, (byte) 0x9F, (byte) 0x98})) {
+            byte[] record = new byte[bad.length + 8];
+            System.arraycopy("{\"s\":\"a".getBytes(StandardCharsets.US_ASCII), 0, record, 0, 6);
+            System.arraycopy(bad, 0, record, 6, bad.length);
+            record[bad.length + 6] = '"';
+            record[bad.length + 7] = '}';
+            assertThat(rejected(table("s", "String"), record).reason()).as(java.util.HexFormat.of().formatHex(bad))
+                    .isEqualTo("invalid_utf8");
+        }
     }
 
     @ParameterizedTest(name = "{0}")
