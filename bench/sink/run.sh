@@ -230,7 +230,7 @@ steady_phase() {
   c_s0=$(cpu_seconds "$SINK_PID"); c_ch0=$(cpu_seconds "$CH_PID"); c_k0=$(cpu_seconds "$KAFKA_PID"); t0=$(now)
   out=$(java -cp "$SINK_CP" "$ROOT/bench/sink/RateProducer.java" "127.0.0.1:$KAFKA_PORT" rate. "$rate" "$secs")
   log "$out"
-  rows=$(sed -E 's/.* = ([0-9]+) rows.*/\1/' <<<"$out")
+  rows=$(grep -oE '= [0-9]+ rows' <<<"$out" | tail -1 | grep -oE '[0-9]+') # the producer's summary, not its log lines
   EXPECTED=$((EXPECTED + rows))
   for _ in $(seq 1 600); do
     total=$(chcount "SELECT (SELECT count() FROM $RDB.events) + (SELECT count() FROM $RDB.responses) + (SELECT count() FROM $RDB.answers_option) + (SELECT count() FROM $RDB.answers_numeric) + (SELECT count() FROM $RDB.answers_text) + (SELECT count() FROM $RDB.answers_datetime) + (SELECT count() FROM $RDB.answers_location)")
