@@ -1,9 +1,11 @@
 #!/usr/bin/env bash
 # ClickHouse sink benchmark, one run on one machine:
 #  1. drain a backlog of typed rows (answers_numeric) from Kafka into ClickHouse with the sink as it ships,
-#     once inserting RowBinary (the default) and once JSONEachRow (SINK_INSERT_FORMAT), each a fresh JVM
-#     with its own consumer group and database: rows/s, CPU microseconds per row of the sink JVM, ClickHouse
-#     and the broker while draining, peak RSS (VmHWM) of the sink;
+#     BENCH_REPEATS times (default 3), each drain a fresh JVM with its own consumer group and database:
+#     rows/s, CPU microseconds per row of the sink JVM, ClickHouse and the broker while draining, peak RSS
+#     (VmHWM) of the sink; medians. With BENCH_BASELINE_JAR (a sink jar built from another commit, its lib/
+#     beside it) the drains alternate between the sink as it ships and the baseline, started with the
+#     settings in BENCH_BASELINE_ENV (e.g. "SINK_INSERT_FORMAT=RowBinary"), and the ratio of medians is printed;
 #  2. the ceiling: clickhouse-client inserting the very same rows from a file in Native format (and, for
 #     reference, JSONEachRow);
 #  3. a steady rate like the whole pipeline at 2,000 webhooks/s (8 rows per webhook across 7 tables =
@@ -18,16 +20,18 @@
 # the sink as it ships (sink-clickhouse/target/sink-clickhouse.jar). Every process is stopped by PID on exit.
 # Sink settings can be overridden from the environment (e.g. SINK_FLUSH_BYTES=33554432 bench/sink/run.sh);
 # BENCH_SINK_JVM_OPTS sets the sink's JVM options (default: the recommended JAVA_OPTS of the README);
-# BENCH_JFR=1 records a flight recording of the RowBinary drain (target/sink-rowbinary.jfr); BENCH_NMT=1
+# BENCH_JFR=1 records a flight recording of the first drain (target/sink-sink1.jfr); BENCH_NMT=1
 # prints the sink's native memory summary (jcmd VM.native_memory) at the end of each sink run;
-# BENCH_FORMATS="RowBinary" skips the JSONEachRow drain; BENCH_STEADY_SECONDS=0 skips phase 3.
+# BENCH_STEADY_SECONDS=0 skips phase 3.
 set -euo pipefail
 
 ROOT=$(cd "$(dirname "$0")/../.." && pwd)
 ROWS=${1:-${BENCH_ROWS:-2000000}}
 WORK=${BENCH_WORK:-$ROOT/bench/sink/target}
 PARTITIONS=${BENCH_PARTITIONS:-3}
-FORMATS=${BENCH_FORMATS:-RowBinary JSONEachRow}
+BASELINE_JAR=${BENCH_BASELINE_JAR:-}
+BASELINE_ENV=${BENCH_BASELINE_ENV:-}
+REPEATS=${BENCH_REPEATS:-3}
 STEADY_RATE=${BENCH_STEADY_RATE:-2000}
 STEADY_SECONDS=${BENCH_STEADY_SECONDS:-60}
 MODERATE_RATE=${BENCH_MODERATE_RATE:-100}
@@ -136,10 +140,11 @@ log "producing $ROWS answers_numeric records to $TOPIC ($PARTITIONS partitions, 
 PRODUCED=$(java -cp "$SINK_CP" "$ROOT/bench/sink/BacklogProducer.java" "127.0.0.1:$KAFKA_PORT" "$TOPIC" "$ROWS" "$PARTITIONS")
 log "$PRODUCED"
 
-# start_sink NAME DATABASE PREFIX FORMAT: starts a sink JVM (own consumer group bench-sink-NAME), sets SINK_PID
+# start_sink NAME DATABASE PREFIX [JAR [SETTINGS]]: starts a sink JVM (own consumer group bench-sink-NAME), sets
+# SINK_PID
 start_sink() {
-  local name=$1 db=$2 prefix=$3 format=$4 jfr=""
-  if [[ ${BENCH_JFR:-0} == 1 && $name == rowbinary ]]; then
+  local name=$1 db=$2 prefix=$3 jar=${4:-$SINK_JAR} settings=${5:-} jfr=""
+  if [[ ${BENCH_JFR:-0} == 1 && $name == sink1 ]]; then
     jfr="-XX:StartFlightRecording=filename=$WORK/sink-$name.jfr,settings=profile"
   fi
   if [[ ${BENCH_NMT:-0} == 1 ]]; then
@@ -148,7 +153,7 @@ start_sink() {
   # shellcheck disable=SC2086
   env KAFKA_BOOTSTRAP_SERVERS="127.0.0.1:$KAFKA_PORT" TOPIC_PREFIX="$prefix" CLICKHOUSE_URL="http://127.0.0.1:$CH_HTTP" \
     CLICKHOUSE_DATABASE="$db" SINK_MANAGEMENT_HOST=127.0.0.1 SINK_MANAGEMENT_PORT="$MGMT" SINK_GROUP_ID="bench-sink-$name" \
-    SINK_INSERT_FORMAT="$format" java $JVM_OPTS $jfr -jar "$SINK_JAR" >"$WORK/sink-$name.log" 2>&1 &
+    $settings java $JVM_OPTS $jfr -jar "$jar" >"$WORK/sink-$name.log" 2>&1 &
   SINK_PID=$!; PIDS+=("$SINK_PID")
 }
 stop_sink() {
@@ -161,14 +166,15 @@ stop_sink() {
 scrape() { curl -sf "http://127.0.0.1:$MGMT/metrics" >"$1" || : >"$1"; }
 chcount() { curl -sf "http://127.0.0.1:$CH_HTTP/" --data-binary "$1" 2>/dev/null || echo 0; }
 
-# drain NAME FORMAT: the sink drains the backlog into database bench_NAME; CPU is counted from the first row
-# visible to the last; appends "name format rows_counted seconds cpu_sink cpu_ch cpu_k distinct hwm_mb" to $RESULTS
+# drain NAME VARIANT [JAR [SETTINGS]]: the sink drains the backlog into database bench_NAME; CPU is counted from the
+# first row visible to the last; appends "name variant rows_counted seconds cpu_sink cpu_ch cpu_k distinct hwm_mb"
+# to $RESULTS
 RESULTS=$WORK/drains.txt
 drain() {
-  local name=$1 format=$2 db=${DB}_$1 t_first="" count_first=0 t_end count c_s0 c_ch0 c_k0 t_start
-  log "draining the backlog with the sink ($format, database $db)"
+  local name=$1 variant=$2 db=${DB}_$1 t_first="" count_first=0 t_end count c_s0 c_ch0 c_k0 t_start
+  log "draining the backlog with the sink ($variant, database $db)"
   t_start=$(now)
-  start_sink "$name" "$db" bench. "$format"
+  start_sink "$name" "$db" bench. "${3:-}" "${4:-}"
   while :; do
     kill -0 "$SINK_PID" 2>/dev/null || { tail -30 "$WORK/sink-$name.log" >&2; echo "the sink exited" >&2; exit 1; }
     count=$(chcount "SELECT count() FROM $db.answers_numeric")
@@ -180,7 +186,7 @@ drain() {
     sleep 0.1
   done
   t_end=$(now)
-  echo "$name $format $((ROWS - count_first)) $(awk -v a="$t_end" -v b="$t_first" 'BEGIN{print a-b}')" \
+  echo "$name $variant $((ROWS - count_first)) $(awk -v a="$t_end" -v b="$t_first" 'BEGIN{print a-b}')" \
     "$(awk -v a="$(cpu_seconds "$SINK_PID")" -v b="$c_s0" 'BEGIN{print a-b}')" \
     "$(awk -v a="$(cpu_seconds "$CH_PID")" -v b="$c_ch0" 'BEGIN{print a-b}')" \
     "$(awk -v a="$(cpu_seconds "$KAFKA_PID")" -v b="$c_k0" 'BEGIN{print a-b}')" \
@@ -192,10 +198,13 @@ drain() {
 }
 
 : >"$RESULTS"
-for f in $FORMATS; do
-  drain "$(echo "$f" | tr 'A-Z' 'a-z')" "$f"
+for r in $(seq 1 "$REPEATS"); do
+  drain "sink$r" sink
+  if [[ -n $BASELINE_JAR ]]; then
+    drain "baseline$r" baseline "$BASELINE_JAR" "$BASELINE_ENV"
+  fi
 done
-FIRST_DB=${DB}_$(echo "${FORMATS%% *}" | tr 'A-Z' 'a-z')
+FIRST_DB=${DB}_sink1
 
 log "ceiling: clickhouse-client inserting the same $ROWS rows from files"
 chq -q "SELECT $COLS FROM $FIRST_DB.answers_numeric FORMAT Native" >"$WORK/rows.native"
@@ -221,7 +230,7 @@ steady_phase() {
   c_s0=$(cpu_seconds "$SINK_PID"); c_ch0=$(cpu_seconds "$CH_PID"); c_k0=$(cpu_seconds "$KAFKA_PID"); t0=$(now)
   out=$(java -cp "$SINK_CP" "$ROOT/bench/sink/RateProducer.java" "127.0.0.1:$KAFKA_PORT" rate. "$rate" "$secs")
   log "$out"
-  rows=$(sed -E 's/.* = ([0-9]+) rows.*/\1/' <<<"$out")
+  rows=$(grep -oE '= [0-9]+ rows' <<<"$out" | tail -1 | grep -oE '[0-9]+') # the producer's summary, not its log lines
   EXPECTED=$((EXPECTED + rows))
   for _ in $(seq 1 600); do
     total=$(chcount "SELECT (SELECT count() FROM $RDB.events) + (SELECT count() FROM $RDB.responses) + (SELECT count() FROM $RDB.answers_option) + (SELECT count() FROM $RDB.answers_numeric) + (SELECT count() FROM $RDB.answers_text) + (SELECT count() FROM $RDB.answers_datetime) + (SELECT count() FROM $RDB.answers_location)")
@@ -238,7 +247,7 @@ steady_phase() {
 STEADY_HWM=0
 if [[ $STEADY_SECONDS != 0 ]]; then
   log "steady rate: $STEADY_RATE webhooks/s for $STEADY_SECONDS s, then $MODERATE_RATE webhooks/s for $MODERATE_SECONDS s"
-  start_sink steady "$RDB" rate. RowBinary
+  start_sink steady "$RDB" rate.
   for _ in $(seq 1 600); do
     curl -sf "http://127.0.0.1:$MGMT/health/ready" >/dev/null 2>&1 && break
     kill -0 "$SINK_PID" 2>/dev/null || { tail -30 "$WORK/sink-steady.log" >&2; exit 1; }
@@ -252,7 +261,7 @@ if [[ $STEADY_SECONDS != 0 ]]; then
 fi
 
 python3 - "$ROWS" "$RESULTS" "$T0" "$T1" "$T2" "$C0" "$C1" "$C2" "$STEADY" "$STEADY_HWM" "$WORK" "$JVM_OPTS" "$(uptime)" <<'PY'
-import re, sys, os
+import re, sys, os, statistics
 rows = float(sys.argv[1])
 t0, t1, t2, c0, c1, c2 = (float(x) for x in sys.argv[3:9])
 steady_file, steady_hwm, work, jvm = sys.argv[9], sys.argv[10], sys.argv[11], sys.argv[12]
@@ -269,14 +278,18 @@ for line in open(sys.argv[2]):
     name, fmt = f[0], f[1]
     n, secs, cs, cc, ck, distinct, hwm, startup = (float(x) for x in f[2:10])
     rate = n / secs
-    drains[fmt] = (rate, cs / n * 1e6, cc / n * 1e6, ck / n * 1e6)
-    print(f"sink drain, {fmt:<11}             {rate:>10,.0f} rows/s  = {rate / native:.0%} of Native; {secs:.1f} s for {int(n):,} rows "
+    drains.setdefault(fmt, []).append((rate, cs / n * 1e6, cc / n * 1e6, ck / n * 1e6, hwm))
+    print(f"sink drain {name:<13}           {rate:>10,.0f} rows/s  = {rate / native:.0%} of Native; {secs:.1f} s for {int(n):,} rows "
           f"after {startup:.1f} s start-up; distinct rows {int(distinct):,}")
     print(f"    CPU us/row: sink JVM {cs / n * 1e6:.2f}, clickhouse {cc / n * 1e6:.2f}, broker {ck / n * 1e6:.2f}, "
           f"total {(cs + cc + ck) / n * 1e6:.2f}; sink RSS peak (VmHWM) {hwm:.0f} MB")
-if "RowBinary" in drains and "JSONEachRow" in drains:
-    r, j = drains["RowBinary"], drains["JSONEachRow"]
-    print(f"RowBinary / JSONEachRow, same run:  rows/s x{r[0] / j[0]:.2f}; CPU/row sink JVM x{r[1] / j[1]:.2f}, "
+medians = {fmt: tuple(statistics.median(v[i] for v in runs) for i in range(5)) for fmt, runs in drains.items()}
+for fmt, m in medians.items():
+    print(f"median of {len(drains[fmt])}, {fmt:<11}         {m[0]:>10,.0f} rows/s  = {m[0] / native:.0%} of Native; CPU us/row: "
+          f"sink JVM {m[1]:.2f}, clickhouse {m[2]:.2f}, broker {m[3]:.2f}; sink RSS peak {m[4]:.0f} MB")
+if "sink" in medians and "baseline" in medians:
+    r, j = medians["sink"], medians["baseline"]
+    print(f"sink / baseline, medians:           rows/s x{r[0] / j[0]:.2f}; CPU/row sink JVM x{r[1] / j[1]:.2f}, "
           f"clickhouse x{r[2] / j[2]:.2f}, sink+clickhouse x{(r[1] + r[2]) / (j[1] + j[2]):.2f}")
 
 def histogram(path):

@@ -1,6 +1,7 @@
 package io.kzpipe.sink;
 
 import com.clickhouse.client.api.Client;
+import com.clickhouse.data.ClickHouseColumn;
 import io.kzpipe.model.kafka.KafkaReachability;
 import io.kzpipe.model.kafka.TopicBootstrap;
 import io.kzpipe.model.ops.DependencyProbe;
@@ -11,11 +12,11 @@ import io.kzpipe.sink.batch.BatchDelivery;
 import io.kzpipe.sink.clickhouse.BatchWriter;
 import io.kzpipe.sink.clickhouse.ClickHouseBatchWriter;
 import io.kzpipe.sink.clickhouse.ClickHouseSql;
-import io.kzpipe.sink.clickhouse.InsertColumns;
 import io.kzpipe.sink.clickhouse.RetryPolicy;
 import io.kzpipe.sink.clickhouse.SchemaMigrator;
 import io.kzpipe.sink.clickhouse.TableColumns;
 import io.kzpipe.sink.config.SinkConfig;
+import io.kzpipe.sink.metrics.SinkMetrics;
 import io.micrometer.core.instrument.binder.kafka.KafkaClientMetrics;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.io.IOException;
@@ -82,7 +83,7 @@ public final class SinkApp implements AutoCloseable {
             new SchemaMigrator(sql, ch.database()).migrate();
         }
         List<String> tables = TopicId.sinkInputs().stream().map(TopicId::table).distinct().toList();
-        Map<String, InsertColumns> columns = TableColumns.load(sql, ch.database(), tables);
+        Map<String, List<ClickHouseColumn>> columns = TableColumns.load(sql, ch.database(), tables);
         List<String> topics = config.kafka().topics().names(TopicId.sinkInputs());
         // max.message.bytes from RecordLimits, the same as when the processor or kafka-init create them. The raw topic
         // is the gateway's and the processor's to create (whole bodies); the sink only waits for it (a topic created
@@ -103,7 +104,7 @@ public final class SinkApp implements AutoCloseable {
         metrics.tables(tables);
         RetryPolicy policy = new RetryPolicy(config.retry());
         BatchWriter writer = writerDecorator.apply(
-                new ClickHouseBatchWriter(client, ch.database(), columns, config.insertFormat(), ch.insertTimeout()));
+                new ClickHouseBatchWriter(client, ch.database(), columns, ch.insertTimeout()));
         KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(config.consumerProps());
         consumerMetrics = new KafkaClientMetrics(consumer);
         consumerMetrics.bindTo(registry);

@@ -1,5 +1,6 @@
 package io.kzpipe.sink;
 
+import io.kzpipe.sink.metrics.SinkMetrics;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
@@ -37,9 +38,13 @@ class SinkLoopTest {
     private static final TopicPartition NUM1 = new TopicPartition("kaizala.answers.numeric", 1);
     private static final TopicPartition DLQ0 = new TopicPartition("kaizala.dlq.gateway", 0);
 
-    /** A MockConsumer whose poll waits a little, like a real one, instead of spinning. */
+    /**
+     * A MockConsumer whose poll waits a little, like a real one, instead of spinning, and which records every
+     * successful commit (MockConsumer refuses {@code committed()} once closed).
+     */
     private static final class SlowMockConsumer extends MockConsumer<byte[], byte[]> {
         final java.util.concurrent.atomic.AtomicInteger failCommits = new java.util.concurrent.atomic.AtomicInteger();
+        final Map<TopicPartition, OffsetAndMetadata> commits = new java.util.concurrent.ConcurrentHashMap<>();
 
         SlowMockConsumer() {
             super("earliest");
@@ -51,6 +56,7 @@ class SinkLoopTest {
                 throw new org.apache.kafka.common.errors.RebalanceInProgressException("rebalancing");
             }
             super.commitSync(offsets);
+            commits.putAll(offsets);
         }
 
         @Override
@@ -231,7 +237,9 @@ class SinkLoopTest {
         assertThat(failure.get()).hasRootCauseInstanceOf(ServerException.class);
         assertThat(loop.state()).isEqualTo(SinkLoop.State.FAILED);
         assertThat(consumer.closed()).isTrue();
-        loop = null;
+        assertThat(consumer.commits).isEmpty();
+        assertThat(writer.rows("answers_numeric")).isEmpty();
+        loop = null; // ended already
     }
 
     @Test
@@ -240,13 +248,17 @@ class SinkLoopTest {
         produce(NUM0, 0);
         await().until(() -> metrics.registry().find("kz.sink.buffered.rows").gauge() != null);
         await().until(() -> consumer.position(NUM0) == 1);
+        assertThat(writer.rows("answers_numeric")).isEmpty();
+        assertThat(consumer.commits).isEmpty();
 
         loop.stop();
         thread.join(10_000);
-        loop = null;
-        assertThat(writer.rows("answers_numeric")).hasSize(1);
+        assertThat(thread.isAlive()).isFalse();
+        assertThat(loop.state()).isEqualTo(SinkLoop.State.STOPPED);
+        assertThat(writer.rows("answers_numeric")).containsExactly("{\"row_id\":\"0:0\"}");
+        assertThat(consumer.commits).isEqualTo(Map.of(NUM0, new OffsetAndMetadata(1)));
         assertThat(consumer.closed()).isTrue();
-        assertThat(loop).isNull();
+        loop = null; // stopped already
     }
 
     @Test

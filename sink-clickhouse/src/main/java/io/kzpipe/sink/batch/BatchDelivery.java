@@ -1,9 +1,12 @@
 package io.kzpipe.sink.batch;
 
-import io.kzpipe.sink.SinkMetrics;
 import io.kzpipe.sink.clickhouse.BatchWriter;
 import io.kzpipe.sink.clickhouse.RetryPolicy;
 import io.kzpipe.sink.deadletter.DeadLetters;
+import io.kzpipe.sink.metrics.SinkMetrics;
+import io.kzpipe.sink.row.Batch;
+import io.kzpipe.sink.row.RejectedRow;
+import io.kzpipe.sink.row.Row;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -16,7 +19,7 @@ import org.slf4j.LoggerFactory;
  * Inserts one batch so that rows ClickHouse refuses do not block their neighbours.
  *
  * <p>Blank rows (no value) are dead-lettered without an insert ({@code empty_record}); rows the writer
- * cannot encode for their table are not sent and are dead-lettered with the writer's reason
+ * finds unfit for their table are not sent and are dead-lettered with the writer's reason
  * ({@code invalid_value}, {@code missing_column}, ...; docs/DESIGN.md) while the others load. When ClickHouse
  * rejects the data
  * ({@link RetryPolicy.Kind#DATA}), the batch is split in halves recursively until each refused row stands

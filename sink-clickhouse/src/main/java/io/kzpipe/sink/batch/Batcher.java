@@ -1,8 +1,10 @@
 package io.kzpipe.sink.batch;
 
-import io.kzpipe.sink.SinkMetrics;
 import io.kzpipe.sink.clickhouse.RetryPolicy;
 import io.kzpipe.sink.config.SinkConfig;
+import io.kzpipe.sink.metrics.SinkMetrics;
+import io.kzpipe.sink.row.Batch;
+import io.kzpipe.sink.row.Row;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Collection;

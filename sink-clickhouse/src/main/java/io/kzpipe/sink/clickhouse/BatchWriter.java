@@ -1,7 +1,7 @@
 package io.kzpipe.sink.clickhouse;
 
-import io.kzpipe.sink.batch.Batch;
-import io.kzpipe.sink.batch.RejectedRow;
+import io.kzpipe.sink.row.Batch;
+import io.kzpipe.sink.row.RejectedRow;
 import java.util.List;
 
 /**
@@ -17,7 +17,7 @@ public interface BatchWriter {
      * found unfit for the table before sending them (and did not send); or throws. A failed call may have
      * inserted some rows; {@link RetryPolicy#classify} decides what happens next.
      *
-     * @return the rows not inserted because they cannot be encoded, in batch order (often empty)
+     * @return the rows not inserted because they cannot be rows of the table, in batch order (often empty)
      */
     List<RejectedRow> write(Batch batch) throws InterruptedException;
 }

@@ -69,7 +69,10 @@ public final class ClickHouseSql {
         }
     }
 
-    /** Runs a SELECT that must end with {@code FORMAT TabSeparated}; returns its rows split into fields. */
+    /**
+     * Runs a SELECT that must end with {@code FORMAT TabSeparated} (or {@code TabSeparatedRaw}, when no value holds a
+     * tab or a line break); returns its rows split into fields, as ClickHouse wrote them.
+     */
     public List<String[]> queryTsv(String sql) throws InterruptedException {
         try (QueryResponse response = await(client.query(sql))) {
             List<String[]> rows = new ArrayList<>();

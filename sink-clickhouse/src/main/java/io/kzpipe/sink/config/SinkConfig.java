@@ -15,7 +15,8 @@ import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 /**
  * Every setting of the sink, read once from the environment ({@link #fromEnv(Map)}); all problems are
  * reported together. Immutable; {@link #toString()} masks the ClickHouse password and secret-looking
- * Kafka settings.
+ * Kafka settings. The insert format is not a setting: rows are checked by the sink and sent as
+ * {@code JSONEachRow}, the records' own bytes (the faster format here, docs/BENCHMARKS.md "ClickHouse sink").
  *
  * @param kafka             bootstrap servers, topic names, {@code KAFKA_CLIENT_*}
  * @param groupId           consumer group shared by all sink instances ({@code SINK_GROUP_ID})
@@ -26,7 +27,6 @@ import org.apache.kafka.common.serialization.ByteArrayDeserializer;
  * @param managementHost    bind address of /health and /metrics ({@code SINK_MANAGEMENT_HOST})
  * @param managementPort    port of /health and /metrics ({@code SINK_MANAGEMENT_PORT}, 0 = any free port)
  * @param migrate           run the versioned DDL at start-up ({@code SINK_MIGRATE})
- * @param insertFormat      how rows are sent to ClickHouse ({@code SINK_INSERT_FORMAT})
  * @param insertThreads     inserts that may run at once, each for a different table ({@code SINK_INSERT_THREADS})
  * @param limits            the pipeline's size limits ({@code GATEWAY_MAX_BODY_BYTES}): topics the sink creates get
  *                          the same {@code max.message.bytes} as when the processor creates them
@@ -44,7 +44,6 @@ public record SinkConfig(
         String managementHost,
         int managementPort,
         boolean migrate,
-        InsertFormat insertFormat,
         int insertThreads,
         RecordLimits limits,
         String instanceId) {
@@ -110,26 +109,6 @@ public record SinkConfig(
     }
 
     /**
-     * How rows are sent: {@code RowBinary} (default; the sink transcodes each record and dead-letters the ones
-     * that do not fit their columns itself) or {@code JSONEachRow} (the records' bytes as they are; ClickHouse
-     * parses them, which costs it about twice the CPU).
-     */
-    public enum InsertFormat {
-        ROW_BINARY("RowBinary"), JSON_EACH_ROW("JSONEachRow");
-
-        private final String text;
-
-        InsertFormat(String text) {
-            this.text = text;
-        }
-
-        @Override
-        public String toString() {
-            return text;
-        }
-    }
-
-    /**
      * Backoff of attempt n (1-based): min(max, initial × multiplier^(n-1)), minus up to jitterPercent % at random;
      * at most {@code unreachableMax} while the failures are about reaching ClickHouse, not errors it reported.
      */
@@ -189,7 +168,6 @@ public record SinkConfig(
         String managementHost = env.string("SINK_MANAGEMENT_HOST", DEFAULT_MANAGEMENT_HOST);
         int managementPort = env.intIn("SINK_MANAGEMENT_PORT", DEFAULT_MANAGEMENT_PORT, 0, 65535);
         boolean migrate = env.bool("SINK_MIGRATE", true);
-        InsertFormat insertFormat = insertFormat(env);
         int insertThreads = env.intIn("SINK_INSERT_THREADS", DEFAULT_INSERT_THREADS, 1, 16);
         RecordLimits limits = RecordLimits.from(env);
         String instanceId = env.raw("SINK_INSTANCE_ID");
@@ -198,18 +176,7 @@ public record SinkConfig(
         }
         env.throwIfProblems();
         return new SinkConfig(kafka, groupId, consumer, clickHouse, flush, retry, managementHost, managementPort, migrate,
-                insertFormat, insertThreads, limits, instanceId);
-    }
-
-    private static InsertFormat insertFormat(EnvReader env) {
-        String value = env.string("SINK_INSERT_FORMAT", InsertFormat.ROW_BINARY.toString());
-        for (InsertFormat f : InsertFormat.values()) {
-            if (f.toString().equalsIgnoreCase(value.strip())) {
-                return f;
-            }
-        }
-        env.problem("SINK_INSERT_FORMAT", "must be RowBinary or JSONEachRow, got '" + value + "'");
-        return InsertFormat.ROW_BINARY;
+                insertThreads, limits, instanceId);
     }
 
     private static void checkUrl(EnvReader env, String url) {
@@ -262,7 +229,6 @@ public record SinkConfig(
         return "SinkConfig[kafka=" + kafka + ", groupId=" + groupId + ", consumer=" + Secrets.maskAll(consumerOverrides)
                 + ", clickHouse=" + clickHouse + ", flush=" + flush + ", retry=" + retry
                 + ", management=" + managementHost + ":" + managementPort + ", migrate=" + migrate
-                + ", insertFormat=" + insertFormat
                 + ", instanceId=" + (instanceId == null ? "(dynamic membership)" : instanceId) + "]";
     }
 }

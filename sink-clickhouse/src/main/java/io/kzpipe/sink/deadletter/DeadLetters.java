@@ -7,7 +7,7 @@ import io.kzpipe.model.topic.DeadLetterId;
 import io.kzpipe.model.topic.EventIds;
 import io.kzpipe.model.topic.Headers;
 import io.kzpipe.model.topic.TopicId;
-import io.kzpipe.sink.batch.Row;
+import io.kzpipe.sink.row.Row;
 import java.nio.ByteBuffer;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.CodingErrorAction;

@@ -5,7 +5,7 @@ import io.kzpipe.model.json.Json;
 import io.kzpipe.model.record.RawOutcome;
 import io.kzpipe.model.record.TypedRecord;
 import io.kzpipe.model.topic.Headers;
-import io.kzpipe.sink.batch.Row;
+import io.kzpipe.sink.row.Row;
 import java.nio.charset.StandardCharsets;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.common.TopicPartition;

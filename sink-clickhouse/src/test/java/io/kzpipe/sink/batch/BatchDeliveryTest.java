@@ -1,12 +1,14 @@
 package io.kzpipe.sink.batch;
 
+import io.kzpipe.sink.row.Batch;
+import io.kzpipe.sink.row.Row;
 import static io.kzpipe.sink.support.Rows.row;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.kzpipe.model.json.Json;
-import io.kzpipe.sink.SinkMetrics;
+import io.kzpipe.sink.metrics.SinkMetrics;
 import io.kzpipe.sink.clickhouse.RetryPolicy;
 import io.kzpipe.sink.config.SinkConfig;
 import io.kzpipe.sink.support.FakeWriter;

@@ -1,5 +1,6 @@
 package io.kzpipe.sink.clickhouse;
 
+import com.clickhouse.data.ClickHouseColumn;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.regex.Matcher;
@@ -16,23 +17,21 @@ final class DdlColumns {
     private DdlColumns() {
     }
 
-    static InsertColumns of(String table) {
+    static List<ClickHouseColumn> of(String table) {
         for (SchemaMigrator.Migration m : SchemaMigrator.load("kaizala")) {
             for (String statement : m.statements()) {
                 Matcher c = CREATE.matcher(statement);
                 if (c.find() && c.group(1).equals(table)) {
-                    List<String> names = new ArrayList<>();
-                    List<ColumnType> types = new ArrayList<>();
+                    List<ClickHouseColumn> columns = new ArrayList<>();
                     for (String line : c.group(2).split("\n")) {
                         String def = line.strip().replaceAll(",$", "");
                         if (def.isEmpty() || def.contains(" DEFAULT ")) {
                             continue;
                         }
                         int space = def.indexOf(' ');
-                        names.add(def.substring(0, space));
-                        types.add(ColumnType.parse(def.substring(space + 1).strip()));
+                        columns.add(ClickHouseColumn.of(def.substring(0, space), def.substring(space + 1).strip()));
                     }
-                    return new InsertColumns(table, names, types);
+                    return columns;
                 }
             }
         }

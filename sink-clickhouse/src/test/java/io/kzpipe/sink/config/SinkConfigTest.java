@@ -23,7 +23,6 @@ class SinkConfigTest {
         assertThat(c.retry()).isEqualTo(new SinkConfig.Retry(Duration.ofMillis(200), Duration.ofSeconds(30), 2, 50));
         assertThat(c.managementPort()).isEqualTo(8082);
         assertThat(c.migrate()).isTrue();
-        assertThat(c.insertFormat()).isEqualTo(SinkConfig.InsertFormat.ROW_BINARY);
     }
 
     @Test
@@ -39,7 +38,6 @@ class SinkConfigTest {
                 Map.entry("SINK_FLUSH_BYTES", "1048576"),
                 Map.entry("SINK_FLUSH_INTERVAL", "2s"),
                 Map.entry("SINK_MAX_BUFFERED_BYTES", "8388608"),
-                Map.entry("SINK_INSERT_FORMAT", "jsoneachrow"),
                 Map.entry("SINK_INSERT_THREADS", "3"),
                 Map.entry("KAFKA_CONSUMER_FETCH_MAX_BYTES", "1048576"),
                 Map.entry("SINK_RETRY_INITIAL", "50ms"),
@@ -55,7 +53,6 @@ class SinkConfigTest {
         assertThat(c.flush()).isEqualTo(new SinkConfig.Flush(5000, 1_048_576, Duration.ofSeconds(2), 8_388_608));
         assertThat(c.retry()).isEqualTo(new SinkConfig.Retry(Duration.ofMillis(50), Duration.ofMinutes(1), 3, 0));
         assertThat(c.migrate()).isFalse();
-        assertThat(c.insertFormat()).isEqualTo(SinkConfig.InsertFormat.JSON_EACH_ROW);
         assertThat(c.insertThreads()).isEqualTo(3);
         assertThat(c.consumerProps()).containsEntry("group.id", "g").containsEntry("max.poll.records", "77")
                 .containsEntry("fetch.max.bytes", "1048576")
@@ -99,13 +96,11 @@ class SinkConfigTest {
                 "SINK_RETRY_INITIAL", "10s",
                 "SINK_RETRY_MAX", "1s",
                 "SINK_FLUSH_BYTES", "104857600",
-                "SINK_INSERT_FORMAT", "CSV",
                 "SINK_INSERT_THREADS", "0")))
                 .isInstanceOf(ConfigException.class)
-                .satisfies(e -> assertThat(((ConfigException) e).problems()).hasSize(8)
+                .satisfies(e -> assertThat(((ConfigException) e).problems()).hasSize(7)
                         .anyMatch(p -> p.startsWith("SINK_INSERT_THREADS"))
                         .anyMatch(p -> p.startsWith("SINK_MAX_BUFFERED_BYTES"))
-                        .anyMatch(p -> p.startsWith("SINK_INSERT_FORMAT"))
                         .anyMatch(p -> p.startsWith("CLICKHOUSE_URL"))
                         .anyMatch(p -> p.startsWith("CLICKHOUSE_DATABASE"))
                         .anyMatch(p -> p.startsWith("SINK_FLUSH_ROWS"))

@@ -6,7 +6,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.kzpipe.model.json.Json;
 import io.kzpipe.model.topic.Headers;
 import io.kzpipe.model.topic.TopicId;
-import io.kzpipe.sink.batch.Row;
+import io.kzpipe.sink.row.Row;
 import java.nio.charset.StandardCharsets;
 import java.util.Base64;
 import java.util.Optional;

@@ -1,9 +1,11 @@
 package io.kzpipe.sink.it;
 
+import static io.kzpipe.sink.it.ClickHouseSchemaIT.migrated;
 import static io.kzpipe.sink.it.ClickHouseSchemaIT.settings;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.clickhouse.client.api.Client;
+import com.clickhouse.data.ClickHouseColumn;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.kzpipe.model.json.Json;
 import io.kzpipe.model.record.NumericAnswer;
@@ -14,18 +16,15 @@ import io.kzpipe.model.record.ResponseVersion;
 import io.kzpipe.model.record.TypedRecord;
 import io.kzpipe.model.topic.Headers;
 import io.kzpipe.model.topic.TopicId;
-import io.kzpipe.sink.SinkMetrics;
-import io.kzpipe.sink.batch.Batch;
 import io.kzpipe.sink.batch.BatchDelivery;
-import io.kzpipe.sink.batch.Row;
 import io.kzpipe.sink.clickhouse.ClickHouseBatchWriter;
 import io.kzpipe.sink.clickhouse.ClickHouseSql;
-import io.kzpipe.sink.clickhouse.InsertColumns;
 import io.kzpipe.sink.clickhouse.RetryPolicy;
-import io.kzpipe.sink.clickhouse.SchemaMigrator;
-import io.kzpipe.sink.clickhouse.TableColumns;
 import io.kzpipe.sink.config.SinkConfig;
 import io.kzpipe.sink.deadletter.DeadLetters;
+import io.kzpipe.sink.metrics.SinkMetrics;
+import io.kzpipe.sink.row.Batch;
+import io.kzpipe.sink.row.Row;
 import io.kzpipe.sink.support.TypedRecords;
 import io.kzpipe.testkit.ClickHouseExtension;
 import io.kzpipe.testkit.TestClickHouse;
@@ -51,9 +50,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
- * The ClickHouse half of the sink against a real server, inserting in RowBinary (the default): exact rows,
- * views, duplicates, records that cannot be rows. ClickHouse's own refusals (split and isolate) are covered
- * with JSONEachRow in {@link JsonEachRowWriterIT}.
+ * The ClickHouse half of the sink against a real server: exact rows, views, duplicates, records that cannot be
+ * rows (found by the writer's check, or refused by ClickHouse itself: split and isolated).
  */
 @ExtendWith(ClickHouseExtension.class)
 class ClickHouseWriterIT {
@@ -65,6 +63,8 @@ class ClickHouseWriterIT {
     private Client client;
     private ClickHouseBatchWriter writer;
     private BatchDelivery delivery;
+    private RetryPolicy policy;
+    private Map<String, List<ClickHouseColumn>> columns;
     private long offset;
     private final AtomicInteger inserts = new AtomicInteger();
 
@@ -73,12 +73,9 @@ class ClickHouseWriterIT {
         this.ch = ch;
         db = ch.createDatabase("sink_writer");
         client = ClickHouseSql.newClient(settings(ch, db));
-        ClickHouseSql sql = new ClickHouseSql(client, Duration.ofSeconds(60));
-        new SchemaMigrator(sql, db).migrate();
-        Map<String, InsertColumns> columns = TableColumns.load(sql, db,
-                TopicId.sinkInputs().stream().map(TopicId::table).distinct().toList());
-        writer = new ClickHouseBatchWriter(client, db, columns, SinkConfig.InsertFormat.ROW_BINARY, Duration.ofSeconds(60));
-        RetryPolicy policy = new RetryPolicy(new SinkConfig.Retry(Duration.ofMillis(10), Duration.ofSeconds(1), 2, 0));
+        columns = migrated(client, db);
+        writer = new ClickHouseBatchWriter(client, db, columns, Duration.ofSeconds(60));
+        policy = new RetryPolicy(new SinkConfig.Retry(Duration.ofMillis(10), Duration.ofSeconds(1), 2, 0));
         delivery = new BatchDelivery(batch -> {
             inserts.incrementAndGet();
             return writer.write(batch);
@@ -251,6 +248,40 @@ class ClickHouseWriterIT {
         JsonNode latin1 = Json.MAPPER.readTree(ch.query("SELECT payload_base64 FROM " + db
                 + ".dead_letters WHERE source_offset = 88 FORMAT JSONEachRow"));
         assertThat(java.util.Base64.getDecoder().decode(latin1.get("payload_base64").asText())).isEqualTo(notUtf8);
+    }
+
+    @Test
+    void aRowClickHouseItselfRefusesIsIsolatedAndDeadLetteredWithClickHousesErrorWhileItsNeighboursLoad() throws Exception {
+        // the sink believes answers_numeric.value is a Decimal, a type its check leaves to ClickHouse (as if the column's
+        // type changed after start-up): the check lets a string through, ClickHouse refuses it
+        Map<String, List<ClickHouseColumn>> drifted = new java.util.HashMap<>(columns);
+        drifted.put("answers_numeric", columns.get("answers_numeric").stream()
+                .map(c -> c.getColumnName().equals("value") ? ClickHouseColumn.of("value", "Decimal(18,4)") : c).toList());
+        BatchDelivery stale = new BatchDelivery(new ClickHouseBatchWriter(client, db, drifted, Duration.ofSeconds(60)), policy,
+                new SinkMetrics(new SimpleMeterRegistry()));
+        NumericAnswer template = (NumericAnswer) TypedRecords.samples().get(TopicId.ANSWERS_NUMERIC);
+        String poison = new String(TypedRecords.json(template), StandardCharsets.UTF_8)
+                .replace("\"value\":-12.625", "\"value\":\"not a number\"");
+        List<Row> rows = new ArrayList<>();
+        for (int i = 0; i < 100; i++) {
+            byte[] json = i == 37 || i == 73 ? poison.replace("Numeric", "Numeric " + i).getBytes(StandardCharsets.UTF_8)
+                    : TypedRecords.json(NumericAnswer.of(TypedRecords.key("resp-p" + i, 1, 1, "Numeric"), i));
+            rows.add(new Row(new TopicPartition("kaizala.answers.numeric", 0), i, TypedRecords.RECEIVED_AT_MS, null, json));
+        }
+
+        BatchDelivery.Outcome outcome = stale.deliver(new Batch("answers_numeric", rows));
+
+        assertThat(outcome).isEqualTo(new BatchDelivery.Outcome(98, 2));
+        assertThat(count("answers_numeric")).isEqualTo("98");
+        String[] lines = ch.query("SELECT row_id, stage, reason, source_topic, source_offset, detail FROM " + db
+                + ".dead_letters ORDER BY source_offset").trim().split("\n");
+        assertThat(lines).hasSize(2);
+        assertThat(lines[0]).startsWith("sink:kaizala.answers.numeric:0:37\tsink\tclickhouse_rejected\tkaizala.answers.numeric\t37\t")
+                .contains("Cannot parse");
+        assertThat(lines[1]).startsWith("sink:kaizala.answers.numeric:0:73\tsink\tclickhouse_rejected\tkaizala.answers.numeric\t73\t");
+        JsonNode first = Json.MAPPER.readTree(ch.query("SELECT payload FROM " + db
+                + ".dead_letters WHERE source_offset = 37 FORMAT JSONEachRow"));
+        assertThat(first.get("payload").asText()).isEqualTo(poison.replace("Numeric", "Numeric 37"));
     }
 
     @Test

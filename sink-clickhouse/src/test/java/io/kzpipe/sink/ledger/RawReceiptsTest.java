@@ -5,7 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.kzpipe.model.json.Json;
 import io.kzpipe.model.topic.Headers;
-import io.kzpipe.sink.batch.Row;
+import io.kzpipe.sink.row.Row;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Optional;

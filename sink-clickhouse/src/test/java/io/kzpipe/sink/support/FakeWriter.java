@@ -1,10 +1,10 @@
 package io.kzpipe.sink.support;
 
 import com.clickhouse.client.api.ServerException;
-import io.kzpipe.sink.batch.Batch;
-import io.kzpipe.sink.batch.RejectedRow;
-import io.kzpipe.sink.batch.Row;
 import io.kzpipe.sink.clickhouse.BatchWriter;
+import io.kzpipe.sink.row.Batch;
+import io.kzpipe.sink.row.RejectedRow;
+import io.kzpipe.sink.row.Row;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -17,8 +17,8 @@ import java.util.function.Supplier;
 /**
  * In-memory ClickHouse stand-in: keeps inserted rows per table, refuses (like ClickHouse, the whole
  * insert) any batch holding a row whose JSON contains {@link #POISON} with a parse error, leaves out rows
- * containing {@link #UNFIT} and returns them as unencodable ({@code invalid_value}), like the RowBinary
- * writer, and fails the next calls with queued exceptions.
+ * containing {@link #UNFIT} and returns them as unfit ({@code invalid_value}), like the writer's check,
+ * and fails the next calls with queued exceptions.
  */
 public final class FakeWriter implements BatchWriter {
 

@@ -1,6 +1,6 @@
 package io.kzpipe.sink.support;
 
-import io.kzpipe.sink.batch.Row;
+import io.kzpipe.sink.row.Row;
 import java.nio.charset.StandardCharsets;
 import org.apache.kafka.common.TopicPartition;
 

@@ -1,4 +1,4 @@
-package io.kzpipe.sink;
+package io.kzpipe.sink.metrics;
 
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.DistributionSummary;

@@ -1,4 +1,4 @@
-package io.kzpipe.sink.batch;
+package io.kzpipe.sink.row;
 
 import java.util.LinkedHashMap;
 import java.util.List;

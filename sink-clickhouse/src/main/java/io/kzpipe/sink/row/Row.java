@@ -1,4 +1,4 @@
-package io.kzpipe.sink.batch;
+package io.kzpipe.sink.row;
 
 import org.apache.kafka.common.TopicPartition;
 

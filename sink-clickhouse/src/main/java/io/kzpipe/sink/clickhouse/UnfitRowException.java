@@ -5,13 +5,13 @@ package io.kzpipe.sink.clickhouse;
  * column, a required column missing. Carries the dead-letter reason code (docs/DESIGN.md) and a detail
  * naming the column. Cheap: no stack trace.
  */
-public final class UnencodableRowException extends Exception {
+final class UnfitRowException extends Exception {
 
     private static final long serialVersionUID = 1L;
 
     private final String reason;
 
-    public UnencodableRowException(String reason, String detail) {
+    UnfitRowException(String reason, String detail) {
         super(detail, null, false, false);
         this.reason = reason;
     }

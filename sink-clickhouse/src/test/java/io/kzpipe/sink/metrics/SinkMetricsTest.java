@@ -1,4 +1,4 @@
-package io.kzpipe.sink;
+package io.kzpipe.sink.metrics;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

@@ -1,7 +1,7 @@
-package io.kzpipe.sink.batch;
+package io.kzpipe.sink.row;
 
 /**
- * A row the writer did not send because it cannot be a row of its table (found while encoding it); it is
+ * A row the writer did not send because it cannot be a row of its table (found by the writer's check); it is
  * dead-lettered with {@code reason} while the rest of its batch loads.
  *
  * @param row    the row as it came from Kafka
