@@ -59,14 +59,14 @@ class LocalPipelineIT {
     @BeforeAll
     static void settings() throws IOException {
         home = Path.of("target", "local-pipeline-it").toAbsolutePath();
+        ENV.put("PIPELINE_HOME", home.toString());
+        ENV.put("PIPELINE_SKIP_BUILD", "1");
         if (Files.exists(home)) {
-            run("down");
+            run("down"); // what an interrupted earlier run left (never the default .run: PIPELINE_HOME is set)
             try (var paths = Files.walk(home)) {
                 paths.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
             }
         }
-        ENV.put("PIPELINE_HOME", home.toString());
-        ENV.put("PIPELINE_SKIP_BUILD", "1");
         for (String name : List.of("PIPELINE_KAFKA_PORT", "PIPELINE_KAFKA_CONTROLLER_PORT", "PIPELINE_CLICKHOUSE_HTTP_PORT",
                 "PIPELINE_CLICKHOUSE_TCP_PORT", "GATEWAY_PORT", "GATEWAY_MANAGEMENT_PORT", "PROCESSOR_MANAGEMENT_PORT",
                 "SINK_MANAGEMENT_PORT")) {

@@ -246,7 +246,7 @@ public final class LocalPipeline {
                 }
             }
             if (results.size() < waits.size()) {
-                sleep(200);
+                Processes.pause(200);
                 if (++ticks % 10 == 0) {
                     console.tick();
                 }
@@ -256,15 +256,6 @@ public final class LocalPipeline {
             console.endTicks();
         }
         return results;
-    }
-
-    private static void sleep(long ms) {
-        try {
-            Thread.sleep(ms);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new Console.Failure("interrupted");
-        }
     }
 
     /** When {@code part} died after it was started, says so with its log tail: `up` never restarts it silently. */

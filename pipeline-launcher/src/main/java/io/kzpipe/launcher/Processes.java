@@ -120,6 +120,16 @@ public final class Processes {
         }
     }
 
+    /** Sleeps {@code ms}; an interrupt ends the command ({@link Console.Failure}) with the flag kept. */
+    public static void pause(long ms) {
+        try {
+            Thread.sleep(ms);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new Console.Failure("interrupted");
+        }
+    }
+
     /** The last {@code lines} lines of a text file, or a note that it cannot be read. */
     public static String tail(Path file, int lines) {
         try {

@@ -6,6 +6,7 @@ import io.kzpipe.cli.report.ClickHouseHttp;
 import io.kzpipe.launcher.Console;
 import io.kzpipe.launcher.LocalPipeline;
 import io.kzpipe.launcher.LocalSettings;
+import io.kzpipe.launcher.Processes;
 import io.kzpipe.launcher.Service;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -179,7 +180,7 @@ final class Demo {
                         + " (stream-processor.log, sink-clickhouse.log)");
                 return 1;
             }
-            sleep(500);
+            Processes.pause(500);
         }
     }
 
@@ -216,15 +217,6 @@ final class Demo {
         String list = values.filter(v -> !v.isEmpty()).map(v -> "'" + v.replace("'", "").replace("\\", "") + "'")
                 .collect(Collectors.joining(","));
         return list.isEmpty() ? "''" : list;
-    }
-
-    private static void sleep(long ms) {
-        try {
-            Thread.sleep(ms);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new Console.Failure("interrupted");
-        }
     }
 
     private static void deleteTree(Path dir) throws IOException {
