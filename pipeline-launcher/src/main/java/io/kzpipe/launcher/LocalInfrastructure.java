@@ -113,7 +113,7 @@ final class LocalInfrastructure {
     ProcessHandle startClickHouse() {
         Path binary = ClickHouseServerConfig.findBinary(settings.env());
         if (binary == null) {
-            throw new Console.Failure("clickhouse-server is not installed. " + ClickHouseServerConfig.INSTALL_HINT
+            throw new Console.Failure("clickhouse-server is not installed: " + ClickHouseServerConfig.INSTALL_HINT
                     + " (or run as root / with PIPELINE_INSTALL=1 to let ./pipeline install it with sudo)");
         }
         Path dir = clickHouseDir();
