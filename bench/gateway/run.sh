@@ -39,7 +39,7 @@ RATE_CONNECTIONS=${BENCH_RATE_CONNECTIONS:-64}
 GATEWAY_JAVA_OPTS=${GATEWAY_JAVA_OPTS:--Xms160m -Xmx160m -XX:+UseSerialGC -XX:MaxMetaspaceSize=96m -Xss512k}
 TOKEN=bench-token-$RANDOM$RANDOM
 WORK=$(mktemp -d "${TMPDIR:-/tmp}/kz-gateway-bench.XXXXXX")
-BROKER_PID='' GATEWAY_PID=''
+BROKER_PID='' GATEWAY_PID='' STACK=()
 
 for tool in wrk java curl mvn python3; do
   command -v "$tool" >/dev/null || { echo "error: $tool is required (apt-get install -y wrk)" >&2; exit 1; }
@@ -58,8 +58,8 @@ stop_pid() { # PID NAME: SIGTERM, wait up to 30 s, then SIGKILL
 
 cleanup() {
   stop_pid "$GATEWAY_PID" gateway
-  stop_pid "$BROKER_PID" broker
-  rm -rf "$WORK/kafka-data" "$WORK/gateway" # records and the jar copy; logs and outputs stay
+  if [[ -n ${STACK[*]:-} ]]; then "${STACK[@]}" down >/dev/null 2>&1 || true; fi
+  rm -rf "$WORK/stack/kafka/data" "$WORK/gateway" # records and the jar copy; logs and outputs stay
   say "logs in $WORK"
 }
 trap cleanup EXIT
@@ -90,34 +90,13 @@ JAR=$WORK/gateway/$(basename "$JAR")
 
 # --- broker -----------------------------------------------------------------------------------------------
 if [[ -z ${KAFKA_BOOTSTRAP_SERVERS:-} ]]; then
-  say "starting a private Kafka broker (classpath from deploy/local/kafka/pom.xml)"
-  mvn -B -q -f "$ROOT/deploy/local/kafka/pom.xml" dependency:build-classpath -Dmdep.outputFile="$WORK/cp.txt" \
-    -Dmdep.includeScope=runtime >"$WORK/mvn.log" 2>&1
-  KPORT=$(free_port) CPORT=$(free_port)
-  cat >"$WORK/server.properties" <<EOF
-process.roles=broker,controller
-node.id=1
-controller.quorum.voters=1@127.0.0.1:$CPORT
-listeners=PLAINTEXT://127.0.0.1:$KPORT,CONTROLLER://127.0.0.1:$CPORT
-advertised.listeners=PLAINTEXT://127.0.0.1:$KPORT
-controller.listener.names=CONTROLLER
-inter.broker.listener.name=PLAINTEXT
-listener.security.protocol.map=CONTROLLER:PLAINTEXT,PLAINTEXT:PLAINTEXT
-log.dirs=$WORK/kafka-data
-num.partitions=3
-offsets.topic.replication.factor=1
-transaction.state.log.replication.factor=1
-transaction.state.log.min.isr=1
-group.initial.rebalance.delay.ms=0
-auto.create.topics.enable=false
-EOF
-  KCP=$(<"$WORK/cp.txt")
-  java -cp "$KCP" kafka.tools.StorageTool format -t "$(java -cp "$KCP" kafka.tools.StorageTool random-uuid)" \
-    -c "$WORK/server.properties" >"$WORK/kafka-format.log" 2>&1
-  java -Xms256m -Xmx1g -Dlog4j2.configurationFile="$ROOT/deploy/local/kafka/log4j2.xml" -cp "$KCP" \
-    kafka.Kafka "$WORK/server.properties" >"$WORK/kafka.log" 2>&1 &
-  BROKER_PID=$!
-  wait_for 120 "Kafka broker" grep -q "Kafka Server started" "$WORK/kafka.log"
+  # the broker as ./pipeline runs it (one configuration: pipeline-launcher), private ports and data in $WORK/stack
+  KPORT=$(free_port)
+  STACK=(env PIPELINE_HOME="$WORK/stack" PIPELINE_KAFKA_PORT="$KPORT" PIPELINE_KAFKA_CONTROLLER_PORT="$(free_port)"
+    PIPELINE_KAFKA_HEAP_OPTS="-Xms256m -Xmx1g" "$ROOT/pipeline")
+  say "starting a private Kafka broker (./pipeline up kafka, PIPELINE_HOME=$WORK/stack)"
+  "${STACK[@]}" up kafka >"$WORK/stack-up.log" 2>&1 || { cat "$WORK/stack-up.log" >&2; exit 1; }
+  BROKER_PID=$(<"$WORK/stack/pids/kafka.pid")
   KAFKA_BOOTSTRAP_SERVERS=127.0.0.1:$KPORT
 fi
 

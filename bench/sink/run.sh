@@ -16,7 +16,7 @@
 #   bench/sink/run.sh [rows]            rows default 2000000 (BENCH_ROWS)
 #
 # Everything runs on loopback with private ports and data under bench/sink/target (BENCH_WORK): a private
-# clickhouse-server, a single-node KRaft broker (separate JVM, classpath from the pipeline-testkit module),
+# clickhouse-server and a single-node KRaft broker as `./pipeline up clickhouse kafka` starts them,
 # the sink as it ships (sink-clickhouse/target/sink-clickhouse.jar). Every process is stopped by PID on exit.
 # Sink settings can be overridden from the environment (e.g. SINK_FLUSH_BYTES=33554432 bench/sink/run.sh);
 # BENCH_SINK_JVM_OPTS sets the sink's JVM options (default: the recommended JAVA_OPTS of the README);
@@ -41,6 +41,7 @@ TOPIC=bench.answers.numeric
 DB=bench
 COLS="schema_version,row_id,event_id,response_id,version,action_id,group_id,question_index,question_title,question_type,received_at_ms,value"
 PIDS=()
+STACK=()
 
 log() { printf '%s %s\n' "$(date -u +%H:%M:%S)" "$*" >&2; }
 free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1]); s.close()'; }
@@ -50,6 +51,7 @@ cpu_seconds() { # user+system CPU seconds of a PID so far
 hwm_mb() { awk '/VmHWM/ {printf "%.0f", $2/1024}' "/proc/$1/status" 2>/dev/null || echo 0; }
 now() { date +%s.%N; }
 stop_all() {
+  [[ -n ${STACK[*]:-} ]] && "${STACK[@]}" down >/dev/null 2>&1 || true
   for pid in "${PIDS[@]}"; do
     kill "$pid" 2>/dev/null || true
   done
@@ -64,77 +66,22 @@ rm -rf "$WORK"
 mkdir -p "$WORK"
 CH_HTTP=$(free_port); CH_TCP=$(free_port); KAFKA_PORT=$(free_port); KAFKA_CTRL=$(free_port); MGMT=$(free_port)
 
-log "building the sink (mvn package) and resolving the broker classpath"
+log "building the sink (mvn package)"
 (cd "$ROOT" && mvn -B -q -o -pl sink-clickhouse -am package -DskipTests >/dev/null 2>&1 \
   || mvn -B -q -pl sink-clickhouse -am package -DskipTests)
-(cd "$ROOT" && mvn -B -q -pl pipeline-testkit dependency:build-classpath -Dmdep.outputFile="$WORK/broker-cp.txt" \
-  -Dmdep.includeScope=runtime >/dev/null)
 SINK_JAR=$ROOT/sink-clickhouse/target/sink-clickhouse.jar
 SINK_CP="$SINK_JAR:$ROOT/sink-clickhouse/target/lib/*"
 
-log "starting clickhouse-server on 127.0.0.1:$CH_HTTP"
-CH=$WORK/clickhouse
-mkdir -p "$CH/data" "$CH/tmp" "$CH/log"
-cat >"$CH/config.xml" <<EOF
-<?xml version="1.0"?>
-<yandex>
-  <logger><level>warning</level><log>$CH/log/server.log</log><errorlog>$CH/log/server.err.log</errorlog><size>10M</size><count>2</count></logger>
-  <http_port>$CH_HTTP</http_port><tcp_port>$CH_TCP</tcp_port><listen_host>127.0.0.1</listen_host>
-  <max_concurrent_queries>50</max_concurrent_queries><mark_cache_size>268435456</mark_cache_size>
-  <path>$CH/data/</path><tmp_path>$CH/tmp/</tmp_path>
-  <user_files_path>$CH/user_files/</user_files_path><format_schema_path>$CH/format_schemas/</format_schema_path>
-  <users_config>users.xml</users_config><default_profile>default</default_profile><default_database>default</default_database>
-  <timezone>UTC</timezone>
-</yandex>
-EOF
-cat >"$CH/users.xml" <<'EOF'
-<?xml version="1.0"?>
-<yandex>
-  <profiles><default><max_memory_usage>4000000000</max_memory_usage></default></profiles>
-  <users><default><password></password><networks><ip>127.0.0.1</ip><ip>::1</ip></networks><profile>default</profile><quota>default</quota></default></users>
-  <quotas><default><interval><duration>3600</duration><queries>0</queries><errors>0</errors><result_rows>0</result_rows><read_rows>0</read_rows><execution_time>0</execution_time></interval></default></quotas>
-</yandex>
-EOF
-clickhouse-server --config-file="$CH/config.xml" >"$CH/log/stdout.log" 2>&1 &
-CH_PID=$!; PIDS+=("$CH_PID")
-for _ in $(seq 1 150); do curl -sf "http://127.0.0.1:$CH_HTTP/ping" >/dev/null && break; sleep 0.2; done
+# ClickHouse and the broker as ./pipeline runs them (one configuration: pipeline-launcher), on private ports and
+# data under $WORK/stack; stopped by PID with `./pipeline down` on exit
+log "starting clickhouse-server on 127.0.0.1:$CH_HTTP and a single-node Kafka broker on 127.0.0.1:$KAFKA_PORT"
+STACK=(env PIPELINE_HOME="$WORK/stack" PIPELINE_CLICKHOUSE_HTTP_PORT="$CH_HTTP" PIPELINE_CLICKHOUSE_TCP_PORT="$CH_TCP"
+  PIPELINE_KAFKA_PORT="$KAFKA_PORT" PIPELINE_KAFKA_CONTROLLER_PORT="$KAFKA_CTRL" PIPELINE_KAFKA_HEAP_OPTS="-Xms512m -Xmx1g"
+  "$ROOT/pipeline")
+"${STACK[@]}" up clickhouse kafka >"$WORK/stack-up.log" 2>&1 || { cat "$WORK/stack-up.log" >&2; exit 1; }
+CH_PID=$(<"$WORK/stack/pids/clickhouse.pid")
+KAFKA_PID=$(<"$WORK/stack/pids/kafka.pid")
 chq() { clickhouse-client --port "$CH_TCP" "$@"; }
-
-log "starting a single-node Kafka broker on 127.0.0.1:$KAFKA_PORT"
-K=$WORK/kafka
-mkdir -p "$K"
-cat >"$K/server.properties" <<EOF
-process.roles=broker,controller
-node.id=1
-controller.quorum.bootstrap.servers=127.0.0.1:$KAFKA_CTRL
-listeners=PLAINTEXT://127.0.0.1:$KAFKA_PORT,CONTROLLER://127.0.0.1:$KAFKA_CTRL
-advertised.listeners=PLAINTEXT://127.0.0.1:$KAFKA_PORT,CONTROLLER://127.0.0.1:$KAFKA_CTRL
-controller.listener.names=CONTROLLER
-inter.broker.listener.name=PLAINTEXT
-listener.security.protocol.map=CONTROLLER:PLAINTEXT,PLAINTEXT:PLAINTEXT
-log.dirs=$K/data
-num.partitions=$PARTITIONS
-offsets.topic.replication.factor=1
-transaction.state.log.replication.factor=1
-transaction.state.log.min.isr=1
-share.coordinator.state.topic.replication.factor=1
-share.coordinator.state.topic.min.isr=1
-group.initial.rebalance.delay.ms=0
-auto.create.topics.enable=false
-EOF
-cat >"$K/logback.xml" <<'EOF'
-<configuration>
-  <appender name="OUT" class="ch.qos.logback.core.ConsoleAppender"><encoder><pattern>%d %-5level %logger{30} - %msg%n</pattern></encoder></appender>
-  <root level="WARN"><appender-ref ref="OUT"/></root>
-</configuration>
-EOF
-BROKER_CP=$(cat "$WORK/broker-cp.txt")
-JAVA_BROKER=(java -Xms512m -Xmx1g -Dlogback.configurationFile="$K/logback.xml" -cp "$BROKER_CP")
-"${JAVA_BROKER[@]}" kafka.tools.StorageTool format --standalone -t "$("${JAVA_BROKER[@]}" kafka.tools.StorageTool random-uuid)" \
-  -c "$K/server.properties" >"$K/format.log" 2>&1
-"${JAVA_BROKER[@]}" kafka.Kafka "$K/server.properties" >"$K/kafka.log" 2>&1 &
-KAFKA_PID=$!; PIDS+=("$KAFKA_PID")
-for _ in $(seq 1 150); do (echo >"/dev/tcp/127.0.0.1/$KAFKA_PORT") 2>/dev/null && break; sleep 0.2; done
 
 log "producing $ROWS answers_numeric records to $TOPIC ($PARTITIONS partitions, lz4, transactions)"
 PRODUCED=$(java -cp "$SINK_CP" "$ROOT/bench/sink/BacklogProducer.java" "127.0.0.1:$KAFKA_PORT" "$TOPIC" "$ROWS" "$PARTITIONS")

@@ -1,9 +1,7 @@
 package io.kzpipe.testkit;
 
+import io.kzpipe.launcher.Processes;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -67,25 +65,13 @@ final class ChildProcesses {
     /** {@code java [jvmArgs] -cp <this JVM's classpath> mainClass [args]}, with this JVM's {@code java}. */
     static List<String> javaCommand(List<String> jvmArgs, String mainClass, List<String> args) {
         List<String> command = new ArrayList<>();
-        command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+        command.add(Processes.java());
         command.addAll(jvmArgs);
         command.add("-cp");
         command.add(System.getProperty("java.class.path"));
         command.add(mainClass);
         command.addAll(args);
         return command;
-    }
-
-    /** The last {@code lines} lines of a text file, or a note that it cannot be read. */
-    static String tail(Path file, int lines) {
-        try {
-            byte[] bytes = Files.readAllBytes(file);
-            int from = Math.max(0, bytes.length - 64 * 1024);
-            List<String> all = new String(bytes, from, bytes.length - from, StandardCharsets.UTF_8).lines().toList();
-            return String.join("\n", all.subList(Math.max(0, all.size() - lines), all.size()));
-        } catch (IOException | RuntimeException e) {
-            return "(cannot read " + file + ": " + e + ")";
-        }
     }
 
     private static void stopAll() {

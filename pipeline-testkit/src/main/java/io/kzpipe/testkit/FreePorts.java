@@ -5,32 +5,21 @@ import java.io.UncheckedIOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
-import java.net.Socket;
 
 /** Loopback port helpers. A port found free may be taken by someone else before it is used: callers retry. */
-final class FreePorts {
+public final class FreePorts {
 
     private FreePorts() {
     }
 
     /** A loopback TCP port that was free a moment ago. */
-    static int find() {
+    public static int find() {
         try (ServerSocket socket = new ServerSocket()) {
             socket.setReuseAddress(true);
             socket.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
             return socket.getLocalPort();
         } catch (IOException e) {
             throw new UncheckedIOException("cannot find a free loopback port", e);
-        }
-    }
-
-    /** True when something accepts TCP connections on {@code host:port} within {@code timeoutMs}. */
-    static boolean accepts(String host, int port, int timeoutMs) {
-        try (Socket socket = new Socket()) {
-            socket.connect(new InetSocketAddress(host, port), timeoutMs);
-            return true;
-        } catch (IOException e) {
-            return false;
         }
     }
 }

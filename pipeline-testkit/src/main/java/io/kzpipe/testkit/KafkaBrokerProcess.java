@@ -1,5 +1,8 @@
 package io.kzpipe.testkit;
 
+import io.kzpipe.launcher.KafkaBrokerConfig;
+import io.kzpipe.launcher.Probes;
+import io.kzpipe.launcher.Processes;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
@@ -8,13 +11,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-import java.util.TreeMap;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
-import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.AdminClientConfig;
-import org.apache.kafka.common.Uuid;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -103,7 +99,7 @@ public final class KafkaBrokerProcess implements AutoCloseable {
         long began = System.nanoTime();
         List<String> command = ChildProcesses.javaCommand(
                 List.of("-Xms128m", "-Xmx768m", "-XX:+UseSerialGC", "-Dlogback.configurationFile=" + home.resolve("logback.xml")),
-                "kafka.Kafka", List.of(home.resolve("server.properties").toString()));
+                KafkaBrokerConfig.MAIN_CLASS, List.of(home.resolve("server.properties").toString()));
         try {
             process = ChildProcesses.start(new ProcessBuilder(command).directory(home.toFile()).redirectErrorStream(true)
                     .redirectOutput(ProcessBuilder.Redirect.appendTo(logFile().toFile())));
@@ -147,29 +143,7 @@ public final class KafkaBrokerProcess implements AutoCloseable {
     }
 
     private void prepare(Map<String, String> overrides) {
-        Map<String, String> props = new TreeMap<>();
-        props.put("process.roles", "broker,controller");
-        props.put("node.id", "1");
-        props.put("controller.quorum.bootstrap.servers", "127.0.0.1:" + controllerPort);
-        props.put("listeners", "PLAINTEXT://127.0.0.1:" + brokerPort + ",CONTROLLER://127.0.0.1:" + controllerPort);
-        props.put("advertised.listeners", "PLAINTEXT://127.0.0.1:" + brokerPort + ",CONTROLLER://127.0.0.1:" + controllerPort);
-        props.put("controller.listener.names", "CONTROLLER");
-        props.put("inter.broker.listener.name", "PLAINTEXT");
-        props.put("listener.security.protocol.map", "CONTROLLER:PLAINTEXT,PLAINTEXT:PLAINTEXT");
-        props.put("log.dirs", home.resolve("data").toString());
-        props.put("num.partitions", "3");
-        props.put("offsets.topic.replication.factor", "1");
-        props.put("offsets.topic.num.partitions", "5");
-        props.put("transaction.state.log.replication.factor", "1");
-        props.put("transaction.state.log.min.isr", "1");
-        props.put("transaction.state.log.num.partitions", "5");
-        props.put("share.coordinator.state.topic.replication.factor", "1");
-        props.put("share.coordinator.state.topic.min.isr", "1");
-        props.put("group.initial.rebalance.delay.ms", "0");
-        props.put("auto.create.topics.enable", "false");
-        props.putAll(overrides);
-        StringBuilder text = new StringBuilder();
-        props.forEach((k, v) -> text.append(k).append('=').append(v.replace("\\", "\\\\")).append('\n'));
+        String text = KafkaBrokerConfig.serverProperties(brokerPort, controllerPort, home.resolve("data"), overrides);
         try {
             Files.writeString(home.resolve("server.properties"), text, StandardCharsets.UTF_8);
             Files.writeString(home.resolve("logback.xml"), """
@@ -191,8 +165,7 @@ public final class KafkaBrokerProcess implements AutoCloseable {
     private void format() {
         List<String> command = ChildProcesses.javaCommand(
                 List.of("-Xmx256m", "-Dlogback.configurationFile=" + home.resolve("logback.xml")),
-                "kafka.tools.StorageTool", List.of("format", "--standalone", "-t", Uuid.randomUuid().toString(),
-                        "-c", home.resolve("server.properties").toString()));
+                KafkaBrokerConfig.STORAGE_TOOL, KafkaBrokerConfig.formatArguments(home.resolve("server.properties")));
         try {
             Process formatter = ChildProcesses.start(new ProcessBuilder(command).directory(home.toFile())
                     .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.appendTo(logFile().toFile())));
@@ -202,7 +175,7 @@ public final class KafkaBrokerProcess implements AutoCloseable {
             }
             if (formatter.exitValue() != 0) {
                 throw new IllegalStateException("kafka.tools.StorageTool format failed (exit " + formatter.exitValue()
-                        + "):\n" + ChildProcesses.tail(logFile(), 20));
+                        + "):\n" + Processes.tail(logFile(), 20));
             }
         } catch (IOException e) {
             throw new UncheckedIOException("cannot run kafka.tools.StorageTool", e);
@@ -211,32 +184,18 @@ public final class KafkaBrokerProcess implements AutoCloseable {
 
     private void awaitReady() {
         long deadline = System.nanoTime() + READY_TIMEOUT.toNanos();
-        Map<String, Object> adminProps = Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers(),
-                AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, 3_000,
-                AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, 5_000);
         while (System.nanoTime() < deadline) {
             if (!process.isAlive()) {
                 throw new IllegalStateException("Kafka broker JVM exited with code " + process.exitValue()
-                        + " during start-up. Log " + logFile() + ":\n" + ChildProcesses.tail(logFile(), 30));
+                        + " during start-up. Log " + logFile() + ":\n" + Processes.tail(logFile(), 30));
             }
-            if (FreePorts.accepts("127.0.0.1", brokerPort, 500) && metadataReachable(adminProps)) {
+            if (Probes.kafkaReady(bootstrapServers())) {
                 return;
             }
             ChildProcesses.waitFor(process, Duration.ofMillis(200));
         }
         ChildProcesses.kill(process);
         throw new IllegalStateException("Kafka broker on " + bootstrapServers() + " was not ready within " + READY_TIMEOUT
-                + ". Log " + logFile() + ":\n" + ChildProcesses.tail(logFile(), 30));
-    }
-
-    private static boolean metadataReachable(Map<String, Object> adminProps) {
-        try (Admin admin = Admin.create(adminProps)) {
-            return !admin.describeCluster().nodes().get(5, TimeUnit.SECONDS).isEmpty();
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException("interrupted while waiting for the broker", e);
-        } catch (ExecutionException | TimeoutException | RuntimeException e) {
-            return false;
-        }
+                + ". Log " + logFile() + ":\n" + Processes.tail(logFile(), 30));
     }
 }

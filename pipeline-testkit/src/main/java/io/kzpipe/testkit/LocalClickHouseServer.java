@@ -1,18 +1,18 @@
 package io.kzpipe.testkit;
 
-import java.io.File;
+import io.kzpipe.launcher.ClickHouseServerConfig;
+import io.kzpipe.launcher.Processes;
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
@@ -26,9 +26,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
  */
 final class LocalClickHouseServer implements ClickHouseRuntime {
 
-    static final String INSTALL_HINT = "install it: apt-get install -y clickhouse-server clickhouse-client "
-            + "(or set CLICKHOUSE_URL)";
-    private static final List<String> WELL_KNOWN_DIRS = List.of("/usr/sbin", "/usr/bin", "/usr/local/bin", "/usr/local/sbin");
+    static final String INSTALL_HINT = ClickHouseServerConfig.INSTALL_HINT + " (or set CLICKHOUSE_URL)";
     private static final int START_ATTEMPTS = 3;
     private static final Duration START_TIMEOUT = Duration.ofSeconds(60);
 
@@ -49,33 +47,12 @@ final class LocalClickHouseServer implements ClickHouseRuntime {
 
     /** The {@code clickhouse-server} binary: {@code CLICKHOUSE_SERVER_BIN}, else PATH, else the usual sbin/bin dirs. */
     static Path findBinary() {
-        List<String> dirs = new ArrayList<>();
-        String pathVar = System.getenv("PATH");
-        if (pathVar != null) {
-            dirs.addAll(List.of(pathVar.split(File.pathSeparator)));
-        }
-        dirs.addAll(WELL_KNOWN_DIRS);
-        return findBinary(Settings.get("CLICKHOUSE_SERVER_BIN"), dirs);
-    }
-
-    /** {@code configured} when set (it must be executable), else the first executable clickhouse-server in {@code dirs}, else null. */
-    static Path findBinary(String configured, List<String> dirs) {
+        Map<String, String> env = new HashMap<>(System.getenv());
+        String configured = Settings.get("CLICKHOUSE_SERVER_BIN");
         if (configured != null) {
-            Path path = Path.of(configured);
-            if (!Files.isExecutable(path) || Files.isDirectory(path)) {
-                throw new IllegalStateException("CLICKHOUSE_SERVER_BIN=" + configured + " is not an executable file");
-            }
-            return path;
+            env.put("CLICKHOUSE_SERVER_BIN", configured);
         }
-        for (String dir : dirs) {
-            if (!dir.isEmpty()) {
-                Path candidate = Path.of(dir, "clickhouse-server");
-                if (Files.isExecutable(candidate) && !Files.isDirectory(candidate)) {
-                    return candidate;
-                }
-            }
-        }
-        return null;
+        return ClickHouseServerConfig.findBinary(env);
     }
 
     /** Starts a private server, retrying on fresh ports if a port was taken in the meantime. */
@@ -103,16 +80,9 @@ final class LocalClickHouseServer implements ClickHouseRuntime {
 
     private static Process launch(Path binary, Path home, int httpPort, int tcpPort) {
         Path logDir = home.resolve("log");
-        try {
-            for (String dir : List.of("data", "tmp", "log", "user_files", "format_schemas")) {
-                Files.createDirectories(home.resolve(dir));
-            }
-            Files.writeString(home.resolve("config.xml"), config(home, httpPort, tcpPort), StandardCharsets.UTF_8);
-            Files.writeString(home.resolve("users.xml"), users(), StandardCharsets.UTF_8);
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot prepare " + home, e);
-        }
-        ProcessBuilder builder = new ProcessBuilder(binary.toString(), "--config-file=" + home.resolve("config.xml"))
+        Path config = ClickHouseServerConfig.write(home, logDir.resolve("server.log"), logDir.resolve("server.err.log"),
+                httpPort, tcpPort);
+        ProcessBuilder builder = new ProcessBuilder(ClickHouseServerConfig.command(binary, config))
                 .directory(home.toFile())
                 .redirectErrorStream(true)
                 .redirectOutput(ProcessBuilder.Redirect.appendTo(logDir.resolve("stdout.log").toFile()));
@@ -144,8 +114,8 @@ final class LocalClickHouseServer implements ClickHouseRuntime {
         long deadline = System.nanoTime() + START_TIMEOUT.toNanos();
         while (System.nanoTime() < deadline) {
             if (!process.isAlive()) {
-                String logs = ChildProcesses.tail(home.resolve("log/server.err.log"), 20) + "\n"
-                        + ChildProcesses.tail(home.resolve("log/stdout.log"), 20);
+                String logs = Processes.tail(home.resolve("log/server.err.log"), 20) + "\n"
+                        + Processes.tail(home.resolve("log/stdout.log"), 20);
                 if (logs.contains("Address already in use")) {
                     throw new PortTakenException("ports " + httpPort + "/" + tcpPort + " were taken");
                 }
@@ -169,40 +139,6 @@ final class LocalClickHouseServer implements ClickHouseRuntime {
         close();
         throw new IllegalStateException("clickhouse-server did not answer /ping on port " + httpPort + " within "
                 + START_TIMEOUT + ". " + diagnostics());
-    }
-
-    static String config(Path home, int httpPort, int tcpPort) {
-        String h = xml(home.toAbsolutePath().toString());
-        return """
-                <?xml version="1.0"?>
-                <yandex>
-                  <logger><level>warning</level><log>%1$s/log/server.log</log><errorlog>%1$s/log/server.err.log</errorlog><size>10M</size><count>2</count></logger>
-                  <http_port>%2$d</http_port><tcp_port>%3$d</tcp_port><listen_host>127.0.0.1</listen_host>
-                  <max_concurrent_queries>50</max_concurrent_queries><mark_cache_size>268435456</mark_cache_size>
-                  <path>%1$s/data/</path><tmp_path>%1$s/tmp/</tmp_path>
-                  <user_files_path>%1$s/user_files/</user_files_path><format_schema_path>%1$s/format_schemas/</format_schema_path>
-                  <users_config>users.xml</users_config><default_profile>default</default_profile><default_database>default</default_database>
-                  <timezone>UTC</timezone>
-                </yandex>
-                """.formatted(h, httpPort, tcpPort);
-    }
-
-    static String users() {
-        return """
-                <?xml version="1.0"?>
-                <yandex>
-                  <profiles><default>
-                    <max_memory_usage>4000000000</max_memory_usage>
-                    <date_time_input_format>best_effort</date_time_input_format>
-                  </default></profiles>
-                  <users><default><password></password><networks><ip>127.0.0.1</ip><ip>::1</ip></networks><profile>default</profile><quota>default</quota></default></users>
-                  <quotas><default><interval><duration>3600</duration><queries>0</queries><errors>0</errors><result_rows>0</result_rows><read_rows>0</read_rows><execution_time>0</execution_time></interval></default></quotas>
-                </yandex>
-                """;
-    }
-
-    private static String xml(String text) {
-        return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;");
     }
 
     @Override
@@ -249,7 +185,7 @@ final class LocalClickHouseServer implements ClickHouseRuntime {
     public void close() {
         if (closed.compareAndSet(false, true)) {
             ChildProcesses.stop(process, Duration.ofSeconds(30));
-            for (String dir : List.of("data", "tmp", "user_files", "format_schemas")) {
+            for (String dir : ClickHouseServerConfig.dataDirs()) {
                 Settings.deleteTree(home.resolve(dir));
             }
         }

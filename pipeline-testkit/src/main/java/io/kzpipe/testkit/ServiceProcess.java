@@ -1,5 +1,6 @@
 package io.kzpipe.testkit;
 
+import io.kzpipe.launcher.Processes;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -89,7 +90,7 @@ public final class ServiceProcess implements AutoCloseable {
 
     /** The last {@code lines} lines of the log, for assertion messages. */
     public String logTail(int lines) {
-        return ChildProcesses.tail(logFile, lines);
+        return Processes.tail(logFile, lines);
     }
 
     /** Same as {@link #stop()}. */

@@ -20,12 +20,12 @@ import java.util.stream.Collectors;
  * tables (the portable way on 18.16 and a current LTS), with {@code wait_end_of_query=1} so that an error in the
  * middle of a result still arrives as an HTTP error. Thread-safe.
  */
-final class ClickHouseHttp {
+public final class ClickHouseHttp {
 
     static final Duration QUERY_TIMEOUT = Duration.ofSeconds(60);
 
     /** ClickHouse answered with an error: its HTTP status and error text. */
-    static final class QueryFailedException extends Exception {
+    public static final class QueryFailedException extends Exception {
         QueryFailedException(int status, String error) {
             super(error.isEmpty() ? "HTTP " + status : error);
         }
@@ -41,7 +41,7 @@ final class ClickHouseHttp {
      * @param user     user name, or empty for none
      * @param password its password (may be empty)
      */
-    ClickHouseHttp(String url, String user, String password) {
+    public ClickHouseHttp(String url, String user, String password) {
         String base = url.endsWith("/") ? url.substring(0, url.length() - 1) : url;
         this.endpoint = URI.create(base + "/?wait_end_of_query=1");
         this.authorization = user.isEmpty() ? null : "Basic " + Base64.getEncoder()
@@ -49,7 +49,7 @@ final class ClickHouseHttp {
     }
 
     /** Runs a query ending in {@code FORMAT TSV} (or any one-value format) and returns the body, stripped. */
-    String text(String sql) throws QueryFailedException, IOException, InterruptedException {
+    public String text(String sql) throws QueryFailedException, IOException, InterruptedException {
         HttpResponse<InputStream> response = send(sql);
         try (BufferedReader in = reader(response)) {
             String body = in.lines().collect(Collectors.joining("\n")).strip();

@@ -1,0 +1,69 @@
+package io.kzpipe.launcher;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import org.apache.kafka.common.Uuid;
+
+/**
+ * The single-node KRaft broker (combined broker and controller) of the local pipeline, the benchmarks and the
+ * test kit: the one place that writes its {@code server.properties} and formats its data directory.
+ *
+ * <p>The controller quorum is static ({@code controller.quorum.voters}): the controller's address is not
+ * recorded in the data directory, so the same data can be started on other ports later. Replication factor 1
+ * everywhere (transactions and {@code exactly_once_v2} work on one broker), few internal-topic partitions (a quick
+ * first start), no automatic topic creation (topics are created by the services, with their settings).
+ */
+public final class KafkaBrokerConfig {
+
+    /** The broker's main class. */
+    public static final String MAIN_CLASS = "kafka.Kafka";
+    /** Formats a data directory: {@code StorageTool} + {@link #formatArguments(Path)}. */
+    public static final String STORAGE_TOOL = "kafka.tools.StorageTool";
+
+    private KafkaBrokerConfig() {
+    }
+
+    /**
+     * {@code server.properties} for a broker listening on {@code 127.0.0.1:brokerPort} (controller on
+     * {@code controllerPort}) with its log in {@code dataDir}; {@code overrides} add or replace entries.
+     */
+    public static String serverProperties(int brokerPort, int controllerPort, Path dataDir, Map<String, String> overrides) {
+        Map<String, String> props = new TreeMap<>();
+        props.put("process.roles", "broker,controller");
+        props.put("node.id", "1");
+        props.put("controller.quorum.voters", "1@127.0.0.1:" + controllerPort);
+        props.put("listeners", "PLAINTEXT://127.0.0.1:" + brokerPort + ",CONTROLLER://127.0.0.1:" + controllerPort);
+        props.put("advertised.listeners", "PLAINTEXT://127.0.0.1:" + brokerPort);
+        props.put("controller.listener.names", "CONTROLLER");
+        props.put("inter.broker.listener.name", "PLAINTEXT");
+        props.put("listener.security.protocol.map", "CONTROLLER:PLAINTEXT,PLAINTEXT:PLAINTEXT");
+        props.put("log.dirs", dataDir.toAbsolutePath().toString());
+        props.put("num.partitions", "3");
+        props.put("offsets.topic.replication.factor", "1");
+        props.put("offsets.topic.num.partitions", "5");
+        props.put("transaction.state.log.replication.factor", "1");
+        props.put("transaction.state.log.min.isr", "1");
+        props.put("transaction.state.log.num.partitions", "5");
+        props.put("share.coordinator.state.topic.replication.factor", "1");
+        props.put("share.coordinator.state.topic.min.isr", "1");
+        props.put("group.initial.rebalance.delay.ms", "0");
+        props.put("auto.create.topics.enable", "false");
+        props.putAll(overrides);
+        StringBuilder text = new StringBuilder("# Written by the launcher (io.kzpipe.launcher.KafkaBrokerConfig) on every start.\n");
+        props.forEach((k, v) -> text.append(k).append('=').append(v.replace("\\", "\\\\")).append('\n'));
+        return text.toString();
+    }
+
+    /** The arguments of {@link #STORAGE_TOOL} that format a new data directory for {@code serverProperties}. */
+    public static List<String> formatArguments(Path serverProperties) {
+        return List.of("format", "-t", Uuid.randomUuid().toString(), "-c", serverProperties.toString());
+    }
+
+    /** True when {@code dataDir} was formatted already (it is kept, with its topics and records). */
+    public static boolean formatted(Path dataDir) {
+        return Files.isRegularFile(dataDir.resolve("meta.properties"));
+    }
+}

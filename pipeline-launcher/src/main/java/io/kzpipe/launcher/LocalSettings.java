@@ -1,0 +1,215 @@
+package io.kzpipe.launcher;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.security.SecureRandom;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Where the local pipeline lives and on which ports: {@code PIPELINE_HOME} (default {@code <repository>/.run})
+ * with {@code logs/}, {@code pids/} and {@code settings.env}, and the port settings (environment variables,
+ * else the defaults). {@code up} records the ports it used in {@code settings.env}; while any part runs, the
+ * recorded values win, so {@code status} and {@code down} see what {@code up} started.
+ */
+public final class LocalSettings {
+
+    public static final Service.Port KAFKA_PORT = new Service.Port("PIPELINE_KAFKA_PORT", 9092);
+    public static final Service.Port KAFKA_CONTROLLER_PORT = new Service.Port("PIPELINE_KAFKA_CONTROLLER_PORT", 9093);
+    public static final Service.Port CLICKHOUSE_HTTP_PORT = new Service.Port("PIPELINE_CLICKHOUSE_HTTP_PORT", 8123);
+    public static final Service.Port CLICKHOUSE_TCP_PORT = new Service.Port("PIPELINE_CLICKHOUSE_TCP_PORT", 9000);
+
+    private final Path root;
+    private final Path home;
+    private final Map<String, String> env;
+    private final Map<String, Integer> ports;
+
+    private LocalSettings(Path root, Path home, Map<String, String> env, Map<String, Integer> ports) {
+        this.root = root;
+        this.home = home;
+        this.env = env;
+        this.ports = ports;
+    }
+
+    /** Every port setting, in the order {@code settings.env} lists them. */
+    public static List<Service.Port> portSettings() {
+        Map<String, Service.Port> all = new LinkedHashMap<>();
+        for (Service.Port port : List.of(KAFKA_PORT, KAFKA_CONTROLLER_PORT, CLICKHOUSE_HTTP_PORT, CLICKHOUSE_TCP_PORT)) {
+            all.put(port.variable(), port);
+        }
+        for (Service service : Service.values()) {
+            all.putIfAbsent(service.port().variable(), service.port());
+            all.putIfAbsent(service.healthPort().variable(), service.healthPort());
+        }
+        return List.copyOf(all.values());
+    }
+
+    /** {@code PIPELINE_HOME} of {@code env}, else {@code root/.run}, absolute and normalized. */
+    public static Path home(Path root, Map<String, String> env) {
+        String configured = env.get("PIPELINE_HOME");
+        Path home = configured == null || configured.isBlank() ? root.resolve(".run") : Path.of(configured);
+        return home.toAbsolutePath().normalize();
+    }
+
+    /**
+     * The settings of {@code env}; when {@code running} and {@code settings.env} exists, its values win and a
+     * different value in the environment is reported through {@code console}.
+     */
+    public static LocalSettings load(Path root, Map<String, String> env, boolean running, Console console) {
+        Path home = home(root, env);
+        Map<String, String> recorded = running ? readRecorded(home.resolve("settings.env")) : Map.of();
+        Map<String, Integer> ports = new LinkedHashMap<>();
+        for (Service.Port port : portSettings()) {
+            String name = port.variable();
+            String value = env.get(name);
+            String kept = recorded.get(name);
+            if (kept != null) {
+                if (value != null && !value.isEmpty() && !value.equals(kept)) {
+                    console.warn(name + "=" + value + " ignored: the running pipeline uses " + kept
+                            + " ('./pipeline down' first to change it)");
+                }
+                value = kept;
+            }
+            if (value == null || value.isEmpty()) {
+                value = Integer.toString(port.defaultValue());
+            }
+            if (!value.matches("[0-9]{1,5}")) {
+                throw new Console.Failure(name + " must be a port number, got '" + value + "'");
+            }
+            ports.put(name, Integer.parseInt(value));
+        }
+        return new LocalSettings(root, home, env, ports);
+    }
+
+    private static Map<String, String> readRecorded(Path file) {
+        Map<String, String> values = new LinkedHashMap<>();
+        try {
+            for (String line : Files.readAllLines(file, StandardCharsets.UTF_8)) {
+                int eq = line.indexOf('=');
+                if (eq > 0) {
+                    values.put(line.substring(0, eq), line.substring(eq + 1));
+                }
+            }
+        } catch (IOException e) {
+            return Map.of();
+        }
+        return values;
+    }
+
+    /** Writes the ports in use to {@code settings.env} ({@code NAME=value} lines, also sourced by bench scripts). */
+    public void save() {
+        StringBuilder text = new StringBuilder();
+        ports.forEach((name, value) -> text.append(name).append('=').append(value).append('\n'));
+        try {
+            Files.createDirectories(home);
+            Files.writeString(home.resolve("settings.env"), text, StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot write " + home.resolve("settings.env"), e);
+        }
+    }
+
+    public Path root() {
+        return root;
+    }
+
+    public Path home() {
+        return home;
+    }
+
+    public Map<String, String> env() {
+        return env;
+    }
+
+    /** Every port setting with its value, as {@code NAME -> "port"} for a child's environment. */
+    public Map<String, String> portEnvironment() {
+        Map<String, String> out = new LinkedHashMap<>();
+        ports.forEach((name, value) -> out.put(name, Integer.toString(value)));
+        return out;
+    }
+
+    public int port(Service.Port port) {
+        return ports.get(port.variable());
+    }
+
+    public Path logDir() {
+        return home.resolve("logs");
+    }
+
+    public Path log(String part) {
+        return logDir().resolve(part + ".log");
+    }
+
+    public Path pidFile(String part) {
+        return home.resolve("pids").resolve(part + ".pid");
+    }
+
+    /** What every process started for this home has on its command line (see {@link Processes#running}). */
+    public String marker() {
+        return home + "/";
+    }
+
+    public String kafkaBootstrap() {
+        return "127.0.0.1:" + port(KAFKA_PORT);
+    }
+
+    public String clickHouseUrl() {
+        return "http://127.0.0.1:" + port(CLICKHOUSE_HTTP_PORT);
+    }
+
+    public String serviceUrl(Service service) {
+        return "http://127.0.0.1:" + port(service.port());
+    }
+
+    public String healthUrl(Service service) {
+        return "http://127.0.0.1:" + port(service.healthPort()) + "/health/ready";
+    }
+
+    /** The service's runnable jar in the repository ({@code <module>/target/<module>.jar}). */
+    public Path serviceJar(Service service) {
+        return root.resolve(service.module()).resolve("target").resolve(service.module() + ".jar");
+    }
+
+    /** The module is a runnable service (it activates the parent POM's {@code service} profile). */
+    public boolean runnable(Service service) {
+        return Files.isRegularFile(root.resolve(service.module()).resolve("src/main/resources/service.properties"));
+    }
+
+    /** The ClickHouse database the sink writes (CLICKHOUSE_DATABASE, default kaizala). */
+    public String database() {
+        String db = env.get("CLICKHOUSE_DATABASE");
+        return db == null || db.isBlank() ? "kaizala" : db;
+    }
+
+    /**
+     * The gateway's callback token(s): KAIZALA_CALLBACK_TOKENS when set, else one generated on first use and kept
+     * (mode 600) in {@code PIPELINE_HOME/callback-token}.
+     */
+    public String callbackTokens() {
+        String configured = env.get("KAIZALA_CALLBACK_TOKENS");
+        if (configured != null && !configured.isEmpty()) {
+            return configured;
+        }
+        Path file = home.resolve("callback-token");
+        try {
+            if (Files.isRegularFile(file) && Files.size(file) > 0) {
+                return Files.readString(file, StandardCharsets.UTF_8).strip();
+            }
+            Files.createDirectories(home);
+            byte[] bytes = new byte[24];
+            new SecureRandom().nextBytes(bytes);
+            String token = HexFormat.of().formatHex(bytes);
+            Files.deleteIfExists(file);
+            Files.createFile(file, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
+            Files.writeString(file, token, StandardCharsets.UTF_8);
+            return token;
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read or create " + file, e);
+        }
+    }
+}
