@@ -6,13 +6,13 @@ import static org.awaitility.Awaitility.await;
 import io.kzpipe.cli.dashboard.Dashboards;
 import io.kzpipe.model.topic.TopicId;
 import io.kzpipe.testkit.ClickHouseExtension;
+import io.kzpipe.testkit.FreePorts;
 import io.kzpipe.testkit.KafkaExtension;
 import io.kzpipe.testkit.ServiceProcess;
 import io.kzpipe.testkit.TcpProxy;
 import io.kzpipe.testkit.TestClickHouse;
 import io.kzpipe.testkit.TestKafka;
 import java.io.IOException;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -225,10 +225,9 @@ class MetricNamesIT {
     }
 
     /** Reserves a free port for {@code service} (bound and released; the service binds it right after). */
-    private static String port(String service) throws IOException {
-        try (ServerSocket socket = new ServerSocket(0)) {
-            PORTS.put(service, socket.getLocalPort());
-            return Integer.toString(socket.getLocalPort());
-        }
+    private static String port(String service) {
+        int port = FreePorts.find();
+        PORTS.put(service, port);
+        return Integer.toString(port);
     }
 }

@@ -7,14 +7,18 @@ import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
 
-/** Loopback port helpers. A port found free may be taken by someone else before it is used: callers retry. */
-final class FreePorts {
+/**
+ * Loopback port helpers, the one place tests and benchmarks get a free port. A port found free may be taken by someone
+ * else before it is used: callers that bind it later retry, and a port found free and released is also how a test
+ * names an address where nothing listens.
+ */
+public final class FreePorts {
 
     private FreePorts() {
     }
 
     /** A loopback TCP port that was free a moment ago. */
-    static int find() {
+    public static int find() {
         try (ServerSocket socket = new ServerSocket()) {
             socket.setReuseAddress(true);
             socket.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
@@ -25,7 +29,7 @@ final class FreePorts {
     }
 
     /** True when something accepts TCP connections on {@code host:port} within {@code timeoutMs}. */
-    static boolean accepts(String host, int port, int timeoutMs) {
+    public static boolean accepts(String host, int port, int timeoutMs) {
         try (Socket socket = new Socket()) {
             socket.connect(new InetSocketAddress(host, port), timeoutMs);
             return true;

@@ -6,12 +6,12 @@ import io.kzpipe.gateway.kafka.GatewayRecords;
 import io.kzpipe.model.topic.Headers;
 import io.kzpipe.model.topic.TopicId;
 import io.kzpipe.model.topic.Topics;
+import io.kzpipe.testkit.FreePorts;
 import io.kzpipe.testkit.KafkaExtension;
 import io.kzpipe.testkit.TestKafka;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.PrintStream;
-import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
@@ -146,10 +146,7 @@ class ReplayIT {
 
     @Test
     void anUnreachableBrokerFailsWithinTheTimeout() throws IOException {
-        int closedPort;
-        try (ServerSocket s = new ServerSocket(0)) {
-            closedPort = s.getLocalPort();
-        }
+        int closedPort = FreePorts.find();
         env.put("KAFKA_BOOTSTRAP_SERVERS", "127.0.0.1:" + closedPort);
         env.put("PIPELINE_REPLAY_TIMEOUT", "2");
         long start = System.nanoTime();
