@@ -5,6 +5,8 @@ import static org.assertj.core.api.Assertions.tuple;
 
 import io.kzpipe.gateway.http.EnvelopeValidator;
 import io.kzpipe.model.topic.Headers;
+import io.kzpipe.model.topic.TopicId;
+import io.kzpipe.model.topic.Topics;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
@@ -18,6 +20,11 @@ import org.junit.jupiter.api.Test;
 
 class ReplayPlanTest {
 
+    private static final Topics TOPICS = Topics.defaults();
+    private static final String RAW_TOPIC = TOPICS.name(TopicId.RAW);
+    private static final String DLQ_GATEWAY_TOPIC = TOPICS.name(TopicId.DLQ_GATEWAY);
+    private static final String DLQ_PROCESSOR_TOPIC = TOPICS.name(TopicId.DLQ_PROCESSOR);
+
     private static final long RECEIVED = 1_795_780_000_123L;
     private static final String DEEP = "{\"eventId\":\"ev-deep\",\"eventType\":\"Survey\",\"objectId\":\"o\",\"objectType\":\"Group\","
             + "\"data\":{\"responseId\":\"resp-1\",\"a\":[[[[[[1]]]]]]}}";
@@ -25,7 +32,7 @@ class ReplayPlanTest {
     private final EnvelopeValidator strictGateway = new EnvelopeValidator(4);
 
     private static DeadLetter gatewayDeadLetter(long offset, String body, String reason) {
-        return DeadLetter.of(record("kaizala.dlq.gateway", offset, "req-" + offset, body, headers(
+        return DeadLetter.of(record(DLQ_GATEWAY_TOPIC, offset, "req-" + offset, body, headers(
                 Headers.RECEIVED_AT, Long.toString(RECEIVED), Headers.REQUEST_ID, "req-" + offset,
                 Headers.CONTENT_TYPE, "application/json", Headers.DLQ_STAGE, "gateway", Headers.DLQ_REASON, reason,
                 Headers.DLQ_DETAIL, "detail")), "gateway");
@@ -34,11 +41,11 @@ class ReplayPlanTest {
     private static DeadLetter processorDeadLetter(long offset, long rawOffset, String replayOf) {
         RecordHeaders h = headers(Headers.RECEIVED_AT, Long.toString(RECEIVED), Headers.REQUEST_ID, "req-p" + rawOffset,
                 Headers.DLQ_STAGE, "processor", Headers.DLQ_REASON, "record_too_large", Headers.DLQ_DETAIL, "big",
-                Headers.SOURCE_TOPIC, "kaizala.raw", Headers.SOURCE_PARTITION, "2", Headers.SOURCE_OFFSET, Long.toString(rawOffset));
+                Headers.SOURCE_TOPIC, RAW_TOPIC, Headers.SOURCE_PARTITION, "2", Headers.SOURCE_OFFSET, Long.toString(rawOffset));
         if (replayOf != null) {
             h.add(Headers.REPLAY_OF, replayOf.getBytes(StandardCharsets.UTF_8));
         }
-        return DeadLetter.of(record("kaizala.dlq.processor", offset, "resp-9", "{\"eventId\":\"ev-9\"}", h), "processor");
+        return DeadLetter.of(record(DLQ_PROCESSOR_TOPIC, offset, "resp-9", "{\"eventId\":\"ev-9\"}", h), "processor");
     }
 
     private static ConsumerRecord<byte[], byte[]> record(String topic, long offset, String key, String value, RecordHeaders h) {
@@ -75,8 +82,8 @@ class ReplayPlanTest {
             assertThat(e.action()).isEqualTo(ReplayPlan.Action.SEND);
             assertThat(e.key()).as("data.responseId, not the request id").isEqualTo("resp-1");
         });
-        ProducerRecord<byte[], byte[]> r = ReplayPlan.record(plan.entries().get(0), "kaizala.raw", 1_795_800_000_000L);
-        assertThat(r.topic()).isEqualTo("kaizala.raw");
+        ProducerRecord<byte[], byte[]> r = ReplayPlan.record(plan.entries().get(0), RAW_TOPIC, 1_795_800_000_000L);
+        assertThat(r.topic()).isEqualTo(RAW_TOPIC);
         assertThat(new String(r.value(), StandardCharsets.UTF_8)).isEqualTo(DEEP);
         assertThat(new String(r.key(), StandardCharsets.UTF_8)).isEqualTo("resp-1");
         assertThat(r.timestamp()).as("the replay time").isEqualTo(1_795_800_000_000L);
@@ -104,7 +111,7 @@ class ReplayPlanTest {
         DeadLetter again = processorDeadLetter(8, 40, "processor:kaizala.raw:2:11");
         ReplayPlan plan = ReplayPlan.of(List.of(again), ReplayArgs.parse(List.of("--stage", "processor")), gateway);
 
-        ProducerRecord<byte[], byte[]> r = ReplayPlan.record(plan.entries().get(0), "kaizala.raw", 5L);
+        ProducerRecord<byte[], byte[]> r = ReplayPlan.record(plan.entries().get(0), RAW_TOPIC, 5L);
         assertThat(new String(r.key(), StandardCharsets.UTF_8)).isEqualTo("resp-9");
         assertThat(headerKeys(r)).containsExactly(Headers.RECEIVED_AT, Headers.REQUEST_ID, Headers.REPLAY_OF);
         assertThat(header(r, Headers.REPLAY_OF)).isEqualTo("processor:kaizala.raw:2:40");

@@ -14,6 +14,7 @@ import io.kzpipe.model.record.ResponseVersion;
 import io.kzpipe.model.record.TypedRecord;
 import io.kzpipe.model.topic.Headers;
 import io.kzpipe.model.topic.TopicId;
+import io.kzpipe.model.topic.Topics;
 import io.kzpipe.sink.SinkMetrics;
 import io.kzpipe.sink.batch.Batch;
 import io.kzpipe.sink.batch.BatchDelivery;
@@ -57,6 +58,10 @@ import org.junit.jupiter.api.extension.ExtendWith;
  */
 @ExtendWith(ClickHouseExtension.class)
 class ClickHouseWriterIT {
+
+    private static final Topics TOPICS = Topics.defaults();
+    private static final String DLQ_GATEWAY_TOPIC = TOPICS.name(TopicId.DLQ_GATEWAY);
+    private static final String ANSWERS_NUMERIC_TOPIC = TOPICS.name(TopicId.ANSWERS_NUMERIC);
 
     private static final DateTimeFormatter SECONDS = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss").withZone(ZoneOffset.UTC);
 
@@ -208,7 +213,7 @@ class ClickHouseWriterIT {
         NumericAnswer template = (NumericAnswer) TypedRecords.samples().get(TopicId.ANSWERS_NUMERIC);
         for (int i = 0; i < 100; i++) {
             NumericAnswer a = NumericAnswer.of(TypedRecords.key("resp-p" + i, 1, 1, "Numeric"), i);
-            rows.add(row("kaizala.answers.numeric", a));
+            rows.add(row(ANSWERS_NUMERIC_TOPIC, a));
         }
         String json = new String(TypedRecords.json(template), StandardCharsets.UTF_8);
         String wrongType = json.replace("\"value\":-12.625", "\"value\":\"not a number\"");
@@ -261,7 +266,7 @@ class ClickHouseWriterIT {
         headers.add(Headers.DLQ_DETAIL, "byte 2 is not UTF-8".getBytes(StandardCharsets.UTF_8));
         headers.add(Headers.RECEIVED_AT, "1795780123456".getBytes(StandardCharsets.UTF_8));
         byte[] payload = {'{', '"', (byte) 0xFF, '"', '}'};
-        Row row = DeadLetters.fromDeadLetterTopic(new ConsumerRecord<>("kaizala.dlq.gateway", 2, 99, 1L,
+        Row row = DeadLetters.fromDeadLetterTopic(new ConsumerRecord<>(DLQ_GATEWAY_TOPIC, 2, 99, 1L,
                 TimestampType.CREATE_TIME, -1, -1, "req-1".getBytes(StandardCharsets.UTF_8), payload, headers, Optional.empty()),
                 TopicId.DLQ_GATEWAY);
         assertThat(writer.write(new Batch("dead_letters", List.of(row)))).isEmpty();

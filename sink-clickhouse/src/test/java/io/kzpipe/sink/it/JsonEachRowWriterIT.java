@@ -9,6 +9,7 @@ import io.kzpipe.model.json.Json;
 import io.kzpipe.model.record.NumericAnswer;
 import io.kzpipe.model.record.TypedRecord;
 import io.kzpipe.model.topic.TopicId;
+import io.kzpipe.model.topic.Topics;
 import io.kzpipe.sink.SinkMetrics;
 import io.kzpipe.sink.batch.Batch;
 import io.kzpipe.sink.batch.BatchDelivery;
@@ -40,6 +41,9 @@ import org.junit.jupiter.api.extension.ExtendWith;
  */
 @ExtendWith(ClickHouseExtension.class)
 class JsonEachRowWriterIT {
+
+    private static final Topics TOPICS = Topics.defaults();
+    private static final String ANSWERS_NUMERIC_TOPIC = TOPICS.name(TopicId.ANSWERS_NUMERIC);
 
     private TestClickHouse ch;
     private String db;
@@ -87,7 +91,7 @@ class JsonEachRowWriterIT {
             byte[] json = i == 37 ? poison.getBytes(StandardCharsets.UTF_8)
                     : i == 73 ? "{\"row_id\":\"broken".getBytes(StandardCharsets.UTF_8)
                     : TypedRecords.json(NumericAnswer.of(TypedRecords.key("resp-p" + i, 1, 1, "Numeric"), i));
-            rows.add(new Row(new TopicPartition("kaizala.answers.numeric", 0), i, TypedRecords.RECEIVED_AT_MS, null, json));
+            rows.add(new Row(new TopicPartition(ANSWERS_NUMERIC_TOPIC, 0), i, TypedRecords.RECEIVED_AT_MS, null, json));
         }
 
         BatchDelivery.Outcome outcome = delivery.deliver(new Batch("answers_numeric", rows));

@@ -5,6 +5,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.kzpipe.model.json.Json;
 import io.kzpipe.model.topic.Headers;
+import io.kzpipe.model.topic.TopicId;
+import io.kzpipe.model.topic.Topics;
 import io.kzpipe.sink.batch.Row;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
@@ -16,8 +18,11 @@ import org.junit.jupiter.api.Test;
 
 class RawReceiptsTest {
 
+    private static final Topics TOPICS = Topics.defaults();
+    private static final String RAW_TOPIC = TOPICS.name(TopicId.RAW);
+
     private static ConsumerRecord<byte[], byte[]> record(long offset, byte[] value, RecordHeaders headers) {
-        return new ConsumerRecord<>("kaizala.raw", 2, offset, 1_795_780_000_000L, TimestampType.CREATE_TIME, -1, -1,
+        return new ConsumerRecord<>(RAW_TOPIC, 2, offset, 1_795_780_000_000L, TimestampType.CREATE_TIME, -1, -1,
                 "key-1".getBytes(StandardCharsets.UTF_8), value, headers, Optional.empty());
     }
 

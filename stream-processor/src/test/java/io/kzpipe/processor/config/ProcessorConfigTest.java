@@ -4,6 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.kzpipe.model.config.ConfigException;
+import io.kzpipe.model.topic.TopicId;
+import io.kzpipe.model.topic.Topics;
 import io.kzpipe.processor.errors.ProductionErrorPolicy;
 import java.time.Duration;
 import java.util.Map;
@@ -13,6 +15,9 @@ import org.apache.kafka.streams.StreamsConfig;
 import org.junit.jupiter.api.Test;
 
 class ProcessorConfigTest {
+
+    private static final Topics TOPICS = Topics.defaults();
+    private static final String DLQ_PROCESSOR_TOPIC = TOPICS.name(TopicId.DLQ_PROCESSOR);
 
     @Test
     void defaultsAreExactlyOnceWithNamedErrorHandlers() {
@@ -29,7 +34,7 @@ class ProcessorConfigTest {
         assertThat(p.get(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG)).isEqualTo("127.0.0.1:9092");
         assertThat(p.get(StreamsConfig.PRODUCTION_EXCEPTION_HANDLER_CLASS_CONFIG))
                 .isEqualTo(ProductionErrorPolicy.class.getName());
-        assertThat(p.get(ProductionErrorPolicy.DLQ_TOPIC_CONFIG)).isEqualTo("kaizala.dlq.processor");
+        assertThat(p.get(ProductionErrorPolicy.DLQ_TOPIC_CONFIG)).isEqualTo(DLQ_PROCESSOR_TOPIC);
         assertThat(p).containsKeys(StreamsConfig.DESERIALIZATION_EXCEPTION_HANDLER_CLASS_CONFIG,
                 StreamsConfig.PROCESSING_EXCEPTION_HANDLER_CLASS_CONFIG);
         assertThat(p).doesNotContainKey(StreamsConfig.STATE_DIR_CONFIG);
@@ -58,7 +63,7 @@ class ProcessorConfigTest {
                 .containsEntry("bootstrap.servers", "b1:9092,b2:9092").containsEntry("security.protocol", "SSL")
                 .containsEntry("processing.guarantee", "at_least_once").containsEntry("num.stream.threads", "2")
                 .containsEntry("producer.linger.ms", "50")
-                .containsEntry(ProductionErrorPolicy.DLQ_TOPIC_CONFIG, "kz.dlq.processor");
+                .containsEntry(ProductionErrorPolicy.DLQ_TOPIC_CONFIG, "kz." + TopicId.DLQ_PROCESSOR.suffix());
     }
 
     @Test
