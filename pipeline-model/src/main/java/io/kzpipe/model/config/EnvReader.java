@@ -41,16 +41,6 @@ public final class EnvReader {
         return v == null ? defaultValue : v;
     }
 
-    /** A value that must be set; records a problem (and returns "") when it is not. */
-    public String required(String name) {
-        String v = raw(name);
-        if (v == null) {
-            problem(name, "is required");
-            return "";
-        }
-        return v;
-    }
-
     public int intIn(String name, int defaultValue, int min, int max) {
         return (int) longIn(name, defaultValue, min, max);
     }

@@ -44,15 +44,6 @@ class EnvReaderTest {
     }
 
     @Test
-    void aMissingRequiredValueIsAProblemNamingTheSetting() {
-        EnvReader env = env("SET", "value");
-
-        assertThat(env.required("SET")).isEqualTo("value");
-        assertThat(env.required("KAIZALA_CALLBACK_TOKENS")).isEmpty();
-        assertThat(env.problems()).containsExactly("KAIZALA_CALLBACK_TOKENS is required");
-    }
-
-    @Test
     void integersAcceptUnderscoresAndMustBeWithinTheRange() {
         EnvReader env = env("OK", "1_048_576", "LOW", "0", "HIGH", "65536", "WORD", "ten", "EDGE", "65535");
 
@@ -134,19 +125,16 @@ class EnvReaderTest {
         EnvReader env = env("PORT", "http", "FLAG", "perhaps");
         env.intIn("PORT", 8080, 1, 65535);
         env.bool("FLAG", false);
-        env.required("SECRET");
         env.problem("A_AND_B", "cannot both be set");
 
         assertThatThrownBy(env::throwIfProblems)
                 .isInstanceOfSatisfying(ConfigException.class, e -> assertThat(e.problems()).containsExactly(
                         "PORT must be an integer, got 'http'",
                         "FLAG must be true or false, got 'perhaps'",
-                        "SECRET is required",
                         "A_AND_B cannot both be set"))
                 .hasMessage("invalid configuration:\n"
                         + "  - PORT must be an integer, got 'http'\n"
                         + "  - FLAG must be true or false, got 'perhaps'\n"
-                        + "  - SECRET is required\n"
                         + "  - A_AND_B cannot both be set");
     }
 
@@ -165,9 +153,9 @@ class EnvReaderTest {
         Map<String, String> map = new HashMap<>(Map.of("NAME", "before"));
         EnvReader env = new EnvReader(map);
         map.put("NAME", "after");
-        env.required("MISSING");
+        env.problem("MISSING", "is required");
         List<String> problems = env.problems();
-        env.required("ALSO_MISSING");
+        env.problem("ALSO_MISSING", "is required");
 
         assertThat(env.string("NAME", "")).isEqualTo("before");
         assertThat(problems).containsExactly("MISSING is required");

@@ -58,11 +58,9 @@ class TopicsTest {
     }
 
     @Test
-    void idOfFindsTheIdOfAResolvedNameOnly() {
+    void namesResolveInTheOrderAsked() {
         Topics topics = Topics.withPrefix("p.");
 
-        assertThat(topics.idOf("p.answers.media")).isEqualTo(TopicId.ANSWERS_MEDIA);
-        assertThat(topics.idOf("kaizala.answers.media")).isNull();
         assertThat(topics.names(List.of(TopicId.JOBS, TopicId.RAW))).containsExactly("p.jobs", "p.raw");
     }
 

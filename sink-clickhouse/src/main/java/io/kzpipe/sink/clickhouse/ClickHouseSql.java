@@ -54,10 +54,6 @@ public final class ClickHouseSql {
                 .build();
     }
 
-    public Client client() {
-        return client;
-    }
-
     /** Runs a statement that returns no rows (DDL, INSERT ... VALUES). */
     public void execute(String sql) throws InterruptedException {
         try (var response = await(client.execute(sql))) {

@@ -22,22 +22,14 @@ public record ColumnType(Kind kind, ColumnType element, ZoneId zone, String text
 
     /** What RowBinary writes for a column. */
     public enum Kind {
-        INT8(1, true), INT16(2, true), INT32(4, true), INT64(8, true),
-        UINT8(1, false), UINT16(2, false), UINT32(4, false), UINT64(8, false),
-        FLOAT32(4, true), FLOAT64(8, true), BOOL(1, false), STRING(0, false), DATETIME(4, false),
-        NULLABLE(0, false), ARRAY(0, false);
+        INT8(1), INT16(2), INT32(4), INT64(8), UINT8(1), UINT16(2), UINT32(4), UINT64(8),
+        FLOAT32(4), FLOAT64(8), BOOL(1), STRING(0), DATETIME(4), NULLABLE(0), ARRAY(0);
 
         /** Bytes of a fixed-size value, 0 for variable-size kinds. */
         final int width;
-        final boolean signed;
 
-        Kind(int width, boolean signed) {
+        Kind(int width) {
             this.width = width;
-            this.signed = signed;
-        }
-
-        boolean isInteger() {
-            return ordinal() <= UINT64.ordinal();
         }
     }
 

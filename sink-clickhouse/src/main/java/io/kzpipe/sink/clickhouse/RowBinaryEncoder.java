@@ -438,8 +438,4 @@ public final class RowBinaryEncoder {
         }
         pos = o;
     }
-
-    public InsertColumns columns() {
-        return columns;
-    }
 }
