@@ -2,7 +2,7 @@ package io.kzpipe.gateway.config;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.kzpipe.model.config.ConfigException;
+import io.kzpipe.model.config.SettingException;
 import io.kzpipe.model.topic.TopicId;
 import io.kzpipe.model.topic.Topics;
 import java.time.Duration;
@@ -32,10 +32,10 @@ class GatewayConfigTest {
     private static List<String> problems(Map<String, String> env) {
         try {
             GatewayConfig.fromEnv(env);
-        } catch (ConfigException e) {
+        } catch (SettingException e) {
             return e.problems();
         }
-        throw new AssertionError("expected a ConfigException");
+        throw new AssertionError("expected a SettingException");
     }
 
     @Test

@@ -5,7 +5,7 @@ import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.kzpipe.gateway.Fixtures;
-import io.kzpipe.model.topic.Headers;
+import io.kzpipe.model.topic.PipelineHeaders;
 import io.kzpipe.model.topic.TopicId;
 import io.kzpipe.model.topic.Topics;
 import java.net.http.HttpRequest;
@@ -44,10 +44,10 @@ class WebhookPublishTest extends WebhookTestSupport {
             assertThat(record.key()).isEqualTo(Fixtures.SURVEY_RESPONSE_ID);
             assertThat(record.value()).isEqualTo(body);
             assertThat(record.timestamp()).isEqualTo(NOW);
-            assertThat(header(record, Headers.RECEIVED_AT)).isEqualTo(Long.toString(NOW));
-            assertThat(header(record, Headers.REQUEST_ID)).isEqualTo(requestId(r));
-            assertThat(header(record, Headers.CONTENT_TYPE)).isEqualTo("Application/JSON; Charset=UTF-8");
-            assertThat(header(record, Headers.DLQ_REASON)).isNull();
+            assertThat(header(record, PipelineHeaders.RECEIVED_AT)).isEqualTo(Long.toString(NOW));
+            assertThat(header(record, PipelineHeaders.REQUEST_ID)).isEqualTo(requestId(r));
+            assertThat(header(record, PipelineHeaders.CONTENT_TYPE)).isEqualTo("Application/JSON; Charset=UTF-8");
+            assertThat(header(record, PipelineHeaders.DLQ_REASON)).isNull();
         });
         assertThat(count("accepted")).isEqualTo(1);
     }
@@ -151,12 +151,12 @@ class WebhookPublishTest extends WebhookTestSupport {
             assertThat(record.key()).isEqualTo(requestId(r));
             assertThat(record.value()).isEqualTo(body);
             assertThat(record.timestamp()).isEqualTo(NOW);
-            assertThat(header(record, Headers.DLQ_STAGE)).isEqualTo("gateway");
-            assertThat(header(record, Headers.DLQ_REASON)).isEqualTo(reason);
-            assertThat(header(record, Headers.DLQ_DETAIL)).isNotBlank();
-            assertThat(header(record, Headers.REQUEST_ID)).isEqualTo(requestId(r));
-            assertThat(header(record, Headers.RECEIVED_AT)).isEqualTo(Long.toString(NOW));
-            assertThat(header(record, Headers.CONTENT_TYPE)).isEqualTo("text/plain");
+            assertThat(header(record, PipelineHeaders.DLQ_STAGE)).isEqualTo("gateway");
+            assertThat(header(record, PipelineHeaders.DLQ_REASON)).isEqualTo(reason);
+            assertThat(header(record, PipelineHeaders.DLQ_DETAIL)).isNotBlank();
+            assertThat(header(record, PipelineHeaders.REQUEST_ID)).isEqualTo(requestId(r));
+            assertThat(header(record, PipelineHeaders.RECEIVED_AT)).isEqualTo(Long.toString(NOW));
+            assertThat(header(record, PipelineHeaders.CONTENT_TYPE)).isEqualTo("text/plain");
         });
         assertThat(registry.get("kz.gateway.dead.letters").tag("reason", reason).counter().count()).isEqualTo(1);
         assertThat(count("dead_lettered")).isEqualTo(1);

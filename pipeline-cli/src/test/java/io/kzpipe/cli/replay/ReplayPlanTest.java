@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.tuple;
 
 import io.kzpipe.gateway.http.EnvelopeValidator;
-import io.kzpipe.model.topic.Headers;
+import io.kzpipe.model.topic.PipelineHeaders;
 import io.kzpipe.model.topic.TopicId;
 import io.kzpipe.model.topic.Topics;
 import java.nio.charset.StandardCharsets;
@@ -33,17 +33,17 @@ class ReplayPlanTest {
 
     private static DeadLetter gatewayDeadLetter(long offset, String body, String reason) {
         return DeadLetter.of(record(DLQ_GATEWAY_TOPIC, offset, "req-" + offset, body, headers(
-                Headers.RECEIVED_AT, Long.toString(RECEIVED), Headers.REQUEST_ID, "req-" + offset,
-                Headers.CONTENT_TYPE, "application/json", Headers.DLQ_STAGE, "gateway", Headers.DLQ_REASON, reason,
-                Headers.DLQ_DETAIL, "detail")), "gateway");
+                PipelineHeaders.RECEIVED_AT, Long.toString(RECEIVED), PipelineHeaders.REQUEST_ID, "req-" + offset,
+                PipelineHeaders.CONTENT_TYPE, "application/json", PipelineHeaders.DLQ_STAGE, "gateway", PipelineHeaders.DLQ_REASON, reason,
+                PipelineHeaders.DLQ_DETAIL, "detail")), "gateway");
     }
 
     private static DeadLetter processorDeadLetter(long offset, long rawOffset, String replayOf) {
-        RecordHeaders h = headers(Headers.RECEIVED_AT, Long.toString(RECEIVED), Headers.REQUEST_ID, "req-p" + rawOffset,
-                Headers.DLQ_STAGE, "processor", Headers.DLQ_REASON, "record_too_large", Headers.DLQ_DETAIL, "big",
-                Headers.SOURCE_TOPIC, RAW_TOPIC, Headers.SOURCE_PARTITION, "2", Headers.SOURCE_OFFSET, Long.toString(rawOffset));
+        RecordHeaders h = headers(PipelineHeaders.RECEIVED_AT, Long.toString(RECEIVED), PipelineHeaders.REQUEST_ID, "req-p" + rawOffset,
+                PipelineHeaders.DLQ_STAGE, "processor", PipelineHeaders.DLQ_REASON, "record_too_large", PipelineHeaders.DLQ_DETAIL, "big",
+                PipelineHeaders.SOURCE_TOPIC, RAW_TOPIC, PipelineHeaders.SOURCE_PARTITION, "2", PipelineHeaders.SOURCE_OFFSET, Long.toString(rawOffset));
         if (replayOf != null) {
-            h.add(Headers.REPLAY_OF, replayOf.getBytes(StandardCharsets.UTF_8));
+            h.add(PipelineHeaders.REPLAY_OF, replayOf.getBytes(StandardCharsets.UTF_8));
         }
         return DeadLetter.of(record(DLQ_PROCESSOR_TOPIC, offset, "resp-9", "{\"eventId\":\"ev-9\"}", h), "processor");
     }
@@ -87,10 +87,10 @@ class ReplayPlanTest {
         assertThat(new String(r.value(), StandardCharsets.UTF_8)).isEqualTo(DEEP);
         assertThat(new String(r.key(), StandardCharsets.UTF_8)).isEqualTo("resp-1");
         assertThat(r.timestamp()).as("the replay time").isEqualTo(1_795_800_000_000L);
-        assertThat(headerKeys(r)).containsExactly(Headers.RECEIVED_AT, Headers.REQUEST_ID, Headers.CONTENT_TYPE, Headers.REPLAY_OF);
-        assertThat(header(r, Headers.RECEIVED_AT)).isEqualTo(Long.toString(RECEIVED));
-        assertThat(header(r, Headers.REQUEST_ID)).isEqualTo("req-3");
-        assertThat(header(r, Headers.REPLAY_OF)).isEqualTo("gateway:kaizala.dlq.gateway:0:3");
+        assertThat(headerKeys(r)).containsExactly(PipelineHeaders.RECEIVED_AT, PipelineHeaders.REQUEST_ID, PipelineHeaders.CONTENT_TYPE, PipelineHeaders.REPLAY_OF);
+        assertThat(header(r, PipelineHeaders.RECEIVED_AT)).isEqualTo(Long.toString(RECEIVED));
+        assertThat(header(r, PipelineHeaders.REQUEST_ID)).isEqualTo("req-3");
+        assertThat(header(r, PipelineHeaders.REPLAY_OF)).isEqualTo("gateway:kaizala.dlq.gateway:0:3");
     }
 
     @Test
@@ -113,8 +113,8 @@ class ReplayPlanTest {
 
         ProducerRecord<byte[], byte[]> r = ReplayPlan.record(plan.entries().get(0), RAW_TOPIC, 5L);
         assertThat(new String(r.key(), StandardCharsets.UTF_8)).isEqualTo("resp-9");
-        assertThat(headerKeys(r)).containsExactly(Headers.RECEIVED_AT, Headers.REQUEST_ID, Headers.REPLAY_OF);
-        assertThat(header(r, Headers.REPLAY_OF)).isEqualTo("processor:kaizala.raw:2:40");
+        assertThat(headerKeys(r)).containsExactly(PipelineHeaders.RECEIVED_AT, PipelineHeaders.REQUEST_ID, PipelineHeaders.REPLAY_OF);
+        assertThat(header(r, PipelineHeaders.REPLAY_OF)).isEqualTo("processor:kaizala.raw:2:40");
     }
 
     @Test

@@ -16,7 +16,7 @@ import java.util.TreeMap;
  * <pre>{@code
  * EnvReader env = new EnvReader(System.getenv());
  * int port = env.intIn("GATEWAY_PORT", 8080, 1, 65535);
- * env.throwIfProblems();   // ConfigException listing every problem
+ * env.throwIfProblems();   // SettingException listing every problem
  * }</pre>
  *
  * <p>Empty values count as unset. Not thread-safe; used once per start-up.
@@ -170,7 +170,7 @@ public final class EnvReader {
 
     public void throwIfProblems() {
         if (!problems.isEmpty()) {
-            throw new ConfigException(problems);
+            throw new SettingException(problems);
         }
     }
 }

@@ -128,7 +128,7 @@ class EnvReaderTest {
         env.problem("A_AND_B", "cannot both be set");
 
         assertThatThrownBy(env::throwIfProblems)
-                .isInstanceOfSatisfying(ConfigException.class, e -> assertThat(e.problems()).containsExactly(
+                .isInstanceOfSatisfying(SettingException.class, e -> assertThat(e.problems()).containsExactly(
                         "PORT must be an integer, got 'http'",
                         "FLAG must be true or false, got 'perhaps'",
                         "A_AND_B cannot both be set"))

@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.kzpipe.model.json.Json;
-import io.kzpipe.model.topic.Headers;
+import io.kzpipe.model.topic.PipelineHeaders;
 import io.kzpipe.model.topic.TopicId;
 import io.kzpipe.model.topic.Topics;
 import io.kzpipe.sink.batch.Row;
@@ -45,8 +45,8 @@ class DeadLettersTest {
     @Test
     void aGatewayDeadLetterKeepsItsReasonDetailPayloadAndOwnCoordinates() throws Exception {
         Row row = DeadLetters.fromDeadLetterTopic(record(DLQ_GATEWAY_TOPIC, 42, "{\"eventId\":".getBytes(StandardCharsets.UTF_8),
-                headers(Headers.DLQ_STAGE, "gateway", Headers.DLQ_REASON, "truncated_json", Headers.DLQ_DETAIL, "body ends early",
-                        Headers.RECEIVED_AT, "1795780000123", Headers.REQUEST_ID, "req-9", Headers.CONTENT_TYPE, "application/json")),
+                headers(PipelineHeaders.DLQ_STAGE, "gateway", PipelineHeaders.DLQ_REASON, "truncated_json", PipelineHeaders.DLQ_DETAIL, "body ends early",
+                        PipelineHeaders.RECEIVED_AT, "1795780000123", PipelineHeaders.REQUEST_ID, "req-9", PipelineHeaders.CONTENT_TYPE, "application/json")),
                 TopicId.DLQ_GATEWAY);
 
         JsonNode j = json(row);
@@ -72,8 +72,8 @@ class DeadLettersTest {
     @Test
     void aProcessorDeadLetterPointsAtTheRawRecord() throws Exception {
         Row row = DeadLetters.fromDeadLetterTopic(record(DLQ_PROCESSOR_TOPIC, 7, "[]".getBytes(StandardCharsets.UTF_8),
-                headers(Headers.DLQ_REASON, "not_an_object", Headers.SOURCE_TOPIC, RAW_TOPIC,
-                        Headers.SOURCE_PARTITION, "2", Headers.SOURCE_OFFSET, "9001")), TopicId.DLQ_PROCESSOR);
+                headers(PipelineHeaders.DLQ_REASON, "not_an_object", PipelineHeaders.SOURCE_TOPIC, RAW_TOPIC,
+                        PipelineHeaders.SOURCE_PARTITION, "2", PipelineHeaders.SOURCE_OFFSET, "9001")), TopicId.DLQ_PROCESSOR);
 
         JsonNode j = json(row);
         assertThat(j.get("row_id").asText()).isEqualTo("processor:kaizala.raw:2:9001");
@@ -87,9 +87,9 @@ class DeadLettersTest {
     void aFailedReplayNamesTheDeadLetterItReplayedAndEveryDeadLetterItsEventId() throws Exception {
         Row row = DeadLetters.fromDeadLetterTopic(record(DLQ_PROCESSOR_TOPIC, 8,
                 "{\"data\":{\"eventId\":\"inner\"},\"eventId\":\"ev-7\",\"eventType\":\"x\"}".getBytes(StandardCharsets.UTF_8),
-                headers(Headers.DLQ_REASON, "record_too_large", Headers.SOURCE_TOPIC, RAW_TOPIC,
-                        Headers.SOURCE_PARTITION, "0", Headers.SOURCE_OFFSET, "12",
-                        Headers.REPLAY_OF, "processor:kaizala.raw:0:3")), TopicId.DLQ_PROCESSOR);
+                headers(PipelineHeaders.DLQ_REASON, "record_too_large", PipelineHeaders.SOURCE_TOPIC, RAW_TOPIC,
+                        PipelineHeaders.SOURCE_PARTITION, "0", PipelineHeaders.SOURCE_OFFSET, "12",
+                        PipelineHeaders.REPLAY_OF, "processor:kaizala.raw:0:3")), TopicId.DLQ_PROCESSOR);
 
         JsonNode j = json(row);
         assertThat(j.get("replay_of").asText()).isEqualTo("processor:kaizala.raw:0:3");
@@ -101,7 +101,7 @@ class DeadLettersTest {
     void aFirstFailureOrAPayloadWithoutAStringEventIdLeavesThoseColumnsEmpty() throws Exception {
         for (String payload : new String[] {"{\"eventId\":", "{\"eventId\":7}", "[\"eventId\"]", "not json", ""}) {
             JsonNode j = json(DeadLetters.fromDeadLetterTopic(record(DLQ_GATEWAY_TOPIC, 1,
-                    payload.getBytes(StandardCharsets.UTF_8), headers(Headers.DLQ_REASON, "invalid_json")), TopicId.DLQ_GATEWAY));
+                    payload.getBytes(StandardCharsets.UTF_8), headers(PipelineHeaders.DLQ_REASON, "invalid_json")), TopicId.DLQ_GATEWAY));
             assertThat(j.get("event_id").asText()).as(payload).isEmpty();
             assertThat(j.get("replay_of").asText()).as(payload).isEmpty();
         }
@@ -111,7 +111,7 @@ class DeadLettersTest {
     void bytesThatAreNotUtf8AreKeptExactlyInBase64() throws Exception {
         byte[] payload = {'{', (byte) 0xC3, (byte) 0x28, '}'};
         Row row = DeadLetters.fromDeadLetterTopic(record(DLQ_GATEWAY_TOPIC, 1, payload,
-                headers(Headers.DLQ_REASON, "invalid_utf8")), TopicId.DLQ_GATEWAY);
+                headers(PipelineHeaders.DLQ_REASON, "invalid_utf8")), TopicId.DLQ_GATEWAY);
 
         JsonNode j = json(row);
         assertThat(Base64.getDecoder().decode(j.get("payload_base64").asText())).isEqualTo(payload);

@@ -12,7 +12,7 @@ import io.kzpipe.model.record.ResponseRecord;
 import io.kzpipe.model.record.ResponseSupersession;
 import io.kzpipe.model.record.ResponseVersion;
 import io.kzpipe.model.record.TypedRecord;
-import io.kzpipe.model.topic.Headers;
+import io.kzpipe.model.topic.PipelineHeaders;
 import io.kzpipe.model.topic.TopicId;
 import io.kzpipe.model.topic.Topics;
 import io.kzpipe.sink.SinkMetrics;
@@ -261,10 +261,10 @@ class ClickHouseWriterIT {
     @Test
     void deadLetterTopicRecordsLandWithTheirHeadersAndExactBytes() throws Exception {
         RecordHeaders headers = new RecordHeaders();
-        headers.add(Headers.DLQ_STAGE, "gateway".getBytes(StandardCharsets.UTF_8));
-        headers.add(Headers.DLQ_REASON, "invalid_utf8".getBytes(StandardCharsets.UTF_8));
-        headers.add(Headers.DLQ_DETAIL, "byte 2 is not UTF-8".getBytes(StandardCharsets.UTF_8));
-        headers.add(Headers.RECEIVED_AT, "1795780123456".getBytes(StandardCharsets.UTF_8));
+        headers.add(PipelineHeaders.DLQ_STAGE, "gateway".getBytes(StandardCharsets.UTF_8));
+        headers.add(PipelineHeaders.DLQ_REASON, "invalid_utf8".getBytes(StandardCharsets.UTF_8));
+        headers.add(PipelineHeaders.DLQ_DETAIL, "byte 2 is not UTF-8".getBytes(StandardCharsets.UTF_8));
+        headers.add(PipelineHeaders.RECEIVED_AT, "1795780123456".getBytes(StandardCharsets.UTF_8));
         byte[] payload = {'{', '"', (byte) 0xFF, '"', '}'};
         Row row = DeadLetters.fromDeadLetterTopic(new ConsumerRecord<>(DLQ_GATEWAY_TOPIC, 2, 99, 1L,
                 TimestampType.CREATE_TIME, -1, -1, "req-1".getBytes(StandardCharsets.UTF_8), payload, headers, Optional.empty()),

@@ -10,7 +10,7 @@ import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.kzpipe.model.json.Json;
 import io.kzpipe.model.record.TypedRecord;
-import io.kzpipe.model.topic.Headers;
+import io.kzpipe.model.topic.PipelineHeaders;
 import io.kzpipe.model.topic.TopicId;
 import io.kzpipe.model.topic.Topics;
 import io.kzpipe.sink.batch.Batch;
@@ -143,9 +143,9 @@ class RowBinaryRoundTripIT {
 
     private static Row deadLetterSample() {
         RecordHeaders headers = new RecordHeaders();
-        headers.add(Headers.DLQ_STAGE, "processor".getBytes(StandardCharsets.UTF_8));
-        headers.add(Headers.DLQ_REASON, "invalid_json".getBytes(StandardCharsets.UTF_8));
-        headers.add(Headers.RECEIVED_AT, Long.toString(TypedRecords.RECEIVED_AT_MS).getBytes(StandardCharsets.UTF_8));
+        headers.add(PipelineHeaders.DLQ_STAGE, "processor".getBytes(StandardCharsets.UTF_8));
+        headers.add(PipelineHeaders.DLQ_REASON, "invalid_json".getBytes(StandardCharsets.UTF_8));
+        headers.add(PipelineHeaders.RECEIVED_AT, Long.toString(TypedRecords.RECEIVED_AT_MS).getBytes(StandardCharsets.UTF_8));
         return DeadLetters.fromDeadLetterTopic(new ConsumerRecord<>(DLQ_PROCESSOR_TOPIC, 1, 5, 1L,
                 TimestampType.CREATE_TIME, -1, -1, "k".getBytes(StandardCharsets.UTF_8),
                 "{not json".getBytes(StandardCharsets.UTF_8), headers, Optional.empty()), TopicId.DLQ_PROCESSOR);
@@ -153,8 +153,8 @@ class RowBinaryRoundTripIT {
 
     private static Row rawReceiptSample() {
         RecordHeaders headers = new RecordHeaders();
-        headers.add(Headers.REQUEST_ID, "req-1".getBytes(StandardCharsets.UTF_8));
-        headers.add(Headers.RECEIVED_AT, Long.toString(TypedRecords.RECEIVED_AT_MS).getBytes(StandardCharsets.UTF_8));
+        headers.add(PipelineHeaders.REQUEST_ID, "req-1".getBytes(StandardCharsets.UTF_8));
+        headers.add(PipelineHeaders.RECEIVED_AT, Long.toString(TypedRecords.RECEIVED_AT_MS).getBytes(StandardCharsets.UTF_8));
         return RawReceipts.fromRawTopic(new ConsumerRecord<>(RAW_TOPIC, 1, 6, 1L, TimestampType.CREATE_TIME, -1, -1,
                 "k".getBytes(StandardCharsets.UTF_8), "{}".getBytes(StandardCharsets.UTF_8), headers, Optional.empty()));
     }

@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.kzpipe.model.json.Json;
-import io.kzpipe.model.topic.Headers;
+import io.kzpipe.model.topic.PipelineHeaders;
 import io.kzpipe.model.topic.TopicId;
 import io.kzpipe.model.topic.Topics;
 import io.kzpipe.sink.batch.Row;
@@ -38,7 +38,7 @@ class RawReceiptsTest {
     void anAcceptedDeliveryKeepsItsCoordinatesReceiveTimeAndRequestIdButNotItsBody() throws Exception {
         byte[] body = "{\"eventId\":\"secret-body\"}".getBytes(StandardCharsets.UTF_8);
         Row row = RawReceipts.fromRawTopic(record(7, body,
-                headers(Headers.RECEIVED_AT, "1795780000123", Headers.REQUEST_ID, "req-1")));
+                headers(PipelineHeaders.RECEIVED_AT, "1795780000123", PipelineHeaders.REQUEST_ID, "req-1")));
 
         JsonNode j = Json.MAPPER.readTree(row.json());
         assertThat(j.properties()).extracting(e -> e.getKey()).containsExactly("schema_version", "row_id",
@@ -56,9 +56,9 @@ class RawReceiptsTest {
     @Test
     void aReplayIsMarkedAndARecordWithoutAUsableReceiveTimeUsesItsTimestamp() throws Exception {
         List<Row> rows = List.of(
-                RawReceipts.fromRawTopic(record(8, null, headers(Headers.REPLAY_OF, "processor:kaizala.raw:0:3",
-                        Headers.RECEIVED_AT, "not a number"))),
-                RawReceipts.fromRawTopic(record(9, new byte[0], headers(Headers.RECEIVED_AT, "-5"))));
+                RawReceipts.fromRawTopic(record(8, null, headers(PipelineHeaders.REPLAY_OF, "processor:kaizala.raw:0:3",
+                        PipelineHeaders.RECEIVED_AT, "not a number"))),
+                RawReceipts.fromRawTopic(record(9, new byte[0], headers(PipelineHeaders.RECEIVED_AT, "-5"))));
 
         JsonNode replay = Json.MAPPER.readTree(rows.get(0).json());
         assertThat(replay.get("replay_of").asText()).isEqualTo("processor:kaizala.raw:0:3");

@@ -3,7 +3,7 @@ package io.kzpipe.processor.topology;
 import io.kzpipe.model.record.RawOutcome;
 import io.kzpipe.model.record.ResponseRecord;
 import io.kzpipe.model.record.ResponseSupersession;
-import io.kzpipe.model.topic.Headers;
+import io.kzpipe.model.topic.PipelineHeaders;
 import io.kzpipe.model.topic.TopicId;
 import io.kzpipe.processor.errors.DeadLetterException;
 import io.kzpipe.processor.errors.DeadLetterReason;
@@ -164,7 +164,7 @@ final class NormalizeProcessor implements Processor<byte[], byte[], byte[], byte
 
     /** The {@code kz-replay-of} header of a replayed raw record, else {@code ''}. */
     private static String replayOf(Record<byte[], byte[]> record) {
-        Header h = record.headers() == null ? null : record.headers().lastHeader(Headers.REPLAY_OF);
+        Header h = record.headers() == null ? null : record.headers().lastHeader(PipelineHeaders.REPLAY_OF);
         return h == null || h.value() == null ? "" : new String(h.value(), StandardCharsets.UTF_8);
     }
 

@@ -3,7 +3,7 @@ package io.kzpipe.processor.config;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.kzpipe.model.config.ConfigException;
+import io.kzpipe.model.config.SettingException;
 import io.kzpipe.model.topic.TopicId;
 import io.kzpipe.model.topic.Topics;
 import io.kzpipe.processor.errors.ProductionErrorPolicy;
@@ -91,7 +91,7 @@ class ProcessorConfigTest {
     @Test
     void anInstanceIdKafkaWouldRefuseIsAConfigProblem() {
         assertThatThrownBy(() -> ProcessorConfig.fromEnv(Map.of("PROCESSOR_INSTANCE_ID", "pod 0/a")))
-                .isInstanceOfSatisfying(ConfigException.class, e -> assertThat(e.problems())
+                .isInstanceOfSatisfying(SettingException.class, e -> assertThat(e.problems())
                         .singleElement().asString().startsWith("PROCESSOR_INSTANCE_ID"));
     }
 
@@ -103,7 +103,7 @@ class ProcessorConfigTest {
                 "PII_HASH_SECRET", "short",
                 "PROCESSOR_APPLICATION_ID", "bad id",
                 "TOPIC_RAW", "bad topic!")))
-                .isInstanceOfSatisfying(ConfigException.class, e -> assertThat(e.problems()).hasSize(5)
+                .isInstanceOfSatisfying(SettingException.class, e -> assertThat(e.problems()).hasSize(5)
                         .anyMatch(p -> p.startsWith("PROCESSOR_DEDUP_WINDOW"))
                         .anyMatch(p -> p.startsWith("PROCESSOR_MANAGEMENT_PORT"))
                         .anyMatch(p -> p.startsWith("PII_HASH_SECRET"))
@@ -147,7 +147,7 @@ class ProcessorConfigTest {
                 "PROCESSOR_RAW_JSON_MAX_BYTES", "2000000",
                 "KAFKA_STREAMS_PRODUCER_MAX_REQUEST_SIZE", "2097152",
                 "KAFKA_STREAMS_PRODUCER_BUFFER_MEMORY", "33554432")))
-                .isInstanceOfSatisfying(ConfigException.class, e -> assertThat(e.problems()).containsExactlyInAnyOrder(
+                .isInstanceOfSatisfying(SettingException.class, e -> assertThat(e.problems()).containsExactlyInAnyOrder(
                         "PROCESSOR_MAX_RECORD_BYTES is 1000000, below the 37814272 bytes that GATEWAY_MAX_BODY_BYTES"
                                 + " (1048576) requires for the largest typed record of a body; raise it or lower"
                                 + " GATEWAY_MAX_BODY_BYTES",
@@ -166,7 +166,7 @@ class ProcessorConfigTest {
     @Test
     void theBodyLimitIsReadWithTheGatewaysRange() {
         assertThatThrownBy(() -> ProcessorConfig.fromEnv(Map.of("GATEWAY_MAX_BODY_BYTES", "4194304")))
-                .isInstanceOf(ConfigException.class)
+                .isInstanceOf(SettingException.class)
                 .hasMessageContaining("GATEWAY_MAX_BODY_BYTES must be between 1024 and 2097152, got 4194304");
     }
 

@@ -2,7 +2,7 @@ package io.kzpipe.processor.errors;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.kzpipe.model.topic.Headers;
+import io.kzpipe.model.topic.PipelineHeaders;
 import io.kzpipe.model.topic.TopicId;
 import io.kzpipe.model.topic.Topics;
 import java.nio.charset.StandardCharsets;
@@ -47,13 +47,13 @@ class ProductionErrorPolicyTest {
             assertThat(d.key()).isEqualTo("k".getBytes(StandardCharsets.UTF_8));
             assertThat(d.value()).isEqualTo(rawValue);
             assertThat(d.timestamp()).isEqualTo(42L);
-            assertThat(header(d, Headers.DLQ_REASON)).isEqualTo("record_too_large");
-            assertThat(header(d, Headers.DLQ_STAGE)).isEqualTo("processor");
-            assertThat(header(d, Headers.DLQ_DETAIL)).contains(ANSWERS_TEXT_TOPIC);
-            assertThat(header(d, Headers.SOURCE_TOPIC)).isEqualTo(RAW_TOPIC);
-            assertThat(header(d, Headers.SOURCE_PARTITION)).isEqualTo("2");
-            assertThat(header(d, Headers.SOURCE_OFFSET)).isEqualTo("17");
-            assertThat(header(d, Headers.REQUEST_ID)).isEqualTo("req-1");
+            assertThat(header(d, PipelineHeaders.DLQ_REASON)).isEqualTo("record_too_large");
+            assertThat(header(d, PipelineHeaders.DLQ_STAGE)).isEqualTo("processor");
+            assertThat(header(d, PipelineHeaders.DLQ_DETAIL)).contains(ANSWERS_TEXT_TOPIC);
+            assertThat(header(d, PipelineHeaders.SOURCE_TOPIC)).isEqualTo(RAW_TOPIC);
+            assertThat(header(d, PipelineHeaders.SOURCE_PARTITION)).isEqualTo("2");
+            assertThat(header(d, PipelineHeaders.SOURCE_OFFSET)).isEqualTo("17");
+            assertThat(header(d, PipelineHeaders.REQUEST_ID)).isEqualTo("req-1");
         });
     }
 
@@ -71,10 +71,10 @@ class ProductionErrorPolicyTest {
             assertThat(d.topic()).isEqualTo(DLQ_PROCESSOR_TOPIC);
             assertThat(d.value()).isNull();
             assertThat(d.key()).isEqualTo("k".getBytes(StandardCharsets.UTF_8));
-            assertThat(d.headers().headers(Headers.DLQ_REASON)).hasSize(1);
-            assertThat(header(d, Headers.DLQ_REASON)).isEqualTo("invalid_json");
-            assertThat(header(d, Headers.DLQ_DETAIL)).contains("2000000 bytes omitted", "kaizala.raw-2@17");
-            assertThat(header(d, Headers.REQUEST_ID)).isEqualTo("req-1");
+            assertThat(d.headers().headers(PipelineHeaders.DLQ_REASON)).hasSize(1);
+            assertThat(header(d, PipelineHeaders.DLQ_REASON)).isEqualTo("invalid_json");
+            assertThat(header(d, PipelineHeaders.DLQ_DETAIL)).contains("2000000 bytes omitted", "kaizala.raw-2@17");
+            assertThat(header(d, PipelineHeaders.REQUEST_ID)).isEqualTo("req-1");
         });
     }
 
@@ -118,7 +118,7 @@ class ProductionErrorPolicyTest {
         @Override
         public org.apache.kafka.common.header.Headers headers() {
             RecordHeaders h = new RecordHeaders();
-            h.add(Headers.REQUEST_ID, new StringSerializer().serialize("t", "req-1"));
+            h.add(PipelineHeaders.REQUEST_ID, new StringSerializer().serialize("t", "req-1"));
             return h;
         }
 
