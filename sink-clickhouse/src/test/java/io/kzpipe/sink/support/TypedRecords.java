@@ -43,6 +43,7 @@ public final class TypedRecords {
                 "Question \"" + questionIndex + "\" é", type, RECEIVED_AT_MS);
     }
 
+    // spotless:off  one record per line
     /** One record per typed topic. */
     public static Map<TopicId, TypedRecord> samples() {
         long version = ResponseVersion.of(true, RESPONSE_TIME_MS, RECEIVED_AT_MS);
@@ -79,6 +80,7 @@ public final class TypedRecords {
                 "processor:kaizala.raw:0:7", RECEIVED_AT_MS));
         return m;
     }
+    // spotless:on
 
     @SuppressWarnings({"unchecked", "rawtypes"})
     public static byte[] json(TypedRecord record) {
