@@ -5,9 +5,9 @@ import io.kzpipe.model.topic.TopicId;
 import io.kzpipe.model.topic.Topics;
 import io.kzpipe.processor.RawEventFactory;
 import io.kzpipe.processor.config.ProcessorConfig;
+import io.kzpipe.testkit.FreePorts;
 import io.kzpipe.testkit.ServiceProcess;
 import java.io.IOException;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -79,7 +79,7 @@ final class ProcessorRateBench {
         env.put("PROCESSOR_APPLICATION_ID", appId);
         Path stateDir = Files.createTempDirectory(Files.createDirectories(Path.of("target", "bench-state")), "rate");
         env.put("PROCESSOR_STATE_DIR", stateDir.toString());
-        int port = freePort();
+        int port = FreePorts.find();
         env.put("PROCESSOR_MANAGEMENT_HOST", "127.0.0.1");
         env.put("PROCESSOR_MANAGEMENT_PORT", Integer.toString(port));
         Map<String, String> all = new HashMap<>(System.getenv());
@@ -265,12 +265,6 @@ final class ProcessorRateBench {
                 // not listening yet
             }
             Thread.sleep(50);
-        }
-    }
-
-    private static int freePort() throws IOException {
-        try (ServerSocket s = new ServerSocket(0)) {
-            return s.getLocalPort();
         }
     }
 

@@ -9,6 +9,8 @@ import io.kzpipe.model.record.ResponseRecord;
 import io.kzpipe.model.record.ResponseVersion;
 import io.kzpipe.model.record.TextAnswer;
 import io.kzpipe.model.record.TypedRecord;
+import io.kzpipe.model.topic.TopicId;
+import io.kzpipe.model.topic.Topics;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.UUID;
@@ -41,7 +43,7 @@ public class RateProducer {
 
     public static void main(String[] args) throws Exception {
         String bootstrap = args[0];
-        String prefix = args[1];
+        Topics topics = Topics.withPrefix(args[1]);
         double rate = Double.parseDouble(args[2]);
         double seconds = Double.parseDouble(args[3]);
         Map<String, Object> props = new HashMap<>();
@@ -78,25 +80,25 @@ public class RateProducer {
                     String group = groups[(int) (sent % groups.length)];
                     String action = actions[(int) (sent % actions.length)];
                     long version = ResponseVersion.of(false, null, at);
-                    send(producer, serdes, counts, prefix + "events", responseId, at, new EventRecord(1, eventId, eventId,
+                    send(producer, serdes, counts, topics.name(TopicId.EVENTS), responseId, at, new EventRecord(1, eventId, eventId,
                             "SurveyResponse", group, "Group", group, action, responseId, "+15550001234", "user-1",
                             "Ada Lovelace", "https://pics.example/1.png", "", subscription, at,
                             String.format(RAW, subscription, group, eventId, action, responseId, group)));
-                    send(producer, serdes, counts, prefix + "responses", responseId, at, new ResponseRecord(1,
+                    send(producer, serdes, counts, topics.name(TopicId.RESPONSES), responseId, at, new ResponseRecord(1,
                             ResponseRecord.rowId(responseId, version), eventId, "SurveyResponse", responseId, action, group,
                             "com.example.survey", "pkg-1", "+15550001234", "user-1", "Ada Lovelace",
                             "https://pics.example/1.png", false, false, null, version, 5, at));
                     AnswerKey q0 = new AnswerKey(eventId, responseId, version, action, group, 0, "Favourite colour", "MultiOption", at);
-                    send(producer, serdes, counts, prefix + "answers.option", responseId, at, OptionAnswer.of(q0, 0, "Red", 0));
-                    send(producer, serdes, counts, prefix + "answers.option", responseId, at, OptionAnswer.of(q0, 1, "Blue", 2));
-                    send(producer, serdes, counts, prefix + "answers.numeric", responseId, at, NumericAnswer.of(new AnswerKey(
+                    send(producer, serdes, counts, topics.name(TopicId.ANSWERS_OPTION), responseId, at, OptionAnswer.of(q0, 0, "Red", 0));
+                    send(producer, serdes, counts, topics.name(TopicId.ANSWERS_OPTION), responseId, at, OptionAnswer.of(q0, 1, "Blue", 2));
+                    send(producer, serdes, counts, topics.name(TopicId.ANSWERS_NUMERIC), responseId, at, NumericAnswer.of(new AnswerKey(
                             eventId, responseId, version, action, group, 1, "How many people live in your household?",
                             "Numeric", at), sent % 9));
-                    send(producer, serdes, counts, prefix + "answers.text", responseId, at, TextAnswer.of(new AnswerKey(
+                    send(producer, serdes, counts, topics.name(TopicId.ANSWERS_TEXT), responseId, at, TextAnswer.of(new AnswerKey(
                             eventId, responseId, version, action, group, 2, "Comments", "Text", at), "All good, thank you ✓"));
-                    send(producer, serdes, counts, prefix + "answers.datetime", responseId, at, DateTimeAnswer.of(new AnswerKey(
+                    send(producer, serdes, counts, topics.name(TopicId.ANSWERS_DATETIME), responseId, at, DateTimeAnswer.of(new AnswerKey(
                             eventId, responseId, version, action, group, 3, "When", "DateTime", at), 1_795_780_123_456L));
-                    send(producer, serdes, counts, prefix + "answers.location", responseId, at, LocationAnswer.of(new AnswerKey(
+                    send(producer, serdes, counts, topics.name(TopicId.ANSWERS_LOCATION), responseId, at, LocationAnswer.of(new AnswerKey(
                             eventId, responseId, version, action, group, 4, "Where", "Location", at), 47.6062, -122.3321,
                             "Seattle", 12.5));
                 }

@@ -6,7 +6,9 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
+import java.util.stream.Stream;
 
 /**
  * Paths of the repository's {@code deploy/} tree, resolved from this module's directory (Maven runs tests
@@ -22,6 +24,10 @@ final class DeployTree {
     static final Path GRAFANA = DEPLOY.resolve("grafana");
     static final Path DASHBOARDS = GRAFANA.resolve("dashboards");
     static final Path PROMETHEUS = DEPLOY.resolve("prometheus");
+
+    /** Secrets that must come from the operator's {@code .env}, never from a file in git. */
+    static final List<String> SECRETS = List.of("CLICKHOUSE_ADMIN_PASSWORD", "CLICKHOUSE_SINK_PASSWORD",
+            "CLICKHOUSE_GRAFANA_PASSWORD", "GRAFANA_ADMIN_PASSWORD", "PII_HASH_SECRET", "KAIZALA_CALLBACK_TOKENS");
 
     private DeployTree() {
     }
@@ -59,5 +65,14 @@ final class DeployTree {
             values.put(l.substring(0, eq), l.substring(eq + 1));
         }
         return values;
+    }
+
+    /** The Prometheus rule files, as {@code rules/<name>.yml} relative to {@link #PROMETHEUS}, sorted. */
+    static List<String> ruleFiles() {
+        try (Stream<Path> s = Files.list(PROMETHEUS.resolve("rules"))) {
+            return s.map(p -> "rules/" + p.getFileName()).filter(n -> n.endsWith(".yml")).sorted().toList();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
     }
 }

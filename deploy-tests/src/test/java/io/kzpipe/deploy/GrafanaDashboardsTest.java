@@ -26,7 +26,7 @@ import org.junit.jupiter.api.Test;
  */
 class GrafanaDashboardsTest {
 
-    /** Functions and syntax 18.16 lacks (docs/ENVIRONMENT notes) or that only newer servers have. */
+    /** Functions and syntax 18.16 lacks (docs/CLICKHOUSE-COMPAT.md) or that only newer servers have. */
     // "SELECT DISTINCT": ClickHouse 18.16 returned every value twice over several day partitions (bench/dashboards);
     // GROUP BY gives the same rows on both engines
     private static final List<String> NOT_ON_18_16 = List.of("SELECT DISTINCT", "toStartOfInterval", "JSONExtract", "DateTime64",

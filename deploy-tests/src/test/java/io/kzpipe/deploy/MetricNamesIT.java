@@ -6,13 +6,13 @@ import static org.awaitility.Awaitility.await;
 import io.kzpipe.cli.dashboard.Dashboards;
 import io.kzpipe.model.topic.TopicId;
 import io.kzpipe.testkit.ClickHouseExtension;
+import io.kzpipe.testkit.FreePorts;
 import io.kzpipe.testkit.KafkaExtension;
 import io.kzpipe.testkit.ServiceProcess;
 import io.kzpipe.testkit.TcpProxy;
 import io.kzpipe.testkit.TestClickHouse;
 import io.kzpipe.testkit.TestKafka;
 import java.io.IOException;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -70,7 +70,7 @@ class MetricNamesIT {
                 "TOPIC_PARTITIONS", "1", "TOPIC_REPLICATION_FACTOR", "1");
 
         Map<String, String> gateway = new HashMap<>(common);
-        webhookPort = freePort();
+        webhookPort = FreePorts.find();
         gateway.putAll(Map.of("GATEWAY_HOST", "127.0.0.1", "GATEWAY_PORT", Integer.toString(webhookPort),
                 "GATEWAY_MANAGEMENT_HOST", "127.0.0.1", "GATEWAY_MANAGEMENT_PORT", port("ingest-gateway"),
                 "KAIZALA_CALLBACK_TOKENS", TOKEN));
@@ -234,14 +234,9 @@ class MetricNamesIT {
     }
 
     /** Reserves a free management port for {@code service} (bound and released; the service binds it right after). */
-    private static String port(String service) throws IOException {
-        PORTS.put(service, freePort());
-        return Integer.toString(PORTS.get(service));
-    }
-
-    private static int freePort() throws IOException {
-        try (ServerSocket socket = new ServerSocket(0)) {
-            return socket.getLocalPort();
-        }
+    private static String port(String service) {
+        int port = FreePorts.find();
+        PORTS.put(service, port);
+        return Integer.toString(port);
     }
 }

@@ -2,8 +2,6 @@ package io.kzpipe.deploy;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.kzpipe.cli.dashboard.Dashboards;
-import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
@@ -39,18 +37,14 @@ final class MetricReferences {
     /** {@code file / alert} → expression of every rule in {@code deploy/prometheus/rules}. */
     static Map<String, String> ruleExpressions() {
         Map<String, String> expressions = new TreeMap<>();
-        try {
-            for (String file : PrometheusConfigTest.ruleFiles()) {
-                JsonNode rules = Yaml.parse(DeployTree.read(DeployTree.PROMETHEUS.resolve(file)));
-                for (JsonNode group : rules.path("groups")) {
-                    for (JsonNode rule : group.path("rules")) {
-                        expressions.put(file + " / " + rule.path("alert").asText(rule.path("record").asText()),
-                                rule.path("expr").asText());
-                    }
+        for (String file : DeployTree.ruleFiles()) {
+            JsonNode rules = Yaml.parse(DeployTree.read(DeployTree.PROMETHEUS.resolve(file)));
+            for (JsonNode group : rules.path("groups")) {
+                for (JsonNode rule : group.path("rules")) {
+                    expressions.put(file + " / " + rule.path("alert").asText(rule.path("record").asText()),
+                            rule.path("expr").asText());
                 }
             }
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
         }
         return expressions;
     }

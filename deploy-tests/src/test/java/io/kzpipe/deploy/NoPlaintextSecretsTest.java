@@ -28,7 +28,7 @@ class NoPlaintextSecretsTest {
     void exampleEnvFileLeavesEverySecretEmpty() {
         Map<String, String> env = DeployTree.envFile(DeployTree.COMPOSE.resolve(".env.example"));
 
-        assertThat(env.keySet()).containsAll(ComposeConfigTest.SECRETS);
+        assertThat(env.keySet()).containsAll(DeployTree.SECRETS);
         env.forEach((key, value) -> {
             if (SECRET_NAME.matcher(key).matches()) {
                 assertThat(value).as("%s in .env.example", key).isEmpty();
@@ -40,7 +40,7 @@ class NoPlaintextSecretsTest {
     @Test
     void composeTakesEverySecretFromTheEnvironmentAsARequiredVariable() {
         String compose = DeployTree.read(DeployTree.COMPOSE.resolve("compose.yaml"));
-        for (String secret : ComposeConfigTest.SECRETS) {
+        for (String secret : DeployTree.SECRETS) {
             assertThat(compose).contains("${" + secret + ":?set " + secret + " in .env}");
         }
         for (String value : secretValues(compose)) {

@@ -121,6 +121,7 @@ class DemoDeliveriesIT {
         }
     }
 
+    // spotless:off  expected rows stay one row per line
     @Test
     void eventsHoldEveryAcceptedEventOnceWithItsEnvelopeAndTheBodyAsReceived() {
         assertThat(stack.rows("SELECT event_id, event_type, object_id, object_type, group_id, action_id, response_id, from_user,"
@@ -295,6 +296,7 @@ class DemoDeliveriesIT {
                         row(ev(8) + ":11", "SurveyCreated", SURVEY, G, "", "11", "Store code", "SingleSelectExternal", "[]", "0"),
                         row(ev(8) + ":12", "SurveyCreated", SURVEY, G, "", "12", "ResponseTime", "DateTime", "[]", "1"));
     }
+    // spotless:on
 
     @Test
     void theDuplicateDeliveryIsStoredOnce() {

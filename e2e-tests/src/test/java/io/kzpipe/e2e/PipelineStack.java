@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import io.kzpipe.model.topic.TopicId;
+import io.kzpipe.testkit.FreePorts;
 import io.kzpipe.testkit.ServiceProcess;
 import io.kzpipe.testkit.TestClickHouse;
 import io.kzpipe.testkit.TestKafka;
@@ -12,7 +13,6 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
-import java.net.ServerSocket;
 import java.net.Socket;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -105,12 +105,12 @@ final class PipelineStack implements AutoCloseable {
             for (Service s : Service.values()) {
                 int port;
                 do {
-                    port = freePort();
+                    port = FreePorts.find();
                 } while (stack.ports.containsValue(port));
                 stack.ports.put(s, port);
             }
             do {
-                stack.webhookPort = freePort();
+                stack.webhookPort = FreePorts.find();
             } while (stack.ports.containsValue(stack.webhookPort));
             Map<String, String> common = Map.of("KAFKA_BOOTSTRAP_SERVERS", kafka.bootstrapServers(),
                     "TOPIC_PREFIX", stack.topicPrefix, "TOPIC_PARTITIONS", Integer.toString(partitions),
@@ -336,9 +336,4 @@ final class PipelineStack implements AutoCloseable {
     }
 
     /** A port that was free a moment ago (bound and released; the service binds it right after). */
-    private static int freePort() throws IOException {
-        try (ServerSocket socket = new ServerSocket(0)) {
-            return socket.getLocalPort();
-        }
-    }
 }

@@ -3,7 +3,7 @@ package io.kzpipe.gateway;
 import io.kzpipe.gateway.config.GatewayConfig;
 import io.kzpipe.gateway.kafka.KafkaEventPublisher;
 import io.kzpipe.gateway.kafka.KafkaReadiness;
-import io.kzpipe.model.config.ConfigException;
+import io.kzpipe.model.config.SettingException;
 import io.kzpipe.model.ops.ServiceMetrics;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.time.Clock;
@@ -29,7 +29,7 @@ public final class Main {
         GatewayConfig config;
         try {
             config = GatewayConfig.fromEnv(System.getenv());
-        } catch (ConfigException e) {
+        } catch (SettingException e) {
             LOG.error("{}", e.getMessage());
             System.exit(2);
             return;

@@ -6,7 +6,11 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 
-/** Loopback port helpers. A port found free may be taken by someone else before it is used: callers retry. */
+/**
+ * Loopback port helpers, the one place tests and benchmarks get a free port. A port found free may be taken by someone
+ * else before it is used: callers that bind it later retry, and a port found free and released is also how a test
+ * names an address where nothing listens.
+ */
 public final class FreePorts {
 
     private FreePorts() {

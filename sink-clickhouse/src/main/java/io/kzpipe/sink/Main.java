@@ -1,6 +1,6 @@
 package io.kzpipe.sink;
 
-import io.kzpipe.model.config.ConfigException;
+import io.kzpipe.model.config.SettingException;
 import io.kzpipe.sink.config.SinkConfig;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -21,7 +21,7 @@ public final class Main {
         SinkConfig config;
         try {
             config = SinkConfig.fromEnv(System.getenv());
-        } catch (ConfigException e) {
+        } catch (SettingException e) {
             LOG.error("{}", e.getMessage());
             System.exit(2);
             return;

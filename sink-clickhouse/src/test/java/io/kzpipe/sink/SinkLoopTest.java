@@ -5,7 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import com.clickhouse.client.api.ServerException;
-import io.kzpipe.model.topic.Headers;
+import io.kzpipe.model.topic.PipelineHeaders;
 import io.kzpipe.model.topic.Topics;
 import io.kzpipe.sink.batch.BatchDelivery;
 import io.kzpipe.sink.clickhouse.RetryPolicy;
@@ -265,7 +265,7 @@ class SinkLoopTest {
     void deadLetterTopicRecordsBecomeDeadLetterRows() {
         start(1);
         RecordHeaders headers = new RecordHeaders();
-        headers.add(Headers.DLQ_REASON, "invalid_json".getBytes(StandardCharsets.UTF_8));
+        headers.add(PipelineHeaders.DLQ_REASON, "invalid_json".getBytes(StandardCharsets.UTF_8));
         consumer.addRecord(new ConsumerRecord<>(DLQ0.topic(), 0, 0, 5L, TimestampType.CREATE_TIME, -1, -1, null,
                 "not json".getBytes(StandardCharsets.UTF_8), headers, Optional.empty()));
 

@@ -1,6 +1,6 @@
 package io.kzpipe.processor;
 
-import io.kzpipe.model.config.ConfigException;
+import io.kzpipe.model.config.SettingException;
 import io.kzpipe.model.ops.ServiceMetrics;
 import io.kzpipe.processor.config.ProcessorConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
@@ -24,7 +24,7 @@ public final class Main {
         ProcessorConfig config;
         try {
             config = ProcessorConfig.fromEnv(System.getenv());
-        } catch (ConfigException e) {
+        } catch (SettingException e) {
             LOG.error("{}", e.getMessage());
             System.exit(2);
             return;

@@ -5,7 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.kzpipe.model.json.Json;
 import io.kzpipe.model.ops.ServiceMetrics;
-import io.kzpipe.model.topic.Headers;
+import io.kzpipe.model.topic.PipelineHeaders;
 import io.kzpipe.model.topic.TopicId;
 import io.kzpipe.model.topic.Topics;
 import io.kzpipe.processor.config.ProcessorConfig;
@@ -111,7 +111,7 @@ class ProcessorAppIT {
                     "duplicate", (long) DUPLICATES, "dead_letter", (long) BAD));
 
             ConsumerRecord<String, byte[]> dead = out.get(TopicId.DLQ_PROCESSOR).get(0);
-            assertThat(new String(dead.headers().lastHeader(Headers.DLQ_REASON).value(), StandardCharsets.UTF_8))
+            assertThat(new String(dead.headers().lastHeader(PipelineHeaders.DLQ_REASON).value(), StandardCharsets.UTF_8))
                     .isEqualTo("data_not_object");
             ConsumerRecord<String, byte[]> response = out.get(TopicId.RESPONSES).get(0);
             assertThat(response.key()).isEqualTo(Json.MAPPER.readTree(response.value()).get("response_id").asText());

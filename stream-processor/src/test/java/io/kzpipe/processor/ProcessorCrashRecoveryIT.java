@@ -7,11 +7,11 @@ import io.kzpipe.model.json.Json;
 import io.kzpipe.model.topic.TopicId;
 import io.kzpipe.model.topic.Topics;
 import io.kzpipe.processor.config.ProcessorConfig;
+import io.kzpipe.testkit.FreePorts;
 import io.kzpipe.testkit.KafkaExtension;
 import io.kzpipe.testkit.ServiceProcess;
 import io.kzpipe.testkit.TestKafka;
 import java.io.IOException;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -54,7 +54,7 @@ class ProcessorCrashRecoveryIT {
         String prefix = kafka.uniqueName("crash") + ".";
         Path stateDir = Files.createTempDirectory(Files.createDirectories(Path.of("target", "it-state")), "crash");
         Map<String, String> env = new HashMap<>(ProcessorItSupport.env(kafka, prefix, stateDir));
-        int port = freePort();
+        int port = FreePorts.find();
         env.put("PROCESSOR_MANAGEMENT_PORT", Integer.toString(port));
         Topics topics = ProcessorConfig.fromEnv(env).kafka().topics();
         String raw = topics.name(TopicId.RAW);
@@ -182,12 +182,6 @@ class ProcessorCrashRecoveryIT {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             return -1;
-        }
-    }
-
-    private static int freePort() throws IOException {
-        try (ServerSocket s = new ServerSocket(0)) {
-            return s.getLocalPort();
         }
     }
 

@@ -7,12 +7,12 @@ import io.kzpipe.model.ops.ServiceMetrics;
 import io.kzpipe.model.topic.TopicId;
 import io.kzpipe.model.topic.Topics;
 import io.kzpipe.processor.config.ProcessorConfig;
+import io.kzpipe.testkit.FreePorts;
 import io.kzpipe.testkit.KafkaBrokerProcess;
 import io.kzpipe.testkit.KafkaExtension;
 import io.kzpipe.testkit.ServiceProcess;
 import io.kzpipe.testkit.TestKafka;
 import java.io.IOException;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -56,7 +56,7 @@ class ProcessorMembershipIT {
         env.put("PROCESSOR_INSTANCE_ID", "processor-0");
         env.put("KAFKA_STREAMS_CONSUMER_SESSION_TIMEOUT_MS", "45000");
         env.put("KAFKA_STREAMS_CONSUMER_HEARTBEAT_INTERVAL_MS", "3000");
-        int port = freePort();
+        int port = FreePorts.find();
         env.put("PROCESSOR_MANAGEMENT_PORT", Integer.toString(port));
         Topics topics = ProcessorConfig.fromEnv(env).kafka().topics();
         String raw = topics.name(TopicId.RAW);
@@ -185,9 +185,4 @@ class ProcessorMembershipIT {
         }
     }
 
-    private static int freePort() throws IOException {
-        try (ServerSocket s = new ServerSocket(0)) {
-            return s.getLocalPort();
-        }
-    }
 }

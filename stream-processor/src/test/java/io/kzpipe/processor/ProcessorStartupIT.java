@@ -3,9 +3,9 @@ package io.kzpipe.processor;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import io.kzpipe.testkit.FreePorts;
 import io.kzpipe.testkit.ServiceProcess;
 import java.io.IOException;
-import java.net.ServerSocket;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
@@ -29,10 +29,7 @@ class ProcessorStartupIT {
 
     @Test
     void exitsWithCode1WhenKafkaCannotBeReachedWithinTheStartupTimeout() throws IOException {
-        int closedPort;
-        try (ServerSocket s = new ServerSocket(0)) {
-            closedPort = s.getLocalPort();
-        }
+        int closedPort = FreePorts.find();
         ServiceProcess p = ServiceProcess.start("io.kzpipe.processor.Main", Map.of(
                 "KAFKA_BOOTSTRAP_SERVERS", "127.0.0.1:" + closedPort,
                 "PROCESSOR_MANAGEMENT_PORT", "0",

@@ -1,6 +1,6 @@
 package io.kzpipe.processor;
 
-import io.kzpipe.model.topic.Headers;
+import io.kzpipe.model.topic.PipelineHeaders;
 import java.nio.charset.StandardCharsets;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.header.internals.RecordHeaders;
@@ -98,9 +98,9 @@ public final class RawEventFactory {
 
     public static ProducerRecord<String, byte[]> record(String topic, String key, byte[] body, long receivedAt) {
         RecordHeaders headers = new RecordHeaders();
-        headers.add(Headers.RECEIVED_AT, Long.toString(receivedAt).getBytes(StandardCharsets.US_ASCII));
-        headers.add(Headers.REQUEST_ID, ("req-" + key).getBytes(StandardCharsets.UTF_8));
-        headers.add(Headers.CONTENT_TYPE, "application/json".getBytes(StandardCharsets.UTF_8));
+        headers.add(PipelineHeaders.RECEIVED_AT, Long.toString(receivedAt).getBytes(StandardCharsets.US_ASCII));
+        headers.add(PipelineHeaders.REQUEST_ID, ("req-" + key).getBytes(StandardCharsets.UTF_8));
+        headers.add(PipelineHeaders.CONTENT_TYPE, "application/json".getBytes(StandardCharsets.UTF_8));
         return new ProducerRecord<>(topic, null, receivedAt, key, body, headers);
     }
 

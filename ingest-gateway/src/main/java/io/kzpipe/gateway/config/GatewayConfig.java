@@ -1,6 +1,6 @@
 package io.kzpipe.gateway.config;
 
-import io.kzpipe.model.config.ConfigException;
+import io.kzpipe.model.config.SettingException;
 import io.kzpipe.model.config.EnvReader;
 import io.kzpipe.model.config.Secrets;
 import io.kzpipe.model.kafka.KafkaSettings;
@@ -82,7 +82,7 @@ public record GatewayConfig(
     /**
      * Reads and validates every setting.
      *
-     * @throws ConfigException listing every bad or conflicting value, not only the first
+     * @throws SettingException listing every bad or conflicting value, not only the first
      */
     public static GatewayConfig fromEnv(Map<String, String> environment) {
         EnvReader env = new EnvReader(environment);

@@ -26,10 +26,6 @@ public final class CallbackAuthenticator {
         this.tokenDigests = tokens.stream().map(CallbackAuthenticator::digest).toList();
     }
 
-    public boolean isRequired() {
-        return !tokenDigests.isEmpty();
-    }
-
     /** Whether a request presenting {@code headerValue} (may be {@code null}) may post events. */
     public boolean isAuthorized(String headerValue) {
         if (tokenDigests.isEmpty()) {

@@ -1,12 +1,12 @@
 package io.kzpipe.gateway.kafka;
 
-import io.kzpipe.model.topic.Headers;
+import io.kzpipe.model.topic.PipelineHeaders;
 import java.nio.charset.StandardCharsets;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.header.internals.RecordHeaders;
 
 /**
- * Builds the records the gateway writes (docs/DESIGN.md, "Topics" and "Headers"). The value is always the request
+ * Builds the records the gateway writes (docs/DESIGN.md, "Topics" and "PipelineHeaders"). The value is always the request
  * body exactly as received (the array is handed over, not copied); the record timestamp is the receive time.
  */
 public final class GatewayRecords {
@@ -34,18 +34,18 @@ public final class GatewayRecords {
     public ProducerRecord<String, byte[]> deadLetter(byte[] body, long receivedAtMs, String requestId,
                                                      String contentType, String reason, String detail) {
         RecordHeaders headers = common(receivedAtMs, requestId, contentType);
-        headers.add(Headers.DLQ_STAGE, ascii(STAGE));
-        headers.add(Headers.DLQ_REASON, ascii(reason));
-        headers.add(Headers.DLQ_DETAIL, shorten(detail).getBytes(StandardCharsets.UTF_8));
+        headers.add(PipelineHeaders.DLQ_STAGE, ascii(STAGE));
+        headers.add(PipelineHeaders.DLQ_REASON, ascii(reason));
+        headers.add(PipelineHeaders.DLQ_DETAIL, shorten(detail).getBytes(StandardCharsets.UTF_8));
         return new ProducerRecord<>(deadLetterTopic, null, receivedAtMs, requestId, body, headers);
     }
 
     private static RecordHeaders common(long receivedAtMs, String requestId, String contentType) {
         RecordHeaders headers = new RecordHeaders();
-        headers.add(Headers.RECEIVED_AT, ascii(Long.toString(receivedAtMs)));
-        headers.add(Headers.REQUEST_ID, ascii(requestId));
+        headers.add(PipelineHeaders.RECEIVED_AT, ascii(Long.toString(receivedAtMs)));
+        headers.add(PipelineHeaders.REQUEST_ID, ascii(requestId));
         if (contentType != null) {
-            headers.add(Headers.CONTENT_TYPE, contentType.getBytes(StandardCharsets.UTF_8));
+            headers.add(PipelineHeaders.CONTENT_TYPE, contentType.getBytes(StandardCharsets.UTF_8));
         }
         return headers;
     }

@@ -47,11 +47,6 @@ public final class KafkaEventPublisher implements EventPublisher {
         return acked;
     }
 
-    /** The underlying producer, for the readiness check's metadata look-ups. */
-    public Producer<String, byte[]> producer() {
-        return producer;
-    }
-
     @Override
     public void close(Duration timeout) {
         LOG.info("flushing and closing the Kafka producer (timeout {})", timeout);

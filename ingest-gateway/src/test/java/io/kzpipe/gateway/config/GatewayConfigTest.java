@@ -2,7 +2,9 @@ package io.kzpipe.gateway.config;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.kzpipe.model.config.ConfigException;
+import io.kzpipe.model.config.SettingException;
+import io.kzpipe.model.topic.TopicId;
+import io.kzpipe.model.topic.Topics;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
@@ -12,6 +14,10 @@ import org.apache.kafka.clients.producer.ProducerConfig;
 import org.junit.jupiter.api.Test;
 
 class GatewayConfigTest {
+
+    private static final Topics TOPICS = Topics.defaults();
+    private static final String RAW_TOPIC = TOPICS.name(TopicId.RAW);
+    private static final String DLQ_GATEWAY_TOPIC = TOPICS.name(TopicId.DLQ_GATEWAY);
 
     private static final Map<String, String> MINIMAL = Map.of("KAIZALA_CALLBACK_TOKENS", "s3cret-one");
 
@@ -26,10 +32,10 @@ class GatewayConfigTest {
     private static List<String> problems(Map<String, String> env) {
         try {
             GatewayConfig.fromEnv(env);
-        } catch (ConfigException e) {
+        } catch (SettingException e) {
             return e.problems();
         }
-        throw new AssertionError("expected a ConfigException");
+        throw new AssertionError("expected a SettingException");
     }
 
     @Test
@@ -48,8 +54,8 @@ class GatewayConfigTest {
         assertThat(c.publishTimeout()).isEqualTo(Duration.ofSeconds(2));
         assertThat(c.retryAfterSeconds()).isEqualTo(5);
         assertThat(c.strictMode()).isFalse();
-        assertThat(c.rawTopic()).isEqualTo("kaizala.raw");
-        assertThat(c.deadLetterTopic()).isEqualTo("kaizala.dlq.gateway");
+        assertThat(c.rawTopic()).isEqualTo(RAW_TOPIC);
+        assertThat(c.deadLetterTopic()).isEqualTo(DLQ_GATEWAY_TOPIC);
         assertThat(c.kafka().bootstrapServers()).isEqualTo("127.0.0.1:9092");
     }
 
@@ -83,7 +89,7 @@ class GatewayConfigTest {
         assertThat(c.managementPort()).isEqualTo(9091);
         assertThat(c.kafka().bootstrapServers()).isEqualTo("k1:9092,k2:9092");
         assertThat(c.rawTopic()).isEqualTo("custom-raw");
-        assertThat(c.deadLetterTopic()).isEqualTo("test.dlq.gateway");
+        assertThat(c.deadLetterTopic()).isEqualTo("test." + TopicId.DLQ_GATEWAY.suffix());
     }
 
     @Test

@@ -3,7 +3,7 @@ package io.kzpipe.gateway.http;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.kzpipe.gateway.Fixtures;
-import io.kzpipe.model.topic.Headers;
+import io.kzpipe.model.topic.PipelineHeaders;
 import java.io.ByteArrayInputStream;
 import java.net.http.HttpRequest;
 import java.nio.charset.StandardCharsets;
@@ -46,7 +46,7 @@ class WebhookBodyLimitsTest extends WebhookTestSupport {
             assertThat(r.code()).isEqualTo(200);
         });
         assertThat(producer.history().get(0).value()).isEqualTo(body);
-        assertThat(producer.history().get(0).headers().lastHeader(Headers.CONTENT_TYPE)).isNull();
+        assertThat(producer.history().get(0).headers().lastHeader(PipelineHeaders.CONTENT_TYPE)).isNull();
     }
 
     @Test

@@ -5,7 +5,9 @@ import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.kzpipe.gateway.Fixtures;
-import io.kzpipe.model.topic.Headers;
+import io.kzpipe.model.topic.PipelineHeaders;
+import io.kzpipe.model.topic.TopicId;
+import io.kzpipe.model.topic.Topics;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
@@ -24,6 +26,10 @@ import org.junit.jupiter.params.provider.CsvSource;
 /** What is published where, and when the answer is written: after the ack, 503 on failure. */
 class WebhookPublishTest extends WebhookTestSupport {
 
+    private static final Topics TOPICS = Topics.defaults();
+    private static final String RAW_TOPIC = TOPICS.name(TopicId.RAW);
+    private static final String DLQ_GATEWAY_TOPIC = TOPICS.name(TopicId.DLQ_GATEWAY);
+
     @Test
     void aValidEventGoesToTheRawTopicWithExactBytesKeyTimestampAndHeaders() {
         byte[] body = Fixtures.bytes(Fixtures.SURVEY_RESPONSE);
@@ -34,14 +40,14 @@ class WebhookPublishTest extends WebhookTestSupport {
             assertThat(r.body().string()).isEqualTo("{\"status\":\"accepted\",\"eventId\":\"" + Fixtures.SURVEY_EVENT_ID + "\"}");
             assertThat(r.headers().get("Content-Type").get(0)).startsWith("application/json");
             ProducerRecord<String, byte[]> record = producer.history().get(0);
-            assertThat(record.topic()).isEqualTo("kaizala.raw");
+            assertThat(record.topic()).isEqualTo(RAW_TOPIC);
             assertThat(record.key()).isEqualTo(Fixtures.SURVEY_RESPONSE_ID);
             assertThat(record.value()).isEqualTo(body);
             assertThat(record.timestamp()).isEqualTo(NOW);
-            assertThat(header(record, Headers.RECEIVED_AT)).isEqualTo(Long.toString(NOW));
-            assertThat(header(record, Headers.REQUEST_ID)).isEqualTo(requestId(r));
-            assertThat(header(record, Headers.CONTENT_TYPE)).isEqualTo("Application/JSON; Charset=UTF-8");
-            assertThat(header(record, Headers.DLQ_REASON)).isNull();
+            assertThat(header(record, PipelineHeaders.RECEIVED_AT)).isEqualTo(Long.toString(NOW));
+            assertThat(header(record, PipelineHeaders.REQUEST_ID)).isEqualTo(requestId(r));
+            assertThat(header(record, PipelineHeaders.CONTENT_TYPE)).isEqualTo("Application/JSON; Charset=UTF-8");
+            assertThat(header(record, PipelineHeaders.DLQ_REASON)).isNull();
         });
         assertThat(count("accepted")).isEqualTo(1);
     }
@@ -141,16 +147,16 @@ class WebhookPublishTest extends WebhookTestSupport {
             assertThat(r.code()).isEqualTo(200);
             assertThat(r.body().string()).isEqualTo("{\"status\":\"dead-lettered\",\"reason\":\"" + reason + "\"}");
             ProducerRecord<String, byte[]> record = producer.history().get(0);
-            assertThat(record.topic()).isEqualTo("kaizala.dlq.gateway");
+            assertThat(record.topic()).isEqualTo(DLQ_GATEWAY_TOPIC);
             assertThat(record.key()).isEqualTo(requestId(r));
             assertThat(record.value()).isEqualTo(body);
             assertThat(record.timestamp()).isEqualTo(NOW);
-            assertThat(header(record, Headers.DLQ_STAGE)).isEqualTo("gateway");
-            assertThat(header(record, Headers.DLQ_REASON)).isEqualTo(reason);
-            assertThat(header(record, Headers.DLQ_DETAIL)).isNotBlank();
-            assertThat(header(record, Headers.REQUEST_ID)).isEqualTo(requestId(r));
-            assertThat(header(record, Headers.RECEIVED_AT)).isEqualTo(Long.toString(NOW));
-            assertThat(header(record, Headers.CONTENT_TYPE)).isEqualTo("text/plain");
+            assertThat(header(record, PipelineHeaders.DLQ_STAGE)).isEqualTo("gateway");
+            assertThat(header(record, PipelineHeaders.DLQ_REASON)).isEqualTo(reason);
+            assertThat(header(record, PipelineHeaders.DLQ_DETAIL)).isNotBlank();
+            assertThat(header(record, PipelineHeaders.REQUEST_ID)).isEqualTo(requestId(r));
+            assertThat(header(record, PipelineHeaders.RECEIVED_AT)).isEqualTo(Long.toString(NOW));
+            assertThat(header(record, PipelineHeaders.CONTENT_TYPE)).isEqualTo("text/plain");
         });
         assertThat(registry.get("kz.gateway.dead.letters").tag("reason", reason).counter().count()).isEqualTo(1);
         assertThat(count("dead_lettered")).isEqualTo(1);
@@ -171,7 +177,7 @@ class WebhookPublishTest extends WebhookTestSupport {
             assertThat(error.get("details").get(0).asText()).isNotBlank();
             assertThat(post(client, PATH, Fixtures.bytes(Fixtures.TEXT_MESSAGE), TOKEN).code()).isEqualTo(200);
         });
-        assertThat(producer.history()).hasSize(1).allSatisfy(rec -> assertThat(rec.topic()).isEqualTo("kaizala.raw"));
+        assertThat(producer.history()).hasSize(1).allSatisfy(rec -> assertThat(rec.topic()).isEqualTo(RAW_TOPIC));
         assertThat(count("bad_request")).isEqualTo(1);
     }
 }

@@ -7,7 +7,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.kzpipe.gateway.Fixtures;
-import io.kzpipe.model.topic.Headers;
+import io.kzpipe.model.topic.PipelineHeaders;
 import io.kzpipe.testkit.KafkaExtension;
 import io.kzpipe.testkit.TestKafka;
 import java.io.IOException;
@@ -58,14 +58,14 @@ class GatewayIT {
 
     private static List<ConsumerRecord<String, byte[]>> withRequestId(String topic, String requestId) {
         return kafka.readToEnd(topic, WAIT).stream()
-                .filter(r -> requestId.equals(header(r, Headers.REQUEST_ID))).toList();
+                .filter(r -> requestId.equals(header(r, PipelineHeaders.REQUEST_ID))).toList();
     }
 
     private static void assertNothingPublishedFor(List<String> requestIds) {
         Set<String> ids = Set.copyOf(requestIds);
         for (String topic : List.of(gateway.config.rawTopic(), gateway.config.deadLetterTopic())) {
             assertThat(kafka.readToEnd(topic, WAIT)).as(topic)
-                    .noneMatch(r -> ids.contains(header(r, Headers.REQUEST_ID)));
+                    .noneMatch(r -> ids.contains(header(r, PipelineHeaders.REQUEST_ID)));
         }
     }
 
@@ -139,8 +139,8 @@ class GatewayIT {
         assertThat(record.key()).isEqualTo(responseId);
         assertThat(record.value()).isEqualTo(body);
         assertThat(record.timestamp()).isBetween(before, after);
-        assertThat(header(record, Headers.RECEIVED_AT)).isEqualTo(Long.toString(record.timestamp()));
-        assertThat(header(record, Headers.CONTENT_TYPE)).isEqualTo("application/json; charset=UTF-8");
+        assertThat(header(record, PipelineHeaders.RECEIVED_AT)).isEqualTo(Long.toString(record.timestamp()));
+        assertThat(header(record, PipelineHeaders.CONTENT_TYPE)).isEqualTo("application/json; charset=UTF-8");
         assertThat(withRequestId(gateway.config.deadLetterTopic(), requestId(r))).isEmpty();
     }
 
@@ -185,18 +185,18 @@ class GatewayIT {
         List<ConsumerRecord<String, byte[]>> dlq = kafka.readToEnd(gateway.config.deadLetterTopic(), WAIT);
         for (Map.Entry<String, byte[]> e : bodies.entrySet()) {
             String id = requestIds.get(e.getKey());
-            List<ConsumerRecord<String, byte[]>> mine = dlq.stream().filter(r -> id.equals(header(r, Headers.REQUEST_ID))).toList();
+            List<ConsumerRecord<String, byte[]>> mine = dlq.stream().filter(r -> id.equals(header(r, PipelineHeaders.REQUEST_ID))).toList();
             assertThat(mine).as(e.getKey()).hasSize(1);
             ConsumerRecord<String, byte[]> record = mine.get(0);
             assertThat(record.value()).as(e.getKey()).isEqualTo(e.getValue());
             assertThat(record.key()).isEqualTo(id);
-            assertThat(header(record, Headers.DLQ_STAGE)).isEqualTo("gateway");
-            assertThat(header(record, Headers.DLQ_REASON)).isEqualTo(e.getKey());
-            assertThat(header(record, Headers.DLQ_DETAIL)).isNotBlank();
-            assertThat(header(record, Headers.RECEIVED_AT)).isEqualTo(Long.toString(record.timestamp()));
+            assertThat(header(record, PipelineHeaders.DLQ_STAGE)).isEqualTo("gateway");
+            assertThat(header(record, PipelineHeaders.DLQ_REASON)).isEqualTo(e.getKey());
+            assertThat(header(record, PipelineHeaders.DLQ_DETAIL)).isNotBlank();
+            assertThat(header(record, PipelineHeaders.RECEIVED_AT)).isEqualTo(Long.toString(record.timestamp()));
         }
         assertThat(kafka.readToEnd(gateway.config.rawTopic(), WAIT))
-                .noneMatch(r -> requestIds.containsValue(header(r, Headers.REQUEST_ID)));
+                .noneMatch(r -> requestIds.containsValue(header(r, PipelineHeaders.REQUEST_ID)));
     }
 
     @Test

@@ -6,7 +6,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import io.kzpipe.gateway.Fixtures;
-import io.kzpipe.model.topic.Headers;
+import io.kzpipe.model.topic.PipelineHeaders;
 import io.kzpipe.testkit.KafkaBrokerProcess;
 import java.net.http.HttpResponse;
 import java.time.Duration;
@@ -81,7 +81,7 @@ class GatewayOutageIT {
                 Set<String> stored = new HashSet<>();
                 for (ConsumerRecord<String, byte[]> r : raw) {
                     stored.add(RunningGateway.eventId(r));
-                    assertThat(refusedRequestIds).doesNotContain(header(r, Headers.REQUEST_ID));
+                    assertThat(refusedRequestIds).doesNotContain(header(r, PipelineHeaders.REQUEST_ID));
                 }
                 assertThat(refusedEventIds).hasSizeGreaterThanOrEqualTo(6);
                 assertThat(stored).doesNotContainAnyElementsOf(refusedEventIds);

@@ -4,11 +4,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import io.kzpipe.gateway.Fixtures;
+import io.kzpipe.testkit.FreePorts;
 import io.kzpipe.testkit.KafkaExtension;
 import io.kzpipe.testkit.ServiceProcess;
 import io.kzpipe.testkit.TestKafka;
 import java.io.IOException;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -42,12 +42,8 @@ class MainIT {
 
     @Test
     void startsServesAndStopsGracefullyOnSigterm(TestKafka kafka) throws Exception {
-        int port;
-        int managementPort;
-        try (ServerSocket socket = new ServerSocket(0); ServerSocket other = new ServerSocket(0)) {
-            port = socket.getLocalPort();
-            managementPort = other.getLocalPort();
-        }
+        int port = FreePorts.find();
+        int managementPort = FreePorts.find();
         Path log = LOGS.resolve("main-run-" + UUID.randomUUID() + ".log");
         String secret = "main-it-" + UUID.randomUUID();
         try (ServiceProcess main = ServiceProcess.start("io.kzpipe.gateway.Main", Map.of(

@@ -1,7 +1,7 @@
 package io.kzpipe.cli.replay;
 
 import io.kzpipe.model.topic.DeadLetterId;
-import io.kzpipe.model.topic.Headers;
+import io.kzpipe.model.topic.PipelineHeaders;
 import java.nio.charset.StandardCharsets;
 import java.util.Optional;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -25,15 +25,15 @@ public record DeadLetter(DeadLetterId id, String reason, long receivedAtMs, Stri
     /** A record of a dead-letter topic whose stage is {@code fallbackStage} when it has no {@code kz-dlq-stage}. */
     public static DeadLetter of(ConsumerRecord<byte[], byte[]> rec, String fallbackStage) {
         DeadLetterId id = DeadLetterId.of(rec.topic(), rec.partition(), rec.offset(), rec.headers(), fallbackStage);
-        String received = header(rec, Headers.RECEIVED_AT);
+        String received = header(rec, PipelineHeaders.RECEIVED_AT);
         long receivedAt = rec.timestamp();
         try {
             receivedAt = received == null ? receivedAt : Long.parseLong(received.trim());
         } catch (NumberFormatException e) {
             // as the sink: the record timestamp
         }
-        String reason = header(rec, Headers.DLQ_REASON);
-        String replayOf = header(rec, Headers.REPLAY_OF);
+        String reason = header(rec, PipelineHeaders.DLQ_REASON);
+        String replayOf = header(rec, PipelineHeaders.REPLAY_OF);
         return new DeadLetter(id, reason == null ? "unknown" : reason, receivedAt, replayOf == null ? "" : replayOf,
                 rec);
     }
@@ -43,9 +43,9 @@ public record DeadLetter(DeadLetterId id, String reason, long receivedAtMs, Stri
      * {@code -offset}), or empty when a header is missing.
      */
     public Optional<RawCoordinates> source() {
-        String topic = header(record, Headers.SOURCE_TOPIC);
-        String partition = header(record, Headers.SOURCE_PARTITION);
-        String offset = header(record, Headers.SOURCE_OFFSET);
+        String topic = header(record, PipelineHeaders.SOURCE_TOPIC);
+        String partition = header(record, PipelineHeaders.SOURCE_PARTITION);
+        String offset = header(record, PipelineHeaders.SOURCE_OFFSET);
         try {
             return topic == null || topic.isEmpty() || partition == null || offset == null ? Optional.empty()
                     : Optional.of(new RawCoordinates(new TopicPartition(topic, Integer.parseInt(partition.trim())),

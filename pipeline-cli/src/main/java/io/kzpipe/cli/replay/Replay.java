@@ -3,7 +3,7 @@ package io.kzpipe.cli.replay;
 import io.kzpipe.cli.Main;
 import io.kzpipe.gateway.config.GatewayConfig;
 import io.kzpipe.gateway.http.EnvelopeValidator;
-import io.kzpipe.model.config.ConfigException;
+import io.kzpipe.model.config.SettingException;
 import io.kzpipe.model.config.EnvReader;
 import io.kzpipe.model.kafka.KafkaSettings;
 import io.kzpipe.model.topic.TopicId;
@@ -80,7 +80,7 @@ public final class Replay {
             err.println("replay: " + e.getMessage());
             err.println(ReplayArgs.USAGE);
             return 2;
-        } catch (ConfigException e) {
+        } catch (SettingException e) {
             err.println("replay: " + e.getMessage());
             return 2;
         }

@@ -2,7 +2,7 @@ package io.kzpipe.cli.replay;
 
 import io.kzpipe.gateway.http.EnvelopeValidator;
 import io.kzpipe.gateway.http.Verdict;
-import io.kzpipe.model.topic.Headers;
+import io.kzpipe.model.topic.PipelineHeaders;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -137,15 +137,15 @@ public record ReplayPlan(List<Entry> entries) {
                 headers.add(h.key(), h.value());
             }
         }
-        headers.add(Headers.REPLAY_OF, entry.deadLetter().rowId().getBytes(StandardCharsets.UTF_8));
+        headers.add(PipelineHeaders.REPLAY_OF, entry.deadLetter().rowId().getBytes(StandardCharsets.UTF_8));
         byte[] key = entry.key() == null ? null : entry.key().getBytes(StandardCharsets.UTF_8);
         return new ProducerRecord<>(rawTopic, null, replayTimeMs, key, entry.deadLetter().record().value(), headers);
     }
 
     /** Headers a replay drops: those describing the dead letter, and an earlier replay's mark. */
-    private static final Set<String> DEAD_LETTER_HEADERS = Set.of(Headers.DLQ_STAGE, Headers.DLQ_REASON,
-            Headers.DLQ_DETAIL, Headers.SOURCE_TOPIC, Headers.SOURCE_PARTITION, Headers.SOURCE_OFFSET, Headers.EVENT_ID,
-            Headers.REPLAY_OF);
+    private static final Set<String> DEAD_LETTER_HEADERS = Set.of(PipelineHeaders.DLQ_STAGE, PipelineHeaders.DLQ_REASON,
+            PipelineHeaders.DLQ_DETAIL, PipelineHeaders.SOURCE_TOPIC, PipelineHeaders.SOURCE_PARTITION,
+            PipelineHeaders.SOURCE_OFFSET, PipelineHeaders.EVENT_ID, PipelineHeaders.REPLAY_OF);
 
     static boolean isDeadLetterHeader(String key) {
         return DEAD_LETTER_HEADERS.contains(key);

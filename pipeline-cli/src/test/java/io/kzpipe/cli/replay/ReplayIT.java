@@ -3,15 +3,15 @@ package io.kzpipe.cli.replay;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.kzpipe.gateway.kafka.GatewayRecords;
-import io.kzpipe.model.topic.Headers;
+import io.kzpipe.model.topic.PipelineHeaders;
 import io.kzpipe.model.topic.TopicId;
 import io.kzpipe.model.topic.Topics;
+import io.kzpipe.testkit.FreePorts;
 import io.kzpipe.testkit.KafkaExtension;
 import io.kzpipe.testkit.TestKafka;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.PrintStream;
-import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
@@ -54,14 +54,14 @@ class ReplayIT {
                 "PIPELINE_REPLAY_TIMEOUT", "20"));
         GatewayRecords gateway = new GatewayRecords(topics.name(TopicId.RAW), topics.name(TopicId.DLQ_GATEWAY));
         RecordHeaders processorHeaders = new RecordHeaders();
-        processorHeaders.add(Headers.RECEIVED_AT, Long.toString(RECEIVED).getBytes(StandardCharsets.US_ASCII));
-        processorHeaders.add(Headers.REQUEST_ID, "req-big".getBytes(StandardCharsets.US_ASCII));
-        processorHeaders.add(Headers.DLQ_STAGE, "processor".getBytes(StandardCharsets.US_ASCII));
-        processorHeaders.add(Headers.DLQ_REASON, "record_too_large".getBytes(StandardCharsets.US_ASCII));
-        processorHeaders.add(Headers.DLQ_DETAIL, "too big".getBytes(StandardCharsets.US_ASCII));
-        processorHeaders.add(Headers.SOURCE_TOPIC, topics.name(TopicId.RAW).getBytes(StandardCharsets.US_ASCII));
-        processorHeaders.add(Headers.SOURCE_PARTITION, "1".getBytes(StandardCharsets.US_ASCII));
-        processorHeaders.add(Headers.SOURCE_OFFSET, "17".getBytes(StandardCharsets.US_ASCII));
+        processorHeaders.add(PipelineHeaders.RECEIVED_AT, Long.toString(RECEIVED).getBytes(StandardCharsets.US_ASCII));
+        processorHeaders.add(PipelineHeaders.REQUEST_ID, "req-big".getBytes(StandardCharsets.US_ASCII));
+        processorHeaders.add(PipelineHeaders.DLQ_STAGE, "processor".getBytes(StandardCharsets.US_ASCII));
+        processorHeaders.add(PipelineHeaders.DLQ_REASON, "record_too_large".getBytes(StandardCharsets.US_ASCII));
+        processorHeaders.add(PipelineHeaders.DLQ_DETAIL, "too big".getBytes(StandardCharsets.US_ASCII));
+        processorHeaders.add(PipelineHeaders.SOURCE_TOPIC, topics.name(TopicId.RAW).getBytes(StandardCharsets.US_ASCII));
+        processorHeaders.add(PipelineHeaders.SOURCE_PARTITION, "1".getBytes(StandardCharsets.US_ASCII));
+        processorHeaders.add(PipelineHeaders.SOURCE_OFFSET, "17".getBytes(StandardCharsets.US_ASCII));
         kafka.produce(List.of(
                 gateway.deadLetter(DEEP.getBytes(StandardCharsets.UTF_8), RECEIVED, "req-deep", "application/json",
                         "too_deep", "JSON nesting deeper than 4 levels"),
@@ -110,13 +110,13 @@ class ReplayIT {
             assertThat(r.key()).isEqualTo("ev-big");
             assertThat(new String(r.value(), StandardCharsets.UTF_8)).isEqualTo(BIG);
             assertThat(r.timestamp()).as("replay time").isEqualTo(REPLAY_TIME.toEpochMilli());
-            assertThat(new String(r.headers().lastHeader(Headers.RECEIVED_AT).value(), StandardCharsets.UTF_8))
+            assertThat(new String(r.headers().lastHeader(PipelineHeaders.RECEIVED_AT).value(), StandardCharsets.UTF_8))
                     .isEqualTo(Long.toString(RECEIVED));
-            assertThat(new String(r.headers().lastHeader(Headers.REQUEST_ID).value(), StandardCharsets.UTF_8)).isEqualTo("req-big");
-            assertThat(new String(r.headers().lastHeader(Headers.REPLAY_OF).value(), StandardCharsets.UTF_8))
+            assertThat(new String(r.headers().lastHeader(PipelineHeaders.REQUEST_ID).value(), StandardCharsets.UTF_8)).isEqualTo("req-big");
+            assertThat(new String(r.headers().lastHeader(PipelineHeaders.REPLAY_OF).value(), StandardCharsets.UTF_8))
                     .isEqualTo("processor:" + topics.name(TopicId.RAW) + ":1:17");
-            assertThat(r.headers().lastHeader(Headers.DLQ_REASON)).isNull();
-            assertThat(r.headers().lastHeader(Headers.SOURCE_OFFSET)).isNull();
+            assertThat(r.headers().lastHeader(PipelineHeaders.DLQ_REASON)).isNull();
+            assertThat(r.headers().lastHeader(PipelineHeaders.SOURCE_OFFSET)).isNull();
         });
 
         // the gateway dead letter, with the gateway's default depth limit: keyed as the gateway keys it
@@ -146,10 +146,7 @@ class ReplayIT {
 
     @Test
     void anUnreachableBrokerFailsWithinTheTimeout() throws IOException {
-        int closedPort;
-        try (ServerSocket s = new ServerSocket(0)) {
-            closedPort = s.getLocalPort();
-        }
+        int closedPort = FreePorts.find();
         env.put("KAFKA_BOOTSTRAP_SERVERS", "127.0.0.1:" + closedPort);
         env.put("PIPELINE_REPLAY_TIMEOUT", "2");
         long start = System.nanoTime();

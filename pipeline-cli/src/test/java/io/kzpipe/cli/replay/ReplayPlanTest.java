@@ -4,7 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.tuple;
 
 import io.kzpipe.gateway.http.EnvelopeValidator;
-import io.kzpipe.model.topic.Headers;
+import io.kzpipe.model.topic.PipelineHeaders;
+import io.kzpipe.model.topic.TopicId;
+import io.kzpipe.model.topic.Topics;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
@@ -18,6 +20,11 @@ import org.junit.jupiter.api.Test;
 
 class ReplayPlanTest {
 
+    private static final Topics TOPICS = Topics.defaults();
+    private static final String RAW_TOPIC = TOPICS.name(TopicId.RAW);
+    private static final String DLQ_GATEWAY_TOPIC = TOPICS.name(TopicId.DLQ_GATEWAY);
+    private static final String DLQ_PROCESSOR_TOPIC = TOPICS.name(TopicId.DLQ_PROCESSOR);
+
     private static final long RECEIVED = 1_795_780_000_123L;
     private static final String DEEP = "{\"eventId\":\"ev-deep\",\"eventType\":\"Survey\",\"objectId\":\"o\",\"objectType\":\"Group\","
             + "\"data\":{\"responseId\":\"resp-1\",\"a\":[[[[[[1]]]]]]}}";
@@ -25,20 +32,20 @@ class ReplayPlanTest {
     private final EnvelopeValidator strictGateway = new EnvelopeValidator(4);
 
     private static DeadLetter gatewayDeadLetter(long offset, String body, String reason) {
-        return DeadLetter.of(record("kaizala.dlq.gateway", offset, "req-" + offset, body, headers(
-                Headers.RECEIVED_AT, Long.toString(RECEIVED), Headers.REQUEST_ID, "req-" + offset,
-                Headers.CONTENT_TYPE, "application/json", Headers.DLQ_STAGE, "gateway", Headers.DLQ_REASON, reason,
-                Headers.DLQ_DETAIL, "detail")), "gateway");
+        return DeadLetter.of(record(DLQ_GATEWAY_TOPIC, offset, "req-" + offset, body, headers(
+                PipelineHeaders.RECEIVED_AT, Long.toString(RECEIVED), PipelineHeaders.REQUEST_ID, "req-" + offset,
+                PipelineHeaders.CONTENT_TYPE, "application/json", PipelineHeaders.DLQ_STAGE, "gateway", PipelineHeaders.DLQ_REASON, reason,
+                PipelineHeaders.DLQ_DETAIL, "detail")), "gateway");
     }
 
     private static DeadLetter processorDeadLetter(long offset, long rawOffset, String replayOf) {
-        RecordHeaders h = headers(Headers.RECEIVED_AT, Long.toString(RECEIVED), Headers.REQUEST_ID, "req-p" + rawOffset,
-                Headers.DLQ_STAGE, "processor", Headers.DLQ_REASON, "record_too_large", Headers.DLQ_DETAIL, "big",
-                Headers.SOURCE_TOPIC, "kaizala.raw", Headers.SOURCE_PARTITION, "2", Headers.SOURCE_OFFSET, Long.toString(rawOffset));
+        RecordHeaders h = headers(PipelineHeaders.RECEIVED_AT, Long.toString(RECEIVED), PipelineHeaders.REQUEST_ID, "req-p" + rawOffset,
+                PipelineHeaders.DLQ_STAGE, "processor", PipelineHeaders.DLQ_REASON, "record_too_large", PipelineHeaders.DLQ_DETAIL, "big",
+                PipelineHeaders.SOURCE_TOPIC, RAW_TOPIC, PipelineHeaders.SOURCE_PARTITION, "2", PipelineHeaders.SOURCE_OFFSET, Long.toString(rawOffset));
         if (replayOf != null) {
-            h.add(Headers.REPLAY_OF, replayOf.getBytes(StandardCharsets.UTF_8));
+            h.add(PipelineHeaders.REPLAY_OF, replayOf.getBytes(StandardCharsets.UTF_8));
         }
-        return DeadLetter.of(record("kaizala.dlq.processor", offset, "resp-9", "{\"eventId\":\"ev-9\"}", h), "processor");
+        return DeadLetter.of(record(DLQ_PROCESSOR_TOPIC, offset, "resp-9", "{\"eventId\":\"ev-9\"}", h), "processor");
     }
 
     private static ConsumerRecord<byte[], byte[]> record(String topic, long offset, String key, String value, RecordHeaders h) {
@@ -75,15 +82,15 @@ class ReplayPlanTest {
             assertThat(e.action()).isEqualTo(ReplayPlan.Action.SEND);
             assertThat(e.key()).as("data.responseId, not the request id").isEqualTo("resp-1");
         });
-        ProducerRecord<byte[], byte[]> r = ReplayPlan.record(plan.entries().get(0), "kaizala.raw", 1_795_800_000_000L);
-        assertThat(r.topic()).isEqualTo("kaizala.raw");
+        ProducerRecord<byte[], byte[]> r = ReplayPlan.record(plan.entries().get(0), RAW_TOPIC, 1_795_800_000_000L);
+        assertThat(r.topic()).isEqualTo(RAW_TOPIC);
         assertThat(new String(r.value(), StandardCharsets.UTF_8)).isEqualTo(DEEP);
         assertThat(new String(r.key(), StandardCharsets.UTF_8)).isEqualTo("resp-1");
         assertThat(r.timestamp()).as("the replay time").isEqualTo(1_795_800_000_000L);
-        assertThat(headerKeys(r)).containsExactly(Headers.RECEIVED_AT, Headers.REQUEST_ID, Headers.CONTENT_TYPE, Headers.REPLAY_OF);
-        assertThat(header(r, Headers.RECEIVED_AT)).isEqualTo(Long.toString(RECEIVED));
-        assertThat(header(r, Headers.REQUEST_ID)).isEqualTo("req-3");
-        assertThat(header(r, Headers.REPLAY_OF)).isEqualTo("gateway:kaizala.dlq.gateway:0:3");
+        assertThat(headerKeys(r)).containsExactly(PipelineHeaders.RECEIVED_AT, PipelineHeaders.REQUEST_ID, PipelineHeaders.CONTENT_TYPE, PipelineHeaders.REPLAY_OF);
+        assertThat(header(r, PipelineHeaders.RECEIVED_AT)).isEqualTo(Long.toString(RECEIVED));
+        assertThat(header(r, PipelineHeaders.REQUEST_ID)).isEqualTo("req-3");
+        assertThat(header(r, PipelineHeaders.REPLAY_OF)).isEqualTo("gateway:kaizala.dlq.gateway:0:3");
     }
 
     @Test
@@ -104,10 +111,10 @@ class ReplayPlanTest {
         DeadLetter again = processorDeadLetter(8, 40, "processor:kaizala.raw:2:11");
         ReplayPlan plan = ReplayPlan.of(List.of(again), ReplayArgs.parse(List.of("--stage", "processor")), gateway);
 
-        ProducerRecord<byte[], byte[]> r = ReplayPlan.record(plan.entries().get(0), "kaizala.raw", 5L);
+        ProducerRecord<byte[], byte[]> r = ReplayPlan.record(plan.entries().get(0), RAW_TOPIC, 5L);
         assertThat(new String(r.key(), StandardCharsets.UTF_8)).isEqualTo("resp-9");
-        assertThat(headerKeys(r)).containsExactly(Headers.RECEIVED_AT, Headers.REQUEST_ID, Headers.REPLAY_OF);
-        assertThat(header(r, Headers.REPLAY_OF)).isEqualTo("processor:kaizala.raw:2:40");
+        assertThat(headerKeys(r)).containsExactly(PipelineHeaders.RECEIVED_AT, PipelineHeaders.REQUEST_ID, PipelineHeaders.REPLAY_OF);
+        assertThat(header(r, PipelineHeaders.REPLAY_OF)).isEqualTo("processor:kaizala.raw:2:40");
     }
 
     @Test

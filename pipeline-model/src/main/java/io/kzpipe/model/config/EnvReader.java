@@ -16,7 +16,7 @@ import java.util.TreeMap;
  * <pre>{@code
  * EnvReader env = new EnvReader(System.getenv());
  * int port = env.intIn("GATEWAY_PORT", 8080, 1, 65535);
- * env.throwIfProblems();   // ConfigException listing every problem
+ * env.throwIfProblems();   // SettingException listing every problem
  * }</pre>
  *
  * <p>Empty values count as unset. Not thread-safe; used once per start-up.
@@ -39,16 +39,6 @@ public final class EnvReader {
     public String string(String name, String defaultValue) {
         String v = raw(name);
         return v == null ? defaultValue : v;
-    }
-
-    /** A value that must be set; records a problem (and returns "") when it is not. */
-    public String required(String name) {
-        String v = raw(name);
-        if (v == null) {
-            problem(name, "is required");
-            return "";
-        }
-        return v;
     }
 
     public int intIn(String name, int defaultValue, int min, int max) {
@@ -180,7 +170,7 @@ public final class EnvReader {
 
     public void throwIfProblems() {
         if (!problems.isEmpty()) {
-            throw new ConfigException(problems);
+            throw new SettingException(problems);
         }
     }
 }

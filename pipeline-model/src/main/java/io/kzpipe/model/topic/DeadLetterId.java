@@ -8,7 +8,7 @@ import org.apache.kafka.common.header.Header;
  * the Kafka coordinates of the record that was refused. For a processor dead letter they come from its
  * {@code kz-source-*} headers (the raw record); for a gateway dead letter, which had no earlier Kafka home, they are
  * the dead-letter record's own. The sink computes row ids with it and {@code ./pipeline replay} selects and marks
- * ({@link Headers#REPLAY_OF}) with it, so both always agree. Stateless.
+ * ({@link PipelineHeaders#REPLAY_OF}) with it, so both always agree. Stateless.
  *
  * @param stage           {@code gateway}, {@code processor} or {@code sink}
  * @param sourceTopic     topic of the refused record
@@ -20,10 +20,10 @@ public record DeadLetterId(String stage, String sourceTopic, int sourcePartition
     /** The id of a record read from a dead-letter topic: stage from {@code kz-dlq-stage}, else {@code fallbackStage}. */
     public static DeadLetterId of(String topic, int partition, long offset,
                                   org.apache.kafka.common.header.Headers headers, String fallbackStage) {
-        String stage = header(headers, Headers.DLQ_STAGE);
-        String headerTopic = header(headers, Headers.SOURCE_TOPIC);
-        Long headerPartition = number(header(headers, Headers.SOURCE_PARTITION));
-        Long headerOffset = number(header(headers, Headers.SOURCE_OFFSET));
+        String stage = header(headers, PipelineHeaders.DLQ_STAGE);
+        String headerTopic = header(headers, PipelineHeaders.SOURCE_TOPIC);
+        Long headerPartition = number(header(headers, PipelineHeaders.SOURCE_PARTITION));
+        Long headerOffset = number(header(headers, PipelineHeaders.SOURCE_OFFSET));
         boolean fromHeaders = headerTopic != null && !headerTopic.isEmpty() && headerPartition != null
                 && headerOffset != null;
         return new DeadLetterId(stage == null ? fallbackStage : stage,

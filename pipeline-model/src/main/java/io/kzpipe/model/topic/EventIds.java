@@ -8,7 +8,7 @@ import java.io.IOException;
 /**
  * The top-level {@code eventId} of a dead letter's payload, so a dashboard can tell a recovered dead letter (its
  * event has an {@code events} row) from one still dead (the sink's {@code dead_letters.event_id}; the processor's
- * {@link Headers#EVENT_ID} of a dead letter written without its body). Reads top-level fields with a streaming parser and
+ * {@link PipelineHeaders#EVENT_ID} of a dead letter written without its body). Reads top-level fields with a streaming parser and
  * stops at the first {@code eventId} (a string; the last one wins downstream only for valid envelopes, which
  * have one). Anything else (not JSON, too deep, not an object, no string {@code eventId}) gives {@code ""}.
  * Stateless and thread-safe.

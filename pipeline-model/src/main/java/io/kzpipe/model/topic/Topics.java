@@ -57,16 +57,6 @@ public final class Topics {
         return ids.stream().map(names::get).toList();
     }
 
-    /** The id whose resolved name is {@code topic}, or {@code null}. */
-    public TopicId idOf(String topic) {
-        for (Map.Entry<TopicId, String> e : names.entrySet()) {
-            if (e.getValue().equals(topic)) {
-                return e.getKey();
-            }
-        }
-        return null;
-    }
-
     @Override
     public String toString() {
         return names.toString();

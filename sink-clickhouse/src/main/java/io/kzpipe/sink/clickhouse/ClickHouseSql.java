@@ -15,7 +15,7 @@ import java.util.concurrent.TimeoutException;
 
 /**
  * The client-v2 calls the sink makes besides inserts, in the form that works on 18.16 and a current LTS
- * (docs: ENVIRONMENT.md §4.6): {@code FORMAT} in the SQL text, fully qualified names, results read as
+ * (docs/CLICKHOUSE-COMPAT.md): {@code FORMAT} in the SQL text, fully qualified names, results read as
  * TSV text. Also builds the shared {@link Client}. Thread-safe.
  */
 public final class ClickHouseSql {
@@ -52,10 +52,6 @@ public final class ClickHouseSql {
                 .setKeepAliveTimeout(KEEP_ALIVE.toMillis(), ChronoUnit.MILLIS)
                 .setClientName("kaizala-sink")
                 .build();
-    }
-
-    public Client client() {
-        return client;
     }
 
     /** Runs a statement that returns no rows (DDL, INSERT ... VALUES). */

@@ -5,7 +5,7 @@ import io.kzpipe.model.json.Json;
 import io.kzpipe.model.record.TypedRecord;
 import io.kzpipe.model.topic.DeadLetterId;
 import io.kzpipe.model.topic.EventIds;
-import io.kzpipe.model.topic.Headers;
+import io.kzpipe.model.topic.PipelineHeaders;
 import io.kzpipe.model.topic.TopicId;
 import io.kzpipe.sink.row.Row;
 import java.nio.ByteBuffer;
@@ -19,7 +19,7 @@ import org.apache.kafka.common.header.Header;
 
 /**
  * Builds {@code dead_letters} rows: from records of the gateway and processor dead-letter topics (raw
- * bytes plus {@link Headers}), and from typed rows the sink could not load (stage {@code sink}). Row ids
+ * bytes plus {@link PipelineHeaders}), and from typed rows the sink could not load (stage {@code sink}). Row ids
  * are derived from Kafka coordinates, so a re-delivered dead letter collapses with its first copy.
  * Stateless and thread-safe.
  */
@@ -51,21 +51,21 @@ public final class DeadLetters {
     public static Row fromDeadLetterTopic(ConsumerRecord<byte[], byte[]> rec, TopicId topic) {
         DeadLetterId id = DeadLetterId.of(rec.topic(), rec.partition(), rec.offset(), rec.headers(),
                 topic == TopicId.DLQ_GATEWAY ? "gateway" : "processor");
-        Long receivedAt = number(header(rec, Headers.RECEIVED_AT, ""));
+        Long receivedAt = number(header(rec, PipelineHeaders.RECEIVED_AT, ""));
         byte[] payload = rec.value() == null ? new byte[0] : rec.value();
         DeadLetterRow row = new DeadLetterRow(TypedRecord.SCHEMA_VERSION,
                 id.rowId(),
                 id.stage(),
-                header(rec, Headers.DLQ_REASON, "unknown"),
-                truncate(header(rec, Headers.DLQ_DETAIL, "")),
+                header(rec, PipelineHeaders.DLQ_REASON, "unknown"),
+                truncate(header(rec, PipelineHeaders.DLQ_DETAIL, "")),
                 id.sourceTopic(), id.sourcePartition(), id.sourceOffset(),
                 text(rec.key()),
-                header(rec, Headers.REQUEST_ID, ""),
-                header(rec, Headers.CONTENT_TYPE, ""),
+                header(rec, PipelineHeaders.REQUEST_ID, ""),
+                header(rec, PipelineHeaders.CONTENT_TYPE, ""),
                 text(payload), base64IfNotUtf8(payload), payload.length,
                 receivedAt != null ? receivedAt : rec.timestamp(),
-                header(rec, Headers.REPLAY_OF, ""),
-                payload.length == 0 ? header(rec, Headers.EVENT_ID, "") : EventIds.of(payload));
+                header(rec, PipelineHeaders.REPLAY_OF, ""),
+                payload.length == 0 ? header(rec, PipelineHeaders.EVENT_ID, "") : EventIds.of(payload));
         return new Row(new TopicPartition(rec.topic(), rec.partition()), rec.offset(), rec.timestamp(), rec.key(),
                 toJson(row));
     }

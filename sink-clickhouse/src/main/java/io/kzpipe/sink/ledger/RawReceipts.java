@@ -4,7 +4,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import io.kzpipe.model.json.Json;
 import io.kzpipe.model.record.RawOutcome;
 import io.kzpipe.model.record.TypedRecord;
-import io.kzpipe.model.topic.Headers;
+import io.kzpipe.model.topic.PipelineHeaders;
 import io.kzpipe.sink.row.Row;
 import java.nio.charset.StandardCharsets;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -37,10 +37,10 @@ public final class RawReceipts {
 
     /** A record of the raw topic as a raw_receipts row, with the record's own coordinates. */
     public static Row fromRawTopic(ConsumerRecord<byte[], byte[]> rec) {
-        Long receivedAt = number(header(rec, Headers.RECEIVED_AT));
+        Long receivedAt = number(header(rec, PipelineHeaders.RECEIVED_AT));
         RawReceiptRow row = new RawReceiptRow(TypedRecord.SCHEMA_VERSION,
                 RawOutcome.rowId(rec.topic(), rec.partition(), rec.offset()),
-                header(rec, Headers.REQUEST_ID), header(rec, Headers.REPLAY_OF),
+                header(rec, PipelineHeaders.REQUEST_ID), header(rec, PipelineHeaders.REPLAY_OF),
                 rec.value() == null ? 0 : rec.value().length,
                 receivedAt != null ? receivedAt : rec.timestamp());
         try {

@@ -8,6 +8,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.kzpipe.model.json.Json;
+import io.kzpipe.model.topic.TopicId;
+import io.kzpipe.model.topic.Topics;
 import io.kzpipe.sink.metrics.SinkMetrics;
 import io.kzpipe.sink.clickhouse.RetryPolicy;
 import io.kzpipe.sink.config.SinkConfig;
@@ -21,7 +23,10 @@ import org.junit.jupiter.api.Test;
 
 class BatchDeliveryTest {
 
-    private static final TopicPartition TP = new TopicPartition("kaizala.answers.numeric", 2);
+    private static final Topics TOPICS = Topics.defaults();
+    private static final String ANSWERS_NUMERIC_TOPIC = TOPICS.name(TopicId.ANSWERS_NUMERIC);
+
+    private static final TopicPartition TP = new TopicPartition(ANSWERS_NUMERIC_TOPIC, 2);
 
     private final FakeWriter writer = new FakeWriter();
     private final SinkMetrics metrics = new SinkMetrics(new SimpleMeterRegistry());

@@ -6,6 +6,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.kzpipe.model.kafka.RecordLimits;
+import io.kzpipe.model.topic.TopicId;
+import io.kzpipe.model.topic.Topics;
 import io.kzpipe.sink.metrics.SinkMetrics;
 import io.kzpipe.sink.clickhouse.RetryPolicy;
 import io.kzpipe.sink.config.SinkConfig;
@@ -22,9 +24,13 @@ import org.junit.jupiter.api.Test;
 
 class BatcherTest {
 
-    private static final TopicPartition NUM0 = new TopicPartition("kaizala.answers.numeric", 0);
-    private static final TopicPartition NUM1 = new TopicPartition("kaizala.answers.numeric", 1);
-    private static final TopicPartition TXT0 = new TopicPartition("kaizala.answers.text", 0);
+    private static final Topics TOPICS = Topics.defaults();
+    private static final String ANSWERS_NUMERIC_TOPIC = TOPICS.name(TopicId.ANSWERS_NUMERIC);
+    private static final String ANSWERS_TEXT_TOPIC = TOPICS.name(TopicId.ANSWERS_TEXT);
+
+    private static final TopicPartition NUM0 = new TopicPartition(ANSWERS_NUMERIC_TOPIC, 0);
+    private static final TopicPartition NUM1 = new TopicPartition(ANSWERS_NUMERIC_TOPIC, 1);
+    private static final TopicPartition TXT0 = new TopicPartition(ANSWERS_TEXT_TOPIC, 0);
 
     private final AtomicLong clock = new AtomicLong(1_000_000);
     private final FakeWriter writer = new FakeWriter();

@@ -3,7 +3,7 @@ package io.kzpipe.sink.config;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.kzpipe.model.config.ConfigException;
+import io.kzpipe.model.config.SettingException;
 import java.time.Duration;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -75,7 +75,7 @@ class SinkConfigTest {
         assertThat(SinkConfig.fromEnv(Map.of()).consumerProps()).as("dynamic membership without an id")
                 .doesNotContainKey("group.instance.id");
         assertThatThrownBy(() -> SinkConfig.fromEnv(Map.of("SINK_INSTANCE_ID", "sink 1")))
-                .isInstanceOfSatisfying(ConfigException.class, e -> assertThat(e.problems())
+                .isInstanceOfSatisfying(SettingException.class, e -> assertThat(e.problems())
                         .singleElement().asString().startsWith("SINK_INSTANCE_ID"));
     }
 
@@ -97,8 +97,8 @@ class SinkConfigTest {
                 "SINK_RETRY_MAX", "1s",
                 "SINK_FLUSH_BYTES", "104857600",
                 "SINK_INSERT_THREADS", "0")))
-                .isInstanceOf(ConfigException.class)
-                .satisfies(e -> assertThat(((ConfigException) e).problems()).hasSize(7)
+                .isInstanceOf(SettingException.class)
+                .satisfies(e -> assertThat(((SettingException) e).problems()).hasSize(7)
                         .anyMatch(p -> p.startsWith("SINK_INSERT_THREADS"))
                         .anyMatch(p -> p.startsWith("SINK_MAX_BUFFERED_BYTES"))
                         .anyMatch(p -> p.startsWith("CLICKHOUSE_URL"))
@@ -111,7 +111,7 @@ class SinkConfigTest {
     @Test
     void credentialsInTheUrlAreRefused() {
         assertThatThrownBy(() -> SinkConfig.fromEnv(Map.of("CLICKHOUSE_URL", "http://u:p@ch:8123")))
-                .isInstanceOf(ConfigException.class).hasMessageContaining("CLICKHOUSE_PASSWORD")
+                .isInstanceOf(SettingException.class).hasMessageContaining("CLICKHOUSE_PASSWORD")
                 .hasMessageNotContaining("u:p");
     }
 

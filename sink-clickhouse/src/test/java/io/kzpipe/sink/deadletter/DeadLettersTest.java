@@ -4,8 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.kzpipe.model.json.Json;
-import io.kzpipe.model.topic.Headers;
+import io.kzpipe.model.topic.PipelineHeaders;
 import io.kzpipe.model.topic.TopicId;
+import io.kzpipe.model.topic.Topics;
 import io.kzpipe.sink.row.Row;
 import java.nio.charset.StandardCharsets;
 import java.util.Base64;
@@ -17,6 +18,12 @@ import org.apache.kafka.common.record.TimestampType;
 import org.junit.jupiter.api.Test;
 
 class DeadLettersTest {
+
+    private static final Topics TOPICS = Topics.defaults();
+    private static final String RAW_TOPIC = TOPICS.name(TopicId.RAW);
+    private static final String DLQ_GATEWAY_TOPIC = TOPICS.name(TopicId.DLQ_GATEWAY);
+    private static final String DLQ_PROCESSOR_TOPIC = TOPICS.name(TopicId.DLQ_PROCESSOR);
+    private static final String ANSWERS_NUMERIC_TOPIC = TOPICS.name(TopicId.ANSWERS_NUMERIC);
 
     private static ConsumerRecord<byte[], byte[]> record(String topic, long offset, byte[] value, RecordHeaders headers) {
         return new ConsumerRecord<>(topic, 1, offset, 1_795_780_000_000L, TimestampType.CREATE_TIME, -1, -1,
@@ -37,9 +44,9 @@ class DeadLettersTest {
 
     @Test
     void aGatewayDeadLetterKeepsItsReasonDetailPayloadAndOwnCoordinates() throws Exception {
-        Row row = DeadLetters.fromDeadLetterTopic(record("kaizala.dlq.gateway", 42, "{\"eventId\":".getBytes(StandardCharsets.UTF_8),
-                headers(Headers.DLQ_STAGE, "gateway", Headers.DLQ_REASON, "truncated_json", Headers.DLQ_DETAIL, "body ends early",
-                        Headers.RECEIVED_AT, "1795780000123", Headers.REQUEST_ID, "req-9", Headers.CONTENT_TYPE, "application/json")),
+        Row row = DeadLetters.fromDeadLetterTopic(record(DLQ_GATEWAY_TOPIC, 42, "{\"eventId\":".getBytes(StandardCharsets.UTF_8),
+                headers(PipelineHeaders.DLQ_STAGE, "gateway", PipelineHeaders.DLQ_REASON, "truncated_json", PipelineHeaders.DLQ_DETAIL, "body ends early",
+                        PipelineHeaders.RECEIVED_AT, "1795780000123", PipelineHeaders.REQUEST_ID, "req-9", PipelineHeaders.CONTENT_TYPE, "application/json")),
                 TopicId.DLQ_GATEWAY);
 
         JsonNode j = json(row);
@@ -47,7 +54,7 @@ class DeadLettersTest {
         assertThat(j.get("stage").asText()).isEqualTo("gateway");
         assertThat(j.get("reason").asText()).isEqualTo("truncated_json");
         assertThat(j.get("detail").asText()).isEqualTo("body ends early");
-        assertThat(j.get("source_topic").asText()).isEqualTo("kaizala.dlq.gateway");
+        assertThat(j.get("source_topic").asText()).isEqualTo(DLQ_GATEWAY_TOPIC);
         assertThat(j.get("source_partition").asInt()).isEqualTo(1);
         assertThat(j.get("source_offset").asLong()).isEqualTo(42);
         assertThat(j.get("kafka_key").asText()).isEqualTo("key-1");
@@ -58,31 +65,31 @@ class DeadLettersTest {
         assertThat(j.get("payload_size").asLong()).isEqualTo(11);
         assertThat(j.get("received_at_ms").asLong()).isEqualTo(1_795_780_000_123L);
         assertThat(j.get("schema_version").asInt()).isEqualTo(1);
-        assertThat(row.partition()).isEqualTo(new TopicPartition("kaizala.dlq.gateway", 1));
+        assertThat(row.partition()).isEqualTo(new TopicPartition(DLQ_GATEWAY_TOPIC, 1));
         assertThat(row.offset()).isEqualTo(42);
     }
 
     @Test
     void aProcessorDeadLetterPointsAtTheRawRecord() throws Exception {
-        Row row = DeadLetters.fromDeadLetterTopic(record("kaizala.dlq.processor", 7, "[]".getBytes(StandardCharsets.UTF_8),
-                headers(Headers.DLQ_REASON, "not_an_object", Headers.SOURCE_TOPIC, "kaizala.raw",
-                        Headers.SOURCE_PARTITION, "2", Headers.SOURCE_OFFSET, "9001")), TopicId.DLQ_PROCESSOR);
+        Row row = DeadLetters.fromDeadLetterTopic(record(DLQ_PROCESSOR_TOPIC, 7, "[]".getBytes(StandardCharsets.UTF_8),
+                headers(PipelineHeaders.DLQ_REASON, "not_an_object", PipelineHeaders.SOURCE_TOPIC, RAW_TOPIC,
+                        PipelineHeaders.SOURCE_PARTITION, "2", PipelineHeaders.SOURCE_OFFSET, "9001")), TopicId.DLQ_PROCESSOR);
 
         JsonNode j = json(row);
         assertThat(j.get("row_id").asText()).isEqualTo("processor:kaizala.raw:2:9001");
         assertThat(j.get("stage").asText()).isEqualTo("processor");
-        assertThat(j.get("source_topic").asText()).isEqualTo("kaizala.raw");
+        assertThat(j.get("source_topic").asText()).isEqualTo(RAW_TOPIC);
         assertThat(j.get("received_at_ms").asLong()).as("record timestamp without the header").isEqualTo(1_795_780_000_000L);
         assertThat(j.get("detail").asText()).isEmpty();
     }
 
     @Test
     void aFailedReplayNamesTheDeadLetterItReplayedAndEveryDeadLetterItsEventId() throws Exception {
-        Row row = DeadLetters.fromDeadLetterTopic(record("kaizala.dlq.processor", 8,
+        Row row = DeadLetters.fromDeadLetterTopic(record(DLQ_PROCESSOR_TOPIC, 8,
                 "{\"data\":{\"eventId\":\"inner\"},\"eventId\":\"ev-7\",\"eventType\":\"x\"}".getBytes(StandardCharsets.UTF_8),
-                headers(Headers.DLQ_REASON, "record_too_large", Headers.SOURCE_TOPIC, "kaizala.raw",
-                        Headers.SOURCE_PARTITION, "0", Headers.SOURCE_OFFSET, "12",
-                        Headers.REPLAY_OF, "processor:kaizala.raw:0:3")), TopicId.DLQ_PROCESSOR);
+                headers(PipelineHeaders.DLQ_REASON, "record_too_large", PipelineHeaders.SOURCE_TOPIC, RAW_TOPIC,
+                        PipelineHeaders.SOURCE_PARTITION, "0", PipelineHeaders.SOURCE_OFFSET, "12",
+                        PipelineHeaders.REPLAY_OF, "processor:kaizala.raw:0:3")), TopicId.DLQ_PROCESSOR);
 
         JsonNode j = json(row);
         assertThat(j.get("replay_of").asText()).isEqualTo("processor:kaizala.raw:0:3");
@@ -93,8 +100,8 @@ class DeadLettersTest {
     @Test
     void aProcessorDeadLetterWithoutItsBodyTakesItsEventIdFromTheHeader() throws Exception {
         Row row = DeadLetters.fromDeadLetterTopic(record("kaizala.dlq.processor", 9, null,
-                headers(Headers.DLQ_REASON, "record_too_large", Headers.SOURCE_TOPIC, "kaizala.raw",
-                        Headers.SOURCE_PARTITION, "0", Headers.SOURCE_OFFSET, "13", Headers.EVENT_ID, "ev-8")),
+                headers(PipelineHeaders.DLQ_REASON, "record_too_large", PipelineHeaders.SOURCE_TOPIC, "kaizala.raw",
+                        PipelineHeaders.SOURCE_PARTITION, "0", PipelineHeaders.SOURCE_OFFSET, "13", PipelineHeaders.EVENT_ID, "ev-8")),
                 TopicId.DLQ_PROCESSOR);
 
         JsonNode j = json(row);
@@ -105,8 +112,8 @@ class DeadLettersTest {
     @Test
     void aFirstFailureOrAPayloadWithoutAStringEventIdLeavesThoseColumnsEmpty() throws Exception {
         for (String payload : new String[] {"{\"eventId\":", "{\"eventId\":7}", "[\"eventId\"]", "not json", ""}) {
-            JsonNode j = json(DeadLetters.fromDeadLetterTopic(record("kaizala.dlq.gateway", 1,
-                    payload.getBytes(StandardCharsets.UTF_8), headers(Headers.DLQ_REASON, "invalid_json")), TopicId.DLQ_GATEWAY));
+            JsonNode j = json(DeadLetters.fromDeadLetterTopic(record(DLQ_GATEWAY_TOPIC, 1,
+                    payload.getBytes(StandardCharsets.UTF_8), headers(PipelineHeaders.DLQ_REASON, "invalid_json")), TopicId.DLQ_GATEWAY));
             assertThat(j.get("event_id").asText()).as(payload).isEmpty();
             assertThat(j.get("replay_of").asText()).as(payload).isEmpty();
         }
@@ -115,8 +122,8 @@ class DeadLettersTest {
     @Test
     void bytesThatAreNotUtf8AreKeptExactlyInBase64() throws Exception {
         byte[] payload = {'{', (byte) 0xC3, (byte) 0x28, '}'};
-        Row row = DeadLetters.fromDeadLetterTopic(record("kaizala.dlq.gateway", 1, payload,
-                headers(Headers.DLQ_REASON, "invalid_utf8")), TopicId.DLQ_GATEWAY);
+        Row row = DeadLetters.fromDeadLetterTopic(record(DLQ_GATEWAY_TOPIC, 1, payload,
+                headers(PipelineHeaders.DLQ_REASON, "invalid_utf8")), TopicId.DLQ_GATEWAY);
 
         JsonNode j = json(row);
         assertThat(Base64.getDecoder().decode(j.get("payload_base64").asText())).isEqualTo(payload);
@@ -126,7 +133,7 @@ class DeadLettersTest {
 
     @Test
     void anEmptyDeadLetterStillBecomesARow() throws Exception {
-        JsonNode j = json(DeadLetters.fromDeadLetterTopic(record("kaizala.dlq.gateway", 3, null, headers()), TopicId.DLQ_GATEWAY));
+        JsonNode j = json(DeadLetters.fromDeadLetterTopic(record(DLQ_GATEWAY_TOPIC, 3, null, headers()), TopicId.DLQ_GATEWAY));
         assertThat(j.get("payload").asText()).isEmpty();
         assertThat(j.get("payload_size").asLong()).isZero();
         assertThat(j.get("reason").asText()).isEqualTo("unknown");
@@ -134,7 +141,7 @@ class DeadLettersTest {
 
     @Test
     void aRefusedTypedRowBecomesASinkDeadLetterWithATruncatedDetail() throws Exception {
-        TopicPartition tp = new TopicPartition("kaizala.answers.numeric", 0);
+        TopicPartition tp = new TopicPartition(ANSWERS_NUMERIC_TOPIC, 0);
         Row typed = new Row(tp, 5, 1_795_780_000_456L, null, "{\"value\":\"x\"}".getBytes(StandardCharsets.UTF_8));
         Row dl = DeadLetters.fromRejectedRow(typed, DeadLetters.REASON_REJECTED, "Code: 27 " + "y".repeat(5000));
 

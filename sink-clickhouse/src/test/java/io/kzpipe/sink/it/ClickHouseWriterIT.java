@@ -14,8 +14,9 @@ import io.kzpipe.model.record.ResponseRecord;
 import io.kzpipe.model.record.ResponseSupersession;
 import io.kzpipe.model.record.ResponseVersion;
 import io.kzpipe.model.record.TypedRecord;
-import io.kzpipe.model.topic.Headers;
+import io.kzpipe.model.topic.PipelineHeaders;
 import io.kzpipe.model.topic.TopicId;
+import io.kzpipe.model.topic.Topics;
 import io.kzpipe.sink.batch.BatchDelivery;
 import io.kzpipe.sink.clickhouse.ClickHouseBatchWriter;
 import io.kzpipe.sink.clickhouse.ClickHouseSql;
@@ -55,6 +56,10 @@ import org.junit.jupiter.api.extension.ExtendWith;
  */
 @ExtendWith(ClickHouseExtension.class)
 class ClickHouseWriterIT {
+
+    private static final Topics TOPICS = Topics.defaults();
+    private static final String DLQ_GATEWAY_TOPIC = TOPICS.name(TopicId.DLQ_GATEWAY);
+    private static final String ANSWERS_NUMERIC_TOPIC = TOPICS.name(TopicId.ANSWERS_NUMERIC);
 
     private static final DateTimeFormatter SECONDS = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss").withZone(ZoneOffset.UTC);
 
@@ -205,7 +210,7 @@ class ClickHouseWriterIT {
         NumericAnswer template = (NumericAnswer) TypedRecords.samples().get(TopicId.ANSWERS_NUMERIC);
         for (int i = 0; i < 100; i++) {
             NumericAnswer a = NumericAnswer.of(TypedRecords.key("resp-p" + i, 1, 1, "Numeric"), i);
-            rows.add(row("kaizala.answers.numeric", a));
+            rows.add(row(ANSWERS_NUMERIC_TOPIC, a));
         }
         String json = new String(TypedRecords.json(template), StandardCharsets.UTF_8);
         String wrongType = json.replace("\"value\":-12.625", "\"value\":\"not a number\"");
@@ -287,12 +292,12 @@ class ClickHouseWriterIT {
     @Test
     void deadLetterTopicRecordsLandWithTheirHeadersAndExactBytes() throws Exception {
         RecordHeaders headers = new RecordHeaders();
-        headers.add(Headers.DLQ_STAGE, "gateway".getBytes(StandardCharsets.UTF_8));
-        headers.add(Headers.DLQ_REASON, "invalid_utf8".getBytes(StandardCharsets.UTF_8));
-        headers.add(Headers.DLQ_DETAIL, "byte 2 is not UTF-8".getBytes(StandardCharsets.UTF_8));
-        headers.add(Headers.RECEIVED_AT, "1795780123456".getBytes(StandardCharsets.UTF_8));
+        headers.add(PipelineHeaders.DLQ_STAGE, "gateway".getBytes(StandardCharsets.UTF_8));
+        headers.add(PipelineHeaders.DLQ_REASON, "invalid_utf8".getBytes(StandardCharsets.UTF_8));
+        headers.add(PipelineHeaders.DLQ_DETAIL, "byte 2 is not UTF-8".getBytes(StandardCharsets.UTF_8));
+        headers.add(PipelineHeaders.RECEIVED_AT, "1795780123456".getBytes(StandardCharsets.UTF_8));
         byte[] payload = {'{', '"', (byte) 0xFF, '"', '}'};
-        Row row = DeadLetters.fromDeadLetterTopic(new ConsumerRecord<>("kaizala.dlq.gateway", 2, 99, 1L,
+        Row row = DeadLetters.fromDeadLetterTopic(new ConsumerRecord<>(DLQ_GATEWAY_TOPIC, 2, 99, 1L,
                 TimestampType.CREATE_TIME, -1, -1, "req-1".getBytes(StandardCharsets.UTF_8), payload, headers, Optional.empty()),
                 TopicId.DLQ_GATEWAY);
         assertThat(writer.write(new Batch("dead_letters", List.of(row)))).isEmpty();

@@ -13,8 +13,9 @@ import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.kzpipe.model.json.Json;
 import io.kzpipe.model.record.TypedRecord;
-import io.kzpipe.model.topic.Headers;
+import io.kzpipe.model.topic.PipelineHeaders;
 import io.kzpipe.model.topic.TopicId;
+import io.kzpipe.model.topic.Topics;
 import io.kzpipe.sink.clickhouse.ClickHouseBatchWriter;
 import io.kzpipe.sink.clickhouse.ClickHouseSql;
 import io.kzpipe.sink.deadletter.DeadLetters;
@@ -52,6 +53,10 @@ import org.junit.jupiter.api.extension.ExtendWith;
  */
 @ExtendWith(ClickHouseExtension.class)
 class InsertRoundTripIT {
+
+    private static final Topics TOPICS = Topics.defaults();
+    private static final String RAW_TOPIC = TOPICS.name(TopicId.RAW);
+    private static final String DLQ_PROCESSOR_TOPIC = TOPICS.name(TopicId.DLQ_PROCESSOR);
 
     private static final String TORTURE = "é ✓ 中文 😀 e\u0301 \"quoted\" back\\slash\ttab\nline\r\u0000nul\u007f\u2028 ÿ";
     /** Columns that DEFAULT expressions read: realistic values keep the computed DateTime columns in range. */
@@ -123,19 +128,19 @@ class InsertRoundTripIT {
 
     private static Row deadLetterSample() {
         RecordHeaders headers = new RecordHeaders();
-        headers.add(Headers.DLQ_STAGE, "processor".getBytes(StandardCharsets.UTF_8));
-        headers.add(Headers.DLQ_REASON, "invalid_json".getBytes(StandardCharsets.UTF_8));
-        headers.add(Headers.RECEIVED_AT, Long.toString(TypedRecords.RECEIVED_AT_MS).getBytes(StandardCharsets.UTF_8));
-        return DeadLetters.fromDeadLetterTopic(new ConsumerRecord<>("kaizala.dlq.processor", 1, 5, 1L,
+        headers.add(PipelineHeaders.DLQ_STAGE, "processor".getBytes(StandardCharsets.UTF_8));
+        headers.add(PipelineHeaders.DLQ_REASON, "invalid_json".getBytes(StandardCharsets.UTF_8));
+        headers.add(PipelineHeaders.RECEIVED_AT, Long.toString(TypedRecords.RECEIVED_AT_MS).getBytes(StandardCharsets.UTF_8));
+        return DeadLetters.fromDeadLetterTopic(new ConsumerRecord<>(DLQ_PROCESSOR_TOPIC, 1, 5, 1L,
                 TimestampType.CREATE_TIME, -1, -1, "k".getBytes(StandardCharsets.UTF_8),
                 "{not json".getBytes(StandardCharsets.UTF_8), headers, Optional.empty()), TopicId.DLQ_PROCESSOR);
     }
 
     private static Row rawReceiptSample() {
         RecordHeaders headers = new RecordHeaders();
-        headers.add(Headers.REQUEST_ID, "req-1".getBytes(StandardCharsets.UTF_8));
-        headers.add(Headers.RECEIVED_AT, Long.toString(TypedRecords.RECEIVED_AT_MS).getBytes(StandardCharsets.UTF_8));
-        return RawReceipts.fromRawTopic(new ConsumerRecord<>("kaizala.raw", 1, 6, 1L, TimestampType.CREATE_TIME, -1, -1,
+        headers.add(PipelineHeaders.REQUEST_ID, "req-1".getBytes(StandardCharsets.UTF_8));
+        headers.add(PipelineHeaders.RECEIVED_AT, Long.toString(TypedRecords.RECEIVED_AT_MS).getBytes(StandardCharsets.UTF_8));
+        return RawReceipts.fromRawTopic(new ConsumerRecord<>(RAW_TOPIC, 1, 6, 1L, TimestampType.CREATE_TIME, -1, -1,
                 "k".getBytes(StandardCharsets.UTF_8), "{}".getBytes(StandardCharsets.UTF_8), headers, Optional.empty()));
     }
 

@@ -5,7 +5,7 @@ import static org.awaitility.Awaitility.await;
 
 import io.kzpipe.model.ops.ServiceMetrics;
 import io.kzpipe.model.record.TypedRecord;
-import io.kzpipe.model.topic.Headers;
+import io.kzpipe.model.topic.PipelineHeaders;
 import io.kzpipe.model.topic.TopicId;
 import io.kzpipe.sink.SinkApp;
 import io.kzpipe.sink.clickhouse.BatchWriter;
@@ -65,19 +65,19 @@ class SinkAppIT {
         }
         ProducerRecord<String, byte[]> gateway = new ProducerRecord<>(h.topic(TopicId.DLQ_GATEWAY), "req-1",
                 "{\"eventId\":".getBytes(StandardCharsets.UTF_8));
-        gateway.headers().add(Headers.DLQ_STAGE, "gateway".getBytes(StandardCharsets.UTF_8))
-                .add(Headers.DLQ_REASON, "truncated_json".getBytes(StandardCharsets.UTF_8));
+        gateway.headers().add(PipelineHeaders.DLQ_STAGE, "gateway".getBytes(StandardCharsets.UTF_8))
+                .add(PipelineHeaders.DLQ_REASON, "truncated_json".getBytes(StandardCharsets.UTF_8));
         ProducerRecord<String, byte[]> processor = new ProducerRecord<>(h.topic(TopicId.DLQ_PROCESSOR), "ev-1",
                 "[1]".getBytes(StandardCharsets.UTF_8));
-        processor.headers().add(Headers.DLQ_STAGE, "processor".getBytes(StandardCharsets.UTF_8))
-                .add(Headers.DLQ_REASON, "not_an_object".getBytes(StandardCharsets.UTF_8))
-                .add(Headers.SOURCE_TOPIC, h.topic(TopicId.RAW).getBytes(StandardCharsets.UTF_8))
-                .add(Headers.SOURCE_PARTITION, "1".getBytes(StandardCharsets.UTF_8))
-                .add(Headers.SOURCE_OFFSET, "17".getBytes(StandardCharsets.UTF_8));
+        processor.headers().add(PipelineHeaders.DLQ_STAGE, "processor".getBytes(StandardCharsets.UTF_8))
+                .add(PipelineHeaders.DLQ_REASON, "not_an_object".getBytes(StandardCharsets.UTF_8))
+                .add(PipelineHeaders.SOURCE_TOPIC, h.topic(TopicId.RAW).getBytes(StandardCharsets.UTF_8))
+                .add(PipelineHeaders.SOURCE_PARTITION, "1".getBytes(StandardCharsets.UTF_8))
+                .add(PipelineHeaders.SOURCE_OFFSET, "17".getBytes(StandardCharsets.UTF_8));
         ProducerRecord<String, byte[]> raw = new ProducerRecord<>(h.topic(TopicId.RAW), 0, 1_795_780_000_000L, "ev-1",
                 "{\"eventId\":\"ev-1\"}".getBytes(StandardCharsets.UTF_8));
-        raw.headers().add(Headers.RECEIVED_AT, "1795780000123".getBytes(StandardCharsets.UTF_8))
-                .add(Headers.REQUEST_ID, "req-2".getBytes(StandardCharsets.UTF_8));
+        raw.headers().add(PipelineHeaders.RECEIVED_AT, "1795780000123".getBytes(StandardCharsets.UTF_8))
+                .add(PipelineHeaders.REQUEST_ID, "req-2".getBytes(StandardCharsets.UTF_8));
         records.add(gateway);
         records.add(processor);
         records.add(raw);

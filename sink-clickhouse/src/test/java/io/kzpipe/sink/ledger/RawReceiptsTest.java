@@ -4,7 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.kzpipe.model.json.Json;
-import io.kzpipe.model.topic.Headers;
+import io.kzpipe.model.topic.PipelineHeaders;
+import io.kzpipe.model.topic.TopicId;
+import io.kzpipe.model.topic.Topics;
 import io.kzpipe.sink.row.Row;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
@@ -16,8 +18,11 @@ import org.junit.jupiter.api.Test;
 
 class RawReceiptsTest {
 
+    private static final Topics TOPICS = Topics.defaults();
+    private static final String RAW_TOPIC = TOPICS.name(TopicId.RAW);
+
     private static ConsumerRecord<byte[], byte[]> record(long offset, byte[] value, RecordHeaders headers) {
-        return new ConsumerRecord<>("kaizala.raw", 2, offset, 1_795_780_000_000L, TimestampType.CREATE_TIME, -1, -1,
+        return new ConsumerRecord<>(RAW_TOPIC, 2, offset, 1_795_780_000_000L, TimestampType.CREATE_TIME, -1, -1,
                 "key-1".getBytes(StandardCharsets.UTF_8), value, headers, Optional.empty());
     }
 
@@ -33,7 +38,7 @@ class RawReceiptsTest {
     void anAcceptedDeliveryKeepsItsCoordinatesReceiveTimeAndRequestIdButNotItsBody() throws Exception {
         byte[] body = "{\"eventId\":\"secret-body\"}".getBytes(StandardCharsets.UTF_8);
         Row row = RawReceipts.fromRawTopic(record(7, body,
-                headers(Headers.RECEIVED_AT, "1795780000123", Headers.REQUEST_ID, "req-1")));
+                headers(PipelineHeaders.RECEIVED_AT, "1795780000123", PipelineHeaders.REQUEST_ID, "req-1")));
 
         JsonNode j = Json.MAPPER.readTree(row.json());
         assertThat(j.properties()).extracting(e -> e.getKey()).containsExactly("schema_version", "row_id",
@@ -51,9 +56,9 @@ class RawReceiptsTest {
     @Test
     void aReplayIsMarkedAndARecordWithoutAUsableReceiveTimeUsesItsTimestamp() throws Exception {
         List<Row> rows = List.of(
-                RawReceipts.fromRawTopic(record(8, null, headers(Headers.REPLAY_OF, "processor:kaizala.raw:0:3",
-                        Headers.RECEIVED_AT, "not a number"))),
-                RawReceipts.fromRawTopic(record(9, new byte[0], headers(Headers.RECEIVED_AT, "-5"))));
+                RawReceipts.fromRawTopic(record(8, null, headers(PipelineHeaders.REPLAY_OF, "processor:kaizala.raw:0:3",
+                        PipelineHeaders.RECEIVED_AT, "not a number"))),
+                RawReceipts.fromRawTopic(record(9, new byte[0], headers(PipelineHeaders.RECEIVED_AT, "-5"))));
 
         JsonNode replay = Json.MAPPER.readTree(rows.get(0).json());
         assertThat(replay.get("replay_of").asText()).isEqualTo("processor:kaizala.raw:0:3");

@@ -21,12 +21,16 @@ import io.kzpipe.model.record.ResponseVersion;
 import io.kzpipe.model.record.TextAnswer;
 import io.kzpipe.model.record.TypedRecord;
 import io.kzpipe.model.topic.TopicId;
+import io.kzpipe.model.topic.Topics;
 import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
 
 /** One typed record per typed topic, every field set to a distinctive value (nulls where a field may be null). */
 public final class TypedRecords {
+
+    private static final Topics TOPICS = Topics.defaults();
+    private static final String RAW_TOPIC = TOPICS.name(TopicId.RAW);
 
     public static final long RECEIVED_AT_MS = 1_795_780_123_456L; // 2026-11-27 11:48:43.456 UTC
     public static final long RESPONSE_TIME_MS = 1_795_780_000_789L;
@@ -39,6 +43,7 @@ public final class TypedRecords {
                 "Question \"" + questionIndex + "\" é", type, RECEIVED_AT_MS);
     }
 
+    // spotless:off  one record per line
     /** One record per typed topic. */
     public static Map<TopicId, TypedRecord> samples() {
         long version = ResponseVersion.of(true, RESPONSE_TIME_MS, RECEIVED_AT_MS);
@@ -71,10 +76,11 @@ public final class TypedRecords {
         m.put(TopicId.ACTION_DEFINITIONS, new ActionDefinitionRecord(1, ActionDefinitionRecord.rowId("ev-5", 0), "ev-5",
                 "SurveyCreated", "act-1", "grp-1", "com.pkg", 0, "Favourite colour", "SingleOption", List.of("Red", "Blue"),
                 false, RECEIVED_AT_MS));
-        m.put(TopicId.RAW_OUTCOMES, RawOutcome.of("kaizala.raw", 1, 42, "ev-1", RawOutcome.Kind.TYPED,
+        m.put(TopicId.RAW_OUTCOMES, RawOutcome.of(RAW_TOPIC, 1, 42, "ev-1", RawOutcome.Kind.TYPED,
                 "processor:kaizala.raw:0:7", RECEIVED_AT_MS));
         return m;
     }
+    // spotless:on
 
     @SuppressWarnings({"unchecked", "rawtypes"})
     public static byte[] json(TypedRecord record) {

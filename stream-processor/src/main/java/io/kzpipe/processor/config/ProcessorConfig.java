@@ -1,6 +1,6 @@
 package io.kzpipe.processor.config;
 
-import io.kzpipe.model.config.ConfigException;
+import io.kzpipe.model.config.SettingException;
 import io.kzpipe.model.config.EnvReader;
 import io.kzpipe.model.config.Secrets;
 import io.kzpipe.model.kafka.KafkaSettings;
@@ -94,7 +94,7 @@ public record ProcessorConfig(
         streamsOverrides = Map.copyOf(streamsOverrides);
     }
 
-    /** Reads the configuration; throws {@link ConfigException} listing every problem. */
+    /** Reads the configuration; throws {@link SettingException} listing every problem. */
     public static ProcessorConfig fromEnv(Map<String, String> envMap) {
         EnvReader env = new EnvReader(envMap);
         KafkaSettings kafka = KafkaSettings.from(env);

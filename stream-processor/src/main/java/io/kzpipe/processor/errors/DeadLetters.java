@@ -1,6 +1,6 @@
 package io.kzpipe.processor.errors;
 
-import io.kzpipe.model.topic.Headers;
+import io.kzpipe.model.topic.PipelineHeaders;
 import java.nio.charset.StandardCharsets;
 import org.apache.kafka.common.header.Header;
 import org.apache.kafka.common.header.internals.RecordHeaders;
@@ -29,12 +29,12 @@ public final class DeadLetters {
                 }
             }
         }
-        add(out, Headers.DLQ_STAGE, STAGE);
-        add(out, Headers.DLQ_REASON, reason.code());
-        add(out, Headers.DLQ_DETAIL, truncate(detail));
-        add(out, Headers.SOURCE_TOPIC, topic == null ? "" : topic);
-        add(out, Headers.SOURCE_PARTITION, Integer.toString(partition));
-        add(out, Headers.SOURCE_OFFSET, Long.toString(offset));
+        add(out, PipelineHeaders.DLQ_STAGE, STAGE);
+        add(out, PipelineHeaders.DLQ_REASON, reason.code());
+        add(out, PipelineHeaders.DLQ_DETAIL, truncate(detail));
+        add(out, PipelineHeaders.SOURCE_TOPIC, topic == null ? "" : topic);
+        add(out, PipelineHeaders.SOURCE_PARTITION, Integer.toString(partition));
+        add(out, PipelineHeaders.SOURCE_OFFSET, Long.toString(offset));
         return out;
     }
 
@@ -61,9 +61,10 @@ public final class DeadLetters {
     }
 
     private static boolean isDeadLetterHeader(String key) {
-        return key.equals(Headers.DLQ_STAGE) || key.equals(Headers.DLQ_REASON) || key.equals(Headers.DLQ_DETAIL)
-                || key.equals(Headers.SOURCE_TOPIC) || key.equals(Headers.SOURCE_PARTITION)
-                || key.equals(Headers.SOURCE_OFFSET) || key.equals(Headers.EVENT_ID);
+        return key.equals(PipelineHeaders.DLQ_STAGE) || key.equals(PipelineHeaders.DLQ_REASON)
+                || key.equals(PipelineHeaders.DLQ_DETAIL) || key.equals(PipelineHeaders.SOURCE_TOPIC)
+                || key.equals(PipelineHeaders.SOURCE_PARTITION) || key.equals(PipelineHeaders.SOURCE_OFFSET)
+                || key.equals(PipelineHeaders.EVENT_ID);
     }
 
     private static void add(RecordHeaders headers, String key, String value) {

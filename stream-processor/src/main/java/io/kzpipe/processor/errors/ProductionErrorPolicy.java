@@ -1,6 +1,6 @@
 package io.kzpipe.processor.errors;
 
-import io.kzpipe.model.topic.Headers;
+import io.kzpipe.model.topic.PipelineHeaders;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Map;
@@ -90,7 +90,7 @@ public final class ProductionErrorPolicy implements ProductionExceptionHandler {
     /** The same dead letter with a null value and a detail saying where the original bytes still are. */
     private ProducerRecord<byte[], byte[]> withoutBody(ErrorHandlerContext context,
                                                        ProducerRecord<byte[], byte[]> deadLetter, Exception exception) {
-        Header reasonHeader = deadLetter.headers().lastHeader(Headers.DLQ_REASON);
+        Header reasonHeader = deadLetter.headers().lastHeader(PipelineHeaders.DLQ_REASON);
         DeadLetterReason reason = DeadLetterReason.PROCESSING_ERROR;
         if (reasonHeader != null) {
             String code = new String(reasonHeader.value(), StandardCharsets.UTF_8);

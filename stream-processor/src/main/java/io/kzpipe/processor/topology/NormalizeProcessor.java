@@ -4,7 +4,7 @@ import io.kzpipe.model.record.RawOutcome;
 import io.kzpipe.model.record.ResponseRecord;
 import io.kzpipe.model.record.ResponseSupersession;
 import io.kzpipe.model.topic.EventIds;
-import io.kzpipe.model.topic.Headers;
+import io.kzpipe.model.topic.PipelineHeaders;
 import io.kzpipe.model.topic.TopicId;
 import io.kzpipe.processor.errors.DeadLetterException;
 import io.kzpipe.processor.errors.DeadLetterReason;
@@ -165,7 +165,7 @@ final class NormalizeProcessor implements Processor<byte[], byte[], byte[], byte
 
     /** The {@code kz-replay-of} header of a replayed raw record, else {@code ''}. */
     private static String replayOf(Record<byte[], byte[]> record) {
-        Header h = record.headers() == null ? null : record.headers().lastHeader(Headers.REPLAY_OF);
+        Header h = record.headers() == null ? null : record.headers().lastHeader(PipelineHeaders.REPLAY_OF);
         return h == null || h.value() == null ? "" : new String(h.value(), StandardCharsets.UTF_8);
     }
 
@@ -259,7 +259,7 @@ final class NormalizeProcessor implements Processor<byte[], byte[], byte[], byte
         }
         RecordHeaders headers = DeadLetters.headers(record.headers(), reason, why, topic, partition, offset);
         if (value == null && record.value() != null) {
-            headers.add(Headers.EVENT_ID, EventIds.of(record.value()).getBytes(StandardCharsets.UTF_8));
+            headers.add(PipelineHeaders.EVENT_ID, EventIds.of(record.value()).getBytes(StandardCharsets.UTF_8));
         }
         context.forward(new Record<>(record.key(), value, record.timestamp(), headers),
                 ProcessorTopology.sinkName(TopicId.DLQ_PROCESSOR));

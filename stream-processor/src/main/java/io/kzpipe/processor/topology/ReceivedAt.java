@@ -1,6 +1,6 @@
 package io.kzpipe.processor.topology;
 
-import io.kzpipe.model.topic.Headers;
+import io.kzpipe.model.topic.PipelineHeaders;
 import java.nio.charset.StandardCharsets;
 import org.apache.kafka.common.header.Header;
 
@@ -12,7 +12,7 @@ final class ReceivedAt {
 
     /** The header value when it is a non-negative decimal number, else {@code fallback}. */
     static long of(org.apache.kafka.common.header.Headers headers, long fallback) {
-        Header h = headers == null ? null : headers.lastHeader(Headers.RECEIVED_AT);
+        Header h = headers == null ? null : headers.lastHeader(PipelineHeaders.RECEIVED_AT);
         if (h == null || h.value() == null) {
             return fallback;
         }

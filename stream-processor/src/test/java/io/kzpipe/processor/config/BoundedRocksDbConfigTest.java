@@ -3,7 +3,7 @@ package io.kzpipe.processor.config;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.kzpipe.model.config.ConfigException;
+import io.kzpipe.model.config.SettingException;
 import java.util.Map;
 import java.util.Properties;
 import org.apache.kafka.streams.StreamsConfig;
@@ -54,6 +54,6 @@ class BoundedRocksDbConfigTest {
         assertThat(ProcessorConfig.fromEnv(Map.of()).streamsProperties())
                 .containsEntry(BoundedRocksDbConfig.MEMORY_BYTES_CONFIG, BoundedRocksDbConfig.DEFAULT_MEMORY_BYTES);
         assertThatThrownBy(() -> ProcessorConfig.fromEnv(Map.of("PROCESSOR_ROCKSDB_MEMORY_BYTES", "1000")))
-                .isInstanceOf(ConfigException.class).hasMessageContaining("PROCESSOR_ROCKSDB_MEMORY_BYTES");
+                .isInstanceOf(SettingException.class).hasMessageContaining("PROCESSOR_ROCKSDB_MEMORY_BYTES");
     }
 }

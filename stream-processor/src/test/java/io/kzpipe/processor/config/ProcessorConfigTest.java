@@ -3,7 +3,9 @@ package io.kzpipe.processor.config;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.kzpipe.model.config.ConfigException;
+import io.kzpipe.model.config.SettingException;
+import io.kzpipe.model.topic.TopicId;
+import io.kzpipe.model.topic.Topics;
 import io.kzpipe.processor.errors.ProductionErrorPolicy;
 import java.time.Duration;
 import java.util.Map;
@@ -13,6 +15,9 @@ import org.apache.kafka.streams.StreamsConfig;
 import org.junit.jupiter.api.Test;
 
 class ProcessorConfigTest {
+
+    private static final Topics TOPICS = Topics.defaults();
+    private static final String DLQ_PROCESSOR_TOPIC = TOPICS.name(TopicId.DLQ_PROCESSOR);
 
     @Test
     void defaultsAreExactlyOnceWithNamedErrorHandlers() {
@@ -29,7 +34,7 @@ class ProcessorConfigTest {
         assertThat(p.get(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG)).isEqualTo("127.0.0.1:9092");
         assertThat(p.get(StreamsConfig.PRODUCTION_EXCEPTION_HANDLER_CLASS_CONFIG))
                 .isEqualTo(ProductionErrorPolicy.class.getName());
-        assertThat(p.get(ProductionErrorPolicy.DLQ_TOPIC_CONFIG)).isEqualTo("kaizala.dlq.processor");
+        assertThat(p.get(ProductionErrorPolicy.DLQ_TOPIC_CONFIG)).isEqualTo(DLQ_PROCESSOR_TOPIC);
         assertThat(p).containsKeys(StreamsConfig.DESERIALIZATION_EXCEPTION_HANDLER_CLASS_CONFIG,
                 StreamsConfig.PROCESSING_EXCEPTION_HANDLER_CLASS_CONFIG);
         assertThat(p).doesNotContainKey(StreamsConfig.STATE_DIR_CONFIG);
@@ -58,7 +63,7 @@ class ProcessorConfigTest {
                 .containsEntry("bootstrap.servers", "b1:9092,b2:9092").containsEntry("security.protocol", "SSL")
                 .containsEntry("processing.guarantee", "at_least_once").containsEntry("num.stream.threads", "2")
                 .containsEntry("producer.linger.ms", "50")
-                .containsEntry(ProductionErrorPolicy.DLQ_TOPIC_CONFIG, "kz.dlq.processor");
+                .containsEntry(ProductionErrorPolicy.DLQ_TOPIC_CONFIG, "kz." + TopicId.DLQ_PROCESSOR.suffix());
     }
 
     @Test
@@ -86,7 +91,7 @@ class ProcessorConfigTest {
     @Test
     void anInstanceIdKafkaWouldRefuseIsAConfigProblem() {
         assertThatThrownBy(() -> ProcessorConfig.fromEnv(Map.of("PROCESSOR_INSTANCE_ID", "pod 0/a")))
-                .isInstanceOfSatisfying(ConfigException.class, e -> assertThat(e.problems())
+                .isInstanceOfSatisfying(SettingException.class, e -> assertThat(e.problems())
                         .singleElement().asString().startsWith("PROCESSOR_INSTANCE_ID"));
     }
 
@@ -98,7 +103,7 @@ class ProcessorConfigTest {
                 "PII_HASH_SECRET", "short",
                 "PROCESSOR_APPLICATION_ID", "bad id",
                 "TOPIC_RAW", "bad topic!")))
-                .isInstanceOfSatisfying(ConfigException.class, e -> assertThat(e.problems()).hasSize(5)
+                .isInstanceOfSatisfying(SettingException.class, e -> assertThat(e.problems()).hasSize(5)
                         .anyMatch(p -> p.startsWith("PROCESSOR_DEDUP_WINDOW"))
                         .anyMatch(p -> p.startsWith("PROCESSOR_MANAGEMENT_PORT"))
                         .anyMatch(p -> p.startsWith("PII_HASH_SECRET"))
@@ -142,7 +147,7 @@ class ProcessorConfigTest {
                 "PROCESSOR_RAW_JSON_MAX_BYTES", "2000000",
                 "KAFKA_STREAMS_PRODUCER_MAX_REQUEST_SIZE", "2097152",
                 "KAFKA_STREAMS_PRODUCER_BUFFER_MEMORY", "33554432")))
-                .isInstanceOfSatisfying(ConfigException.class, e -> assertThat(e.problems()).containsExactlyInAnyOrder(
+                .isInstanceOfSatisfying(SettingException.class, e -> assertThat(e.problems()).containsExactlyInAnyOrder(
                         "PROCESSOR_MAX_RECORD_BYTES is 1000000, below the 37814272 bytes that GATEWAY_MAX_BODY_BYTES"
                                 + " (1048576) requires for the largest typed record of a body; raise it or lower"
                                 + " GATEWAY_MAX_BODY_BYTES",
@@ -161,7 +166,7 @@ class ProcessorConfigTest {
     @Test
     void theBodyLimitIsReadWithTheGatewaysRange() {
         assertThatThrownBy(() -> ProcessorConfig.fromEnv(Map.of("GATEWAY_MAX_BODY_BYTES", "4194304")))
-                .isInstanceOf(ConfigException.class)
+                .isInstanceOf(SettingException.class)
                 .hasMessageContaining("GATEWAY_MAX_BODY_BYTES must be between 1024 and 2097152, got 4194304");
     }
 

@@ -2,7 +2,9 @@ package io.kzpipe.processor.errors;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.kzpipe.model.topic.Headers;
+import io.kzpipe.model.topic.PipelineHeaders;
+import io.kzpipe.model.topic.TopicId;
+import io.kzpipe.model.topic.Topics;
 import java.nio.charset.StandardCharsets;
 import java.util.Map;
 import org.apache.kafka.clients.producer.ProducerRecord;
@@ -20,14 +22,19 @@ import org.junit.jupiter.api.Test;
 
 class ProductionErrorPolicyTest {
 
+    private static final Topics TOPICS = Topics.defaults();
+    private static final String RAW_TOPIC = TOPICS.name(TopicId.RAW);
+    private static final String DLQ_PROCESSOR_TOPIC = TOPICS.name(TopicId.DLQ_PROCESSOR);
+    private static final String ANSWERS_TEXT_TOPIC = TOPICS.name(TopicId.ANSWERS_TEXT);
+
     private final ProductionErrorPolicy policy = new ProductionErrorPolicy();
     private final byte[] rawValue = "{\"eventId\":\"e1\"}".getBytes(StandardCharsets.UTF_8);
     private final ErrorHandlerContext context = new Context(rawValue);
-    private final ProducerRecord<byte[], byte[]> typed = new ProducerRecord<byte[], byte[]>("kaizala.answers.text", new byte[1]);
+    private final ProducerRecord<byte[], byte[]> typed = new ProducerRecord<byte[], byte[]>(ANSWERS_TEXT_TOPIC, new byte[1]);
 
     @BeforeEach
     void configure() {
-        policy.configure(Map.of(ProductionErrorPolicy.DLQ_TOPIC_CONFIG, "kaizala.dlq.processor"));
+        policy.configure(Map.of(ProductionErrorPolicy.DLQ_TOPIC_CONFIG, DLQ_PROCESSOR_TOPIC));
     }
 
     @Test
@@ -36,44 +43,44 @@ class ProductionErrorPolicyTest {
 
         assertThat(response.result()).isEqualTo(Result.RESUME);
         assertThat(response.deadLetterQueueRecords()).singleElement().satisfies(d -> {
-            assertThat(d.topic()).isEqualTo("kaizala.dlq.processor");
+            assertThat(d.topic()).isEqualTo(DLQ_PROCESSOR_TOPIC);
             assertThat(d.key()).isEqualTo("k".getBytes(StandardCharsets.UTF_8));
             assertThat(d.value()).isEqualTo(rawValue);
             assertThat(d.timestamp()).isEqualTo(42L);
-            assertThat(header(d, Headers.DLQ_REASON)).isEqualTo("record_too_large");
-            assertThat(header(d, Headers.DLQ_STAGE)).isEqualTo("processor");
-            assertThat(header(d, Headers.DLQ_DETAIL)).contains("kaizala.answers.text");
-            assertThat(header(d, Headers.SOURCE_TOPIC)).isEqualTo("kaizala.raw");
-            assertThat(header(d, Headers.SOURCE_PARTITION)).isEqualTo("2");
-            assertThat(header(d, Headers.SOURCE_OFFSET)).isEqualTo("17");
-            assertThat(header(d, Headers.REQUEST_ID)).isEqualTo("req-1");
+            assertThat(header(d, PipelineHeaders.DLQ_REASON)).isEqualTo("record_too_large");
+            assertThat(header(d, PipelineHeaders.DLQ_STAGE)).isEqualTo("processor");
+            assertThat(header(d, PipelineHeaders.DLQ_DETAIL)).contains(ANSWERS_TEXT_TOPIC);
+            assertThat(header(d, PipelineHeaders.SOURCE_TOPIC)).isEqualTo(RAW_TOPIC);
+            assertThat(header(d, PipelineHeaders.SOURCE_PARTITION)).isEqualTo("2");
+            assertThat(header(d, PipelineHeaders.SOURCE_OFFSET)).isEqualTo("17");
+            assertThat(header(d, PipelineHeaders.REQUEST_ID)).isEqualTo("req-1");
         });
     }
 
     @Test
     void aTooLargeDeadLetterIsWrittenWithoutItsBodyNamingWhereTheRawRecordIs() {
-        RecordHeaders headers = DeadLetters.headers(context.headers(), DeadLetterReason.INVALID_JSON, "bad", "kaizala.raw",
+        RecordHeaders headers = DeadLetters.headers(context.headers(), DeadLetterReason.INVALID_JSON, "bad", RAW_TOPIC,
                 2, 17);
-        var dlq = new ProducerRecord<>("kaizala.dlq.processor", null, 42L, "k".getBytes(StandardCharsets.UTF_8),
+        var dlq = new ProducerRecord<>(DLQ_PROCESSOR_TOPIC, null, 42L, "k".getBytes(StandardCharsets.UTF_8),
                 new byte[2_000_000], headers);
 
         var response = policy.handleError(context, dlq, new RecordTooLargeException("too big"));
 
         assertThat(response.result()).isEqualTo(Result.RESUME);
         assertThat(response.deadLetterQueueRecords()).singleElement().satisfies(d -> {
-            assertThat(d.topic()).isEqualTo("kaizala.dlq.processor");
+            assertThat(d.topic()).isEqualTo(DLQ_PROCESSOR_TOPIC);
             assertThat(d.value()).isNull();
             assertThat(d.key()).isEqualTo("k".getBytes(StandardCharsets.UTF_8));
-            assertThat(d.headers().headers(Headers.DLQ_REASON)).hasSize(1);
-            assertThat(header(d, Headers.DLQ_REASON)).isEqualTo("invalid_json");
-            assertThat(header(d, Headers.DLQ_DETAIL)).contains("2000000 bytes omitted", "kaizala.raw-2@17");
-            assertThat(header(d, Headers.REQUEST_ID)).isEqualTo("req-1");
+            assertThat(d.headers().headers(PipelineHeaders.DLQ_REASON)).hasSize(1);
+            assertThat(header(d, PipelineHeaders.DLQ_REASON)).isEqualTo("invalid_json");
+            assertThat(header(d, PipelineHeaders.DLQ_DETAIL)).contains("2000000 bytes omitted", "kaizala.raw-2@17");
+            assertThat(header(d, PipelineHeaders.REQUEST_ID)).isEqualTo("req-1");
         });
     }
 
     @Test
     void aTooLargeDeadLetterWithoutBodyFailsInsteadOfLooping() {
-        var dlq = new ProducerRecord<byte[], byte[]>("kaizala.dlq.processor", new byte[1], null);
+        var dlq = new ProducerRecord<byte[], byte[]>(DLQ_PROCESSOR_TOPIC, new byte[1], null);
         assertThat(policy.handleError(context, dlq, new RecordTooLargeException("too big")).result())
                 .isEqualTo(Result.FAIL);
     }
@@ -95,7 +102,7 @@ class ProductionErrorPolicyTest {
     private record Context(byte[] rawValue) implements ErrorHandlerContext {
         @Override
         public String topic() {
-            return "kaizala.raw";
+            return RAW_TOPIC;
         }
 
         @Override
@@ -111,7 +118,7 @@ class ProductionErrorPolicyTest {
         @Override
         public org.apache.kafka.common.header.Headers headers() {
             RecordHeaders h = new RecordHeaders();
-            h.add(Headers.REQUEST_ID, new StringSerializer().serialize("t", "req-1"));
+            h.add(PipelineHeaders.REQUEST_ID, new StringSerializer().serialize("t", "req-1"));
             return h;
         }
 

@@ -5,7 +5,7 @@ import static io.kzpipe.processor.topology.TopologyHarness.fixture;
 import static io.kzpipe.processor.topology.TopologyHarness.utf8;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.kzpipe.model.topic.Headers;
+import io.kzpipe.model.topic.PipelineHeaders;
 import io.kzpipe.model.topic.TopicId;
 import io.kzpipe.processor.errors.DeadLetterReason;
 import java.nio.charset.StandardCharsets;
@@ -74,15 +74,15 @@ class DeadLetterTest {
             assertThat(d.key()).isEqualTo("raw-key");
             assertThat(d.value()).isEqualTo(value);
             assertThat(d.timestamp()).isEqualTo(T0 + 7);
-            assertThat(header(d, Headers.DLQ_STAGE)).isEqualTo("processor");
-            assertThat(header(d, Headers.DLQ_REASON)).isEqualTo(reason.code());
-            assertThat(header(d, Headers.DLQ_DETAIL)).isNotBlank();
-            assertThat(header(d, Headers.SOURCE_TOPIC)).isEqualTo(h.topics.name(TopicId.RAW));
-            assertThat(header(d, Headers.SOURCE_PARTITION)).isEqualTo("0");
-            assertThat(header(d, Headers.SOURCE_OFFSET)).isEqualTo("0");
-            assertThat(header(d, Headers.RECEIVED_AT)).isEqualTo(Long.toString(T0 + 7));
-            assertThat(header(d, Headers.REQUEST_ID)).isEqualTo("req-" + (T0 + 7));
-            assertThat(header(d, Headers.CONTENT_TYPE)).isEqualTo("application/json");
+            assertThat(header(d, PipelineHeaders.DLQ_STAGE)).isEqualTo("processor");
+            assertThat(header(d, PipelineHeaders.DLQ_REASON)).isEqualTo(reason.code());
+            assertThat(header(d, PipelineHeaders.DLQ_DETAIL)).isNotBlank();
+            assertThat(header(d, PipelineHeaders.SOURCE_TOPIC)).isEqualTo(h.topics.name(TopicId.RAW));
+            assertThat(header(d, PipelineHeaders.SOURCE_PARTITION)).isEqualTo("0");
+            assertThat(header(d, PipelineHeaders.SOURCE_OFFSET)).isEqualTo("0");
+            assertThat(header(d, PipelineHeaders.RECEIVED_AT)).isEqualTo(Long.toString(T0 + 7));
+            assertThat(header(d, PipelineHeaders.REQUEST_ID)).isEqualTo("req-" + (T0 + 7));
+            assertThat(header(d, PipelineHeaders.CONTENT_TYPE)).isEqualTo("application/json");
             assertThat(h.drainCounts()).as("only the following valid event is written")
                     .isEqualTo(Map.of(TopicId.EVENTS, 1, TopicId.MESSAGES, 1));
             assertThat(h.counter("kz.processor.dead.letters", "reason", reason.code())).isEqualTo(1.0);
@@ -107,8 +107,8 @@ class DeadLetterTest {
 
             TestRecord<String, byte[]> d = h.records(TopicId.DLQ_PROCESSOR).get(0);
             assertThat(d.value()).isEqualTo(boom);
-            assertThat(header(d, Headers.DLQ_REASON)).isEqualTo("processing_error");
-            assertThat(header(d, Headers.DLQ_DETAIL)).contains("IllegalStateException", "mapper bug");
+            assertThat(header(d, PipelineHeaders.DLQ_REASON)).isEqualTo("processing_error");
+            assertThat(header(d, PipelineHeaders.DLQ_DETAIL)).contains("IllegalStateException", "mapper bug");
             assertThat(h.drainCounts()).isEqualTo(Map.of(TopicId.EVENTS, 1, TopicId.MESSAGES, 1));
         }
     }
@@ -127,10 +127,11 @@ class DeadLetterTest {
             TestRecord<String, byte[]> d = h.records(TopicId.DLQ_PROCESSOR).get(0);
             // the body itself is above the largest record this processor sends: kept on the raw topic only
             assertThat(d.value()).isNull();
-            assertThat(header(d, Headers.DLQ_REASON)).isEqualTo("record_too_large");
-            assertThat(header(d, Headers.DLQ_DETAIL)).contains("answers_text", "PROCESSOR_MAX_RECORD_BYTES (102400)",
+            assertThat(header(d, PipelineHeaders.DLQ_REASON)).isEqualTo("record_too_large");
+            assertThat(header(d, PipelineHeaders.DLQ_DETAIL)).contains("answers_text", "PROCESSOR_MAX_RECORD_BYTES (102400)",
                     "body of " + value.length + " bytes omitted", "the raw record stays at kaizala.raw-0@0");
-            assertThat(header(d, Headers.EVENT_ID)).as("for the sink's event_id, read from the body otherwise").isEqualTo("e-big");
+            assertThat(header(d, PipelineHeaders.EVENT_ID)).as("for the sink's event_id, read from the body otherwise")
+                    .isEqualTo("e-big");
             assertThat(h.drainCounts()).as("nothing partial").isEmpty();
         }
     }
@@ -149,13 +150,13 @@ class DeadLetterTest {
     void existingDeadLetterHeadersOnTheRawRecordAreReplacedNotDuplicated() {
         try (TopologyHarness h = new TopologyHarness()) {
             RecordHeaders headers = new RecordHeaders();
-            headers.add(Headers.DLQ_REASON, utf8("forged"));
+            headers.add(PipelineHeaders.DLQ_REASON, utf8("forged"));
             headers.add("x-custom", utf8("kept"));
             h.pipe(new TestRecord<>(utf8("k"), utf8("nope"), headers, T0));
 
             TestRecord<String, byte[]> d = h.records(TopicId.DLQ_PROCESSOR).get(0);
-            assertThat(d.headers().headers(Headers.DLQ_REASON)).hasSize(1);
-            assertThat(header(d, Headers.DLQ_REASON)).isEqualTo("invalid_json");
+            assertThat(d.headers().headers(PipelineHeaders.DLQ_REASON)).hasSize(1);
+            assertThat(header(d, PipelineHeaders.DLQ_REASON)).isEqualTo("invalid_json");
             assertThat(header(d, "x-custom")).isEqualTo("kept");
         }
     }

@@ -2,7 +2,7 @@ package io.kzpipe.processor.topology;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.kzpipe.model.topic.Headers;
+import io.kzpipe.model.topic.PipelineHeaders;
 import io.kzpipe.model.topic.TopicId;
 import io.kzpipe.model.topic.Topics;
 import io.kzpipe.processor.config.ProcessorConfig;
@@ -39,7 +39,7 @@ class ProcessorTopologyTest {
     void timestampIsTheRecordTimestampElseTheReceiveHeaderElsePartitionTime() {
         ReceivedAtTimestampExtractor x = new ReceivedAtTimestampExtractor();
         RecordHeaders h = new RecordHeaders();
-        h.add(Headers.RECEIVED_AT, "1234".getBytes(StandardCharsets.US_ASCII));
+        h.add(PipelineHeaders.RECEIVED_AT, "1234".getBytes(StandardCharsets.US_ASCII));
 
         assertThat(x.extract(record(99, h), 5)).isEqualTo(99);
         assertThat(x.extract(record(-1, h), 5)).isEqualTo(1234);

@@ -6,7 +6,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.tuple;
 
 import io.kzpipe.model.record.RawOutcome;
-import io.kzpipe.model.topic.Headers;
+import io.kzpipe.model.topic.PipelineHeaders;
 import io.kzpipe.model.topic.TopicId;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
@@ -76,8 +76,8 @@ class RawOutcomeTest {
     void aReplayedRecordCarriesItsDeadLetterIdAndItsOriginalReceiveTime() {
         try (TopologyHarness h = new TopologyHarness()) {
             RecordHeaders headers = new RecordHeaders();
-            headers.add(Headers.RECEIVED_AT, Long.toString(T0 - 3_600_000).getBytes(StandardCharsets.US_ASCII));
-            headers.add(Headers.REPLAY_OF, utf8("processor:kaizala.raw:2:17"));
+            headers.add(PipelineHeaders.RECEIVED_AT, Long.toString(T0 - 3_600_000).getBytes(StandardCharsets.US_ASCII));
+            headers.add(PipelineHeaders.REPLAY_OF, utf8("processor:kaizala.raw:2:17"));
             h.pipe(new TestRecord<>(utf8("e5"), utf8("{\"eventId\":\"e5\"}"), headers, T0));
 
             assertThat(h.json(TopicId.RAW_OUTCOMES)).singleElement().satisfies(n -> {

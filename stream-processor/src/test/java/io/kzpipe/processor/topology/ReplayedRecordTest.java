@@ -5,7 +5,7 @@ import static io.kzpipe.processor.topology.TopologyHarness.utf8;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.kzpipe.model.record.EventRecord;
-import io.kzpipe.model.topic.Headers;
+import io.kzpipe.model.topic.PipelineHeaders;
 import io.kzpipe.model.topic.TopicId;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -26,9 +26,9 @@ class ReplayedRecordTest {
 
     private static TestRecord<byte[], byte[]> replay(String body, long at) {
         RecordHeaders headers = new RecordHeaders();
-        headers.add(Headers.RECEIVED_AT, Long.toString(T0).getBytes(StandardCharsets.US_ASCII));
-        headers.add(Headers.REQUEST_ID, utf8("req-original"));
-        headers.add(Headers.REPLAY_OF, utf8(DEAD_LETTER));
+        headers.add(PipelineHeaders.RECEIVED_AT, Long.toString(T0).getBytes(StandardCharsets.US_ASCII));
+        headers.add(PipelineHeaders.REQUEST_ID, utf8("req-original"));
+        headers.add(PipelineHeaders.REPLAY_OF, utf8(DEAD_LETTER));
         return new TestRecord<>(utf8("e1"), utf8(body), headers, at);
     }
 
@@ -56,16 +56,16 @@ class ReplayedRecordTest {
             h.pipe(replay("{\"eventId\":\"e1\",\"fromUserName\":\"" + "A".repeat(120_000) + "\"}", REPLAYED));
 
             assertThat(h.records(TopicId.DLQ_PROCESSOR)).singleElement().satisfies(d -> {
-                assertThat(new String(d.headers().lastHeader(Headers.REPLAY_OF).value(), StandardCharsets.UTF_8))
+                assertThat(new String(d.headers().lastHeader(PipelineHeaders.REPLAY_OF).value(), StandardCharsets.UTF_8))
                         .isEqualTo(DEAD_LETTER);
-                assertThat(new String(d.headers().lastHeader(Headers.DLQ_REASON).value(), StandardCharsets.UTF_8))
+                assertThat(new String(d.headers().lastHeader(PipelineHeaders.DLQ_REASON).value(), StandardCharsets.UTF_8))
                         .isEqualTo("record_too_large");
-                assertThat(new String(d.headers().lastHeader(Headers.RECEIVED_AT).value(), StandardCharsets.UTF_8))
+                assertThat(new String(d.headers().lastHeader(PipelineHeaders.RECEIVED_AT).value(), StandardCharsets.UTF_8))
                         .isEqualTo(Long.toString(T0));
                 // 120 KB is above what this processor sends (its dead-letter topic takes a 1 KiB body): no body, a
                 // detail saying where the raw record is (replay reads it from there)
                 assertThat(d.value()).isNull();
-                assertThat(new String(d.headers().lastHeader(Headers.DLQ_DETAIL).value(), StandardCharsets.UTF_8))
+                assertThat(new String(d.headers().lastHeader(PipelineHeaders.DLQ_DETAIL).value(), StandardCharsets.UTF_8))
                         .contains("body of 120", "bytes omitted", "the raw record stays at kaizala.raw-0@0");
             });
             assertThat(h.typed(TopicId.EVENTS, EventRecord.class)).isEmpty();

@@ -3,7 +3,7 @@ package io.kzpipe.processor.topology;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.kzpipe.model.json.Json;
 import io.kzpipe.model.json.JsonSerde;
-import io.kzpipe.model.topic.Headers;
+import io.kzpipe.model.topic.PipelineHeaders;
 import io.kzpipe.model.topic.TopicId;
 import io.kzpipe.model.topic.Topics;
 import io.kzpipe.processor.config.ProcessorConfig;
@@ -101,9 +101,9 @@ final class TopologyHarness implements AutoCloseable {
     /** Pipes a delivery as the gateway writes it: timestamp and {@code kz-received-at} = {@code receivedAt}. */
     void pipe(String key, byte[] value, long receivedAt) {
         RecordHeaders headers = new RecordHeaders();
-        headers.add(Headers.RECEIVED_AT, Long.toString(receivedAt).getBytes(StandardCharsets.US_ASCII));
-        headers.add(Headers.REQUEST_ID, utf8("req-" + receivedAt));
-        headers.add(Headers.CONTENT_TYPE, utf8("application/json"));
+        headers.add(PipelineHeaders.RECEIVED_AT, Long.toString(receivedAt).getBytes(StandardCharsets.US_ASCII));
+        headers.add(PipelineHeaders.REQUEST_ID, utf8("req-" + receivedAt));
+        headers.add(PipelineHeaders.CONTENT_TYPE, utf8("application/json"));
         pipe(new TestRecord<>(key == null ? null : utf8(key), value, headers, receivedAt));
     }
 

@@ -3,20 +3,16 @@ package io.kzpipe.deploy;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import java.io.IOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 
 /**
  * {@code deploy/prometheus} passes {@code promtool}, scrapes the three services where compose runs them
  * (service names, container ports of docs/DESIGN.md), and loads the rule files from where compose mounts them.
  */
-class PrometheusConfigTest {
+class PrometheusConfigIT {
 
     @Test
     void promtoolAcceptsTheConfig() {
@@ -26,8 +22,8 @@ class PrometheusConfigTest {
     }
 
     @Test
-    void promtoolAcceptsEveryRuleFile() throws IOException {
-        List<String> files = ruleFiles();
+    void promtoolAcceptsEveryRuleFile() {
+        List<String> files = DeployTree.ruleFiles();
         assertThat(files).isNotEmpty();
         for (String file : files) {
             Tool.Result result = Tool.PROMTOOL.run(DeployTree.PROMETHEUS, Map.of(), "check", "rules", file);
@@ -51,11 +47,5 @@ class PrometheusConfigTest {
         assertThat(DeployTree.read(DeployTree.COMPOSE.resolve("compose.yaml")))
                 .contains("../prometheus/rules:/etc/prometheus/rules:ro")
                 .contains("../prometheus/prometheus.yml:/etc/prometheus/prometheus.yml:ro");
-    }
-
-    static List<String> ruleFiles() throws IOException {
-        try (Stream<Path> s = Files.list(DeployTree.PROMETHEUS.resolve("rules"))) {
-            return s.map(p -> "rules/" + p.getFileName()).filter(n -> n.endsWith(".yml")).sorted().toList();
-        }
     }
 }

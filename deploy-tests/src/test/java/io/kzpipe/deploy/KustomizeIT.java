@@ -26,7 +26,7 @@ import org.junit.jupiter.api.Test;
  * images, processor replicas within the partition count, ConfigMap/Secret wiring that resolves, and the
  * Grafana ConfigMaps carrying exactly the dashboard files compose mounts.
  */
-class KustomizeTest {
+class KustomizeIT {
 
     private static final List<String> SERVICES = List.of("ingest-gateway", "stream-processor", "sink-clickhouse");
 

@@ -3,7 +3,7 @@ package io.kzpipe.model.topic;
 /**
  * Kafka record header names used across the pipeline. Values are UTF-8 strings; numbers are decimal ASCII.
  */
-public final class Headers {
+public final class PipelineHeaders {
 
     /** Gateway receive time, epoch milliseconds (also the record timestamp). */
     public static final String RECEIVED_AT = "kz-received-at";
@@ -34,6 +34,6 @@ public final class Headers {
      */
     public static final String REPLAY_OF = "kz-replay-of";
 
-    private Headers() {
+    private PipelineHeaders() {
     }
 }

@@ -24,11 +24,8 @@ import org.junit.jupiter.api.Test;
  * example env file plus secrets, refused without any one secret, and the invariants that keep it
  * production-like (pinned images, healthchecks, start order, memory limits, local-only ports).
  */
-class ComposeConfigTest {
+class ComposeConfigIT {
 
-    /** Secrets that must come from the operator's {@code .env}, never from a file in git. */
-    static final List<String> SECRETS = List.of("CLICKHOUSE_ADMIN_PASSWORD", "CLICKHOUSE_SINK_PASSWORD",
-            "CLICKHOUSE_GRAFANA_PASSWORD", "GRAFANA_ADMIN_PASSWORD", "PII_HASH_SECRET", "KAIZALA_CALLBACK_TOKENS");
     private static final Set<String> LONG_RUNNING = Set.of("kafka", "clickhouse", "gateway", "processor", "sink",
             "prometheus", "grafana");
     private static final Pattern PINNED_IMAGE = Pattern.compile("[a-z0-9./-]+:[A-Za-z0-9._-]*\\d[A-Za-z0-9._-]*");
@@ -44,7 +41,7 @@ class ComposeConfigTest {
 
     static Map<String, String> secrets() {
         Map<String, String> env = new LinkedHashMap<>();
-        for (String name : SECRETS) {
+        for (String name : DeployTree.SECRETS) {
             env.put(name, "test-" + name.toLowerCase(java.util.Locale.ROOT));
         }
         return env;
@@ -70,7 +67,7 @@ class ComposeConfigTest {
 
     @Test
     void eachMissingSecretIsRefusedByName() {
-        for (String missing : SECRETS) {
+        for (String missing : DeployTree.SECRETS) {
             Map<String, String> env = new HashMap<>(secrets());
             env.remove(missing);
 
