@@ -22,8 +22,7 @@ import java.util.stream.Stream;
  */
 final class DashboardDataset {
 
-    private DashboardDataset() {
-    }
+    private DashboardDataset() {}
 
     /** Creates a database {@code <prefix>_<8 hex>}, applies the sink's migrations, loads the dataset; returns its name. */
     static String load(SqlEngine ch, String prefix) {
@@ -42,7 +41,9 @@ final class DashboardDataset {
             List<String> columns = new ArrayList<>();
             first.fieldNames().forEachRemaining(columns::add);
             // explicit column list: received_at is computed by its DEFAULT, as for the sink's inserts
-            ch.insert("INSERT INTO " + db + "." + table + " (" + String.join(", ", columns) + ") FORMAT JSONEachRow", rows);
+            ch.insert(
+                    "INSERT INTO " + db + "." + table + " (" + String.join(", ", columns) + ") FORMAT JSONEachRow",
+                    rows);
         }
         return db;
     }
@@ -58,8 +59,11 @@ final class DashboardDataset {
             throw new IllegalStateException("missing test resource folder " + folder + "/");
         }
         try (Stream<Path> files = Files.list(Path.of(dir.toURI()))) {
-            return files.map(p -> p.getFileName().toString()).filter(n -> n.endsWith(".jsonl"))
-                    .map(n -> n.substring(0, n.length() - ".jsonl".length())).sorted().toList();
+            return files.map(p -> p.getFileName().toString())
+                    .filter(n -> n.endsWith(".jsonl"))
+                    .map(n -> n.substring(0, n.length() - ".jsonl".length()))
+                    .sorted()
+                    .toList();
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         } catch (URISyntaxException e) {

@@ -18,6 +18,7 @@ final class DeployTree {
 
     /** The repository root: the parent of {@code deploy-tests}. */
     static final Path ROOT = locateRoot();
+
     static final Path DEPLOY = ROOT.resolve("deploy");
     static final Path COMPOSE = DEPLOY.resolve("compose");
     static final Path K8S = DEPLOY.resolve("k8s");
@@ -26,11 +27,15 @@ final class DeployTree {
     static final Path PROMETHEUS = DEPLOY.resolve("prometheus");
 
     /** Secrets that must come from the operator's {@code .env}, never from a file in git. */
-    static final List<String> SECRETS = List.of("CLICKHOUSE_ADMIN_PASSWORD", "CLICKHOUSE_SINK_PASSWORD",
-            "CLICKHOUSE_GRAFANA_PASSWORD", "GRAFANA_ADMIN_PASSWORD", "PII_HASH_SECRET", "KAIZALA_CALLBACK_TOKENS");
+    static final List<String> SECRETS = List.of(
+            "CLICKHOUSE_ADMIN_PASSWORD",
+            "CLICKHOUSE_SINK_PASSWORD",
+            "CLICKHOUSE_GRAFANA_PASSWORD",
+            "GRAFANA_ADMIN_PASSWORD",
+            "PII_HASH_SECRET",
+            "KAIZALA_CALLBACK_TOKENS");
 
-    private DeployTree() {
-    }
+    private DeployTree() {}
 
     private static Path locateRoot() {
         Path dir = Path.of("").toAbsolutePath();
@@ -70,7 +75,10 @@ final class DeployTree {
     /** The Prometheus rule files, as {@code rules/<name>.yml} relative to {@link #PROMETHEUS}, sorted. */
     static List<String> ruleFiles() {
         try (Stream<Path> s = Files.list(PROMETHEUS.resolve("rules"))) {
-            return s.map(p -> "rules/" + p.getFileName()).filter(n -> n.endsWith(".yml")).sorted().toList();
+            return s.map(p -> "rules/" + p.getFileName())
+                    .filter(n -> n.endsWith(".yml"))
+                    .sorted()
+                    .toList();
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }

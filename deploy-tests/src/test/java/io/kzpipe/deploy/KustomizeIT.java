@@ -16,9 +16,9 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
-import org.junit.jupiter.api.Test;
 
 /**
  * The Kubernetes manifests as {@code kubectl kustomize} renders them (base and example overlay), checked
@@ -32,7 +32,9 @@ class KustomizeIT {
 
     static List<JsonNode> render(String dir) {
         Tool.Result result = Tool.KUBECTL.run(DeployTree.K8S, Map.of(), "kustomize", dir);
-        assertThat(result.exitCode()).as("kubectl kustomize %s:\n%s", dir, result.stderr()).isZero();
+        assertThat(result.exitCode())
+                .as("kubectl kustomize %s:\n%s", dir, result.stderr())
+                .isZero();
         return Yaml.documents(result.stdout());
     }
 
@@ -41,41 +43,59 @@ class KustomizeIT {
     void everyDeploymentHasProbesResourcesAPdbAndAPinnedImage(String dir) {
         List<JsonNode> docs = render(dir);
 
-        assertThat(deployments(docs)).extracting(d -> d.at("/metadata/name").asText())
+        assertThat(deployments(docs))
+                .extracting(d -> d.at("/metadata/name").asText())
                 .containsExactlyInAnyOrderElementsOf(SERVICES);
         for (JsonNode d : deployments(docs)) {
             String name = d.at("/metadata/name").asText();
             JsonNode podLabels = d.at("/spec/template/metadata/labels");
-            assertThat(d.at("/spec/template/spec/securityContext/runAsNonRoot").asBoolean()).as(name).isTrue();
+            assertThat(d.at("/spec/template/spec/securityContext/runAsNonRoot").asBoolean())
+                    .as(name)
+                    .isTrue();
             for (JsonNode c : d.at("/spec/template/spec/containers")) {
-                assertThat(c.at("/livenessProbe/httpGet/path").asText()).as("liveness of %s", name).isEqualTo("/health/live");
-                assertThat(c.at("/readinessProbe/httpGet/path").asText()).as("readiness of %s", name).isEqualTo("/health/ready");
+                assertThat(c.at("/livenessProbe/httpGet/path").asText())
+                        .as("liveness of %s", name)
+                        .isEqualTo("/health/live");
+                assertThat(c.at("/readinessProbe/httpGet/path").asText())
+                        .as("readiness of %s", name)
+                        .isEqualTo("/health/ready");
                 // health and metrics on the management port of every service (the gateway's http port is the webhook)
                 for (String probe : List.of("startupProbe", "livenessProbe", "readinessProbe")) {
-                    assertThat(c.at("/" + probe + "/httpGet/port").asText()).as("%s port of %s", probe, name)
+                    assertThat(c.at("/" + probe + "/httpGet/port").asText())
+                            .as("%s port of %s", probe, name)
                             .isEqualTo("management");
                 }
                 String managementPort = containerPort(c, "management");
-                assertThat(d.at("/spec/template/metadata/annotations").path("prometheus.io/port").asText())
-                        .as("scraped port of %s", name).isEqualTo(managementPort);
+                assertThat(d.at("/spec/template/metadata/annotations")
+                                .path("prometheus.io/port")
+                                .asText())
+                        .as("scraped port of %s", name)
+                        .isEqualTo(managementPort);
                 for (String kind : List.of("requests", "limits")) {
                     for (String resource : List.of("cpu", "memory")) {
                         assertThat(c.at("/resources/" + kind + "/" + resource).asText())
-                                .as("%s.%s of %s", kind, resource, name).isNotBlank();
+                                .as("%s.%s of %s", kind, resource, name)
+                                .isNotBlank();
                     }
                 }
                 String image = c.path("image").asText();
-                assertThat(image).as("image of %s", name).matches(".+:[A-Za-z0-9._-]*\\d[A-Za-z0-9._-]*")
+                assertThat(image)
+                        .as("image of %s", name)
+                        .matches(".+:[A-Za-z0-9._-]*\\d[A-Za-z0-9._-]*")
                         .doesNotEndWith(":latest");
                 assertThat(c.path("imagePullPolicy").asText()).as(name).isNotEqualTo("Always");
-                assertThat(c.at("/securityContext/allowPrivilegeEscalation").asBoolean(true)).as(name).isFalse();
+                assertThat(c.at("/securityContext/allowPrivilegeEscalation").asBoolean(true))
+                        .as(name)
+                        .isFalse();
             }
             assertThat(ofKind(docs, "PodDisruptionBudget"))
                     .as("PodDisruptionBudget selecting %s", name)
-                    .anySatisfy(pdb -> assertThat(selects(pdb.at("/spec/selector/matchLabels"), podLabels)).isTrue());
+                    .anySatisfy(pdb -> assertThat(selects(pdb.at("/spec/selector/matchLabels"), podLabels))
+                            .isTrue());
             assertThat(ofKind(docs, "Service"))
                     .as("Service selecting %s", name)
-                    .anySatisfy(svc -> assertThat(selects(svc.at("/spec/selector"), podLabels)).isTrue());
+                    .anySatisfy(svc -> assertThat(selects(svc.at("/spec/selector"), podLabels))
+                            .isTrue());
         }
     }
 
@@ -92,10 +112,13 @@ class KustomizeIT {
         assertThat(hpa.at("/spec/metrics/0/resource/name").asText()).isEqualTo("cpu");
 
         JsonNode processor = deployment(docs, "stream-processor");
-        int partitions = Integer.parseInt(configFor(docs, processor).at("/data/TOPIC_PARTITIONS").asText());
-        assertThat(processor.at("/spec/replicas").asInt()).as("processor replicas vs TOPIC_PARTITIONS")
+        int partitions = Integer.parseInt(
+                configFor(docs, processor).at("/data/TOPIC_PARTITIONS").asText());
+        assertThat(processor.at("/spec/replicas").asInt())
+                .as("processor replicas vs TOPIC_PARTITIONS")
                 .isBetween(1, partitions);
-        assertThat(deployment(docs, "sink-clickhouse").at("/spec/replicas").asInt()).isBetween(1, partitions);
+        assertThat(deployment(docs, "sink-clickhouse").at("/spec/replicas").asInt())
+                .isBetween(1, partitions);
     }
 
     @ParameterizedTest
@@ -106,7 +129,10 @@ class KustomizeIT {
         Set<String> values = new HashSet<>();
         for (JsonNode d : deployments(docs)) {
             Map<String, String> env = new HashMap<>();
-            configFor(docs, d).path("data").fields().forEachRemaining(e -> env.put(e.getKey(), e.getValue().asText()));
+            configFor(docs, d)
+                    .path("data")
+                    .fields()
+                    .forEachRemaining(e -> env.put(e.getKey(), e.getValue().asText()));
             for (JsonNode e : d.at("/spec/template/spec/containers/0/env")) {
                 if (e.has("value")) {
                     env.put(e.path("name").asText(), e.path("value").asText());
@@ -115,10 +141,14 @@ class KustomizeIT {
             values.add(env.get(RecordLimits.MAX_BODY_VAR));
             if ("stream-processor".equals(d.at("/metadata/name").asText())) {
                 ProcessorConfig processor = ProcessorConfig.fromEnv(env);
-                assertThat(processor.maxRecordBytes()).isEqualTo(processor.limits().typedRecordBytes());
+                assertThat(processor.maxRecordBytes())
+                        .isEqualTo(processor.limits().typedRecordBytes());
             }
         }
-        assertThat(values).as("GATEWAY_MAX_BODY_BYTES of the three services").singleElement().isNotNull();
+        assertThat(values)
+                .as("GATEWAY_MAX_BODY_BYTES of the three services")
+                .singleElement()
+                .isNotNull();
     }
 
     /**
@@ -131,12 +161,15 @@ class KustomizeIT {
     void processorAndSinkAreStatefulSetsWhosePodNameIsTheirGroupInstanceId(String dir) {
         List<JsonNode> docs = render(dir);
 
-        for (Map.Entry<String, String> e : Map.of("stream-processor", "PROCESSOR_INSTANCE_ID",
-                "sink-clickhouse", "SINK_INSTANCE_ID").entrySet()) {
+        for (Map.Entry<String, String> e : Map.of(
+                        "stream-processor", "PROCESSOR_INSTANCE_ID", "sink-clickhouse", "SINK_INSTANCE_ID")
+                .entrySet()) {
             JsonNode set = named(docs, "StatefulSet", e.getKey())
                     .orElseThrow(() -> new AssertionError(e.getKey() + " is not a StatefulSet"));
-            assertThat(ofKind(docs, "Service")).as("the Service governing %s", e.getKey())
-                    .anySatisfy(svc -> assertThat(svc.at("/metadata/name").asText()).isEqualTo(set.at("/spec/serviceName").asText()));
+            assertThat(ofKind(docs, "Service"))
+                    .as("the Service governing %s", e.getKey())
+                    .anySatisfy(svc -> assertThat(svc.at("/metadata/name").asText())
+                            .isEqualTo(set.at("/spec/serviceName").asText()));
             assertThat(set.at("/spec/updateStrategy/type").asText()).isEqualTo("RollingUpdate");
             List<JsonNode> ids = new ArrayList<>();
             set.at("/spec/template/spec/containers/0/env").forEach(env -> {
@@ -144,10 +177,16 @@ class KustomizeIT {
                     ids.add(env);
                 }
             });
-            assertThat(ids).as("%s of %s", e.getValue(), e.getKey()).singleElement().satisfies(env ->
-                    assertThat(env.at("/valueFrom/fieldRef/fieldPath").asText()).isEqualTo("metadata.name"));
+            assertThat(ids)
+                    .as("%s of %s", e.getValue(), e.getKey())
+                    .singleElement()
+                    .satisfies(env -> assertThat(
+                                    env.at("/valueFrom/fieldRef/fieldPath").asText())
+                            .isEqualTo("metadata.name"));
             JsonNode config = configFor(docs, set);
-            assertThat(config.at("/data").has(e.getValue())).as("no shared %s in the ConfigMap", e.getValue()).isFalse();
+            assertThat(config.at("/data").has(e.getValue()))
+                    .as("no shared %s in the ConfigMap", e.getValue())
+                    .isFalse();
         }
     }
 
@@ -164,18 +203,23 @@ class KustomizeIT {
                 if (!ref.isMissingNode()) {
                     JsonNode secret = named(docs, "Secret", ref.path("name").asText())
                             .orElseThrow(() -> new AssertionError(name + " refers to missing Secret " + ref));
-                    assertThat(secret.at("/data").has(ref.path("key").asText())).as("%s needs %s", name, ref).isTrue();
+                    assertThat(secret.at("/data").has(ref.path("key").asText()))
+                            .as("%s needs %s", name, ref)
+                            .isTrue();
                 }
             }
         }
-        assertThat(deployment(docs, "stream-processor").at("/spec/template/spec/containers/0/image").asText())
+        assertThat(deployment(docs, "stream-processor")
+                        .at("/spec/template/spec/containers/0/image")
+                        .asText())
                 .startsWith("registry.example.com/");
     }
 
     @ParameterizedTest
     @ValueSource(strings = {"base", "overlays/example"})
     void imageTagsAreThePipelineVersionOfTheComposeStack(String dir) {
-        String version = DeployTree.envFile(DeployTree.COMPOSE.resolve(".env.example")).get("PIPELINE_VERSION");
+        String version =
+                DeployTree.envFile(DeployTree.COMPOSE.resolve(".env.example")).get("PIPELINE_VERSION");
         for (JsonNode d : deployments(render(dir))) {
             assertThat(d.at("/spec/template/spec/containers/0/image").asText()).endsWith(":" + version);
         }
@@ -184,24 +228,29 @@ class KustomizeIT {
     @Test
     void grafanaConfigMapsCarryExactlyTheDashboardFilesComposeMounts() throws IOException {
         List<JsonNode> docs = render("base");
-        JsonNode dashboards = named(docs, "ConfigMap", "kaizala-grafana-dashboards").orElseThrow();
-        JsonNode datasources = named(docs, "ConfigMap", "kaizala-grafana-datasources").orElseThrow();
+        JsonNode dashboards =
+                named(docs, "ConfigMap", "kaizala-grafana-dashboards").orElseThrow();
+        JsonNode datasources =
+                named(docs, "ConfigMap", "kaizala-grafana-datasources").orElseThrow();
 
         List<String> files = new ArrayList<>();
         try (Stream<Path> s = Files.list(DeployTree.DASHBOARDS)) {
-            s.filter(p -> p.toString().endsWith(".json")).forEach(p -> files.add(p.getFileName().toString()));
+            s.filter(p -> p.toString().endsWith(".json"))
+                    .forEach(p -> files.add(p.getFileName().toString()));
         }
         List<String> keys = new ArrayList<>();
         dashboards.path("data").fieldNames().forEachRemaining(keys::add);
         assertThat(keys).containsExactlyInAnyOrderElementsOf(files);
         for (String file : files) {
-            assertThat(dashboards.at("/data/" + file).asText()).as(file)
+            assertThat(dashboards.at("/data/" + file).asText())
+                    .as(file)
                     .isEqualTo(DeployTree.read(DeployTree.DASHBOARDS.resolve(file)));
         }
         assertThat(dashboards.at("/metadata/labels/grafana_dashboard").asText()).isEqualTo("1");
         assertThat(datasources.at("/data/datasources.yaml").asText())
                 .isEqualTo(DeployTree.read(DeployTree.GRAFANA.resolve("provisioning/datasources/datasources.yaml")));
-        assertThat(datasources.at("/metadata/labels/grafana_datasource").asText()).isEqualTo("1");
+        assertThat(datasources.at("/metadata/labels/grafana_datasource").asText())
+                .isEqualTo("1");
     }
 
     /** The number of the container port named {@code name}. */
@@ -211,7 +260,8 @@ class KustomizeIT {
                 return p.path("containerPort").asText();
             }
         }
-        throw new AssertionError("no container port named " + name + " in " + container.path("name").asText());
+        throw new AssertionError("no container port named " + name + " in "
+                + container.path("name").asText());
     }
 
     private static List<JsonNode> ofKind(List<JsonNode> docs, String kind) {
@@ -226,19 +276,26 @@ class KustomizeIT {
     }
 
     private static JsonNode deployment(List<JsonNode> docs, String name) {
-        return deployments(docs).stream().filter(d -> name.equals(d.at("/metadata/name").asText())).findFirst()
+        return deployments(docs).stream()
+                .filter(d -> name.equals(d.at("/metadata/name").asText()))
+                .findFirst()
                 .orElseThrow(() -> new AssertionError("no Deployment or StatefulSet " + name));
     }
 
     private static Optional<JsonNode> named(List<JsonNode> docs, String kind, String name) {
-        return ofKind(docs, kind).stream().filter(d -> name.equals(d.at("/metadata/name").asText())).findFirst();
+        return ofKind(docs, kind).stream()
+                .filter(d -> name.equals(d.at("/metadata/name").asText()))
+                .findFirst();
     }
 
     /** The ConfigMap a Deployment's container takes its environment from (envFrom); fails when it is missing. */
     private static JsonNode configFor(List<JsonNode> docs, JsonNode deployment) {
-        String ref = deployment.at("/spec/template/spec/containers/0/envFrom/0/configMapRef/name").asText();
-        return named(docs, "ConfigMap", ref).orElseThrow(() -> new AssertionError(
-                deployment.at("/metadata/name").asText() + " refers to missing ConfigMap '" + ref + "'"));
+        String ref = deployment
+                .at("/spec/template/spec/containers/0/envFrom/0/configMapRef/name")
+                .asText();
+        return named(docs, "ConfigMap", ref)
+                .orElseThrow(() -> new AssertionError(
+                        deployment.at("/metadata/name").asText() + " refers to missing ConfigMap '" + ref + "'"));
     }
 
     private static boolean selects(JsonNode selector, JsonNode labels) {

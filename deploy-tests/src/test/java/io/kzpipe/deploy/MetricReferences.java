@@ -10,8 +10,7 @@ import java.util.TreeSet;
 /** Every metric name the Pipeline health dashboard and the Prometheus alert rules read, with where it is used. */
 final class MetricReferences {
 
-    private MetricReferences() {
-    }
+    private MetricReferences() {}
 
     /** Metric name → the panels and rules that read it. */
     static Map<String, Set<String>> all() {
@@ -41,7 +40,10 @@ final class MetricReferences {
             JsonNode rules = Yaml.parse(DeployTree.read(DeployTree.PROMETHEUS.resolve(file)));
             for (JsonNode group : rules.path("groups")) {
                 for (JsonNode rule : group.path("rules")) {
-                    expressions.put(file + " / " + rule.path("alert").asText(rule.path("record").asText()),
+                    expressions.put(
+                            file + " / "
+                                    + rule.path("alert")
+                                            .asText(rule.path("record").asText()),
                             rule.path("expr").asText());
                 }
             }

@@ -22,7 +22,8 @@ class NoPlaintextSecretsTest {
 
     private static final Pattern SECRET_NAME = Pattern.compile("(?i).*(password|secret|token).*");
     /** A YAML/env assignment of a secret-looking key: {@code key: value} or {@code KEY=value}. */
-    private static final Pattern ASSIGNMENT = Pattern.compile("(?m)^[ \\t]*-?[ \\t]*([A-Za-z0-9_.]+)[ \\t]*[:=][ \\t]*(.*)$");
+    private static final Pattern ASSIGNMENT =
+            Pattern.compile("(?m)^[ \\t]*-?[ \\t]*([A-Za-z0-9_.]+)[ \\t]*[:=][ \\t]*(.*)$");
 
     @Test
     void exampleEnvFileLeavesEverySecretEmpty() {
@@ -34,7 +35,8 @@ class NoPlaintextSecretsTest {
                 assertThat(value).as("%s in .env.example", key).isEmpty();
             }
         });
-        assertThat(DeployTree.read(DeployTree.COMPOSE.resolve(".gitignore")).lines()).contains(".env");
+        assertThat(DeployTree.read(DeployTree.COMPOSE.resolve(".gitignore")).lines())
+                .contains(".env");
     }
 
     @Test
@@ -68,7 +70,8 @@ class NoPlaintextSecretsTest {
                     offenders.add(DeployTree.ROOT.relativize(file) + ": " + value);
                 }
             }
-            Matcher xmlPassword = Pattern.compile("<password>([^<]+)</password>").matcher(text);
+            Matcher xmlPassword =
+                    Pattern.compile("<password>([^<]+)</password>").matcher(text);
             while (xmlPassword.find()) {
                 offenders.add(DeployTree.ROOT.relativize(file) + ": <password>" + xmlPassword.group(1));
             }
@@ -78,7 +81,8 @@ class NoPlaintextSecretsTest {
 
     @Test
     void kubernetesExampleSecretHoldsPlaceholdersOnly() {
-        Map<String, String> secrets = DeployTree.envFile(DeployTree.K8S.resolve("overlays/example/secrets.example.env"));
+        Map<String, String> secrets =
+                DeployTree.envFile(DeployTree.K8S.resolve("overlays/example/secrets.example.env"));
 
         assertThat(secrets).containsOnlyKeys("KAIZALA_CALLBACK_TOKENS", "PII_HASH_SECRET", "CLICKHOUSE_SINK_PASSWORD");
         assertThat(secrets.values()).allSatisfy(v -> assertThat(v).startsWith("REPLACE_WITH_"));
@@ -94,8 +98,11 @@ class NoPlaintextSecretsTest {
             if (value.startsWith("\"") && value.endsWith("\"") && value.length() >= 2) {
                 value = value.substring(1, value.length() - 1);
             }
-            if (SECRET_NAME.matcher(key).matches() && !value.isEmpty() && !value.startsWith("#")
-                    && !key.equalsIgnoreCase("key") && !key.equalsIgnoreCase("name")) {
+            if (SECRET_NAME.matcher(key).matches()
+                    && !value.isEmpty()
+                    && !value.startsWith("#")
+                    && !key.equalsIgnoreCase("key")
+                    && !key.equalsIgnoreCase("name")) {
                 values.add(value);
             }
         }
@@ -107,7 +114,11 @@ class NoPlaintextSecretsTest {
      * such as {@code automountServiceAccountToken: false}.
      */
     private static boolean isReference(String value) {
-        return value.matches("\\$\\{[A-Za-z_]+(:\\?[^}]*)?}") || value.startsWith("REPLACE_WITH_")
-                || value.equals("|") || value.equals("|-") || value.equals("true") || value.equals("false");
+        return value.matches("\\$\\{[A-Za-z_]+(:\\?[^}]*)?}")
+                || value.startsWith("REPLACE_WITH_")
+                || value.equals("|")
+                || value.equals("|-")
+                || value.equals("true")
+                || value.equals("false");
     }
 }

@@ -15,8 +15,7 @@ final class Yaml {
     static final ObjectMapper JSON = new ObjectMapper();
     private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
 
-    private Yaml() {
-    }
+    private Yaml() {}
 
     static JsonNode parse(String yaml) {
         try {

@@ -16,11 +16,9 @@ import java.util.List;
 final class DemoDeliveries {
 
     /** One line of the manifest: the file name and the exact body. */
-    record Delivery(String file, String body) {
-    }
+    record Delivery(String file, String body) {}
 
-    private DemoDeliveries() {
-    }
+    private DemoDeliveries() {}
 
     static Path dir() {
         return Path.of(System.getProperty("e2e.demo.dir", "../deploy/local/demo"));

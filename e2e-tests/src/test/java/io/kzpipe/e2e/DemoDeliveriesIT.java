@@ -43,12 +43,12 @@ class DemoDeliveriesIT {
     private static final String SURVEY = "8e4f2a1b-7c6d-4e5f-9a8b-0c1d2e3f4a5b";
     private static final String JOB = "c2d3e4f5-a6b7-4c8d-9e0f-1a2b3c4d5e6f";
     private static final String PKG = "com.contoso.orderformdemo";
-    private static final String OFD = "5f0c7d1e-2b3a-4c8d-9e6f-a1b2c3d4e5f6";     // OrderFormDemo: eventId = responseId
+    private static final String OFD = "5f0c7d1e-2b3a-4c8d-9e6f-a1b2c3d4e5f6"; // OrderFormDemo: eventId = responseId
     private static final String FABRIKAM = "b8e2a4c6-0d1f-4e3a-9b5c-7d9e1f3a5c7e";
     private static final String HYDERABAD = "c4f6a8b0-2e3d-4a5b-8c7d-9e0f1a2b3c4d";
-    private static final String ALL_TYPES = "d5e6f7a8-1b2c-4d3e-9f4a-5b6c7d8e9f01";  // response id of 12 and its edit 14
+    private static final String ALL_TYPES = "d5e6f7a8-1b2c-4d3e-9f4a-5b6c7d8e9f01"; // response id of 12 and its edit 14
     private static final String ANONYMOUS = "f1a2b3c4-5d6e-4f7a-8b9c-0d1e2f3a4b5c";
-    private static final String ALL_TYPES_EDIT_VERSION = "4611687813962497904";  // 2^62 + ResponseTime 1795535110000
+    private static final String ALL_TYPES_EDIT_VERSION = "4611687813962497904"; // 2^62 + ResponseTime 1795535110000
     private static final String ANIL = "+919845000101";
     private static final String ANIL_ID = "0a1b2c3d-1111-4aaa-8bbb-000000000101";
     private static final String ANIL_PIC = "https://kaizala.example.invalid/profile/anil.jpg";
@@ -58,9 +58,22 @@ class DemoDeliveriesIT {
     private static final String CTX = "contoso-field-sales";
     private static final String SUB = "9d8c7b6a-5e4f-4d3c-8b2a-1f0e9d8c7b6a";
 
-    private static final List<String> VIEWS = List.of("events", "responses", "answers_option", "answers_numeric",
-            "answers_location", "answers_text", "answers_datetime", "answers_media", "answers_other", "answer_rejects",
-            "messages", "jobs", "memberships", "action_definitions", "dead_letters");
+    private static final List<String> VIEWS = List.of(
+            "events",
+            "responses",
+            "answers_option",
+            "answers_numeric",
+            "answers_location",
+            "answers_text",
+            "answers_datetime",
+            "answers_media",
+            "answers_other",
+            "answer_rejects",
+            "messages",
+            "jobs",
+            "memberships",
+            "action_definitions",
+            "dead_letters");
     private static final String EXPECTED_COUNTS = "16 | 5 | 7 | 7 | 3 | 6 | 7 | 3 | 3 | 2 | 3 | 2 | 3 | 18 | 2";
 
     private static PipelineStack stack;
@@ -79,10 +92,20 @@ class DemoDeliveriesIT {
             ANSWERS.add(stack.post(d.body()));
         }
         postedUntil = System.currentTimeMillis();
-        String counts = "SELECT " + String.join(", ", VIEWS.stream().map(v -> "(SELECT count() FROM {db}." + v + "_latest)").toList());
-        await("every demo row visible").atMost(VISIBLE).pollInterval(Duration.ofMillis(500)).untilAsserted(() ->
-                assertThat(stack.rows(counts)).as(String.join(" | ", VIEWS)).containsExactly(EXPECTED_COUNTS));
-        ofdVersion = Long.toString(stack.number("SELECT received_at_ms FROM {db}.events_latest WHERE event_id = '" + OFD + "'"));
+        String counts = "SELECT "
+                + String.join(
+                        ", ",
+                        VIEWS.stream()
+                                .map(v -> "(SELECT count() FROM {db}." + v + "_latest)")
+                                .toList());
+        await("every demo row visible")
+                .atMost(VISIBLE)
+                .pollInterval(Duration.ofMillis(500))
+                .untilAsserted(() -> assertThat(stack.rows(counts))
+                        .as(String.join(" | ", VIEWS))
+                        .containsExactly(EXPECTED_COUNTS));
+        ofdVersion = Long.toString(
+                stack.number("SELECT received_at_ms FROM {db}.events_latest WHERE event_id = '" + OFD + "'"));
     }
 
     @AfterAll
@@ -101,9 +124,14 @@ class DemoDeliveriesIT {
             assertThat(answer.status()).as(file).isEqualTo(200);
             assertThat(answer.requestId()).as(file).isNotBlank();
             if (file.startsWith("17-")) {
-                assertThat(answer.body()).as(file).isEqualTo("{\"status\":\"dead-lettered\",\"reason\":\"truncated_json\"}");
+                assertThat(answer.body())
+                        .as(file)
+                        .isEqualTo("{\"status\":\"dead-lettered\",\"reason\":\"truncated_json\"}");
             } else {
-                assertThat(answer.body()).as(file).isEqualTo("{\"status\":\"accepted\",\"eventId\":\"" + eventId(SENT.get(i).body()) + "\"}");
+                assertThat(answer.body())
+                        .as(file)
+                        .isEqualTo("{\"status\":\"accepted\",\"eventId\":\""
+                                + eventId(SENT.get(i).body()) + "\"}");
             }
         }
     }
@@ -112,12 +140,19 @@ class DemoDeliveriesIT {
     void everyViewHoldsExactlyTheExpectedNumberOfRowsStampedWithTheGatewayReceiveTime() {
         // 19 deliveries: 16 events (not the duplicate, the truncated body, the event the processor refused);
         // 5 responses (the edit replaces the all-types response)
-        assertThat(stack.rows("SELECT " + String.join(", ", VIEWS.stream().map(v -> "(SELECT count() FROM {db}." + v + "_latest)").toList())))
+        assertThat(stack.rows("SELECT "
+                        + String.join(
+                                ", ",
+                                VIEWS.stream()
+                                        .map(v -> "(SELECT count() FROM {db}." + v + "_latest)")
+                                        .toList())))
                 .containsExactly(EXPECTED_COUNTS);
         for (String view : VIEWS) {
             assertThat(stack.rows("SELECT count() FROM {db}." + view + "_latest WHERE received_at_ms < " + postedFrom
-                    + " OR received_at_ms > " + postedUntil + " OR received_at != toDateTime(intDiv(received_at_ms, 1000))"))
-                    .as("%s: received_at_ms is the gateway's receive time", view).containsExactly("0");
+                            + " OR received_at_ms > " + postedUntil
+                            + " OR received_at != toDateTime(intDiv(received_at_ms, 1000))"))
+                    .as("%s: received_at_ms is the gateway's receive time", view)
+                    .containsExactly("0");
         }
     }
 
@@ -301,10 +336,15 @@ class DemoDeliveriesIT {
     @Test
     void theDuplicateDeliveryIsStoredOnce() {
         assertThat(SENT.stream().filter(d -> d.file().startsWith("10-")).count())
-                .as("deliveries.txt lists the Fabrikam order twice").isEqualTo(2);
-        assertThat(ANSWERS.stream().filter(a -> a.body().contains(FABRIKAM)).count()).as("both answered as accepted").isEqualTo(2);
-        assertThat(stack.rows("SELECT count() FROM {db}.events_latest WHERE event_id = '" + FABRIKAM + "'")).containsExactly("1");
-        assertThat(stack.rows("SELECT count() FROM {db}.answers_numeric_latest WHERE response_id = '" + FABRIKAM + "'")).containsExactly("2");
+                .as("deliveries.txt lists the Fabrikam order twice")
+                .isEqualTo(2);
+        assertThat(ANSWERS.stream().filter(a -> a.body().contains(FABRIKAM)).count())
+                .as("both answered as accepted")
+                .isEqualTo(2);
+        assertThat(stack.rows("SELECT count() FROM {db}.events_latest WHERE event_id = '" + FABRIKAM + "'"))
+                .containsExactly("1");
+        assertThat(stack.rows("SELECT count() FROM {db}.answers_numeric_latest WHERE response_id = '" + FABRIKAM + "'"))
+                .containsExactly("2");
     }
 
     @Test
@@ -313,19 +353,38 @@ class DemoDeliveriesIT {
         Delivery noResponseId = answerOf("18-");
         String truncatedBody = DemoDeliveries.body("17-malformed-truncated.json");
         String noResponseIdBody = DemoDeliveries.body("18-response-without-response-id.json");
-        assertThat(stack.rows("SELECT stage, reason, detail, source_topic, kafka_key, request_id, content_type, payload_size, payload_base64"
-                + " FROM {db}.dead_letters_latest ORDER BY stage"))
+        assertThat(stack.rows(
+                        "SELECT stage, reason, detail, source_topic, kafka_key, request_id, content_type, payload_size, payload_base64"
+                                + " FROM {db}.dead_letters_latest ORDER BY stage"))
                 .containsExactly(
-                        row("gateway", "truncated_json", "body ends before the JSON value is complete: Unexpected end-of-input in VALUE_STRING",
-                                stack.topic(TopicId.DLQ_GATEWAY), truncated.requestId(), truncated.requestId(), "application/json",
-                                Integer.toString(truncatedBody.getBytes(StandardCharsets.UTF_8).length), ""),
-                        row("processor", "missing_response_id", "ActionResponse without data.responseId", stack.topic(TopicId.RAW),
-                                "e7a1c3f0-0018-4d2b-9c4e-5f6a7b8c9d18", noResponseId.requestId(), "application/json",
-                                Integer.toString(noResponseIdBody.getBytes(StandardCharsets.UTF_8).length), ""));
+                        row(
+                                "gateway",
+                                "truncated_json",
+                                "body ends before the JSON value is complete: Unexpected end-of-input in VALUE_STRING",
+                                stack.topic(TopicId.DLQ_GATEWAY),
+                                truncated.requestId(),
+                                truncated.requestId(),
+                                "application/json",
+                                Integer.toString(truncatedBody.getBytes(StandardCharsets.UTF_8).length),
+                                ""),
+                        row(
+                                "processor",
+                                "missing_response_id",
+                                "ActionResponse without data.responseId",
+                                stack.topic(TopicId.RAW),
+                                "e7a1c3f0-0018-4d2b-9c4e-5f6a7b8c9d18",
+                                noResponseId.requestId(),
+                                "application/json",
+                                Integer.toString(noResponseIdBody.getBytes(StandardCharsets.UTF_8).length),
+                                ""));
         assertThat(stack.rows("SELECT payload FROM {db}.dead_letters_latest ORDER BY stage"))
-                .as("payloads byte for byte").containsExactly(truncatedBody, noResponseIdBody);
-        assertThat(stack.rows("SELECT count() FROM {db}.events_latest WHERE event_id = 'e7a1c3f0-0018-4d2b-9c4e-5f6a7b8c9d18'"))
-                .as("nothing of the refused event").containsExactly("0");
+                .as("payloads byte for byte")
+                .containsExactly(truncatedBody, noResponseIdBody);
+        assertThat(
+                        stack.rows(
+                                "SELECT count() FROM {db}.events_latest WHERE event_id = 'e7a1c3f0-0018-4d2b-9c4e-5f6a7b8c9d18'"))
+                .as("nothing of the refused event")
+                .containsExactly("0");
     }
 
     // ------------------------------------------------------------------------------------------------ helpers

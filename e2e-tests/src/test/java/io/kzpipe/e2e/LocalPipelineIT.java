@@ -41,20 +41,22 @@ import org.junit.jupiter.api.TestMethodOrder;
 class LocalPipelineIT {
 
     private static final Duration COMMAND_TIMEOUT = Duration.ofMinutes(5);
-    private static final List<String> PARTS = List.of("kafka", "clickhouse", "ingest-gateway", "stream-processor",
-            "sink-clickhouse");
-    private static final HttpClient HTTP = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
-            .connectTimeout(Duration.ofSeconds(5)).build();
+    private static final List<String> PARTS =
+            List.of("kafka", "clickhouse", "ingest-gateway", "stream-processor", "sink-clickhouse");
+    private static final HttpClient HTTP = HttpClient.newBuilder()
+            .version(HttpClient.Version.HTTP_1_1)
+            .connectTimeout(Duration.ofSeconds(5))
+            .build();
 
     /** The gateway's topic with the default prefix (the local services run without TOPIC_PREFIX). */
     private static final String RAW_TOPIC = Topics.defaults().name(TopicId.RAW);
+
     private static final Map<String, String> ENV = new LinkedHashMap<>();
     private static Path home;
     private static long eventsBeforeDown;
 
     /** One run of ./pipeline: exit status and combined output. */
-    record Run(int status, String output) {
-    }
+    record Run(int status, String output) {}
 
     @BeforeAll
     static void settings() throws IOException {
@@ -64,11 +66,18 @@ class LocalPipelineIT {
         if (Files.exists(home)) {
             run("down"); // what an interrupted earlier run left (never the default .run: PIPELINE_HOME is set)
             try (var paths = Files.walk(home)) {
-                paths.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+                paths.sorted(java.util.Comparator.reverseOrder())
+                        .forEach(p -> p.toFile().delete());
             }
         }
-        for (String name : List.of("PIPELINE_KAFKA_PORT", "PIPELINE_KAFKA_CONTROLLER_PORT", "PIPELINE_CLICKHOUSE_HTTP_PORT",
-                "PIPELINE_CLICKHOUSE_TCP_PORT", "GATEWAY_PORT", "GATEWAY_MANAGEMENT_PORT", "PROCESSOR_MANAGEMENT_PORT",
+        for (String name : List.of(
+                "PIPELINE_KAFKA_PORT",
+                "PIPELINE_KAFKA_CONTROLLER_PORT",
+                "PIPELINE_CLICKHOUSE_HTTP_PORT",
+                "PIPELINE_CLICKHOUSE_TCP_PORT",
+                "GATEWAY_PORT",
+                "GATEWAY_MANAGEMENT_PORT",
+                "PROCESSOR_MANAGEMENT_PORT",
                 "SINK_MANAGEMENT_PORT")) {
             ENV.put(name, Integer.toString(FreePorts.find()));
         }
@@ -91,10 +100,16 @@ class LocalPipelineIT {
         Run up = run("up");
 
         assertThat(up.status()).as(up.output()).isZero();
-        assertThat(up.output()).contains("Pipeline is up", "Kafka ready on 127.0.0.1:" + ENV.get("PIPELINE_KAFKA_PORT"),
-                "Webhook URL      http://127.0.0.1:" + ENV.get("GATEWAY_PORT") + "/webhooks/kaizala", "Callback token");
+        assertThat(up.output())
+                .contains(
+                        "Pipeline is up",
+                        "Kafka ready on 127.0.0.1:" + ENV.get("PIPELINE_KAFKA_PORT"),
+                        "Webhook URL      http://127.0.0.1:" + ENV.get("GATEWAY_PORT") + "/webhooks/kaizala",
+                        "Callback token");
         for (String part : PARTS) {
-            assertThat(pid(part).flatMap(ProcessHandle::of).map(ProcessHandle::isAlive)).as(part).contains(true);
+            assertThat(pid(part).flatMap(ProcessHandle::of).map(ProcessHandle::isAlive))
+                    .as(part)
+                    .contains(true);
         }
         assertThat(kafkaTopics()).contains(RAW_TOPIC);
         assertThat(clickHouse("SELECT 1")).isEqualTo("1");
@@ -103,7 +118,8 @@ class LocalPipelineIT {
         Run status = run("status");
         assertThat(status.status()).as(status.output()).isZero();
         for (String part : PARTS) {
-            assertThat(status.output()).containsPattern("(?m)^" + part + " +" + pid(part).orElseThrow() + " +running, ready ");
+            assertThat(status.output())
+                    .containsPattern("(?m)^" + part + " +" + pid(part).orElseThrow() + " +running, ready ");
         }
     }
 
@@ -133,8 +149,11 @@ class LocalPipelineIT {
 
         Run up = run("up");
         assertThat(up.status()).as(up.output()).isZero();
-        assertThat(up.output()).contains("sink-clickhouse (pid " + sink + ") had died since it was started; starting it again",
-                "Kafka already running (pid " + kafka + ")", "sink-clickhouse ready on");
+        assertThat(up.output())
+                .contains(
+                        "sink-clickhouse (pid " + sink + ") had died since it was started; starting it again",
+                        "Kafka already running (pid " + kafka + ")",
+                        "sink-clickhouse ready on");
         assertThat(pid("sink-clickhouse").orElseThrow()).isNotEqualTo(sink);
         assertThat(pid("kafka")).contains(kafka);
         assertThat(run("status").status()).isZero();
@@ -151,11 +170,14 @@ class LocalPipelineIT {
         Run down = run("down");
 
         assertThat(down.status()).as(down.output()).isZero();
-        assertThat(down.output()).contains("sink-clickhouse stopped", "kafka stopped", "clickhouse stopped", "data kept in " + home);
+        assertThat(down.output())
+                .contains("sink-clickhouse stopped", "kafka stopped", "clickhouse stopped", "data kept in " + home);
         assertThat(processes).noneMatch(ProcessHandle::isAlive);
         Run status = run("status");
         assertThat(status.status()).isZero();
-        assertThat(status.output()).containsPattern("(?m)^kafka +- +stopped ").containsPattern("(?m)^ingest-gateway +- +stopped ");
+        assertThat(status.output())
+                .containsPattern("(?m)^kafka +- +stopped ")
+                .containsPattern("(?m)^ingest-gateway +- +stopped ");
     }
 
     @Test
@@ -164,34 +186,42 @@ class LocalPipelineIT {
         Run up = run("up", "kafka", "clickhouse");
 
         assertThat(up.status()).as(up.output()).isZero();
-        assertThat(up.output()).doesNotContain("formatting a new Kafka data directory").doesNotContain("ingest-gateway on");
+        assertThat(up.output())
+                .doesNotContain("formatting a new Kafka data directory")
+                .doesNotContain("ingest-gateway on");
         assertThat(clickHouse("SELECT count() FROM kaizala.events_latest")).isEqualTo(Long.toString(eventsBeforeDown));
         assertThat(kafkaTopics()).contains(RAW_TOPIC);
     }
 
     private static Optional<Long> pid(String part) {
         try {
-            return Optional.of(Long.parseLong(Files.readString(home.resolve("pids").resolve(part + ".pid")).strip()));
+            return Optional.of(
+                    Long.parseLong(Files.readString(home.resolve("pids").resolve(part + ".pid"))
+                            .strip()));
         } catch (IOException | NumberFormatException e) {
             return Optional.empty();
         }
     }
 
     private static Run run(String... args) {
-        Path repository = Path.of(System.getProperty("e2e.repository", "..")).toAbsolutePath().normalize();
+        Path repository = Path.of(System.getProperty("e2e.repository", ".."))
+                .toAbsolutePath()
+                .normalize();
         List<String> command = new ArrayList<>();
         command.add(repository.resolve("pipeline").toString());
         command.addAll(List.of(args));
         try {
             Path output = Files.createTempFile("pipeline-", ".out");
-            ProcessBuilder builder = new ProcessBuilder(command).directory(repository.toFile()).redirectErrorStream(true)
+            ProcessBuilder builder = new ProcessBuilder(command)
+                    .directory(repository.toFile())
+                    .redirectErrorStream(true)
                     .redirectOutput(output.toFile());
             builder.environment().putAll(ENV);
             Process process = builder.start();
             if (!process.waitFor(COMMAND_TIMEOUT.toSeconds(), TimeUnit.SECONDS)) {
                 process.destroyForcibly();
-                throw new AssertionError("./pipeline " + String.join(" ", args) + " did not finish within " + COMMAND_TIMEOUT
-                        + ":\n" + Files.readString(output));
+                throw new AssertionError("./pipeline " + String.join(" ", args) + " did not finish within "
+                        + COMMAND_TIMEOUT + ":\n" + Files.readString(output));
             }
             String text = Files.readString(output, StandardCharsets.UTF_8);
             Files.delete(output);
@@ -205,8 +235,11 @@ class LocalPipelineIT {
     }
 
     private static String clickHouse(String sql) {
-        HttpRequest request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + ENV.get("PIPELINE_CLICKHOUSE_HTTP_PORT")
-                + "/")).timeout(Duration.ofSeconds(30)).POST(HttpRequest.BodyPublishers.ofString(sql)).build();
+        HttpRequest request = HttpRequest.newBuilder(
+                        URI.create("http://127.0.0.1:" + ENV.get("PIPELINE_CLICKHOUSE_HTTP_PORT") + "/"))
+                .timeout(Duration.ofSeconds(30))
+                .POST(HttpRequest.BodyPublishers.ofString(sql))
+                .build();
         try {
             HttpResponse<String> response = HTTP.send(request, HttpResponse.BodyHandlers.ofString());
             assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
@@ -220,8 +253,8 @@ class LocalPipelineIT {
     }
 
     private static java.util.Set<String> kafkaTopics() {
-        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG,
-                "127.0.0.1:" + ENV.get("PIPELINE_KAFKA_PORT")))) {
+        try (Admin admin = Admin.create(
+                Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, "127.0.0.1:" + ENV.get("PIPELINE_KAFKA_PORT")))) {
             return admin.listTopics().names().get(30, TimeUnit.SECONDS);
         } catch (Exception e) {
             throw new AssertionError("cannot list the topics", e);

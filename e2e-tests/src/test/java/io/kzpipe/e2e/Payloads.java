@@ -16,8 +16,7 @@ final class Payloads {
     static final String ACTION = "6a1f0c2e-0000-4000-8000-00000000e2e1";
     static final List<String> TOPPINGS = List.of("Cheese", "Olives", "Basil");
 
-    private Payloads() {
-    }
+    private Payloads() {}
 
     /** A fresh GUID-shaped id (eventId, responseId). */
     static String id() {
@@ -29,12 +28,19 @@ final class Payloads {
      *
      * @param responseTimeMs the hidden ResponseTime answer, or null for none (the version is then the receive time)
      */
-    static String pizzaOrder(String eventId, String responseId, boolean isUpdate, Long responseTimeMs,
-                             List<String> toppings, double quantity) {
+    static String pizzaOrder(
+            String eventId,
+            String responseId,
+            boolean isUpdate,
+            Long responseTimeMs,
+            List<String> toppings,
+            double quantity) {
         String options = TOPPINGS.stream().map(t -> "{\"title\":\"" + t + "\"}").collect(Collectors.joining(","));
         String selected = toppings.stream().map(t -> "\"" + t + "\"").collect(Collectors.joining(","));
-        String responseTime = responseTimeMs == null ? ""
-                : ",{\"title\":\"ResponseTime\",\"type\":\"DateTime\",\"options\":[],\"isInvisible\":true,\"answer\":" + responseTimeMs + "}";
+        String responseTime = responseTimeMs == null
+                ? ""
+                : ",{\"title\":\"ResponseTime\",\"type\":\"DateTime\",\"options\":[],\"isInvisible\":true,\"answer\":"
+                        + responseTimeMs + "}";
         return """
                 {"objectId":"%s","objectType":"Group","eventType":"SurveyResponse","eventId":"%s",
                  "fromUser":"+15550100123","fromUserId":"u-e2e","fromUserName":"Test Responder","fromUserProfilePic":"",
@@ -43,8 +49,8 @@ final class Payloads {
                   "responseDetails":{"responseWithQuestions":[
                    {"title":"Toppings","type":"MultiOption","options":[%s],"answer":[%s]},
                    {"title":"Quantity","type":"Numeric","options":[],"answer":%s}%s]}}}
-                """.formatted(GROUP, eventId, ACTION, GROUP, responseId, isUpdate, options, selected,
-                number(quantity), responseTime);
+                """.formatted(
+                GROUP, eventId, ACTION, GROUP, responseId, isUpdate, options, selected, number(quantity), responseTime);
     }
 
     /** A new response (its own event and response id) without ResponseTime. */

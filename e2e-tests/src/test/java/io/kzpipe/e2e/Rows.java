@@ -19,8 +19,7 @@ final class Rows {
 
     private static final ObjectMapper MAPPER = new ObjectMapper();
 
-    private Rows() {
-    }
+    private Rows() {}
 
     /** The expected form of one row: the cells joined by {@code " | "}. */
     static String row(String... cells) {

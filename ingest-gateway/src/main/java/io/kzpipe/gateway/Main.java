@@ -22,8 +22,7 @@ public final class Main {
     private static final Logger LOG = LoggerFactory.getLogger(Main.class);
     static final String SERVICE = "ingest-gateway";
 
-    private Main() {
-    }
+    private Main() {}
 
     public static void main(String[] args) {
         GatewayConfig config;
@@ -40,9 +39,13 @@ public final class Main {
             PrometheusMeterRegistry registry = ServiceMetrics.newRegistry(SERVICE);
             KafkaProducer<String, byte[]> producer = new KafkaProducer<>(config.producerProps());
             KafkaEventPublisher publisher = new KafkaEventPublisher(producer, registry);
-            KafkaReadiness readiness = new KafkaReadiness(config.kafka(),
-                    List.of(config.rawTopic(), config.deadLetterTopic()), config.topicConfigs(), producer,
-                    config.kafkaCheckInterval(), config.publishTimeout());
+            KafkaReadiness readiness = new KafkaReadiness(
+                    config.kafka(),
+                    List.of(config.rawTopic(), config.deadLetterTopic()),
+                    config.topicConfigs(),
+                    producer,
+                    config.kafkaCheckInterval(),
+                    config.publishTimeout());
             app = new GatewayApp(config, publisher, readiness, registry, Clock.systemUTC());
             GatewayApp started = app;
             Runtime.getRuntime().addShutdownHook(new Thread(started::close, "gateway-shutdown"));

@@ -26,16 +26,27 @@ import org.junit.jupiter.api.Test;
 
 class GatewayAppTest {
 
-    private final MockProducer<String, byte[]> producer = new MockProducer<>(false, null, new StringSerializer(),
-            new ByteArraySerializer());
+    private final MockProducer<String, byte[]> producer =
+            new MockProducer<>(false, null, new StringSerializer(), new ByteArraySerializer());
     private final FakeReadiness readiness = new FakeReadiness();
 
     private GatewayApp app() {
         var registry = ServiceMetrics.newRegistry("ingest-gateway-test");
-        GatewayConfig config = GatewayConfig.fromEnv(Map.of("KAIZALA_CALLBACK_TOKENS", "tok", "GATEWAY_HOST", "127.0.0.1",
-                "GATEWAY_PORT", "0", "GATEWAY_MANAGEMENT_PORT", "0", "GATEWAY_PUBLISH_TIMEOUT", "30s",
-                "GATEWAY_SHUTDOWN_TIMEOUT", "20s"));
-        return new GatewayApp(config, new KafkaEventPublisher(producer, registry), readiness, registry, Clock.systemUTC());
+        GatewayConfig config = GatewayConfig.fromEnv(Map.of(
+                "KAIZALA_CALLBACK_TOKENS",
+                "tok",
+                "GATEWAY_HOST",
+                "127.0.0.1",
+                "GATEWAY_PORT",
+                "0",
+                "GATEWAY_MANAGEMENT_PORT",
+                "0",
+                "GATEWAY_PUBLISH_TIMEOUT",
+                "30s",
+                "GATEWAY_SHUTDOWN_TIMEOUT",
+                "20s"));
+        return new GatewayApp(
+                config, new KafkaEventPublisher(producer, registry), readiness, registry, Clock.systemUTC());
     }
 
     @Test
@@ -47,7 +58,8 @@ class GatewayAppTest {
         CompletableFuture<HttpResponse<String>> inFlight = client.sendAsync(
                 HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/webhooks/kaizala"))
                         .header("kz-callback-token", "tok")
-                        .POST(HttpRequest.BodyPublishers.ofByteArray(Fixtures.bytes(Fixtures.SURVEY_RESPONSE))).build(),
+                        .POST(HttpRequest.BodyPublishers.ofByteArray(Fixtures.bytes(Fixtures.SURVEY_RESPONSE)))
+                        .build(),
                 HttpResponse.BodyHandlers.ofString());
         await().atMost(Duration.ofSeconds(10)).until(() -> producer.history().size() == 1);
 
@@ -59,9 +71,11 @@ class GatewayAppTest {
         assertThat(ready.statusCode()).isEqualTo(503);
         assertThat(ready.body()).isEqualTo("{\"status\":\"DOWN\",\"state\":\"STOPPING\",\"checks\":{}}");
         // no new connections while draining
-        await().atMost(Duration.ofSeconds(5)).untilAsserted(() ->
-                assertThatThrownBy(() -> new Socket("127.0.0.1", port).close()).isInstanceOf(ConnectException.class));
-        await().during(Duration.ofMillis(300)).atMost(Duration.ofSeconds(2))
+        await().atMost(Duration.ofSeconds(5))
+                .untilAsserted(() -> assertThatThrownBy(() -> new Socket("127.0.0.1", port).close())
+                        .isInstanceOf(ConnectException.class));
+        await().during(Duration.ofMillis(300))
+                .atMost(Duration.ofSeconds(2))
                 .until(() -> !closing.isDone() && !inFlight.isDone() && !producer.closed());
 
         producer.completeNext();
@@ -88,7 +102,9 @@ class GatewayAppTest {
             assertThat(get(client, management, "/metrics").body())
                     .containsPattern("kz_dependency_up\\{dependency=\"kafka\".*} 0\\.0");
             HttpResponse<String> live = get(client, management, "/health/live");
-            assertThat(live.statusCode()).as("liveness does not depend on Kafka").isEqualTo(200);
+            assertThat(live.statusCode())
+                    .as("liveness does not depend on Kafka")
+                    .isEqualTo(200);
             assertThat(live.body()).isEqualTo("{\"status\":\"UP\",\"state\":\"LIVE\",\"checks\":{}}");
 
             readiness.health = new Health(true, "KAFKA_REACHABLE", Map.of("kafka", Health.Check.UP));
@@ -100,19 +116,28 @@ class GatewayAppTest {
                     HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + app.port() + "/webhooks/kaizala"))
                             .header("kz-callback-token", "tok")
                             .POST(HttpRequest.BodyPublishers.ofByteArray(Fixtures.bytes(Fixtures.SURVEY_RESPONSE)))
-                            .build(), HttpResponse.BodyHandlers.ofString());
-            await().atMost(Duration.ofSeconds(10)).until(() -> producer.history().size() == 1);
+                            .build(),
+                    HttpResponse.BodyHandlers.ofString());
+            await().atMost(Duration.ofSeconds(10))
+                    .until(() -> producer.history().size() == 1);
             producer.completeNext();
             assertThat(post.get().statusCode()).isEqualTo(200);
-            assertThat(get(client, management, "/metrics").body()).contains("kz_gateway_requests_total{",
-                    "outcome=\"accepted\"", "kz_gateway_request_duration_seconds_bucket",
-                    "kz_gateway_publish_duration_seconds_bucket", "kz_gateway_request_body_bytes_bucket",
-                    "kz_gateway_ready", "jvm_memory_used_bytes");
+            assertThat(get(client, management, "/metrics").body())
+                    .contains(
+                            "kz_gateway_requests_total{",
+                            "outcome=\"accepted\"",
+                            "kz_gateway_request_duration_seconds_bucket",
+                            "kz_gateway_publish_duration_seconds_bucket",
+                            "kz_gateway_request_body_bytes_bucket",
+                            "kz_gateway_ready",
+                            "jvm_memory_used_bytes");
         }
     }
 
     private static HttpResponse<String> get(HttpClient client, int port, String path) throws Exception {
-        return client.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path)).build(),
+        return client.send(
+                HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
+                        .build(),
                 HttpResponse.BodyHandlers.ofString());
     }
 

@@ -23,8 +23,7 @@ import java.util.List;
  */
 public final class Main {
 
-    private Main() {
-    }
+    private Main() {}
 
     /** Logging configuration of the tools, a classpath resource (the gateway jar they use has a logback.xml too). */
     static final String LOGBACK_CONFIGURATION = "logback-cli.xml";
@@ -47,7 +46,8 @@ public final class Main {
                 + "       Main replay --help             send dead letters through the pipeline again\n"
                 + "       Main reconcile [--since 1h] [dashboard.json]   the ledger per minute; exit 1 when a minute is "
                 + "unbalanced\n"
-                + "       with -D" + LocalCommands.ROOT_PROPERTY + "=<repository> (as ./pipeline runs it): up [part...], down, "
+                + "       with -D" + LocalCommands.ROOT_PROPERTY
+                + "=<repository> (as ./pipeline runs it): up [part...], down, "
                 + "status, demo, and the commands above on the local pipeline";
     }
 
@@ -57,7 +57,8 @@ public final class Main {
         List<String> rest = args.isEmpty() ? List.of() : args.subList(1, args.size());
         String root = System.getProperty(LocalCommands.ROOT_PROPERTY);
         if (root != null && LocalCommands.COMMANDS.contains(command)) {
-            return LocalCommands.run(Path.of(root).toAbsolutePath().normalize(), command, rest, System.getenv(), out, err, styled);
+            return LocalCommands.run(
+                    Path.of(root).toAbsolutePath().normalize(), command, rest, System.getenv(), out, err, styled);
         }
         switch (command) {
             case "report":

@@ -23,14 +23,14 @@ public final class KafkaBrokerConfig {
     /** Formats a data directory: {@code StorageTool} + {@link #formatArguments(Path)}. */
     public static final String STORAGE_TOOL = "kafka.tools.StorageTool";
 
-    private KafkaBrokerConfig() {
-    }
+    private KafkaBrokerConfig() {}
 
     /**
      * {@code server.properties} for a broker listening on {@code 127.0.0.1:brokerPort} (controller on
      * {@code controllerPort}) with its log in {@code dataDir}; {@code overrides} add or replace entries.
      */
-    public static String serverProperties(int brokerPort, int controllerPort, Path dataDir, Map<String, String> overrides) {
+    public static String serverProperties(
+            int brokerPort, int controllerPort, Path dataDir, Map<String, String> overrides) {
         Map<String, String> props = new TreeMap<>();
         props.put("process.roles", "broker,controller");
         props.put("node.id", "1");
@@ -52,8 +52,10 @@ public final class KafkaBrokerConfig {
         props.put("group.initial.rebalance.delay.ms", "0");
         props.put("auto.create.topics.enable", "false");
         props.putAll(overrides);
-        StringBuilder text = new StringBuilder("# Written by the launcher (io.kzpipe.launcher.KafkaBrokerConfig) on every start.\n");
-        props.forEach((k, v) -> text.append(k).append('=').append(v.replace("\\", "\\\\")).append('\n'));
+        StringBuilder text =
+                new StringBuilder("# Written by the launcher (io.kzpipe.launcher.KafkaBrokerConfig) on every start.\n");
+        props.forEach((k, v) ->
+                text.append(k).append('=').append(v.replace("\\", "\\\\")).append('\n'));
         return text.toString();
     }
 

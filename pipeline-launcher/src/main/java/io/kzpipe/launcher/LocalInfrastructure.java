@@ -57,12 +57,18 @@ final class LocalInfrastructure {
         args.add("-cp");
         args.add(quoted(classpath));
         write(jvmArgs, String.join("\n", args) + "\n");
-        write(config, KafkaBrokerConfig.serverProperties(settings.port(LocalSettings.KAFKA_PORT),
-                settings.port(LocalSettings.KAFKA_CONTROLLER_PORT), data, Map.of()));
+        write(
+                config,
+                KafkaBrokerConfig.serverProperties(
+                        settings.port(LocalSettings.KAFKA_PORT),
+                        settings.port(LocalSettings.KAFKA_CONTROLLER_PORT),
+                        data,
+                        Map.of()));
         Path log = settings.log(KAFKA);
         if (!KafkaBrokerConfig.formatted(data)) {
             console.note("formatting a new Kafka data directory: " + data);
-            List<String> format = new ArrayList<>(List.of(Processes.java(), "@" + jvmArgs, KafkaBrokerConfig.STORAGE_TOOL));
+            List<String> format =
+                    new ArrayList<>(List.of(Processes.java(), "@" + jvmArgs, KafkaBrokerConfig.STORAGE_TOOL));
             format.addAll(KafkaBrokerConfig.formatArguments(config));
             int exit = run(format, dir, log, Duration.ofSeconds(60));
             if (exit != 0) {
@@ -70,8 +76,13 @@ final class LocalInfrastructure {
                 throw new Console.Failure("formatting the Kafka data directory failed");
             }
         }
-        return Processes.startDetached(KAFKA, List.of(Processes.java(), "@" + jvmArgs, KafkaBrokerConfig.MAIN_CLASS,
-                config.toString()), dir, Map.of(), log, settings.pidFile(KAFKA));
+        return Processes.startDetached(
+                KAFKA,
+                List.of(Processes.java(), "@" + jvmArgs, KafkaBrokerConfig.MAIN_CLASS, config.toString()),
+                dir,
+                Map.of(),
+                log,
+                settings.pidFile(KAFKA));
     }
 
     /** The broker classpath, resolved by Maven into {@code kafka/cp.txt} when missing or stale. */
@@ -83,8 +94,19 @@ final class LocalInfrastructure {
             if (!classpathCurrent(cpFile, pom)) {
                 console.note("resolving the broker classpath with Maven (first run downloads ~45 MB)");
                 Path log = settings.logDir().resolve("build.log");
-                int exit = run(List.of("mvn", "-B", "-q", "-f", pom.toString(), "dependency:build-classpath",
-                        "-Dmdep.outputFile=" + cpFile, "-Dmdep.includeScope=runtime"), settings.root(), log, Duration.ofMinutes(10));
+                int exit = run(
+                        List.of(
+                                "mvn",
+                                "-B",
+                                "-q",
+                                "-f",
+                                pom.toString(),
+                                "dependency:build-classpath",
+                                "-Dmdep.outputFile=" + cpFile,
+                                "-Dmdep.includeScope=runtime"),
+                        settings.root(),
+                        log,
+                        Duration.ofMinutes(10));
                 if (exit != 0 || !Files.isRegularFile(cpFile)) {
                     console.logTail(log, 25);
                     throw new Console.Failure("cannot resolve the Kafka broker classpath from " + pom);
@@ -97,11 +119,13 @@ final class LocalInfrastructure {
     }
 
     private static boolean classpathCurrent(Path cpFile, Path pom) throws IOException {
-        if (!Files.isRegularFile(cpFile) || Files.size(cpFile) == 0
+        if (!Files.isRegularFile(cpFile)
+                || Files.size(cpFile) == 0
                 || Files.getLastModifiedTime(pom).compareTo(Files.getLastModifiedTime(cpFile)) > 0) {
             return false;
         }
-        for (String jar : Files.readString(cpFile, StandardCharsets.UTF_8).strip().split(":")) {
+        for (String jar :
+                Files.readString(cpFile, StandardCharsets.UTF_8).strip().split(":")) {
             if (!Files.isRegularFile(Path.of(jar))) {
                 return false;
             }
@@ -117,11 +141,19 @@ final class LocalInfrastructure {
                     + " (or run as root / with PIPELINE_INSTALL=1 to let ./pipeline install it with sudo)");
         }
         Path dir = clickHouseDir();
-        Path config = ClickHouseServerConfig.write(dir, settings.logDir().resolve("clickhouse-server.log"),
-                clickHouseErrorLog(), settings.port(LocalSettings.CLICKHOUSE_HTTP_PORT),
+        Path config = ClickHouseServerConfig.write(
+                dir,
+                settings.logDir().resolve("clickhouse-server.log"),
+                clickHouseErrorLog(),
+                settings.port(LocalSettings.CLICKHOUSE_HTTP_PORT),
                 settings.port(LocalSettings.CLICKHOUSE_TCP_PORT));
-        return Processes.startDetached(CLICKHOUSE, ClickHouseServerConfig.command(binary, config), dir, Map.of(),
-                settings.log(CLICKHOUSE), settings.pidFile(CLICKHOUSE));
+        return Processes.startDetached(
+                CLICKHOUSE,
+                ClickHouseServerConfig.command(binary, config),
+                dir,
+                Map.of(),
+                settings.log(CLICKHOUSE),
+                settings.pidFile(CLICKHOUSE));
     }
 
     Path clickHouseErrorLog() {
@@ -140,8 +172,11 @@ final class LocalInfrastructure {
     private static int run(List<String> command, Path dir, Path log, Duration timeout) {
         try {
             Files.createDirectories(log.toAbsolutePath().getParent());
-            Process process = new ProcessBuilder(command).directory(dir.toFile()).redirectErrorStream(true)
-                    .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile())).start();
+            Process process = new ProcessBuilder(command)
+                    .directory(dir.toFile())
+                    .redirectErrorStream(true)
+                    .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()))
+                    .start();
             if (!Processes.awaitExit(process.toHandle(), timeout)) {
                 process.destroyForcibly();
                 return -1;

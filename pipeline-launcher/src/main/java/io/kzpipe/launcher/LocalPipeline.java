@@ -23,8 +23,8 @@ public final class LocalPipeline {
     private static final Duration KAFKA_READY = Duration.ofSeconds(120);
     private static final Duration CLICKHOUSE_READY = Duration.ofSeconds(60);
     private static final Duration SERVICE_READY = Duration.ofSeconds(120);
-    private static final Map<String, Duration> STOP_GRACE = Map.of(LocalInfrastructure.KAFKA, Duration.ofSeconds(60),
-            LocalInfrastructure.CLICKHOUSE, Duration.ofSeconds(30));
+    private static final Map<String, Duration> STOP_GRACE = Map.of(
+            LocalInfrastructure.KAFKA, Duration.ofSeconds(60), LocalInfrastructure.CLICKHOUSE, Duration.ofSeconds(30));
     private static final Duration SERVICE_STOP_GRACE = Duration.ofSeconds(40);
 
     private final LocalSettings settings;
@@ -42,8 +42,9 @@ public final class LocalPipeline {
     /** The pipeline of repository {@code root} with the settings of {@code env} (see {@link LocalSettings#load}). */
     public static LocalPipeline open(Path root, Map<String, String> env, Console console) {
         Path home = LocalSettings.home(root, env);
-        boolean running = parts().stream().anyMatch(part -> Processes.running(
-                home.resolve("pids").resolve(part + ".pid"), home + "/").isPresent());
+        boolean running = parts().stream()
+                .anyMatch(part -> Processes.running(home.resolve("pids").resolve(part + ".pid"), home + "/")
+                        .isPresent());
         return new LocalPipeline(LocalSettings.load(root, env, running, console), console);
     }
 
@@ -81,7 +82,8 @@ public final class LocalPipeline {
             case LocalInfrastructure.CLICKHOUSE -> settings.clickHouseUrl();
             default -> {
                 Service service = Service.byModule(part);
-                yield service == Service.GATEWAY ? settings.serviceUrl(service) + Service.WEBHOOK_PATH
+                yield service == Service.GATEWAY
+                        ? settings.serviceUrl(service) + Service.WEBHOOK_PATH
                         : settings.healthUrl(service);
             }
         };
@@ -92,7 +94,9 @@ public final class LocalPipeline {
     }
 
     private String recordedPid(String part) {
-        return Processes.recordedPid(settings.pidFile(part)).map(String::valueOf).orElse("?");
+        return Processes.recordedPid(settings.pidFile(part))
+                .map(String::valueOf)
+                .orElse("?");
     }
 
     /**
@@ -113,7 +117,8 @@ public final class LocalPipeline {
         boolean failed = startServices(parts);
         printSummary(start, failed);
         if (failed) {
-            throw new Console.Failure("some services did not become ready (see above); './pipeline status' shows what runs");
+            throw new Console.Failure(
+                    "some services did not become ready (see above); './pipeline status' shows what runs");
         }
         return 0;
     }
@@ -122,28 +127,48 @@ public final class LocalPipeline {
         Map<String, Long> started = new LinkedHashMap<>();
         Map<String, ProcessHandle> handles = new LinkedHashMap<>();
         if (parts.contains(LocalInfrastructure.KAFKA)) {
-            startPart(LocalInfrastructure.KAFKA, "Kafka (single-node KRaft) on " + settings.kafkaBootstrap(),
-                    "Kafka already running (pid %d) on " + settings.kafkaBootstrap(), "waiting for the broker",
-                    infrastructure::startKafka, started, handles);
+            startPart(
+                    LocalInfrastructure.KAFKA,
+                    "Kafka (single-node KRaft) on " + settings.kafkaBootstrap(),
+                    "Kafka already running (pid %d) on " + settings.kafkaBootstrap(),
+                    "waiting for the broker",
+                    infrastructure::startKafka,
+                    started,
+                    handles);
         }
         if (parts.contains(LocalInfrastructure.CLICKHOUSE)) {
-            startPart(LocalInfrastructure.CLICKHOUSE, "ClickHouse on " + settings.clickHouseUrl() + " (native TCP "
-                    + settings.port(LocalSettings.CLICKHOUSE_TCP_PORT) + ")",
-                    "ClickHouse already running (pid %d) on " + settings.clickHouseUrl(), "waiting for /ping",
-                    infrastructure::startClickHouse, started, handles);
+            startPart(
+                    LocalInfrastructure.CLICKHOUSE,
+                    "ClickHouse on " + settings.clickHouseUrl() + " (native TCP "
+                            + settings.port(LocalSettings.CLICKHOUSE_TCP_PORT) + ")",
+                    "ClickHouse already running (pid %d) on " + settings.clickHouseUrl(),
+                    "waiting for /ping",
+                    infrastructure::startClickHouse,
+                    started,
+                    handles);
         }
         Map<String, Waiting> waits = new LinkedHashMap<>();
         if (handles.containsKey(LocalInfrastructure.KAFKA)) {
             long kafkaStart = started.get(LocalInfrastructure.KAFKA);
-            waits.put(LocalInfrastructure.KAFKA, new Waiting(handles.get(LocalInfrastructure.KAFKA), KAFKA_READY,
-                    infrastructure::kafkaReady, () -> console.ok("Kafka ready on " + settings.kafkaBootstrap() + " ("
-                            + Console.elapsed(kafkaStart) + ")")));
+            waits.put(
+                    LocalInfrastructure.KAFKA,
+                    new Waiting(
+                            handles.get(LocalInfrastructure.KAFKA),
+                            KAFKA_READY,
+                            infrastructure::kafkaReady,
+                            () -> console.ok("Kafka ready on " + settings.kafkaBootstrap() + " ("
+                                    + Console.elapsed(kafkaStart) + ")")));
         }
         if (handles.containsKey(LocalInfrastructure.CLICKHOUSE)) {
             long clickHouseStart = started.get(LocalInfrastructure.CLICKHOUSE);
-            waits.put(LocalInfrastructure.CLICKHOUSE, new Waiting(handles.get(LocalInfrastructure.CLICKHOUSE),
-                    CLICKHOUSE_READY, infrastructure::clickHouseReady, () -> console.ok("ClickHouse ready on "
-                            + settings.clickHouseUrl() + " (" + Console.elapsed(clickHouseStart) + ")")));
+            waits.put(
+                    LocalInfrastructure.CLICKHOUSE,
+                    new Waiting(
+                            handles.get(LocalInfrastructure.CLICKHOUSE),
+                            CLICKHOUSE_READY,
+                            infrastructure::clickHouseReady,
+                            () -> console.ok("ClickHouse ready on " + settings.clickHouseUrl() + " ("
+                                    + Console.elapsed(clickHouseStart) + ")")));
         }
         Map<String, Wait> results = awaitAll(waits);
         if (results.getOrDefault(LocalInfrastructure.KAFKA, Wait.READY) != Wait.READY) {
@@ -153,14 +178,20 @@ public final class LocalPipeline {
         if (results.getOrDefault(LocalInfrastructure.CLICKHOUSE, Wait.READY) != Wait.READY) {
             console.logTail(settings.log(LocalInfrastructure.CLICKHOUSE), 25);
             console.logTail(infrastructure.clickHouseErrorLog(), 25);
-            throw new Console.Failure("ClickHouse did not become ready; logs: " + settings.log(LocalInfrastructure.CLICKHOUSE)
-                    + ", " + infrastructure.clickHouseErrorLog());
+            throw new Console.Failure("ClickHouse did not become ready; logs: "
+                    + settings.log(LocalInfrastructure.CLICKHOUSE) + ", " + infrastructure.clickHouseErrorLog());
         }
     }
 
     /** Starts one infrastructure part unless it runs; records its handle and start time when it was started. */
-    private void startPart(String part, String stepText, String alreadyRunning, String waitingFor,
-            java.util.function.Supplier<ProcessHandle> starter, Map<String, Long> started, Map<String, ProcessHandle> handles) {
+    private void startPart(
+            String part,
+            String stepText,
+            String alreadyRunning,
+            String waitingFor,
+            java.util.function.Supplier<ProcessHandle> starter,
+            Map<String, Long> started,
+            Map<String, ProcessHandle> handles) {
         Optional<ProcessHandle> live = running(part);
         if (live.isPresent()) {
             console.ok(alreadyRunning.formatted(live.get().pid()));
@@ -183,9 +214,11 @@ public final class LocalPipeline {
             }
             Optional<ProcessHandle> live = running(service.module());
             if (live.isPresent()) {
-                console.ok(service.module() + " already running (pid " + live.get().pid() + ") on " + settings.serviceUrl(service));
+                console.ok(service.module() + " already running (pid "
+                        + live.get().pid() + ") on " + settings.serviceUrl(service));
             } else if (!Files.isRegularFile(settings.serviceJar(service))) {
-                console.note(service.module() + ": no " + settings.root().relativize(settings.serviceJar(service)) + " yet, skipped");
+                console.note(service.module() + ": no " + settings.root().relativize(settings.serviceJar(service))
+                        + " yet, skipped");
             } else {
                 console.step(service.module() + " on " + settings.serviceUrl(service));
                 reportDeath(service.module());
@@ -196,27 +229,35 @@ public final class LocalPipeline {
         }
         long start = System.nanoTime();
         Map<String, Waiting> waits = new LinkedHashMap<>();
-        started.forEach((service, handle) -> waits.put(service.module(), new Waiting(handle, SERVICE_READY,
-                () -> ready(service.module()), () -> console.ok(service.module() + " ready on " + settings.serviceUrl(service)
-                        + " (" + Console.elapsed(start) + ")"))));
+        started.forEach((service, handle) -> waits.put(
+                service.module(),
+                new Waiting(
+                        handle,
+                        SERVICE_READY,
+                        () -> ready(service.module()),
+                        () -> console.ok(service.module() + " ready on " + settings.serviceUrl(service) + " ("
+                                + Console.elapsed(start) + ")"))));
         boolean failed = false;
         for (Map.Entry<String, Wait> result : awaitAll(waits).entrySet()) {
             if (result.getValue() != Wait.READY) {
                 Path log = settings.log(result.getKey());
                 console.logTail(log, 25);
-                console.warn(result.getKey() + " is not ready (it " + (result.getValue() == Wait.DIED ? "exited"
-                        : "is still starting") + "); log: " + log);
+                console.warn(result.getKey() + " is not ready (it "
+                        + (result.getValue() == Wait.DIED ? "exited" : "is still starting") + "); log: " + log);
                 failed = true;
             }
         }
         return failed;
     }
 
-    private enum Wait { READY, DIED, TIMEOUT }
+    private enum Wait {
+        READY,
+        DIED,
+        TIMEOUT
+    }
 
     /** A process being waited for: its readiness check, how long it may take, what to print once it is ready. */
-    private record Waiting(ProcessHandle process, Duration timeout, BooleanSupplier check, Runnable onReady) {
-    }
+    private record Waiting(ProcessHandle process, Duration timeout, BooleanSupplier check, Runnable onReady) {}
 
     /**
      * Polls every check every 200 ms until each holds (then runs its {@code onReady}), its process dies or its
@@ -261,8 +302,8 @@ public final class LocalPipeline {
     /** When {@code part} died after it was started, says so with its log tail: `up` never restarts it silently. */
     private void reportDeath(String part) {
         if (died(part)) {
-            console.warn(part + " (pid " + recordedPid(part) + ") had died since it was started; starting it again (log: "
-                    + settings.log(part) + ")");
+            console.warn(part + " (pid " + recordedPid(part)
+                    + ") had died since it was started; starting it again (log: " + settings.log(part) + ")");
             console.logTail(settings.log(part), 25);
         }
     }
@@ -296,27 +337,39 @@ public final class LocalPipeline {
     private void requireFree(String what, Service.Port port) {
         int value = settings.port(port);
         if (Probes.accepts("127.0.0.1", value, 1000)) {
-            throw new Console.Failure("port " + value + " (for " + what + ") is already in use by another program. Stop it, "
-                    + "or choose another port: " + port.variable() + "=<port> ./pipeline up");
+            throw new Console.Failure(
+                    "port " + value + " (for " + what + ") is already in use by another program. Stop it, "
+                            + "or choose another port: " + port.variable() + "=<port> ./pipeline up");
         }
     }
 
     private void printSummary(long start, boolean failed) {
         String token = settings.callbackTokens();
-        console.out().printf("%n%s (%s). Data, logs and PIDs: %s%n", console.bold(failed ? "Pipeline is partly up" : "Pipeline is up"),
-                Console.elapsed(start), settings.home());
+        console.out()
+                .printf(
+                        "%n%s (%s). Data, logs and PIDs: %s%n",
+                        console.bold(failed ? "Pipeline is partly up" : "Pipeline is up"),
+                        Console.elapsed(start),
+                        settings.home());
         Service gateway = Service.GATEWAY;
         if (running(gateway.module()).isPresent()) {
-            console.out().printf("  Webhook URL      %s%s  (POST, header kz-callback-token)%n", settings.serviceUrl(gateway),
-                    Service.WEBHOOK_PATH);
+            console.out()
+                    .printf(
+                            "  Webhook URL      %s%s  (POST, header kz-callback-token)%n",
+                            settings.serviceUrl(gateway), Service.WEBHOOK_PATH);
         } else if (Files.isRegularFile(settings.serviceJar(gateway))) {
-            console.out().printf("  Webhook URL      (ingest-gateway is not running: see %s)%n", settings.log(gateway.module()));
+            console.out()
+                    .printf(
+                            "  Webhook URL      (ingest-gateway is not running: see %s)%n",
+                            settings.log(gateway.module()));
         } else {
             console.out().printf("  Webhook URL      (ingest-gateway is not built yet)%n");
         }
         console.out().printf("  Callback token   %s%n", token);
-        console.out().printf("  ClickHouse       %s  (user default, no password; clickhouse-client --port %d)%n",
-                settings.clickHouseUrl(), settings.port(LocalSettings.CLICKHOUSE_TCP_PORT));
+        console.out()
+                .printf(
+                        "  ClickHouse       %s  (user default, no password; clickhouse-client --port %d)%n",
+                        settings.clickHouseUrl(), settings.port(LocalSettings.CLICKHOUSE_TCP_PORT));
         console.out().printf("  Kafka            %s%n", settings.kafkaBootstrap());
         console.out().printf("  Status / stop    ./pipeline status   ./pipeline down%n");
         console.out().flush();
@@ -351,7 +404,8 @@ public final class LocalPipeline {
         ProcessHandle process = live.get();
         process.destroy();
         if (!Processes.awaitExit(process, grace)) {
-            console.warn(part + " (pid " + process.pid() + ") still running after " + grace.toSeconds() + " s: sending SIGKILL");
+            console.warn(part + " (pid " + process.pid() + ") still running after " + grace.toSeconds()
+                    + " s: sending SIGKILL");
             Processes.stop(process, Duration.ZERO);
         }
         deletePidFile(part);

@@ -40,7 +40,8 @@ public final class LocalSettings {
     /** Every port setting, in the order {@code settings.env} lists them. */
     public static List<Service.Port> portSettings() {
         Map<String, Service.Port> all = new LinkedHashMap<>();
-        for (Service.Port port : List.of(KAFKA_PORT, KAFKA_CONTROLLER_PORT, CLICKHOUSE_HTTP_PORT, CLICKHOUSE_TCP_PORT)) {
+        for (Service.Port port :
+                List.of(KAFKA_PORT, KAFKA_CONTROLLER_PORT, CLICKHOUSE_HTTP_PORT, CLICKHOUSE_TCP_PORT)) {
             all.put(port.variable(), port);
         }
         for (Service service : Service.values()) {
@@ -105,7 +106,8 @@ public final class LocalSettings {
     /** Writes the ports in use to {@code settings.env} ({@code NAME=value} lines, also sourced by bench scripts). */
     public void save() {
         StringBuilder text = new StringBuilder();
-        ports.forEach((name, value) -> text.append(name).append('=').append(value).append('\n'));
+        ports.forEach(
+                (name, value) -> text.append(name).append('=').append(value).append('\n'));
         try {
             Files.createDirectories(home);
             Files.writeString(home.resolve("settings.env"), text, StandardCharsets.UTF_8);

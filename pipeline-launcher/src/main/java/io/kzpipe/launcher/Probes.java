@@ -18,11 +18,12 @@ import org.apache.kafka.clients.admin.AdminClientConfig;
 /** Readiness checks: what a part answers when it is ready, never a log line. */
 public final class Probes {
 
-    private static final HttpClient HTTP = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
-            .connectTimeout(Duration.ofSeconds(1)).build();
+    private static final HttpClient HTTP = HttpClient.newBuilder()
+            .version(HttpClient.Version.HTTP_1_1)
+            .connectTimeout(Duration.ofSeconds(1))
+            .build();
 
-    private Probes() {
-    }
+    private Probes() {}
 
     /** True when something accepts TCP connections on {@code host:port} within {@code timeoutMs}. */
     public static boolean accepts(String host, int port, int timeoutMs) {
@@ -44,9 +45,13 @@ public final class Probes {
         if (!accepts(hostPort[0], Integer.parseInt(hostPort[1]), 500)) {
             return false;
         }
-        Map<String, Object> props = Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
-                AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, 3_000,
-                AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, 5_000);
+        Map<String, Object> props = Map.of(
+                AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG,
+                bootstrapServers,
+                AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG,
+                3_000,
+                AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG,
+                5_000);
         try (Admin admin = Admin.create(props)) {
             return !admin.describeCluster().nodes().get(5, TimeUnit.SECONDS).isEmpty();
         } catch (InterruptedException e) {
@@ -59,7 +64,9 @@ public final class Probes {
 
     /** True when {@code GET url} answers 200 within two seconds and its body starts with {@code bodyPrefix}. */
     public static boolean httpOk(String url, String bodyPrefix) {
-        HttpRequest request = HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(2)).build();
+        HttpRequest request = HttpRequest.newBuilder(URI.create(url))
+                .timeout(Duration.ofSeconds(2))
+                .build();
         try {
             HttpResponse<String> response = HTTP.send(request, HttpResponse.BodyHandlers.ofString());
             return response.statusCode() == 200 && response.body().startsWith(bodyPrefix);

@@ -11,16 +11,28 @@ import java.util.Map;
  * apart, the sink's buffers fit its heap).
  */
 public enum Service {
-
-    GATEWAY("ingest-gateway", new Port("GATEWAY_PORT", 8080), new Port("GATEWAY_MANAGEMENT_PORT", 8083),
-            "GATEWAY_JAVA_OPTS", "-Xms128m -Xmx160m"),
-    PROCESSOR("stream-processor", new Port("PROCESSOR_MANAGEMENT_PORT", 8081), new Port("PROCESSOR_MANAGEMENT_PORT", 8081),
-            "PROCESSOR_JAVA_OPTS", "-Xms32m -Xmx160m"),
-    SINK("sink-clickhouse", new Port("SINK_MANAGEMENT_PORT", 8082), new Port("SINK_MANAGEMENT_PORT", 8082),
-            "SINK_JAVA_OPTS", "-Xms32m -Xmx160m -Djdk.nio.maxCachedBufferSize=262144");
+    GATEWAY(
+            "ingest-gateway",
+            new Port("GATEWAY_PORT", 8080),
+            new Port("GATEWAY_MANAGEMENT_PORT", 8083),
+            "GATEWAY_JAVA_OPTS",
+            "-Xms128m -Xmx160m"),
+    PROCESSOR(
+            "stream-processor",
+            new Port("PROCESSOR_MANAGEMENT_PORT", 8081),
+            new Port("PROCESSOR_MANAGEMENT_PORT", 8081),
+            "PROCESSOR_JAVA_OPTS",
+            "-Xms32m -Xmx160m"),
+    SINK(
+            "sink-clickhouse",
+            new Port("SINK_MANAGEMENT_PORT", 8082),
+            new Port("SINK_MANAGEMENT_PORT", 8082),
+            "SINK_JAVA_OPTS",
+            "-Xms32m -Xmx160m -Djdk.nio.maxCachedBufferSize=262144");
 
     /** The gateway's webhook path (its URL in the summary and in {@code status}). */
     public static final String WEBHOOK_PATH = "/webhooks/kaizala";
+
     private static final String JAVA_OPTS_COMMON = "-XX:+UseSerialGC -Xss512k -XX:MaxMetaspaceSize=128m "
             + "-XX:ReservedCodeCacheSize=64m -XX:+ExitOnOutOfMemoryError";
 
@@ -39,8 +51,7 @@ public enum Service {
     }
 
     /** A port setting: the environment variable and its default. */
-    public record Port(String variable, int defaultValue) {
-    }
+    public record Port(String variable, int defaultValue) {}
 
     /** The Maven module, also the part's name in {@code status}, the PID file and the log. */
     public String module() {
@@ -61,7 +72,9 @@ public enum Service {
     public List<String> javaOptions(Map<String, String> env) {
         String configured = env.get(javaOptsVariable);
         String options = configured != null ? configured : heap + " " + JAVA_OPTS_COMMON;
-        return List.of(options.trim().split("\\s+")).stream().filter(s -> !s.isEmpty()).toList();
+        return List.of(options.trim().split("\\s+")).stream()
+                .filter(s -> !s.isEmpty())
+                .toList();
     }
 
     /** The service by module name, or null. */

@@ -17,8 +17,10 @@ import org.junit.jupiter.api.io.TempDir;
 class LocalSettingsTest {
 
     private final ByteArrayOutputStream errors = new ByteArrayOutputStream();
-    private final Console console = new Console(new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8),
-            new PrintStream(errors, true, StandardCharsets.UTF_8), false);
+    private final Console console = new Console(
+            new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8),
+            new PrintStream(errors, true, StandardCharsets.UTF_8),
+            false);
 
     @Test
     void defaultsUnderTheRepositoryAndPortsFromTheEnvironment(@TempDir Path root) {
@@ -30,26 +32,34 @@ class LocalSettingsTest {
         assertThat(settings.kafkaBootstrap()).isEqualTo("127.0.0.1:9092");
         assertThat(settings.clickHouseUrl()).isEqualTo("http://127.0.0.1:8123");
         assertThat(settings.pidFile("kafka")).isEqualTo(root.resolve(".run/pids/kafka.pid"));
-        assertThat(settings.serviceJar(Service.PROCESSOR)).isEqualTo(root.resolve("stream-processor/target/stream-processor.jar"));
+        assertThat(settings.serviceJar(Service.PROCESSOR))
+                .isEqualTo(root.resolve("stream-processor/target/stream-processor.jar"));
     }
 
     @Test
     void whileThePipelineRunsTheRecordedPortsWinAndADifferentValueIsReported(@TempDir Path root) throws IOException {
         Path home = root.resolve("home");
-        LocalSettings.load(root, Map.of("PIPELINE_HOME", home.toString(), "PIPELINE_KAFKA_PORT", "19092"), false, console).save();
-        assertThat(home.resolve("settings.env")).content().contains("PIPELINE_KAFKA_PORT=19092\n", "SINK_MANAGEMENT_PORT=8082\n");
+        LocalSettings.load(
+                        root, Map.of("PIPELINE_HOME", home.toString(), "PIPELINE_KAFKA_PORT", "19092"), false, console)
+                .save();
+        assertThat(home.resolve("settings.env"))
+                .content()
+                .contains("PIPELINE_KAFKA_PORT=19092\n", "SINK_MANAGEMENT_PORT=8082\n");
 
         Map<String, String> env = Map.of("PIPELINE_HOME", home.toString(), "PIPELINE_KAFKA_PORT", "29092");
-        assertThat(LocalSettings.load(root, env, true, console).kafkaBootstrap()).isEqualTo("127.0.0.1:19092");
+        assertThat(LocalSettings.load(root, env, true, console).kafkaBootstrap())
+                .isEqualTo("127.0.0.1:19092");
         assertThat(errors.toString(StandardCharsets.UTF_8))
                 .contains("PIPELINE_KAFKA_PORT=29092 ignored: the running pipeline uses 19092");
-        assertThat(LocalSettings.load(root, env, false, console).kafkaBootstrap()).isEqualTo("127.0.0.1:29092");
+        assertThat(LocalSettings.load(root, env, false, console).kafkaBootstrap())
+                .isEqualTo("127.0.0.1:29092");
     }
 
     @Test
     void aPortMustBeANumber(@TempDir Path root) {
         assertThatThrownBy(() -> LocalSettings.load(root, Map.of("SINK_MANAGEMENT_PORT", "80a"), false, console))
-                .isInstanceOf(Console.Failure.class).hasMessage("SINK_MANAGEMENT_PORT must be a port number, got '80a'");
+                .isInstanceOf(Console.Failure.class)
+                .hasMessage("SINK_MANAGEMENT_PORT must be a port number, got '80a'");
     }
 
     @Test
@@ -61,13 +71,16 @@ class LocalSettingsTest {
         assertThat(settings.callbackTokens()).isEqualTo(token);
         assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(root.resolve(".run/callback-token"))))
                 .isEqualTo("rw-------");
-        assertThat(LocalSettings.load(root, Map.of("KAIZALA_CALLBACK_TOKENS", "a,b"), false, console).callbackTokens())
+        assertThat(LocalSettings.load(root, Map.of("KAIZALA_CALLBACK_TOKENS", "a,b"), false, console)
+                        .callbackTokens())
                 .isEqualTo("a,b");
     }
 
     @Test
     void serviceJavaOptionsAreTheSmallDefaultsUnlessSet() {
-        assertThat(Service.SINK.javaOptions(Map.of())).contains("-Xmx160m", "-XX:+UseSerialGC", "-XX:+ExitOnOutOfMemoryError");
-        assertThat(Service.GATEWAY.javaOptions(Map.of("GATEWAY_JAVA_OPTS", " -Xmx1g  -Dx=y "))).containsExactly("-Xmx1g", "-Dx=y");
+        assertThat(Service.SINK.javaOptions(Map.of()))
+                .contains("-Xmx160m", "-XX:+UseSerialGC", "-XX:+ExitOnOutOfMemoryError");
+        assertThat(Service.GATEWAY.javaOptions(Map.of("GATEWAY_JAVA_OPTS", " -Xmx1g  -Dx=y ")))
+                .containsExactly("-Xmx1g", "-Dx=y");
     }
 }

@@ -17,8 +17,13 @@ class ProcessesTest {
         Path log = dir.resolve("logs/part.log");
         Path pidFile = dir.resolve("pids/part.pid");
         String marker = dir + "/marker";
-        ProcessHandle process = Processes.startDetached("part", List.of("sh", "-c", "echo hello $GREETING; exec sleep 60", marker),
-                dir, Map.of("GREETING", "world"), log, pidFile);
+        ProcessHandle process = Processes.startDetached(
+                "part",
+                List.of("sh", "-c", "echo hello $GREETING; exec sleep 60", marker),
+                dir,
+                Map.of("GREETING", "world"),
+                log,
+                pidFile);
         try {
             assertThat(Processes.recordedPid(pidFile)).contains(process.pid());
             assertThat(Processes.running(pidFile, marker)).contains(process);
@@ -38,8 +43,13 @@ class ProcessesTest {
 
     @Test
     void aProcessThatIgnoresSigtermIsKilledAfterTheGrace(@TempDir Path dir) {
-        ProcessHandle process = Processes.startDetached("stubborn", List.of("sh", "-c", "trap '' TERM; while :; do sleep 1; done"),
-                dir, Map.of(), dir.resolve("log"), dir.resolve("pid"));
+        ProcessHandle process = Processes.startDetached(
+                "stubborn",
+                List.of("sh", "-c", "trap '' TERM; while :; do sleep 1; done"),
+                dir,
+                Map.of(),
+                dir.resolve("log"),
+                dir.resolve("pid"));
         try {
             Processes.pause(300); // the trap is set
             assertThat(Processes.stop(process, Duration.ofMillis(500))).isFalse();

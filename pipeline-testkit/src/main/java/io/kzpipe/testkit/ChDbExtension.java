@@ -46,13 +46,17 @@ public final class ChDbExtension implements ParameterResolver {
 
     @Override
     public Object resolveParameter(ParameterContext parameterContext, ExtensionContext extensionContext) {
-        return parameterContext.getParameter().getType() == ChDb.class ? chDb(extensionContext) : engines(extensionContext);
+        return parameterContext.getParameter().getType() == ChDb.class
+                ? chDb(extensionContext)
+                : engines(extensionContext);
     }
 
     /** The JVM-wide chDB connection, opened on first call. */
     public static ChDb chDb(ExtensionContext context) {
-        return context.getRoot().getStore(NAMESPACE)
-                .getOrComputeIfAbsent(Shared.class, key -> new Shared(ChDb.open()), Shared.class).chDb;
+        return context.getRoot()
+                .getStore(NAMESPACE)
+                .getOrComputeIfAbsent(Shared.class, key -> new Shared(ChDb.open()), Shared.class)
+                .chDb;
     }
 
     /** The JVM-wide ClickHouse test server ({@link ClickHouseExtension#clickHouse}) and chDB connection. */
@@ -61,7 +65,8 @@ public final class ChDbExtension implements ParameterResolver {
     }
 
     /** The per-JVM connection in the root store; JUnit closes it once when the test plan ends. */
-    @SuppressWarnings("deprecation") // CloseableResource for JUnit < 5.13; JUnit >= 5.13 closes it as AutoCloseable, once
+    @SuppressWarnings(
+            "deprecation") // CloseableResource for JUnit < 5.13; JUnit >= 5.13 closes it as AutoCloseable, once
     static final class Shared implements ExtensionContext.Store.CloseableResource, AutoCloseable {
 
         private final ChDb chDb;

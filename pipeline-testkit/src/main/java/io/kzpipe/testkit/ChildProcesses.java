@@ -23,8 +23,7 @@ final class ChildProcesses {
         Runtime.getRuntime().addShutdownHook(new Thread(ChildProcesses::stopAll, "testkit-child-reaper"));
     }
 
-    private ChildProcesses() {
-    }
+    private ChildProcesses() {}
 
     /** Starts {@code builder} and registers the process for clean-up at JVM exit. */
     static Process start(ProcessBuilder builder) throws IOException {

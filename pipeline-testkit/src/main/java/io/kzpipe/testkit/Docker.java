@@ -14,8 +14,7 @@ final class Docker {
     private static final Logger LOG = LoggerFactory.getLogger(Docker.class);
     private static Boolean available;
 
-    private Docker() {
-    }
+    private Docker() {}
 
     static synchronized boolean available() {
         if (available == null) {
@@ -34,7 +33,9 @@ final class Docker {
                 + "mean there is none (set TESTKIT_DOCKER=off to skip this probe)");
         try {
             boolean found = DockerClientFactory.instance().isDockerAvailable();
-            LOG.info("Docker {}", found ? "is available: using Testcontainers" : "is not available: using local fallbacks");
+            LOG.info(
+                    "Docker {}",
+                    found ? "is available: using Testcontainers" : "is not available: using local fallbacks");
             return found;
         } catch (RuntimeException | LinkageError e) {
             LOG.info("Docker is not usable ({}): using local fallbacks", e.toString());

@@ -13,8 +13,7 @@ import java.net.ServerSocket;
  */
 public final class FreePorts {
 
-    private FreePorts() {
-    }
+    private FreePorts() {}
 
     /** A loopback TCP port that was free a moment ago. */
     public static int find() {

@@ -61,8 +61,8 @@ public final class KafkaBrokerProcess implements AutoCloseable {
 
     /** Like {@link #launch()}, with extra or overriding {@code server.properties} entries. */
     public static KafkaBrokerProcess launch(Map<String, String> serverProperties) {
-        KafkaBrokerProcess broker = new KafkaBrokerProcess(Settings.newRunDir("kafka-broker"), FreePorts.find(),
-                FreePorts.find());
+        KafkaBrokerProcess broker =
+                new KafkaBrokerProcess(Settings.newRunDir("kafka-broker"), FreePorts.find(), FreePorts.find());
         try {
             broker.prepare(serverProperties);
             broker.start();
@@ -98,16 +98,26 @@ public final class KafkaBrokerProcess implements AutoCloseable {
         }
         long began = System.nanoTime();
         List<String> command = ChildProcesses.javaCommand(
-                List.of("-Xms128m", "-Xmx768m", "-XX:+UseSerialGC", "-Dlogback.configurationFile=" + home.resolve("logback.xml")),
-                KafkaBrokerConfig.MAIN_CLASS, List.of(home.resolve("server.properties").toString()));
+                List.of(
+                        "-Xms128m",
+                        "-Xmx768m",
+                        "-XX:+UseSerialGC",
+                        "-Dlogback.configurationFile=" + home.resolve("logback.xml")),
+                KafkaBrokerConfig.MAIN_CLASS,
+                List.of(home.resolve("server.properties").toString()));
         try {
-            process = ChildProcesses.start(new ProcessBuilder(command).directory(home.toFile()).redirectErrorStream(true)
+            process = ChildProcesses.start(new ProcessBuilder(command)
+                    .directory(home.toFile())
+                    .redirectErrorStream(true)
                     .redirectOutput(ProcessBuilder.Redirect.appendTo(logFile().toFile())));
         } catch (IOException e) {
             throw new UncheckedIOException("cannot start the broker JVM", e);
         }
         awaitReady();
-        LOG.info("Kafka broker process {} ready on {} in {} ms", process.pid(), bootstrapServers(),
+        LOG.info(
+                "Kafka broker process {} ready on {} in {} ms",
+                process.pid(),
+                bootstrapServers(),
                 (System.nanoTime() - began) / 1_000_000);
     }
 
@@ -165,13 +175,17 @@ public final class KafkaBrokerProcess implements AutoCloseable {
     private void format() {
         List<String> command = ChildProcesses.javaCommand(
                 List.of("-Xmx256m", "-Dlogback.configurationFile=" + home.resolve("logback.xml")),
-                KafkaBrokerConfig.STORAGE_TOOL, KafkaBrokerConfig.formatArguments(home.resolve("server.properties")));
+                KafkaBrokerConfig.STORAGE_TOOL,
+                KafkaBrokerConfig.formatArguments(home.resolve("server.properties")));
         try {
-            Process formatter = ChildProcesses.start(new ProcessBuilder(command).directory(home.toFile())
-                    .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.appendTo(logFile().toFile())));
+            Process formatter = ChildProcesses.start(new ProcessBuilder(command)
+                    .directory(home.toFile())
+                    .redirectErrorStream(true)
+                    .redirectOutput(ProcessBuilder.Redirect.appendTo(logFile().toFile())));
             if (!ChildProcesses.waitFor(formatter, Duration.ofSeconds(60))) {
                 ChildProcesses.kill(formatter);
-                throw new IllegalStateException("kafka.tools.StorageTool format did not finish within 60 s; see " + logFile());
+                throw new IllegalStateException(
+                        "kafka.tools.StorageTool format did not finish within 60 s; see " + logFile());
             }
             if (formatter.exitValue() != 0) {
                 throw new IllegalStateException("kafka.tools.StorageTool format failed (exit " + formatter.exitValue()
@@ -195,7 +209,7 @@ public final class KafkaBrokerProcess implements AutoCloseable {
             ChildProcesses.waitFor(process, Duration.ofMillis(200));
         }
         ChildProcesses.kill(process);
-        throw new IllegalStateException("Kafka broker on " + bootstrapServers() + " was not ready within " + READY_TIMEOUT
-                + ". Log " + logFile() + ":\n" + Processes.tail(logFile(), 30));
+        throw new IllegalStateException("Kafka broker on " + bootstrapServers() + " was not ready within "
+                + READY_TIMEOUT + ". Log " + logFile() + ":\n" + Processes.tail(logFile(), 30));
     }
 }

@@ -68,24 +68,26 @@ final class LocalClickHouseServer implements ClickHouseRuntime {
                 failures.add(e.getMessage());
             }
         }
-        throw new IllegalStateException("clickhouse-server did not start after " + START_ATTEMPTS + " attempts: " + failures);
+        throw new IllegalStateException(
+                "clickhouse-server did not start after " + START_ATTEMPTS + " attempts: " + failures);
     }
 
     private static LocalClickHouseServer startOnce(Path binary, Path home, int httpPort, int tcpPort) {
-        LocalClickHouseServer server = new LocalClickHouseServer(binary, home, httpPort, tcpPort,
-                launch(binary, home, httpPort, tcpPort));
+        LocalClickHouseServer server =
+                new LocalClickHouseServer(binary, home, httpPort, tcpPort, launch(binary, home, httpPort, tcpPort));
         server.awaitReady();
         return server;
     }
 
     private static Process launch(Path binary, Path home, int httpPort, int tcpPort) {
         Path logDir = home.resolve("log");
-        Path config = ClickHouseServerConfig.write(home, logDir.resolve("server.log"), logDir.resolve("server.err.log"),
-                httpPort, tcpPort);
+        Path config = ClickHouseServerConfig.write(
+                home, logDir.resolve("server.log"), logDir.resolve("server.err.log"), httpPort, tcpPort);
         ProcessBuilder builder = new ProcessBuilder(ClickHouseServerConfig.command(binary, config))
                 .directory(home.toFile())
                 .redirectErrorStream(true)
-                .redirectOutput(ProcessBuilder.Redirect.appendTo(logDir.resolve("stdout.log").toFile()));
+                .redirectOutput(ProcessBuilder.Redirect.appendTo(
+                        logDir.resolve("stdout.log").toFile()));
         try {
             return ChildProcesses.start(builder);
         } catch (IOException e) {
@@ -108,9 +110,13 @@ final class LocalClickHouseServer implements ClickHouseRuntime {
     }
 
     private void awaitReady() {
-        HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
-                .connectTimeout(Duration.ofSeconds(1)).build();
-        HttpRequest ping = HttpRequest.newBuilder(URI.create(httpUrl() + "/ping")).timeout(Duration.ofSeconds(2)).build();
+        HttpClient client = HttpClient.newBuilder()
+                .version(HttpClient.Version.HTTP_1_1)
+                .connectTimeout(Duration.ofSeconds(1))
+                .build();
+        HttpRequest ping = HttpRequest.newBuilder(URI.create(httpUrl() + "/ping"))
+                .timeout(Duration.ofSeconds(2))
+                .build();
         long deadline = System.nanoTime() + START_TIMEOUT.toNanos();
         while (System.nanoTime() < deadline) {
             if (!process.isAlive()) {

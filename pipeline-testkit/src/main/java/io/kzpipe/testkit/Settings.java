@@ -24,8 +24,7 @@ final class Settings {
     private static final AtomicInteger SEQUENCE = new AtomicInteger();
     private static final DateTimeFormatter STAMP = DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss", Locale.ROOT);
 
-    private Settings() {
-    }
+    private Settings() {}
 
     /** The trimmed value of {@code name}, or {@code null} when it is unset or blank. */
     static String get(String name) {
@@ -49,7 +48,8 @@ final class Settings {
             dir = Path.of(configured);
         } else {
             Path target = Path.of(System.getProperty("user.dir"), "target");
-            dir = Files.isDirectory(target) ? target.resolve("testkit")
+            dir = Files.isDirectory(target)
+                    ? target.resolve("testkit")
                     : Path.of(System.getProperty("java.io.tmpdir"), "kzpipe-testkit");
         }
         return dir.toAbsolutePath().normalize();
@@ -57,8 +57,8 @@ final class Settings {
 
     /** Creates a new, uniquely named directory under {@link #workDir()}. */
     static Path newRunDir(String prefix) {
-        String name = prefix + "-" + LocalDateTime.now().format(STAMP) + "-" + ProcessHandle.current().pid()
-                + "-" + SEQUENCE.incrementAndGet();
+        String name = prefix + "-" + LocalDateTime.now().format(STAMP) + "-"
+                + ProcessHandle.current().pid() + "-" + SEQUENCE.incrementAndGet();
         try {
             return Files.createDirectories(workDir().resolve(name));
         } catch (IOException e) {

@@ -67,14 +67,17 @@ public final class TestKafka {
     /** Creates the topics that do not exist yet (replication factor 1); existing topics are left alone. */
     public void createTopics(List<String> topics, int partitions) {
         try (Admin admin = Admin.create(adminProps())) {
-            List<NewTopic> newTopics = topics.stream().distinct()
-                    .map(topic -> new NewTopic(topic, partitions, (short) 1)).toList();
+            List<NewTopic> newTopics = topics.stream()
+                    .distinct()
+                    .map(topic -> new NewTopic(topic, partitions, (short) 1))
+                    .toList();
             for (var entry : admin.createTopics(newTopics).values().entrySet()) {
                 try {
                     entry.getValue().get(ADMIN_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
                 } catch (ExecutionException e) {
                     if (!(e.getCause() instanceof TopicExistsException)) {
-                        throw new IllegalStateException("cannot create topic " + entry.getKey() + " on " + this, e.getCause());
+                        throw new IllegalStateException(
+                                "cannot create topic " + entry.getKey() + " on " + this, e.getCause());
                     }
                 }
             }
@@ -156,7 +159,8 @@ public final class TestKafka {
      */
     public List<ConsumerRecord<String, byte[]>> consumeAll(String topic, Duration timeout, int expected) {
         long deadline = System.nanoTime() + timeout.toNanos();
-        try (KafkaConsumer<String, byte[]> consumer = new KafkaConsumer<>(consumerProps(uniqueName("testkit-reader")))) {
+        try (KafkaConsumer<String, byte[]> consumer =
+                new KafkaConsumer<>(consumerProps(uniqueName("testkit-reader")))) {
             List<TopicPartition> partitions = awaitPartitions(consumer, topic, deadline);
             List<ConsumerRecord<String, byte[]>> records = new ArrayList<>();
             if (partitions.isEmpty()) {
@@ -179,7 +183,8 @@ public final class TestKafka {
      */
     public List<ConsumerRecord<String, byte[]>> readToEnd(String topic, Duration timeout) {
         long deadline = System.nanoTime() + timeout.toNanos();
-        try (KafkaConsumer<String, byte[]> consumer = new KafkaConsumer<>(consumerProps(uniqueName("testkit-reader")))) {
+        try (KafkaConsumer<String, byte[]> consumer =
+                new KafkaConsumer<>(consumerProps(uniqueName("testkit-reader")))) {
             List<TopicPartition> partitions = awaitPartitions(consumer, topic, deadline);
             if (partitions.isEmpty()) {
                 throw new IllegalStateException("topic " + topic + " does not exist on " + this);
@@ -217,8 +222,10 @@ public final class TestKafka {
                 infos = List.of();
             }
             if (!infos.isEmpty() || System.nanoTime() >= deadline) {
-                return infos.stream().map(i -> new TopicPartition(i.topic(), i.partition()))
-                        .sorted((a, b) -> Integer.compare(a.partition(), b.partition())).toList();
+                return infos.stream()
+                        .map(i -> new TopicPartition(i.topic(), i.partition()))
+                        .sorted((a, b) -> Integer.compare(a.partition(), b.partition()))
+                        .toList();
             }
             try {
                 Thread.sleep(100); // the topic does not exist yet: ask again shortly
@@ -230,11 +237,14 @@ public final class TestKafka {
     }
 
     private static List<ConsumerRecord<String, byte[]>> sorted(List<ConsumerRecord<String, byte[]>> records) {
-        Map<Integer, List<ConsumerRecord<String, byte[]>>> byPartition = records.stream()
-                .collect(Collectors.groupingBy(ConsumerRecord::partition));
+        Map<Integer, List<ConsumerRecord<String, byte[]>>> byPartition =
+                records.stream().collect(Collectors.groupingBy(ConsumerRecord::partition));
         List<ConsumerRecord<String, byte[]>> result = new ArrayList<>(records.size());
-        byPartition.keySet().stream().sorted().forEach(p -> byPartition.get(p).stream()
-                .sorted((a, b) -> Long.compare(a.offset(), b.offset())).forEach(result::add));
+        byPartition.keySet().stream()
+                .sorted()
+                .forEach(p -> byPartition.get(p).stream()
+                        .sorted((a, b) -> Long.compare(a.offset(), b.offset()))
+                        .forEach(result::add));
         return result;
     }
 

@@ -34,8 +34,10 @@ class KafkaBrokerProcessIT {
             props.put(ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, 2_000);
             props.put(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, 3_000);
             try (KafkaProducer<String, byte[]> producer = new KafkaProducer<>(props)) {
-                assertThatThrownBy(() -> producer.send(record("restart", "while-down")).get(20, TimeUnit.SECONDS))
-                        .isInstanceOfAny(ExecutionException.class, org.apache.kafka.common.errors.TimeoutException.class);
+                assertThatThrownBy(() ->
+                                producer.send(record("restart", "while-down")).get(20, TimeUnit.SECONDS))
+                        .isInstanceOfAny(
+                                ExecutionException.class, org.apache.kafka.common.errors.TimeoutException.class);
             }
 
             broker.start();
@@ -44,7 +46,8 @@ class KafkaBrokerProcessIT {
             kafka.produce(List.of(record("restart", "after")));
 
             List<ConsumerRecord<String, byte[]>> all = kafka.readToEnd("restart", Duration.ofSeconds(30));
-            assertThat(all).extracting(r -> new String(r.value(), StandardCharsets.UTF_8))
+            assertThat(all)
+                    .extracting(r -> new String(r.value(), StandardCharsets.UTF_8))
                     .containsExactlyInAnyOrder("before", "after");
         }
     }
@@ -61,7 +64,8 @@ class KafkaBrokerProcessIT {
             broker.start();
 
             assertThat(kafka.readToEnd("crash", Duration.ofSeconds(30)))
-                    .extracting(r -> new String(r.value(), StandardCharsets.UTF_8)).containsExactly("one", "two");
+                    .extracting(r -> new String(r.value(), StandardCharsets.UTF_8))
+                    .containsExactly("one", "two");
             assertThat(broker.logFile()).exists().isNotEmptyFile();
         }
     }

@@ -26,8 +26,11 @@ class KafkaExtensionIT {
         List<ConsumerRecord<String, byte[]>> received = kafka.consumeAll(topic, Duration.ofSeconds(30), 50);
 
         assertThat(received).hasSize(50);
-        assertThat(received).extracting(r -> r.key() + "=" + new String(r.value(), StandardCharsets.UTF_8))
-                .containsExactlyInAnyOrderElementsOf(IntStream.range(0, 50).mapToObj(i -> "key-" + i + "=value-" + i).toList());
+        assertThat(received)
+                .extracting(r -> r.key() + "=" + new String(r.value(), StandardCharsets.UTF_8))
+                .containsExactlyInAnyOrderElementsOf(IntStream.range(0, 50)
+                        .mapToObj(i -> "key-" + i + "=value-" + i)
+                        .toList());
         assertThat(received).extracting(ConsumerRecord::partition).containsOnly(0, 1, 2);
         assertThat(kafka.readToEnd(topic, Duration.ofSeconds(30))).hasSize(50);
     }
@@ -41,7 +44,8 @@ class KafkaExtensionIT {
 
         assertThat(kafka.topicNames()).contains(topic);
         kafka.produce(List.of(new ProducerRecord<>(topic, "k", new byte[] {1})));
-        assertThat(kafka.readToEnd(topic, Duration.ofSeconds(30))).extracting(ConsumerRecord::partition)
+        assertThat(kafka.readToEnd(topic, Duration.ofSeconds(30)))
+                .extracting(ConsumerRecord::partition)
                 .allMatch(p -> p < 2);
     }
 
@@ -57,6 +61,7 @@ class KafkaExtensionIT {
 
         assertThat(kafka.consumeAll(missing, Duration.ofSeconds(1), 1)).isEmpty();
         org.assertj.core.api.Assertions.assertThatThrownBy(() -> kafka.readToEnd(missing, Duration.ofSeconds(1)))
-                .isInstanceOf(IllegalStateException.class).hasMessageContaining("does not exist");
+                .isInstanceOf(IllegalStateException.class)
+                .hasMessageContaining("does not exist");
     }
 }

@@ -19,7 +19,8 @@ class ServiceProcessIT {
         Path log = dir.resolve("logs/service.log");
         ServiceProcess service = ServiceProcess.start(MAIN, Map.of("GREETING", "hello"), log);
 
-        await().atMost(Duration.ofSeconds(30)).until(() -> Files.exists(log) && Files.readString(log).contains("started"));
+        await().atMost(Duration.ofSeconds(30))
+                .until(() -> Files.exists(log) && Files.readString(log).contains("started"));
         assertThat(service.isAlive()).isTrue();
         assertThat(Files.readString(log)).contains("started with GREETING=hello");
 
@@ -33,7 +34,8 @@ class ServiceProcessIT {
         Path log = dir.resolve("service.log");
         ServiceProcess service = ServiceProcess.start(MAIN, Map.of("GREETING", "again"), log);
         try {
-            await().atMost(Duration.ofSeconds(30)).until(() -> Files.exists(log) && Files.readString(log).contains("started"));
+            await().atMost(Duration.ofSeconds(30))
+                    .until(() -> Files.exists(log) && Files.readString(log).contains("started"));
             long firstPid = service.pid();
 
             service.kill();
@@ -42,7 +44,8 @@ class ServiceProcessIT {
             assertThat(Files.readString(log)).doesNotContain("graceful shutdown");
 
             service.restart();
-            await().atMost(Duration.ofSeconds(30)).until(() -> Files.readString(log).split("started with GREETING=again", -1).length == 3);
+            await().atMost(Duration.ofSeconds(30))
+                    .until(() -> Files.readString(log).split("started with GREETING=again", -1).length == 3);
             assertThat(service.pid()).isNotEqualTo(firstPid);
             assertThat(service.isAlive()).isTrue();
         } finally {

@@ -16,21 +16,24 @@ import org.junit.jupiter.api.extension.ExtendWith;
 @ExtendWith(ClickHouseExtension.class)
 class TcpProxyIT {
 
-    private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
-            .connectTimeout(Duration.ofSeconds(2)).build();
+    private final HttpClient http = HttpClient.newBuilder()
+            .version(HttpClient.Version.HTTP_1_1)
+            .connectTimeout(Duration.ofSeconds(2))
+            .build();
 
     @Test
     void disconnectMakesClickHouseUnreachableAndReconnectRestoresItOnTheSamePort(TestClickHouse ch) throws Exception {
         try (TcpProxy proxy = TcpProxy.start(ch.host(), ch.httpPort())) {
-            TestClickHouse viaProxy = new TestClickHouse("http://127.0.0.1:" + proxy.port(), ch.user(), ch.password(),
-                    "via proxy", "");
+            TestClickHouse viaProxy =
+                    new TestClickHouse("http://127.0.0.1:" + proxy.port(), ch.user(), ch.password(), "via proxy", "");
             int port = proxy.port();
             assertThat(viaProxy.query("SELECT 1 FORMAT TSV")).isEqualTo("1\n");
 
             proxy.disconnect();
             assertThatThrownBy(() -> viaProxy.query("SELECT 2 FORMAT TSV"))
                     .isInstanceOf(ClickHouseQueryException.class)
-                    .satisfies(e -> assertThat(((ClickHouseQueryException) e).statusCode()).isZero());
+                    .satisfies(e -> assertThat(((ClickHouseQueryException) e).statusCode())
+                            .isZero());
             assertThatThrownBy(() -> http.send(ping(proxy), HttpResponse.BodyHandlers.ofString()))
                     .isInstanceOf(ConnectException.class);
             assertThat(proxy.openConnections()).isZero();
@@ -44,22 +47,28 @@ class TcpProxyIT {
     @Test
     void stallHoldsRequestsUntilTheClientTimesOutAndReconnectDeliversAgain(TestClickHouse ch) throws Exception {
         try (TcpProxy proxy = TcpProxy.start(ch.host(), ch.httpPort())) {
-            assertThat(http.send(ping(proxy), HttpResponse.BodyHandlers.ofString()).body()).startsWith("Ok");
+            assertThat(http.send(ping(proxy), HttpResponse.BodyHandlers.ofString())
+                            .body())
+                    .startsWith("Ok");
 
             proxy.stall();
             HttpRequest slow = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + proxy.port() + "/ping"))
-                    .timeout(Duration.ofMillis(700)).build();
+                    .timeout(Duration.ofMillis(700))
+                    .build();
             assertThatThrownBy(() -> http.send(slow, HttpResponse.BodyHandlers.ofString()))
                     .isInstanceOf(HttpTimeoutException.class);
 
             proxy.reconnect();
-            assertThat(http.send(ping(proxy), HttpResponse.BodyHandlers.ofString()).body()).startsWith("Ok");
+            assertThat(http.send(ping(proxy), HttpResponse.BodyHandlers.ofString())
+                            .body())
+                    .startsWith("Ok");
             assertThat(proxy.acceptedConnections()).isGreaterThanOrEqualTo(2);
         }
     }
 
     private static HttpRequest ping(TcpProxy proxy) {
         return HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + proxy.port() + "/ping"))
-                .timeout(Duration.ofSeconds(5)).build();
+                .timeout(Duration.ofSeconds(5))
+                .build();
     }
 }

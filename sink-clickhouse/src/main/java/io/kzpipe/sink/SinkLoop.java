@@ -52,7 +52,13 @@ public final class SinkLoop implements Runnable {
     private static final long MAX_POLL_MS = 200;
 
     /** What readiness reports. */
-    public enum State { STARTING, RUNNING, BACKING_OFF, STOPPED, FAILED }
+    public enum State {
+        STARTING,
+        RUNNING,
+        BACKING_OFF,
+        STOPPED,
+        FAILED
+    }
 
     private final Consumer<byte[], byte[]> consumer;
     private final Map<String, TopicId> idsByName = new HashMap<>();
@@ -78,8 +84,15 @@ public final class SinkLoop implements Runnable {
      * @param clock    epoch milliseconds
      * @param insertExecutor runs inserts while this thread keeps polling (SINK_INSERT_THREADS; one per table at most)
      */
-    public SinkLoop(Consumer<byte[], byte[]> consumer, Topics topics, SinkConfig.Flush flush, BatchDelivery delivery,
-                    RetryPolicy policy, SinkMetrics metrics, LongSupplier clock, Executor insertExecutor) {
+    public SinkLoop(
+            Consumer<byte[], byte[]> consumer,
+            Topics topics,
+            SinkConfig.Flush flush,
+            BatchDelivery delivery,
+            RetryPolicy policy,
+            SinkMetrics metrics,
+            LongSupplier clock,
+            Executor insertExecutor) {
         this.consumer = consumer;
         this.batcher = new Batcher(flush, delivery, this::commit, metrics, clock, insertExecutor);
         this.policy = policy;
@@ -114,14 +127,18 @@ public final class SinkLoop implements Runnable {
             }
         } catch (FencedInstanceIdException e) {
             state = State.FAILED;
-            LOG.error("another sink instance joined the group with this instance's SINK_INSTANCE_ID (group.instance.id) "
-                    + "and took its partitions; stopping. Give every instance its own SINK_INSTANCE_ID. Rows not "
-                    + "inserted yet stay uncommitted and are read by the other instance", e);
+            LOG.error(
+                    "another sink instance joined the group with this instance's SINK_INSTANCE_ID (group.instance.id) "
+                            + "and took its partitions; stopping. Give every instance its own SINK_INSTANCE_ID. Rows not "
+                            + "inserted yet stay uncommitted and are read by the other instance",
+                    e);
             closeConsumer();
             throw e;
         } catch (RuntimeException | Error e) {
             state = State.FAILED;
-            LOG.error("sink stopped by a fatal error; rows not inserted yet stay uncommitted and are re-read on restart", e);
+            LOG.error(
+                    "sink stopped by a fatal error; rows not inserted yet stay uncommitted and are re-read on restart",
+                    e);
             closeConsumer();
             throw e;
         } catch (InterruptedException e) {
@@ -132,7 +149,9 @@ public final class SinkLoop implements Runnable {
 
     private void pollOnce() throws InterruptedException {
         long now = clock.getAsLong();
-        long wait = backingOff && now < retryAtMs ? Math.min(MAX_POLL_MS, retryAtMs - now) : batcher.msUntilDue(MAX_POLL_MS);
+        long wait = backingOff && now < retryAtMs
+                ? Math.min(MAX_POLL_MS, retryAtMs - now)
+                : batcher.msUntilDue(MAX_POLL_MS);
         if (backingOff || pausedForMemory) {
             consumer.pause(consumer.assignment());
         }
@@ -147,9 +166,12 @@ public final class SinkLoop implements Runnable {
             TopicId id = idsByName.get(tp.topic());
             partitionRows.clear();
             for (ConsumerRecord<byte[], byte[]> rec : records.records(tp)) {
-                partitionRows.add(id.isDeadLetter() ? DeadLetters.fromDeadLetterTopic(rec, id)
-                        : id == TopicId.RAW ? RawReceipts.fromRawTopic(rec)
-                        : new Row(tp, rec.offset(), rec.timestamp(), rec.key(), rec.value()));
+                partitionRows.add(
+                        id.isDeadLetter()
+                                ? DeadLetters.fromDeadLetterTopic(rec, id)
+                                : id == TopicId.RAW
+                                        ? RawReceipts.fromRawTopic(rec)
+                                        : new Row(tp, rec.offset(), rec.timestamp(), rec.key(), rec.value()));
             }
             batcher.addAll(id.table(), tp, partitionRows);
         }
@@ -206,8 +228,13 @@ public final class SinkLoop implements Runnable {
             metrics.backingOff(true);
             consumer.pause(consumer.assignment());
         }
-        LOG.warn("insert of batch {} ({} rows) failed, attempt {}; consumption paused, retrying in {} ms: {}",
-                e.batchId(), e.rows(), failures, delay.toMillis(), RetryPolicy.describe(e.getCause()));
+        LOG.warn(
+                "insert of batch {} ({} rows) failed, attempt {}; consumption paused, retrying in {} ms: {}",
+                e.batchId(),
+                e.rows(),
+                failures,
+                delay.toMillis(),
+                RetryPolicy.describe(e.getCause()));
     }
 
     /**
@@ -239,8 +266,10 @@ public final class SinkLoop implements Runnable {
             throw e;
         } catch (KafkaException e) {
             metrics.commit(false);
-            LOG.warn("commit of {} failed, will retry (the rows are in ClickHouse; at worst they are re-delivered): {}",
-                    due, e.toString());
+            LOG.warn(
+                    "commit of {} failed, will retry (the rows are in ClickHouse; at worst they are re-delivered): {}",
+                    due,
+                    e.toString());
         }
     }
 

@@ -1,6 +1,5 @@
 package io.kzpipe.sink;
 
-import io.kzpipe.sink.metrics.SinkMetrics;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
@@ -10,6 +9,7 @@ import io.kzpipe.model.topic.Topics;
 import io.kzpipe.sink.batch.BatchDelivery;
 import io.kzpipe.sink.clickhouse.RetryPolicy;
 import io.kzpipe.sink.config.SinkConfig;
+import io.kzpipe.sink.metrics.SinkMetrics;
 import io.kzpipe.sink.support.FakeWriter;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.nio.charset.StandardCharsets;
@@ -71,7 +71,8 @@ class SinkLoopTest {
     }
 
     private final SlowMockConsumer consumer = new SlowMockConsumer();
-    private final java.util.concurrent.ExecutorService insertExecutor = java.util.concurrent.Executors.newSingleThreadExecutor();
+    private final java.util.concurrent.ExecutorService insertExecutor =
+            java.util.concurrent.Executors.newSingleThreadExecutor();
     private final FakeWriter writer = new FakeWriter();
     private final AtomicLong clock = new AtomicLong(1_000_000);
     private final SinkMetrics metrics = new SinkMetrics(new SimpleMeterRegistry());
@@ -85,8 +86,15 @@ class SinkLoopTest {
 
     private void start(SinkConfig.Flush flush, io.kzpipe.sink.clickhouse.BatchWriter batchWriter) {
         RetryPolicy policy = new RetryPolicy(new SinkConfig.Retry(Duration.ofMillis(100), Duration.ofSeconds(1), 2, 0));
-        loop = new SinkLoop(consumer, TOPICS, flush,
-                new BatchDelivery(batchWriter, policy, metrics), policy, metrics, clock::get, insertExecutor);
+        loop = new SinkLoop(
+                consumer,
+                TOPICS,
+                flush,
+                new BatchDelivery(batchWriter, policy, metrics),
+                policy,
+                metrics,
+                clock::get,
+                insertExecutor);
         consumer.schedulePollTask(() -> {
             consumer.rebalance(List.of(NUM0, NUM1, DLQ0));
             consumer.updateBeginningOffsets(Map.of(NUM0, 0L, NUM1, 0L, DLQ0, 0L));
@@ -112,7 +120,11 @@ class SinkLoopTest {
     }
 
     private void produce(TopicPartition tp, long offset) {
-        consumer.addRecord(new ConsumerRecord<>(tp.topic(), tp.partition(), offset, (byte[]) null,
+        consumer.addRecord(new ConsumerRecord<>(
+                tp.topic(),
+                tp.partition(),
+                offset,
+                (byte[]) null,
                 ("{\"row_id\":\"" + tp.partition() + ":" + offset + "\"}").getBytes(StandardCharsets.UTF_8)));
     }
 
@@ -138,7 +150,8 @@ class SinkLoopTest {
     }
 
     @Test
-    void whileTheRowsHeldReachTheMemoryBoundTheyAreInsertedAndConsumptionPausesUntilTheInsertFinished() throws Exception {
+    void whileTheRowsHeldReachTheMemoryBoundTheyAreInsertedAndConsumptionPausesUntilTheInsertFinished()
+            throws Exception {
         java.util.concurrent.CountDownLatch release = new java.util.concurrent.CountDownLatch(1);
         // 3 rows of 16 bytes: 3 x (16 + Row.OVERHEAD_BYTES) = 336 bytes reach a bound of 300; no other limit is near
         start(new SinkConfig.Flush(1000, 1 << 20, Duration.ofHours(1), 300), batch -> {
@@ -184,7 +197,8 @@ class SinkLoopTest {
         await().until(() -> loop.state() == SinkLoop.State.BACKING_OFF);
         assertThat(consumer.paused()).containsExactlyInAnyOrder(NUM0, NUM1, DLQ0);
         produce(NUM1, 0); // arrives while paused: not consumed yet
-        assertThat(metrics.count("kz.sink.insert.retries", "table", "answers_numeric")).isEqualTo(1);
+        assertThat(metrics.count("kz.sink.insert.retries", "table", "answers_numeric"))
+                .isEqualTo(1);
 
         clock.addAndGet(100); // first backoff (100 ms) over: second attempt fails too, backoff doubles
         await().until(() -> metrics.count("kz.sink.insert.retries") == 2);
@@ -195,7 +209,8 @@ class SinkLoopTest {
         assertThat(loop.state()).isEqualTo(SinkLoop.State.BACKING_OFF);
         clock.addAndGet(50);
         await().until(() -> writer.rows("answers_numeric").size() == 2);
-        await().until(() -> loop.state() == SinkLoop.State.RUNNING && consumer.paused().isEmpty());
+        await().until(() ->
+                loop.state() == SinkLoop.State.RUNNING && consumer.paused().isEmpty());
         assertThat(committed()).containsEntry(NUM0, new OffsetAndMetadata(2));
         assertThat(writer.rows("answers_numeric")).containsExactly("{\"row_id\":\"0:0\"}", "{\"row_id\":\"0:1\"}");
 
@@ -223,13 +238,15 @@ class SinkLoopTest {
         clock.addAndGet(10_000); // the two newer rows are due by age
 
         await().until(() -> writer.rows("answers_numeric").size() == 3);
-        assertThat(writer.rows("answers_numeric")).containsExactly("{\"row_id\":\"0:0\"}", "{\"row_id\":\"0:1\"}", "{\"row_id\":\"0:2\"}");
+        assertThat(writer.rows("answers_numeric"))
+                .containsExactly("{\"row_id\":\"0:0\"}", "{\"row_id\":\"0:1\"}", "{\"row_id\":\"0:2\"}");
         await().until(() -> committed().equals(Map.of(NUM0, new OffsetAndMetadata(3))));
     }
 
     @Test
     void aFatalErrorEndsTheLoopWithoutCommitting() throws InterruptedException {
-        writer.failNext(1, () -> new ServerException(60, "Code: 60, Table kaizala.answers_numeric doesn't exist", 404, "q"));
+        writer.failNext(
+                1, () -> new ServerException(60, "Code: 60, Table kaizala.answers_numeric doesn't exist", 404, "q"));
         start(1);
         produce(NUM0, 0);
 
@@ -266,12 +283,25 @@ class SinkLoopTest {
         start(1);
         RecordHeaders headers = new RecordHeaders();
         headers.add(PipelineHeaders.DLQ_REASON, "invalid_json".getBytes(StandardCharsets.UTF_8));
-        consumer.addRecord(new ConsumerRecord<>(DLQ0.topic(), 0, 0, 5L, TimestampType.CREATE_TIME, -1, -1, null,
-                "not json".getBytes(StandardCharsets.UTF_8), headers, Optional.empty()));
+        consumer.addRecord(new ConsumerRecord<>(
+                DLQ0.topic(),
+                0,
+                0,
+                5L,
+                TimestampType.CREATE_TIME,
+                -1,
+                -1,
+                null,
+                "not json".getBytes(StandardCharsets.UTF_8),
+                headers,
+                Optional.empty()));
 
         await().until(() -> writer.rows("dead_letters").size() == 1);
-        assertThat(writer.rows("dead_letters").get(0)).contains("\"reason\":\"invalid_json\"", "\"payload\":\"not json\"",
-                "\"row_id\":\"gateway:kaizala.dlq.gateway:0:0\"");
+        assertThat(writer.rows("dead_letters").get(0))
+                .contains(
+                        "\"reason\":\"invalid_json\"",
+                        "\"payload\":\"not json\"",
+                        "\"row_id\":\"gateway:kaizala.dlq.gateway:0:0\"");
         await().until(() -> committed().equals(Map.of(DLQ0, new OffsetAndMetadata(1))));
     }
 }

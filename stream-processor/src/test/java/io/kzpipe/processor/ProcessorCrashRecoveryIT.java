@@ -66,9 +66,10 @@ class ProcessorCrashRecoveryIT {
         for (int i = 0; i < RESPONSES; i++) {
             (i < RESPONSES / 2 ? firstHalf : secondHalf).add(RawEventFactory.response(raw, i, t0 + i));
             if (i % 10 == 0) { // messages, bad deliveries and immediate duplicates interleaved
-                (i < RESPONSES / 2 ? firstHalf : secondHalf).add(RawEventFactory.textMessage(raw, 100_000 + i / 10, t0 + i));
-                (i < RESPONSES / 2 ? firstHalf : secondHalf).add(RawEventFactory.again(
-                        RawEventFactory.response(raw, i, t0 + i), t0 + i + 1));
+                (i < RESPONSES / 2 ? firstHalf : secondHalf)
+                        .add(RawEventFactory.textMessage(raw, 100_000 + i / 10, t0 + i));
+                (i < RESPONSES / 2 ? firstHalf : secondHalf)
+                        .add(RawEventFactory.again(RawEventFactory.response(raw, i, t0 + i), t0 + i + 1));
             }
             if (i % 100 == 0) {
                 (i < RESPONSES / 2 ? firstHalf : secondHalf).add(RawEventFactory.bad(raw, 200_000 + i / 100, t0 + i));
@@ -85,8 +86,8 @@ class ProcessorCrashRecoveryIT {
         int edits = 0;
         int copies = 0;
         for (int i = 0; i < RESPONSES / 2; i += 50, edits++) {
-            lateRetries.add(RawEventFactory.edit(raw, i, RawEventFactory.eventId(300_000 + i), 60_000,
-                    t0 + 1_800_000 + i));
+            lateRetries.add(
+                    RawEventFactory.edit(raw, i, RawEventFactory.eventId(300_000 + i), 60_000, t0 + 1_800_000 + i));
         }
         for (int i = 0; i < RESPONSES / 2; i += 70, copies++) {
             lateRetries.add(RawEventFactory.copy(raw, i, RawEventFactory.eventId(400_000 + i), t0 + 1_900_000 + i));
@@ -99,14 +100,18 @@ class ProcessorCrashRecoveryIT {
             AtomicInteger sent = new AtomicInteger();
             CompletableFuture<Void> feeding = CompletableFuture.runAsync(() -> paced(producer, firstHalf, sent));
             // kill while raw events are still arriving and being processed
-            await().atMost(Duration.ofSeconds(60)).until(() -> kafka.consumeAll(events, Duration.ofSeconds(1), 50).size() >= 50);
+            await().atMost(Duration.ofSeconds(60))
+                    .until(() ->
+                            kafka.consumeAll(events, Duration.ofSeconds(1), 50).size() >= 50);
             boolean feedingAtKill = !feeding.isDone();
             int sentAtKill = sent.get();
             processor.kill();
             int visibleAtKill = kafka.readToEnd(events, Duration.ofSeconds(30)).size();
-            System.out.printf("killed the processor: still feeding=%s, raw sent=%d, events visible=%d%n",
+            System.out.printf(
+                    "killed the processor: still feeding=%s, raw sent=%d, events visible=%d%n",
                     feedingAtKill, sentAtKill, visibleAtKill);
-            assertThat(visibleAtKill).as("killed mid-run: some, not all, of the first half visible")
+            assertThat(visibleAtKill)
+                    .as("killed mid-run: some, not all, of the first half visible")
                     .isBetween(1, RESPONSES / 2 - 1);
             feeding.join();
 
@@ -124,8 +129,12 @@ class ProcessorCrashRecoveryIT {
             expected.put(TopicId.EVENTS, RESPONSES + distinctMessages + edits + copies);
             expected.put(TopicId.RESPONSES, RESPONSES + edits);
             expected.put(TopicId.RESPONSE_SUPERSESSIONS, edits);
-            for (TopicId answers : List.of(TopicId.ANSWERS_OPTION, TopicId.ANSWERS_NUMERIC, TopicId.ANSWERS_LOCATION,
-                    TopicId.ANSWERS_TEXT, TopicId.ANSWERS_DATETIME)) {
+            for (TopicId answers : List.of(
+                    TopicId.ANSWERS_OPTION,
+                    TopicId.ANSWERS_NUMERIC,
+                    TopicId.ANSWERS_LOCATION,
+                    TopicId.ANSWERS_TEXT,
+                    TopicId.ANSWERS_DATETIME)) {
                 expected.put(answers, RESPONSES + edits);
             }
             expected.put(TopicId.MESSAGES, distinctMessages);
@@ -136,9 +145,16 @@ class ProcessorCrashRecoveryIT {
             ProcessorItSupport.assertNoRowTwice(out);
             // the outcomes were committed with the records they describe: exactly one per raw record across the kill
             int typed = RESPONSES + distinctMessages + edits;
-            assertThat(ProcessorItSupport.assertOneOutcomePerRawRecord(kafka, raw, out)).isEqualTo(Map.of(
-                    "typed", (long) typed, "superseded", (long) copies, "dead_letter", (long) bad,
-                    "duplicate", (long) rawRecords - typed - copies - bad));
+            assertThat(ProcessorItSupport.assertOneOutcomePerRawRecord(kafka, raw, out))
+                    .isEqualTo(Map.of(
+                            "typed",
+                            (long) typed,
+                            "superseded",
+                            (long) copies,
+                            "dead_letter",
+                            (long) bad,
+                            "duplicate",
+                            (long) rawRecords - typed - copies - bad));
             Set<String> eventIds = new HashSet<>();
             for (ConsumerRecord<String, byte[]> r : out.get(TopicId.EVENTS)) {
                 eventIds.add(Json.MAPPER.readTree(r.value()).get("event_id").asText());
@@ -146,7 +162,9 @@ class ProcessorCrashRecoveryIT {
             assertThat(eventIds).hasSize(RESPONSES + distinctMessages + edits + copies);
 
             processor.stop();
-            assertThat(processor.exitCode()).as("SIGTERM after a graceful close").isEqualTo(143);
+            assertThat(processor.exitCode())
+                    .as("SIGTERM after a graceful close")
+                    .isEqualTo(143);
             assertThat(processor.logTail(20)).contains("stream processor stopped");
         } finally {
             processor.kill();
@@ -154,8 +172,8 @@ class ProcessorCrashRecoveryIT {
     }
 
     /** Sends in small batches with short pauses, so that processing overlaps with arrival. */
-    private static void paced(KafkaProducer<String, byte[]> producer, List<ProducerRecord<String, byte[]>> records,
-                              AtomicInteger sent) {
+    private static void paced(
+            KafkaProducer<String, byte[]> producer, List<ProducerRecord<String, byte[]>> records, AtomicInteger sent) {
         for (int i = 0; i < records.size(); i++) {
             producer.send(records.get(i));
             if (sent.incrementAndGet() % 25 == 0) {
@@ -167,16 +185,22 @@ class ProcessorCrashRecoveryIT {
     }
 
     private void awaitReady(ServiceProcess processor, int port) {
-        await().atMost(Duration.ofSeconds(120)).pollInterval(Duration.ofMillis(250)).untilAsserted(() -> {
-            assertThat(processor.isAlive()).as(processor.logTail(40)).isTrue();
-            assertThat(status(port)).isEqualTo(200);
-        });
+        await().atMost(Duration.ofSeconds(120))
+                .pollInterval(Duration.ofMillis(250))
+                .untilAsserted(() -> {
+                    assertThat(processor.isAlive()).as(processor.logTail(40)).isTrue();
+                    assertThat(status(port)).isEqualTo(200);
+                });
     }
 
     private int status(int port) {
         try {
-            return http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/health/ready"))
-                    .timeout(Duration.ofSeconds(2)).build(), HttpResponse.BodyHandlers.discarding()).statusCode();
+            return http.send(
+                            HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/health/ready"))
+                                    .timeout(Duration.ofSeconds(2))
+                                    .build(),
+                            HttpResponse.BodyHandlers.discarding())
+                    .statusCode();
         } catch (IOException e) {
             return -1;
         } catch (InterruptedException e) {

@@ -31,8 +31,7 @@ import org.apache.kafka.common.TopicPartition;
 /** Shared set-up and assertions of the processor integration tests. */
 final class ProcessorItSupport {
 
-    private ProcessorItSupport() {
-    }
+    private ProcessorItSupport() {}
 
     /** Processor env for a test: its own topic prefix, application id and state dir; fast commits. */
     static Map<String, String> env(TestKafka kafka, String prefix, Path stateDir) {
@@ -58,20 +57,27 @@ final class ProcessorItSupport {
      */
     static void awaitCaughtUp(TestKafka kafka, String applicationId, String rawTopic, Duration timeout) {
         try (Admin admin = Admin.create(kafka.adminProps())) {
-            await().atMost(timeout).pollInterval(Duration.ofMillis(250)).until(() -> caughtUp(admin, applicationId, rawTopic));
+            await().atMost(timeout)
+                    .pollInterval(Duration.ofMillis(250))
+                    .until(() -> caughtUp(admin, applicationId, rawTopic));
         }
     }
 
     private static boolean caughtUp(Admin admin, String group, String topic) throws Exception {
-        var description = admin.describeTopics(List.of(topic)).allTopicNames().get(10, TimeUnit.SECONDS).get(topic);
+        var description = admin.describeTopics(List.of(topic))
+                .allTopicNames()
+                .get(10, TimeUnit.SECONDS)
+                .get(topic);
         Map<TopicPartition, OffsetSpec> specs = description.partitions().stream()
                 .collect(Collectors.toMap(p -> new TopicPartition(topic, p.partition()), p -> OffsetSpec.latest()));
         var ends = admin.listOffsets(specs).all().get(10, TimeUnit.SECONDS);
         Map<TopicPartition, OffsetAndMetadata> committed = admin.listConsumerGroupOffsets(group)
-                .partitionsToOffsetAndMetadata().get(10, TimeUnit.SECONDS);
+                .partitionsToOffsetAndMetadata()
+                .get(10, TimeUnit.SECONDS);
         return ends.entrySet().stream().allMatch(e -> {
             OffsetAndMetadata c = committed.get(e.getKey());
-            return e.getValue().offset() == 0 || (c != null && c.offset() >= e.getValue().offset());
+            return e.getValue().offset() == 0
+                    || (c != null && c.offset() >= e.getValue().offset());
         });
     }
 
@@ -98,8 +104,8 @@ final class ProcessorItSupport {
      * Exactly one committed outcome per raw record (row id = its coordinates, none missing, none twice, none for a
      * record that does not exist), and the number of outcomes of each kind.
      */
-    static Map<String, Long> assertOneOutcomePerRawRecord(TestKafka kafka, String raw,
-                                                          Map<TopicId, List<ConsumerRecord<String, byte[]>>> out) {
+    static Map<String, Long> assertOneOutcomePerRawRecord(
+            TestKafka kafka, String raw, Map<TopicId, List<ConsumerRecord<String, byte[]>>> out) {
         Set<String> coordinates = new HashSet<>();
         for (ConsumerRecord<String, byte[]> r : kafka.readToEnd(raw, Duration.ofSeconds(60))) {
             coordinates.add(r.topic() + ":" + r.partition() + ":" + r.offset());
@@ -129,7 +135,9 @@ final class ProcessorItSupport {
             for (ConsumerRecord<String, byte[]> r : records) {
                 try {
                     String rowId = Json.MAPPER.readTree(r.value()).get("row_id").asText();
-                    assertThat(rowIds.add(rowId)).as("row %s written twice to %s", rowId, id).isTrue();
+                    assertThat(rowIds.add(rowId))
+                            .as("row %s written twice to %s", rowId, id)
+                            .isTrue();
                 } catch (IOException e) {
                     throw new UncheckedIOException(e);
                 }

@@ -51,8 +51,10 @@ class ProcessorMembershipIT {
     void aRestartedProcessorWithItsInstanceIdProcessesWithinSecondsAfterAGracefulStopAndAfterAKill(TestKafka kafka)
             throws Exception {
         String prefix = kafka.uniqueName("member") + ".";
-        Map<String, String> env = new HashMap<>(ProcessorItSupport.env(kafka, prefix, Files.createTempDirectory(
-                Files.createDirectories(Path.of("target", "it-state")), "member")));
+        Map<String, String> env = new HashMap<>(ProcessorItSupport.env(
+                kafka,
+                prefix,
+                Files.createTempDirectory(Files.createDirectories(Path.of("target", "it-state")), "member")));
         env.put("PROCESSOR_INSTANCE_ID", "processor-0");
         env.put("KAFKA_STREAMS_CONSUMER_SESSION_TIMEOUT_MS", "45000");
         env.put("KAFKA_STREAMS_CONSUMER_HEARTBEAT_INTERVAL_MS", "3000");
@@ -66,12 +68,19 @@ class ProcessorMembershipIT {
         try (ServiceProcess processor = ServiceProcess.start("io.kzpipe.processor.Main", env, log)) {
             awaitReady(processor, port);
             kafka.produce(responses(raw, 0, 20));
-            await().atMost(LONG).until(() -> kafka.readToEnd(events, Duration.ofSeconds(10)).size() == 20);
+            await().atMost(LONG)
+                    .until(() -> kafka.readToEnd(events, Duration.ofSeconds(10)).size() == 20);
             try (Admin admin = Admin.create(kafka.adminProps())) {
-                List<MemberDescription> members = List.copyOf(admin.describeConsumerGroups(List.of(prefix + "processor"))
-                        .all().get(30, TimeUnit.SECONDS).get(prefix + "processor").members());
+                List<MemberDescription> members =
+                        List.copyOf(admin.describeConsumerGroups(List.of(prefix + "processor"))
+                                .all()
+                                .get(30, TimeUnit.SECONDS)
+                                .get(prefix + "processor")
+                                .members());
                 // Streams appends the stream thread's index to the configured id
-                assertThat(members).singleElement().satisfies(m -> assertThat(m.groupInstanceId()).contains("processor-0-1"));
+                assertThat(members)
+                        .singleElement()
+                        .satisfies(m -> assertThat(m.groupInstanceId()).contains("processor-0-1"));
             }
 
             processor.stop();
@@ -80,18 +89,24 @@ class ProcessorMembershipIT {
             processor.kill();
             kafka.produce(responses(raw, 40, 20));
             Duration killed = restartAndAwait(processor, kafka, events, 60);
-            System.out.printf("processor processing again after a graceful restart in %d ms, after a kill in %d ms%n",
+            System.out.printf(
+                    "processor processing again after a graceful restart in %d ms, after a kill in %d ms%n",
                     graceful.toMillis(), killed.toMillis());
-            assertThat(graceful).as("graceful stop, start: from the start to the new events").isLessThan(RESTART_BOUND);
-            assertThat(killed).as("kill -9, start: from the start to the new events").isLessThan(RESTART_BOUND);
+            assertThat(graceful)
+                    .as("graceful stop, start: from the start to the new events")
+                    .isLessThan(RESTART_BOUND);
+            assertThat(killed)
+                    .as("kill -9, start: from the start to the new events")
+                    .isLessThan(RESTART_BOUND);
         }
     }
 
     private static Duration restartAndAwait(ServiceProcess processor, TestKafka kafka, String events, int total) {
         long startedAt = System.nanoTime();
         processor.restart();
-        await().atMost(LONG).until(() -> !processor.isAlive()
-                || kafka.readToEnd(events, Duration.ofSeconds(10)).size() >= total);
+        await().atMost(LONG)
+                .until(() -> !processor.isAlive()
+                        || kafka.readToEnd(events, Duration.ofSeconds(10)).size() >= total);
         assertThat(processor.isAlive()).as(processor.logTail(40)).isTrue();
         return Duration.ofNanos(System.nanoTime() - startedAt);
     }
@@ -100,15 +115,19 @@ class ProcessorMembershipIT {
     void twoInstancesWithTheSameIdEndWithOneShutDownByTheFenceAndTheOtherProcessing(TestKafka kafka) throws Exception {
         String prefix = kafka.uniqueName("fenced") + ".";
         Path states = Files.createDirectories(Path.of("target", "it-state"));
-        Map<String, String> env = new HashMap<>(ProcessorItSupport.env(kafka, prefix, Files.createTempDirectory(states, "a")));
+        Map<String, String> env =
+                new HashMap<>(ProcessorItSupport.env(kafka, prefix, Files.createTempDirectory(states, "a")));
         env.put("PROCESSOR_INSTANCE_ID", "processor-0");
         Map<String, String> env2 = new HashMap<>(env);
-        env2.put("PROCESSOR_STATE_DIR", Files.createTempDirectory(states, "b").toAbsolutePath().toString());
+        env2.put(
+                "PROCESSOR_STATE_DIR",
+                Files.createTempDirectory(states, "b").toAbsolutePath().toString());
         ProcessorConfig config = ProcessorConfig.fromEnv(env);
         String raw = config.kafka().topics().name(TopicId.RAW);
         String events = config.kafka().topics().name(TopicId.EVENTS);
         try (ProcessorApp first = new ProcessorApp(config, ServiceMetrics.newRegistry("stream-processor"));
-             ProcessorApp second = new ProcessorApp(ProcessorConfig.fromEnv(env2), ServiceMetrics.newRegistry("stream-processor"))) {
+                ProcessorApp second = new ProcessorApp(
+                        ProcessorConfig.fromEnv(env2), ServiceMetrics.newRegistry("stream-processor"))) {
             first.start();
             second.start();
             // usually the first is fenced; if it was committing when the group rebalanced it rejoins and fences the
@@ -119,9 +138,12 @@ class ProcessorMembershipIT {
             assertThat(stopped).isEqualTo(KafkaStreams.State.ERROR);
             ProcessorApp survivor = first.terminated().isDone() ? second : first;
             kafka.produce(responses(raw, 0, 10));
-            await().atMost(LONG).until(() -> kafka.readToEnd(events, Duration.ofSeconds(10)).size() == 10);
+            await().atMost(LONG)
+                    .until(() -> kafka.readToEnd(events, Duration.ofSeconds(10)).size() == 10);
             assertThat(survivor.health().state()).isIn("RUNNING", "REBALANCING");
-            assertThat(first.terminated().isDone() ^ second.terminated().isDone()).as("exactly one stopped").isTrue();
+            assertThat(first.terminated().isDone() ^ second.terminated().isDone())
+                    .as("exactly one stopped")
+                    .isTrue();
         }
     }
 
@@ -129,7 +151,9 @@ class ProcessorMembershipIT {
     void readinessAndTheDependencyMetricSayWhileKafkaIsDownAndLivenessStaysUp() throws Exception {
         try (KafkaBrokerProcess broker = KafkaBrokerProcess.launch()) {
             String prefix = broker.kafka().uniqueName("health") + ".";
-            ProcessorConfig config = ProcessorConfig.fromEnv(ProcessorItSupport.env(broker.kafka(), prefix,
+            ProcessorConfig config = ProcessorConfig.fromEnv(ProcessorItSupport.env(
+                    broker.kafka(),
+                    prefix,
                     Files.createTempDirectory(Files.createDirectories(Path.of("target", "it-state")), "health")));
             try (ProcessorApp app = new ProcessorApp(config, ServiceMetrics.newRegistry("stream-processor"))) {
                 app.start();
@@ -138,10 +162,12 @@ class ProcessorMembershipIT {
 
                 broker.stop();
                 await().atMost(LONG).until(() -> get(app, "/health/ready").startsWith("503 "));
-                assertThat(get(app, "/health/ready")).contains("{\"status\":\"DOWN\",\"state\":\"")
+                assertThat(get(app, "/health/ready"))
+                        .contains("{\"status\":\"DOWN\",\"state\":\"")
                         .endsWith("\"checks\":{\"kafka\":\"DOWN\"}}");
                 assertThat(get(app, "/metrics")).containsPattern("kz_dependency_up\\{dependency=\"kafka\".*} 0\\.0");
-                assertThat(get(app, "/health/live")).isEqualTo("200 {\"status\":\"UP\",\"state\":\"LIVE\",\"checks\":{}}");
+                assertThat(get(app, "/health/live"))
+                        .isEqualTo("200 {\"status\":\"UP\",\"state\":\"LIVE\",\"checks\":{}}");
 
                 broker.start();
                 await().atMost(LONG).until(() -> get(app, "/health/ready").startsWith("200 "));
@@ -161,8 +187,11 @@ class ProcessorMembershipIT {
 
     /** {@code "<status> <body>"}. */
     private String get(ProcessorApp app, String path) throws Exception {
-        HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + app.managementPort()
-                + path)).timeout(Duration.ofSeconds(5)).build(), HttpResponse.BodyHandlers.ofString());
+        HttpResponse<String> r = http.send(
+                HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + app.managementPort() + path))
+                        .timeout(Duration.ofSeconds(5))
+                        .build(),
+                HttpResponse.BodyHandlers.ofString());
         return r.statusCode() + " " + r.body();
     }
 
@@ -175,8 +204,12 @@ class ProcessorMembershipIT {
 
     private int status(int port) {
         try {
-            return http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/health/ready"))
-                    .timeout(Duration.ofSeconds(2)).build(), HttpResponse.BodyHandlers.discarding()).statusCode();
+            return http.send(
+                            HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/health/ready"))
+                                    .timeout(Duration.ofSeconds(2))
+                                    .build(),
+                            HttpResponse.BodyHandlers.discarding())
+                    .statusCode();
         } catch (IOException e) {
             return -1;
         } catch (InterruptedException e) {
@@ -184,5 +217,4 @@ class ProcessorMembershipIT {
             return -1;
         }
     }
-
 }

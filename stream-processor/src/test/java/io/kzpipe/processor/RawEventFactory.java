@@ -19,8 +19,7 @@ public final class RawEventFactory {
     private static final String GROUP = "6f1c2d3e-0000-4000-8000-00000000a001";
     private static final String[] PRODUCTS = {"Laptop", "Tablet", "Phone", "Monitor"};
 
-    private RawEventFactory() {
-    }
+    private RawEventFactory() {}
 
     public static String eventId(int i) {
         return String.format("e%07d-0000-4000-8000-000000000000", i);
@@ -43,8 +42,8 @@ public final class RawEventFactory {
      * An edit of response {@code i} ({@code isUpdateResponse=true}, event id {@code eventId}, ResponseTime
      * {@code later} ms after the original's, another product): a new current version; key = its response id.
      */
-    public static ProducerRecord<String, byte[]> edit(String topic, int i, String eventId, long later,
-                                                      long receivedAt) {
+    public static ProducerRecord<String, byte[]> edit(
+            String topic, int i, String eventId, long later, long receivedAt) {
         return record(topic, responseId(i), response(i + 1, i, eventId, true, later), receivedAt);
     }
 
@@ -70,7 +69,8 @@ public final class RawEventFactory {
                 + "\"actionPackageId\":\"com.contoso.orderformdemo\",\"packageId\":\"com.contoso.orderformdemo\","
                 + "\"responseDetails\":{\"responseWithQuestions\":["
                 + "{\"title\":\"Product\",\"type\":\"SingleOption\",\"options\":[{\"title\":\"Laptop\"},"
-                + "{\"title\":\"Tablet\"},{\"title\":\"Phone\"},{\"title\":\"Monitor\"}],\"answer\":[\"" + product + "\"]},"
+                + "{\"title\":\"Tablet\"},{\"title\":\"Phone\"},{\"title\":\"Monitor\"}],\"answer\":[\"" + product
+                + "\"]},"
                 + "{\"title\":\"Quantity\",\"type\":\"Numeric\",\"options\":[],\"answer\":" + (1 + i % 9) + ".0},"
                 + "{\"title\":\"Store location\",\"type\":\"Location\",\"options\":[],\"answer\":{\"lt\":"
                 + (12.9 + (i % 100) / 1000.0) + ",\"lg\":77.5,\"n\":\"Store " + (i % 100) + "\"}},"

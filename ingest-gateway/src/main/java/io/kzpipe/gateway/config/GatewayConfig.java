@@ -1,8 +1,8 @@
 package io.kzpipe.gateway.config;
 
-import io.kzpipe.model.config.SettingException;
 import io.kzpipe.model.config.EnvReader;
 import io.kzpipe.model.config.Secrets;
+import io.kzpipe.model.config.SettingException;
 import io.kzpipe.model.kafka.KafkaSettings;
 import io.kzpipe.model.kafka.RecordLimits;
 import io.kzpipe.model.topic.TopicId;
@@ -62,6 +62,7 @@ public record GatewayConfig(
     public static final int DEFAULT_MAX_VALIDATION_TOKEN_BYTES = 1024;
     /** Well under the 5 s Kaizala allows for the handshake (it documents no limit for event posts). */
     public static final Duration DEFAULT_PUBLISH_TIMEOUT = Duration.ofSeconds(2);
+
     public static final int DEFAULT_RETRY_AFTER_SECONDS = 5;
     public static final int DEFAULT_MAX_THREADS = 32;
     public static final Duration DEFAULT_SHUTDOWN_TIMEOUT = Duration.ofSeconds(10);
@@ -90,42 +91,65 @@ public record GatewayConfig(
         int port = env.intIn("GATEWAY_PORT", DEFAULT_PORT, 0, 65_535);
         String path = env.string("GATEWAY_WEBHOOK_PATH", DEFAULT_WEBHOOK_PATH);
         if (!path.matches("/[A-Za-z0-9._~/-]*")) {
-            env.problem("GATEWAY_WEBHOOK_PATH", "must be a path like /webhooks/kaizala (letters, digits, . _ ~ - /), "
-                    + "got '" + path + "'");
+            env.problem(
+                    "GATEWAY_WEBHOOK_PATH",
+                    "must be a path like /webhooks/kaizala (letters, digits, . _ ~ - /), " + "got '" + path + "'");
         }
         List<String> tokens = env.list(TOKENS_VAR);
         boolean allowUnauthenticated = env.bool(ALLOW_UNAUTHENTICATED_VAR, false);
         if (tokens.isEmpty() && !allowUnauthenticated) {
-            env.problem(TOKENS_VAR, "is required (comma-separated callback tokens); to accept unauthenticated posts "
-                    + "set " + ALLOW_UNAUTHENTICATED_VAR + "=true instead");
+            env.problem(
+                    TOKENS_VAR,
+                    "is required (comma-separated callback tokens); to accept unauthenticated posts " + "set "
+                            + ALLOW_UNAUTHENTICATED_VAR + "=true instead");
         } else if (!tokens.isEmpty() && allowUnauthenticated) {
             env.problem(ALLOW_UNAUTHENTICATED_VAR, "must not be true while " + TOKENS_VAR + " is set; set only one");
         }
         int maxBody = RecordLimits.from(env).maxBodyBytes();
         int maxDepth = env.intIn("GATEWAY_MAX_JSON_DEPTH", DEFAULT_MAX_JSON_DEPTH, 2, 1000);
-        int maxValidationToken = env.intIn("GATEWAY_MAX_VALIDATION_TOKEN_BYTES", DEFAULT_MAX_VALIDATION_TOKEN_BYTES,
-                1, 4096);
-        Duration publishTimeout = env.duration("GATEWAY_PUBLISH_TIMEOUT", DEFAULT_PUBLISH_TIMEOUT,
-                Duration.ofMillis(100), Duration.ofSeconds(60));
+        int maxValidationToken =
+                env.intIn("GATEWAY_MAX_VALIDATION_TOKEN_BYTES", DEFAULT_MAX_VALIDATION_TOKEN_BYTES, 1, 4096);
+        Duration publishTimeout = env.duration(
+                "GATEWAY_PUBLISH_TIMEOUT", DEFAULT_PUBLISH_TIMEOUT, Duration.ofMillis(100), Duration.ofSeconds(60));
         int retryAfter = env.intIn("GATEWAY_RETRY_AFTER_SECONDS", DEFAULT_RETRY_AFTER_SECONDS, 0, 3600);
         boolean strict = env.bool("GATEWAY_STRICT_MODE", false);
         int maxThreads = env.intIn("GATEWAY_MAX_THREADS", DEFAULT_MAX_THREADS, 8, 1000);
-        Duration shutdownTimeout = env.duration("GATEWAY_SHUTDOWN_TIMEOUT", DEFAULT_SHUTDOWN_TIMEOUT,
-                Duration.ZERO, Duration.ofMinutes(5));
-        Duration checkInterval = env.duration("GATEWAY_KAFKA_CHECK_INTERVAL", DEFAULT_KAFKA_CHECK_INTERVAL,
-                Duration.ofMillis(100), Duration.ofMinutes(5));
+        Duration shutdownTimeout = env.duration(
+                "GATEWAY_SHUTDOWN_TIMEOUT", DEFAULT_SHUTDOWN_TIMEOUT, Duration.ZERO, Duration.ofMinutes(5));
+        Duration checkInterval = env.duration(
+                "GATEWAY_KAFKA_CHECK_INTERVAL",
+                DEFAULT_KAFKA_CHECK_INTERVAL,
+                Duration.ofMillis(100),
+                Duration.ofMinutes(5));
         String managementHost = env.string("GATEWAY_MANAGEMENT_HOST", DEFAULT_MANAGEMENT_HOST);
         int managementPort = env.intIn("GATEWAY_MANAGEMENT_PORT", DEFAULT_MANAGEMENT_PORT, 0, 65_535);
         if (managementPort != 0 && managementPort == port) {
-            env.problem("GATEWAY_MANAGEMENT_PORT", "must differ from GATEWAY_PORT (" + port + "): health and metrics "
-                    + "have a port of their own");
+            env.problem(
+                    "GATEWAY_MANAGEMENT_PORT",
+                    "must differ from GATEWAY_PORT (" + port + "): health and metrics " + "have a port of their own");
         }
         KafkaSettings kafka = KafkaSettings.from(env);
         Map<String, String> producerOverrides = env.passThrough(PRODUCER_PREFIX);
 
-        GatewayConfig config = new GatewayConfig(host, port, path, tokens, allowUnauthenticated, maxBody, maxDepth,
-                maxValidationToken, publishTimeout, retryAfter, strict, maxThreads, shutdownTimeout, checkInterval,
-                managementHost, managementPort, kafka, producerOverrides);
+        GatewayConfig config = new GatewayConfig(
+                host,
+                port,
+                path,
+                tokens,
+                allowUnauthenticated,
+                maxBody,
+                maxDepth,
+                maxValidationToken,
+                publishTimeout,
+                retryAfter,
+                strict,
+                maxThreads,
+                shutdownTimeout,
+                checkInterval,
+                managementHost,
+                managementPort,
+                kafka,
+                producerOverrides);
         ProducerProperties.validate(config, env);
         env.throwIfProblems();
         return config;

@@ -18,13 +18,16 @@ public final class GatewayHttp {
 
     static final int RESPONSE_COPY_BUFFER_BYTES = 1024;
 
-    private GatewayHttp() {
-    }
+    private GatewayHttp() {}
 
     /** What the server needs to know; a subset of GatewayConfig. */
-    public record Settings(String host, int port, String webhookPath, int maxBodyBytes, int retryAfterSeconds,
-                           Duration shutdownTimeout) {
-    }
+    public record Settings(
+            String host,
+            int port,
+            String webhookPath,
+            int maxBodyBytes,
+            int retryAfterSeconds,
+            Duration shutdownTimeout) {}
 
     /** An HTTP thread pool of at most {@code maxThreads} named {@code gateway-http-N}. */
     public static QueuedThreadPool threadPool(int maxThreads) {

@@ -34,34 +34,53 @@ public final class GatewayMetrics {
 
     public GatewayMetrics(MeterRegistry registry) {
         for (Outcome o : Outcome.values()) {
-            requests.put(o, Counter.builder("kz.gateway.requests").description("Webhook requests by outcome")
-                    .tag("outcome", o.tag()).register(registry));
-            durations.put(o, latency("kz.gateway.request.duration", "Webhook request handling time")
-                    .tag("outcome", o.tag()).register(registry));
+            requests.put(
+                    o,
+                    Counter.builder("kz.gateway.requests")
+                            .description("Webhook requests by outcome")
+                            .tag("outcome", o.tag())
+                            .register(registry));
+            durations.put(
+                    o,
+                    latency("kz.gateway.request.duration", "Webhook request handling time")
+                            .tag("outcome", o.tag())
+                            .register(registry));
         }
         for (DeadLetterReason r : DeadLetterReason.values()) {
-            deadLetters.put(r, Counter.builder("kz.gateway.dead.letters")
-                    .description("Bodies written to the dead-letter topic (or refused in strict mode) by reason")
-                    .tag("reason", r.code()).register(registry));
+            deadLetters.put(
+                    r,
+                    Counter.builder("kz.gateway.dead.letters")
+                            .description(
+                                    "Bodies written to the dead-letter topic (or refused in strict mode) by reason")
+                            .tag("reason", r.code())
+                            .register(registry));
         }
         publishRawOk = publishTimer(registry, "raw", "ok");
         publishRawError = publishTimer(registry, "raw", "error");
         publishDlqOk = publishTimer(registry, "dlq", "ok");
         publishDlqError = publishTimer(registry, "dlq", "error");
-        bodySize = DistributionSummary.builder("kz.gateway.request.body").baseUnit("bytes")
+        bodySize = DistributionSummary.builder("kz.gateway.request.body")
+                .baseUnit("bytes")
                 .description("Size of authenticated webhook bodies within the limit")
-                .publishPercentileHistogram().minimumExpectedValue(64.0).maximumExpectedValue(64.0 * 1024 * 1024)
+                .publishPercentileHistogram()
+                .minimumExpectedValue(64.0)
+                .maximumExpectedValue(64.0 * 1024 * 1024)
                 .register(registry);
     }
 
     private static Timer.Builder latency(String name, String description) {
-        return Timer.builder(name).description(description).publishPercentileHistogram()
-                .minimumExpectedValue(Duration.ofMillis(1)).maximumExpectedValue(Duration.ofSeconds(10));
+        return Timer.builder(name)
+                .description(description)
+                .publishPercentileHistogram()
+                .minimumExpectedValue(Duration.ofMillis(1))
+                .maximumExpectedValue(Duration.ofSeconds(10));
     }
 
     private static Timer publishTimer(MeterRegistry registry, String topic, String result) {
         return latency("kz.gateway.publish.duration", "Time from send to Kafka acknowledgement or failure")
-                .tag("topic", topic).tag("result", result).register(registry);
+                .tag("topic", topic)
+                .tag("result", result)
+                .register(registry);
     }
 
     /** Counts a finished request and records its duration since {@code startNanos} ({@link System#nanoTime()}). */

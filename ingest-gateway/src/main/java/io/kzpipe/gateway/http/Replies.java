@@ -11,15 +11,15 @@ final class Replies {
     static final String JSON = "application/json";
     private static final ObjectWriter WRITER = Json.MAPPER.writer();
 
-    private Replies() {
-    }
+    private Replies() {}
 
     static void json(Context ctx, int status, Object body) {
         byte[] bytes;
         try {
             bytes = WRITER.writeValueAsBytes(body);
         } catch (JsonProcessingException e) {
-            throw new IllegalStateException("cannot serialize " + body.getClass().getSimpleName(), e);
+            throw new IllegalStateException(
+                    "cannot serialize " + body.getClass().getSimpleName(), e);
         }
         ctx.status(status).contentType(JSON).result(bytes);
     }

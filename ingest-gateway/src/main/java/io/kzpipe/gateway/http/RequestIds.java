@@ -12,8 +12,7 @@ final class RequestIds {
     static final String RESPONSE_HEADER = "X-Request-Id";
     static final String ATTRIBUTE = "kz.requestId";
 
-    private RequestIds() {
-    }
+    private RequestIds() {}
 
     static String next() {
         ThreadLocalRandom random = ThreadLocalRandom.current();

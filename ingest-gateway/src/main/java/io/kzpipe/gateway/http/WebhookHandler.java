@@ -60,9 +60,15 @@ public final class WebhookHandler {
     private final int maxValidationTokenBytes;
     private final AtomicBoolean publishFailing = new AtomicBoolean();
 
-    public WebhookHandler(Settings settings, CallbackAuthenticator authenticator, EnvelopeValidator validator,
-                          GatewayRecords records, EventPublisher publisher, GatewayMetrics metrics,
-                          Executor responseExecutor, Clock clock) {
+    public WebhookHandler(
+            Settings settings,
+            CallbackAuthenticator authenticator,
+            EnvelopeValidator validator,
+            GatewayRecords records,
+            EventPublisher publisher,
+            GatewayMetrics metrics,
+            Executor responseExecutor,
+            Clock clock) {
         this.authenticator = authenticator;
         this.bodyReader = new BoundedBodyReader(settings.maxBodyBytes());
         this.validator = validator;
@@ -76,16 +82,18 @@ public final class WebhookHandler {
     }
 
     /** The handler's limits and modes (a subset of GatewayConfig, so tests can state only what matters). */
-    public record Settings(int maxBodyBytes, int maxValidationTokenBytes, boolean strictMode) {
-    }
+    public record Settings(int maxBodyBytes, int maxValidationTokenBytes, boolean strictMode) {}
 
     /** {@code GET}: only the handshake is defined. */
     public void get(Context ctx) {
         long start = System.nanoTime();
         String token = validationToken(ctx.queryString(), start);
         if (token == null) {
-            throw failed(ApiError.badRequest("missing_validation_token",
-                    "GET is only used for the validation handshake (?validationToken=...)"), start);
+            throw failed(
+                    ApiError.badRequest(
+                            "missing_validation_token",
+                            "GET is only used for the validation handshake (?validationToken=...)"),
+                    start);
         }
         handshake(ctx, token, start);
     }
@@ -128,8 +136,8 @@ public final class WebhookHandler {
             if (strictMode) {
                 throw failed(ApiError.rejected(verdict), start);
             }
-            record = records.deadLetter(body, receivedAt, requestId, contentType, verdict.reason().code(),
-                    verdict.detail());
+            record = records.deadLetter(
+                    body, receivedAt, requestId, contentType, verdict.reason().code(), verdict.detail());
         }
         long publishStart = System.nanoTime();
         CompletableFuture<Void> acked = publisher.publish(record);
@@ -141,8 +149,12 @@ public final class WebhookHandler {
             if (publishFailing.get() && publishFailing.compareAndSet(true, false)) {
                 LOG.info("publishing to Kafka works again");
             }
-            Replies.json(ctx, 200, verdict.isAccepted() ? WebhookReply.accepted(verdict.eventId())
-                    : WebhookReply.deadLettered(verdict.reason()));
+            Replies.json(
+                    ctx,
+                    200,
+                    verdict.isAccepted()
+                            ? WebhookReply.accepted(verdict.eventId())
+                            : WebhookReply.deadLettered(verdict.reason()));
             metrics.request(verdict.isAccepted() ? Outcome.ACCEPTED : Outcome.DEAD_LETTERED, start);
             return null;
         };
@@ -152,8 +164,11 @@ public final class WebhookHandler {
 
     private void handshake(Context ctx, String token, long start) {
         if (token.getBytes(StandardCharsets.UTF_8).length > maxValidationTokenBytes) {
-            throw failed(ApiError.badRequest("validation_token_too_long", "validationToken exceeds "
-                    + maxValidationTokenBytes + " bytes"), start);
+            throw failed(
+                    ApiError.badRequest(
+                            "validation_token_too_long",
+                            "validationToken exceeds " + maxValidationTokenBytes + " bytes"),
+                    start);
         }
         ctx.status(200)
                 .header("X-Content-Type-Options", "nosniff")

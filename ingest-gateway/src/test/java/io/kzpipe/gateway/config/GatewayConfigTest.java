@@ -62,16 +62,24 @@ class GatewayConfigTest {
     @Test
     void readsEverySetting() {
         GatewayConfig c = GatewayConfig.fromEnv(Map.ofEntries(
-                Map.entry("GATEWAY_HOST", "127.0.0.1"), Map.entry("GATEWAY_PORT", "9090"),
+                Map.entry("GATEWAY_HOST", "127.0.0.1"),
+                Map.entry("GATEWAY_PORT", "9090"),
                 Map.entry("GATEWAY_WEBHOOK_PATH", "/hooks/x-7f3a"),
                 Map.entry("KAIZALA_CALLBACK_TOKENS", " new-token , old-token ,"),
-                Map.entry("GATEWAY_MAX_BODY_BYTES", "2048"), Map.entry("GATEWAY_MAX_JSON_DEPTH", "10"),
-                Map.entry("GATEWAY_MAX_VALIDATION_TOKEN_BYTES", "64"), Map.entry("GATEWAY_PUBLISH_TIMEOUT", "1500ms"),
-                Map.entry("GATEWAY_RETRY_AFTER_SECONDS", "30"), Map.entry("GATEWAY_STRICT_MODE", "true"),
-                Map.entry("GATEWAY_MAX_THREADS", "16"), Map.entry("GATEWAY_SHUTDOWN_TIMEOUT", "20s"),
-                Map.entry("GATEWAY_KAFKA_CHECK_INTERVAL", "1s"), Map.entry("KAFKA_BOOTSTRAP_SERVERS", "k1:9092,k2:9092"),
-                Map.entry("TOPIC_PREFIX", "test."), Map.entry("TOPIC_RAW", "custom-raw"),
-                Map.entry("GATEWAY_MANAGEMENT_HOST", "127.0.0.2"), Map.entry("GATEWAY_MANAGEMENT_PORT", "9091")));
+                Map.entry("GATEWAY_MAX_BODY_BYTES", "2048"),
+                Map.entry("GATEWAY_MAX_JSON_DEPTH", "10"),
+                Map.entry("GATEWAY_MAX_VALIDATION_TOKEN_BYTES", "64"),
+                Map.entry("GATEWAY_PUBLISH_TIMEOUT", "1500ms"),
+                Map.entry("GATEWAY_RETRY_AFTER_SECONDS", "30"),
+                Map.entry("GATEWAY_STRICT_MODE", "true"),
+                Map.entry("GATEWAY_MAX_THREADS", "16"),
+                Map.entry("GATEWAY_SHUTDOWN_TIMEOUT", "20s"),
+                Map.entry("GATEWAY_KAFKA_CHECK_INTERVAL", "1s"),
+                Map.entry("KAFKA_BOOTSTRAP_SERVERS", "k1:9092,k2:9092"),
+                Map.entry("TOPIC_PREFIX", "test."),
+                Map.entry("TOPIC_RAW", "custom-raw"),
+                Map.entry("GATEWAY_MANAGEMENT_HOST", "127.0.0.2"),
+                Map.entry("GATEWAY_MANAGEMENT_PORT", "9091")));
         assertThat(c.host()).isEqualTo("127.0.0.1");
         assertThat(c.port()).isEqualTo(9090);
         assertThat(c.webhookPath()).isEqualTo("/hooks/x-7f3a");
@@ -102,47 +110,71 @@ class GatewayConfigTest {
                 Map.entry("GATEWAY_MAX_THREADS", "2"), Map.entry("GATEWAY_SHUTDOWN_TIMEOUT", "1h"),
                 Map.entry("GATEWAY_KAFKA_CHECK_INTERVAL", "1ms"), Map.entry("TOPIC_RAW", "bad topic"),
                 Map.entry("TOPIC_PARTITIONS", "0"), Map.entry("GATEWAY_MANAGEMENT_PORT", "65536")));
-        assertThat(problems).hasSize(15).anySatisfy(p -> assertThat(p).startsWith("KAIZALA_CALLBACK_TOKENS is required"));
-        for (String var : List.of("GATEWAY_PORT", "GATEWAY_WEBHOOK_PATH", "GATEWAY_MAX_BODY_BYTES", "GATEWAY_MAX_JSON_DEPTH",
-                "GATEWAY_MAX_VALIDATION_TOKEN_BYTES", "GATEWAY_PUBLISH_TIMEOUT", "GATEWAY_RETRY_AFTER_SECONDS",
-                "GATEWAY_STRICT_MODE", "GATEWAY_MAX_THREADS", "GATEWAY_SHUTDOWN_TIMEOUT", "GATEWAY_KAFKA_CHECK_INTERVAL",
-                "TOPIC_RAW", "TOPIC_PARTITIONS", "GATEWAY_MANAGEMENT_PORT")) {
+        assertThat(problems)
+                .hasSize(15)
+                .anySatisfy(p -> assertThat(p).startsWith("KAIZALA_CALLBACK_TOKENS is required"));
+        for (String var : List.of(
+                "GATEWAY_PORT",
+                "GATEWAY_WEBHOOK_PATH",
+                "GATEWAY_MAX_BODY_BYTES",
+                "GATEWAY_MAX_JSON_DEPTH",
+                "GATEWAY_MAX_VALIDATION_TOKEN_BYTES",
+                "GATEWAY_PUBLISH_TIMEOUT",
+                "GATEWAY_RETRY_AFTER_SECONDS",
+                "GATEWAY_STRICT_MODE",
+                "GATEWAY_MAX_THREADS",
+                "GATEWAY_SHUTDOWN_TIMEOUT",
+                "GATEWAY_KAFKA_CHECK_INTERVAL",
+                "TOPIC_RAW",
+                "TOPIC_PARTITIONS",
+                "GATEWAY_MANAGEMENT_PORT")) {
             assertThat(problems).anySatisfy(p -> assertThat(p).startsWith(var + " "));
         }
     }
 
     @Test
     void theManagementPortIsNotTheWebhookPort() {
-        assertThat(problems(env("GATEWAY_PORT", "9000", "GATEWAY_MANAGEMENT_PORT", "9000"))).singleElement()
+        assertThat(problems(env("GATEWAY_PORT", "9000", "GATEWAY_MANAGEMENT_PORT", "9000")))
+                .singleElement()
                 .satisfies(p -> assertThat(p).startsWith("GATEWAY_MANAGEMENT_PORT must differ from GATEWAY_PORT"));
-        assertThat(GatewayConfig.fromEnv(env("GATEWAY_PORT", "0", "GATEWAY_MANAGEMENT_PORT", "0")).managementPort())
-                .as("two free ports").isZero();
+        assertThat(GatewayConfig.fromEnv(env("GATEWAY_PORT", "0", "GATEWAY_MANAGEMENT_PORT", "0"))
+                        .managementPort())
+                .as("two free ports")
+                .isZero();
     }
 
     @Test
     void runningWithoutTokensNeedsTheExplicitOptIn() {
         GatewayConfig open = GatewayConfig.fromEnv(Map.of("GATEWAY_ALLOW_UNAUTHENTICATED", "true"));
         assertThat(open.authenticationRequired()).isFalse();
-        assertThat(problems(Map.of("KAIZALA_CALLBACK_TOKENS", " , "))).singleElement()
+        assertThat(problems(Map.of("KAIZALA_CALLBACK_TOKENS", " , ")))
+                .singleElement()
                 .satisfies(p -> assertThat(p).startsWith("KAIZALA_CALLBACK_TOKENS is required"));
-        assertThat(problems(env("GATEWAY_ALLOW_UNAUTHENTICATED", "true"))).singleElement()
+        assertThat(problems(env("GATEWAY_ALLOW_UNAUTHENTICATED", "true")))
+                .singleElement()
                 .satisfies(p -> assertThat(p).startsWith("GATEWAY_ALLOW_UNAUTHENTICATED must not be true"));
     }
 
     @Test
     void toStringNeverShowsTokensOrSecretClientSettings() {
-        GatewayConfig c = GatewayConfig.fromEnv(env("KAIZALA_CALLBACK_TOKENS", "s3cret-one,s3cret-two",
-                "KAFKA_PRODUCER_SASL_JAAS_CONFIG", "org.apache.kafka.common.security.plain.PlainLoginModule required "
+        GatewayConfig c = GatewayConfig.fromEnv(env(
+                "KAIZALA_CALLBACK_TOKENS",
+                "s3cret-one,s3cret-two",
+                "KAFKA_PRODUCER_SASL_JAAS_CONFIG",
+                "org.apache.kafka.common.security.plain.PlainLoginModule required "
                         + "username=\"u\" password=\"pw-secret\";",
-                "KAFKA_CLIENT_SSL_KEYSTORE_PASSWORD", "ks-secret"));
-        assertThat(c.toString()).doesNotContain("s3cret", "pw-secret", "ks-secret")
+                "KAFKA_CLIENT_SSL_KEYSTORE_PASSWORD",
+                "ks-secret"));
+        assertThat(c.toString())
+                .doesNotContain("s3cret", "pw-secret", "ks-secret")
                 .contains("callbackTokens=2 configured");
     }
 
     @Test
     void producerDefaultsKeepTheDeliveryGuarantees() {
         Map<String, Object> p = GatewayConfig.fromEnv(MINIMAL).producerProps();
-        assertThat(p).containsEntry(ProducerConfig.ACKS_CONFIG, "all")
+        assertThat(p)
+                .containsEntry(ProducerConfig.ACKS_CONFIG, "all")
                 .containsEntry(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true)
                 .containsEntry(ProducerConfig.MAX_BLOCK_MS_CONFIG, 0L)
                 .containsEntry(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, 2000)
@@ -157,17 +189,28 @@ class GatewayConfigTest {
         GatewayConfig largest = GatewayConfig.fromEnv(env("GATEWAY_MAX_BODY_BYTES", "2097152"));
         assertThat(largest.producerProps()).containsEntry(ProducerConfig.MAX_REQUEST_SIZE_CONFIG, 2_097_152 + 65_536);
         assertThat(largest.topicConfigs()).containsEntry("max.message.bytes", "2162688");
-        assertThat(problems(env("GATEWAY_MAX_BODY_BYTES", "2097153"))).singleElement()
+        assertThat(problems(env("GATEWAY_MAX_BODY_BYTES", "2097153")))
+                .singleElement()
                 .isEqualTo("GATEWAY_MAX_BODY_BYTES must be between 1024 and 2097152, got 2097153");
     }
 
     @Test
     void producerSettingsPassThroughAndStayConsistent() {
-        GatewayConfig c = GatewayConfig.fromEnv(env("KAFKA_PRODUCER_LINGER_MS", "20", "KAFKA_PRODUCER_COMPRESSION_TYPE",
-                "zstd", "KAFKA_CLIENT_CLIENT_ID", "gw-7", "GATEWAY_PUBLISH_TIMEOUT", "3s"));
+        GatewayConfig c = GatewayConfig.fromEnv(env(
+                "KAFKA_PRODUCER_LINGER_MS",
+                "20",
+                "KAFKA_PRODUCER_COMPRESSION_TYPE",
+                "zstd",
+                "KAFKA_CLIENT_CLIENT_ID",
+                "gw-7",
+                "GATEWAY_PUBLISH_TIMEOUT",
+                "3s"));
         Map<String, Object> p = c.producerProps();
-        assertThat(p).containsEntry("linger.ms", "20").containsEntry("compression.type", "zstd")
-                .containsEntry("client.id", "gw-7").containsEntry("delivery.timeout.ms", 3000)
+        assertThat(p)
+                .containsEntry("linger.ms", "20")
+                .containsEntry("compression.type", "zstd")
+                .containsEntry("client.id", "gw-7")
+                .containsEntry("delivery.timeout.ms", 3000)
                 .containsEntry("request.timeout.ms", 2980);
         // the properties are accepted by a real producer (no broker needed to construct one)
         new KafkaProducer<String, byte[]>(p).close(Duration.ZERO);
@@ -186,20 +229,26 @@ class GatewayConfigTest {
                 "KAFKA_PRODUCER_TRANSACTIONAL_ID", "tx",
                 "KAFKA_PRODUCER_LINGERMS", "5"));
         assertThat(problems).hasSize(9);
-        assertThat(String.join("\n", problems)).contains("KAFKA_PRODUCER_ACKS must be all",
-                "KAFKA_PRODUCER_ENABLE_IDEMPOTENCE must be true", "KAFKA_PRODUCER_DELIVERY_TIMEOUT_MS must not exceed",
-                "KAFKA_PRODUCER_MAX_BLOCK_MS must not exceed",
-                "KAFKA_PRODUCER_MAX_REQUEST_SIZE is 1000, below the 1114112 bytes that GATEWAY_MAX_BODY_BYTES (1048576) requires",
-                "KAFKA_PRODUCER_BUFFER_MEMORY is 1048576, below the 1114112 bytes that GATEWAY_MAX_BODY_BYTES (1048576) requires",
-                "KAFKA_PRODUCER_BOOTSTRAP_SERVERS cannot be overridden", "KAFKA_PRODUCER_TRANSACTIONAL_ID cannot be",
-                "KAFKA_PRODUCER_LINGERMS is not a Kafka producer setting");
+        assertThat(String.join("\n", problems))
+                .contains(
+                        "KAFKA_PRODUCER_ACKS must be all",
+                        "KAFKA_PRODUCER_ENABLE_IDEMPOTENCE must be true",
+                        "KAFKA_PRODUCER_DELIVERY_TIMEOUT_MS must not exceed",
+                        "KAFKA_PRODUCER_MAX_BLOCK_MS must not exceed",
+                        "KAFKA_PRODUCER_MAX_REQUEST_SIZE is 1000, below the 1114112 bytes that GATEWAY_MAX_BODY_BYTES (1048576) requires",
+                        "KAFKA_PRODUCER_BUFFER_MEMORY is 1048576, below the 1114112 bytes that GATEWAY_MAX_BODY_BYTES (1048576) requires",
+                        "KAFKA_PRODUCER_BOOTSTRAP_SERVERS cannot be overridden",
+                        "KAFKA_PRODUCER_TRANSACTIONAL_ID cannot be",
+                        "KAFKA_PRODUCER_LINGERMS is not a Kafka producer setting");
     }
 
     @Test
     void inconsistentProducerTimeoutsAndIllTypedValuesAreRefused() {
         assertThat(problems(env("KAFKA_PRODUCER_REQUEST_TIMEOUT_MS", "1999", "KAFKA_PRODUCER_LINGER_MS", "10")))
-                .singleElement().satisfies(p -> assertThat(p).startsWith("KAFKA_PRODUCER_REQUEST_TIMEOUT_MS plus linger.ms"));
-        assertThat(problems(env("KAFKA_PRODUCER_LINGER_MS", "soon"))).singleElement()
+                .singleElement()
+                .satisfies(p -> assertThat(p).startsWith("KAFKA_PRODUCER_REQUEST_TIMEOUT_MS plus linger.ms"));
+        assertThat(problems(env("KAFKA_PRODUCER_LINGER_MS", "soon")))
+                .singleElement()
                 .satisfies(p -> assertThat(p).contains("linger.ms"));
     }
 }

@@ -31,12 +31,17 @@ class WebhookHandshakeAndAuthTest extends WebhookTestSupport {
     @Test
     void handshakeTokenUpTo1KiBIsEchoedAndLongerIsABadRequest() {
         test(app(), (server, client) -> {
-            assertThat(client.get(PATH + "?validationToken=" + "t".repeat(1024)).body().string()).hasSize(1024);
+            assertThat(client.get(PATH + "?validationToken=" + "t".repeat(1024))
+                            .body()
+                            .string())
+                    .hasSize(1024);
             var tooLong = client.get(PATH + "?validationToken=" + "t".repeat(1025));
             assertThat(tooLong.code()).isEqualTo(400);
             assertThat(json(tooLong).get("code").asText()).isEqualTo("validation_token_too_long");
             // 342 three-byte characters are 1026 bytes: the limit is on UTF-8 bytes, not characters
-            assertThat(client.get(PATH + "?validationToken=" + "%E2%82%AC".repeat(342)).code()).isEqualTo(400);
+            assertThat(client.get(PATH + "?validationToken=" + "%E2%82%AC".repeat(342))
+                            .code())
+                    .isEqualTo(400);
             assertThat(client.get(PATH).code()).isEqualTo(400);
         });
         assertThat(producer.history()).isEmpty();
@@ -55,7 +60,9 @@ class WebhookHandshakeAndAuthTest extends WebhookTestSupport {
             gatewayLog.setLevel(level);
         }
         String logs = String.valueOf(app.http().unsafe.appDataManager.get(io.javalin.testtools.TestTool.TestLogsKey));
-        assertThat(logs).contains("missing or invalid callback token").doesNotContain(TOKEN.substring(1), "older-token");
+        assertThat(logs)
+                .contains("missing or invalid callback token")
+                .doesNotContain(TOKEN.substring(1), "older-token");
     }
 
     private void assert401s(GatewayApp app) {
@@ -79,8 +86,11 @@ class WebhookHandshakeAndAuthTest extends WebhookTestSupport {
 
     @Test
     void withoutConfiguredTokensAndTheOptInEveryPostIsAccepted() {
-        test(app("KAIZALA_CALLBACK_TOKENS", "", "GATEWAY_ALLOW_UNAUTHENTICATED", "true"), (server, client) ->
-                assertThat(post(client, PATH, Fixtures.bytes(Fixtures.TEXT_MESSAGE), null).code()).isEqualTo(200));
+        test(
+                app("KAIZALA_CALLBACK_TOKENS", "", "GATEWAY_ALLOW_UNAUTHENTICATED", "true"),
+                (server, client) -> assertThat(post(client, PATH, Fixtures.bytes(Fixtures.TEXT_MESSAGE), null)
+                                .code())
+                        .isEqualTo(200));
         assertThat(producer.history()).hasSize(1);
     }
 

@@ -26,15 +26,18 @@ class GatewayConcurrencyIT {
 
     @Test
     void twoThousandConcurrentPostsAreAllAccountedFor(TestKafka kafka) throws Exception {
-        try (RunningGateway gateway = RunningGateway.start(kafka.bootstrapServers(), kafka.uniqueName("gwload") + ".",
-                "GATEWAY_PUBLISH_TIMEOUT", "10s").awaitReady()) {
+        try (RunningGateway gateway = RunningGateway.start(
+                        kafka.bootstrapServers(), kafka.uniqueName("gwload") + ".", "GATEWAY_PUBLISH_TIMEOUT", "10s")
+                .awaitReady()) {
             Map<String, String> responseIdByEvent = new HashMap<>();
             List<CompletableFuture<HttpResponse<String>>> responses = new ArrayList<>();
             List<String> eventIds = new ArrayList<>();
             for (int i = 0; i < POSTS; i++) {
                 String eventId = UUID.randomUUID().toString();
                 // every fourth post is an edit of the previous response: same key, same partition
-                String responseId = i % 4 == 3 ? responseIdByEvent.get(eventIds.get(i - 1)) : UUID.randomUUID().toString();
+                String responseId = i % 4 == 3
+                        ? responseIdByEvent.get(eventIds.get(i - 1))
+                        : UUID.randomUUID().toString();
                 responseIdByEvent.put(eventId, responseId);
                 eventIds.add(eventId);
                 responses.add(gateway.postAsync(Fixtures.surveyResponse(eventId, responseId)));
@@ -48,14 +51,16 @@ class GatewayConcurrencyIT {
                 accepted.add(eventIds.get(i));
             }
 
-            List<ConsumerRecord<String, byte[]>> raw = kafka.readToEnd(gateway.config.rawTopic(), Duration.ofSeconds(60));
+            List<ConsumerRecord<String, byte[]>> raw =
+                    kafka.readToEnd(gateway.config.rawTopic(), Duration.ofSeconds(60));
             assertThat(raw).hasSize(POSTS);
             List<String> stored = raw.stream().map(RunningGateway::eventId).toList();
             assertThat(stored).containsExactlyInAnyOrderElementsOf(accepted);
             for (ConsumerRecord<String, byte[]> r : raw) {
                 assertThat(r.key()).isEqualTo(responseIdByEvent.get(RunningGateway.eventId(r)));
             }
-            assertThat(kafka.readToEnd(gateway.config.deadLetterTopic(), Duration.ofSeconds(30))).isEmpty();
+            assertThat(kafka.readToEnd(gateway.config.deadLetterTopic(), Duration.ofSeconds(30)))
+                    .isEmpty();
         }
     }
 }

@@ -36,12 +36,18 @@ class GatewayOutageIT {
     void the503sOfAnOutageAreNeverStoredAndPostsSucceedAgainAfterIt() throws Exception {
         try (KafkaBrokerProcess broker = KafkaBrokerProcess.launch()) {
             broker.stop();
-            try (RunningGateway gateway = RunningGateway.start(broker.bootstrapServers(), "outage.",
-                    "GATEWAY_PUBLISH_TIMEOUT", "2s", "GATEWAY_RETRY_AFTER_SECONDS", "11")) {
+            try (RunningGateway gateway = RunningGateway.start(
+                    broker.bootstrapServers(),
+                    "outage.",
+                    "GATEWAY_PUBLISH_TIMEOUT",
+                    "2s",
+                    "GATEWAY_RETRY_AFTER_SECONDS",
+                    "11")) {
                 // Kafka down at start-up: the gateway runs, is live but not ready, answers the handshake, refuses posts
                 assertThat(gateway.management("/health/live").statusCode()).isEqualTo(200);
                 assertThat(gateway.management("/health/ready").statusCode()).isEqualTo(503);
-                assertThat(gateway.get("/webhooks/kaizala?validationToken=up").body()).isEqualTo("up");
+                assertThat(gateway.get("/webhooks/kaizala?validationToken=up").body())
+                        .isEqualTo("up");
                 expect(503, post(gateway));
 
                 broker.start();
@@ -56,7 +62,8 @@ class GatewayOutageIT {
                 await().atMost(WAIT).until(() -> !gateway.app.health().ready());
                 // what is down, in the JSON shape all three services share, and as a metric
                 assertThat(gateway.management("/health/ready").body()).endsWith("\"checks\":{\"kafka\":\"DOWN\"}}");
-                assertThat(gateway.management("/metrics").body()).containsPattern("kz_dependency_up\\{dependency=\"kafka\".*} 0\\.0");
+                assertThat(gateway.management("/metrics").body())
+                        .containsPattern("kz_dependency_up\\{dependency=\"kafka\".*} 0\\.0");
                 assertThat(gateway.management("/health/live").statusCode()).isEqualTo(200);
                 List<Posted> during = new ArrayList<>();
                 long sentAt = System.nanoTime();
@@ -87,16 +94,15 @@ class GatewayOutageIT {
                 assertThat(stored).doesNotContainAnyElementsOf(refusedEventIds);
                 assertThat(stored).containsExactlyInAnyOrderElementsOf(acceptedEventIds);
                 assertThat(raw).hasSize(acceptedEventIds.size());
-                assertThat(broker.kafka().readToEnd(gateway.config.deadLetterTopic(), WAIT)).isEmpty();
+                assertThat(broker.kafka().readToEnd(gateway.config.deadLetterTopic(), WAIT))
+                        .isEmpty();
             }
         }
     }
 
-    private record Sent(String eventId, HttpResponse<String> response) {
-    }
+    private record Sent(String eventId, HttpResponse<String> response) {}
 
-    private record Posted(String eventId, CompletableFuture<HttpResponse<String>> response) {
-    }
+    private record Posted(String eventId, CompletableFuture<HttpResponse<String>> response) {}
 
     private static byte[] body(String eventId) {
         return Fixtures.surveyResponse(eventId, UUID.randomUUID().toString());

@@ -68,8 +68,7 @@ public final class Dashboards {
         }
     }
 
-    private Dashboards() {
-    }
+    private Dashboards() {}
 
     /**
      * The repository's dashboards directory: {@value #REPOSITORY_DASHBOARDS} in the working directory or the
@@ -154,10 +153,14 @@ public final class Dashboards {
     public static List<Target> targets(JsonNode panel) {
         List<Target> targets = new ArrayList<>();
         for (JsonNode t : panel.path("targets")) {
-            String uid = t.at("/datasource/uid").asText(panel.at("/datasource/uid").asText());
-            String type = t.at("/datasource/type").asText(panel.at("/datasource/type").asText());
-            String text = t.has("rawSql") ? t.path("rawSql").asText() : t.path("expr").asText();
-            targets.add(new Target(t.path("refId").asText(), uid, type, text, t.path("hide").asBoolean(false)));
+            String uid =
+                    t.at("/datasource/uid").asText(panel.at("/datasource/uid").asText());
+            String type =
+                    t.at("/datasource/type").asText(panel.at("/datasource/type").asText());
+            String text =
+                    t.has("rawSql") ? t.path("rawSql").asText() : t.path("expr").asText();
+            targets.add(new Target(
+                    t.path("refId").asText(), uid, type, text, t.path("hide").asBoolean(false)));
         }
         return targets;
     }
@@ -168,15 +171,23 @@ public final class Dashboards {
         String title = dashboard.path("title").asText();
         for (JsonNode panel : panels(dashboard)) {
             for (Target t : targets(panel)) {
-                queries.add(new Query(title, "panel '" + panel.path("title").asText() + "' " + t.refId(),
-                        t.datasourceUid(), t.text()));
+                queries.add(new Query(
+                        title,
+                        "panel '" + panel.path("title").asText() + "' " + t.refId(),
+                        t.datasourceUid(),
+                        t.text()));
             }
         }
         for (JsonNode v : dashboard.at("/templating/list")) {
             if ("query".equals(v.path("type").asText())) {
-                String text = v.path("query").isObject() ? v.at("/query/rawSql").asText() : v.path("query").asText();
-                queries.add(new Query(title, "variable '" + v.path("name").asText() + "'",
-                        v.at("/datasource/uid").asText(), text));
+                String text = v.path("query").isObject()
+                        ? v.at("/query/rawSql").asText()
+                        : v.path("query").asText();
+                queries.add(new Query(
+                        title,
+                        "variable '" + v.path("name").asText() + "'",
+                        v.at("/datasource/uid").asText(),
+                        text));
             }
         }
         return queries;
@@ -208,11 +219,15 @@ public final class Dashboards {
 
     /** The queries of a directory's dashboards that run on the ClickHouse datasource. */
     public static List<Query> clickHouseQueries(Path directory) {
-        return queries(directory).stream().filter(q -> CLICKHOUSE_UID.equals(q.datasourceUid())).toList();
+        return queries(directory).stream()
+                .filter(q -> CLICKHOUSE_UID.equals(q.datasourceUid()))
+                .toList();
     }
 
     /** The queries of a directory's dashboards that run on the Prometheus datasource. */
     public static List<Query> prometheusQueries(Path directory) {
-        return queries(directory).stream().filter(q -> PROMETHEUS_UID.equals(q.datasourceUid())).toList();
+        return queries(directory).stream()
+                .filter(q -> PROMETHEUS_UID.equals(q.datasourceUid()))
+                .toList();
     }
 }

@@ -63,8 +63,10 @@ public record GrafanaMacros(Instant from, Instant to, long intervalSeconds, Map<
     public String expand(String sql) {
         String q = conditionalAll(sql);
         q = variables(q);
-        q = TIME_FILTER.matcher(q).replaceAll(m -> Matcher.quoteReplacement(m.group(1).strip() + " >= toDateTime("
-                + from.getEpochSecond() + ") AND " + m.group(1).strip() + " <= toDateTime(" + to.getEpochSecond() + ")"));
+        q = TIME_FILTER
+                .matcher(q)
+                .replaceAll(m -> Matcher.quoteReplacement(m.group(1).strip() + " >= toDateTime(" + from.getEpochSecond()
+                        + ") AND " + m.group(1).strip() + " <= toDateTime(" + to.getEpochSecond() + ")"));
         q = FROM_TIME.matcher(q).replaceAll("toDateTime(" + from.getEpochSecond() + ")");
         q = TO_TIME.matcher(q).replaceAll("toDateTime(" + to.getEpochSecond() + ")");
         q = INTERVAL_S.matcher(q).replaceAll(Long.toString(Math.max(1, intervalSeconds)));
@@ -106,7 +108,8 @@ public record GrafanaMacros(Instant from, Instant to, long intervalSeconds, Map<
             }
             Matcher var = VARIABLE_ARGUMENT.matcher(args.get(1).strip());
             if (!var.lookingAt()) {
-                throw new IllegalArgumentException("second argument of $__conditionalAll is not a variable: " + args.get(1));
+                throw new IllegalArgumentException(
+                        "second argument of $__conditionalAll is not a variable: " + args.get(1));
             }
             String phrase = variables.containsKey(var.group(1)) ? args.get(0) : "1=1";
             q = q.substring(0, at) + phrase + q.substring(end);

@@ -35,16 +35,23 @@ import java.util.stream.Collectors;
 final class Demo {
 
     private static final ObjectMapper JSON = new ObjectMapper();
-    private static final HttpClient HTTP = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
-            .connectTimeout(Duration.ofSeconds(5)).build();
+    private static final HttpClient HTTP = HttpClient.newBuilder()
+            .version(HttpClient.Version.HTTP_1_1)
+            .connectTimeout(Duration.ofSeconds(5))
+            .build();
 
-    private enum Kind { EVENT, DEAD_LETTER, REFUSED }
+    private enum Kind {
+        EVENT,
+        DEAD_LETTER,
+        REFUSED
+    }
 
     /** One posted delivery and what became of it at the gateway. */
     private record Posted(String file, Kind kind, String eventId, String requestId) {
         String describe() {
             return file + " (" + kind.name().toLowerCase(java.util.Locale.ROOT).replace('_', ' ')
-                    + (eventId.isEmpty() ? "" : " eventId " + eventId) + (requestId.isEmpty() ? "" : ", request " + requestId) + ")";
+                    + (eventId.isEmpty() ? "" : " eventId " + eventId)
+                    + (requestId.isEmpty() ? "" : ", request " + requestId) + ")";
         }
     }
 
@@ -83,9 +90,18 @@ final class Demo {
             Files.createDirectories(answers);
             for (int i = 0; i < deliveries.size(); i++) {
                 String file = deliveries.get(i)[0];
-                console.out().printf("  %s %s  %s%n", console.bold("[%2d/%d]".formatted(i + 1, deliveries.size())), file,
-                        console.dim(deliveries.get(i)[1]));
-                posted.add(post(url, token, file, Files.readAllBytes(dir.resolve(file)), answers.resolve((i + 1) + "-" + file)));
+                console.out()
+                        .printf(
+                                "  %s %s  %s%n",
+                                console.bold("[%2d/%d]".formatted(i + 1, deliveries.size())),
+                                file,
+                                console.dim(deliveries.get(i)[1]));
+                posted.add(post(
+                        url,
+                        token,
+                        file,
+                        Files.readAllBytes(dir.resolve(file)),
+                        answers.resolve((i + 1) + "-" + file)));
             }
         } catch (IOException e) {
             throw new UncheckedIOException(e);
@@ -114,9 +130,12 @@ final class Demo {
     }
 
     private Posted post(String url, String token, String file, byte[] body, Path answer) throws IOException {
-        HttpRequest request = HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(30))
-                .header("Content-Type", "application/json").header("kz-callback-token", token)
-                .POST(HttpRequest.BodyPublishers.ofByteArray(body)).build();
+        HttpRequest request = HttpRequest.newBuilder(URI.create(url))
+                .timeout(Duration.ofSeconds(30))
+                .header("Content-Type", "application/json")
+                .header("kz-callback-token", token)
+                .POST(HttpRequest.BodyPublishers.ofByteArray(body))
+                .build();
         int status;
         String text;
         String requestId = "";
@@ -125,7 +144,8 @@ final class Demo {
             status = response.statusCode();
             text = response.body();
             requestId = response.headers().firstValue("X-Request-Id").orElse("");
-            Files.writeString(answer, "HTTP " + status + "\n" + response.headers().map() + "\n\n" + text, StandardCharsets.UTF_8);
+            Files.writeString(
+                    answer, "HTTP " + status + "\n" + response.headers().map() + "\n\n" + text, StandardCharsets.UTF_8);
         } catch (IOException e) {
             status = 0;
             text = e.toString();
@@ -138,7 +158,9 @@ final class Demo {
             JsonNode reply = JSON.readTree(text);
             return new Posted(file, Kind.EVENT, reply.path("eventId").asText(""), requestId);
         }
-        return status == 200 ? new Posted(file, Kind.DEAD_LETTER, "", requestId) : new Posted(file, Kind.REFUSED, "", "");
+        return status == 200
+                ? new Posted(file, Kind.DEAD_LETTER, "", requestId)
+                : new Posted(file, Kind.REFUSED, "", "");
     }
 
     /** Polls ClickHouse until every accepted or dead-lettered delivery has its row; prints the totals. */
@@ -158,16 +180,23 @@ final class Demo {
         long start = System.nanoTime();
         while (true) {
             Set<String> seen = new java.util.HashSet<>();
-            seen.addAll(lines(clickHouse, "SELECT DISTINCT event_id FROM " + db + ".events_latest WHERE event_id IN ("
-                    + events + ") FORMAT TSV"));
-            seen.addAll(lines(clickHouse, "SELECT DISTINCT request_id FROM " + db + ".dead_letters_latest WHERE request_id IN ("
-                    + requests + ") FORMAT TSV"));
-            List<Posted> missing = posted.stream().filter(p -> p.kind() != Kind.REFUSED)
+            seen.addAll(lines(
+                    clickHouse,
+                    "SELECT DISTINCT event_id FROM " + db + ".events_latest WHERE event_id IN (" + events
+                            + ") FORMAT TSV"));
+            seen.addAll(lines(
+                    clickHouse,
+                    "SELECT DISTINCT request_id FROM " + db + ".dead_letters_latest WHERE request_id IN (" + requests
+                            + ") FORMAT TSV"));
+            List<Posted> missing = posted.stream()
+                    .filter(p -> p.kind() != Kind.REFUSED)
                     .filter(p -> !(seen.contains(p.eventId()) && !p.eventId().isEmpty())
-                            && !(seen.contains(p.requestId()) && !p.requestId().isEmpty())).toList();
+                            && !(seen.contains(p.requestId()) && !p.requestId().isEmpty()))
+                    .toList();
             if (missing.isEmpty()) {
-                console.ok("all " + (posted.size() - refused) + " stored deliveries are visible (" + Console.elapsed(start) + ")"
-                        + (refused > 0 ? "; " + refused + " refused by the gateway" : ""));
+                console.ok(
+                        "all " + (posted.size() - refused) + " stored deliveries are visible (" + Console.elapsed(start)
+                                + ")" + (refused > 0 ? "; " + refused + " refused by the gateway" : ""));
                 summary(clickHouse, db);
                 console.out().printf("%nNext: ./pipeline report   (the dashboard panels as text tables)%n");
                 return 0;
@@ -187,13 +216,27 @@ final class Demo {
     /** Rows per _latest view, so the effect of duplicates, the edit and the rejects is visible. */
     private void summary(ClickHouseHttp clickHouse, String db) {
         StringBuilder sql = new StringBuilder("SELECT ");
-        String[][] views = {{"events", "events_latest"}, {"responses", "responses_latest"}, {"options", "answers_option_latest"},
-            {"numbers", "answers_numeric_latest"}, {"locations", "answers_location_latest"}, {"rejects", "answer_rejects_latest"},
-            {"messages", "messages_latest"}, {"jobs", "jobs_latest"}, {"memberships", "memberships_latest"},
-            {"definitions", "action_definitions_latest"}, {"dead_letters", "dead_letters_latest"}};
+        String[][] views = {
+            {"events", "events_latest"},
+            {"responses", "responses_latest"},
+            {"options", "answers_option_latest"},
+            {"numbers", "answers_numeric_latest"},
+            {"locations", "answers_location_latest"},
+            {"rejects", "answer_rejects_latest"},
+            {"messages", "messages_latest"},
+            {"jobs", "jobs_latest"},
+            {"memberships", "memberships_latest"},
+            {"definitions", "action_definitions_latest"},
+            {"dead_letters", "dead_letters_latest"}
+        };
         for (int i = 0; i < views.length; i++) {
-            sql.append(i == 0 ? "" : ", ").append("(SELECT count() FROM ").append(db).append('.').append(views[i][1])
-                    .append(") AS ").append(views[i][0]);
+            sql.append(i == 0 ? "" : ", ")
+                    .append("(SELECT count() FROM ")
+                    .append(db)
+                    .append('.')
+                    .append(views[i][1])
+                    .append(") AS ")
+                    .append(views[i][0]);
         }
         sql.append(" FORMAT PrettyCompactNoEscapes");
         String table = String.join("\n", lines(clickHouse, sql.toString()));
@@ -214,7 +257,8 @@ final class Demo {
 
     /** {@code 'a','b'} for an IN (...) list; the values are ids without quotes ({@code ''} when there is none). */
     private static String sqlList(java.util.stream.Stream<String> values) {
-        String list = values.filter(v -> !v.isEmpty()).map(v -> "'" + v.replace("'", "").replace("\\", "") + "'")
+        String list = values.filter(v -> !v.isEmpty())
+                .map(v -> "'" + v.replace("'", "").replace("\\", "") + "'")
                 .collect(Collectors.joining(","));
         return list.isEmpty() ? "''" : list;
     }
@@ -222,7 +266,8 @@ final class Demo {
     private static void deleteTree(Path dir) throws IOException {
         if (Files.exists(dir)) {
             try (var paths = Files.walk(dir)) {
-                for (Path path : paths.sorted(java.util.Comparator.reverseOrder()).toList()) {
+                for (Path path :
+                        paths.sorted(java.util.Comparator.reverseOrder()).toList()) {
                     Files.delete(path);
                 }
             }

@@ -27,16 +27,22 @@ public final class LocalCommands {
     /** The system property naming the repository root; set by {@code ./pipeline}. */
     public static final String ROOT_PROPERTY = "pipeline.root";
     /** The commands handled here. */
-    public static final List<String> COMMANDS = List.of("up", "down", "status", "demo", "report", "reconcile", "replay");
+    public static final List<String> COMMANDS =
+            List.of("up", "down", "status", "demo", "report", "reconcile", "replay");
 
     private static final String DASHBOARDS = "deploy/grafana/dashboards";
 
-    private LocalCommands() {
-    }
+    private LocalCommands() {}
 
     /** Runs one command on the pipeline of {@code root}; returns its exit status. */
-    public static int run(Path root, String command, List<String> args, Map<String, String> env, PrintStream out,
-            PrintStream err, boolean styled) {
+    public static int run(
+            Path root,
+            String command,
+            List<String> args,
+            Map<String, String> env,
+            PrintStream out,
+            PrintStream err,
+            boolean styled) {
         Console console = new Console(out, err, styled);
         try {
             LocalPipeline pipeline = LocalPipeline.open(root, env, console);
@@ -75,14 +81,17 @@ public final class LocalCommands {
 
     private static void requireClickHouse(LocalPipeline pipeline, int status) {
         if (pipeline.running("clickhouse").isEmpty() || !pipeline.ready("clickhouse")) {
-            throw new Console.Failure("ClickHouse is not running on " + pipeline.settings().clickHouseUrl()
-                    + ": start the pipeline with ./pipeline up", status);
+            throw new Console.Failure(
+                    "ClickHouse is not running on " + pipeline.settings().clickHouseUrl()
+                            + ": start the pipeline with ./pipeline up",
+                    status);
         }
     }
 
     /** The repository's copy of a dashboard the jar bundles as {@code resource} (the source of the bundled one). */
     private static Path dashboard(LocalSettings settings, String resource) {
-        Path path = settings.root().resolve(DASHBOARDS).resolve(Path.of(resource).getFileName());
+        Path path =
+                settings.root().resolve(DASHBOARDS).resolve(Path.of(resource).getFileName());
         if (!Files.isRegularFile(path)) {
             throw new Console.Failure("no dashboard " + path);
         }
@@ -95,8 +104,9 @@ public final class LocalCommands {
         String db = settings.database();
         String exists;
         try {
-            exists = new ClickHouseHttp(settings.clickHouseUrl(), "default", "").text("SELECT count() FROM system.tables "
-                    + "WHERE database = '" + db.replace("'", "") + "' AND name = 'responses_latest' FORMAT TSV");
+            exists = new ClickHouseHttp(settings.clickHouseUrl(), "default", "")
+                    .text("SELECT count() FROM system.tables " + "WHERE database = '" + db.replace("'", "")
+                            + "' AND name = 'responses_latest' FORMAT TSV");
         } catch (ClickHouseHttp.QueryFailedException | IOException e) {
             exists = e.getMessage();
         } catch (InterruptedException e) {
@@ -104,10 +114,17 @@ public final class LocalCommands {
             return 1;
         }
         if (!"1".equals(exists)) {
-            throw new Console.Failure("no " + db + ".responses_latest view yet: the sink creates the tables when it starts "
-                    + "('./pipeline status')");
+            throw new Console.Failure(
+                    "no " + db + ".responses_latest view yet: the sink creates the tables when it starts "
+                            + "('./pipeline status')");
         }
-        return Report.run(List.of(dashboard(settings, Report.DASHBOARD_RESOURCE).toString()), withClickHouse(settings), Clock.systemUTC(), out, err, styled);
+        return Report.run(
+                List.of(dashboard(settings, Report.DASHBOARD_RESOURCE).toString()),
+                withClickHouse(settings),
+                Clock.systemUTC(),
+                out,
+                err,
+                styled);
     }
 
     private static int reconcile(LocalPipeline pipeline, List<String> args, PrintStream out, PrintStream err) {

@@ -49,8 +49,8 @@ final class DeadLetterReader implements AutoCloseable {
         List<TopicPartition> partitions = new ArrayList<>();
         infos.forEach(i -> partitions.add(new TopicPartition(topic, i.partition())));
         Map<TopicPartition, Long> end = consumer.endOffsets(partitions, timeout);
-        List<TopicPartition> pending = new ArrayList<>(partitions.stream()
-                .filter(p -> end.getOrDefault(p, 0L) > 0).toList());
+        List<TopicPartition> pending = new ArrayList<>(
+                partitions.stream().filter(p -> end.getOrDefault(p, 0L) > 0).toList());
         if (pending.isEmpty()) {
             return;
         }
@@ -68,7 +68,9 @@ final class DeadLetterReader implements AutoCloseable {
                     sink.accept(rec);
                 }
             }
-            List<TopicPartition> done = pending.stream().filter(p -> consumer.position(p, timeout) >= end.get(p)).toList();
+            List<TopicPartition> done = pending.stream()
+                    .filter(p -> consumer.position(p, timeout) >= end.get(p))
+                    .toList();
             consumer.pause(done);
             pending.removeAll(done);
             if (!pending.isEmpty() && System.nanoTime() > deadline) {
@@ -98,8 +100,8 @@ final class DeadLetterReader implements AutoCloseable {
                 }
             }
         }
-        throw new TimeoutException("reading " + partition + "@" + offset + " made no progress for "
-                + timeout.toSeconds() + " s");
+        throw new TimeoutException(
+                "reading " + partition + "@" + offset + " made no progress for " + timeout.toSeconds() + " s");
     }
 
     @Override

@@ -22,8 +22,8 @@ import java.util.Set;
  * @param ids     {@code dead_letters.row_id}s; empty = any
  * @param dryRun  count, send nothing
  */
-public record ReplayArgs(Set<String> stages, Set<String> reasons, Instant from, Instant to, Set<String> ids,
-                         boolean dryRun) {
+public record ReplayArgs(
+        Set<String> stages, Set<String> reasons, Instant from, Instant to, Set<String> ids, boolean dryRun) {
 
     /** Stages whose dead letters are in Kafka and can be replayed. */
     public static final Set<String> STAGES = Set.of("gateway", "processor");
@@ -83,8 +83,10 @@ public record ReplayArgs(Set<String> stages, Set<String> reasons, Instant from, 
                     for (String s : values(value)) {
                         String stage = s.toLowerCase(Locale.ROOT);
                         if (!STAGES.contains(stage)) {
-                            throw new IllegalArgumentException("--stage must be gateway or processor, got '" + s
-                                    + "'" + (stage.equals("sink") ? " (sink dead letters are not in Kafka: see README)" : ""));
+                            throw new IllegalArgumentException("--stage must be gateway or processor, got '" + s + "'"
+                                    + (stage.equals("sink")
+                                            ? " (sink dead letters are not in Kafka: see README)"
+                                            : ""));
                         }
                         stages.add(stage);
                     }
@@ -102,7 +104,8 @@ public record ReplayArgs(Set<String> stages, Set<String> reasons, Instant from, 
         }
         boolean criteria = !stages.isEmpty() || !reasons.isEmpty() || !ids.isEmpty() || from != null || to != null;
         if (!criteria && !all) {
-            throw new IllegalArgumentException("say which dead letters: --stage, --reason, --from, --to, --id, or --all");
+            throw new IllegalArgumentException(
+                    "say which dead letters: --stage, --reason, --from, --to, --id, or --all");
         }
         if (criteria && all) {
             throw new IllegalArgumentException("--all selects everything; leave it out when giving criteria");
@@ -120,12 +123,16 @@ public record ReplayArgs(Set<String> stages, Set<String> reasons, Instant from, 
     }
 
     private static List<String> values(String value) {
-        return List.of(value.split(",")).stream().map(String::strip).filter(s -> !s.isEmpty()).toList();
+        return List.of(value.split(",")).stream()
+                .map(String::strip)
+                .filter(s -> !s.isEmpty())
+                .toList();
     }
 
     private static Instant instant(String option, String value) {
         try {
-            return value.length() == 10 ? LocalDate.parse(value).atStartOfDay(ZoneOffset.UTC).toInstant()
+            return value.length() == 10
+                    ? LocalDate.parse(value).atStartOfDay(ZoneOffset.UTC).toInstant()
                     : Instant.parse(value);
         } catch (DateTimeParseException e) {
             throw new IllegalArgumentException(option + " must be a UTC time like 2026-12-01T10:00:00Z or a date like "

@@ -42,7 +42,10 @@ public record ReplayPlan(List<Entry> entries) {
 
     /** What happens to one dead letter. */
     public enum Action {
-        SEND, STILL_REFUSED, SUPERSEDED, NO_BODY;
+        SEND,
+        STILL_REFUSED,
+        SUPERSEDED,
+        NO_BODY;
 
         String label() {
             return switch (this) {
@@ -62,12 +65,10 @@ public record ReplayPlan(List<Entry> entries) {
      * @param key        the raw-topic key when sent, else {@code null}
      * @param note       why it is not sent (validator detail, newer dead letter's id), else {@code ""}
      */
-    public record Entry(DeadLetter deadLetter, Action action, String key, String note) {
-    }
+    public record Entry(DeadLetter deadLetter, Action action, String key, String note) {}
 
     /** Counts by stage, reason and action, sorted, for the summary. */
-    public record Count(String stage, String reason, Action action, long count) {
-    }
+    public record Count(String stage, String reason, Action action, long count) {}
 
     public ReplayPlan {
         entries = List.copyOf(entries);
@@ -94,16 +95,30 @@ public record ReplayPlan(List<Entry> entries) {
             if (newer != null) {
                 entries.add(new Entry(d, Action.SUPERSEDED, null, "replayed as " + newer));
             } else if (d.stage().equals("gateway")) {
-                byte[] body = d.record().value() == null ? new byte[0] : d.record().value();
+                byte[] body =
+                        d.record().value() == null ? new byte[0] : d.record().value();
                 Verdict verdict = gatewayValidator.validate(body);
-                entries.add(verdict.isAccepted() ? new Entry(d, Action.SEND, verdict.key(), "")
-                        : new Entry(d, Action.STILL_REFUSED, null, verdict.reason().code() + ": " + verdict.detail()));
+                entries.add(
+                        verdict.isAccepted()
+                                ? new Entry(d, Action.SEND, verdict.key(), "")
+                                : new Entry(
+                                        d,
+                                        Action.STILL_REFUSED,
+                                        null,
+                                        verdict.reason().code() + ": " + verdict.detail()));
             } else if (d.record().value() == null) {
-                entries.add(new Entry(d, Action.NO_BODY, null, "no body, and the raw record "
-                        + d.source().map(s -> s.partition() + "@" + s.offset()).orElse("(not named)") + " is gone"));
+                entries.add(new Entry(
+                        d,
+                        Action.NO_BODY,
+                        null,
+                        "no body, and the raw record "
+                                + d.source()
+                                        .map(s -> s.partition() + "@" + s.offset())
+                                        .orElse("(not named)") + " is gone"));
             } else {
                 byte[] key = d.record().key();
-                entries.add(new Entry(d, Action.SEND, key == null ? null : new String(key, StandardCharsets.UTF_8), ""));
+                entries.add(
+                        new Entry(d, Action.SEND, key == null ? null : new String(key, StandardCharsets.UTF_8), ""));
             }
         }
         return new ReplayPlan(entries);
@@ -119,7 +134,8 @@ public record ReplayPlan(List<Entry> entries) {
         Map<String, Count> counts = new TreeMap<>();
         for (Entry e : entries) {
             DeadLetter d = e.deadLetter();
-            counts.merge(d.stage() + '\u0000' + d.reason() + '\u0000' + e.action().ordinal(),
+            counts.merge(
+                    d.stage() + '\u0000' + d.reason() + '\u0000' + e.action().ordinal(),
                     new Count(d.stage(), d.reason(), e.action(), 1),
                     (a, b) -> new Count(a.stage(), a.reason(), a.action(), a.count() + b.count()));
         }
@@ -129,7 +145,8 @@ public record ReplayPlan(List<Entry> entries) {
     /** The raw-topic record replaying {@code entry} (of action {@link Action#SEND}) at {@code replayTimeMs}. */
     public static ProducerRecord<byte[], byte[]> record(Entry entry, String rawTopic, long replayTimeMs) {
         if (entry.action() != Action.SEND) {
-            throw new IllegalArgumentException("not to be sent: " + entry.deadLetter().rowId());
+            throw new IllegalArgumentException(
+                    "not to be sent: " + entry.deadLetter().rowId());
         }
         RecordHeaders headers = new RecordHeaders();
         for (Header h : entry.deadLetter().record().headers()) {
@@ -139,13 +156,20 @@ public record ReplayPlan(List<Entry> entries) {
         }
         headers.add(PipelineHeaders.REPLAY_OF, entry.deadLetter().rowId().getBytes(StandardCharsets.UTF_8));
         byte[] key = entry.key() == null ? null : entry.key().getBytes(StandardCharsets.UTF_8);
-        return new ProducerRecord<>(rawTopic, null, replayTimeMs, key, entry.deadLetter().record().value(), headers);
+        return new ProducerRecord<>(
+                rawTopic, null, replayTimeMs, key, entry.deadLetter().record().value(), headers);
     }
 
     /** Headers a replay drops: those describing the dead letter, and an earlier replay's mark. */
-    private static final Set<String> DEAD_LETTER_HEADERS = Set.of(PipelineHeaders.DLQ_STAGE, PipelineHeaders.DLQ_REASON,
-            PipelineHeaders.DLQ_DETAIL, PipelineHeaders.SOURCE_TOPIC, PipelineHeaders.SOURCE_PARTITION,
-            PipelineHeaders.SOURCE_OFFSET, PipelineHeaders.EVENT_ID, PipelineHeaders.REPLAY_OF);
+    private static final Set<String> DEAD_LETTER_HEADERS = Set.of(
+            PipelineHeaders.DLQ_STAGE,
+            PipelineHeaders.DLQ_REASON,
+            PipelineHeaders.DLQ_DETAIL,
+            PipelineHeaders.SOURCE_TOPIC,
+            PipelineHeaders.SOURCE_PARTITION,
+            PipelineHeaders.SOURCE_OFFSET,
+            PipelineHeaders.EVENT_ID,
+            PipelineHeaders.REPLAY_OF);
 
     static boolean isDeadLetterHeader(String key) {
         return DEAD_LETTER_HEADERS.contains(key);

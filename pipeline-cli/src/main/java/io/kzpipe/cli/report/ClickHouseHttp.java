@@ -33,8 +33,10 @@ public final class ClickHouseHttp {
 
     private final URI endpoint;
     private final String authorization;
-    private final HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
-            .connectTimeout(Duration.ofSeconds(5)).build();
+    private final HttpClient client = HttpClient.newBuilder()
+            .version(HttpClient.Version.HTTP_1_1)
+            .connectTimeout(Duration.ofSeconds(5))
+            .build();
 
     /**
      * @param url      {@code http://host:port} of ClickHouse's HTTP interface
@@ -44,8 +46,10 @@ public final class ClickHouseHttp {
     public ClickHouseHttp(String url, String user, String password) {
         String base = url.endsWith("/") ? url.substring(0, url.length() - 1) : url;
         this.endpoint = URI.create(base + "/?wait_end_of_query=1");
-        this.authorization = user.isEmpty() ? null : "Basic " + Base64.getEncoder()
-                .encodeToString((user + ":" + password).getBytes(StandardCharsets.UTF_8));
+        this.authorization = user.isEmpty()
+                ? null
+                : "Basic "
+                        + Base64.getEncoder().encodeToString((user + ":" + password).getBytes(StandardCharsets.UTF_8));
     }
 
     /** Runs a query ending in {@code FORMAT TSV} (or any one-value format) and returns the body, stripped. */
@@ -68,7 +72,8 @@ public final class ClickHouseHttp {
         HttpResponse<InputStream> response = send(sql);
         try (BufferedReader in = reader(response)) {
             if (response.statusCode() != 200) {
-                throw new QueryFailedException(response.statusCode(),
+                throw new QueryFailedException(
+                        response.statusCode(),
                         in.lines().collect(Collectors.joining("\n")).strip());
             }
             String names = in.readLine();
@@ -89,7 +94,8 @@ public final class ClickHouseHttp {
     }
 
     private HttpResponse<InputStream> send(String sql) throws IOException, InterruptedException {
-        HttpRequest.Builder request = HttpRequest.newBuilder(endpoint).timeout(QUERY_TIMEOUT)
+        HttpRequest.Builder request = HttpRequest.newBuilder(endpoint)
+                .timeout(QUERY_TIMEOUT)
                 .POST(HttpRequest.BodyPublishers.ofString(sql, StandardCharsets.UTF_8));
         if (authorization != null) {
             request.header("Authorization", authorization);

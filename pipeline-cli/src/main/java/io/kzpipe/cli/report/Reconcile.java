@@ -36,6 +36,7 @@ public final class Reconcile {
     public static final String PANEL_TITLE = "Ledger by minute";
     /** The column of the panel that judges a minute, and its verdicts. */
     public static final String STATUS_COLUMN = "status";
+
     public static final String STATUS_UNBALANCED = "UNBALANCED";
     public static final String STATUS_PENDING = "pending";
 
@@ -49,8 +50,7 @@ public final class Reconcile {
     private static final Pattern RELATIVE = Pattern.compile("(\\d{1,6})([mhd])");
     private static final Duration DEFAULT_SINCE = Duration.ofHours(1);
 
-    private Reconcile() {
-    }
+    private Reconcile() {}
 
     /**
      * The command; settings ({@code CLICKHOUSE_URL}, {@code CLICKHOUSE_USER}, {@code CLICKHOUSE_PASSWORD},
@@ -95,8 +95,8 @@ public final class Reconcile {
             if (PANEL_TITLE.equals(panel.path("title").asText())) {
                 List<Dashboards.Target> targets = Report.reportedTargets(panel);
                 if (targets.size() != 1) {
-                    throw new IllegalArgumentException("panel '" + PANEL_TITLE + "' has " + targets.size()
-                            + " ClickHouse queries, expected 1");
+                    throw new IllegalArgumentException(
+                            "panel '" + PANEL_TITLE + "' has " + targets.size() + " ClickHouse queries, expected 1");
                 }
                 return targets.get(0).text();
             }
@@ -110,11 +110,12 @@ public final class Reconcile {
         Matcher m = RELATIVE.matcher(value);
         if (m.matches()) {
             long n = Long.parseLong(m.group(1));
-            return to.minus(switch (m.group(2)) {
-                case "m" -> Duration.ofMinutes(n);
-                case "h" -> Duration.ofHours(n);
-                default -> Duration.ofDays(n);
-            });
+            return to.minus(
+                    switch (m.group(2)) {
+                        case "m" -> Duration.ofMinutes(n);
+                        case "h" -> Duration.ofHours(n);
+                        default -> Duration.ofDays(n);
+                    });
         }
         try {
             Instant at = Instant.parse(value);
@@ -123,8 +124,8 @@ public final class Reconcile {
             }
             return at;
         } catch (DateTimeParseException e) {
-            throw new IllegalArgumentException("--since takes 30m, 6h, 2d or an instant like 2026-11-20T10:00:00Z, got '"
-                    + value + "'");
+            throw new IllegalArgumentException(
+                    "--since takes 30m, 6h, 2d or an instant like 2026-11-20T10:00:00Z, got '" + value + "'");
         }
     }
 
@@ -133,11 +134,12 @@ public final class Reconcile {
         return TRAILING.matcher(expanded).replaceAll("") + "\nFORMAT TabSeparatedWithNamesAndTypes";
     }
 
-    private static int reconcile(Report.Settings settings, String sql, Instant from, Instant to, PrintStream out,
-                                 PrintStream err) {
+    private static int reconcile(
+            Report.Settings settings, String sql, Instant from, Instant to, PrintStream out, PrintStream err) {
         ResultTable table;
         try {
-            table = new ClickHouseHttp(settings.url(), settings.user(), settings.password()).table(sql, Integer.MAX_VALUE);
+            table = new ClickHouseHttp(settings.url(), settings.user(), settings.password())
+                    .table(sql, Integer.MAX_VALUE);
         } catch (ClickHouseHttp.QueryFailedException e) {
             err.println("error: the ledger query failed: " + e.getMessage());
             return FAILED;
@@ -149,7 +151,8 @@ public final class Reconcile {
             err.println("error: interrupted");
             return FAILED;
         }
-        out.printf("Ledger of database %s at %s, gateway receive time %s .. %s (UTC), per minute%n",
+        out.printf(
+                "Ledger of database %s at %s, gateway receive time %s .. %s (UTC), per minute%n",
                 settings.database(), settings.url(), from, to);
         int status = table.names().indexOf(STATUS_COLUMN);
         if (status < 0) {
@@ -171,7 +174,8 @@ public final class Reconcile {
             }
         }
         int balanced = table.rows().size() - unbalanced.size() - pending;
-        out.printf("%d minutes: %d balanced, %d unbalanced, %d pending (younger than the lag allowance)%n",
+        out.printf(
+                "%d minutes: %d balanced, %d unbalanced, %d pending (younger than the lag allowance)%n",
                 table.rows().size(), balanced, unbalanced.size(), pending);
         out.flush();
         if (!unbalanced.isEmpty()) {

@@ -68,7 +68,8 @@ public final class Report {
             Objects.requireNonNull(user, "user");
             Objects.requireNonNull(password, "password");
             if (!IDENTIFIER.matcher(database).matches()) {
-                throw new IllegalArgumentException("CLICKHOUSE_DATABASE must be a plain database name, got '" + database + "'");
+                throw new IllegalArgumentException(
+                        "CLICKHOUSE_DATABASE must be a plain database name, got '" + database + "'");
             }
             if (rows < 0) {
                 throw new IllegalArgumentException("PIPELINE_REPORT_ROWS must be a number, got '" + rows + "'");
@@ -86,9 +87,12 @@ public final class Report {
             if (!rows.matches("\\d{1,9}")) {
                 throw new IllegalArgumentException("PIPELINE_REPORT_ROWS must be a number, got '" + rows + "'");
             }
-            return new Settings(value(env, "CLICKHOUSE_URL", "http://127.0.0.1:" + port),
-                    value(env, "CLICKHOUSE_USER", "default"), env.getOrDefault("CLICKHOUSE_PASSWORD", ""),
-                    value(env, "CLICKHOUSE_DATABASE", "kaizala"), Integer.parseInt(rows));
+            return new Settings(
+                    value(env, "CLICKHOUSE_URL", "http://127.0.0.1:" + port),
+                    value(env, "CLICKHOUSE_USER", "default"),
+                    env.getOrDefault("CLICKHOUSE_PASSWORD", ""),
+                    value(env, "CLICKHOUSE_DATABASE", "kaizala"),
+                    Integer.parseInt(rows));
         }
 
         private static String value(Map<String, String> env, String name, String fallback) {
@@ -132,9 +136,10 @@ public final class Report {
      * @return the exit status: 0 when every query ran (or for {@code --help}), 1 when one failed or ClickHouse
      *         could not be reached, 2 for wrong arguments or settings
      */
-    public static int run(List<String> args, Map<String, String> env, Clock clock, PrintStream out, PrintStream err,
-            boolean styled) {
-        boolean help = args.size() == 1 && (args.get(0).equals("-h") || args.get(0).equals("--help"));
+    public static int run(
+            List<String> args, Map<String, String> env, Clock clock, PrintStream out, PrintStream err, boolean styled) {
+        boolean help =
+                args.size() == 1 && (args.get(0).equals("-h") || args.get(0).equals("--help"));
         if (help || args.size() > 1) {
             PrintStream usage = help ? out : err;
             usage.println("usage: Report [dashboard.json | dashboards directory]   (default: the bundled "
@@ -162,14 +167,16 @@ public final class Report {
      */
     public int print(JsonNode dashboard) {
         Instant to = clock.instant().truncatedTo(ChronoUnit.SECONDS);
-        out.printf("%s: database %s at %s, all data (times in UTC)%n", style(BOLD, dashboard.path("title").asText()),
-                settings.database(), settings.url());
+        out.printf(
+                "%s: database %s at %s, all data (times in UTC)%n",
+                style(BOLD, dashboard.path("title").asText()), settings.database(), settings.url());
         int queries = 0;
         int failed = 0;
         try {
             long interval = intervalSeconds(dataSpanSeconds());
-            note("$__interval_s = " + interval + " (" + (interval == 60 ? "per minute" : interval == 3600 ? "per hour"
-                    : "per day") + ", from the span of the data)");
+            note("$__interval_s = " + interval + " ("
+                    + (interval == 60 ? "per minute" : interval == 3600 ? "per hour" : "per day")
+                    + ", from the span of the data)");
             GrafanaMacros macros = macros(to, interval);
             for (JsonNode panel : Dashboards.panels(dashboard)) {
                 List<Dashboards.Target> targets = reportedTargets(panel);
@@ -177,7 +184,11 @@ public final class Report {
                     continue;
                 }
                 String title = panel.path("title").asText();
-                out.printf("%n%s%n", style(BOLD, title.isBlank() ? "(panel " + panel.path("id").asText() + ")" : title));
+                out.printf(
+                        "%n%s%n",
+                        style(
+                                BOLD,
+                                title.isBlank() ? "(panel " + panel.path("id").asText() + ")" : title));
                 for (Dashboards.Target target : targets) {
                     queries++;
                     if (targets.size() > 1) {
@@ -208,7 +219,8 @@ public final class Report {
 
     /** The SQL of a ClickHouse target as sent: expanded, on the configured database, with its FORMAT. */
     String sql(GrafanaMacros macros, String text) {
-        String expanded = DATABASE.matcher(macros.expand(text)).replaceAll(Matcher.quoteReplacement(settings.database() + "."));
+        String expanded =
+                DATABASE.matcher(macros.expand(text)).replaceAll(Matcher.quoteReplacement(settings.database() + "."));
         return TRAILING.matcher(expanded).replaceAll("") + FORMAT;
     }
 
@@ -219,7 +231,9 @@ public final class Report {
 
     /** The ClickHouse targets the report runs for a panel: visible ones, in order (empty for other datasources). */
     public static List<Dashboards.Target> reportedTargets(JsonNode panel) {
-        return Dashboards.targets(panel).stream().filter(t -> t.isClickHouse() && !t.hidden()).toList();
+        return Dashboards.targets(panel).stream()
+                .filter(t -> t.isClickHouse() && !t.hidden())
+                .toList();
     }
 
     /** The query that measures the span of the data (seconds), for {@code db}. */

@@ -19,13 +19,16 @@ record ResultTable(List<String> names, List<String> types, List<List<String>> ro
 
     /** Widest value shown, in characters (code points). */
     static final int MAX_WIDTH = 80;
+
     private static final Pattern NUMERIC = Pattern.compile("(Nullable\\()?(U?Int\\d+|Float\\d+|Decimal.*)\\)?");
 
     ResultTable {
         names = List.copyOf(names);
         types = List.copyOf(types);
         // values may be null (SQL NULL): no List.copyOf for the rows
-        rows = rows.stream().map(r -> Collections.unmodifiableList(new ArrayList<>(r))).toList();
+        rows = rows.stream()
+                .map(r -> Collections.unmodifiableList(new ArrayList<>(r)))
+                .toList();
     }
 
     /** Rows returned but not kept. */
@@ -41,7 +44,9 @@ record ResultTable(List<String> names, List<String> types, List<List<String>> ro
         int n = names.size();
         int[] width = new int[n];
         boolean[] right = new boolean[n];
-        List<List<String>> cells = rows.stream().map(r -> r.stream().map(ResultTable::display).toList()).toList();
+        List<List<String>> cells = rows.stream()
+                .map(r -> r.stream().map(ResultTable::display).toList())
+                .toList();
         for (int c = 0; c < n; c++) {
             width[c] = length(names.get(c));
             right[c] = c < types.size() && NUMERIC.matcher(types.get(c)).matches();
@@ -53,14 +58,19 @@ record ResultTable(List<String> names, List<String> types, List<List<String>> ro
         StringBuilder top = new StringBuilder("┌");
         StringBuilder bottom = new StringBuilder("└");
         for (int c = 0; c < n; c++) {
-            top.append('─').append(pad(names.get(c), width[c], right[c], '─')).append('─').append(c < n - 1 ? '┬' : '┐');
+            top.append('─')
+                    .append(pad(names.get(c), width[c], right[c], '─'))
+                    .append('─')
+                    .append(c < n - 1 ? '┬' : '┐');
             bottom.append("─".repeat(width[c] + 2)).append(c < n - 1 ? '┴' : '┘');
         }
         lines.add(top.toString());
         for (List<String> row : cells) {
             StringBuilder line = new StringBuilder("│");
             for (int c = 0; c < n; c++) {
-                line.append(' ').append(pad(cell(row, c), width[c], right[c], ' ')).append(" │");
+                line.append(' ')
+                        .append(pad(cell(row, c), width[c], right[c], ' '))
+                        .append(" │");
             }
             lines.add(line.toString());
         }
@@ -90,15 +100,16 @@ record ResultTable(List<String> names, List<String> types, List<List<String>> ro
                 continue;
             }
             char e = field.charAt(++i);
-            s.append(switch (e) {
-                case 't' -> '\t';
-                case 'n' -> '\n';
-                case 'r' -> '\r';
-                case 'b' -> '\b';
-                case 'f' -> '\f';
-                case '0' -> '\0';
-                default -> e;
-            });
+            s.append(
+                    switch (e) {
+                        case 't' -> '\t';
+                        case 'n' -> '\n';
+                        case 'r' -> '\r';
+                        case 'b' -> '\b';
+                        case 'f' -> '\f';
+                        case '0' -> '\0';
+                        default -> e;
+                    });
         }
         return s.toString();
     }

@@ -9,8 +9,7 @@ public final class Secrets {
 
     public static final String MASK = "****";
 
-    private Secrets() {
-    }
+    private Secrets() {}
 
     public static String mask(String value) {
         return value == null || value.isEmpty() ? "" : MASK;
@@ -19,8 +18,12 @@ public final class Secrets {
     /** True for keys that look like they hold a secret (password, secret, token, sasl.jaas.config, ...). */
     public static boolean isSecretKey(String key) {
         String k = key.toLowerCase(Locale.ROOT);
-        return k.contains("password") || k.contains("secret") || k.contains("token") || k.contains("jaas")
-                || k.contains("credential") || k.endsWith(".key");
+        return k.contains("password")
+                || k.contains("secret")
+                || k.contains("token")
+                || k.contains("jaas")
+                || k.contains("credential")
+                || k.endsWith(".key");
     }
 
     /** A copy of client settings with secret-looking values masked. */

@@ -23,6 +23,5 @@ public final class Json {
             .addModule(new BlackbirdModule())
             .build();
 
-    private Json() {
-    }
+    private Json() {}
 }

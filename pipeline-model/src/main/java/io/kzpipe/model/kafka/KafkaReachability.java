@@ -36,7 +36,8 @@ public final class KafkaReachability implements BooleanSupplier, AutoCloseable {
         }
         try {
             admin.describeCluster(new DescribeClusterOptions().timeoutMs((int) wait.toMillis()))
-                    .clusterId().get(wait.toMillis() + 500, TimeUnit.MILLISECONDS);
+                    .clusterId()
+                    .get(wait.toMillis() + 500, TimeUnit.MILLISECONDS);
             return true;
         } catch (ExecutionException | TimeoutException e) {
             return false;

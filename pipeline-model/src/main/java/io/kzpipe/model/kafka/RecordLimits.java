@@ -38,11 +38,13 @@ public record RecordLimits(int maxBodyBytes) {
     public static final int MIN_MAX_BODY_BYTES = 1024;
     /** 36 × 2 MiB + 64 KiB = 72.06 MiB stays below the broker's 100 MiB request limit. */
     public static final int MAX_MAX_BODY_BYTES = 2 * 1024 * 1024;
+
     public static final int BODY_RECORD_OVERHEAD_BYTES = 64 * 1024;
     public static final int TYPED_EXPANSION = 36;
     public static final int TYPED_RECORD_OVERHEAD_BYTES = 64 * 1024;
     /** Kafka's default {@code message.max.bytes} (1 MiB + 12): topic limits are never set below it. */
     public static final int KAFKA_DEFAULT_MAX_MESSAGE_BYTES = 1_048_588;
+
     public static final String MAX_MESSAGE_BYTES = "max.message.bytes";
 
     public RecordLimits {
@@ -54,7 +56,8 @@ public record RecordLimits(int maxBodyBytes) {
 
     /** Reads {@value #MAX_BODY_VAR}; an out-of-range value is a problem in {@code env} (the default is used). */
     public static RecordLimits from(EnvReader env) {
-        return new RecordLimits(env.intIn(MAX_BODY_VAR, DEFAULT_MAX_BODY_BYTES, MIN_MAX_BODY_BYTES, MAX_MAX_BODY_BYTES));
+        return new RecordLimits(
+                env.intIn(MAX_BODY_VAR, DEFAULT_MAX_BODY_BYTES, MIN_MAX_BODY_BYTES, MAX_MAX_BODY_BYTES));
     }
 
     /** Largest record carrying a whole body: raw topic, dead-letter topics, the gateway's requests. */
@@ -88,8 +91,10 @@ public record RecordLimits(int maxBodyBytes) {
      */
     public void requireAtLeast(EnvReader env, String setting, long value, long required, String what) {
         if (value < required) {
-            env.problem(setting, "is " + value + ", below the " + required + " bytes that " + MAX_BODY_VAR + " ("
-                    + maxBodyBytes + ") requires for " + what + "; raise it or lower " + MAX_BODY_VAR);
+            env.problem(
+                    setting,
+                    "is " + value + ", below the " + required + " bytes that " + MAX_BODY_VAR + " (" + maxBodyBytes
+                            + ") requires for " + what + "; raise it or lower " + MAX_BODY_VAR);
         }
     }
 }

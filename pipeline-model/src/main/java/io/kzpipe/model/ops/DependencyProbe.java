@@ -28,6 +28,7 @@ public final class DependencyProbe implements AutoCloseable {
     public static final Duration INTERVAL = Duration.ofSeconds(2);
     /** Probe period while it does not: a recovery shows within half a second. */
     public static final Duration RETRY = Duration.ofMillis(500);
+
     private static final Logger LOG = LoggerFactory.getLogger(DependencyProbe.class);
 
     private final String name;
@@ -45,7 +46,8 @@ public final class DependencyProbe implements AutoCloseable {
     /**
      * @param probe true when the dependency answered; called on the probe thread only, it must bound its own wait
      */
-    public DependencyProbe(String name, BooleanSupplier probe, Duration interval, Duration retry, MeterRegistry registry) {
+    public DependencyProbe(
+            String name, BooleanSupplier probe, Duration interval, Duration retry, MeterRegistry registry) {
         this.name = name;
         this.probe = probe;
         this.interval = interval;
@@ -57,7 +59,8 @@ public final class DependencyProbe implements AutoCloseable {
         });
         Gauge.builder(GAUGE, this, p -> p.check() == ManagementServer.Health.Check.UP ? 1 : 0)
                 .description("1 while the dependency answered its latest probe, else 0")
-                .tag("dependency", name).register(registry);
+                .tag("dependency", name)
+                .register(registry);
     }
 
     /** Starts probing (the first probe at once). */

@@ -12,8 +12,7 @@ import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 /** Builds a service's Prometheus registry with common tags ({@code service}, {@code version}) and JVM metrics. */
 public final class ServiceMetrics {
 
-    private ServiceMetrics() {
-    }
+    private ServiceMetrics() {}
 
     public static PrometheusMeterRegistry newRegistry(String service) {
         PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);

@@ -19,7 +19,8 @@ public record ActionDefinitionRecord(
         String questionType,
         List<String> options,
         boolean isInvisible,
-        long receivedAtMs) implements TypedRecord {
+        long receivedAtMs)
+        implements TypedRecord {
 
     /** Row id of one question of an action definition: {@code eventId:questionIndex}. */
     public static String rowId(String eventId, int questionIndex) {

@@ -13,12 +13,27 @@ public record AnswerReject(
         String questionTitle,
         String questionType,
         long receivedAtMs,
-        String answerJson, String reason, String detail) implements TypedRecord {
+        String answerJson,
+        String reason,
+        String detail)
+        implements TypedRecord {
 
     /** The answer {@code k} refused with {@code reason} (row id ordinal 0: a question yields a reject or answers). */
     public static AnswerReject of(AnswerKey k, String answerJson, String reason, String detail) {
-        return new AnswerReject(SCHEMA_VERSION, k.rowId(0), k.eventId(), k.responseId(), k.version(), k.actionId(),
-                k.groupId(), k.questionIndex(), k.questionTitle(), k.questionType(), k.receivedAtMs(),
-                answerJson, reason, detail);
+        return new AnswerReject(
+                SCHEMA_VERSION,
+                k.rowId(0),
+                k.eventId(),
+                k.responseId(),
+                k.version(),
+                k.actionId(),
+                k.groupId(),
+                k.questionIndex(),
+                k.questionTitle(),
+                k.questionType(),
+                k.receivedAtMs(),
+                answerJson,
+                reason,
+                detail);
     }
 }

@@ -13,11 +13,23 @@ public record DateTimeAnswer(
         String questionTitle,
         String questionType,
         long receivedAtMs,
-        long valueMs) implements TypedRecord {
+        long valueMs)
+        implements TypedRecord {
 
     /** The single value of the answer {@code k} (row id ordinal 0). */
     public static DateTimeAnswer of(AnswerKey k, long valueMs) {
-        return new DateTimeAnswer(SCHEMA_VERSION, k.rowId(0), k.eventId(), k.responseId(), k.version(), k.actionId(),
-                k.groupId(), k.questionIndex(), k.questionTitle(), k.questionType(), k.receivedAtMs(), valueMs);
+        return new DateTimeAnswer(
+                SCHEMA_VERSION,
+                k.rowId(0),
+                k.eventId(),
+                k.responseId(),
+                k.version(),
+                k.actionId(),
+                k.groupId(),
+                k.questionIndex(),
+                k.questionTitle(),
+                k.questionType(),
+                k.receivedAtMs(),
+                valueMs);
     }
 }

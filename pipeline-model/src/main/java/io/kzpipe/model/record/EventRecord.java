@@ -22,5 +22,5 @@ public record EventRecord(
         String context,
         String subscriptionId,
         long receivedAtMs,
-        String rawJson) implements TypedRecord {
-}
+        String rawJson)
+        implements TypedRecord {}

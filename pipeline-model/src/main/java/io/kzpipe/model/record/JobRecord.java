@@ -21,5 +21,5 @@ public record JobRecord(
         String assignee,
         String assigneeName,
         Boolean isCompleted,
-        long receivedAtMs) implements TypedRecord {
-}
+        long receivedAtMs)
+        implements TypedRecord {}

@@ -13,13 +13,29 @@ public record LocationAnswer(
         String questionTitle,
         String questionType,
         long receivedAtMs,
-        double latitude, double longitude, String placeName, Double accuracy) implements TypedRecord {
+        double latitude,
+        double longitude,
+        String placeName,
+        Double accuracy)
+        implements TypedRecord {
 
     /** The location answer {@code k} (row id ordinal 0). */
-    public static LocationAnswer of(AnswerKey k, double latitude, double longitude, String placeName,
-                                    Double accuracy) {
-        return new LocationAnswer(SCHEMA_VERSION, k.rowId(0), k.eventId(), k.responseId(), k.version(), k.actionId(),
-                k.groupId(), k.questionIndex(), k.questionTitle(), k.questionType(), k.receivedAtMs(),
-                latitude, longitude, placeName, accuracy);
+    public static LocationAnswer of(AnswerKey k, double latitude, double longitude, String placeName, Double accuracy) {
+        return new LocationAnswer(
+                SCHEMA_VERSION,
+                k.rowId(0),
+                k.eventId(),
+                k.responseId(),
+                k.version(),
+                k.actionId(),
+                k.groupId(),
+                k.questionIndex(),
+                k.questionTitle(),
+                k.questionType(),
+                k.receivedAtMs(),
+                latitude,
+                longitude,
+                placeName,
+                accuracy);
     }
 }

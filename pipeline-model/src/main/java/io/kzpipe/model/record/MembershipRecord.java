@@ -12,5 +12,5 @@ public record MembershipRecord(
         String memberName,
         String role,
         String fromUser,
-        long receivedAtMs) implements TypedRecord {
-}
+        long receivedAtMs)
+        implements TypedRecord {}

@@ -21,5 +21,5 @@ public record MessageRecord(
         String actionType,
         List<String> mediaUrls,
         List<String> mediaFileNames,
-        long receivedAtMs) implements TypedRecord {
-}
+        long receivedAtMs)
+        implements TypedRecord {}

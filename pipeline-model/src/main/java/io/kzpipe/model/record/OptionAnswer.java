@@ -13,12 +13,27 @@ public record OptionAnswer(
         String questionTitle,
         String questionType,
         long receivedAtMs,
-        String optionTitle, int optionIndex, int selectionIndex) implements TypedRecord {
+        String optionTitle,
+        int optionIndex,
+        int selectionIndex)
+        implements TypedRecord {
 
     /** The {@code selectionIndex}-th selected option of the answer {@code k} (row id ordinal = selection index). */
     public static OptionAnswer of(AnswerKey k, int selectionIndex, String optionTitle, int optionIndex) {
-        return new OptionAnswer(SCHEMA_VERSION, k.rowId(selectionIndex), k.eventId(), k.responseId(), k.version(),
-                k.actionId(), k.groupId(), k.questionIndex(), k.questionTitle(), k.questionType(), k.receivedAtMs(),
-                optionTitle, optionIndex, selectionIndex);
+        return new OptionAnswer(
+                SCHEMA_VERSION,
+                k.rowId(selectionIndex),
+                k.eventId(),
+                k.responseId(),
+                k.version(),
+                k.actionId(),
+                k.groupId(),
+                k.questionIndex(),
+                k.questionTitle(),
+                k.questionType(),
+                k.receivedAtMs(),
+                optionTitle,
+                optionIndex,
+                selectionIndex);
     }
 }

@@ -13,11 +13,23 @@ public record OtherAnswer(
         String questionTitle,
         String questionType,
         long receivedAtMs,
-        String answerJson) implements TypedRecord {
+        String answerJson)
+        implements TypedRecord {
 
     /** The single value of the answer {@code k} (row id ordinal 0). */
     public static OtherAnswer of(AnswerKey k, String answerJson) {
-        return new OtherAnswer(SCHEMA_VERSION, k.rowId(0), k.eventId(), k.responseId(), k.version(), k.actionId(),
-                k.groupId(), k.questionIndex(), k.questionTitle(), k.questionType(), k.receivedAtMs(), answerJson);
+        return new OtherAnswer(
+                SCHEMA_VERSION,
+                k.rowId(0),
+                k.eventId(),
+                k.responseId(),
+                k.version(),
+                k.actionId(),
+                k.groupId(),
+                k.questionIndex(),
+                k.questionTitle(),
+                k.questionType(),
+                k.receivedAtMs(),
+                answerJson);
     }
 }

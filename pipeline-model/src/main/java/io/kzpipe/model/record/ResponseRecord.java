@@ -23,7 +23,8 @@ public record ResponseRecord(
         Long responseTimeMs,
         long version,
         int answerCount,
-        long receivedAtMs) implements TypedRecord {
+        long receivedAtMs)
+        implements TypedRecord {
 
     /** Row id of one version of a response: {@code responseId:version}. */
     public static String rowId(String responseId, long version) {

@@ -21,7 +21,8 @@ public record ResponseSupersession(
         String actionId,
         String groupId,
         long receivedAtMs,
-        long supersededAtMs) implements TypedRecord {
+        long supersededAtMs)
+        implements TypedRecord {
 
     /**
      * @param eventId        id of the event whose version replaced {@code version}
@@ -30,9 +31,25 @@ public record ResponseSupersession(
      * @param receivedAtMs   effective receive time of the superseded version
      * @param supersededAtMs effective receive time of the new version
      */
-    public static ResponseSupersession of(String eventId, String responseId, long version, long supersededBy,
-                                          String actionId, String groupId, long receivedAtMs, long supersededAtMs) {
-        return new ResponseSupersession(SCHEMA_VERSION, ResponseRecord.rowId(responseId, version), eventId,
-                responseId, version, supersededBy, actionId, groupId, receivedAtMs, supersededAtMs);
+    public static ResponseSupersession of(
+            String eventId,
+            String responseId,
+            long version,
+            long supersededBy,
+            String actionId,
+            String groupId,
+            long receivedAtMs,
+            long supersededAtMs) {
+        return new ResponseSupersession(
+                SCHEMA_VERSION,
+                ResponseRecord.rowId(responseId, version),
+                eventId,
+                responseId,
+                version,
+                supersededBy,
+                actionId,
+                groupId,
+                receivedAtMs,
+                supersededAtMs);
     }
 }

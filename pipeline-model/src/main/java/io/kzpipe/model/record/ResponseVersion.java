@@ -13,8 +13,7 @@ public final class ResponseVersion {
     static final long UPDATE_BIT = 1L << 62;
     private static final long MAX_TIME_MS = UPDATE_BIT - 1;
 
-    private ResponseVersion() {
-    }
+    private ResponseVersion() {}
 
     public static long of(boolean isUpdate, Long responseTimeMs, long receivedAtMs) {
         long time = responseTimeMs != null ? responseTimeMs : receivedAtMs;

@@ -17,8 +17,7 @@ public final class EventIds {
 
     private static final JsonFactory FACTORY = new JsonFactory();
 
-    private EventIds() {
-    }
+    private EventIds() {}
 
     /** The first top-level string {@code eventId} of {@code payload}, or {@code ""}. */
     public static String of(byte[] payload) {

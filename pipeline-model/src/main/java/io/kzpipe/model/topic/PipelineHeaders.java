@@ -20,6 +20,7 @@ public final class PipelineHeaders {
     public static final String DLQ_DETAIL = "kz-dlq-detail";
     /** Processor dead letters: coordinates of the raw record. */
     public static final String SOURCE_TOPIC = "kz-source-topic";
+
     public static final String SOURCE_PARTITION = "kz-source-partition";
     public static final String SOURCE_OFFSET = "kz-source-offset";
     /**
@@ -34,6 +35,5 @@ public final class PipelineHeaders {
      */
     public static final String REPLAY_OF = "kz-replay-of";
 
-    private PipelineHeaders() {
-    }
+    private PipelineHeaders() {}
 }

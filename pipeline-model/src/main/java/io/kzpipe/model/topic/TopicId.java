@@ -97,7 +97,9 @@ public enum TopicId {
 
     /** What the processor writes: typed topics plus its dead-letter topic. */
     public static List<TopicId> processorOutputs() {
-        return Arrays.stream(values()).filter(t -> t.isTyped() || t == DLQ_PROCESSOR).toList();
+        return Arrays.stream(values())
+                .filter(t -> t.isTyped() || t == DLQ_PROCESSOR)
+                .toList();
     }
 
     /** What the sink loads: typed topics, both dead-letter topics and the raw topic's metadata. */

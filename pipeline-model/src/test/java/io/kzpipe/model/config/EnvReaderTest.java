@@ -52,10 +52,11 @@ class EnvReaderTest {
         assertThat(env.intIn("HIGH", 8080, 1, 65535)).isEqualTo(8080);
         assertThat(env.intIn("WORD", 3, 1, 10)).isEqualTo(3);
         assertThat(env.intIn("EDGE", 8080, 1, 65535)).isEqualTo(65535);
-        assertThat(env.problems()).containsExactly(
-                "LOW must be between 1 and 65535, got 0",
-                "HIGH must be between 1 and 65535, got 65536",
-                "WORD must be an integer, got 'ten'");
+        assertThat(env.problems())
+                .containsExactly(
+                        "LOW must be between 1 and 65535, got 0",
+                        "HIGH must be between 1 and 65535, got 65536",
+                        "WORD must be an integer, got 'ten'");
     }
 
     @ParameterizedTest
@@ -90,8 +91,8 @@ class EnvReaderTest {
         EnvReader env = env("WAIT", value);
 
         assertThat(env.duration("WAIT", Duration.ofSeconds(9), MIN, MAX)).isEqualTo(Duration.ofSeconds(9));
-        assertThat(env.problems()).containsExactly(
-                "WAIT must be a duration like 500ms, 2s, 5m, 72h, 3d or PT2S, got '" + value + "'");
+        assertThat(env.problems())
+                .containsExactly("WAIT must be a duration like 500ms, 2s, 5m, 72h, 3d or PT2S, got '" + value + "'");
     }
 
     @Test
@@ -101,9 +102,10 @@ class EnvReaderTest {
         assertThat(env.duration("SHORT", Duration.ofSeconds(1), MIN, MAX)).isEqualTo(Duration.ofSeconds(1));
         assertThat(env.duration("LONG", Duration.ofSeconds(1), MIN, MAX)).isEqualTo(Duration.ofSeconds(1));
         assertThat(env.duration("EDGE", Duration.ofSeconds(1), MIN, MAX)).isEqualTo(MAX);
-        assertThat(env.problems()).containsExactly(
-                "SHORT must be between PT0.001S and PT720H, got 0ms",
-                "LONG must be between PT0.001S and PT720H, got 31d");
+        assertThat(env.problems())
+                .containsExactly(
+                        "SHORT must be between PT0.001S and PT720H, got 0ms",
+                        "LONG must be between PT0.001S and PT720H, got 31d");
     }
 
     @Test
@@ -113,8 +115,17 @@ class EnvReaderTest {
 
     @Test
     void passThroughTurnsThePrefixedNamesIntoClientSettings() {
-        EnvReader env = env("KAFKA_PRODUCER_LINGER_MS", "5", "KAFKA_PRODUCER_COMPRESSION_TYPE", " zstd ",
-                "KAFKA_PRODUCER_", "ignored", "KAFKA_PRODUCER_ACKS", " ", "KAFKA_CONSUMER_GROUP_ID", "other");
+        EnvReader env = env(
+                "KAFKA_PRODUCER_LINGER_MS",
+                "5",
+                "KAFKA_PRODUCER_COMPRESSION_TYPE",
+                " zstd ",
+                "KAFKA_PRODUCER_",
+                "ignored",
+                "KAFKA_PRODUCER_ACKS",
+                " ",
+                "KAFKA_CONSUMER_GROUP_ID",
+                "other");
 
         assertThat(env.passThrough("KAFKA_PRODUCER_"))
                 .containsExactly(Map.entry("compression.type", "zstd"), Map.entry("linger.ms", "5"));
@@ -128,10 +139,13 @@ class EnvReaderTest {
         env.problem("A_AND_B", "cannot both be set");
 
         assertThatThrownBy(env::throwIfProblems)
-                .isInstanceOfSatisfying(SettingException.class, e -> assertThat(e.problems()).containsExactly(
-                        "PORT must be an integer, got 'http'",
-                        "FLAG must be true or false, got 'perhaps'",
-                        "A_AND_B cannot both be set"))
+                .isInstanceOfSatisfying(
+                        SettingException.class,
+                        e -> assertThat(e.problems())
+                                .containsExactly(
+                                        "PORT must be an integer, got 'http'",
+                                        "FLAG must be true or false, got 'perhaps'",
+                                        "A_AND_B cannot both be set"))
                 .hasMessage("invalid configuration:\n"
                         + "  - PORT must be an integer, got 'http'\n"
                         + "  - FLAG must be true or false, got 'perhaps'\n"

@@ -33,7 +33,9 @@ class RecordLimitsTest {
     void theLargestBodyLimitKeepsTypedRecordsBelowTheBrokersRequestLimit() {
         RecordLimits largest = RecordLimits.from(new EnvReader(Map.of("GATEWAY_MAX_BODY_BYTES", "2097152")));
 
-        assertThat(largest.typedRecordBytes()).isEqualTo(36 * 2_097_152 + 65_536).isLessThan(100 * 1024 * 1024);
+        assertThat(largest.typedRecordBytes())
+                .isEqualTo(36 * 2_097_152 + 65_536)
+                .isLessThan(100 * 1024 * 1024);
     }
 
     @Test
@@ -41,8 +43,10 @@ class RecordLimitsTest {
         EnvReader env = new EnvReader(Map.of("GATEWAY_MAX_BODY_BYTES", "4194304"));
 
         assertThat(RecordLimits.from(env).maxBodyBytes()).isEqualTo(RecordLimits.DEFAULT_MAX_BODY_BYTES);
-        assertThat(env.problems()).containsExactly("GATEWAY_MAX_BODY_BYTES must be between 1024 and 2097152, got 4194304");
-        assertThatThrownBy(() -> new RecordLimits(1023)).isInstanceOf(IllegalArgumentException.class)
+        assertThat(env.problems())
+                .containsExactly("GATEWAY_MAX_BODY_BYTES must be between 1024 and 2097152, got 4194304");
+        assertThatThrownBy(() -> new RecordLimits(1023))
+                .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("GATEWAY_MAX_BODY_BYTES");
     }
 
@@ -54,7 +58,8 @@ class RecordLimitsTest {
         limits.requireAtLeast(env, "SOME_SIZE", 1000, limits.bodyRecordBytes(), "a raw record");
         limits.requireAtLeast(env, "OTHER_SIZE", limits.bodyRecordBytes(), limits.bodyRecordBytes(), "a raw record");
 
-        assertThat(env.problems()).containsExactly("SOME_SIZE is 1000, below the 67584 bytes that GATEWAY_MAX_BODY_BYTES"
-                + " (2048) requires for a raw record; raise it or lower GATEWAY_MAX_BODY_BYTES");
+        assertThat(env.problems())
+                .containsExactly("SOME_SIZE is 1000, below the 67584 bytes that GATEWAY_MAX_BODY_BYTES"
+                        + " (2048) requires for a raw record; raise it or lower GATEWAY_MAX_BODY_BYTES");
     }
 }

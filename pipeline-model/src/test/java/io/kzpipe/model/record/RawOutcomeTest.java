@@ -20,7 +20,8 @@ class RawOutcomeTest {
 
     @Test
     void everyKindHasItsColumnValue() {
-        assertThat(RawOutcome.Kind.values()).extracting(RawOutcome.Kind::code)
+        assertThat(RawOutcome.Kind.values())
+                .extracting(RawOutcome.Kind::code)
                 .containsExactly("typed", "superseded", "duplicate", "dead_letter");
     }
 

@@ -25,8 +25,8 @@ class TopicsTest {
 
     @Test
     void thePrefixAndFullNameOverridesComeFromTheEnvironment() {
-        EnvReader env = new EnvReader(Map.of("TOPIC_PREFIX", "kz.", "TOPIC_RAW", "webhooks-in",
-                "TOPIC_ANSWERS_OPTION", "opts"));
+        EnvReader env = new EnvReader(
+                Map.of("TOPIC_PREFIX", "kz.", "TOPIC_RAW", "webhooks-in", "TOPIC_ANSWERS_OPTION", "opts"));
 
         Topics topics = Topics.from(env);
 
@@ -38,13 +38,15 @@ class TopicsTest {
 
     @Test
     void aNameKafkaWouldRefuseIsAProblemNamingTheSetting() {
-        EnvReader env = new EnvReader(Map.of("TOPIC_RAW", "raw topic", "TOPIC_EVENTS", "e".repeat(250),
-                "TOPIC_JOBS", "j".repeat(249)));
+        EnvReader env = new EnvReader(
+                Map.of("TOPIC_RAW", "raw topic", "TOPIC_EVENTS", "e".repeat(250), "TOPIC_JOBS", "j".repeat(249)));
 
         Topics.from(env);
 
-        assertThat(env.problems()).containsExactly("TOPIC_RAW 'raw topic' is not a valid Kafka topic name",
-                "TOPIC_EVENTS '" + "e".repeat(250) + "' is not a valid Kafka topic name");
+        assertThat(env.problems())
+                .containsExactly(
+                        "TOPIC_RAW 'raw topic' is not a valid Kafka topic name",
+                        "TOPIC_EVENTS '" + "e".repeat(250) + "' is not a valid Kafka topic name");
     }
 
     @Test
@@ -53,7 +55,8 @@ class TopicsTest {
 
         Topics.from(env);
 
-        assertThat(env.problems()).hasSize(TopicId.values().length - 1)
+        assertThat(env.problems())
+                .hasSize(TopicId.values().length - 1)
                 .contains("TOPIC_EVENTS 'kz/events' is not a valid Kafka topic name");
     }
 
@@ -79,15 +82,22 @@ class TopicsTest {
 
     @Test
     void theGroupsOfTopicsAreWhatEachStageReadsOrWrites() {
-        assertThat(TopicId.typed()).allMatch(TopicId::isTyped).doesNotContain(TopicId.RAW, TopicId.DLQ_GATEWAY,
-                TopicId.DLQ_PROCESSOR).contains(TopicId.EVENTS, TopicId.RAW_OUTCOMES);
-        assertThat(TopicId.processorOutputs()).containsAll(TopicId.typed()).contains(TopicId.DLQ_PROCESSOR)
-                .doesNotContain(TopicId.RAW, TopicId.DLQ_GATEWAY).hasSize(TopicId.typed().size() + 1);
+        assertThat(TopicId.typed())
+                .allMatch(TopicId::isTyped)
+                .doesNotContain(TopicId.RAW, TopicId.DLQ_GATEWAY, TopicId.DLQ_PROCESSOR)
+                .contains(TopicId.EVENTS, TopicId.RAW_OUTCOMES);
+        assertThat(TopicId.processorOutputs())
+                .containsAll(TopicId.typed())
+                .contains(TopicId.DLQ_PROCESSOR)
+                .doesNotContain(TopicId.RAW, TopicId.DLQ_GATEWAY)
+                .hasSize(TopicId.typed().size() + 1);
         assertThat(TopicId.sinkInputs()).containsExactly(TopicId.values());
         assertThat(Arrays.stream(TopicId.values()).filter(TopicId::isDeadLetter))
                 .containsExactly(TopicId.DLQ_GATEWAY, TopicId.DLQ_PROCESSOR);
         assertThat(TopicId.RAW.recordType()).isNull();
         assertThat(TopicId.RAW.table()).isEqualTo("raw_receipts");
-        assertThat(TopicId.DLQ_GATEWAY.table()).isEqualTo(TopicId.DLQ_PROCESSOR.table()).isEqualTo("dead_letters");
+        assertThat(TopicId.DLQ_GATEWAY.table())
+                .isEqualTo(TopicId.DLQ_PROCESSOR.table())
+                .isEqualTo("dead_letters");
     }
 }

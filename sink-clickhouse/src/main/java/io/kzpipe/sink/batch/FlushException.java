@@ -1,6 +1,7 @@
 package io.kzpipe.sink.batch;
 
 import io.kzpipe.sink.row.Batch;
+
 /** A batch could not be delivered; it stays buffered and uncommitted. The cause is the writer's failure. */
 public final class FlushException extends RuntimeException {
 

@@ -51,14 +51,15 @@ public final class SchemaMigrator {
     public static final String DIRECTORY = "db";
     /** Database name used inside the files. */
     public static final String FILE_DATABASE = "kaizala";
+
     private static final Pattern FILE_NAME = Pattern.compile("(\\d{3})_[a-z0-9_]+\\.sql");
     private static final Pattern RENAME = Pattern.compile("RENAME TABLE (\\w+)\\.(\\w+) TO (\\w+)\\.(\\w+)");
     private static final Pattern ADD_COLUMN = Pattern.compile("ALTER TABLE (\\w+)\\.(\\w+) ADD COLUMN (\\w+) [^,]+");
-    private static final Pattern DATABASE_WORD = Pattern.compile("(?<![A-Za-z0-9_])" + FILE_DATABASE + "(?![A-Za-z0-9_])");
+    private static final Pattern DATABASE_WORD =
+            Pattern.compile("(?<![A-Za-z0-9_])" + FILE_DATABASE + "(?![A-Za-z0-9_])");
 
     /** One migration file. */
-    public record Migration(int version, String name, String checksum, List<String> statements) {
-    }
+    public record Migration(int version, String name, String checksum, List<String> statements) {}
 
     private final ClickHouseSql sql;
     private final String database;
@@ -131,8 +132,8 @@ public final class SchemaMigrator {
     Map<Integer, String> applied() throws InterruptedException {
         Map<Integer, String> out = new HashMap<>();
         try {
-            for (String[] row : sql.queryTsv("SELECT version, checksum FROM " + database
-                    + ".schema_migrations FINAL FORMAT TabSeparated")) {
+            for (String[] row : sql.queryTsv(
+                    "SELECT version, checksum FROM " + database + ".schema_migrations FINAL FORMAT TabSeparated")) {
                 out.put(Integer.parseInt(row[0]), row[1]);
             }
         } catch (ServerException e) {
@@ -154,13 +155,17 @@ public final class SchemaMigrator {
             }
             // the checksum covers the statements (not comments), independent of the configured database
             String canonical = String.join(";\n", statements(file.getValue(), FILE_DATABASE));
-            out.add(new Migration(Integer.parseInt(m.group(1)), file.getKey(), sha256(canonical),
+            out.add(new Migration(
+                    Integer.parseInt(m.group(1)),
+                    file.getKey(),
+                    sha256(canonical),
                     statements(file.getValue(), database)));
         }
         out.sort((a, b) -> Integer.compare(a.version(), b.version()));
         for (int i = 1; i < out.size(); i++) {
             if (out.get(i).version() == out.get(i - 1).version()) {
-                throw new IllegalStateException("two migrations with version " + out.get(i).version());
+                throw new IllegalStateException(
+                        "two migrations with version " + out.get(i).version());
             }
         }
         return out;
@@ -184,7 +189,8 @@ public final class SchemaMigrator {
             }
         }
         if (!current.toString().isBlank()) {
-            throw new IllegalStateException("statement without a final ';': " + current.toString().strip());
+            throw new IllegalStateException(
+                    "statement without a final ';': " + current.toString().strip());
         }
         return out;
     }
@@ -192,7 +198,8 @@ public final class SchemaMigrator {
     private static Map<String, String> readFiles() {
         URL marker = SchemaMigrator.class.getClassLoader().getResource(DIRECTORY + "/001_database.sql");
         if (marker == null) {
-            throw new IllegalStateException("migration files (" + DIRECTORY + "/001_database.sql) not on the classpath");
+            throw new IllegalStateException(
+                    "migration files (" + DIRECTORY + "/001_database.sql) not on the classpath");
         }
         try {
             URI uri = marker.toURI();
@@ -220,7 +227,8 @@ public final class SchemaMigrator {
     private static Map<String, String> readDirectory(Path dir) throws IOException {
         Map<String, String> files = new TreeMap<>();
         try (Stream<Path> list = Files.list(dir)) {
-            for (Path p : list.filter(p -> p.getFileName().toString().endsWith(".sql")).toList()) {
+            for (Path p : list.filter(p -> p.getFileName().toString().endsWith(".sql"))
+                    .toList()) {
                 try (InputStream in = Files.newInputStream(p)) {
                     files.put(p.getFileName().toString(), new String(in.readAllBytes(), StandardCharsets.UTF_8));
                 }
@@ -231,7 +239,8 @@ public final class SchemaMigrator {
 
     private static String sha256(String text) {
         try {
-            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(text.getBytes(StandardCharsets.UTF_8)));
+            return HexFormat.of()
+                    .formatHex(MessageDigest.getInstance("SHA-256").digest(text.getBytes(StandardCharsets.UTF_8)));
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException(e);
         }

@@ -64,6 +64,7 @@ public record SinkConfig(
     public static final int DEFAULT_INSERT_THREADS = 2;
     /** Fetched bytes the consumer may hold (Kafka's default is 50 MiB): part of the sink's heap budget. */
     public static final int DEFAULT_FETCH_MAX_BYTES = 16 * 1024 * 1024;
+
     public static final Duration DEFAULT_FLUSH_INTERVAL = Duration.ofMillis(500);
     public static final Duration DEFAULT_RETRY_INITIAL = Duration.ofMillis(200);
     public static final Duration DEFAULT_RETRY_MAX = Duration.ofSeconds(30);
@@ -76,6 +77,7 @@ public record SinkConfig(
     public static final Duration DEFAULT_RETRY_UNREACHABLE_MAX = Duration.ofSeconds(1);
     /** What a {@code group.instance.id} may look like here (Kafka allows 249 of these characters). */
     public static final String INSTANCE_ID_PATTERN = "[a-zA-Z0-9._-]{1,200}";
+
     public static final String DEFAULT_MANAGEMENT_HOST = "0.0.0.0";
     public static final int DEFAULT_MANAGEMENT_PORT = 8082;
     /** Records per poll: large enough that a poll fills a good share of a batch. */
@@ -89,8 +91,13 @@ public record SinkConfig(
      * @param connectTimeout ({@code CLICKHOUSE_CONNECT_TIMEOUT})
      * @param insertTimeout  socket timeout of one insert ({@code CLICKHOUSE_INSERT_TIMEOUT})
      */
-    public record ClickHouse(String url, String user, String password, String database,
-                             Duration connectTimeout, Duration insertTimeout) {
+    public record ClickHouse(
+            String url,
+            String user,
+            String password,
+            String database,
+            Duration connectTimeout,
+            Duration insertTimeout) {
         @Override
         public String toString() {
             return "ClickHouse[url=" + url + ", user=" + user + ", password=" + Secrets.mask(password)
@@ -105,8 +112,7 @@ public record SinkConfig(
      * all rows held (buffered or being inserted, every table): at the bound every buffer is inserted and
      * consumption pauses until inserts finish.
      */
-    public record Flush(int rows, long bytes, Duration interval, long maxBufferedBytes) {
-    }
+    public record Flush(int rows, long bytes, Duration interval, long maxBufferedBytes) {}
 
     /**
      * Backoff of attempt n (1-based): min(max, initial × multiplier^(n-1)), minus up to jitterPercent % at random;
@@ -116,7 +122,11 @@ public record SinkConfig(
 
         /** With the default {@code unreachableMax} (never above {@code max}). */
         public Retry(Duration initial, Duration max, int multiplier, int jitterPercent) {
-            this(initial, max, multiplier, jitterPercent,
+            this(
+                    initial,
+                    max,
+                    multiplier,
+                    jitterPercent,
                     max.compareTo(DEFAULT_RETRY_UNREACHABLE_MAX) < 0 ? max : DEFAULT_RETRY_UNREACHABLE_MAX);
         }
     }
@@ -125,44 +135,71 @@ public record SinkConfig(
         consumerOverrides = Map.copyOf(consumerOverrides);
     }
 
+    private static ClickHouse clickHouse(EnvReader env) {
+        String url = env.string("CLICKHOUSE_URL", DEFAULT_CLICKHOUSE_URL);
+        checkUrl(env, url);
+        String database = env.string("CLICKHOUSE_DATABASE", DEFAULT_DATABASE);
+        if (!database.matches("[A-Za-z_][A-Za-z0-9_]{0,63}")) {
+            env.problem(
+                    "CLICKHOUSE_DATABASE",
+                    "must be a plain identifier ([A-Za-z_][A-Za-z0-9_]*), got '" + database + "'");
+        }
+        return new ClickHouse(
+                url,
+                env.string("CLICKHOUSE_USER", DEFAULT_CLICKHOUSE_USER),
+                env.string("CLICKHOUSE_PASSWORD", ""),
+                database,
+                env.duration(
+                        "CLICKHOUSE_CONNECT_TIMEOUT",
+                        DEFAULT_CONNECT_TIMEOUT,
+                        Duration.ofMillis(100),
+                        Duration.ofMinutes(5)),
+                env.duration(
+                        "CLICKHOUSE_INSERT_TIMEOUT",
+                        DEFAULT_INSERT_TIMEOUT,
+                        Duration.ofSeconds(1),
+                        Duration.ofHours(1)));
+    }
+
     public static SinkConfig fromEnv(Map<String, String> environment) {
         EnvReader env = new EnvReader(environment);
         KafkaSettings kafka = KafkaSettings.from(env);
         String groupId = env.string("SINK_GROUP_ID", DEFAULT_GROUP_ID);
         Map<String, String> consumer = env.passThrough("KAFKA_CONSUMER_");
 
-        String url = env.string("CLICKHOUSE_URL", DEFAULT_CLICKHOUSE_URL);
-        checkUrl(env, url);
-        String database = env.string("CLICKHOUSE_DATABASE", DEFAULT_DATABASE);
-        if (!database.matches("[A-Za-z_][A-Za-z0-9_]{0,63}")) {
-            env.problem("CLICKHOUSE_DATABASE", "must be a plain identifier ([A-Za-z_][A-Za-z0-9_]*), got '" + database + "'");
-        }
-        ClickHouse clickHouse = new ClickHouse(url,
-                env.string("CLICKHOUSE_USER", DEFAULT_CLICKHOUSE_USER),
-                env.string("CLICKHOUSE_PASSWORD", ""),
-                database,
-                env.duration("CLICKHOUSE_CONNECT_TIMEOUT", DEFAULT_CONNECT_TIMEOUT, Duration.ofMillis(100), Duration.ofMinutes(5)),
-                env.duration("CLICKHOUSE_INSERT_TIMEOUT", DEFAULT_INSERT_TIMEOUT, Duration.ofSeconds(1), Duration.ofHours(1)));
+        ClickHouse clickHouse = clickHouse(env);
 
         Flush flush = new Flush(
                 env.intIn("SINK_FLUSH_ROWS", DEFAULT_FLUSH_ROWS, 1, 10_000_000),
                 env.longIn("SINK_FLUSH_BYTES", DEFAULT_FLUSH_BYTES, 1024, 1024L * 1024 * 1024),
                 env.duration("SINK_FLUSH_INTERVAL", DEFAULT_FLUSH_INTERVAL, Duration.ofMillis(10), Duration.ofHours(1)),
-                env.longIn("SINK_MAX_BUFFERED_BYTES", DEFAULT_MAX_BUFFERED_BYTES, 1024 * 1024, 64L * 1024 * 1024 * 1024));
+                env.longIn(
+                        "SINK_MAX_BUFFERED_BYTES", DEFAULT_MAX_BUFFERED_BYTES, 1024 * 1024, 64L * 1024 * 1024 * 1024));
         if (flush.maxBufferedBytes() < flush.bytes()) {
-            env.problem("SINK_MAX_BUFFERED_BYTES", "must not be smaller than SINK_FLUSH_BYTES (" + flush.bytes() + "), got "
-                    + flush.maxBufferedBytes());
+            env.problem(
+                    "SINK_MAX_BUFFERED_BYTES",
+                    "must not be smaller than SINK_FLUSH_BYTES (" + flush.bytes() + "), got "
+                            + flush.maxBufferedBytes());
         }
 
-        Duration retryInitial = env.duration("SINK_RETRY_INITIAL", DEFAULT_RETRY_INITIAL, Duration.ofMillis(1), Duration.ofMinutes(10));
-        Duration retryMax = env.duration("SINK_RETRY_MAX", DEFAULT_RETRY_MAX, Duration.ofMillis(1), Duration.ofHours(1));
+        Duration retryInitial =
+                env.duration("SINK_RETRY_INITIAL", DEFAULT_RETRY_INITIAL, Duration.ofMillis(1), Duration.ofMinutes(10));
+        Duration retryMax =
+                env.duration("SINK_RETRY_MAX", DEFAULT_RETRY_MAX, Duration.ofMillis(1), Duration.ofHours(1));
         if (retryMax.compareTo(retryInitial) < 0) {
-            env.problem("SINK_RETRY_MAX", "must not be shorter than SINK_RETRY_INITIAL (" + retryInitial + "), got " + retryMax);
+            env.problem(
+                    "SINK_RETRY_MAX",
+                    "must not be shorter than SINK_RETRY_INITIAL (" + retryInitial + "), got " + retryMax);
         }
-        Retry retry = new Retry(retryInitial, retryMax,
+        Retry retry = new Retry(
+                retryInitial,
+                retryMax,
                 env.intIn("SINK_RETRY_MULTIPLIER", DEFAULT_RETRY_MULTIPLIER, 1, 10),
                 env.intIn("SINK_RETRY_JITTER_PERCENT", DEFAULT_RETRY_JITTER_PERCENT, 0, 100),
-                env.duration("SINK_RETRY_UNREACHABLE_MAX", DEFAULT_RETRY_UNREACHABLE_MAX, Duration.ofMillis(1),
+                env.duration(
+                        "SINK_RETRY_UNREACHABLE_MAX",
+                        DEFAULT_RETRY_UNREACHABLE_MAX,
+                        Duration.ofMillis(1),
                         Duration.ofHours(1)));
 
         String managementHost = env.string("SINK_MANAGEMENT_HOST", DEFAULT_MANAGEMENT_HOST);
@@ -175,8 +212,19 @@ public record SinkConfig(
             env.problem("SINK_INSTANCE_ID", "'" + instanceId + "' must be 1-200 letters, digits, '.', '_' or '-'");
         }
         env.throwIfProblems();
-        return new SinkConfig(kafka, groupId, consumer, clickHouse, flush, retry, managementHost, managementPort, migrate,
-                insertThreads, limits, instanceId);
+        return new SinkConfig(
+                kafka,
+                groupId,
+                consumer,
+                clickHouse,
+                flush,
+                retry,
+                managementHost,
+                managementPort,
+                migrate,
+                insertThreads,
+                limits,
+                instanceId);
     }
 
     private static void checkUrl(EnvReader env, String url) {
@@ -185,7 +233,8 @@ public record SinkConfig(
             if (!("http".equals(uri.getScheme()) || "https".equals(uri.getScheme())) || uri.getHost() == null) {
                 env.problem("CLICKHOUSE_URL", "must be an http(s) URL like http://host:8123, got '" + url + "'");
             } else if (uri.getUserInfo() != null) {
-                env.problem("CLICKHOUSE_URL", "must not contain credentials; use CLICKHOUSE_USER and CLICKHOUSE_PASSWORD");
+                env.problem(
+                        "CLICKHOUSE_URL", "must not contain credentials; use CLICKHOUSE_USER and CLICKHOUSE_PASSWORD");
             }
         } catch (IllegalArgumentException e) {
             env.problem("CLICKHOUSE_URL", "must be an http(s) URL like http://host:8123, got '" + url + "'");

@@ -34,5 +34,4 @@ public record DeadLetterRow(
         long payloadSize,
         long receivedAtMs,
         String replayOf,
-        String eventId) {
-}
+        String eventId) {}

@@ -45,7 +45,9 @@ public final class SinkMetrics {
         registry.gauge("kz.sink.backing.off", backingOff);
         registry.gauge("kz.sink.buffered.rows", buffered);
         Gauge.builder("kz.sink.buffered.bytes", bufferedBytes, AtomicLong::get)
-                .description("estimated heap bytes of the rows buffered and in flight").baseUnit("bytes").register(registry);
+                .description("estimated heap bytes of the rows buffered and in flight")
+                .baseUnit("bytes")
+                .register(registry);
     }
 
     public MeterRegistry registry() {
@@ -66,25 +68,44 @@ public final class SinkMetrics {
     /** A batch of {@code rows} rows is in ClickHouse. */
     public void batchInserted(String table, int rows) {
         insertedCounter(table).increment(rows);
-        batchRows.computeIfAbsent(table, t -> DistributionSummary.builder("kz.sink.batch.rows").tag("table", t)
-                .description("rows per batch").publishPercentileHistogram()
-                .minimumExpectedValue(1.0).maximumExpectedValue(1_000_000.0).register(registry)).record(rows);
+        batchRows
+                .computeIfAbsent(
+                        table,
+                        t -> DistributionSummary.builder("kz.sink.batch.rows")
+                                .tag("table", t)
+                                .description("rows per batch")
+                                .publishPercentileHistogram()
+                                .minimumExpectedValue(1.0)
+                                .maximumExpectedValue(1_000_000.0)
+                                .register(registry))
+                .record(rows);
     }
 
     /** One insert request took {@code nanos}; outcome is {@code ok} or the failure kind. */
     public void insertTimed(String table, String outcome, long nanos) {
-        Timer.builder("kz.sink.insert").tags("table", table, "outcome", outcome)
-                .description("duration of one insert request").publishPercentileHistogram()
-                .minimumExpectedValue(Duration.ofMillis(1)).maximumExpectedValue(Duration.ofMinutes(2))
-                .register(registry).record(nanos, TimeUnit.NANOSECONDS);
+        Timer.builder("kz.sink.insert")
+                .tags("table", table, "outcome", outcome)
+                .description("duration of one insert request")
+                .publishPercentileHistogram()
+                .minimumExpectedValue(Duration.ofMillis(1))
+                .maximumExpectedValue(Duration.ofMinutes(2))
+                .register(registry)
+                .record(nanos, TimeUnit.NANOSECONDS);
     }
 
     /** Freshness of one (sampled) row: insert time minus its record timestamp. */
     public void freshness(String table, long lagMs) {
-        freshness.computeIfAbsent(table, t -> Timer.builder("kz.sink.freshness").tag("table", t)
-                .description("insert time minus gateway receive time").publishPercentileHistogram()
-                .minimumExpectedValue(Duration.ofMillis(10)).maximumExpectedValue(Duration.ofHours(1))
-                .register(registry)).record(Math.max(0, lagMs), TimeUnit.MILLISECONDS);
+        freshness
+                .computeIfAbsent(
+                        table,
+                        t -> Timer.builder("kz.sink.freshness")
+                                .tag("table", t)
+                                .description("insert time minus gateway receive time")
+                                .publishPercentileHistogram()
+                                .minimumExpectedValue(Duration.ofMillis(10))
+                                .maximumExpectedValue(Duration.ofHours(1))
+                                .register(registry))
+                .record(Math.max(0, lagMs), TimeUnit.MILLISECONDS);
     }
 
     public void retry(String table) {
@@ -92,27 +113,41 @@ public final class SinkMetrics {
     }
 
     private Counter insertedCounter(String table) {
-        return inserted.computeIfAbsent(table, t -> Counter.builder("kz.sink.rows.inserted").tag("table", t)
-                .description("rows ClickHouse acknowledged").register(registry));
+        return inserted.computeIfAbsent(
+                table,
+                t -> Counter.builder("kz.sink.rows.inserted")
+                        .tag("table", t)
+                        .description("rows ClickHouse acknowledged")
+                        .register(registry));
     }
 
     private Counter retryCounter(String table) {
-        return Counter.builder("kz.sink.insert.retries").tag("table", table)
-                .description("failed insert attempts retried after a backoff").register(registry);
+        return Counter.builder("kz.sink.insert.retries")
+                .tag("table", table)
+                .description("failed insert attempts retried after a backoff")
+                .register(registry);
     }
 
     public void deadLettered(String table, String reason, int rows) {
-        Counter.builder("kz.sink.dead.letters").tags("table", table, "reason", reason)
-                .description("rows the sink could not load, written to dead_letters").register(registry).increment(rows);
+        Counter.builder("kz.sink.dead.letters")
+                .tags("table", table, "reason", reason)
+                .description("rows the sink could not load, written to dead_letters")
+                .register(registry)
+                .increment(rows);
     }
 
     public void commit(boolean ok) {
-        Counter.builder("kz.sink.commits").tag("outcome", ok ? "ok" : "failed").register(registry).increment();
+        Counter.builder("kz.sink.commits")
+                .tag("outcome", ok ? "ok" : "failed")
+                .register(registry)
+                .increment();
     }
 
     public void revokedRows(int rows) {
-        Counter.builder("kz.sink.revoked.rows").description("buffered rows dropped because their partition was revoked")
-                .register(registry).increment(rows);
+        Counter.builder("kz.sink.revoked.rows")
+                .description("buffered rows dropped because their partition was revoked")
+                .register(registry)
+                .increment(rows);
     }
 
     public void backingOff(boolean on) {
@@ -126,6 +161,8 @@ public final class SinkMetrics {
 
     /** Count of a counter (summed over matching tags), for tests and logs; 0 when absent. */
     public double count(String name, String... tags) {
-        return registry.find(name).tags(tags).counters().stream().mapToDouble(Counter::count).sum();
+        return registry.find(name).tags(tags).counters().stream()
+                .mapToDouble(Counter::count)
+                .sum();
     }
 }

@@ -65,7 +65,8 @@ public final class Batch {
     public String id() {
         if (id == null) {
             StringJoiner joiner = new StringJoiner(",", table + "[", "]");
-            ranges().forEach((p, range) -> joiner.add(p.topic() + "-" + p.partition() + "@" + range[0] + ".." + range[1]));
+            ranges().forEach((p, range) ->
+                    joiner.add(p.topic() + "-" + p.partition() + "@" + range[0] + ".." + range[1]));
             id = joiner.toString();
         }
         return id;

@@ -8,5 +8,4 @@ package io.kzpipe.sink.row;
  * @param reason dead-letter reason code (docs/DESIGN.md)
  * @param detail human-readable detail naming the column
  */
-public record RejectedRow(Row row, String reason, String detail) {
-}
+public record RejectedRow(Row row, String reason, String detail) {}

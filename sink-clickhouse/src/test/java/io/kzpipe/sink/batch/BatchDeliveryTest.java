@@ -1,7 +1,5 @@
 package io.kzpipe.sink.batch;
 
-import io.kzpipe.sink.row.Batch;
-import io.kzpipe.sink.row.Row;
 import static io.kzpipe.sink.support.Rows.row;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -10,9 +8,11 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.kzpipe.model.json.Json;
 import io.kzpipe.model.topic.TopicId;
 import io.kzpipe.model.topic.Topics;
-import io.kzpipe.sink.metrics.SinkMetrics;
 import io.kzpipe.sink.clickhouse.RetryPolicy;
 import io.kzpipe.sink.config.SinkConfig;
+import io.kzpipe.sink.metrics.SinkMetrics;
+import io.kzpipe.sink.row.Batch;
+import io.kzpipe.sink.row.Row;
 import io.kzpipe.sink.support.FakeWriter;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.time.Duration;
@@ -30,8 +30,8 @@ class BatchDeliveryTest {
 
     private final FakeWriter writer = new FakeWriter();
     private final SinkMetrics metrics = new SinkMetrics(new SimpleMeterRegistry());
-    private final BatchDelivery delivery = new BatchDelivery(writer,
-            new RetryPolicy(new SinkConfig.Retry(Duration.ofMillis(10), Duration.ofSeconds(1), 2, 0)), metrics);
+    private final BatchDelivery delivery = new BatchDelivery(
+            writer, new RetryPolicy(new SinkConfig.Retry(Duration.ofMillis(10), Duration.ofSeconds(1), 2, 0)), metrics);
 
     private static Batch batch(int rows, int... poisoned) {
         List<Row> out = new ArrayList<>();
@@ -67,7 +67,8 @@ class BatchDeliveryTest {
         assertThat(first.get("detail").asText()).contains("Cannot parse input");
         assertThat(first.get("payload").asText()).isEqualTo("{\"value\":\"poison\"}");
         assertThat(first.get("source_offset").asLong()).isEqualTo(105);
-        assertThat(metrics.count("kz.sink.dead.letters", "reason", "clickhouse_rejected")).isEqualTo(2);
+        assertThat(metrics.count("kz.sink.dead.letters", "reason", "clickhouse_rejected"))
+                .isEqualTo(2);
         // halving isolates 2 bad rows in 64 with a few dozen inserts, not one per row
         assertThat(writer.calls()).isLessThan(30);
     }
@@ -81,20 +82,24 @@ class BatchDeliveryTest {
         BatchDelivery.Outcome outcome = delivery.deliver(new Batch("answers_numeric", rows));
 
         assertThat(outcome).isEqualTo(new BatchDelivery.Outcome(18, 2));
-        assertThat(writer.insertSizes()).as("one insert for the table, one for dead_letters").containsExactly(18, 2);
+        assertThat(writer.insertSizes())
+                .as("one insert for the table, one for dead_letters")
+                .containsExactly(18, 2);
         List<String> dead = writer.rows("dead_letters");
         JsonNode first = Json.MAPPER.readTree(dead.get(0));
         assertThat(first.get("row_id").asText()).isEqualTo("sink:kaizala.answers.numeric:2:3");
         assertThat(first.get("reason").asText()).isEqualTo("invalid_value");
         assertThat(first.get("detail").asText()).isEqualTo("column value (Float64): expected a number, got a string");
         assertThat(first.get("payload").asText()).isEqualTo("{\"value\":\"unfit\"}");
-        assertThat(metrics.count("kz.sink.dead.letters", "reason", "invalid_value")).isEqualTo(2);
+        assertThat(metrics.count("kz.sink.dead.letters", "reason", "invalid_value"))
+                .isEqualTo(2);
     }
 
     @Test
     void deadLetterRowsTheWriterCannotEncodeStopTheSink() {
         Batch deadLetters = new Batch("dead_letters", List.of(row(TP, 1, "{\"value\":\"unfit\"}")));
-        assertThatThrownBy(() -> delivery.deliver(deadLetters)).isInstanceOf(IllegalStateException.class)
+        assertThatThrownBy(() -> delivery.deliver(deadLetters))
+                .isInstanceOf(IllegalStateException.class)
                 .hasMessageContaining("invalid_value");
     }
 
@@ -111,7 +116,8 @@ class BatchDeliveryTest {
     @Test
     void retriableFailuresPropagateUnchanged() {
         writer.failNext(1, FakeWriter::serverDown);
-        assertThatThrownBy(() -> delivery.deliver(batch(10))).isInstanceOf(com.clickhouse.client.api.ServerException.class);
+        assertThatThrownBy(() -> delivery.deliver(batch(10)))
+                .isInstanceOf(com.clickhouse.client.api.ServerException.class);
         assertThat(writer.rows("answers_numeric")).isEmpty();
     }
 
@@ -119,7 +125,8 @@ class BatchDeliveryTest {
     void aFailureWhileSplittingIsRetriedAsAWholeLater() {
         // first call: data error (split), second call (left half): ClickHouse goes away
         writer.failNext(1, FakeWriter::parseError).failNext(1, FakeWriter::serverDown);
-        assertThatThrownBy(() -> delivery.deliver(batch(10))).isInstanceOf(com.clickhouse.client.api.ServerException.class)
+        assertThatThrownBy(() -> delivery.deliver(batch(10)))
+                .isInstanceOf(com.clickhouse.client.api.ServerException.class)
                 .hasMessageContaining("210");
         assertThat(writer.rows("dead_letters")).isEmpty();
     }

@@ -18,8 +18,8 @@ import org.junit.jupiter.api.Test;
 
 class RetryPolicyTest {
 
-    private final RetryPolicy policy = new RetryPolicy(
-            new SinkConfig.Retry(Duration.ofMillis(100), Duration.ofSeconds(5), 2, 50), () -> 0.0);
+    private final RetryPolicy policy =
+            new RetryPolicy(new SinkConfig.Retry(Duration.ofMillis(100), Duration.ofSeconds(5), 2, 50), () -> 0.0);
 
     private static ServerException server(int code, String message) {
         return new ServerException(code, message, 500, "q");
@@ -29,13 +29,16 @@ class RetryPolicyTest {
     void rowsClickHouseCannotParseAreDataErrors() {
         assertThat(policy.classify(server(27, "Cannot parse input"))).isEqualTo(Kind.DATA);
         assertThat(policy.classify(server(117, "Unknown field found"))).isEqualTo(Kind.DATA);
-        assertThat(policy.classify(server(349, "Cannot insert NULL value into a column of type 'String'"))).isEqualTo(Kind.DATA);
-        assertThat(policy.classify(new ExecutionException(server(26, "Cannot parse JSON string")))).isEqualTo(Kind.DATA);
+        assertThat(policy.classify(server(349, "Cannot insert NULL value into a column of type 'String'")))
+                .isEqualTo(Kind.DATA);
+        assertThat(policy.classify(new ExecutionException(server(26, "Cannot parse JSON string"))))
+                .isEqualTo(Kind.DATA);
     }
 
     @Test
     void theCodeIsReadFromTheMessageWhenTheClientCouldNotTellIt() {
-        ServerException e = server(0, "Code: 27, e.displayText() = DB::Exception: Cannot parse input (version 18.16.1)");
+        ServerException e =
+                server(0, "Code: 27, e.displayText() = DB::Exception: Cannot parse input (version 18.16.1)");
         assertThat(RetryPolicy.serverCode(e)).isEqualTo(27);
         assertThat(policy.classify(e)).isEqualTo(Kind.DATA);
         assertThat(policy.classify(server(0, "no code at all"))).isEqualTo(Kind.RETRIABLE);
@@ -45,21 +48,28 @@ class RetryPolicyTest {
     void overloadNetworkAndTimeoutsAreRetriable() {
         assertThat(policy.classify(server(252, "Too many parts"))).isEqualTo(Kind.RETRIABLE);
         assertThat(policy.classify(server(241, "Memory limit exceeded"))).isEqualTo(Kind.RETRIABLE);
-        assertThat(policy.classify(server(202, "Too many simultaneous queries"))).isEqualTo(Kind.RETRIABLE);
+        assertThat(policy.classify(server(202, "Too many simultaneous queries")))
+                .isEqualTo(Kind.RETRIABLE);
         assertThat(policy.classify(server(9999, "a code nobody knows yet"))).isEqualTo(Kind.RETRIABLE);
-        assertThat(policy.classify(new ConnectionInitiationException("refused", new ConnectException()))).isEqualTo(Kind.RETRIABLE);
-        assertThat(policy.classify(new ClientException("Failed to get query response"))).isEqualTo(Kind.RETRIABLE);
-        assertThat(policy.classify(new IllegalStateException("wrapped", new SocketTimeoutException()))).isEqualTo(Kind.RETRIABLE);
-        assertThat(policy.classify(new IllegalStateException("insert timed out", new java.util.concurrent.TimeoutException())))
+        assertThat(policy.classify(new ConnectionInitiationException("refused", new ConnectException())))
+                .isEqualTo(Kind.RETRIABLE);
+        assertThat(policy.classify(new ClientException("Failed to get query response")))
+                .isEqualTo(Kind.RETRIABLE);
+        assertThat(policy.classify(new IllegalStateException("wrapped", new SocketTimeoutException())))
+                .isEqualTo(Kind.RETRIABLE);
+        assertThat(policy.classify(
+                        new IllegalStateException("insert timed out", new java.util.concurrent.TimeoutException())))
                 .isEqualTo(Kind.RETRIABLE);
     }
 
     @Test
     void wrongSchemaCredentialsOrBugsAreFatal() {
-        assertThat(policy.classify(server(60, "Table kaizala.events doesn't exist"))).isEqualTo(Kind.FATAL);
+        assertThat(policy.classify(server(60, "Table kaizala.events doesn't exist")))
+                .isEqualTo(Kind.FATAL);
         assertThat(policy.classify(server(516, "Authentication failed"))).isEqualTo(Kind.FATAL);
         assertThat(policy.classify(server(62, "Syntax error"))).isEqualTo(Kind.FATAL);
-        assertThat(policy.classify(new ClientMisconfigurationException("bad endpoint"))).isEqualTo(Kind.FATAL);
+        assertThat(policy.classify(new ClientMisconfigurationException("bad endpoint")))
+                .isEqualTo(Kind.FATAL);
         assertThat(policy.classify(new NullPointerException())).isEqualTo(Kind.FATAL);
     }
 
@@ -85,32 +95,36 @@ class RetryPolicyTest {
 
     @Test
     void whileClickHouseCannotBeReachedTheBackoffStaysShortButErrorsItReportsBackOffFully() {
-        var refused = new ConnectionInitiationException("Insert request failed", new ConnectException("Connection refused"));
+        var refused =
+                new ConnectionInitiationException("Insert request failed", new ConnectException("Connection refused"));
         var brokenPipe = new DataTransferException("Insert request failed", new SocketException("Broken pipe"));
         var tooManyParts = server(252, "Too many parts");
         assertThat(RetryPolicy.unreachable(refused)).isTrue();
         assertThat(RetryPolicy.unreachable(new ExecutionException(brokenPipe))).isTrue();
         assertThat(RetryPolicy.unreachable(tooManyParts)).isFalse();
-        assertThat(RetryPolicy.unreachable(new IllegalStateException("slow", new SocketTimeoutException()))).isFalse();
+        assertThat(RetryPolicy.unreachable(new IllegalStateException("slow", new SocketTimeoutException())))
+                .isFalse();
 
         // the default cap for unreachable is 1 s (below the 5 s SINK_RETRY_MAX of this policy)
         assertThat(policy.backoff(1000, refused)).isEqualTo(Duration.ofSeconds(1));
         assertThat(policy.backoff(1000, brokenPipe)).isEqualTo(Duration.ofSeconds(1));
         assertThat(policy.backoff(2, refused)).isEqualTo(Duration.ofMillis(200));
         assertThat(policy.backoff(1000, tooManyParts)).isEqualTo(Duration.ofSeconds(5));
-        RetryPolicy configured = new RetryPolicy(new SinkConfig.Retry(Duration.ofMillis(100), Duration.ofSeconds(30), 2, 0,
-                Duration.ofMillis(300)), () -> 0.0);
+        RetryPolicy configured = new RetryPolicy(
+                new SinkConfig.Retry(Duration.ofMillis(100), Duration.ofSeconds(30), 2, 0, Duration.ofMillis(300)),
+                () -> 0.0);
         assertThat(configured.backoff(1000, refused)).isEqualTo(Duration.ofMillis(300));
         assertThat(configured.backoff(1000, tooManyParts)).isEqualTo(Duration.ofSeconds(30));
     }
 
     @Test
     void theDescriptionNamesEveryCauseDownToTheRoot() {
-        var failure = new ExecutionException(new ConnectionInitiationException("Insert request failed (attempt: 1)",
-                new ConnectException("Connection refused")));
-        assertThat(RetryPolicy.describe(failure)).isEqualTo("java.util.concurrent.ExecutionException: "
-                + "com.clickhouse.client.api.ConnectionInitiationException: Insert request failed (attempt: 1)"
-                + " <- com.clickhouse.client.api.ConnectionInitiationException: Insert request failed (attempt: 1)"
-                + " <- java.net.ConnectException: Connection refused");
+        var failure = new ExecutionException(new ConnectionInitiationException(
+                "Insert request failed (attempt: 1)", new ConnectException("Connection refused")));
+        assertThat(RetryPolicy.describe(failure))
+                .isEqualTo("java.util.concurrent.ExecutionException: "
+                        + "com.clickhouse.client.api.ConnectionInitiationException: Insert request failed (attempt: 1)"
+                        + " <- com.clickhouse.client.api.ConnectionInitiationException: Insert request failed (attempt: 1)"
+                        + " <- java.net.ConnectException: Connection refused");
     }
 }

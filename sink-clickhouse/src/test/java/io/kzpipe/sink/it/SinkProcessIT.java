@@ -22,7 +22,8 @@ class SinkProcessIT {
     private static final Duration LONG = Duration.ofSeconds(120);
 
     @Test
-    void aSinkKilledMidStreamAndRestartedLosesAndDoubleCountsNothing(TestKafka kafka, TestClickHouse ch) throws Exception {
+    void aSinkKilledMidStreamAndRestartedLosesAndDoubleCountsNothing(TestKafka kafka, TestClickHouse ch)
+            throws Exception {
         SinkHarness h = new SinkHarness(kafka, ch);
         Path log = Path.of("target", "sink-process-it", h.group + ".log");
         // small batches so that the kill lands between inserts and commits of a stream of batches
@@ -30,16 +31,18 @@ class SinkProcessIT {
         int total = 12_000;
         try (ServiceProcess sink = ServiceProcess.start("io.kzpipe.sink.Main", env, log)) {
             // a steady stream of 200 responses every 50 ms while the sink is killed and restarted
-            Thread producer = new Thread(() -> {
-                for (int from = 0; from < total; from += 200) {
-                    h.produce(h.numericAnswers(from, 200));
-                    try {
-                        Thread.sleep(50);
-                    } catch (InterruptedException e) {
-                        return;
-                    }
-                }
-            }, "it-producer");
+            Thread producer = new Thread(
+                    () -> {
+                        for (int from = 0; from < total; from += 200) {
+                            h.produce(h.numericAnswers(from, 200));
+                            try {
+                                Thread.sleep(50);
+                            } catch (InterruptedException e) {
+                                return;
+                            }
+                        }
+                    },
+                    "it-producer");
             producer.start();
             await().atMost(LONG).ignoreExceptions().until(() -> !sink.isAlive() || h.count("answers_numeric") >= 2_000);
             assertThat(sink.isAlive()).as(sink.logTail(40)).isTrue();
@@ -49,7 +52,8 @@ class SinkProcessIT {
 
             sink.restart();
             producer.join();
-            await().atMost(LONG).until(() -> h.count("answers_numeric_latest") == total && h.count("responses_latest") == total);
+            await().atMost(LONG)
+                    .until(() -> h.count("answers_numeric_latest") == total && h.count("responses_latest") == total);
             assertThat(ch.query("SELECT uniqExact(row_id), sum(value) FROM " + h.db + ".answers_numeric_latest"))
                     .isEqualTo("12000\t" + (11_999L * 12_000 / 2) + "\n");
             await().atMost(LONG).untilAsserted(() -> {
@@ -58,8 +62,9 @@ class SinkProcessIT {
             });
             sink.stop();
             assertThat(sink.exitCode()).as(sink.logTail(40)).isNotNull();
-            assertThat(sink.logTail(200)).contains("sink stopped").doesNotContain(ch.password() == null || ch.password().isEmpty()
-                    ? "\u0000" : ch.password());
+            assertThat(sink.logTail(200))
+                    .contains("sink stopped")
+                    .doesNotContain(ch.password() == null || ch.password().isEmpty() ? "\u0000" : ch.password());
         }
     }
 }

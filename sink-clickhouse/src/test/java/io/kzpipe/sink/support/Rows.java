@@ -7,8 +7,7 @@ import org.apache.kafka.common.TopicPartition;
 /** Test rows. */
 public final class Rows {
 
-    private Rows() {
-    }
+    private Rows() {}
 
     public static Row row(TopicPartition tp, long offset, String json) {
         return new Row(tp, offset, 1_000L, null, json == null ? null : json.getBytes(StandardCharsets.UTF_8));

@@ -35,12 +35,19 @@ public final class TypedRecords {
     public static final long RECEIVED_AT_MS = 1_795_780_123_456L; // 2026-11-27 11:48:43.456 UTC
     public static final long RESPONSE_TIME_MS = 1_795_780_000_789L;
 
-    private TypedRecords() {
-    }
+    private TypedRecords() {}
 
     public static AnswerKey key(String responseId, long version, int questionIndex, String type) {
-        return new AnswerKey("ev-" + responseId, responseId, version, "act-1", "grp-1", questionIndex,
-                "Question \"" + questionIndex + "\" é", type, RECEIVED_AT_MS);
+        return new AnswerKey(
+                "ev-" + responseId,
+                responseId,
+                version,
+                "act-1",
+                "grp-1",
+                questionIndex,
+                "Question \"" + questionIndex + "\" é",
+                type,
+                RECEIVED_AT_MS);
     }
 
     // spotless:off  one record per line

@@ -29,6 +29,7 @@ public final class BoundedRocksDbConfig implements RocksDBConfigSetter {
 
     /** Streams property carrying the budget in bytes (set from {@code PROCESSOR_ROCKSDB_MEMORY_BYTES}). */
     public static final String MEMORY_BYTES_CONFIG = "kzpipe.processor.rocksdb.memory.bytes";
+
     public static final long DEFAULT_MEMORY_BYTES = 16L * 1024 * 1024;
     static final long MEMTABLE_BYTES = 2L * 1024 * 1024;
     private static final double HIGH_PRIORITY_POOL_RATIO = 0.1;
@@ -36,8 +37,7 @@ public final class BoundedRocksDbConfig implements RocksDBConfigSetter {
     private static Shared shared;
 
     /** The cache and write-buffer manager every store of this JVM uses. */
-    record Shared(long budgetBytes, Cache cache, WriteBufferManager writeBufferManager) {
-    }
+    record Shared(long budgetBytes, Cache cache, WriteBufferManager writeBufferManager) {}
 
     @Override
     public void setConfig(String storeName, Options options, Map<String, Object> configs) {
@@ -70,7 +70,9 @@ public final class BoundedRocksDbConfig implements RocksDBConfigSetter {
         if (configured == null) {
             return DEFAULT_MEMORY_BYTES;
         }
-        long v = configured instanceof Number n ? n.longValue() : Long.parseLong(configured.toString().trim());
+        long v = configured instanceof Number n
+                ? n.longValue()
+                : Long.parseLong(configured.toString().trim());
         if (v < 1024 * 1024) {
             throw new IllegalArgumentException(MEMORY_BYTES_CONFIG + " must be at least 1 MiB, got " + v);
         }

@@ -1,8 +1,8 @@
 package io.kzpipe.processor.config;
 
-import io.kzpipe.model.config.SettingException;
 import io.kzpipe.model.config.EnvReader;
 import io.kzpipe.model.config.Secrets;
+import io.kzpipe.model.config.SettingException;
 import io.kzpipe.model.kafka.KafkaSettings;
 import io.kzpipe.model.kafka.RecordLimits;
 import io.kzpipe.model.topic.TopicId;
@@ -80,6 +80,7 @@ public record ProcessorConfig(
     public static final int DEFAULT_RAW_JSON_MAX_BYTES = 256 * 1024;
     /** Kafka's default {@code buffer.memory}; raised when the largest record would not fit. */
     static final long DEFAULT_PRODUCER_BUFFER_BYTES = 32L * 1024 * 1024;
+
     public static final Duration DEFAULT_STARTUP_TIMEOUT = Duration.ofMinutes(5);
     public static final Duration DEFAULT_SHUTDOWN_TIMEOUT = Duration.ofSeconds(30);
     public static final int DEFAULT_MAX_THREAD_REPLACEMENTS = 3;
@@ -100,10 +101,12 @@ public record ProcessorConfig(
         KafkaSettings kafka = KafkaSettings.from(env);
         String applicationId = env.string("PROCESSOR_APPLICATION_ID", DEFAULT_APPLICATION_ID);
         if (!applicationId.matches("[a-zA-Z0-9._-]{1,200}")) {
-            env.problem("PROCESSOR_APPLICATION_ID", "'" + applicationId + "' may only contain letters, digits, '.', '_', '-'");
+            env.problem(
+                    "PROCESSOR_APPLICATION_ID",
+                    "'" + applicationId + "' may only contain letters, digits, '.', '_', '-'");
         }
-        Duration dedupWindow = env.duration("PROCESSOR_DEDUP_WINDOW", DEFAULT_DEDUP_WINDOW,
-                Duration.ofMinutes(1), Duration.ofDays(30));
+        Duration dedupWindow = env.duration(
+                "PROCESSOR_DEDUP_WINDOW", DEFAULT_DEDUP_WINDOW, Duration.ofMinutes(1), Duration.ofDays(30));
         String stateDir = env.raw("PROCESSOR_STATE_DIR");
         String host = env.string("PROCESSOR_MANAGEMENT_HOST", DEFAULT_MANAGEMENT_HOST);
         int port = env.intIn("PROCESSOR_MANAGEMENT_PORT", DEFAULT_MANAGEMENT_PORT, 0, 65535);
@@ -112,32 +115,63 @@ public record ProcessorConfig(
             env.problem("PII_HASH_SECRET", "must be at least " + MIN_PII_SECRET_LENGTH + " characters long");
         }
         RecordLimits limits = RecordLimits.from(env);
-        int maxRecordBytes = env.intIn("PROCESSOR_MAX_RECORD_BYTES", limits.typedRecordBytes(), 1024, Integer.MAX_VALUE);
-        limits.requireAtLeast(env, "PROCESSOR_MAX_RECORD_BYTES", maxRecordBytes, limits.typedRecordBytes(),
+        int maxRecordBytes =
+                env.intIn("PROCESSOR_MAX_RECORD_BYTES", limits.typedRecordBytes(), 1024, Integer.MAX_VALUE);
+        limits.requireAtLeast(
+                env,
+                "PROCESSOR_MAX_RECORD_BYTES",
+                maxRecordBytes,
+                limits.typedRecordBytes(),
                 "the largest typed record of a body");
-        int rawJsonMax = env.intIn("PROCESSOR_RAW_JSON_MAX_BYTES",
-                Math.min(DEFAULT_RAW_JSON_MAX_BYTES, limits.maxBodyBytes()), 0, Integer.MAX_VALUE);
+        int rawJsonMax = env.intIn(
+                "PROCESSOR_RAW_JSON_MAX_BYTES",
+                Math.min(DEFAULT_RAW_JSON_MAX_BYTES, limits.maxBodyBytes()),
+                0,
+                Integer.MAX_VALUE);
         if (rawJsonMax > limits.maxBodyBytes()) {
-            env.problem("PROCESSOR_RAW_JSON_MAX_BYTES", "is " + rawJsonMax + ", above " + RecordLimits.MAX_BODY_VAR
-                    + " (" + limits.maxBodyBytes() + "); the typed-record limit derived from it allows at most that");
+            env.problem(
+                    "PROCESSOR_RAW_JSON_MAX_BYTES",
+                    "is " + rawJsonMax + ", above " + RecordLimits.MAX_BODY_VAR + " (" + limits.maxBodyBytes()
+                            + "); the typed-record limit derived from it allows at most that");
         }
-        Duration startup = env.duration("PROCESSOR_STARTUP_TIMEOUT", DEFAULT_STARTUP_TIMEOUT,
-                Duration.ofSeconds(1), Duration.ofHours(2));
-        Duration shutdown = env.duration("PROCESSOR_SHUTDOWN_TIMEOUT", DEFAULT_SHUTDOWN_TIMEOUT,
-                Duration.ofSeconds(1), Duration.ofMinutes(10));
+        Duration startup = env.duration(
+                "PROCESSOR_STARTUP_TIMEOUT", DEFAULT_STARTUP_TIMEOUT, Duration.ofSeconds(1), Duration.ofHours(2));
+        Duration shutdown = env.duration(
+                "PROCESSOR_SHUTDOWN_TIMEOUT", DEFAULT_SHUTDOWN_TIMEOUT, Duration.ofSeconds(1), Duration.ofMinutes(10));
         int replacements = env.intIn("PROCESSOR_MAX_THREAD_REPLACEMENTS", DEFAULT_MAX_THREAD_REPLACEMENTS, 0, 1000);
-        Duration replacementWindow = env.duration("PROCESSOR_THREAD_REPLACEMENT_WINDOW",
-                DEFAULT_THREAD_REPLACEMENT_WINDOW, Duration.ofSeconds(1), Duration.ofDays(1));
+        Duration replacementWindow = env.duration(
+                "PROCESSOR_THREAD_REPLACEMENT_WINDOW",
+                DEFAULT_THREAD_REPLACEMENT_WINDOW,
+                Duration.ofSeconds(1),
+                Duration.ofDays(1));
         Map<String, String> overrides = env.passThrough("KAFKA_STREAMS_");
-        long rocksDbMemory = env.longIn("PROCESSOR_ROCKSDB_MEMORY_BYTES", BoundedRocksDbConfig.DEFAULT_MEMORY_BYTES,
-                1024L * 1024, 64L * 1024 * 1024 * 1024);
+        long rocksDbMemory = env.longIn(
+                "PROCESSOR_ROCKSDB_MEMORY_BYTES",
+                BoundedRocksDbConfig.DEFAULT_MEMORY_BYTES,
+                1024L * 1024,
+                64L * 1024 * 1024 * 1024);
         String instanceId = env.raw("PROCESSOR_INSTANCE_ID");
         if (instanceId != null && !instanceId.matches(INSTANCE_ID_PATTERN)) {
             env.problem("PROCESSOR_INSTANCE_ID", "'" + instanceId + "' must be 1-200 letters, digits, '.', '_' or '-'");
         }
-        ProcessorConfig config = new ProcessorConfig(kafka, applicationId, dedupWindow, stateDir, host, port, secret,
-                maxRecordBytes, rawJsonMax, startup, shutdown, replacements, replacementWindow, overrides, limits,
-                rocksDbMemory, instanceId);
+        ProcessorConfig config = new ProcessorConfig(
+                kafka,
+                applicationId,
+                dedupWindow,
+                stateDir,
+                host,
+                port,
+                secret,
+                maxRecordBytes,
+                rawJsonMax,
+                startup,
+                shutdown,
+                replacements,
+                replacementWindow,
+                overrides,
+                limits,
+                rocksDbMemory,
+                instanceId);
         config.checkProducerSizes(env);
         env.throwIfProblems();
         return config;
@@ -169,7 +203,11 @@ public record ProcessorConfig(
                 env.problem(overrideName(key), "must be an integer, got '" + p.get(key) + "'");
                 continue;
             }
-            limits.requireAtLeast(env, overrideName(key), value, largestRecordBytes(),
+            limits.requireAtLeast(
+                    env,
+                    overrideName(key),
+                    value,
+                    largestRecordBytes(),
                     "the largest record the processor writes (PROCESSOR_MAX_RECORD_BYTES or a dead letter)");
         }
     }
@@ -209,7 +247,8 @@ public record ProcessorConfig(
         // processing error outside the mapper (state store, forwarding) is an infrastructure failure and must
         // stop the thread rather than skip a record; production errors: see ProductionErrorPolicy
         d.put(StreamsConfig.DESERIALIZATION_EXCEPTION_HANDLER_CLASS_CONFIG, LogAndFailExceptionHandler.class.getName());
-        d.put(StreamsConfig.PROCESSING_EXCEPTION_HANDLER_CLASS_CONFIG,
+        d.put(
+                StreamsConfig.PROCESSING_EXCEPTION_HANDLER_CLASS_CONFIG,
                 LogAndFailProcessingExceptionHandler.class.getName());
         d.put(StreamsConfig.PRODUCTION_EXCEPTION_HANDLER_CLASS_CONFIG, ProductionErrorPolicy.class.getName());
         d.put(ProductionErrorPolicy.DLQ_TOPIC_CONFIG, kafka.topics().name(TopicId.DLQ_PROCESSOR));
@@ -233,7 +272,8 @@ public record ProcessorConfig(
         d.put(StreamsConfig.producerPrefix(ProducerConfig.RETRY_BACKOFF_MAX_MS_CONFIG), 1000);
         // the largest typed record or dead letter (RecordLimits) must fit one request and the send buffer
         d.put(StreamsConfig.producerPrefix(ProducerConfig.MAX_REQUEST_SIZE_CONFIG), largestRecordBytes());
-        d.put(StreamsConfig.producerPrefix(ProducerConfig.BUFFER_MEMORY_CONFIG),
+        d.put(
+                StreamsConfig.producerPrefix(ProducerConfig.BUFFER_MEMORY_CONFIG),
                 Math.max(DEFAULT_PRODUCER_BUFFER_BYTES, largestRecordBytes()));
         return d;
     }

@@ -16,11 +16,15 @@ public final class DeadLetters {
     /** Details are cut to this many characters (exception messages can be long). */
     public static final int MAX_DETAIL_CHARS = 1000;
 
-    private DeadLetters() {
-    }
+    private DeadLetters() {}
 
-    public static RecordHeaders headers(org.apache.kafka.common.header.Headers original, DeadLetterReason reason,
-                                        String detail, String topic, int partition, long offset) {
+    public static RecordHeaders headers(
+            org.apache.kafka.common.header.Headers original,
+            DeadLetterReason reason,
+            String detail,
+            String topic,
+            int partition,
+            long offset) {
         RecordHeaders out = new RecordHeaders();
         if (original != null) {
             for (Header h : original) {
@@ -61,9 +65,12 @@ public final class DeadLetters {
     }
 
     private static boolean isDeadLetterHeader(String key) {
-        return key.equals(PipelineHeaders.DLQ_STAGE) || key.equals(PipelineHeaders.DLQ_REASON)
-                || key.equals(PipelineHeaders.DLQ_DETAIL) || key.equals(PipelineHeaders.SOURCE_TOPIC)
-                || key.equals(PipelineHeaders.SOURCE_PARTITION) || key.equals(PipelineHeaders.SOURCE_OFFSET)
+        return key.equals(PipelineHeaders.DLQ_STAGE)
+                || key.equals(PipelineHeaders.DLQ_REASON)
+                || key.equals(PipelineHeaders.DLQ_DETAIL)
+                || key.equals(PipelineHeaders.SOURCE_TOPIC)
+                || key.equals(PipelineHeaders.SOURCE_PARTITION)
+                || key.equals(PipelineHeaders.SOURCE_OFFSET)
                 || key.equals(PipelineHeaders.EVENT_ID);
     }
 

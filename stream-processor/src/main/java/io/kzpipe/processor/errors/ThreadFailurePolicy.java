@@ -49,8 +49,10 @@ public final class ThreadFailurePolicy implements StreamsUncaughtExceptionHandle
         onFailure.run();
         for (Throwable t = exception; t != null; t = t.getCause() == t ? null : t.getCause()) {
             if (t instanceof FencedInstanceIdException) {
-                LOG.error("another instance joined the group with this instance's PROCESSOR_INSTANCE_ID (group.instance.id)"
-                        + " and fenced it; shutting down. Give every instance its own PROCESSOR_INSTANCE_ID", exception);
+                LOG.error(
+                        "another instance joined the group with this instance's PROCESSOR_INSTANCE_ID (group.instance.id)"
+                                + " and fenced it; shutting down. Give every instance its own PROCESSOR_INSTANCE_ID",
+                        exception);
                 return StreamThreadExceptionResponse.SHUTDOWN_CLIENT;
             }
         }
@@ -60,12 +62,19 @@ public final class ThreadFailurePolicy implements StreamsUncaughtExceptionHandle
         }
         if (replacements.size() < maxReplacements) {
             replacements.addLast(now);
-            LOG.error("stream thread failed; replacing it ({} of {} replacements allowed within {})",
-                    replacements.size(), maxReplacements, window, exception);
+            LOG.error(
+                    "stream thread failed; replacing it ({} of {} replacements allowed within {})",
+                    replacements.size(),
+                    maxReplacements,
+                    window,
+                    exception);
             return StreamThreadExceptionResponse.REPLACE_THREAD;
         }
-        LOG.error("stream thread failed after {} replacements within {}; shutting down the Streams client",
-                replacements.size(), window, exception);
+        LOG.error(
+                "stream thread failed after {} replacements within {}; shutting down the Streams client",
+                replacements.size(),
+                window,
+                exception);
         return StreamThreadExceptionResponse.SHUTDOWN_CLIENT;
     }
 }

@@ -32,10 +32,10 @@ final class AnswerMapper {
 
     /** Latest representable instant we accept as epoch ms: 9999-12-31T23:59:59.999Z. */
     static final long MAX_EPOCH_MS = 253_402_300_799_999L;
+
     private static final Pattern DIGITS = Pattern.compile("-?\\d{1,18}");
 
-    private AnswerMapper() {
-    }
+    private AnswerMapper() {}
 
     static void map(AnswerKey key, QuestionType type, JsonNode question, JsonNode answer, List<Output> out) {
         String outKey = key.responseId();
@@ -55,12 +55,17 @@ final class AnswerMapper {
                 if (ms != null) {
                     out.add(new Output(TopicId.ANSWERS_DATETIME, outKey, DateTimeAnswer.of(key, ms)));
                 } else {
-                    reject(key, answer, RejectReason.INVALID_DATETIME,
-                            "expected epoch milliseconds as a number or digit-only string, got " + kind(answer), out);
+                    reject(
+                            key,
+                            answer,
+                            RejectReason.INVALID_DATETIME,
+                            "expected epoch milliseconds as a number or digit-only string, got " + kind(answer),
+                            out);
                 }
             }
             case MEDIA -> media(key, answer, out);
-            case OTHER -> out.add(new Output(TopicId.ANSWERS_OTHER, outKey, OtherAnswer.of(key, JsonFields.json(answer))));
+            case OTHER ->
+                out.add(new Output(TopicId.ANSWERS_OTHER, outKey, OtherAnswer.of(key, JsonFields.json(answer))));
             default -> throw new IllegalStateException("unhandled question type " + type);
         }
     }
@@ -73,27 +78,39 @@ final class AnswerMapper {
             for (int i = 0; i < answer.size(); i++) {
                 JsonNode el = answer.get(i);
                 if (!el.isTextual()) {
-                    reject(key, answer, RejectReason.INVALID_OPTION, "selection " + i + " is " + kind(el)
-                            + ", expected a string", out);
+                    reject(
+                            key,
+                            answer,
+                            RejectReason.INVALID_OPTION,
+                            "selection " + i + " is " + kind(el) + ", expected a string",
+                            out);
                     return;
                 }
                 selected.add(el.textValue());
             }
             if (single && selected.size() > 1) {
-                reject(key, answer, RejectReason.INVALID_OPTION, "a single-option answer has " + selected.size()
-                        + " selections", out);
+                reject(
+                        key,
+                        answer,
+                        RejectReason.INVALID_OPTION,
+                        "a single-option answer has " + selected.size() + " selections",
+                        out);
                 return;
             }
         } else {
-            reject(key, answer, RejectReason.INVALID_OPTION, "expected a string or an array of strings, got "
-                    + kind(answer), out);
+            reject(
+                    key,
+                    answer,
+                    RejectReason.INVALID_OPTION,
+                    "expected a string or an array of strings, got " + kind(answer),
+                    out);
             return;
         }
         List<String> offered = offeredOptions(question);
         for (int i = 0; i < selected.size(); i++) {
             String title = selected.get(i);
-            out.add(new Output(TopicId.ANSWERS_OPTION, key.responseId(),
-                    OptionAnswer.of(key, i, title, offered.indexOf(title))));
+            out.add(new Output(
+                    TopicId.ANSWERS_OPTION, key.responseId(), OptionAnswer.of(key, i, title, offered.indexOf(title))));
         }
     }
 
@@ -130,8 +147,12 @@ final class AnswerMapper {
         }
         JsonNode lt = answer.get("lt");
         JsonNode lg = answer.get("lg");
-        if (lt == null || lg == null || !lt.isNumber() || !lg.isNumber()
-                || !Double.isFinite(lt.doubleValue()) || !Double.isFinite(lg.doubleValue())) {
+        if (lt == null
+                || lg == null
+                || !lt.isNumber()
+                || !lg.isNumber()
+                || !Double.isFinite(lt.doubleValue())
+                || !Double.isFinite(lg.doubleValue())) {
             reject(key, answer, RejectReason.INVALID_LOCATION, "lt and lg must be finite numbers", out);
             return;
         }
@@ -142,13 +163,20 @@ final class AnswerMapper {
             return;
         }
         if (lon < -180 || lon > 180) {
-            reject(key, answer, RejectReason.LONGITUDE_OUT_OF_RANGE, "longitude " + lon + " is outside [-180, 180]",
+            reject(
+                    key,
+                    answer,
+                    RejectReason.LONGITUDE_OUT_OF_RANGE,
+                    "longitude " + lon + " is outside [-180, 180]",
                     out);
             return;
         }
         JsonNode acc = answer.get("acc");
-        Double accuracy = acc != null && acc.isNumber() && Double.isFinite(acc.doubleValue()) ? acc.doubleValue() : null;
-        out.add(new Output(TopicId.ANSWERS_LOCATION, key.responseId(),
+        Double accuracy =
+                acc != null && acc.isNumber() && Double.isFinite(acc.doubleValue()) ? acc.doubleValue() : null;
+        out.add(new Output(
+                TopicId.ANSWERS_LOCATION,
+                key.responseId(),
                 LocationAnswer.of(key, lat, lon, JsonFields.text(answer, "n"), accuracy)));
     }
 
@@ -157,10 +185,12 @@ final class AnswerMapper {
         long ms;
         if (answer.isIntegralNumber() && answer.canConvertToLong()) {
             ms = answer.longValue();
-        } else if (answer.isFloatingPointNumber() && Double.isFinite(answer.doubleValue())
+        } else if (answer.isFloatingPointNumber()
+                && Double.isFinite(answer.doubleValue())
                 && Math.abs(answer.doubleValue()) <= MAX_EPOCH_MS) {
             ms = (long) Math.floor(answer.doubleValue());
-        } else if (answer.isTextual() && DIGITS.matcher(answer.textValue().trim()).matches()) {
+        } else if (answer.isTextual()
+                && DIGITS.matcher(answer.textValue().trim()).matches()) {
             ms = Long.parseLong(answer.textValue().trim());
         } else {
             return null;
@@ -175,8 +205,12 @@ final class AnswerMapper {
         } else if (answer.isTextual() || answer.isObject()) {
             items.add(answer);
         } else {
-            reject(key, answer, RejectReason.INVALID_MEDIA, "expected a string, an object or an array, got "
-                    + kind(answer), out);
+            reject(
+                    key,
+                    answer,
+                    RejectReason.INVALID_MEDIA,
+                    "expected a string, an object or an array, got " + kind(answer),
+                    out);
             return;
         }
         List<String[]> media = new ArrayList<>(items.size());
@@ -199,13 +233,15 @@ final class AnswerMapper {
             }
         }
         for (int i = 0; i < media.size(); i++) {
-            out.add(new Output(TopicId.ANSWERS_MEDIA, key.responseId(),
-                    MediaAnswer.of(key, i, media.get(i)[0], media.get(i)[1])));
+            out.add(new Output(
+                    TopicId.ANSWERS_MEDIA, key.responseId(), MediaAnswer.of(key, i, media.get(i)[0], media.get(i)[1])));
         }
     }
 
     private static void reject(AnswerKey key, JsonNode answer, RejectReason reason, String detail, List<Output> out) {
-        out.add(new Output(TopicId.ANSWER_REJECTS, key.responseId(),
+        out.add(new Output(
+                TopicId.ANSWER_REJECTS,
+                key.responseId(),
                 AnswerReject.of(key, JsonFields.json(answer), reason.code(), detail)));
     }
 

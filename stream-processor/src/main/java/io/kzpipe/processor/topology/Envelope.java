@@ -33,8 +33,11 @@ record Envelope(
     static Envelope of(ObjectNode root, long receivedAtMs) {
         JsonNode id = root.get("eventId");
         if (id == null || !id.isTextual() || id.textValue().isBlank()) {
-            throw new DeadLetterException(DeadLetterReason.MISSING_EVENT_ID, id == null || id.isNull()
-                    ? "eventId is missing" : "eventId must be a non-empty string, got " + AnswerMapper.kind(id));
+            throw new DeadLetterException(
+                    DeadLetterReason.MISSING_EVENT_ID,
+                    id == null || id.isNull()
+                            ? "eventId is missing"
+                            : "eventId must be a non-empty string, got " + AnswerMapper.kind(id));
         }
         JsonNode dataNode = root.get("data");
         ObjectNode data;
@@ -43,8 +46,8 @@ record Envelope(
         } else if (dataNode instanceof ObjectNode d) {
             data = d;
         } else {
-            throw new DeadLetterException(DeadLetterReason.DATA_NOT_OBJECT,
-                    "data must be an object, got " + AnswerMapper.kind(dataNode));
+            throw new DeadLetterException(
+                    DeadLetterReason.DATA_NOT_OBJECT, "data must be an object, got " + AnswerMapper.kind(dataNode));
         }
         String objectId = JsonFields.text(root, "objectId");
         String objectType = JsonFields.text(root, "objectType");
@@ -56,8 +59,17 @@ record Envelope(
         if (actionId.isEmpty() && "Action".equals(objectType)) {
             actionId = objectId;
         }
-        return new Envelope(root, data, id.textValue(), JsonFields.text(root, "eventType"), objectId, objectType,
-                groupId, actionId, JsonFields.text(data, "responseId"), receivedAtMs);
+        return new Envelope(
+                root,
+                data,
+                id.textValue(),
+                JsonFields.text(root, "eventType"),
+                objectId,
+                objectType,
+                groupId,
+                actionId,
+                JsonFields.text(data, "responseId"),
+                receivedAtMs);
     }
 
     /** Kafka key of every record of this event: the response id, else the event id (docs/DESIGN.md). */

@@ -9,8 +9,7 @@ import java.util.Locale;
  */
 final class JsonFields {
 
-    private JsonFields() {
-    }
+    private JsonFields() {}
 
     /** True when {@code node} is absent or JSON null. */
     static boolean isAbsent(JsonNode node) {

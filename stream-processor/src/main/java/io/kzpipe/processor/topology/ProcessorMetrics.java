@@ -42,22 +42,36 @@ public final class ProcessorMetrics {
         superseded = events(registry, "superseded");
         deadLettered = events(registry, "dead_lettered");
         for (DeadLetterReason r : DeadLetterReason.values()) {
-            deadLetterReasons.put(r, Counter.builder("kz.processor.dead.letters").tag("reason", r.code())
-                    .description("Raw records sent to the processor dead-letter topic, by reason").register(registry));
+            deadLetterReasons.put(
+                    r,
+                    Counter.builder("kz.processor.dead.letters")
+                            .tag("reason", r.code())
+                            .description("Raw records sent to the processor dead-letter topic, by reason")
+                            .register(registry));
         }
         for (TopicId id : TopicId.processorOutputs()) {
-            recordsOut.put(id, Counter.builder("kz.processor.records.out").tag("topic", topics.name(id))
-                    .description("Records written by the processor, by topic").register(registry));
+            recordsOut.put(
+                    id,
+                    Counter.builder("kz.processor.records.out")
+                            .tag("topic", topics.name(id))
+                            .description("Records written by the processor, by topic")
+                            .register(registry));
         }
         for (RejectReason r : RejectReason.values()) {
-            rejects.put(r.code(), Counter.builder("kz.processor.answer.rejects").tag("reason", r.code())
-                    .description("Answers that could not be typed, by reason").register(registry));
+            rejects.put(
+                    r.code(),
+                    Counter.builder("kz.processor.answer.rejects")
+                            .tag("reason", r.code())
+                            .description("Answers that could not be typed, by reason")
+                            .register(registry));
         }
     }
 
     private static Counter events(MeterRegistry registry, String outcome) {
-        return Counter.builder("kz.processor.events").tag("outcome", outcome)
-                .description("Raw events by outcome").register(registry);
+        return Counter.builder("kz.processor.events")
+                .tag("outcome", outcome)
+                .description("Raw events by outcome")
+                .register(registry);
     }
 
     void processed(List<Output> outputs) {

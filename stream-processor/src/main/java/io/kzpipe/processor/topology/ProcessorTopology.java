@@ -46,37 +46,56 @@ public final class ProcessorTopology {
      * What the processor needs from the configuration, plus its metrics. {@code maxDeadLetterBytes} is the largest
      * record its producer sends ({@code max.request.size}): a dead letter above it is written without its body.
      */
-    public record Settings(Topics topics, Duration dedupWindow, String piiHashSecret, int maxRecordBytes,
-                           int maxDeadLetterBytes, int rawJsonMaxBytes, ProcessorMetrics metrics) {
+    public record Settings(
+            Topics topics,
+            Duration dedupWindow,
+            String piiHashSecret,
+            int maxRecordBytes,
+            int maxDeadLetterBytes,
+            int rawJsonMaxBytes,
+            ProcessorMetrics metrics) {
 
         public static Settings of(ProcessorConfig config, ProcessorMetrics metrics) {
-            return new Settings(config.kafka().topics(), config.dedupWindow(), config.piiHashSecret(),
-                    config.maxRecordBytes(), config.largestRecordBytes(), config.rawJsonMaxBytes(), metrics);
+            return new Settings(
+                    config.kafka().topics(),
+                    config.dedupWindow(),
+                    config.piiHashSecret(),
+                    config.maxRecordBytes(),
+                    config.largestRecordBytes(),
+                    config.rawJsonMaxBytes(),
+                    metrics);
         }
     }
 
-    private ProcessorTopology() {
-    }
+    private ProcessorTopology() {}
 
     public static Topology build(ProcessorConfig config, ProcessorMetrics metrics) {
         return build(Settings.of(config, metrics));
     }
 
     public static Topology build(Settings settings) {
-        return build(settings, () -> new EventMapper(
-                settings.piiHashSecret() == null ? null : new PiiHasher(settings.piiHashSecret()),
-                settings.rawJsonMaxBytes()));
+        return build(
+                settings,
+                () -> new EventMapper(
+                        settings.piiHashSecret() == null ? null : new PiiHasher(settings.piiHashSecret()),
+                        settings.rawJsonMaxBytes()));
     }
 
     /** The topology with another mapper per task (tests inject failures through this seam). */
     static Topology build(Settings settings, Supplier<RecordMapper> mappers) {
         Topics topics = settings.topics();
         Topology topology = new Topology();
-        topology.addSource(AutoOffsetReset.earliest(), SOURCE, new ReceivedAtTimestampExtractor(), new ByteArrayDeserializer(),
-                new ByteArrayDeserializer(), topics.name(TopicId.RAW));
+        topology.addSource(
+                AutoOffsetReset.earliest(),
+                SOURCE,
+                new ReceivedAtTimestampExtractor(),
+                new ByteArrayDeserializer(),
+                new ByteArrayDeserializer(),
+                topics.name(TopicId.RAW));
         StoreBuilder<WindowStore<String, Long>> store = Stores.windowStoreBuilder(
                 Stores.persistentWindowStore(DEDUP_STORE, settings.dedupWindow(), settings.dedupWindow(), false),
-                Serdes.String(), Serdes.Long());
+                Serdes.String(),
+                Serdes.Long());
         StoreBuilder<KeyValueStore<String, ResponseVersions.Current>> versions = Stores.keyValueStoreBuilder(
                 Stores.persistentKeyValueStore(VERSIONS_STORE), Serdes.String(), ResponseVersions.serde());
         ProcessorSupplier<byte[], byte[], byte[], byte[]> supplier = new ProcessorSupplier<>() {
@@ -92,8 +111,8 @@ public final class ProcessorTopology {
         };
         topology.addProcessor(PROCESSOR, supplier, SOURCE);
         for (TopicId id : TopicId.processorOutputs()) {
-            topology.addSink(sinkName(id), topics.name(id), new ByteArraySerializer(), new ByteArraySerializer(),
-                    PROCESSOR);
+            topology.addSink(
+                    sinkName(id), topics.name(id), new ByteArraySerializer(), new ByteArraySerializer(), PROCESSOR);
         }
         return topology;
     }

@@ -9,7 +9,14 @@ import java.util.Map;
  * {@code PhoneNumber} or {@code SingleSelectExternal}, is {@link #OTHER} and kept as raw JSON.
  */
 enum QuestionType {
-    SINGLE_OPTION, MULTI_OPTION, NUMERIC, LOCATION, TEXT, DATETIME, MEDIA, OTHER;
+    SINGLE_OPTION,
+    MULTI_OPTION,
+    NUMERIC,
+    LOCATION,
+    TEXT,
+    DATETIME,
+    MEDIA,
+    OTHER;
 
     private static final Map<String, QuestionType> BY_NAME = Map.ofEntries(
             Map.entry("singleoption", SINGLE_OPTION),

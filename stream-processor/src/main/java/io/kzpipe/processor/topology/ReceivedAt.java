@@ -7,8 +7,7 @@ import org.apache.kafka.common.header.Header;
 /** The gateway receive time of a raw record: header {@code kz-received-at}, else the record timestamp. */
 final class ReceivedAt {
 
-    private ReceivedAt() {
-    }
+    private ReceivedAt() {}
 
     /** The header value when it is a non-negative decimal number, else {@code fallback}. */
     static long of(org.apache.kafka.common.header.Headers headers, long fallback) {

@@ -34,22 +34,33 @@ import org.apache.kafka.streams.state.KeyValueStore;
 final class ResponseVersions {
 
     /** Topics whose records belong to one response version: not written for a stale version. */
-    static final Set<TopicId> RESPONSE_DATA = Set.copyOf(EnumSet.of(TopicId.RESPONSES, TopicId.ANSWERS_OPTION,
-            TopicId.ANSWERS_NUMERIC, TopicId.ANSWERS_LOCATION, TopicId.ANSWERS_TEXT, TopicId.ANSWERS_DATETIME,
-            TopicId.ANSWERS_MEDIA, TopicId.ANSWERS_OTHER, TopicId.ANSWER_REJECTS));
+    static final Set<TopicId> RESPONSE_DATA = Set.copyOf(EnumSet.of(
+            TopicId.RESPONSES,
+            TopicId.ANSWERS_OPTION,
+            TopicId.ANSWERS_NUMERIC,
+            TopicId.ANSWERS_LOCATION,
+            TopicId.ANSWERS_TEXT,
+            TopicId.ANSWERS_DATETIME,
+            TopicId.ANSWERS_MEDIA,
+            TopicId.ANSWERS_OTHER,
+            TopicId.ANSWER_REJECTS));
 
     private static final byte FORMAT = 1;
     private static final int HEADER = 1 + Long.BYTES + Long.BYTES;
 
     /** How an event's response version relates to the stored current version. */
-    enum Verdict { FIRST, CURRENT_AGAIN, STALE, NEWER }
+    enum Verdict {
+        FIRST,
+        CURRENT_AGAIN,
+        STALE,
+        NEWER
+    }
 
     /**
      * The stored value: the event id, version and effective receive time (epoch ms) of a response's current
      * version.
      */
-    record Current(String eventId, long version, long receivedAtMs) {
-    }
+    record Current(String eventId, long version, long receivedAtMs) {}
 
     private final KeyValueStore<String, Current> store;
 
@@ -89,8 +100,7 @@ final class ResponseVersions {
 
     /** Makes {@code response} the current version of its response, received (effectively) at its receive time. */
     void makeCurrent(ResponseRecord response) {
-        store.put(response.responseId(),
-                new Current(response.eventId(), response.version(), response.receivedAtMs()));
+        store.put(response.responseId(), new Current(response.eventId(), response.version(), response.receivedAtMs()));
     }
 
     /**
@@ -104,8 +114,12 @@ final class ResponseVersions {
 
     static byte[] encode(Current c) {
         byte[] id = c.eventId().getBytes(StandardCharsets.UTF_8);
-        return ByteBuffer.allocate(HEADER + id.length).put(FORMAT).putLong(c.version()).putLong(c.receivedAtMs())
-                .put(id).array();
+        return ByteBuffer.allocate(HEADER + id.length)
+                .put(FORMAT)
+                .putLong(c.version())
+                .putLong(c.receivedAtMs())
+                .put(id)
+                .array();
     }
 
     static Current decode(byte[] bytes) {

@@ -29,7 +29,8 @@ final class TypedRecordWriter {
     byte[] write(TypedRecord record) {
         ObjectWriter writer = WRITERS.get(record.getClass());
         if (writer == null) {
-            throw new IllegalArgumentException("no typed topic carries " + record.getClass().getName());
+            throw new IllegalArgumentException(
+                    "no typed topic carries " + record.getClass().getName());
         }
         try {
             return writer.writeValueAsBytes(record);

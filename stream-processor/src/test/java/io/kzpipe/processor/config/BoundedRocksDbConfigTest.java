@@ -22,7 +22,7 @@ class BoundedRocksDbConfigTest {
     void everyStoreSharesOneBoundedCacheAndSmallMemtables() {
         BoundedRocksDbConfig setter = new BoundedRocksDbConfig();
         try (Options a = new Options().setTableFormatConfig(new BlockBasedTableConfig());
-             Options b = new Options().setTableFormatConfig(new BlockBasedTableConfig())) {
+                Options b = new Options().setTableFormatConfig(new BlockBasedTableConfig())) {
             setter.setConfig("dedup-event-ids.1", a, Map.of(BoundedRocksDbConfig.MEMORY_BYTES_CONFIG, 8L << 20));
             setter.setConfig("dedup-event-ids.2", b, Map.of());
 
@@ -48,12 +48,15 @@ class BoundedRocksDbConfigTest {
         assertThat(BoundedRocksDbConfig.budget(64L << 20)).isEqualTo(64L << 20);
         assertThatThrownBy(() -> BoundedRocksDbConfig.budget(1000)).isInstanceOf(IllegalArgumentException.class);
 
-        Properties p = ProcessorConfig.fromEnv(Map.of("PROCESSOR_ROCKSDB_MEMORY_BYTES", "33554432")).streamsProperties();
-        assertThat(p).containsEntry(StreamsConfig.ROCKSDB_CONFIG_SETTER_CLASS_CONFIG, BoundedRocksDbConfig.class.getName())
+        Properties p = ProcessorConfig.fromEnv(Map.of("PROCESSOR_ROCKSDB_MEMORY_BYTES", "33554432"))
+                .streamsProperties();
+        assertThat(p)
+                .containsEntry(StreamsConfig.ROCKSDB_CONFIG_SETTER_CLASS_CONFIG, BoundedRocksDbConfig.class.getName())
                 .containsEntry(BoundedRocksDbConfig.MEMORY_BYTES_CONFIG, 32L << 20);
         assertThat(ProcessorConfig.fromEnv(Map.of()).streamsProperties())
                 .containsEntry(BoundedRocksDbConfig.MEMORY_BYTES_CONFIG, BoundedRocksDbConfig.DEFAULT_MEMORY_BYTES);
         assertThatThrownBy(() -> ProcessorConfig.fromEnv(Map.of("PROCESSOR_ROCKSDB_MEMORY_BYTES", "1000")))
-                .isInstanceOf(SettingException.class).hasMessageContaining("PROCESSOR_ROCKSDB_MEMORY_BYTES");
+                .isInstanceOf(SettingException.class)
+                .hasMessageContaining("PROCESSOR_ROCKSDB_MEMORY_BYTES");
     }
 }

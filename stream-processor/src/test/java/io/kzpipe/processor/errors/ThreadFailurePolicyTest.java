@@ -1,8 +1,8 @@
 package io.kzpipe.processor.errors;
 
-import static org.assertj.core.api.Assertions.assertThat;
 import static org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse.REPLACE_THREAD;
 import static org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse.SHUTDOWN_CLIENT;
+import static org.assertj.core.api.Assertions.assertThat;
 
 import java.time.Duration;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -14,8 +14,8 @@ class ThreadFailurePolicyTest {
 
     private final AtomicLong now = new AtomicLong();
     private final AtomicInteger failures = new AtomicInteger();
-    private final ThreadFailurePolicy policy = new ThreadFailurePolicy(2, Duration.ofMinutes(10), now::get,
-            failures::incrementAndGet);
+    private final ThreadFailurePolicy policy =
+            new ThreadFailurePolicy(2, Duration.ofMinutes(10), now::get, failures::incrementAndGet);
 
     @Test
     void replacesUpToTheLimitWithinTheWindowThenShutsTheClientDown() {
@@ -37,16 +37,19 @@ class ThreadFailurePolicyTest {
 
     @Test
     void zeroReplacementsMeansTheFirstFailureShutsDown() {
-        ThreadFailurePolicy strict = new ThreadFailurePolicy(0, Duration.ofMinutes(1), now::get, () -> { });
+        ThreadFailurePolicy strict = new ThreadFailurePolicy(0, Duration.ofMinutes(1), now::get, () -> {});
         assertThat(strict.handle(new RuntimeException())).isEqualTo(SHUTDOWN_CLIENT);
     }
 
     @Test
     void aThreadFencedByADuplicateInstanceIdShutsTheClientDownAtOnceInsteadOfFencingTheOtherInstanceBack() {
         var fenced = new org.apache.kafka.streams.errors.StreamsException(
-                new FencedInstanceIdException("The broker rejected this static consumer since another consumer with the same group.instance.id has registered with a different member.id."));
+                new FencedInstanceIdException(
+                        "The broker rejected this static consumer since another consumer with the same group.instance.id has registered with a different member.id."));
         assertThat(policy.handle(fenced)).isEqualTo(SHUTDOWN_CLIENT);
         assertThat(failures).hasValue(1);
-        assertThat(policy.handle(new IllegalStateException("unrelated"))).as("no replacement was used up").isEqualTo(REPLACE_THREAD);
+        assertThat(policy.handle(new IllegalStateException("unrelated")))
+                .as("no replacement was used up")
+                .isEqualTo(REPLACE_THREAD);
     }
 }

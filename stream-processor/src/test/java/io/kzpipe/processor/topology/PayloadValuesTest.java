@@ -31,10 +31,12 @@ class PayloadValuesTest {
             assertThat(t.text()).isEqualTo(answer);
             assertThat(t.responseId()).isEqualTo("réponse-☃");
             assertThat(h.typed(TopicId.ANSWERS_OPTION, OptionAnswer.class).get(0))
-                    .extracting(OptionAnswer::optionTitle, OptionAnswer::optionIndex).containsExactly("Hiver ❄", 1);
+                    .extracting(OptionAnswer::optionTitle, OptionAnswer::optionIndex)
+                    .containsExactly("Hiver ❄", 1);
             var events = h.records(TopicId.EVENTS);
             assertThat(events.get(0).key()).isEqualTo("réponse-☃");
-            EventRecord e = io.kzpipe.model.json.JsonSerde.of(EventRecord.class).deserialize("t", events.get(0).value());
+            EventRecord e = io.kzpipe.model.json.JsonSerde.of(EventRecord.class)
+                    .deserialize("t", events.get(0).value());
             assertThat(e.rawJson().getBytes(StandardCharsets.UTF_8)).isEqualTo(raw);
         }
     }
@@ -45,12 +47,16 @@ class PayloadValuesTest {
         try (TopologyHarness h = new TopologyHarness()) {
             h.pipe("r-empty", Payloads.response("e-empty", "r-empty", false, qs));
             h.pipe("r-none", Payloads.response("e-none", "r-none", false, "[]"));
-            h.pipe("r-nodetails", utf8("{\"eventId\":\"e-nd\",\"eventType\":\"ActionResponse\",\"data\":"
-                    + "{\"responseId\":\"r-nodetails\"}}"));
+            h.pipe(
+                    "r-nodetails",
+                    utf8("{\"eventId\":\"e-nd\",\"eventType\":\"ActionResponse\",\"data\":"
+                            + "{\"responseId\":\"r-nodetails\"}}"));
 
-            assertThat(h.typed(TopicId.ANSWERS_TEXT, TextAnswer.class)).singleElement()
+            assertThat(h.typed(TopicId.ANSWERS_TEXT, TextAnswer.class))
+                    .singleElement()
                     .satisfies(t -> assertThat(t.text()).isEmpty());
-            assertThat(h.typed(TopicId.RESPONSES, ResponseRecord.class)).extracting(ResponseRecord::answerCount)
+            assertThat(h.typed(TopicId.RESPONSES, ResponseRecord.class))
+                    .extracting(ResponseRecord::answerCount)
                     .containsExactly(1, 0, 0);
         }
     }
@@ -62,9 +68,11 @@ class PayloadValuesTest {
         try (TopologyHarness h = new TopologyHarness()) {
             h.pipe("r-big", Payloads.response("e-big", "r-big", false, qs));
 
-            assertThat(h.typed(TopicId.ANSWERS_TEXT, TextAnswer.class).get(0).text()).isEqualTo(big);
+            assertThat(h.typed(TopicId.ANSWERS_TEXT, TextAnswer.class).get(0).text())
+                    .isEqualTo(big);
             assertThat(h.typed(TopicId.EVENTS, EventRecord.class).get(0).rawJson())
-                    .as("above PROCESSOR_RAW_JSON_MAX_BYTES").isEmpty();
+                    .as("above PROCESSOR_RAW_JSON_MAX_BYTES")
+                    .isEmpty();
             assertThat(h.drainCounts()).isEqualTo(Map.of(TopicId.RESPONSES, 1));
         }
     }
@@ -76,13 +84,18 @@ class PayloadValuesTest {
             qs.append(i == 0 ? "" : ",").append(Payloads.question("N" + i, "Numeric", Integer.toString(i)));
         }
         try (TopologyHarness h = new TopologyHarness()) {
-            h.pipe("r-many", Payloads.response("e-many", "r-many", false, qs.append("]").toString()));
+            h.pipe(
+                    "r-many",
+                    Payloads.response("e-many", "r-many", false, qs.append("]").toString()));
 
             assertThat(h.records(TopicId.ANSWERS_NUMERIC)).hasSize(5000);
         }
     }
 
     private static String esc(String s) {
-        return s.replace("\\", "\\\\").replace("\"", "\\\"").replace("\n", "\\n").replace("\u0000", "\\u0000");
+        return s.replace("\\", "\\\\")
+                .replace("\"", "\\\"")
+                .replace("\n", "\\n")
+                .replace("\u0000", "\\u0000");
     }
 }

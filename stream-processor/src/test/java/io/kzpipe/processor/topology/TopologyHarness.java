@@ -65,21 +65,24 @@ final class TopologyHarness implements AutoCloseable {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
-        Map<String, String> all = new HashMap<>(Map.of("KAFKA_BOOTSTRAP_SERVERS", "unused:9092",
-                "PROCESSOR_STATE_DIR", stateDir.toString()));
+        Map<String, String> all = new HashMap<>(
+                Map.of("KAFKA_BOOTSTRAP_SERVERS", "unused:9092", "PROCESSOR_STATE_DIR", stateDir.toString()));
         all.putAll(env);
         config = ProcessorConfig.fromEnv(all);
         topics = config.kafka().topics();
         Properties props = config.streamsProperties();
         props.put(StreamsConfig.APPLICATION_ID_CONFIG, applicationId);
-        ProcessorTopology.Settings settings = ProcessorTopology.Settings.of(config,
-                new ProcessorMetrics(registry, topics));
-        driver = new TopologyTestDriver(mappers == null ? ProcessorTopology.build(settings)
-                : ProcessorTopology.build(settings, mappers), props, Instant.ofEpochMilli(T0));
+        ProcessorTopology.Settings settings =
+                ProcessorTopology.Settings.of(config, new ProcessorMetrics(registry, topics));
+        driver = new TopologyTestDriver(
+                mappers == null ? ProcessorTopology.build(settings) : ProcessorTopology.build(settings, mappers),
+                props,
+                Instant.ofEpochMilli(T0));
         raw = driver.createInputTopic(topics.name(TopicId.RAW), new ByteArraySerializer(), new ByteArraySerializer());
         for (TopicId id : TopicId.processorOutputs()) {
-            outputs.put(id, driver.createOutputTopic(topics.name(id), new StringDeserializer(),
-                    new ByteArrayDeserializer()));
+            outputs.put(
+                    id,
+                    driver.createOutputTopic(topics.name(id), new StringDeserializer(), new ByteArrayDeserializer()));
         }
     }
 
