@@ -11,11 +11,6 @@ import io.kzpipe.testkit.FreePorts;
 import io.kzpipe.testkit.KafkaExtension;
 import io.kzpipe.testkit.ServiceProcess;
 import io.kzpipe.testkit.TestKafka;
-import java.io.IOException;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -46,8 +41,6 @@ class ProcessorCrashRecoveryIT {
     static final int RESPONSES = 3000;
     static final int MESSAGES = 300;
     static final int BAD = 30;
-
-    private final HttpClient http = HttpClient.newHttpClient();
 
     @Test
     void killedMidRunAndRestartedLosesNothingAndDoublesNothing(TestKafka kafka) throws Exception {
@@ -96,7 +89,7 @@ class ProcessorCrashRecoveryIT {
         Path log = Path.of("target", "it-logs", prefix + "processor.log");
         ServiceProcess processor = ServiceProcess.start("io.kzpipe.processor.Main", env, log);
         try (KafkaProducer<String, byte[]> producer = new KafkaProducer<>(kafka.producerProps())) {
-            awaitReady(processor, port);
+            ProcessorItSupport.awaitReady(processor, port, Duration.ofSeconds(120));
             AtomicInteger sent = new AtomicInteger();
             CompletableFuture<Void> feeding = CompletableFuture.runAsync(() -> paced(producer, firstHalf, sent));
             // kill while raw events are still arriving and being processed
@@ -116,7 +109,7 @@ class ProcessorCrashRecoveryIT {
             feeding.join();
 
             processor.restart();
-            awaitReady(processor, port);
+            ProcessorItSupport.awaitReady(processor, port, Duration.ofSeconds(120));
             paced(producer, secondHalf, sent);
             paced(producer, lateRetries, sent);
             producer.flush();
@@ -182,31 +175,6 @@ class ProcessorCrashRecoveryIT {
             }
         }
         producer.flush();
-    }
-
-    private void awaitReady(ServiceProcess processor, int port) {
-        await().atMost(Duration.ofSeconds(120))
-                .pollInterval(Duration.ofMillis(250))
-                .untilAsserted(() -> {
-                    assertThat(processor.isAlive()).as(processor.logTail(40)).isTrue();
-                    assertThat(status(port)).isEqualTo(200);
-                });
-    }
-
-    private int status(int port) {
-        try {
-            return http.send(
-                            HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/health/ready"))
-                                    .timeout(Duration.ofSeconds(2))
-                                    .build(),
-                            HttpResponse.BodyHandlers.discarding())
-                    .statusCode();
-        } catch (IOException e) {
-            return -1;
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return -1;
-        }
     }
 
     private static void sleep(long ms) {

@@ -7,9 +7,14 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.kzpipe.model.json.Json;
 import io.kzpipe.model.topic.TopicId;
 import io.kzpipe.model.topic.Topics;
+import io.kzpipe.testkit.ServiceProcess;
 import io.kzpipe.testkit.TestKafka;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -30,6 +35,8 @@ import org.apache.kafka.common.TopicPartition;
 
 /** Shared set-up and assertions of the processor integration tests. */
 final class ProcessorItSupport {
+
+    private static final HttpClient HTTP = HttpClient.newHttpClient();
 
     private ProcessorItSupport() {}
 
@@ -143,5 +150,29 @@ final class ProcessorItSupport {
                 }
             }
         });
+    }
+
+    /** Waits until the child process answers {@code /health/ready} with 200 on {@code port}, failing if it dies. */
+    static void awaitReady(ServiceProcess processor, int port, Duration timeout) {
+        await().atMost(timeout).pollInterval(Duration.ofMillis(250)).untilAsserted(() -> {
+            assertThat(processor.isAlive()).as(processor.logTail(40)).isTrue();
+            assertThat(readyStatus(port)).isEqualTo(200);
+        });
+    }
+
+    private static int readyStatus(int port) {
+        try {
+            return HTTP.send(
+                            HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/health/ready"))
+                                    .timeout(Duration.ofSeconds(2))
+                                    .build(),
+                            HttpResponse.BodyHandlers.discarding())
+                    .statusCode();
+        } catch (IOException e) {
+            return -1;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return -1;
+        }
     }
 }

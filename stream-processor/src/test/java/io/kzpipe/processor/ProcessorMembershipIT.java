@@ -12,7 +12,6 @@ import io.kzpipe.testkit.KafkaBrokerProcess;
 import io.kzpipe.testkit.KafkaExtension;
 import io.kzpipe.testkit.ServiceProcess;
 import io.kzpipe.testkit.TestKafka;
-import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -66,7 +65,7 @@ class ProcessorMembershipIT {
 
         Path log = Path.of("target", "it-logs", prefix + "processor.log");
         try (ServiceProcess processor = ServiceProcess.start("io.kzpipe.processor.Main", env, log)) {
-            awaitReady(processor, port);
+            ProcessorItSupport.awaitReady(processor, port, Duration.ofSeconds(120));
             kafka.produce(responses(raw, 0, 20));
             await().atMost(LONG)
                     .until(() -> kafka.readToEnd(events, Duration.ofSeconds(10)).size() == 20);
@@ -193,28 +192,5 @@ class ProcessorMembershipIT {
                         .build(),
                 HttpResponse.BodyHandlers.ofString());
         return r.statusCode() + " " + r.body();
-    }
-
-    private void awaitReady(ServiceProcess processor, int port) {
-        await().atMost(LONG).pollInterval(Duration.ofMillis(250)).untilAsserted(() -> {
-            assertThat(processor.isAlive()).as(processor.logTail(40)).isTrue();
-            assertThat(status(port)).isEqualTo(200);
-        });
-    }
-
-    private int status(int port) {
-        try {
-            return http.send(
-                            HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/health/ready"))
-                                    .timeout(Duration.ofSeconds(2))
-                                    .build(),
-                            HttpResponse.BodyHandlers.discarding())
-                    .statusCode();
-        } catch (IOException e) {
-            return -1;
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return -1;
-        }
     }
 }
