@@ -35,5 +35,12 @@ public final class PipelineHeaders {
      */
     public static final String REPLAY_OF = "kz-replay-of";
 
+    /**
+     * Raw records written by the puller (pulled from the Kaizala REST API, not received as a webhook): the pull
+     * source they came from, e.g. {@code group:<groupId>}. A pulled copy is a re-observation of a response, never a
+     * new fact: it must not outrank a newer edit (docs/DESIGN.md "Pulled responses").
+     */
+    public static final String PULLED = "kz-pulled";
+
     private PipelineHeaders() {}
 }
