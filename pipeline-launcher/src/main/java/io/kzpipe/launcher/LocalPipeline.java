@@ -48,6 +48,17 @@ public final class LocalPipeline {
         return new LocalPipeline(LocalSettings.load(root, env, running, console), console);
     }
 
+    /** The parts {@code up} without names starts: kafka, clickhouse and the services started by default. */
+    private List<String> defaultParts() {
+        List<String> parts = new ArrayList<>(List.of(LocalInfrastructure.KAFKA, LocalInfrastructure.CLICKHOUSE));
+        for (Service service : Service.values()) {
+            if (service.startedByDefault(settings.env())) {
+                parts.add(service.module());
+            }
+        }
+        return parts;
+    }
+
     /** Every part, in start order: kafka, clickhouse, then the services. */
     public static List<String> parts() {
         List<String> parts = new ArrayList<>(List.of(LocalInfrastructure.KAFKA, LocalInfrastructure.CLICKHOUSE));
@@ -104,17 +115,29 @@ public final class LocalPipeline {
      * Returns 0; throws {@link Console.Failure} when a part cannot start or a service does not become ready.
      */
     public int up(List<String> selected) {
+        return up(selected, Map.of());
+    }
+
+    /**
+     * {@link #up(List)} with {@code extraEnv} on top of each service's environment (the demo points the puller at
+     * the double); without names, the parts {@code up} starts by default ({@link Service#startedByDefault}).
+     */
+    public int up(List<String> selected, Map<String, String> extraEnv) {
         long start = System.nanoTime();
-        List<String> parts = selected.isEmpty() ? parts() : selected;
+        List<String> parts = selected.isEmpty() ? defaultParts() : selected;
         for (String part : parts) {
             if (!parts().contains(part)) {
                 throw new Console.Failure("unknown part '" + part + "' (parts: " + String.join(", ", parts()) + ")", 2);
             }
         }
+        if (selected.isEmpty() && !Service.PULLER.startedByDefault(settings.env())) {
+            console.note(Service.PULLER.module() + ": " + Service.PULLER_SOURCES
+                    + " is not set, not started (README \"Puller\")");
+        }
         checkPortsFree(parts);
         settings.save();
         startInfrastructure(parts);
-        boolean failed = startServices(parts);
+        boolean failed = startServices(parts, extraEnv);
         printSummary(start, failed);
         if (failed) {
             throw new Console.Failure(
@@ -206,7 +229,7 @@ public final class LocalPipeline {
     }
 
     /** Starts every selected service that has a jar and does not run, then waits; true when one is not ready. */
-    private boolean startServices(List<String> parts) {
+    private boolean startServices(List<String> parts, Map<String, String> extraEnv) {
         Map<Service, ProcessHandle> started = new LinkedHashMap<>();
         for (Service service : Service.values()) {
             if (!parts.contains(service.module())) {
@@ -222,7 +245,7 @@ public final class LocalPipeline {
             } else {
                 console.step(service.module() + " on " + settings.serviceUrl(service));
                 reportDeath(service.module());
-                ProcessHandle handle = services.start(service);
+                ProcessHandle handle = services.start(service, extraEnv);
                 console.note("started (pid " + handle.pid() + ")");
                 started.put(service, handle);
             }
@@ -368,6 +391,18 @@ public final class LocalPipeline {
         console.out().printf("  Callback token   %s%n", token);
         console.out()
                 .printf(
+                        "  Tokens file      %s  (accepted tokens, one per line; re-read on change)%n",
+                        settings.callbackTokensFile());
+        if (running(Service.PULLER.module()).isPresent()) {
+            console.out()
+                    .printf(
+                            "  Puller           %s  (%s=%s)%n",
+                            settings.healthUrl(Service.PULLER),
+                            Service.PULLER_SOURCES,
+                            settings.env().getOrDefault(Service.PULLER_SOURCES, ""));
+        }
+        console.out()
+                .printf(
                         "  ClickHouse       %s  (user default, no password; clickhouse-client --port %d)%n",
                         settings.clickHouseUrl(), settings.port(LocalSettings.CLICKHOUSE_TCP_PORT));
         console.out().printf("  Kafka            %s%n", settings.kafkaBootstrap());
@@ -436,10 +471,14 @@ public final class LocalPipeline {
                 pid = recordedPid(part);
                 state = "DEAD (see logs)";
                 status = 1;
-            } else if (service == null || Files.isRegularFile(settings.serviceJar(service))) {
-                state = "stopped";
-            } else {
+            } else if (service != null && !Files.isRegularFile(settings.serviceJar(service))) {
                 state = "not built";
+            } else if (service != null
+                    && service.start() == Service.Start.WHEN_CONFIGURED
+                    && !service.startedByDefault(settings.env())) {
+                state = "not configured";
+            } else {
+                state = "stopped";
             }
             console.out().printf("%-18s %-8s %-22s %s%n", part, pid, state, url(part));
         }
