@@ -60,6 +60,13 @@ final class Client {
         return a.json().get("accessToken").asText();
     }
 
+    /** A token call that may be refused (e.g. throttled): the token, or null. */
+    String accessTokenOrNull() {
+        DoubleSettings s = d.settings();
+        Answer a = token(s.applicationId(), s.applicationSecret(), d.refreshToken());
+        return a.status() == 200 ? a.json().get("accessToken").asText() : null;
+    }
+
     /** {@code GET {endpointUrl}{pathAndQuery}} with the access token (null = none). */
     Answer get(String pathAndQuery, String accessToken) {
         return send(request(d.endpointUrl() + pathAndQuery, accessToken).GET().build());
