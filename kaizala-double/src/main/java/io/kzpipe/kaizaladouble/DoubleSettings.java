@@ -5,6 +5,7 @@ import io.kzpipe.model.config.Secrets;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Map;
+import java.util.function.Consumer;
 
 /**
  * How a {@link KaizalaDouble} starts. Build from {@link #defaults()} and the {@code with...} methods, or from the
@@ -102,79 +103,77 @@ public record DoubleSettings(
     }
 
     public DoubleSettings withPort(int newPort) {
-        return new DoubleSettings(
-                host,
-                newPort,
-                publicUrl,
-                applicationId,
-                applicationSecret,
-                refreshToken,
-                accessTokenTtl,
-                callsPerMinute,
-                handshakeTimeout,
-                clock);
+        return with(b -> b.port = newPort);
+    }
+
+    public DoubleSettings withPublicUrl(String url) {
+        return with(b -> b.publicUrl = url);
     }
 
     public DoubleSettings withCredentials(String id, String secret, String refresh) {
-        return new DoubleSettings(
-                host, port, publicUrl, id, secret, refresh, accessTokenTtl, callsPerMinute, handshakeTimeout, clock);
+        return with(b -> {
+            b.applicationId = id;
+            b.applicationSecret = secret;
+            b.refreshToken = refresh;
+        });
     }
 
     public DoubleSettings withAccessTokenTtl(Duration ttl) {
-        return new DoubleSettings(
-                host,
-                port,
-                publicUrl,
-                applicationId,
-                applicationSecret,
-                refreshToken,
-                ttl,
-                callsPerMinute,
-                handshakeTimeout,
-                clock);
+        return with(b -> b.accessTokenTtl = ttl);
     }
 
     /** @param limit calls in any sliding 60 s window; 0 = unlimited (a backfill benchmark) */
     public DoubleSettings withCallsPerMinute(int limit) {
-        return new DoubleSettings(
-                host,
-                port,
-                publicUrl,
-                applicationId,
-                applicationSecret,
-                refreshToken,
-                accessTokenTtl,
-                limit,
-                handshakeTimeout,
-                clock);
+        return with(b -> b.callsPerMinute = limit);
     }
 
     public DoubleSettings withHandshakeTimeout(Duration timeout) {
-        return new DoubleSettings(
-                host,
-                port,
-                publicUrl,
-                applicationId,
-                applicationSecret,
-                refreshToken,
-                accessTokenTtl,
-                callsPerMinute,
-                timeout,
-                clock);
+        return with(b -> b.handshakeTimeout = timeout);
     }
 
     public DoubleSettings withClock(Clock newClock) {
+        return with(b -> b.clock = newClock);
+    }
+
+    /** A copy with the changes {@code change} makes to the fields. */
+    private DoubleSettings with(Consumer<Fields> change) {
+        Fields f = new Fields();
+        f.host = host;
+        f.port = port;
+        f.publicUrl = publicUrl;
+        f.applicationId = applicationId;
+        f.applicationSecret = applicationSecret;
+        f.refreshToken = refreshToken;
+        f.accessTokenTtl = accessTokenTtl;
+        f.callsPerMinute = callsPerMinute;
+        f.handshakeTimeout = handshakeTimeout;
+        f.clock = clock;
+        change.accept(f);
         return new DoubleSettings(
-                host,
-                port,
-                publicUrl,
-                applicationId,
-                applicationSecret,
-                refreshToken,
-                accessTokenTtl,
-                callsPerMinute,
-                handshakeTimeout,
-                newClock);
+                f.host,
+                f.port,
+                f.publicUrl,
+                f.applicationId,
+                f.applicationSecret,
+                f.refreshToken,
+                f.accessTokenTtl,
+                f.callsPerMinute,
+                f.handshakeTimeout,
+                f.clock);
+    }
+
+    /** The mutable copy behind {@link #with}. */
+    private static final class Fields {
+        String host;
+        int port;
+        String publicUrl;
+        String applicationId;
+        String applicationSecret;
+        String refreshToken;
+        Duration accessTokenTtl;
+        int callsPerMinute;
+        Duration handshakeTimeout;
+        Clock clock;
     }
 
     @Override
