@@ -8,6 +8,8 @@ import io.javalin.http.Handler;
 import io.kzpipe.model.json.Json;
 import java.io.IOException;
 import java.time.Instant;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Kaizala's HTTP surface: {@code GET /v1/accessToken} on the root, the data calls under {@code /ep/{name}/v1/...}.
@@ -18,6 +20,8 @@ import java.time.Instant;
 final class ApiRoutes {
 
     static final String EP = "/ep/{ep}";
+
+    private static final Logger LOG = LoggerFactory.getLogger(ApiRoutes.class);
 
     private final KaizalaDouble d;
 
@@ -57,6 +61,10 @@ final class ApiRoutes {
                 handler.handle(ctx);
             } catch (ApiException e) {
                 error(ctx, e.status(), e.getMessage());
+            } catch (RuntimeException e) {
+                // answered here (not by Javalin) so the call log records the 500
+                LOG.error("{} {} failed", ctx.method(), ctx.path(), e);
+                error(ctx, 500, "internal error: " + e);
             } finally {
                 String query = ctx.queryString();
                 d.callLog()

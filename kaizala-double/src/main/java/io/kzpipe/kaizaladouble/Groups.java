@@ -72,6 +72,15 @@ final class Groups {
         return group(groupId).stream().mapToLong(ActionState::responseCount).sum();
     }
 
+    synchronized Instant responseTime(String groupId, String actionId, String responseId) {
+        ActionState a = action(groupId, actionId);
+        int i = a.indexOf(responseId);
+        if (i < 0) {
+            throw ApiException.notFound("no response " + responseId + " in action " + actionId);
+        }
+        return Instant.ofEpochSecond(a.timeSec(i));
+    }
+
     /** A new response at {@code now}; the pushes it causes for {@code hooks}. */
     synchronized Change add(String groupId, String actionId, Instant now, List<Webhook> hooks) {
         ActionState a = action(groupId, actionId);

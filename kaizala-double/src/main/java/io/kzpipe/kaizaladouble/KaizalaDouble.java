@@ -4,6 +4,7 @@ import io.javalin.Javalin;
 import java.net.http.HttpClient;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicLong;
@@ -131,6 +132,14 @@ public final class KaizalaDouble implements AutoCloseable {
     /** How many responses the group holds (edits do not count). */
     public long responseCount(String groupId) {
         return translated(() -> groups.responseCount(groupId));
+    }
+
+    /**
+     * The time of the response's current version (its ResponseTime answer and the pulled item's responseTime;
+     * whole seconds).
+     */
+    public Instant responseTime(String groupId, String actionId, String responseId) {
+        return translated(() -> groups.responseTime(groupId, actionId, responseId));
     }
 
     /**

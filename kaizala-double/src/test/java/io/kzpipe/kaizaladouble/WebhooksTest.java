@@ -141,6 +141,8 @@ class WebhooksTest {
         assertThat(edited.get("eventId").asText())
                 .isNotEqualTo(event.get("eventId").asText());
         assertThat(responseTime(edited.get("data"))).isGreaterThan(responseTime(data));
+        assertThat(d.responseTime(GROUP, actionId, responseId).toEpochMilli())
+                .isEqualTo(responseTime(edited.get("data")));
 
         // the pulled item of the same version carries the same answers
         JsonNode pulled = client.get("/v1/groups/" + GROUP + "/actions/" + actionId + "?getDetails=true", token)
