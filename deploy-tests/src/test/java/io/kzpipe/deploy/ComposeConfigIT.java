@@ -279,18 +279,21 @@ class ComposeConfigIT {
 
     @Test
     void gatewayAndPullerShareTheTokensFileSoASubscribedTokenIsAcceptedWithoutARestart() {
+        String file = service("gateway")
+                .path("environment")
+                .path("KAIZALA_CALLBACK_TOKENS_FILE")
+                .asText();
+        assertThat(file).isEqualTo("/var/lib/kaizala/tokens/callback-tokens");
         for (String name : List.of("gateway", "puller")) {
-            String file = service(name)
-                    .path("environment")
-                    .path("KAIZALA_CALLBACK_TOKENS_FILE")
-                    .asText();
-            assertThat(file).as(name).isEqualTo("/var/lib/kaizala/tokens/callback-tokens");
             List<String> volumes = new ArrayList<>();
             service(name).path("volumes").forEach(v -> volumes.add(v.asText()));
             assertThat(volumes)
                     .as("volumes of %s", name)
                     .contains("gateway-tokens:/var/lib/kaizala/tokens:" + ("gateway".equals(name) ? "ro" : "rw"));
         }
+        assertThat(DeployTree.read(DeployTree.COMPOSE.resolve("compose.yaml")))
+                .as("the subscribe command line in compose.yaml")
+                .contains("--tokens-file " + file);
         // a named volume starts with the image's content: both images have the empty file, owned by the service user
         for (String module : List.of("ingest-gateway", "kaizala-puller")) {
             assertThat(DeployTree.read(DeployTree.ROOT.resolve(module).resolve("Dockerfile")))

@@ -5,6 +5,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
@@ -14,7 +15,7 @@ import java.util.List;
  * The callback tokens file ({@code KAIZALA_CALLBACK_TOKENS_FILE}), the one definition of its format: one token per
  * line, surrounding whitespace ignored, blank lines and lines starting with {@code #} ignored (so a token cannot
  * start with {@code #}). The gateway reads it and re-reads it on change; {@code kaizala subscribe} appends the
- * token it registers. Never logs or returns a token in a message.
+ * token it registers (and removes it again when the registration fails). Never logs or returns a token in a message.
  */
 public final class CallbackTokenFile {
 
@@ -56,6 +57,35 @@ public final class CallbackTokenFile {
         }
         String line = (text.isEmpty() || text.endsWith("\n") ? "" : "\n") + value + "\n";
         Files.writeString(file, line, StandardCharsets.UTF_8, StandardOpenOption.APPEND);
+    }
+
+    /**
+     * Removes every line that is {@code token} from {@code file}, keeping the others (comments included); false when
+     * it had none (or the file does not exist). The new content replaces the file in one rename (a reader sees the
+     * old or the new file, never a half-written one), readable by its owner only.
+     */
+    public static boolean remove(Path file, String token) throws IOException {
+        if (!Files.exists(file)) {
+            return false;
+        }
+        String value = token == null ? "" : token.strip();
+        List<String> kept = new ArrayList<>();
+        boolean removed = false;
+        for (String line : Files.readAllLines(file, StandardCharsets.UTF_8)) {
+            if (!value.isEmpty() && line.strip().equals(value)) {
+                removed = true;
+            } else {
+                kept.add(line);
+            }
+        }
+        if (removed) {
+            Path temp = file.resolveSibling(file.getFileName() + ".partial");
+            Files.deleteIfExists(temp);
+            createIfMissing(temp);
+            Files.write(temp, kept, StandardCharsets.UTF_8);
+            Files.move(temp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+        }
+        return removed;
     }
 
     /** Creates an empty {@code file} readable by its owner only (mode 600) unless it exists. */

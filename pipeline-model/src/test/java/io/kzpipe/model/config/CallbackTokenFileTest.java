@@ -43,6 +43,27 @@ class CallbackTokenFileTest {
     }
 
     @Test
+    void removeDropsEveryLineOfTheTokenKeepsTheRestAndReplacesTheFileInOneRename() throws Exception {
+        Path file = dir.resolve("tokens");
+        Files.writeString(file, "# keep me\nfirst\n gone \nsecond\ngone\n", StandardCharsets.UTF_8);
+        Object inode = Files.readAttributes(file, java.nio.file.attribute.BasicFileAttributes.class)
+                .fileKey();
+
+        assertThat(CallbackTokenFile.remove(file, "gone")).isTrue();
+
+        assertThat(Files.readString(file)).isEqualTo("# keep me\nfirst\nsecond\n");
+        assertThat(Files.readAttributes(file, java.nio.file.attribute.BasicFileAttributes.class)
+                        .fileKey())
+                .as("a new file renamed into place")
+                .isNotEqualTo(inode);
+        assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(file)))
+                .isEqualTo("rw-------");
+        assertThat(CallbackTokenFile.remove(file, "gone")).isFalse();
+        assertThat(CallbackTokenFile.remove(dir.resolve("missing"), "x")).isFalse();
+        assertThat(dir.resolve("tokens.partial")).doesNotExist();
+    }
+
+    @Test
     void refusesTokensTheFormatCannotHold() {
         Path file = dir.resolve("tokens");
         for (String bad : new String[] {"", "  ", "#hash", "two\nlines", null}) {
