@@ -19,6 +19,12 @@ public record ActionPage(List<ActionRef> actions, boolean hasMore, List<JsonNode
         items = List.copyOf(items);
     }
 
+    /** The list item of {@code action} (one of {@link #actions()}), or {@code null}. */
+    public JsonNode item(ActionRef action) {
+        int i = actions.indexOf(action);
+        return i < 0 ? null : items.get(i);
+    }
+
     /** Reads a list answer; an answer that is a bare array is taken as the actions. */
     public static ActionPage of(JsonNode answer) {
         JsonNode list = answer.isArray() ? answer : answer.path("actions");

@@ -47,10 +47,20 @@ final class ActionReader {
      * @param listType  the action type of the list it came from (when neither the details nor the list item name one)
      * @param published versions already published; updated in place
      * @param lastHash  the details hash of the last read, or {@code null}
+     * @param listItem  the action's list item; when it carries the responses (a package list with
+     *                  {@code getDetails=true}), they are used without another call. {@code null} to fetch them
      */
-    Read read(PullSource source, ActionRef action, String listType, VersionSet published, String lastHash)
+    Read read(
+            PullSource source,
+            ActionRef action,
+            String listType,
+            VersionSet published,
+            String lastHash,
+            JsonNode listItem)
             throws InterruptedException {
-        JsonNode details = api.actionDetails(source.groupId(), action.actionId());
+        JsonNode details = listItem != null && responses(listItem) != null
+                ? listItem
+                : api.actionDetails(source.groupId(), action.actionId());
         String hash = Canonical.hash(details);
         if (hash.equals(lastHash)) {
             return new Read(hash, true, List.of(), published);
@@ -91,14 +101,21 @@ final class ActionReader {
         return ByteBuffer.wrap(Canonical.sha256(all)).getLong();
     }
 
-    /** {@code actionDetails.responses}, else a top-level {@code responses}; {@code null} when neither exists. */
+    /**
+     * {@code actionDetails.responses} (an action's details), else {@code actionBody.responses} (a package list item),
+     * else a top-level {@code responses}; {@code null} when none exists.
+     */
     static JsonNode responses(JsonNode details) {
-        JsonNode nested = details.path("actionDetails").get("responses");
-        if (nested != null && !nested.isNull()) {
-            return nested;
+        for (JsonNode r : new JsonNode[] {
+            details.path("actionDetails").get("responses"),
+            details.path("actionBody").get("responses"),
+            details.get("responses")
+        }) {
+            if (r != null && !r.isNull()) {
+                return r;
+            }
         }
-        JsonNode top = details.get("responses");
-        return top == null || top.isNull() ? null : top;
+        return null;
     }
 
     private static String firstNonEmpty(String... values) {

@@ -1,5 +1,6 @@
 package io.kzpipe.puller.pull;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import io.kzpipe.model.kafka.RecordLimits;
 import io.kzpipe.model.topic.Topics;
 import io.kzpipe.puller.api.ActionRef;
@@ -101,8 +102,9 @@ public final class Backfills {
         List<ActionRef> fresh = Puller.fresh(fetched, at, job.toMs());
         List<ProducerRecord<String, byte[]>> records = new ArrayList<>();
         for (ActionRef a : fresh) {
+            JsonNode item = fetched.page().item(a);
             records.addAll(
-                    reader.read(source, a, list, VersionSet.empty(), null).records());
+                    reader.read(source, a, list, VersionSet.empty(), null, item).records());
         }
         boolean beyond = fetched.page().actions().stream()
                 .anyMatch(a -> a.timeMs() != ActionRef.UNKNOWN && a.timeMs() > job.toMs());

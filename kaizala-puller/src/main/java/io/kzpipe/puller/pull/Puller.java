@@ -87,7 +87,13 @@ public final class Puller {
                 List<ProducerRecord<String, byte[]>> records = new ArrayList<>();
                 Map<String, Object> writes = new LinkedHashMap<>();
                 for (ActionRef a : fresh) {
-                    ActionReader.Read read = reader.read(source, a, list, VersionSet.empty(), null);
+                    ActionReader.Read read = reader.read(
+                            source,
+                            a,
+                            list,
+                            VersionSet.empty(),
+                            null,
+                            fetched.page().item(a));
                     records.addAll(read.records());
                     found.add(a.actionId());
                     if (open(a.timeMs(), a.expiryMs())) {
@@ -131,7 +137,7 @@ public final class Puller {
             boolean closing = !open(t.sentMs(), t.expiryMs());
             ActionRef ref = new ActionRef(actionId, t.actionType(), t.sentMs(), t.expiryMs());
             ActionReader.Read read =
-                    reader.read(source, ref, t.actionType(), VersionSet.decode(t.versions()), t.detailsHash());
+                    reader.read(source, ref, t.actionType(), VersionSet.decode(t.versions()), t.detailsHash(), null);
             if (read.unchanged() && !closing) {
                 continue;
             }
