@@ -27,8 +27,8 @@ import org.slf4j.LoggerFactory;
  *   <li>keeps the {@link TokenState}: a rotated {@code refreshToken} and the returned {@code endpointUrl}, and the new
  *       endpoint of a 308 move ({@code Location}); every change goes to the {@link TokenListener} (the service stores
  *       it in its state topic);</li>
- *   <li>starts at most {@code PULLER_CALLS_PER_MINUTE} calls in any window of 60 s + {@link #WINDOW_MARGIN}
- *       ({@link CallLimiter}), honours 429 {@code Retry-After} (every call pauses), and retries 5xx answers, timeouts
+ *   <li>lets at most {@code PULLER_CALLS_PER_MINUTE} calls reach Kaizala in any 60 s window ({@link CallLimiter}:
+ *       a call counts from its start until its answer, plus the window), honours 429 {@code Retry-After} (every call pauses), and retries 5xx answers, timeouts
  *       and connection failures with {@link Backoff}.</li>
  * </ul>
  * Nothing it logs or throws contains a secret: headers are never logged, token answers never quoted.
@@ -38,13 +38,10 @@ public final class ApiClient {
 
     private static final Logger LOG = LoggerFactory.getLogger(ApiClient.class);
 
-    /**
-     * Added to the server's 60 s window: a call counts here when it starts and at the server when it arrives, and the
-     * two differ by network and scheduling delays; a second covers them with room to spare.
-     */
-    public static final Duration WINDOW_MARGIN = Duration.ofSeconds(1);
-
+    /** The server's budget window ({@link CallLimiter} counts each call from its start until its answer). */
     public static final Duration BUDGET_WINDOW = Duration.ofSeconds(60);
+    /** Added to the window for clocks that tick at a slightly different rate here and there. */
+    public static final Duration WINDOW_MARGIN = Duration.ofMillis(100);
     /** Token kept until this long before its expiry (or a tenth of its life when that is shorter). */
     static final Duration TOKEN_MARGIN = Duration.ofMinutes(5);
     /** 429 without a usable {@code Retry-After}. */
@@ -290,12 +287,11 @@ public final class ApiClient {
         int throttled = 0;
         while (true) {
             HttpRequest req = request.get();
-            long waited = limiter.acquire();
-            if (waited > 0) {
-                metrics.throttled(waited);
-            }
             HttpResponse<byte[]> r;
-            try {
+            try (CallLimiter.Permit permit = limiter.acquire()) {
+                if (permit.waitedNanos() > 0) {
+                    metrics.throttled(permit.waitedNanos());
+                }
                 r = http.send(req, HttpResponse.BodyHandlers.ofByteArray());
             } catch (IOException e) {
                 metrics.call(endpoint, e instanceof HttpTimeoutException ? "timeout" : "io_error");
