@@ -99,8 +99,7 @@ public final class PullerApp implements AutoCloseable {
                 clock,
                 config.rereadWindow(),
                 config.pageSize());
-        Backfills backfills =
-                new Backfills(api, store, config.kafka().topics(), config.limits(), metrics, clock, config.pageSize());
+        Backfills backfills = puller.backfills();
         loop = new PullLoop(config.sources(), config.interval(), puller, backfills, store, tokens, client, clock);
         loopThread = new Thread(loop, "puller-loop");
         loopThread.start();

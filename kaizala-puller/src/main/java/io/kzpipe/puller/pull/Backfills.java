@@ -1,11 +1,8 @@
 package io.kzpipe.puller.pull;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.kzpipe.model.kafka.RecordLimits;
-import io.kzpipe.model.topic.Topics;
 import io.kzpipe.puller.api.ActionRef;
 import io.kzpipe.puller.api.ApiException;
-import io.kzpipe.puller.api.KaizalaApi;
 import io.kzpipe.puller.config.PullSource;
 import io.kzpipe.puller.state.BackfillJob;
 import io.kzpipe.puller.state.ListCursor;
@@ -37,17 +34,11 @@ public final class Backfills {
     private final PullMetrics metrics;
     private final Clock clock;
 
-    public Backfills(
-            KaizalaApi api,
-            StateStore store,
-            Topics topics,
-            RecordLimits limits,
-            PullMetrics metrics,
-            Clock clock,
-            int pageSize) {
+    /** Made by {@link Puller#backfills()}: the same reader and pager as the live polls. */
+    Backfills(StateStore store, ActionReader reader, ListPager pager, PullMetrics metrics, Clock clock) {
         this.store = store;
-        this.reader = new ActionReader(api, new ResponseMapper(limits), new PullRecords(topics), clock);
-        this.pager = new ListPager(api, metrics, pageSize);
+        this.reader = reader;
+        this.pager = pager;
         this.metrics = metrics;
         this.clock = clock;
     }

@@ -1,5 +1,6 @@
 package io.kzpipe.puller.pull;
 
+import io.kzpipe.model.topic.DeadLetterDetail;
 import io.kzpipe.model.topic.PipelineHeaders;
 import io.kzpipe.model.topic.TopicId;
 import io.kzpipe.model.topic.Topics;
@@ -14,14 +15,13 @@ import org.apache.kafka.common.header.internals.RecordHeaders;
  *       window work on record time), {@code kz-received-at} = the response's own time, {@code kz-pulled} = the
  *       source, {@code kz-request-id} = {@code pull-<eventId>}, {@code content-type: application/json};</li>
  *   <li>dead letter ({@link TopicId#DLQ_GATEWAY}): the same headers with {@code kz-received-at} = pull time, plus
- *       {@code kz-dlq-stage} = {@value #STAGE}, {@code kz-dlq-reason} and {@code kz-dlq-detail} (at most
- *       {@value #MAX_DETAIL_CHARS} characters, as the gateway's).</li>
+ *       {@code kz-dlq-stage} = {@value #STAGE}, {@code kz-dlq-reason} and {@code kz-dlq-detail} ({@link DeadLetterDetail}, as the
+ *       gateway's).</li>
  * </ul>
  */
 public final class PullRecords {
 
     public static final String STAGE = "puller";
-    static final int MAX_DETAIL_CHARS = 300;
     private static final byte[] JSON = "application/json".getBytes(StandardCharsets.US_ASCII);
 
     private final String rawTopic;
@@ -41,7 +41,7 @@ public final class PullRecords {
         RecordHeaders h = common(publishMs, "pull-" + sourceId + "-" + r.key(), sourceId);
         h.add(PipelineHeaders.DLQ_STAGE, STAGE.getBytes(StandardCharsets.US_ASCII));
         h.add(PipelineHeaders.DLQ_REASON, r.reason().getBytes(StandardCharsets.US_ASCII));
-        h.add(PipelineHeaders.DLQ_DETAIL, shorten(r.detail()).getBytes(StandardCharsets.UTF_8));
+        h.add(PipelineHeaders.DLQ_DETAIL, DeadLetterDetail.shorten(r.detail()).getBytes(StandardCharsets.UTF_8));
         return new ProducerRecord<>(deadLetterTopic, null, publishMs, r.key(), r.payload(), h);
     }
 
@@ -52,15 +52,5 @@ public final class PullRecords {
         h.add(PipelineHeaders.CONTENT_TYPE, JSON);
         h.add(PipelineHeaders.PULLED, sourceId.getBytes(StandardCharsets.UTF_8));
         return h;
-    }
-
-    static String shorten(String detail) {
-        if (detail.length() <= MAX_DETAIL_CHARS) {
-            return detail;
-        }
-        int end = Character.isHighSurrogate(detail.charAt(MAX_DETAIL_CHARS - 1))
-                ? MAX_DETAIL_CHARS - 1
-                : MAX_DETAIL_CHARS;
-        return detail.substring(0, end) + "…";
     }
 }

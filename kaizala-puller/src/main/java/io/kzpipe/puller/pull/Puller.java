@@ -63,6 +63,11 @@ public final class Puller {
         this.window = rereadWindow;
     }
 
+    /** The backfill runner, with the same reader and pager. */
+    public Backfills backfills() {
+        return new Backfills(store, reader, pager, metrics, clock);
+    }
+
     /** One live poll: discovery, then the re-reads of the actions discovered earlier. */
     public void poll(PullSource source) throws InterruptedException {
         Set<String> discovered = discover(source);

@@ -218,22 +218,23 @@ class ApiClientTest {
         assertThat(c.reachable()).isFalse();
     }
 
+    private java.net.http.HttpResponse<Void> answer(Map<String, String> headers) throws Exception {
+        server.handler = s -> new Reply(429, headers, "");
+        return HttpClient.newHttpClient()
+                .send(
+                        java.net.http.HttpRequest.newBuilder(URI.create(server.url()))
+                                .build(),
+                        java.net.http.HttpResponse.BodyHandlers.discarding());
+    }
+
     @Test
     void retryAfterAsAnHttpDateOrGarbageIsReadSafely() throws Exception {
         ApiClient c = client(100);
-        server.handler = s -> new Reply(429, Map.of("Retry-After", "Wed, 21 Oct 2015 07:28:00 GMT"), "");
-        var past = HttpClient.newHttpClient()
-                .send(
-                        java.net.http.HttpRequest.newBuilder(URI.create(server.url()))
-                                .build(),
-                        java.net.http.HttpResponse.BodyHandlers.discarding());
-        assertThat(c.retryAfter(past)).isEqualTo(Duration.ZERO);
-        server.handler = s -> new Reply(429, Map.of("Retry-After", "soon"), "");
-        var garbage = HttpClient.newHttpClient()
-                .send(
-                        java.net.http.HttpRequest.newBuilder(URI.create(server.url()))
-                                .build(),
-                        java.net.http.HttpResponse.BodyHandlers.discarding());
-        assertThat(c.retryAfter(garbage)).isEqualTo(ApiClient.DEFAULT_RETRY_AFTER);
+
+        assertThat(c.retryAfter(answer(Map.of("Retry-After", "Wed, 21 Oct 2015 07:28:00 GMT"))))
+                .isEqualTo(Duration.ZERO);
+        assertThat(c.retryAfter(answer(Map.of("Retry-After", "soon")))).isEqualTo(ApiClient.DEFAULT_RETRY_AFTER);
+        assertThat(c.retryAfter(answer(Map.of("Retry-After", "99999")))).isEqualTo(ApiClient.MAX_RETRY_AFTER);
+        assertThat(c.retryAfter(answer(Map.of()))).isEqualTo(ApiClient.DEFAULT_RETRY_AFTER);
     }
 }

@@ -2,6 +2,7 @@ package io.kzpipe.puller.pull;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.kzpipe.model.topic.DeadLetterDetail;
 import io.kzpipe.model.topic.PipelineHeaders;
 import io.kzpipe.model.topic.Topics;
 import java.nio.charset.StandardCharsets;
@@ -45,7 +46,7 @@ class PullRecordsTest {
         assertThat(header(r, PipelineHeaders.DLQ_STAGE)).isEqualTo("puller");
         assertThat(header(r, PipelineHeaders.DLQ_REASON)).isEqualTo("not_an_object");
         assertThat(header(r, PipelineHeaders.DLQ_DETAIL))
-                .hasSize(PullRecords.MAX_DETAIL_CHARS + 1)
+                .hasSize(DeadLetterDetail.MAX_CHARS + 1)
                 .endsWith("…");
         assertThat(header(r, PipelineHeaders.RECEIVED_AT)).isEqualTo("1800000000000");
         assertThat(header(r, PipelineHeaders.PULLED)).isEqualTo("group:g");
