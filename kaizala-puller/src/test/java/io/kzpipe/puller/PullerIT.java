@@ -6,8 +6,14 @@ import static org.awaitility.Awaitility.await;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.kzpipe.kaizaladouble.DoubleSettings;
 import io.kzpipe.kaizaladouble.GroupSeed;
+import io.kzpipe.model.config.EnvReader;
 import io.kzpipe.model.json.Json;
+import io.kzpipe.model.kafka.KafkaSettings;
 import io.kzpipe.model.topic.PipelineHeaders;
+import io.kzpipe.puller.api.ActionRef;
+import io.kzpipe.puller.state.StateKeys;
+import io.kzpipe.puller.state.StateTopic;
+import io.kzpipe.puller.state.TrackedAction;
 import io.kzpipe.testkit.KafkaExtension;
 import io.kzpipe.testkit.TestKafka;
 import java.net.URI;
@@ -21,6 +27,7 @@ import java.util.List;
 import java.util.Set;
 import java.util.stream.Collectors;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.producer.ProducerRecord;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
@@ -102,6 +109,42 @@ class PullerIT {
                     .contains("kz_puller_throttled_waits_total{")
                     .contains("kz_puller_throttled_wait_seconds_total{")
                     .contains("kz_dependency_up{dependency=\"kaizala\"");
+        }
+    }
+
+    @Test
+    void aTrackedActionThatIsGoneIsUntrackedAndTheOthersAreStillReadAgain(TestKafka kafka) throws Exception {
+        try (PullerHarness h =
+                new PullerHarness(kafka, DoubleSettings.defaults().withCallsPerMinute(0))) {
+            Instant now = Instant.now();
+            List<String> actions =
+                    h.kaizala.seed(GroupSeed.of("g6", 3, 2, now.minus(Duration.ofHours(5)), now.minusSeconds(600), 9L));
+            h.env.put("PULLER_SOURCES", "group:g6:Survey");
+            KafkaSettings settings = KafkaSettings.from(new EnvReader(h.env));
+            String stateTopic = StateTopic.ensure(settings, Duration.ofSeconds(30));
+            // tracked before, deleted at Kaizala since ("aaa" sorts before the double's ids: it is read first)
+            String ghost = StateKeys.track("group:g6:Survey", "aaa-deleted");
+            kafka.produce(List.of(new ProducerRecord<>(
+                    stateTopic,
+                    ghost,
+                    Json.MAPPER.writeValueAsBytes(
+                            new TrackedAction("Survey", now.toEpochMilli(), ActionRef.UNKNOWN, "x", "")))));
+            h.start();
+            await().atMost(PullerHarness.LONG).until(() -> h.rawRecords().size() >= 6);
+
+            String added = h.kaizala.addResponse("g6", actions.get(1));
+
+            await().atMost(PullerHarness.LONG)
+                    .until(() -> h.rawRecords().stream().anyMatch(r -> r.key().equals(added)));
+            await().atMost(PullerHarness.LONG).until(() -> {
+                List<ConsumerRecord<String, byte[]>> state = kafka.readToEnd(stateTopic, Duration.ofSeconds(30));
+                ConsumerRecord<String, byte[]> last = null;
+                for (ConsumerRecord<String, byte[]> r : state) {
+                    last = ghost.equals(r.key()) ? r : last;
+                }
+                return last != null && last.value() == null;
+            });
+            assertThat(h.rawRecords()).hasSize(7);
         }
     }
 

@@ -2,6 +2,7 @@ package io.kzpipe.puller.pull;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.kzpipe.puller.api.ActionRef;
+import io.kzpipe.puller.api.ApiException;
 import io.kzpipe.puller.api.KaizalaApi;
 import io.kzpipe.puller.config.PullSource;
 import io.kzpipe.puller.state.VersionSet;
@@ -12,6 +13,8 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Reads one action with all its responses ({@code getDetails=true}) and turns the response versions not published
@@ -19,6 +22,8 @@ import org.apache.kafka.clients.producer.ProducerRecord;
  * equals the one of the last read publishes nothing. Used by one thread.
  */
 final class ActionReader {
+
+    private static final Logger LOG = LoggerFactory.getLogger(ActionReader.class);
 
     private final KaizalaApi api;
     private final ResponseMapper mapper;
@@ -39,9 +44,14 @@ final class ActionReader {
      * @param unchanged   the hash equals the one of the last read (nothing was published)
      * @param records     to write, in item order
      * @param versions    the published versions, this read's included
+     * @param gone        Kaizala answered 404 or 410 for the action (deleted since it was listed): nothing to publish
      */
     record Read(
-            String detailsHash, boolean unchanged, List<ProducerRecord<String, byte[]>> records, VersionSet versions) {}
+            String detailsHash,
+            boolean unchanged,
+            List<ProducerRecord<String, byte[]>> records,
+            VersionSet versions,
+            boolean gone) {}
 
     /**
      * @param listType  the action type of the list it came from (when neither the details nor the list item name one)
@@ -58,12 +68,21 @@ final class ActionReader {
             String lastHash,
             JsonNode listItem)
             throws InterruptedException {
-        JsonNode details = listItem != null && responses(listItem) != null
-                ? listItem
-                : api.actionDetails(source.groupId(), action.actionId());
+        JsonNode details;
+        try {
+            details = listItem != null && responses(listItem) != null
+                    ? listItem
+                    : api.actionDetails(source.groupId(), action.actionId());
+        } catch (ApiException e) {
+            if (e.status() == 404 || e.status() == 410) {
+                LOG.warn("{}: action {} is gone ({}); skipped", source.id(), action.actionId(), e.status());
+                return new Read(lastHash, false, List.of(), published, true);
+            }
+            throw e;
+        }
         String hash = Canonical.hash(details);
         if (hash.equals(lastHash)) {
-            return new Read(hash, true, List.of(), published);
+            return new Read(hash, true, List.of(), published, false);
         }
         String type = firstNonEmpty(details.path("actionType").asText(""), action.actionType(), listType);
         ResponseMapper.Origin origin = new ResponseMapper.Origin(source, action.actionId(), type);
@@ -79,7 +98,7 @@ final class ActionReader {
                             new byte[0]),
                     source.id(),
                     now));
-            return new Read(hash, false, out, published);
+            return new Read(hash, false, out, published, false);
         }
         for (JsonNode item : items == null ? List.<JsonNode>of() : items) {
             PulledResponse r = mapper.map(origin, item, now);
@@ -91,7 +110,7 @@ final class ActionReader {
                 out.add(records.deadLetter(rej, source.id(), now)); // once per distinct bad item, like a version
             }
         }
-        return new Read(hash, false, out, published);
+        return new Read(hash, false, out, published, false);
     }
 
     private static long fingerprint(PulledResponse.Rejected r) {

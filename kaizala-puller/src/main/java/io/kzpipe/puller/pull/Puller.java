@@ -101,7 +101,7 @@ public final class Puller {
                             fetched.page().item(a));
                     records.addAll(read.records());
                     found.add(a.actionId());
-                    if (open(a.timeMs(), a.expiryMs())) {
+                    if (!read.gone() && open(a.timeMs(), a.expiryMs())) {
                         long sent = a.timeMs() == ActionRef.UNKNOWN ? clock.millis() : a.timeMs();
                         writes.put(
                                 StateKeys.track(source.id(), a.actionId()),
@@ -147,6 +147,7 @@ public final class Puller {
                 continue;
             }
             Map<String, Object> writes = new LinkedHashMap<>();
+            closing = closing || read.gone();
             writes.put(key, closing ? null : t.withRead(read.detailsHash(), read.versions()));
             store.commit(read.records(), writes);
             metrics.records(source.id(), read.records().size());
