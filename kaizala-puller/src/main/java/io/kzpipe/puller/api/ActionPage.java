@@ -5,7 +5,7 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * One page of an actions list: {@code {actions:[...], hasMore}} (FACTS §6), ascending by time, {@code fromDate}
+ * One page of an actions list: {@code {actions:[...], hasMore}} (docs/KAIZALA-API.md), ascending by time, {@code fromDate}
  * inclusive (pages overlap at their boundary instant).
  *
  * @param actions the page's actions, in answer order

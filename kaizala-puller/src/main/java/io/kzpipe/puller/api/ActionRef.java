@@ -3,7 +3,7 @@ package io.kzpipe.puller.api;
 import com.fasterxml.jackson.databind.JsonNode;
 
 /**
- * One action of an actions list (FACTS §6), read tolerantly: the id from {@code actionBody.actionId}, else
+ * One action of an actions list (docs/KAIZALA-API.md), read tolerantly: the id from {@code actionBody.actionId}, else
  * {@code actionId}, {@code referenceId} or {@code id}; the time from {@code sentAt} (ISO) or {@code creationTime}
  * (epoch seconds), whichever is present, in any form {@link Times} reads; the expiry from
  * {@code actionBody.expiryDate} (or {@code dueDate} of a Job).

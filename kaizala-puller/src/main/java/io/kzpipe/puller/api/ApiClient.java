@@ -19,7 +19,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The Kaizala transport (FACTS §5): every call goes through here. It
+ * The Kaizala transport (docs/KAIZALA-API.md): every call goes through here. It
  * <ul>
  *   <li>fetches an access token ({@code GET {apiUrl}/v1/accessToken} with {@code applicationId},
  *       {@code applicationSecret}, {@code refreshToken} headers), keeps it until shortly before

@@ -5,7 +5,7 @@ import java.net.URI;
 import java.time.Duration;
 
 /**
- * How to reach and authenticate with Kaizala (FACTS §5), from env; the secrets also from {@code <NAME>_FILE}.
+ * How to reach and authenticate with Kaizala (docs/KAIZALA-API.md), from env; the secrets also from {@code <NAME>_FILE}.
  * Immutable; {@link #toString()} masks the secret and the refresh token.
  *
  * @param apiUrl            bootstrap root that serves {@code /v1/accessToken} ({@code KAIZALA_API_URL})
@@ -25,7 +25,7 @@ public record ApiSettings(
         Duration timeout) {
 
     public static final String DEFAULT_API_URL = "https://api.kaiza.la";
-    /** The documented budget of one connector (FACTS §5). */
+    /** The documented budget of one connector (docs/KAIZALA-API.md). */
     public static final int DEFAULT_CALLS_PER_MINUTE = 100;
 
     public static final Duration DEFAULT_TIMEOUT = Duration.ofMinutes(1);

@@ -8,7 +8,7 @@ import java.util.function.LongSupplier;
 
 /**
  * Lets at most {@code limit} calls arrive at the server in <em>any</em> window of {@code window} (Kaizala's budget:
- * 100 calls per minute per connector, FACTS §5), and pauses every call while a {@code 429 Retry-After} lasts.
+ * 100 calls per minute per connector, docs/KAIZALA-API.md), and pauses every call while a {@code 429 Retry-After} lasts.
  * Thread-safe; a waiting caller holds no lock while it waits.
  *
  * <p>Each call holds a {@link Permit} from {@link #acquire()} until its answer came ({@link Permit#close()}). The

@@ -10,7 +10,7 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * The Kaizala endpoints the puller and the subscription commands use (FACTS §4.1 and §6), over {@link ApiClient}.
+ * The Kaizala endpoints the puller and the subscription commands use (docs/KAIZALA-API.md), over {@link ApiClient}.
  * The {@code endpoint} tag of each call's metric is given per method. Thread-safe.
  */
 public final class KaizalaApi {
@@ -53,7 +53,7 @@ public final class KaizalaApi {
     }
 
     /**
-     * Creates a webhook; Kaizala validates {@code callbackUrl} first (the handshake GET, FACTS §4.2).
+     * Creates a webhook; Kaizala validates {@code callbackUrl} first (the handshake GET, docs/KAIZALA-API.md).
      *
      * @return the new webhook's id
      */
@@ -104,7 +104,7 @@ public final class KaizalaApi {
         return "/v1/groups/" + enc(groupId);
     }
 
-    /** A path segment or query value, percent-encoded (ids may be reverse-DNS strings, FACTS §1). */
+    /** A path segment or query value, percent-encoded (ids may be reverse-DNS strings, docs/KAIZALA-API.md). */
     static String enc(String s) {
         return URLEncoder.encode(s, StandardCharsets.UTF_8).replace("+", "%20");
     }

@@ -14,8 +14,8 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * Reads a Kaizala time value whatever its form, decided per value (the API mixes them, even within one list: FACTS
- * §6): epoch seconds ({@code creationTime}, 10 digits), epoch milliseconds (webhook answers, 13 digits), as a JSON
+ * Reads a Kaizala time value whatever its form, decided per value (the API mixes them, even within one list, docs/KAIZALA-API.md):
+ * epoch seconds ({@code creationTime}, 10 digits), epoch milliseconds (webhook answers, 13 digits), as a JSON
  * number or a digit string, with or without a fraction; ISO-8601 with an offset ({@code sentAt}), without one (read
  * as UTC), or a bare date; and the .NET form {@code /Date(1700000000000)/}. A number below {@value #SECONDS_BELOW}
  * is seconds (that many milliseconds would be 1973; that many seconds is the year 5138), anything larger

@@ -6,7 +6,7 @@ import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
 
 /**
- * What of the Kaizala authentication must survive a restart (FACTS §5): the refresh token in use (the configured one,
+ * What of the Kaizala authentication must survive a restart (docs/KAIZALA-API.md): the refresh token in use (the configured one,
  * or the one Kaizala rotated it to: the old one is then invalid) and the data endpoint last returned or moved to.
  * {@code configuredHash} is the SHA-256 of the refresh token the operator configured when this state began: when the
  * configured token changes, the operator replaced it on purpose and it wins over a stored one ({@link #resolve}).

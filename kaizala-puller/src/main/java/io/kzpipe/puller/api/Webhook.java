@@ -5,7 +5,7 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * A webhook as {@code GET /v1/webhook} lists it (FACTS §4.1; note the lower-case {@code b} of {@code callbackUrl}).
+ * A webhook as {@code GET /v1/webhook} lists it (docs/KAIZALA-API.md; note the lower-case {@code b} of {@code callbackUrl}).
  * {@link #toString()} masks the callback token.
  *
  * @param validityMs expiry, epoch ms ({@code 0} when absent)

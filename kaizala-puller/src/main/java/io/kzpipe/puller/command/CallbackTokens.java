@@ -12,7 +12,7 @@ import java.util.Base64;
 import java.util.List;
 
 /**
- * Callback tokens (the {@code kz-callback-token} Kaizala sends with every event, FACTS §4.3): fresh ones from
+ * Callback tokens (the {@code kz-callback-token} Kaizala sends with every event, docs/KAIZALA-API.md): fresh ones from
  * {@link SecureRandom}, and the gateway's token file ({@code KAIZALA_CALLBACK_TOKENS_FILE}: one token per line,
  * re-read by the gateway when it changes). A file this class creates is readable by its owner only.
  */

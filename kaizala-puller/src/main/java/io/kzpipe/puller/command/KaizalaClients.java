@@ -12,7 +12,7 @@ import java.util.Map;
 
 /**
  * The Kaizala client of a one-shot command, from the same settings as the service ({@code KAIZALA_*}). If Kaizala
- * rotates the refresh token during the command (about day 328 of its life, FACTS §5), the configured one is invalid
+ * rotates the refresh token during the command (about day 328 of its life, docs/KAIZALA-API.md), the configured one is invalid
  * from then on: the command prints the new one once to {@code err}, for the operator to store where
  * {@code KAIZALA_REFRESH_TOKEN} comes from.
  */

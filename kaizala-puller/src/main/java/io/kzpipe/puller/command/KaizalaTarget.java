@@ -1,30 +1,15 @@
 package io.kzpipe.puller.command;
 
+import io.kzpipe.model.record.KaizalaEventTypes;
 import java.util.List;
 
 /**
- * What a webhook is attached to (FACTS §4.1): {@code --group <id>}, {@code --action <id>} or
+ * What a webhook is attached to (docs/KAIZALA-API.md): {@code --group <id>}, {@code --action <id>} or
  * {@code --package <id>}, exactly one.
  *
  * @param objectType {@code Group}, {@code Action} or {@code ActionPackage}
  */
 public record KaizalaTarget(String objectId, String objectType) {
-
-    /** Every event a webhook can subscribe to (FACTS §2). */
-    public static final List<String> ALL_EVENTS = List.of(
-            "ActionCreated",
-            "ActionResponse",
-            "SurveyCreated",
-            "JobCreated",
-            "SurveyResponse",
-            "JobResponse",
-            "TextMessageCreated",
-            "AttachmentCreated",
-            "Announcement",
-            "MemberAdded",
-            "MemberRemoved",
-            "GroupAdded",
-            "GroupRemoved");
 
     /** Events of an Action or ActionPackage webhook when none are named (the API's own examples). */
     public static final List<String> ACTION_EVENTS = List.of("ActionCreated", "ActionResponse");
@@ -44,6 +29,6 @@ public record KaizalaTarget(String objectId, String objectType) {
 
     /** The events subscribed when none are named: all for a group, creation and response for the others. */
     public List<String> defaultEvents() {
-        return "Group".equals(objectType) ? ALL_EVENTS : ACTION_EVENTS;
+        return "Group".equals(objectType) ? KaizalaEventTypes.ALL : ACTION_EVENTS;
     }
 }

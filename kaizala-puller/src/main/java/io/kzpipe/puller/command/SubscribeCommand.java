@@ -14,7 +14,7 @@ import java.util.Set;
 
 /**
  * {@code subscribe}: creates a webhook for a group, action or action package with our gateway's public URL, a fresh
- * callback token and the chosen event types (FACTS §4.1). Kaizala validates the URL first (the gateway echoes the
+ * callback token and the chosen event types (docs/KAIZALA-API.md). Kaizala validates the URL first (the gateway echoes the
  * validation token). The token is printed once, or, with a tokens file, appended to it before the webhook is created
  * (the gateway must accept the first event; it re-reads the file on change) and printed masked; a failed creation
  * removes it again.

@@ -63,7 +63,7 @@ public record PullSource(String id, String groupId, List<String> actionTypes, St
     }
 
     /**
-     * The webhook event type a response of this source would have had (FACTS §2.7): {@code SurveyResponse} for a
+     * The webhook event type a response of this source would have had (docs/KAIZALA-API.md): {@code SurveyResponse} for a
      * Survey, {@code JobResponse} for a Job, {@code ActionResponse} for anything else (custom packages included).
      */
     public static String eventType(String actionType) {

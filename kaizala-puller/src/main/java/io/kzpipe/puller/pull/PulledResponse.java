@@ -4,7 +4,7 @@ package io.kzpipe.puller.pull;
 public sealed interface PulledResponse {
 
     /**
-     * A response as the webhook envelope (FACTS §1, §2.7).
+     * A response as the webhook envelope (docs/KAIZALA-API.md).
      *
      * @param responseId   the record key (the gateway's key rule)
      * @param eventId      deterministic: the same item content gives the same id

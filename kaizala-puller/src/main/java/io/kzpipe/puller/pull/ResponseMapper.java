@@ -14,7 +14,7 @@ import java.util.Optional;
 import java.util.UUID;
 
 /**
- * Maps one response item of {@code getDetails=true} (its schema is undocumented, FACTS §8.6; the double's is our
+ * Maps one response item of {@code getDetails=true} (its schema is undocumented, docs/KAIZALA-API.md; the double's is our
  * assumption) to the webhook envelope the gateway would have received for it, so the processor, sink and tables need
  * no second code path (docs/DESIGN.md "Puller"):
  * <ul>
@@ -36,7 +36,7 @@ public final class ResponseMapper {
     public static final String REASON_MISSING_FIELD = "missing_field";
     public static final String REASON_INVALID_FIELD = "invalid_field";
     public static final String REASON_TOO_LARGE = "too_large";
-    /** Title of the hidden DateTime question Kaizala adds to every response (FACTS §2.7). */
+    /** Title of the hidden DateTime question Kaizala adds to every response (docs/KAIZALA-API.md). */
     static final String RESPONSE_TIME = "ResponseTime";
 
     private static final String EVENT_ID_NAMESPACE = "kz-pull:";

@@ -8,7 +8,7 @@ import java.util.Set;
 
 /**
  * Where paging through one actions list stands: the next {@code fromDate} and the actions already done at exactly
- * that instant. {@code fromDate} is inclusive and several actions can share an instant, so pages overlap (FACTS §6):
+ * that instant. {@code fromDate} is inclusive and several actions can share an instant, so pages overlap (docs/KAIZALA-API.md):
  * the next page starts at the last instant seen, and its actions named in {@code seenAtFrom} are skipped.
  *
  * @param fromMs     the next {@code fromDate}, epoch ms
