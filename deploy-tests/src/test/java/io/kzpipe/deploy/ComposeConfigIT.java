@@ -27,7 +27,7 @@ import org.junit.jupiter.api.Test;
 class ComposeConfigIT {
 
     private static final Set<String> LONG_RUNNING =
-            Set.of("kafka", "clickhouse", "gateway", "processor", "sink", "prometheus", "grafana");
+            Set.of("kafka", "clickhouse", "gateway", "processor", "sink", "puller", "prometheus", "grafana");
     private static final Pattern PINNED_IMAGE = Pattern.compile("[a-z0-9./-]+:[A-Za-z0-9._-]*\\d[A-Za-z0-9._-]*");
 
     private static JsonNode config;
@@ -131,7 +131,9 @@ class ComposeConfigIT {
                 "processor",
                 "PROCESSOR_MANAGEMENT_PORT",
                 "sink",
-                "SINK_MANAGEMENT_PORT");
+                "SINK_MANAGEMENT_PORT",
+                "puller",
+                "PULLER_MANAGEMENT_PORT");
         management.forEach((name, var) -> {
             JsonNode s = service(name);
             String port = s.path("environment").path(var).asText();
@@ -162,6 +164,7 @@ class ComposeConfigIT {
                 "kafka-init", Map.of("kafka", "service_healthy"),
                 "gateway", Map.of("kafka", "service_healthy", "kafka-init", "service_completed_successfully"),
                 "processor", Map.of("kafka", "service_healthy", "kafka-init", "service_completed_successfully"),
+                "puller", Map.of("kafka", "service_healthy", "kafka-init", "service_completed_successfully"),
                 "sink",
                         Map.of(
                                 "kafka",
@@ -218,7 +221,7 @@ class ComposeConfigIT {
                 .isEqualTo(secrets().get("CLICKHOUSE_SINK_PASSWORD"));
         assertThat(clickhouse.path("KZ_GRAFANA_USER_PASSWORD").asText())
                 .isEqualTo(secrets().get("CLICKHOUSE_GRAFANA_PASSWORD"));
-        for (String name : List.of("gateway", "processor", "sink")) {
+        for (String name : List.of("gateway", "processor", "sink", "puller")) {
             JsonNode env = service(name).path("environment");
             assertThat(env.path("KAFKA_BOOTSTRAP_SERVERS").asText()).as(name).isEqualTo("kafka:9092");
             assertThat(env.path("TOPIC_PARTITIONS").asText()).as(name).isEqualTo("3");
@@ -238,6 +241,65 @@ class ComposeConfigIT {
         // one container per id: a replica count would start instances fencing each other
         assertThat(service("processor").at("/deploy/replicas").asInt(1)).isEqualTo(1);
         assertThat(service("sink").at("/deploy/replicas").asInt(1)).isEqualTo(1);
+        // the puller's id is its producer's transactional.id: a second container would fence the first
+        assertThat(service("puller")
+                        .path("environment")
+                        .path("PULLER_INSTANCE_ID")
+                        .asText())
+                .matches("[a-zA-Z0-9._-]{1,200}");
+        assertThat(service("puller").at("/deploy/replicas").asInt(1)).isEqualTo(1);
+    }
+
+    @Test
+    void thePullerIsOptionalAndReadsItsCredentialsFromSecretFilesOutsideGit() {
+        JsonNode puller = service("puller");
+        assertThat(puller.path("profiles").toString()).isEqualTo("[\"puller\"]");
+        JsonNode env = puller.path("environment");
+        assertThat(env.has("KAIZALA_APPLICATION_SECRET"))
+                .as("no secret in the environment")
+                .isFalse();
+        assertThat(env.has("KAIZALA_REFRESH_TOKEN"))
+                .as("no secret in the environment")
+                .isFalse();
+        Map<String, String> mounted = new HashMap<>();
+        puller.path("secrets").forEach(ref -> {
+            String name = ref.path("source").asText(ref.asText());
+            mounted.put(name, ref.path("target").asText("/run/secrets/" + name));
+        });
+        for (String var : List.of("KAIZALA_APPLICATION_SECRET_FILE", "KAIZALA_REFRESH_TOKEN_FILE")) {
+            assertThat(mounted.values()).as(var).contains(env.path(var).asText());
+        }
+        for (String name : mounted.keySet()) {
+            assertThat(config.at("/secrets/" + name + "/file").asText())
+                    .as("file of secret %s", name)
+                    .startsWith(DeployTree.COMPOSE.resolve("secrets").toString() + "/");
+        }
+        assertThat(DeployTree.read(DeployTree.COMPOSE.resolve(".gitignore"))).containsPattern("(?m)^secrets/$");
+    }
+
+    @Test
+    void gatewayAndPullerShareTheTokensFileSoASubscribedTokenIsAcceptedWithoutARestart() {
+        String file = service("gateway")
+                .path("environment")
+                .path("KAIZALA_CALLBACK_TOKENS_FILE")
+                .asText();
+        assertThat(file).isEqualTo("/var/lib/kaizala/tokens/callback-tokens");
+        for (String name : List.of("gateway", "puller")) {
+            List<String> volumes = new ArrayList<>();
+            service(name).path("volumes").forEach(v -> volumes.add(v.asText()));
+            assertThat(volumes)
+                    .as("volumes of %s", name)
+                    .contains("gateway-tokens:/var/lib/kaizala/tokens:" + ("gateway".equals(name) ? "ro" : "rw"));
+        }
+        assertThat(DeployTree.read(DeployTree.COMPOSE.resolve("compose.yaml")))
+                .as("the subscribe command line in compose.yaml")
+                .contains("--tokens-file " + file);
+        // a named volume starts with the image's content: both images have the empty file, owned by the service user
+        for (String module : List.of("ingest-gateway", "kaizala-puller")) {
+            assertThat(DeployTree.read(DeployTree.ROOT.resolve(module).resolve("Dockerfile")))
+                    .as(module)
+                    .contains("install -o 10001 -g 10001 -m 600 /dev/null /var/lib/kaizala/tokens/callback-tokens");
+        }
     }
 
     @Test
@@ -267,7 +329,7 @@ class ComposeConfigIT {
                 .path("environment")
                 .path("GATEWAY_MAX_BODY_BYTES")
                 .asText();
-        for (String name : List.of("gateway", "processor", "sink")) {
+        for (String name : List.of("gateway", "processor", "sink", "puller")) {
             assertThat(service(name)
                             .path("environment")
                             .path("GATEWAY_MAX_BODY_BYTES")

@@ -20,7 +20,8 @@ class DockerfilesTest {
     @CsvSource({
         "ingest-gateway,io.kzpipe.gateway.Main,8080 8083",
         "stream-processor,io.kzpipe.processor.Main,8081",
-        "sink-clickhouse,io.kzpipe.sink.Main,8082"
+        "sink-clickhouse,io.kzpipe.sink.Main,8082",
+        "kaizala-puller,io.kzpipe.puller.Main,8084"
     })
     void dockerfileBuildsTheServiceJarOnPinnedBasesAndRunsItUnprivileged(String module, String mainClass, String port) {
         String dockerfile = DeployTree.read(DeployTree.ROOT.resolve(module).resolve("Dockerfile"));

@@ -29,6 +29,16 @@ import org.junit.jupiter.params.provider.ValueSource;
 class KustomizeIT {
 
     private static final List<String> SERVICES = List.of("ingest-gateway", "stream-processor", "sink-clickhouse");
+    /** The optional puller component, which the example overlay includes. */
+    private static final String PULLER = "kaizala-puller";
+
+    private static List<String> servicesOf(String dir) {
+        List<String> services = new ArrayList<>(SERVICES);
+        if (!"base".equals(dir)) {
+            services.add(PULLER);
+        }
+        return services;
+    }
 
     static List<JsonNode> render(String dir) {
         Tool.Result result = Tool.KUBECTL.run(DeployTree.K8S, Map.of(), "kustomize", dir);
@@ -45,7 +55,7 @@ class KustomizeIT {
 
         assertThat(deployments(docs))
                 .extracting(d -> d.at("/metadata/name").asText())
-                .containsExactlyInAnyOrderElementsOf(SERVICES);
+                .containsExactlyInAnyOrderElementsOf(servicesOf(dir));
         for (JsonNode d : deployments(docs)) {
             String name = d.at("/metadata/name").asText();
             JsonNode podLabels = d.at("/spec/template/metadata/labels");
@@ -197,7 +207,12 @@ class KustomizeIT {
         for (JsonNode d : deployments(docs)) {
             String name = d.at("/metadata/name").asText();
             assertThat(d.at("/metadata/namespace").asText()).isEqualTo("kaizala");
-            configFor(docs, d);
+            for (JsonNode from : d.at("/spec/template/spec/containers/0/envFrom")) {
+                String ref = from.at("/configMapRef/name").asText();
+                assertThat(named(docs, "ConfigMap", ref))
+                        .as("%s needs ConfigMap %s", name, ref)
+                        .isPresent();
+            }
             for (JsonNode env : d.at("/spec/template/spec/containers/0/env")) {
                 JsonNode ref = env.at("/valueFrom/secretKeyRef");
                 if (!ref.isMissingNode()) {
@@ -208,11 +223,104 @@ class KustomizeIT {
                             .isTrue();
                 }
             }
+            for (JsonNode volume : d.at("/spec/template/spec/volumes")) {
+                JsonNode ref = volume.path("secret");
+                if (!ref.isMissingNode()) {
+                    JsonNode secret = named(
+                                    docs, "Secret", ref.path("secretName").asText())
+                            .orElseThrow(() -> new AssertionError(name + " mounts missing Secret " + ref));
+                    for (JsonNode item : ref.path("items")) {
+                        assertThat(secret.at("/data").has(item.path("key").asText()))
+                                .as("%s mounts %s", name, item)
+                                .isTrue();
+                    }
+                }
+            }
         }
         assertThat(deployment(docs, "stream-processor")
                         .at("/spec/template/spec/containers/0/image")
                         .asText())
                 .startsWith("registry.example.com/");
+    }
+
+    /**
+     * One puller: one call budget per connector, and its state advances in transactions whose id is the pod name (a
+     * second pod would fence the first). Its secrets are files of a mounted Secret, never environment values.
+     */
+    @Test
+    void thePullerIsOneStatefulSetPodWhoseNameIsItsTransactionalIdWithItsSecretsAsFiles() {
+        List<JsonNode> docs = render("overlays/example");
+        JsonNode set = named(docs, "StatefulSet", PULLER).orElseThrow(() -> new AssertionError("no puller"));
+        assertThat(set.at("/spec/replicas").asInt()).isEqualTo(1);
+        assertThat(set.at("/spec/podManagementPolicy").asText("OrderedReady")).isEqualTo("OrderedReady");
+        JsonNode container = set.at("/spec/template/spec/containers/0");
+        Map<String, JsonNode> env = new HashMap<>();
+        container.path("env").forEach(e -> env.put(e.path("name").asText(), e));
+        assertThat(env.get("PULLER_INSTANCE_ID")
+                        .at("/valueFrom/fieldRef/fieldPath")
+                        .asText())
+                .isEqualTo("metadata.name");
+        assertThat(env.get("PULLER_MANAGEMENT_PORT").path("value").asText())
+                .isEqualTo(containerPort(container, "management"));
+        assertThat(env).doesNotContainKeys("KAIZALA_APPLICATION_SECRET", "KAIZALA_REFRESH_TOKEN");
+        JsonNode secret = mountedSecret(
+                docs,
+                set,
+                env.get("KAIZALA_APPLICATION_SECRET_FILE").path("value").asText());
+        for (String key : List.of("KAIZALA_APPLICATION_SECRET", "KAIZALA_REFRESH_TOKEN")) {
+            assertThat(env.get(key + "_FILE").path("value").asText()).endsWith("/" + key);
+            assertThat(secret.at("/data").has(key)).as(key).isTrue();
+        }
+        JsonNode config = named(
+                        docs,
+                        "ConfigMap",
+                        container.at("/envFrom/1/configMapRef/name").asText())
+                .orElseThrow();
+        assertThat(config.at("/data/PULLER_SOURCES").asText()).startsWith("group:");
+        assertThat(config.at("/data/KAIZALA_API_URL").asText()).startsWith("https://");
+    }
+
+    /**
+     * The gateway's tokens file is a mounted Secret (a directory, never subPath: the kubelet updates only those), with
+     * a stable name, so that a token added to the Secret reaches the running gateway without a roll-out.
+     */
+    @Test
+    void theGatewayReadsItsCallbackTokensFromASecretMountedAsAFileThatUpdatesInPlace() {
+        List<JsonNode> docs = render("overlays/example");
+        JsonNode gateway = deployment(docs, "ingest-gateway");
+        String file = null;
+        for (JsonNode e : gateway.at("/spec/template/spec/containers/0/env")) {
+            if ("KAIZALA_CALLBACK_TOKENS_FILE".equals(e.path("name").asText())) {
+                file = e.path("value").asText();
+            }
+        }
+        assertThat(file).isNotNull();
+        JsonNode secret = mountedSecret(docs, gateway, file);
+        assertThat(secret.at("/metadata/name").asText()).isEqualTo("kaizala-callback-tokens");
+        assertThat(secret.at("/data").has(Path.of(file).getFileName().toString()))
+                .isTrue();
+        for (JsonNode mount : gateway.at("/spec/template/spec/containers/0/volumeMounts")) {
+            assertThat(mount.has("subPath"))
+                    .as("subPath mounts are never updated")
+                    .isFalse();
+        }
+    }
+
+    /** The Secret mounted (as a directory) where {@code file} is, in the first container of {@code workload}. */
+    private static JsonNode mountedSecret(List<JsonNode> docs, JsonNode workload, String file) {
+        JsonNode spec = workload.at("/spec/template/spec");
+        for (JsonNode mount : spec.at("/containers/0/volumeMounts")) {
+            if (Path.of(file).getParent().equals(Path.of(mount.path("mountPath").asText()))) {
+                for (JsonNode volume : spec.path("volumes")) {
+                    if (volume.path("name").asText().equals(mount.path("name").asText())) {
+                        String secret = volume.at("/secret/secretName").asText();
+                        return named(docs, "Secret", secret)
+                                .orElseThrow(() -> new AssertionError("no Secret " + secret));
+                    }
+                }
+            }
+        }
+        throw new AssertionError("no Secret volume mounted at the directory of " + file);
     }
 
     @ParameterizedTest

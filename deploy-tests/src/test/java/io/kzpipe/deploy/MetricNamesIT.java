@@ -4,6 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import io.kzpipe.cli.dashboard.Dashboards;
+import io.kzpipe.kaizaladouble.DoubleSettings;
+import io.kzpipe.kaizaladouble.GroupSeed;
+import io.kzpipe.kaizaladouble.KaizalaDouble;
 import io.kzpipe.model.topic.TopicId;
 import io.kzpipe.testkit.ClickHouseExtension;
 import io.kzpipe.testkit.FreePorts;
@@ -21,6 +24,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -37,11 +41,12 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
- * Runs the three services' {@code Main} classes as child JVMs on the test kit's Kafka and ClickHouse,
- * drives every path the Pipeline health dashboard and the alert rules watch (accepted, dead-lettered, 401,
- * handshake, an answer reject, processor and sink dead letters, a ClickHouse outage that forces insert
- * retries), then scrapes each {@code /metrics} and checks that every metric name a panel or rule reads is
- * exported (by the service its {@code service="..."} selector names, when it has one).
+ * Runs the services' {@code Main} classes as child JVMs on the test kit's Kafka and ClickHouse (the puller against an
+ * in-process Kaizala double seeded with a group), drives every path the Pipeline health dashboard and the alert
+ * rules watch (accepted, dead-lettered, 401, handshake, an answer reject, processor and sink dead letters, a
+ * ClickHouse outage that forces insert retries, pulled pages and records), then scrapes each {@code /metrics} and
+ * checks that every metric name a panel or rule reads is exported (by the service its {@code service="..."}
+ * selector names, when it has one).
  */
 @ExtendWith({KafkaExtension.class, ClickHouseExtension.class})
 class MetricNamesIT {
@@ -60,6 +65,7 @@ class MetricNamesIT {
     private static int webhookPort;
     private static final List<ServiceProcess> PROCESSES = new ArrayList<>();
     private static TcpProxy clickHouseProxy;
+    private static KaizalaDouble kaizala;
     private static String prefix;
     private static String db;
 
@@ -127,12 +133,36 @@ class MetricNamesIT {
                 "SINK_RETRY_MAX",
                 "1s"));
 
+        kaizala = KaizalaDouble.start(DoubleSettings.defaults());
+        kaizala.seed(GroupSeed.ofTotal("g-pulled", 12, Instant.now(), 7));
+        Map<String, String> puller = new HashMap<>(common);
+        puller.putAll(Map.of(
+                "PULLER_MANAGEMENT_HOST",
+                "127.0.0.1",
+                "PULLER_MANAGEMENT_PORT",
+                port("kaizala-puller"),
+                "PULLER_INSTANCE_ID",
+                prefix + "puller",
+                "PULLER_SOURCES",
+                "group:g-pulled",
+                "PULLER_INTERVAL_SECONDS",
+                "1",
+                "KAIZALA_API_URL",
+                kaizala.url(),
+                "KAIZALA_APPLICATION_ID",
+                DoubleSettings.DEMO_APPLICATION_ID,
+                "KAIZALA_APPLICATION_SECRET",
+                DoubleSettings.DEMO_APPLICATION_SECRET,
+                "KAIZALA_REFRESH_TOKEN",
+                DoubleSettings.DEMO_REFRESH_TOKEN));
+
         PROCESSES.add(ServiceProcess.start("io.kzpipe.gateway.Main", gateway, logs.resolve("gateway.log")));
         PROCESSES.add(ServiceProcess.start("io.kzpipe.processor.Main", processor, logs.resolve("processor.log")));
         PROCESSES.add(ServiceProcess.start("io.kzpipe.sink.Main", sink, logs.resolve("sink.log")));
+        PROCESSES.add(ServiceProcess.start("io.kzpipe.puller.Main", puller, logs.resolve("puller.log")));
         for (int i = 0; i < PROCESSES.size(); i++) {
             ServiceProcess p = PROCESSES.get(i);
-            String service = List.of("ingest-gateway", "stream-processor", "sink-clickhouse")
+            String service = List.of("ingest-gateway", "stream-processor", "sink-clickhouse", "kaizala-puller")
                     .get(i);
             await(service + " ready")
                     .atMost(READY)
@@ -154,6 +184,9 @@ class MetricNamesIT {
         PROCESSES.forEach(ServiceProcess::stop);
         if (clickHouseProxy != null) {
             clickHouseProxy.close();
+        }
+        if (kaizala != null) {
+            kaizala.close();
         }
     }
 
@@ -218,6 +251,16 @@ class MetricNamesIT {
                 .until(() -> get("sink-clickhouse", "/metrics").body().contains("kz_sink_insert_retries_total"));
         clickHouseProxy.reconnect();
         await("second response in ClickHouse").atMost(READY).until(() -> count(ch, "responses_latest") == 2);
+        // the puller: pages and records of its source (a response new since it started, whatever its first cursor),
+        // its cursor; 429s for a moment make it wait
+        kaizala.addResponse("g-pulled", kaizala.actionIds("g-pulled").get(0));
+        kaizala.throttleFor(Duration.ofSeconds(3));
+        await("the puller pulled its source and waited out a 429").atMost(READY).until(() -> {
+            String metrics = get("kaizala-puller", "/metrics").body();
+            return metrics.contains("kz_puller_records_total{")
+                    && metrics.contains("kz_puller_cursor_lag_seconds{")
+                    && metrics.contains("status=\"429\"");
+        });
         await("dead letters of gateway, processor and sink")
                 .atMost(READY)
                 .until(() -> Long.parseLong(

@@ -86,6 +86,16 @@ class NoPlaintextSecretsTest {
 
         assertThat(secrets).containsOnlyKeys("KAIZALA_CALLBACK_TOKENS", "PII_HASH_SECRET", "CLICKHOUSE_SINK_PASSWORD");
         assertThat(secrets.values()).allSatisfy(v -> assertThat(v).startsWith("REPLACE_WITH_"));
+        Map<String, String> puller =
+                DeployTree.envFile(DeployTree.K8S.resolve("overlays/example/puller-credentials.example.env"));
+        assertThat(puller).containsOnlyKeys("KAIZALA_APPLICATION_SECRET", "KAIZALA_REFRESH_TOKEN");
+        assertThat(puller.values()).allSatisfy(v -> assertThat(v).startsWith("REPLACE_WITH_"));
+        assertThat(DeployTree.read(DeployTree.K8S.resolve("overlays/example/callback-tokens.example"))
+                        .lines()
+                        .filter(l -> !l.isBlank() && !l.startsWith("#")))
+                .as("callback-tokens.example")
+                .isNotEmpty()
+                .allSatisfy(l -> assertThat(l).startsWith("REPLACE_WITH_"));
     }
 
     /** Values assigned to secret-looking keys (empty values and key-name references excluded). */
@@ -100,8 +110,11 @@ class NoPlaintextSecretsTest {
             }
             if (SECRET_NAME.matcher(key).matches()
                     && !value.isEmpty()
+                    // NAME_FILE: /path names the file that holds the secret (a mounted Secret, compose secrets)
+                    && !(key.endsWith("_FILE") && value.startsWith("/"))
                     && !value.startsWith("#")
                     && !key.equalsIgnoreCase("key")
+                    && !key.equalsIgnoreCase("secretName")
                     && !key.equalsIgnoreCase("name")) {
                 values.add(value);
             }

@@ -9,7 +9,7 @@ import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 /**
- * {@code deploy/prometheus} passes {@code promtool}, scrapes the three services where compose runs them
+ * {@code deploy/prometheus} passes {@code promtool}, scrapes the services (and the puller) where compose runs them
  * (service names, container ports of docs/DESIGN.md), and loads the rule files from where compose mounts them.
  */
 class PrometheusConfigIT {
@@ -33,7 +33,7 @@ class PrometheusConfigIT {
     }
 
     @Test
-    void scrapesTheThreeServicesOnTheirManagementPorts() {
+    void scrapesEveryServiceOnItsManagementPort() {
         JsonNode config = Yaml.parse(DeployTree.read(DeployTree.PROMETHEUS.resolve("prometheus.yml")));
         List<String> targets = new ArrayList<>();
         for (JsonNode job : config.path("scrape_configs")) {
@@ -43,7 +43,10 @@ class PrometheusConfigIT {
         }
         assertThat(targets)
                 .contains(
-                        "ingest-gateway=gateway:8083", "stream-processor=processor:8081", "sink-clickhouse=sink:8082");
+                        "ingest-gateway=gateway:8083",
+                        "stream-processor=processor:8081",
+                        "sink-clickhouse=sink:8082",
+                        "kaizala-puller=puller:8084");
         assertThat(config.path("rule_files").get(0).asText()).isEqualTo("/etc/prometheus/rules/*.yml");
         assertThat(DeployTree.read(DeployTree.COMPOSE.resolve("compose.yaml")))
                 .contains("../prometheus/rules:/etc/prometheus/rules:ro")

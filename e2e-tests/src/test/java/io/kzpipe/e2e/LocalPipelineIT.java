@@ -31,11 +31,12 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
 
 /**
- * {@code ./pipeline up|status|demo|down} of this repository as a user runs them (the script, the launcher's real
- * processes: Kafka, ClickHouse, the three service jars), on free ports and a private {@code PIPELINE_HOME} under
- * {@code target/}, with {@code PIPELINE_SKIP_BUILD=1} (the reactor built the jars before this module's tests). One
- * stack for the class; the steps build on each other, in order: up and status, demo, a killed part started again
- * by up, down, data kept across down and up.
+ * {@code ./pipeline up|status|demo|kaizala|down} of this repository as a user runs them (the script, the launcher's
+ * real processes: Kafka, ClickHouse, the service jars, the Kaizala double), on free ports and a private
+ * {@code PIPELINE_HOME} under {@code target/}, with {@code PIPELINE_SKIP_BUILD=1} (the reactor built the jars before
+ * this module's tests). One stack for the class; the steps build on each other, in order: up and status, demo (both
+ * ways in: webhooks and the puller against the double), {@code kaizala subscribe|list|unsubscribe} against the
+ * double the demo left running, a killed part started again by up, down, data kept across down and up.
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class LocalPipelineIT {
@@ -43,6 +44,9 @@ class LocalPipelineIT {
     private static final Duration COMMAND_TIMEOUT = Duration.ofMinutes(5);
     private static final List<String> PARTS =
             List.of("kafka", "clickhouse", "ingest-gateway", "stream-processor", "sink-clickhouse");
+    /** What the demo starts on top of the pipeline. */
+    private static final List<String> DEMO_PARTS = List.of("kaizala-double", "kaizala-puller");
+
     private static final HttpClient HTTP = HttpClient.newBuilder()
             .version(HttpClient.Version.HTTP_1_1)
             .connectTimeout(Duration.ofSeconds(5))
@@ -78,7 +82,9 @@ class LocalPipelineIT {
                 "GATEWAY_PORT",
                 "GATEWAY_MANAGEMENT_PORT",
                 "PROCESSOR_MANAGEMENT_PORT",
-                "SINK_MANAGEMENT_PORT")) {
+                "SINK_MANAGEMENT_PORT",
+                "PULLER_MANAGEMENT_PORT",
+                "KAIZALA_DOUBLE_PORT")) {
             ENV.put(name, Integer.toString(FreePorts.find()));
         }
         ENV.put("PIPELINE_DEMO_TIMEOUT", "180");
@@ -88,7 +94,7 @@ class LocalPipelineIT {
     static void down() {
         Run down = run("down");
         // whatever happened above: nothing of this class outlives it
-        for (String part : PARTS) {
+        for (String part : all()) {
             pid(part).flatMap(ProcessHandle::of).ifPresent(ProcessHandle::destroyForcibly);
         }
         assertThat(down.status()).as(down.output()).isZero();
@@ -121,6 +127,12 @@ class LocalPipelineIT {
             assertThat(status.output())
                     .containsPattern("(?m)^" + part + " +" + pid(part).orElseThrow() + " +running, ready ");
         }
+        assertThat(status.output())
+                .as("up leaves the puller out without PULLER_SOURCES, the double until asked for")
+                .containsPattern("(?m)^kaizala-puller +- +not configured ")
+                .containsPattern("(?m)^kaizala-double +- +stopped ");
+        assertThat(up.output()).contains("kaizala-puller: PULLER_SOURCES is not set, not started");
+        assertThat(home.resolve("gateway/callback-tokens")).content().contains(callbackToken(up));
     }
 
     @Test
@@ -129,13 +141,69 @@ class LocalPipelineIT {
         Run demo = run("demo");
 
         assertThat(demo.status()).as(demo.output()).isZero();
-        assertThat(demo.output()).contains("stored deliveries are visible", "HTTP 200 {\"status\":\"accepted\"");
+        assertThat(demo.output())
+                .contains("stored deliveries are visible", "HTTP 200 {\"status\":\"accepted\"")
+                .contains("Both ways in", "webhook ", "pushed to the gateway: HTTP 200")
+                .containsPattern("all \\d+ responses of group \\S+ are visible, one row each");
+        for (String part : DEMO_PARTS) {
+            assertThat(pid(part).flatMap(ProcessHandle::of).map(ProcessHandle::isAlive))
+                    .as(part)
+                    .contains(true);
+        }
         eventsBeforeDown = Long.parseLong(clickHouse("SELECT count() FROM kaizala.events_latest"));
         assertThat(eventsBeforeDown).isPositive();
     }
 
+    /**
+     * {@code kaizala subscribe} against the double the demo left running: the double's validation GET reaches the
+     * gateway, the new token lands in the gateway's tokens file and the running gateway (same pid) accepts it within
+     * a couple of seconds; {@code list} shows it masked; {@code unsubscribe} deletes the webhook.
+     */
     @Test
     @Order(3)
+    void kaizalaSubscribeListAndUnsubscribeWithTheTokenAcceptedWithoutARestart() throws IOException {
+        long gateway = pid("ingest-gateway").orElseThrow();
+        Path tokens = home.resolve("gateway/callback-tokens");
+        List<String> before = Files.readAllLines(tokens);
+
+        Run subscribe = run("kaizala", "subscribe", "--group", "e2e-subscribed-group");
+        assertThat(subscribe.status()).as(subscribe.output()).isZero();
+        List<String> added = new ArrayList<>(Files.readAllLines(tokens));
+        added.removeAll(before);
+        assertThat(added).as("one token appended to %s", tokens).hasSize(1);
+        String token = added.get(0).strip();
+        String webhookId = word(subscribe.output(), "webhook (\\S+) created");
+        assertThat(subscribe.output()).doesNotContain(token);
+
+        long start = System.nanoTime();
+        org.awaitility.Awaitility.await()
+                .atMost(Duration.ofSeconds(5))
+                .pollInterval(Duration.ofMillis(100))
+                .until(() -> postWithToken(token) == 200);
+        assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(3));
+        assertThat(pid("ingest-gateway")).as("no restart").contains(gateway);
+        assertThat(postWithToken(token + "x")).isEqualTo(401);
+        // the one accepted post is stored like any event (the data kept across down and up includes it)
+        eventsBeforeDown++;
+        org.awaitility.Awaitility.await()
+                .atMost(Duration.ofSeconds(60))
+                .until(() -> clickHouse("SELECT count() FROM kaizala.events_latest")
+                        .equals(Long.toString(eventsBeforeDown)));
+
+        Run list = run("kaizala", "list", "--group", "e2e-subscribed-group");
+        assertThat(list.status()).as(list.output()).isZero();
+        assertThat(list.output())
+                .contains(webhookId, token.substring(0, 4) + "****")
+                .doesNotContain(token);
+
+        Run unsubscribe = run("kaizala", "unsubscribe", "--id", webhookId);
+        assertThat(unsubscribe.status()).as(unsubscribe.output()).isZero();
+        assertThat(run("kaizala", "list", "--group", "e2e-subscribed-group").output())
+                .doesNotContain(webhookId);
+    }
+
+    @Test
+    @Order(4)
     void aKilledPartIsReportedDeadAndUpStartsItAgain() {
         long sink = pid("sink-clickhouse").orElseThrow();
         long kafka = pid("kafka").orElseThrow();
@@ -160,10 +228,10 @@ class LocalPipelineIT {
     }
 
     @Test
-    @Order(4)
+    @Order(5)
     void downStopsEveryPartByPid() {
         List<ProcessHandle> processes = new ArrayList<>();
-        for (String part : PARTS) {
+        for (String part : all()) {
             processes.add(ProcessHandle.of(pid(part).orElseThrow()).orElseThrow());
         }
 
@@ -171,7 +239,13 @@ class LocalPipelineIT {
 
         assertThat(down.status()).as(down.output()).isZero();
         assertThat(down.output())
-                .contains("sink-clickhouse stopped", "kafka stopped", "clickhouse stopped", "data kept in " + home);
+                .contains(
+                        "kaizala-double stopped",
+                        "kaizala-puller stopped",
+                        "sink-clickhouse stopped",
+                        "kafka stopped",
+                        "clickhouse stopped",
+                        "data kept in " + home);
         assertThat(processes).noneMatch(ProcessHandle::isAlive);
         Run status = run("status");
         assertThat(status.status()).isZero();
@@ -181,7 +255,7 @@ class LocalPipelineIT {
     }
 
     @Test
-    @Order(5)
+    @Order(6)
     void dataIsKeptAcrossDownAndUp() {
         Run up = run("up", "kafka", "clickhouse");
 
@@ -191,6 +265,44 @@ class LocalPipelineIT {
                 .doesNotContain("ingest-gateway on");
         assertThat(clickHouse("SELECT count() FROM kaizala.events_latest")).isEqualTo(Long.toString(eventsBeforeDown));
         assertThat(kafkaTopics()).contains(RAW_TOPIC);
+    }
+
+    private static List<String> all() {
+        List<String> all = new ArrayList<>(PARTS);
+        all.addAll(DEMO_PARTS);
+        return all;
+    }
+
+    private static String callbackToken(Run up) {
+        return word(up.output(), "Callback token +(\\S+)");
+    }
+
+    private static String word(String text, String regex) {
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile(regex).matcher(text);
+        assertThat(m.find()).as("%s in:%n%s", regex, text).isTrue();
+        return m.group(1);
+    }
+
+    /** The HTTP status of a post of a text message to the local gateway with {@code token}. */
+    private static int postWithToken(String token) {
+        HttpRequest request = HttpRequest.newBuilder(
+                        URI.create("http://127.0.0.1:" + ENV.get("GATEWAY_PORT") + "/webhooks/kaizala"))
+                .timeout(Duration.ofSeconds(10))
+                .header("Content-Type", "application/json")
+                .header("kz-callback-token", token)
+                .POST(HttpRequest.BodyPublishers.ofString(
+                        "{\"objectId\":\"g-e2e\",\"objectType\":\"Group\",\"eventType\":\"TextMessageCreated\","
+                                + "\"eventId\":\"e2e-subscribe-" + System.nanoTime()
+                                + "\",\"data\":{\"text\":\"hi\"}}"))
+                .build();
+        try {
+            return HTTP.send(request, HttpResponse.BodyHandlers.discarding()).statusCode();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new AssertionError("interrupted", e);
+        }
     }
 
     private static Optional<Long> pid(String part) {

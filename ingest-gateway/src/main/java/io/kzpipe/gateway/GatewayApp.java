@@ -3,6 +3,7 @@ package io.kzpipe.gateway;
 import io.javalin.Javalin;
 import io.kzpipe.gateway.config.GatewayConfig;
 import io.kzpipe.gateway.http.CallbackAuthenticator;
+import io.kzpipe.gateway.http.CallbackTokenWatcher;
 import io.kzpipe.gateway.http.EnvelopeValidator;
 import io.kzpipe.gateway.http.GatewayHttp;
 import io.kzpipe.gateway.http.GatewayMetrics;
@@ -27,9 +28,11 @@ import org.slf4j.LoggerFactory;
  * The gateway wired together from its collaborators (given, so tests can pass a {@code MockProducer}-backed
  * publisher and a fake readiness check). {@link #start()} starts the readiness check, the management port
  * ({@code /health/live}, {@code /health/ready}, {@code /metrics}: the {@link ManagementServer} of all three services)
- * and the webhook server; {@link #close()} shuts down in order: readiness turns DOWN, the webhook server stops
- * accepting and drains in-flight requests (up to {@code GATEWAY_SHUTDOWN_TIMEOUT}), the publisher flushes and
- * closes the producer, the readiness check stops, the management port closes. Closing is idempotent.
+ * and the webhook server, and with {@code KAIZALA_CALLBACK_TOKENS_FILE} the {@link CallbackTokenWatcher} (a file
+ * that cannot be read fails the start); {@link #close()} shuts down in order: readiness turns DOWN, the webhook
+ * server stops accepting and drains in-flight requests (up to {@code GATEWAY_SHUTDOWN_TIMEOUT}), the publisher
+ * flushes and closes the producer, the readiness check stops, the token watcher and the management port close.
+ * Closing is idempotent.
  */
 public final class GatewayApp implements AutoCloseable {
 
@@ -40,6 +43,8 @@ public final class GatewayApp implements AutoCloseable {
     private final ReadinessCheck readiness;
     private final Javalin server;
     private final PrometheusMeterRegistry registry;
+    private final CallbackAuthenticator authenticator;
+    private volatile CallbackTokenWatcher tokenWatcher;
     private volatile ManagementServer management;
     private final AtomicBoolean closed = new AtomicBoolean();
     private volatile boolean stopping;
@@ -55,10 +60,13 @@ public final class GatewayApp implements AutoCloseable {
         this.readiness = readiness;
         this.registry = registry;
         QueuedThreadPool pool = GatewayHttp.threadPool(config.maxThreads());
+        this.authenticator = config.authenticationRequired()
+                ? CallbackAuthenticator.requiring(config.callbackTokens())
+                : CallbackAuthenticator.open();
         WebhookHandler webhook = new WebhookHandler(
                 new WebhookHandler.Settings(
                         config.maxBodyBytes(), config.maxValidationTokenBytes(), config.strictMode()),
-                new CallbackAuthenticator(config.callbackTokens()),
+                authenticator,
                 new EnvelopeValidator(config.maxJsonDepth()),
                 new GatewayRecords(config.rawTopic(), config.deadLetterTopic()),
                 publisher,
@@ -92,6 +100,18 @@ public final class GatewayApp implements AutoCloseable {
             LOG.warn(
                     "no callback token configured and {}=true: accepting webhook posts WITHOUT authentication",
                     GatewayConfig.ALLOW_UNAUTHENTICATED_VAR);
+        }
+        if (config.callbackTokensFile() != null) {
+            try {
+                tokenWatcher = CallbackTokenWatcher.start(
+                        config.callbackTokensFile(),
+                        config.callbackTokens(),
+                        authenticator,
+                        CallbackTokenWatcher.DEFAULT_INTERVAL);
+            } catch (IOException e) {
+                throw new UncheckedIOException(
+                        "cannot read " + GatewayConfig.TOKENS_FILE_VAR + " " + config.callbackTokensFile(), e);
+            }
         }
         readiness.start();
         try {
@@ -149,6 +169,9 @@ public final class GatewayApp implements AutoCloseable {
             LOG.warn("Kafka producer did not close cleanly", e);
         }
         readiness.close();
+        if (tokenWatcher != null) {
+            tokenWatcher.close();
+        }
         if (management != null) {
             management.close();
         }

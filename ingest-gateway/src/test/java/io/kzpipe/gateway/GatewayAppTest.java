@@ -6,6 +6,7 @@ import static org.awaitility.Awaitility.await;
 
 import io.kzpipe.gateway.config.GatewayConfig;
 import io.kzpipe.gateway.kafka.KafkaEventPublisher;
+import io.kzpipe.model.config.CallbackTokenFile;
 import io.kzpipe.model.ops.ManagementServer.Health;
 import io.kzpipe.model.ops.ServiceMetrics;
 import java.io.IOException;
@@ -15,6 +16,8 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Map;
@@ -23,6 +26,7 @@ import org.apache.kafka.clients.producer.MockProducer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 class GatewayAppTest {
 
@@ -31,10 +35,14 @@ class GatewayAppTest {
     private final FakeReadiness readiness = new FakeReadiness();
 
     private GatewayApp app() {
+        return app("KAIZALA_CALLBACK_TOKENS", "tok");
+    }
+
+    private GatewayApp app(String tokenVariable, String tokenValue) {
         var registry = ServiceMetrics.newRegistry("ingest-gateway-test");
         GatewayConfig config = GatewayConfig.fromEnv(Map.of(
-                "KAIZALA_CALLBACK_TOKENS",
-                "tok",
+                tokenVariable,
+                tokenValue,
                 "GATEWAY_HOST",
                 "127.0.0.1",
                 "GATEWAY_PORT",
@@ -132,6 +140,48 @@ class GatewayAppTest {
                             "kz_gateway_ready",
                             "jvm_memory_used_bytes");
         }
+    }
+
+    @Test
+    void aTokenAppendedToTheTokensFileIsAcceptedWithinTwoSecondsWithoutARestart(@TempDir Path dir) throws Exception {
+        Path file = Files.writeString(dir.resolve("callback-tokens"), "# local token\nfirst-token\n");
+        try (GatewayApp app =
+                app("KAIZALA_CALLBACK_TOKENS_FILE", file.toString()).start()) {
+            HttpClient client = HttpClient.newHttpClient();
+            assertThat(postWith(client, app.port(), "first-token").statusCode()).isEqualTo(200);
+            assertThat(postWith(client, app.port(), "subscribed-token").statusCode())
+                    .isEqualTo(401);
+
+            CallbackTokenFile.append(file, "subscribed-token");
+            long appended = System.nanoTime();
+            await().atMost(Duration.ofSeconds(2))
+                    .pollInterval(Duration.ofMillis(50))
+                    .until(() ->
+                            postWith(client, app.port(), "subscribed-token").statusCode() == 200);
+            assertThat(Duration.ofNanos(System.nanoTime() - appended)).isLessThan(Duration.ofSeconds(2));
+
+            Files.writeString(file, "subscribed-token\n"); // first-token removed
+            await().atMost(Duration.ofSeconds(2))
+                    .pollInterval(Duration.ofMillis(50))
+                    .until(() -> postWith(client, app.port(), "first-token").statusCode() == 401);
+            assertThat(postWith(client, app.port(), "subscribed-token").statusCode())
+                    .isEqualTo(200);
+        }
+    }
+
+    private HttpResponse<String> postWith(HttpClient client, int port, String token) throws Exception {
+        CompletableFuture<HttpResponse<String>> post = client.sendAsync(
+                HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/webhooks/kaizala"))
+                        .header("kz-callback-token", token)
+                        .POST(HttpRequest.BodyPublishers.ofByteArray(Fixtures.bytes(Fixtures.SURVEY_RESPONSE)))
+                        .build(),
+                HttpResponse.BodyHandlers.ofString());
+        // the MockProducer completes sends by hand: complete whatever this post published
+        while (!post.isDone()) {
+            producer.completeNext();
+            Thread.sleep(5);
+        }
+        return post.get();
     }
 
     private static HttpResponse<String> get(HttpClient client, int port, String path) throws Exception {

@@ -48,7 +48,8 @@ public final class Main {
                 + "unbalanced\n"
                 + "       with -D" + LocalCommands.ROOT_PROPERTY
                 + "=<repository> (as ./pipeline runs it): up [part...], down, "
-                + "status, demo, and the commands above on the local pipeline";
+                + "status, demo, kaizala subscribe|list|unsubscribe|backfill, and the commands above on the local "
+                + "pipeline";
     }
 
     /** Runs one command; returns its exit status (2 for an unknown command). */

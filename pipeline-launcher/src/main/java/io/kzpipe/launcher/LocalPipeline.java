@@ -48,6 +48,35 @@ public final class LocalPipeline {
         return new LocalPipeline(LocalSettings.load(root, env, running, console), console);
     }
 
+    /**
+     * Starts {@code service} with {@code extraEnv} on top of its environment unless it runs, and waits until it is
+     * ready, without {@code up}'s summary (the demo starts the Kaizala double and the puller this way).
+     *
+     * @throws Console.Failure when it has no jar or does not become ready
+     */
+    public void start(Service service, Map<String, String> extraEnv) {
+        if (!Files.isRegularFile(settings.serviceJar(service))) {
+            throw new Console.Failure("no " + settings.root().relativize(settings.serviceJar(service))
+                    + ": build it with ./pipeline up (or mvn -pl " + service.module() + " -am package)");
+        }
+        checkPortsFree(List.of(service.module()));
+        if (startServices(List.of(service.module()), extraEnv)) {
+            throw new Console.Failure(
+                    service.module() + " did not become ready; log: " + settings.log(service.module()));
+        }
+    }
+
+    /** The parts {@code up} without names starts: kafka, clickhouse and the services started by default. */
+    private List<String> defaultParts() {
+        List<String> parts = new ArrayList<>(List.of(LocalInfrastructure.KAFKA, LocalInfrastructure.CLICKHOUSE));
+        for (Service service : Service.values()) {
+            if (service.startedByDefault(settings.env())) {
+                parts.add(service.module());
+            }
+        }
+        return parts;
+    }
+
     /** Every part, in start order: kafka, clickhouse, then the services. */
     public static List<String> parts() {
         List<String> parts = new ArrayList<>(List.of(LocalInfrastructure.KAFKA, LocalInfrastructure.CLICKHOUSE));
@@ -89,11 +118,11 @@ public final class LocalPipeline {
         };
     }
 
-    private boolean died(String part) {
+    boolean died(String part) {
         return Files.exists(settings.pidFile(part)) && running(part).isEmpty();
     }
 
-    private String recordedPid(String part) {
+    String recordedPid(String part) {
         return Processes.recordedPid(settings.pidFile(part))
                 .map(String::valueOf)
                 .orElse("?");
@@ -104,18 +133,30 @@ public final class LocalPipeline {
      * Returns 0; throws {@link Console.Failure} when a part cannot start or a service does not become ready.
      */
     public int up(List<String> selected) {
+        return up(selected, Map.of());
+    }
+
+    /**
+     * {@link #up(List)} with {@code extraEnv} on top of each service's environment (the demo points the puller at
+     * the double); without names, the parts {@code up} starts by default ({@link Service#startedByDefault}).
+     */
+    public int up(List<String> selected, Map<String, String> extraEnv) {
         long start = System.nanoTime();
-        List<String> parts = selected.isEmpty() ? parts() : selected;
+        List<String> parts = selected.isEmpty() ? defaultParts() : selected;
         for (String part : parts) {
             if (!parts().contains(part)) {
                 throw new Console.Failure("unknown part '" + part + "' (parts: " + String.join(", ", parts()) + ")", 2);
             }
         }
+        if (selected.isEmpty() && !Service.PULLER.startedByDefault(settings.env())) {
+            console.note(Service.PULLER.module() + ": " + Service.PULLER_SOURCES
+                    + " is not set, not started (README \"Puller\")");
+        }
         checkPortsFree(parts);
         settings.save();
         startInfrastructure(parts);
-        boolean failed = startServices(parts);
-        printSummary(start, failed);
+        boolean failed = startServices(parts, extraEnv);
+        new LocalPipelineReport(this, console).summary(start, failed);
         if (failed) {
             throw new Console.Failure(
                     "some services did not become ready (see above); './pipeline status' shows what runs");
@@ -206,7 +247,7 @@ public final class LocalPipeline {
     }
 
     /** Starts every selected service that has a jar and does not run, then waits; true when one is not ready. */
-    private boolean startServices(List<String> parts) {
+    private boolean startServices(List<String> parts, Map<String, String> extraEnv) {
         Map<Service, ProcessHandle> started = new LinkedHashMap<>();
         for (Service service : Service.values()) {
             if (!parts.contains(service.module())) {
@@ -222,7 +263,7 @@ public final class LocalPipeline {
             } else {
                 console.step(service.module() + " on " + settings.serviceUrl(service));
                 reportDeath(service.module());
-                ProcessHandle handle = services.start(service);
+                ProcessHandle handle = services.start(service, extraEnv);
                 console.note("started (pid " + handle.pid() + ")");
                 started.put(service, handle);
             }
@@ -343,38 +384,6 @@ public final class LocalPipeline {
         }
     }
 
-    private void printSummary(long start, boolean failed) {
-        String token = settings.callbackTokens();
-        console.out()
-                .printf(
-                        "%n%s (%s). Data, logs and PIDs: %s%n",
-                        console.bold(failed ? "Pipeline is partly up" : "Pipeline is up"),
-                        Console.elapsed(start),
-                        settings.home());
-        Service gateway = Service.GATEWAY;
-        if (running(gateway.module()).isPresent()) {
-            console.out()
-                    .printf(
-                            "  Webhook URL      %s%s  (POST, header kz-callback-token)%n",
-                            settings.serviceUrl(gateway), Service.WEBHOOK_PATH);
-        } else if (Files.isRegularFile(settings.serviceJar(gateway))) {
-            console.out()
-                    .printf(
-                            "  Webhook URL      (ingest-gateway is not running: see %s)%n",
-                            settings.log(gateway.module()));
-        } else {
-            console.out().printf("  Webhook URL      (ingest-gateway is not built yet)%n");
-        }
-        console.out().printf("  Callback token   %s%n", token);
-        console.out()
-                .printf(
-                        "  ClickHouse       %s  (user default, no password; clickhouse-client --port %d)%n",
-                        settings.clickHouseUrl(), settings.port(LocalSettings.CLICKHOUSE_TCP_PORT));
-        console.out().printf("  Kafka            %s%n", settings.kafkaBootstrap());
-        console.out().printf("  Status / stop    ./pipeline status   ./pipeline down%n");
-        console.out().flush();
-    }
-
     /** Stops every part by PID, services first (reverse start order); the data is kept. */
     public int down() {
         console.step("Stopping the pipeline (" + settings.home() + ")");
@@ -422,29 +431,6 @@ public final class LocalPipeline {
 
     /** Each part's PID, state and URL; returns 1 when a part has died, else 0. */
     public int status() {
-        int status = 0;
-        console.out().printf("%-18s %-8s %-22s %s%n", "PART", "PID", "STATE", "URL");
-        for (String part : parts()) {
-            String pid = "-";
-            String state;
-            Optional<ProcessHandle> live = running(part);
-            Service service = Service.byModule(part);
-            if (live.isPresent()) {
-                pid = Long.toString(live.get().pid());
-                state = ready(part) ? "running, ready" : "running, not ready";
-            } else if (died(part)) {
-                pid = recordedPid(part);
-                state = "DEAD (see logs)";
-                status = 1;
-            } else if (service == null || Files.isRegularFile(settings.serviceJar(service))) {
-                state = "stopped";
-            } else {
-                state = "not built";
-            }
-            console.out().printf("%-18s %-8s %-22s %s%n", part, pid, state, url(part));
-        }
-        console.out().printf("%nLogs: %s%n", settings.logDir());
-        console.out().flush();
-        return status;
+        return new LocalPipelineReport(this, console).status();
     }
 }

@@ -14,8 +14,9 @@ import java.util.stream.Stream;
 
 /**
  * Starts a service detached: {@code java <options> -Dpipeline.home=<PIPELINE_HOME>/ -jar <private copy of its jar>}
- * in {@code PIPELINE_HOME/<module>}, with the local broker, ClickHouse, callback token and static group
- * membership ids in its environment.
+ * in {@code PIPELINE_HOME/<module>}, with the local broker, ClickHouse, callback tokens file and static group
+ * membership ids in its environment (and {@code KAIZALA_CALLBACK_TOKENS} when set: the launcher's own environment is
+ * inherited).
  */
 final class LocalServices {
 
@@ -32,7 +33,9 @@ final class LocalServices {
         env.put("CLICKHOUSE_URL", settings.clickHouseUrl());
         env.put("CLICKHOUSE_USER", "default");
         env.put("CLICKHOUSE_PASSWORD", "");
-        env.put("KAIZALA_CALLBACK_TOKENS", settings.callbackTokens());
+        env.put(
+                "KAIZALA_CALLBACK_TOKENS_FILE",
+                settings.ensureCallbackTokensFile().toString());
         env.put(
                 "PROCESSOR_STATE_DIR",
                 settings.home()
@@ -48,8 +51,11 @@ final class LocalServices {
         return env;
     }
 
-    /** Copies the jar and its lib/ to {@code PIPELINE_HOME/<module>/app} and starts it; does not wait. */
-    ProcessHandle start(Service service) {
+    /**
+     * Copies the jar and its lib/ to {@code PIPELINE_HOME/<module>/app} and starts it with {@code extraEnv} on top of
+     * {@link #environment()}; does not wait.
+     */
+    ProcessHandle start(Service service, Map<String, String> extraEnv) {
         Path dir = settings.home().resolve(service.module());
         Path jar = privateCopy(service, dir.resolve("app"));
         List<String> command = new ArrayList<>();
@@ -58,11 +64,13 @@ final class LocalServices {
         command.add("-Dpipeline.home=" + settings.marker());
         command.add("-jar");
         command.add(jar.toString());
+        Map<String, String> env = environment();
+        env.putAll(extraEnv);
         return Processes.startDetached(
                 service.module(),
                 command,
                 dir,
-                environment(),
+                env,
                 settings.log(service.module()),
                 settings.pidFile(service.module()));
     }

@@ -5,6 +5,7 @@ import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.security.SecureRandom;
 import java.util.HexFormat;
@@ -169,7 +170,7 @@ public final class LocalSettings {
     }
 
     public String healthUrl(Service service) {
-        return "http://127.0.0.1:" + port(service.healthPort()) + "/health/ready";
+        return "http://127.0.0.1:" + port(service.healthPort()) + service.healthPath();
     }
 
     /** The service's runnable jar in the repository ({@code <module>/target/<module>.jar}). */
@@ -189,29 +190,81 @@ public final class LocalSettings {
     }
 
     /**
-     * The gateway's callback token(s): KAIZALA_CALLBACK_TOKENS when set, else one generated on first use and kept
-     * (mode 600) in {@code PIPELINE_HOME/callback-token}.
+     * The file of callback tokens the local gateway accepts ({@code KAIZALA_CALLBACK_TOKENS_FILE}), which it re-reads
+     * when it changes: {@code PIPELINE_HOME/gateway/callback-tokens}. {@code kaizala subscribe} appends to it.
+     */
+    public Path callbackTokensFile() {
+        return home.resolve("gateway").resolve("callback-tokens");
+    }
+
+    /**
+     * The local callback token(s) that {@code up} prints and {@code demo} posts with: KAIZALA_CALLBACK_TOKENS when
+     * set, else the first token of {@link #callbackTokensFile()}. That file is created (mode 600) on first use with
+     * a token generated then, or the one an earlier version kept in {@code PIPELINE_HOME/callback-token}.
      */
     public String callbackTokens() {
+        Path file = ensureCallbackTokensFile();
         String configured = env.get("KAIZALA_CALLBACK_TOKENS");
         if (configured != null && !configured.isEmpty()) {
             return configured;
         }
-        Path file = home.resolve("callback-token");
         try {
-            if (Files.isRegularFile(file) && Files.size(file) > 0) {
-                return Files.readString(file, StandardCharsets.UTF_8).strip();
+            // the format is io.kzpipe.model.config.CallbackTokenFile's (the launcher depends on no project module):
+            // one token per line, blank lines and # comments ignored
+            for (String line : Files.readAllLines(file, StandardCharsets.UTF_8)) {
+                String token = line.strip();
+                if (!token.isEmpty() && !token.startsWith("#")) {
+                    return token;
+                }
             }
-            Files.createDirectories(home);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read " + file, e);
+        }
+        throw new Console.Failure(
+                "no callback token in " + file + ": add one (a line of its own), or delete the file for a new one");
+    }
+
+    /**
+     * {@link #callbackTokensFile()}, created unless it exists: with a new token, the one an earlier version kept in
+     * {@code PIPELINE_HOME/callback-token}, or (KAIZALA_CALLBACK_TOKENS set, the gateway gets those too) none.
+     */
+    public Path ensureCallbackTokensFile() {
+        Path file = callbackTokensFile();
+        if (!Files.isRegularFile(file)) {
+            try {
+                createTokensFile(file);
+            } catch (IOException e) {
+                throw new UncheckedIOException("cannot create " + file, e);
+            }
+        }
+        return file;
+    }
+
+    private void createTokensFile(Path file) throws IOException {
+        Path legacy = home.resolve("callback-token");
+        String configured = env.get("KAIZALA_CALLBACK_TOKENS");
+        String token;
+        if (configured != null && !configured.isEmpty()) {
+            token = "# (none here: KAIZALA_CALLBACK_TOKENS was set when this file was created)";
+        } else if (Files.isRegularFile(legacy)
+                && !Files.readString(legacy, StandardCharsets.UTF_8).isBlank()) {
+            token = Files.readString(legacy, StandardCharsets.UTF_8).strip();
+        } else {
             byte[] bytes = new byte[24];
             new SecureRandom().nextBytes(bytes);
-            String token = HexFormat.of().formatHex(bytes);
-            Files.deleteIfExists(file);
-            Files.createFile(file, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
-            Files.writeString(file, token, StandardCharsets.UTF_8);
-            return token;
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot read or create " + file, e);
+            token = HexFormat.of().formatHex(bytes);
         }
+        Files.createDirectories(file.getParent());
+        Path partial = file.resolveSibling(file.getFileName() + ".partial");
+        Files.deleteIfExists(partial);
+        Files.createFile(partial, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
+        Files.writeString(
+                partial,
+                "# Callback tokens the local gateway accepts, one per line (# starts a comment). The gateway re-reads\n"
+                        + "# this file within a second of a change; './pipeline kaizala subscribe' appends the token it\n"
+                        + "# registers. The first token is the one './pipeline up' prints and './pipeline demo' uses.\n"
+                        + token + "\n",
+                StandardCharsets.UTF_8);
+        Files.move(partial, file, StandardCopyOption.ATOMIC_MOVE);
     }
 }

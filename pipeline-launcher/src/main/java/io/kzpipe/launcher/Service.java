@@ -8,7 +8,9 @@ import java.util.Map;
  * libraries in {@code target/lib} beside it), the port setting it listens on, the port setting that answers
  * {@code /health/ready}, and its JVM options (small fixed heaps and the serial collector: peaks of 200-300 MB RSS
  * per service at 2,000 webhooks/s in docs/BENCHMARKS.md; the processor's RocksDB memory is off-heap and bounded
- * apart, the sink's buffers fit its heap).
+ * apart, the sink's buffers fit its heap). {@link #start()} says when {@code up} starts it: the three pipeline
+ * services always, the puller when {@code PULLER_SOURCES} is set, the Kaizala double only when asked for by name
+ * ({@code ./pipeline demo} starts it).
  */
 public enum Service {
     GATEWAY(
@@ -28,7 +30,36 @@ public enum Service {
             new Port("SINK_MANAGEMENT_PORT", 8082),
             new Port("SINK_MANAGEMENT_PORT", 8082),
             "SINK_JAVA_OPTS",
-            "-Xms32m -Xmx160m -Djdk.nio.maxCachedBufferSize=262144");
+            "-Xms32m -Xmx160m -Djdk.nio.maxCachedBufferSize=262144"),
+    PULLER(
+            "kaizala-puller",
+            new Port("PULLER_MANAGEMENT_PORT", 8084),
+            new Port("PULLER_MANAGEMENT_PORT", 8084),
+            "PULLER_JAVA_OPTS",
+            "-Xms32m -Xmx160m",
+            "/health/ready",
+            Start.WHEN_CONFIGURED),
+    KAIZALA_DOUBLE(
+            "kaizala-double",
+            new Port("KAIZALA_DOUBLE_PORT", 8090),
+            new Port("KAIZALA_DOUBLE_PORT", 8090),
+            "KAIZALA_DOUBLE_JAVA_OPTS",
+            "-Xms32m -Xmx128m",
+            "/_double/webhooks",
+            Start.ON_REQUEST);
+
+    /** When {@code up} without names starts a service. */
+    public enum Start {
+        /** always */
+        ALWAYS,
+        /** when {@link Service#PULLER_SOURCES} is set: it has something to pull */
+        WHEN_CONFIGURED,
+        /** only when named ({@code up kaizala-double}) or by the command that needs it */
+        ON_REQUEST
+    }
+
+    /** What the puller pulls; without it {@code up} leaves the puller out. */
+    public static final String PULLER_SOURCES = "PULLER_SOURCES";
 
     /** The gateway's webhook path (its URL in the summary and in {@code status}). */
     public static final String WEBHOOK_PATH = "/webhooks/kaizala";
@@ -41,13 +72,28 @@ public enum Service {
     private final Port healthPort;
     private final String javaOptsVariable;
     private final String heap;
+    private final String healthPath;
+    private final Start start;
 
     Service(String module, Port port, Port healthPort, String javaOptsVariable, String heap) {
+        this(module, port, healthPort, javaOptsVariable, heap, "/health/ready", Start.ALWAYS);
+    }
+
+    Service(
+            String module,
+            Port port,
+            Port healthPort,
+            String javaOptsVariable,
+            String heap,
+            String healthPath,
+            Start start) {
         this.module = module;
         this.port = port;
         this.healthPort = healthPort;
         this.javaOptsVariable = javaOptsVariable;
         this.heap = heap;
+        this.healthPath = healthPath;
+        this.start = start;
     }
 
     /** A port setting: the environment variable and its default. */
@@ -63,9 +109,30 @@ public enum Service {
         return port;
     }
 
-    /** The port that answers {@code GET /health/ready}. */
+    /** The port that answers {@link #healthPath()}. */
     public Port healthPort() {
         return healthPort;
+    }
+
+    /** The path that answers 200 once it is ready ({@code /health/ready}, the double has none: a control route). */
+    public String healthPath() {
+        return healthPath;
+    }
+
+    public Start start() {
+        return start;
+    }
+
+    /** Whether {@code up} without names starts it with the settings of {@code env}. */
+    public boolean startedByDefault(Map<String, String> env) {
+        return switch (start) {
+            case ALWAYS -> true;
+            case WHEN_CONFIGURED -> {
+                String sources = env.get(PULLER_SOURCES);
+                yield sources != null && !sources.isBlank();
+            }
+            case ON_REQUEST -> false;
+        };
     }
 
     /** Its JVM options: {@code <SERVICE>_JAVA_OPTS} when set, else the defaults. */

@@ -63,17 +63,74 @@ class LocalSettingsTest {
     }
 
     @Test
-    void theCallbackTokenIsGeneratedOnceAndKeptUnlessConfigured(@TempDir Path root) throws IOException {
+    void theCallbackTokenIsGeneratedOnceIntoThePrivateTokensFileAndKept(@TempDir Path root) throws IOException {
         LocalSettings settings = LocalSettings.load(root, Map.of(), false, console);
         String token = settings.callbackTokens();
 
+        Path file = root.resolve(".run/gateway/callback-tokens");
+        assertThat(settings.callbackTokensFile()).isEqualTo(file);
         assertThat(token).matches("[0-9a-f]{48}");
         assertThat(settings.callbackTokens()).isEqualTo(token);
-        assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(root.resolve(".run/callback-token"))))
+        assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(file)))
                 .isEqualTo("rw-------");
-        assertThat(LocalSettings.load(root, Map.of("KAIZALA_CALLBACK_TOKENS", "a,b"), false, console)
-                        .callbackTokens())
-                .isEqualTo("a,b");
+        assertThat(Files.readAllLines(file)).filteredOn(l -> !l.startsWith("#")).containsExactly(token);
+
+        // a token appended (kaizala subscribe) or the first one removed by hand
+        Files.writeString(file, "# mine\n\n  first-by-hand \nsecond\n");
+        assertThat(settings.callbackTokens()).isEqualTo("first-by-hand");
+        Files.writeString(file, "# nothing left\n");
+        assertThatThrownBy(settings::callbackTokens)
+                .isInstanceOf(Console.Failure.class)
+                .hasMessageStartingWith("no callback token in " + file);
+    }
+
+    @Test
+    void theTokenAnEarlierVersionKeptMovesIntoTheTokensFile(@TempDir Path root) throws IOException {
+        Files.createDirectories(root.resolve(".run"));
+        Files.writeString(root.resolve(".run/callback-token"), "legacy-token");
+        LocalSettings settings = LocalSettings.load(root, Map.of(), false, console);
+        assertThat(settings.callbackTokens()).isEqualTo("legacy-token");
+        assertThat(CallbackTokens.of(settings.callbackTokensFile())).containsExactly("legacy-token");
+    }
+
+    @Test
+    void configuredTokensWinAndTheFileIsStillCreatedForTheGateway(@TempDir Path root) throws IOException {
+        LocalSettings settings = LocalSettings.load(root, Map.of("KAIZALA_CALLBACK_TOKENS", "a,b"), false, console);
+        assertThat(settings.callbackTokens()).isEqualTo("a,b");
+        assertThat(settings.ensureCallbackTokensFile()).isRegularFile();
+        assertThat(CallbackTokens.of(settings.callbackTokensFile())).isEmpty();
+    }
+
+    /** The tokens of a file, as the gateway reads them (CallbackTokenFile in pipeline-model). */
+    private static final class CallbackTokens {
+        static java.util.List<String> of(Path file) throws IOException {
+            return Files.readAllLines(file).stream()
+                    .map(String::strip)
+                    .filter(l -> !l.isEmpty() && !l.startsWith("#"))
+                    .toList();
+        }
+    }
+
+    @Test
+    void thePullerStartsWhenItHasSourcesTheDoubleOnlyWhenAskedFor() {
+        assertThat(Service.GATEWAY.startedByDefault(Map.of())).isTrue();
+        assertThat(Service.PULLER.startedByDefault(Map.of())).isFalse();
+        assertThat(Service.PULLER.startedByDefault(Map.of("PULLER_SOURCES", " ")))
+                .isFalse();
+        assertThat(Service.PULLER.startedByDefault(Map.of("PULLER_SOURCES", "group:g-1")))
+                .isTrue();
+        assertThat(Service.KAIZALA_DOUBLE.startedByDefault(Map.of("PULLER_SOURCES", "group:g-1")))
+                .isFalse();
+    }
+
+    @Test
+    void everyServiceHasItsOwnPortsAndTheDoubleIsProbedOnAControlRoute(@TempDir Path root) {
+        LocalSettings settings = LocalSettings.load(root, Map.of(), false, console);
+        assertThat(settings.healthUrl(Service.PULLER)).isEqualTo("http://127.0.0.1:8084/health/ready");
+        assertThat(settings.serviceUrl(Service.KAIZALA_DOUBLE)).isEqualTo("http://127.0.0.1:8090");
+        assertThat(LocalSettings.portSettings().stream().map(Service.Port::defaultValue))
+                .doesNotHaveDuplicates()
+                .contains(8084, 8090);
     }
 
     @Test

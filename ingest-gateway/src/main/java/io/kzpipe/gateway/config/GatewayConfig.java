@@ -1,11 +1,16 @@
 package io.kzpipe.gateway.config;
 
+import io.kzpipe.model.config.CallbackTokenFile;
 import io.kzpipe.model.config.EnvReader;
 import io.kzpipe.model.config.Secrets;
 import io.kzpipe.model.config.SettingException;
 import io.kzpipe.model.kafka.KafkaSettings;
 import io.kzpipe.model.kafka.RecordLimits;
 import io.kzpipe.model.topic.TopicId;
+import java.io.IOException;
+import java.nio.file.AccessDeniedException;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -18,6 +23,8 @@ import java.util.Map;
  * @param port                     HTTP port of the webhook, and only of it ({@code GATEWAY_PORT}; 0 = any free port)
  * @param webhookPath              path Kaizala posts to ({@code GATEWAY_WEBHOOK_PATH})
  * @param callbackTokens           accepted values of the {@code kz-callback-token} header ({@code KAIZALA_CALLBACK_TOKENS})
+ * @param callbackTokensFile       a file of further accepted values, one per line, re-read when it changes
+ *                                 ({@code KAIZALA_CALLBACK_TOKENS_FILE}; {@code null} when unset)
  * @param allowUnauthenticated     accept posts without a token; only allowed when no token is configured
  * @param maxBodyBytes             largest accepted body; larger ones get 413 ({@code GATEWAY_MAX_BODY_BYTES})
  * @param maxJsonDepth             deepest accepted nesting of objects and arrays ({@code GATEWAY_MAX_JSON_DEPTH})
@@ -39,6 +46,7 @@ public record GatewayConfig(
         int port,
         String webhookPath,
         List<String> callbackTokens,
+        Path callbackTokensFile,
         boolean allowUnauthenticated,
         int maxBodyBytes,
         int maxJsonDepth,
@@ -72,6 +80,7 @@ public record GatewayConfig(
     public static final int DEFAULT_MANAGEMENT_PORT = 8083;
 
     public static final String TOKENS_VAR = "KAIZALA_CALLBACK_TOKENS";
+    public static final String TOKENS_FILE_VAR = "KAIZALA_CALLBACK_TOKENS_FILE";
     public static final String ALLOW_UNAUTHENTICATED_VAR = "GATEWAY_ALLOW_UNAUTHENTICATED";
     public static final String PRODUCER_PREFIX = "KAFKA_PRODUCER_";
 
@@ -96,14 +105,19 @@ public record GatewayConfig(
                     "must be a path like /webhooks/kaizala (letters, digits, . _ ~ - /), " + "got '" + path + "'");
         }
         List<String> tokens = env.list(TOKENS_VAR);
+        Path tokensFile = tokensFile(env);
         boolean allowUnauthenticated = env.bool(ALLOW_UNAUTHENTICATED_VAR, false);
-        if (tokens.isEmpty() && !allowUnauthenticated) {
+        boolean anyToken = !tokens.isEmpty() || tokensFile != null;
+        if (!anyToken && !allowUnauthenticated) {
             env.problem(
                     TOKENS_VAR,
-                    "is required (comma-separated callback tokens); to accept unauthenticated posts " + "set "
-                            + ALLOW_UNAUTHENTICATED_VAR + "=true instead");
-        } else if (!tokens.isEmpty() && allowUnauthenticated) {
-            env.problem(ALLOW_UNAUTHENTICATED_VAR, "must not be true while " + TOKENS_VAR + " is set; set only one");
+                    "is required (comma-separated callback tokens), or " + TOKENS_FILE_VAR + " (a file of them, one "
+                            + "per line); to accept unauthenticated posts set " + ALLOW_UNAUTHENTICATED_VAR
+                            + "=true instead");
+        } else if (anyToken && allowUnauthenticated) {
+            env.problem(
+                    ALLOW_UNAUTHENTICATED_VAR,
+                    "must not be true while " + TOKENS_VAR + " or " + TOKENS_FILE_VAR + " is set; set only one");
         }
         int maxBody = RecordLimits.from(env).maxBodyBytes();
         int maxDepth = env.intIn("GATEWAY_MAX_JSON_DEPTH", DEFAULT_MAX_JSON_DEPTH, 2, 1000);
@@ -136,6 +150,7 @@ public record GatewayConfig(
                 port,
                 path,
                 tokens,
+                tokensFile,
                 allowUnauthenticated,
                 maxBody,
                 maxDepth,
@@ -153,6 +168,27 @@ public record GatewayConfig(
         ProducerProperties.validate(config, env);
         env.throwIfProblems();
         return config;
+    }
+
+    /** {@code KAIZALA_CALLBACK_TOKENS_FILE}, absolute; a problem unless it can be read now (a start-up error). */
+    private static Path tokensFile(EnvReader env) {
+        String value = env.raw(TOKENS_FILE_VAR);
+        if (value == null) {
+            return null;
+        }
+        Path file = Path.of(value).toAbsolutePath().normalize();
+        try {
+            CallbackTokenFile.read(file);
+        } catch (NoSuchFileException e) {
+            env.problem(TOKENS_FILE_VAR, "names a file that does not exist: " + file);
+        } catch (AccessDeniedException e) {
+            env.problem(TOKENS_FILE_VAR, "names a file this user may not read: " + file);
+        } catch (IOException | RuntimeException e) {
+            env.problem(
+                    TOKENS_FILE_VAR,
+                    "cannot be read (" + file + "): " + e.getClass().getSimpleName());
+        }
+        return file;
     }
 
     /** Properties for the gateway's Kafka producer (safe defaults, then client and producer overrides). */
@@ -180,13 +216,14 @@ public record GatewayConfig(
 
     /** Whether posts must carry a valid {@code kz-callback-token}. */
     public boolean authenticationRequired() {
-        return !callbackTokens.isEmpty();
+        return !callbackTokens.isEmpty() || callbackTokensFile != null;
     }
 
     @Override
     public String toString() {
         return "GatewayConfig[host=" + host + ", port=" + port + ", webhookPath=" + webhookPath
                 + ", callbackTokens=" + callbackTokens.size() + " configured (values hidden)"
+                + (callbackTokensFile == null ? "" : ", callbackTokensFile=" + callbackTokensFile)
                 + ", allowUnauthenticated=" + allowUnauthenticated + ", maxBodyBytes=" + maxBodyBytes
                 + ", maxJsonDepth=" + maxJsonDepth + ", maxValidationTokenBytes=" + maxValidationTokenBytes
                 + ", publishTimeout=" + publishTimeout + ", retryAfterSeconds=" + retryAfterSeconds

@@ -5,6 +5,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.kzpipe.model.config.SettingException;
 import io.kzpipe.model.topic.TopicId;
 import io.kzpipe.model.topic.Topics;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
@@ -12,6 +14,7 @@ import java.util.Map;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 class GatewayConfigTest {
 
@@ -151,6 +154,30 @@ class GatewayConfigTest {
                 .singleElement()
                 .satisfies(p -> assertThat(p).startsWith("KAIZALA_CALLBACK_TOKENS is required"));
         assertThat(problems(env("GATEWAY_ALLOW_UNAUTHENTICATED", "true")))
+                .singleElement()
+                .satisfies(p -> assertThat(p).startsWith("GATEWAY_ALLOW_UNAUTHENTICATED must not be true"));
+    }
+
+    @Test
+    void aTokensFileAloneTurnsAuthenticationOnAndMustBeReadableAtStart(@TempDir Path dir) throws Exception {
+        Path file = Files.writeString(dir.resolve("callback-tokens"), "# none yet\n");
+        GatewayConfig c = GatewayConfig.fromEnv(Map.of("KAIZALA_CALLBACK_TOKENS_FILE", file.toString()));
+        assertThat(c.callbackTokensFile()).isEqualTo(file.toAbsolutePath());
+        assertThat(c.callbackTokens()).isEmpty();
+        assertThat(c.authenticationRequired())
+                .as("even with no token in the file yet")
+                .isTrue();
+        assertThat(GatewayConfig.fromEnv(MINIMAL).callbackTokensFile()).isNull();
+
+        assertThat(problems(Map.of(
+                        "KAIZALA_CALLBACK_TOKENS_FILE", dir.resolve("missing").toString())))
+                .singleElement()
+                .isEqualTo("KAIZALA_CALLBACK_TOKENS_FILE names a file that does not exist: " + dir.resolve("missing"));
+        assertThat(problems(Map.of("KAIZALA_CALLBACK_TOKENS_FILE", dir.toString())))
+                .singleElement()
+                .satisfies(p -> assertThat(p).startsWith("KAIZALA_CALLBACK_TOKENS_FILE cannot be read (" + dir + ")"));
+        assertThat(problems(Map.of(
+                        "KAIZALA_CALLBACK_TOKENS_FILE", file.toString(), "GATEWAY_ALLOW_UNAUTHENTICATED", "true")))
                 .singleElement()
                 .satisfies(p -> assertThat(p).startsWith("GATEWAY_ALLOW_UNAUTHENTICATED must not be true"));
     }

@@ -1,5 +1,6 @@
 package io.kzpipe.puller.command;
 
+import io.kzpipe.model.config.CallbackTokenFile;
 import io.kzpipe.puller.api.ApiException;
 import io.kzpipe.puller.api.KaizalaApi;
 import io.kzpipe.puller.api.Mask;
@@ -76,14 +77,14 @@ public final class SubscribeCommand {
         List<String> events = r.events().isEmpty() ? r.target().defaultEvents() : r.events();
         String token = CallbackTokens.fresh();
         if (r.tokensFile() != null) {
-            CallbackTokens.append(r.tokensFile(), token);
+            CallbackTokenFile.append(r.tokensFile(), token);
         }
         String id;
         try {
             id = api.createWebhook(r.target().objectId(), r.target().objectType(), events, r.callbackUrl(), token);
         } catch (ApiException | InterruptedException e) {
             if (r.tokensFile() != null) {
-                CallbackTokens.remove(r.tokensFile(), token);
+                CallbackTokenFile.remove(r.tokensFile(), token);
             }
             throw e;
         }

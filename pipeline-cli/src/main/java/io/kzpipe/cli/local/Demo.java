@@ -29,8 +29,9 @@ import java.util.stream.Collectors;
  * HTTP status and body, then waits until every delivery is visible in ClickHouse: an accepted event as its
  * {@code events_latest} row (or, if the processor refused it, as a dead letter), a dead-lettered body as its
  * {@code dead_letters_latest} row (matched by the {@code X-Request-Id} the gateway answered). The answers of the
- * last run are kept in {@code PIPELINE_HOME/demo-last}. Setting: {@code PIPELINE_DEMO_TIMEOUT} (seconds to wait
- * for the rows, default 120).
+ * last run are kept in {@code PIPELINE_HOME/demo-last}. Then, when the Kaizala double and the puller are built,
+ * {@link BothWaysDemo} shows the webhook and the pull way in against the double. Setting:
+ * {@code PIPELINE_DEMO_TIMEOUT} (seconds to wait for the rows of each part, default 120).
  */
 final class Demo {
 
@@ -106,7 +107,36 @@ final class Demo {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
-        return awaitVisible(posted);
+        int timeout = timeoutSeconds();
+        int status = awaitVisible(posted, timeout);
+        if (status == 0) {
+            status = bothWaysIn(timeout);
+        }
+        if (status == 0) {
+            summary(new ClickHouseHttp(settings.clickHouseUrl(), "default", ""), settings.database());
+            console.out().printf("%nNext: ./pipeline report   (the dashboard panels as text tables)%n");
+        }
+        return status;
+    }
+
+    /** The webhook and pull ways in against the Kaizala double ({@link BothWaysDemo}), when both jars are built. */
+    private int bothWaysIn(int timeout) {
+        for (Service service : List.of(Service.KAIZALA_DOUBLE, Service.PULLER)) {
+            if (!Files.isRegularFile(settings.serviceJar(service))) {
+                console.note("the pull demo is skipped: no " + settings.root().relativize(settings.serviceJar(service))
+                        + " (./pipeline up builds it)");
+                return 0;
+            }
+        }
+        return new BothWaysDemo(pipeline, console).run(timeout);
+    }
+
+    private int timeoutSeconds() {
+        String timeoutText = settings.env().getOrDefault("PIPELINE_DEMO_TIMEOUT", "120");
+        if (!timeoutText.matches("[0-9]{1,6}")) {
+            throw new Console.Failure("PIPELINE_DEMO_TIMEOUT must be a number of seconds, got '" + timeoutText + "'");
+        }
+        return Integer.parseInt(timeoutText);
     }
 
     private static List<String[]> readManifest(Path manifest, Path dir) {
@@ -164,12 +194,7 @@ final class Demo {
     }
 
     /** Polls ClickHouse until every accepted or dead-lettered delivery has its row; prints the totals. */
-    private int awaitVisible(List<Posted> posted) {
-        String timeoutText = settings.env().getOrDefault("PIPELINE_DEMO_TIMEOUT", "120");
-        if (!timeoutText.matches("[0-9]{1,6}")) {
-            throw new Console.Failure("PIPELINE_DEMO_TIMEOUT must be a number of seconds, got '" + timeoutText + "'");
-        }
-        int timeout = Integer.parseInt(timeoutText);
+    private int awaitVisible(List<Posted> posted, int timeout) {
         String db = settings.database();
         ClickHouseHttp clickHouse = new ClickHouseHttp(settings.clickHouseUrl(), "default", "");
         long refused = posted.stream().filter(p -> p.kind() == Kind.REFUSED).count();
@@ -197,8 +222,6 @@ final class Demo {
                 console.ok(
                         "all " + (posted.size() - refused) + " stored deliveries are visible (" + Console.elapsed(start)
                                 + ")" + (refused > 0 ? "; " + refused + " refused by the gateway" : ""));
-                summary(clickHouse, db);
-                console.out().printf("%nNext: ./pipeline report   (the dashboard panels as text tables)%n");
                 return 0;
             }
             if (System.nanoTime() - start > timeout * 1_000_000_000L) {
@@ -243,7 +266,8 @@ final class Demo {
         table.lines().forEach(line -> console.out().println("    " + line));
     }
 
-    private static List<String> lines(ClickHouseHttp clickHouse, String sql) {
+    /** The lines of a query's answer; none when it fails (the caller polls again). */
+    static List<String> lines(ClickHouseHttp clickHouse, String sql) {
         try {
             String text = clickHouse.text(sql);
             return text.isEmpty() ? List.of() : text.lines().toList();

@@ -19,8 +19,9 @@ import java.util.Map;
 
 /**
  * The commands of {@code ./pipeline} that act on the local pipeline of a repository ({@code -Dpipeline.root}):
- * {@code up [part...]}, {@code down}, {@code status} and {@code demo} on the launcher ({@link LocalPipeline}), and
- * {@code report}, {@code reconcile} and {@code replay} pointed at the local ClickHouse and broker.
+ * {@code up [part...]}, {@code down}, {@code status} and {@code demo} on the launcher ({@link LocalPipeline}),
+ * {@code report}, {@code reconcile} and {@code replay} pointed at the local ClickHouse and broker, and
+ * {@code kaizala ...} ({@link KaizalaCommands}: webhook subscriptions and backfills with the local defaults).
  */
 public final class LocalCommands {
 
@@ -28,7 +29,7 @@ public final class LocalCommands {
     public static final String ROOT_PROPERTY = "pipeline.root";
     /** The commands handled here. */
     public static final List<String> COMMANDS =
-            List.of("up", "down", "status", "demo", "report", "reconcile", "replay");
+            List.of("up", "down", "status", "demo", "report", "reconcile", "replay", "kaizala");
 
     private static final String DASHBOARDS = "deploy/grafana/dashboards";
 
@@ -54,6 +55,7 @@ public final class LocalCommands {
                 case "report" -> report(pipeline, out, err, styled);
                 case "reconcile" -> reconcile(pipeline, args, out, err);
                 case "replay" -> Replay.run(args, withBroker(pipeline.settings()), Clock.systemUTC(), out, err);
+                case "kaizala" -> KaizalaCommands.run(pipeline, console, args, out, err);
                 default -> throw new Console.Failure("unknown command: " + command, 2);
             };
         } catch (Console.Failure e) {
