@@ -13,8 +13,10 @@ set -euo pipefail
 : "${BOOTSTRAP_SERVERS:?}" "${TOPIC_PREFIX:?}" "${TOPIC_PARTITIONS:?}" "${TOPIC_REPLICATION_FACTOR:?}"
 : "${GATEWAY_MAX_BODY_BYTES:?}"
 
-TOPIC_SUFFIXES="raw dlq.gateway dlq.processor events responses response-supersessions answers.option answers.numeric answers.location answers.text answers.datetime answers.media answers.other answer-rejects messages jobs memberships action-definitions raw-outcomes"
+TOPIC_SUFFIXES="raw dlq.gateway dlq.processor events responses response-supersessions answers.option answers.numeric answers.location answers.text answers.datetime answers.media answers.other answer-rejects messages jobs memberships action-definitions raw-outcomes puller.state"
 BODY_TOPIC_SUFFIXES="raw dlq.gateway dlq.processor"
+# compacted, not deleted by retention: the puller's cursors and Kaizala token state (docs/DESIGN.md "Puller")
+COMPACTED_TOPIC_SUFFIXES="puller.state"
 RECORD_OVERHEAD_BYTES=65536
 TYPED_EXPANSION=36
 TYPED_RECORD_OVERHEAD_BYTES=65536
@@ -29,9 +31,15 @@ for suffix in ${TOPIC_SUFFIXES}; do
   if (( max_bytes < KAFKA_DEFAULT_MAX_MESSAGE_BYTES )); then
     max_bytes=${KAFKA_DEFAULT_MAX_MESSAGE_BYTES}
   fi
+  partitions=${TOPIC_PARTITIONS}
+  extra=()
+  if [[ " ${COMPACTED_TOPIC_SUFFIXES} " == *" ${suffix} "* ]]; then
+    partitions=1
+    extra=(--config cleanup.policy=compact)
+  fi
   /opt/kafka/bin/kafka-topics.sh --bootstrap-server "${BOOTSTRAP_SERVERS}" --create --if-not-exists \
     --topic "${TOPIC_PREFIX}${suffix}" \
-    --partitions "${TOPIC_PARTITIONS}" --replication-factor "${TOPIC_REPLICATION_FACTOR}" \
-    --config "max.message.bytes=${max_bytes}"
+    --partitions "${partitions}" --replication-factor "${TOPIC_REPLICATION_FACTOR}" \
+    --config "max.message.bytes=${max_bytes}" ${extra[@]+"${extra[@]}"}
 done
 echo "kafka-init: $(wc -w <<< "${TOPIC_SUFFIXES}") topics present with prefix '${TOPIC_PREFIX}'"

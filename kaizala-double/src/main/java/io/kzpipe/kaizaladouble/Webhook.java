@@ -32,22 +32,6 @@ public record Webhook(
         long validity,
         boolean active) {
 
-    /** Every event type Kaizala lets a webhook subscribe to. */
-    public static final Set<String> EVENT_TYPES = Set.of(
-            "ActionCreated",
-            "ActionResponse",
-            "SurveyCreated",
-            "JobCreated",
-            "SurveyResponse",
-            "JobResponse",
-            "TextMessageCreated",
-            "AttachmentCreated",
-            "Announcement",
-            "MemberAdded",
-            "MemberRemoved",
-            "GroupAdded",
-            "GroupRemoved");
-
     public static final Set<String> OBJECT_TYPES = Set.of("Group", "Action", "ActionPackage");
 
     public Webhook {

@@ -1,6 +1,7 @@
 package io.kzpipe.kaizaladouble;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.kzpipe.model.record.KaizalaEventTypes;
 import java.io.IOException;
 import java.net.URI;
 import java.net.URLEncoder;
@@ -169,7 +170,7 @@ final class Webhooks {
         }
         List<String> out = new ArrayList<>();
         for (JsonNode e : node) {
-            if (!Webhook.EVENT_TYPES.contains(e.asText())) {
+            if (!KaizalaEventTypes.ALL.contains(e.asText())) {
                 throw ApiException.badRequest("unknown event type " + e);
             }
             out.add(e.asText());

@@ -1,5 +1,6 @@
 package io.kzpipe.gateway.kafka;
 
+import io.kzpipe.model.topic.DeadLetterDetail;
 import io.kzpipe.model.topic.PipelineHeaders;
 import java.nio.charset.StandardCharsets;
 import org.apache.kafka.clients.producer.ProducerRecord;
@@ -12,8 +13,6 @@ import org.apache.kafka.common.header.internals.RecordHeaders;
 public final class GatewayRecords {
 
     public static final String STAGE = "gateway";
-    /** Longest {@code kz-dlq-detail} written, in characters. */
-    static final int MAX_DETAIL_CHARS = 300;
 
     private final String rawTopic;
     private final String deadLetterTopic;
@@ -36,7 +35,7 @@ public final class GatewayRecords {
         RecordHeaders headers = common(receivedAtMs, requestId, contentType);
         headers.add(PipelineHeaders.DLQ_STAGE, ascii(STAGE));
         headers.add(PipelineHeaders.DLQ_REASON, ascii(reason));
-        headers.add(PipelineHeaders.DLQ_DETAIL, shorten(detail).getBytes(StandardCharsets.UTF_8));
+        headers.add(PipelineHeaders.DLQ_DETAIL, DeadLetterDetail.shorten(detail).getBytes(StandardCharsets.UTF_8));
         return new ProducerRecord<>(deadLetterTopic, null, receivedAtMs, requestId, body, headers);
     }
 
@@ -48,16 +47,6 @@ public final class GatewayRecords {
             headers.add(PipelineHeaders.CONTENT_TYPE, contentType.getBytes(StandardCharsets.UTF_8));
         }
         return headers;
-    }
-
-    static String shorten(String detail) {
-        if (detail.length() <= MAX_DETAIL_CHARS) {
-            return detail;
-        }
-        int end = Character.isHighSurrogate(detail.charAt(MAX_DETAIL_CHARS - 1))
-                ? MAX_DETAIL_CHARS - 1
-                : MAX_DETAIL_CHARS;
-        return detail.substring(0, end) + "…";
     }
 
     private static byte[] ascii(String s) {

@@ -86,6 +86,12 @@ public record DeadLetter(
         return id.stage();
     }
 
+    /** {@code kz-pulled}: the pull source of a puller dead letter, or {@code ""}. */
+    public String pulledFrom() {
+        String source = header(record, PipelineHeaders.PULLED);
+        return source == null ? "" : source;
+    }
+
     public String rowId() {
         return id.rowId();
     }

@@ -34,18 +34,25 @@ import org.apache.kafka.common.header.internals.RecordHeaders;
  *       in {@code kz-replay-of}. Replaying that newer one instead keeps one live dead letter per event.</li>
  *   <li>{@link Action#NO_BODY}: a processor dead letter written without its body (it was above the processor's
  *       largest record) whose raw record {@code replay} could no longer read: nothing to send.</li>
+ *   <li>{@link Action#PULLED}: a dead letter of the puller (stage {@code puller}): a response item pulled from the
+ *       Kaizala API that could not be mapped, not a webhook body; sending it would only be refused again. Pull it
+ *       again instead (a backfill of its source, once the cause is fixed).</li>
  * </ul>
  *
  * @param entries the selected dead letters in reading order, each with its action
  */
 public record ReplayPlan(List<Entry> entries) {
 
+    /** {@code kz-dlq-stage} of the puller's dead letters (kaizala-puller, on the gateway's dead-letter topic). */
+    static final String PULLER_STAGE = "puller";
+
     /** What happens to one dead letter. */
     public enum Action {
         SEND,
         STILL_REFUSED,
         SUPERSEDED,
-        NO_BODY;
+        NO_BODY,
+        PULLED;
 
         String label() {
             return switch (this) {
@@ -53,6 +60,7 @@ public record ReplayPlan(List<Entry> entries) {
                 case STILL_REFUSED -> "still refused by the gateway";
                 case SUPERSEDED -> "replayed before, failed again (newer dead letter)";
                 case NO_BODY -> "body not kept, raw record gone (retention)";
+                case PULLED -> "a pulled item, not a webhook body: backfill its source again";
             };
         }
     }
@@ -94,6 +102,8 @@ public record ReplayPlan(List<Entry> entries) {
             String newer = replayedAs.get(d.rowId());
             if (newer != null) {
                 entries.add(new Entry(d, Action.SUPERSEDED, null, "replayed as " + newer));
+            } else if (d.stage().equals(PULLER_STAGE)) {
+                entries.add(new Entry(d, Action.PULLED, null, "pulled from " + d.pulledFrom()));
             } else if (d.stage().equals("gateway")) {
                 byte[] body =
                         d.record().value() == null ? new byte[0] : d.record().value();

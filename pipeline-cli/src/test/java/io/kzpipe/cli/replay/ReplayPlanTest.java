@@ -162,6 +162,33 @@ class ReplayPlanTest {
     }
 
     @Test
+    void aPullerDeadLetterIsNotSentButNamedForABackfill() {
+        DeadLetter pulled = DeadLetter.of(
+                record(
+                        DLQ_GATEWAY_TOPIC,
+                        9,
+                        "a-1",
+                        "[1]",
+                        headers(
+                                PipelineHeaders.DLQ_STAGE,
+                                "puller",
+                                PipelineHeaders.DLQ_REASON,
+                                "not_an_object",
+                                PipelineHeaders.PULLED,
+                                "group:g-1")),
+                "gateway");
+
+        ReplayPlan plan = ReplayPlan.of(List.of(pulled), ReplayArgs.parse(List.of("--all")), gateway);
+
+        assertThat(plan.with(ReplayPlan.Action.SEND)).isEmpty();
+        assertThat(plan.entries()).singleElement().satisfies(e -> {
+            assertThat(e.action()).isEqualTo(ReplayPlan.Action.PULLED);
+            assertThat(e.note()).isEqualTo("pulled from group:g-1");
+            assertThat(e.deadLetter().rowId()).isEqualTo("puller:kaizala.dlq.gateway:0:9");
+        });
+    }
+
+    @Test
     void aProcessorDeadLetterKeepsItsRawKeyAndAnEarlierReplayMarkIsReplaced() {
         DeadLetter again = processorDeadLetter(8, 40, "processor:kaizala.raw:2:11");
         ReplayPlan plan = ReplayPlan.of(List.of(again), ReplayArgs.parse(List.of("--stage", "processor")), gateway);

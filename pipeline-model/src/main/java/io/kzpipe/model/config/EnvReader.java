@@ -1,5 +1,9 @@
 package io.kzpipe.model.config;
 
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.InvalidPathException;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
@@ -39,6 +43,34 @@ public final class EnvReader {
     public String string(String name, String defaultValue) {
         String v = raw(name);
         return v == null ? defaultValue : v;
+    }
+
+    /**
+     * A secret given as {@code NAME}, or in a file named by {@code NAME_FILE} (a mounted Kubernetes or Docker secret:
+     * the file's content without surrounding whitespace); {@code null} when neither is set. Both set, an unreadable or
+     * an empty file are problems. A problem never quotes the value.
+     */
+    public String secret(String name) {
+        String direct = raw(name);
+        String file = raw(name + "_FILE");
+        if (file == null) {
+            return direct;
+        }
+        if (direct != null) {
+            problem(name, "and " + name + "_FILE are both set; set one of them");
+            return direct;
+        }
+        try {
+            String value = Files.readString(Path.of(file)).strip();
+            if (value.isEmpty()) {
+                problem(name + "_FILE", "names an empty file: " + file);
+                return null;
+            }
+            return value;
+        } catch (IOException | InvalidPathException e) {
+            problem(name + "_FILE", "cannot read " + file + " (" + e.getClass().getSimpleName() + ")");
+            return null;
+        }
     }
 
     public int intIn(String name, int defaultValue, int min, int max) {

@@ -46,7 +46,13 @@ public enum TopicId {
     JOBS("jobs", JobRecord.class, "jobs"),
     MEMBERSHIPS("memberships", MembershipRecord.class, "memberships"),
     ACTION_DEFINITIONS("action-definitions", ActionDefinitionRecord.class, "action_definitions"),
-    RAW_OUTCOMES("raw-outcomes", RawOutcome.class, "raw_outcomes");
+    RAW_OUTCOMES("raw-outcomes", RawOutcome.class, "raw_outcomes"),
+    /**
+     * The puller's durable state (docs/DESIGN.md "Puller"): compacted, one partition, key = what the state is about
+     * (a pull source's cursor, a tracked action, a backfill job, the Kaizala token state), value = its JSON. Holds the
+     * rotated Kaizala refresh token: readable by the puller only (ACL). Not loaded into ClickHouse.
+     */
+    PULLER_STATE("puller.state", null, null);
 
     private final String suffix;
     private final Class<? extends TypedRecord> recordType;
@@ -100,6 +106,11 @@ public enum TopicId {
         return Arrays.stream(values())
                 .filter(t -> t.isTyped() || t == DLQ_PROCESSOR)
                 .toList();
+    }
+
+    /** The puller's state topic is compacted, not deleted by retention. */
+    public boolean isCompacted() {
+        return this == PULLER_STATE;
     }
 
     /** What the sink loads: typed topics, both dead-letter topics and the raw topic's metadata. */

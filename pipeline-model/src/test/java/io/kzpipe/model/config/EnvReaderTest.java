@@ -3,11 +3,14 @@ package io.kzpipe.model.config;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -174,5 +177,40 @@ class EnvReaderTest {
         assertThat(env.string("NAME", "")).isEqualTo("before");
         assertThat(problems).containsExactly("MISSING is required");
         assertThatThrownBy(() -> problems.add("x")).isInstanceOf(UnsupportedOperationException.class);
+    }
+
+    @Test
+    void aSecretComesFromItsVariableOrFromTheFileItsFileVariableNames(@TempDir Path dir) throws Exception {
+        Path file = Files.writeString(dir.resolve("secret"), "  from-file\n");
+
+        EnvReader direct = new EnvReader(Map.of("S", "direct"));
+        EnvReader fromFile = new EnvReader(Map.of("S_FILE", file.toString()));
+        EnvReader neither = new EnvReader(Map.of());
+
+        assertThat(direct.secret("S")).isEqualTo("direct");
+        assertThat(fromFile.secret("S")).isEqualTo("from-file");
+        assertThat(neither.secret("S")).isNull();
+        assertThat(direct.problems()).isEmpty();
+        assertThat(fromFile.problems()).isEmpty();
+    }
+
+    @Test
+    void aSecretSetTwiceOrInAMissingOrEmptyFileIsAProblemThatNeverQuotesTheValue(@TempDir Path dir) throws Exception {
+        Path empty = Files.writeString(dir.resolve("empty"), "\n");
+        EnvReader both = new EnvReader(Map.of("S", "hunter2", "S_FILE", empty.toString()));
+        EnvReader missing = new EnvReader(Map.of("S_FILE", dir.resolve("nope").toString()));
+        EnvReader blank = new EnvReader(Map.of("S_FILE", empty.toString()));
+
+        both.secret("S");
+        missing.secret("S");
+        assertThat(blank.secret("S")).isNull();
+
+        assertThat(both.problems())
+                .singleElement()
+                .asString()
+                .contains("S_FILE are both set")
+                .doesNotContain("hunter2");
+        assertThat(missing.problems()).singleElement().asString().startsWith("S_FILE cannot read");
+        assertThat(blank.problems()).singleElement().asString().startsWith("S_FILE names an empty file");
     }
 }

@@ -91,7 +91,13 @@ class TopicsTest {
                 .contains(TopicId.DLQ_PROCESSOR)
                 .doesNotContain(TopicId.RAW, TopicId.DLQ_GATEWAY)
                 .hasSize(TopicId.typed().size() + 1);
-        assertThat(TopicId.sinkInputs()).containsExactly(TopicId.values());
+        assertThat(TopicId.sinkInputs())
+                .containsExactlyElementsOf(Arrays.stream(TopicId.values())
+                        .filter(t -> t != TopicId.PULLER_STATE)
+                        .toList());
+        assertThat(Arrays.stream(TopicId.values()).filter(TopicId::isCompacted)).containsExactly(TopicId.PULLER_STATE);
+        assertThat(TopicId.PULLER_STATE.table()).isNull();
+        assertThat(TopicId.PULLER_STATE.isTyped()).isFalse();
         assertThat(Arrays.stream(TopicId.values()).filter(TopicId::isDeadLetter))
                 .containsExactly(TopicId.DLQ_GATEWAY, TopicId.DLQ_PROCESSOR);
         assertThat(TopicId.RAW.recordType()).isNull();

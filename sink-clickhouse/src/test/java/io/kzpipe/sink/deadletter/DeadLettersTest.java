@@ -96,6 +96,35 @@ class DeadLettersTest {
     }
 
     @Test
+    void aPullerDeadLetterOnTheGatewayTopicLoadsWithItsOwnStage() throws Exception {
+        // the puller (kaizala-puller) dead-letters response items it cannot map on the gateway's topic, stage "puller"
+        Row row = DeadLetters.fromDeadLetterTopic(
+                record(
+                        DLQ_GATEWAY_TOPIC,
+                        7,
+                        "[1,2]".getBytes(StandardCharsets.UTF_8),
+                        headers(
+                                PipelineHeaders.DLQ_STAGE,
+                                "puller",
+                                PipelineHeaders.DLQ_REASON,
+                                "not_an_object",
+                                PipelineHeaders.DLQ_DETAIL,
+                                "a response item is not a JSON object",
+                                PipelineHeaders.PULLED,
+                                "group:g-1",
+                                PipelineHeaders.RECEIVED_AT,
+                                "1795780000123")),
+                TopicId.DLQ_GATEWAY);
+
+        JsonNode j = json(row);
+        assertThat(j.get("row_id").asText()).isEqualTo("puller:kaizala.dlq.gateway:1:7");
+        assertThat(j.get("stage").asText()).isEqualTo("puller");
+        assertThat(j.get("reason").asText()).isEqualTo("not_an_object");
+        assertThat(j.get("payload").asText()).isEqualTo("[1,2]");
+        assertThat(j.get("received_at_ms").asLong()).isEqualTo(1_795_780_000_123L);
+    }
+
+    @Test
     void aProcessorDeadLetterPointsAtTheRawRecord() throws Exception {
         Row row = DeadLetters.fromDeadLetterTopic(
                 record(
