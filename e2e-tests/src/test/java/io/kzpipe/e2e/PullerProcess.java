@@ -5,9 +5,15 @@ import static org.awaitility.Awaitility.await;
 
 import io.kzpipe.e2e.PipelineStack.Service;
 import io.kzpipe.kaizaladouble.KaizalaDouble;
+import io.kzpipe.model.config.EnvReader;
+import io.kzpipe.model.kafka.KafkaSettings;
+import io.kzpipe.puller.command.BackfillCommand;
+import io.kzpipe.puller.state.BackfillJob;
 import io.kzpipe.testkit.FreePorts;
 import io.kzpipe.testkit.ServiceProcess;
 import java.io.IOException;
+import java.io.OutputStream;
+import java.io.PrintStream;
 import java.io.UncheckedIOException;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -15,6 +21,7 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.HashMap;
@@ -38,14 +45,12 @@ final class PullerProcess implements AutoCloseable {
             HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
     private final Map<String, String> env;
-    private final Path logs;
     private final String name;
     private final int port;
     private final ServiceProcess process;
 
     private PullerProcess(Map<String, String> env, Path logs, String name, int port) {
         this.env = env;
-        this.logs = logs;
         this.name = name;
         this.port = port;
         this.process = ServiceProcess.start(MAIN, env, logs.resolve("puller-" + name + ".log"), JVM_ARGS);
@@ -78,18 +83,41 @@ final class PullerProcess implements AutoCloseable {
         return p;
     }
 
-    /** Asks the running service to backfill {@code source} over {@code [from, to]} (the {@code backfill} command). */
-    void backfill(String source, Instant from, Instant to) {
-        ServiceProcess command = ServiceProcess.start(
-                MAIN,
-                List.of("backfill", source, "--from", from.toString(), "--to", to.toString()),
-                env,
-                logs.resolve("puller-" + name + "-backfill.log"),
-                JVM_ARGS);
-        await("backfill command exits").atMost(Duration.ofMinutes(1)).until(() -> !command.isAlive());
-        assertThat(command.exitCode())
-                .as("backfill command:%n%s", command.logTail(30))
-                .isZero();
+    /**
+     * Records a backfill job of {@code source} over {@code [from, to]} for the running service (the {@code backfill}
+     * command, in-process through its Java entry point as an operator's {@code java -jar ... backfill} runs it).
+     *
+     * @return the job id
+     */
+    String backfill(String source, Instant from, Instant to) {
+        try {
+            return command().record(source, from, to);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** Waits until job {@code id} is {@code DONE} ({@code backfill --status}). */
+    void awaitBackfill(String id) {
+        await("backfill " + id + " done")
+                .atMost(PullerChecks.LANDED)
+                .pollInterval(Duration.ofMillis(500))
+                .untilAsserted(() -> assertThat(command().status())
+                        .as("puller log:%n%s", process.logTail(30))
+                        .filteredOn(j -> j.id().equals(id))
+                        .singleElement()
+                        .satisfies(j -> {
+                            assertThat(j.error()).isEmpty();
+                            assertThat(j.status()).isEqualTo(BackfillJob.DONE);
+                        }));
+    }
+
+    private BackfillCommand command() {
+        EnvReader reader = new EnvReader(env);
+        KafkaSettings kafka = KafkaSettings.from(reader);
+        reader.throwIfProblems();
+        return new BackfillCommand(kafka, Clock.systemUTC(), new PrintStream(OutputStream.nullOutputStream()));
     }
 
     /** SIGKILL (no shutdown hook, like a crash), start again with the same settings, wait until ready. */

@@ -19,7 +19,9 @@ final class PullerStackExtension implements ParameterResolver {
             ExtensionContext.Namespace.create(PullerStackExtension.class);
 
     /** The broker and the stack on it; closed by JUnit with the root context. */
-    private static final class Shared implements ExtensionContext.Store.CloseableResource {
+    @SuppressWarnings(
+            "deprecation") // CloseableResource for JUnit < 5.13; JUnit >= 5.13 closes it as AutoCloseable, once
+    private static final class Shared implements ExtensionContext.Store.CloseableResource, AutoCloseable {
         final KafkaBrokerProcess broker;
         final PipelineStack stack;
 
