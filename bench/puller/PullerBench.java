@@ -52,7 +52,8 @@ public final class PullerBench {
         KafkaBrokerProcess broker = external == null ? KafkaBrokerProcess.launch() : null;
         String bootstrap = external != null ? external : broker.bootstrapServers();
         int actions = (responses + PER_ACTION - 1) / PER_ACTION;
-        Instant to = Instant.now().minus(Duration.ofDays(1));
+        // whole seconds: the double times actions in whole seconds, and the backfill's range is inclusive
+        Instant to = Instant.now().truncatedTo(java.time.temporal.ChronoUnit.SECONDS).minus(Duration.ofDays(1));
         Instant from = to.minus(Duration.ofDays(60));
         try (KaizalaDouble d = KaizalaDouble.start(DoubleSettings.defaults().withCallsPerMinute(0))) {
             d.seed(GroupSeed.of("bench-group", actions, PER_ACTION, from, to, 7L));
@@ -126,7 +127,7 @@ public final class PullerBench {
             Instant commandAt = Instant.now();
             ServiceProcess command = ServiceProcess.start(
                     "io.kzpipe.puller.Main",
-                    List.of("backfill", "group:bench-group", "--from", from.toString(), "--to", to.toString()),
+                    List.of("backfill", "--source", "group:bench-group", "--from", from.toString(), "--to", to.toString()),
                     env,
                     logs.resolve("backfill-" + round + ".log"),
                     jvm);
