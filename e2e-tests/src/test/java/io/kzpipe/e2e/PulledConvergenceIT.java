@@ -182,6 +182,10 @@ class PulledConvergenceIT {
                             + "'"))
                     .as("stored on last year's days")
                     .containsExactly("1");
+            // the ledger over last year's minutes: two backfills accepted, the first typed, the second duplicates
+            assertThat(PullerChecks.ledgerTotals(stack, from.minus(Duration.ofDays(1)), to.plus(Duration.ofDays(2))))
+                    .as("accepted | typed | duplicates | unbalanced | minutes not balanced")
+                    .isEqualTo(row("2000", "1000", "1000", "0", "0"));
         }
     }
 

@@ -4,10 +4,15 @@ import static io.kzpipe.e2e.Rows.row;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import io.kzpipe.cli.dashboard.Dashboards;
+import io.kzpipe.cli.dashboard.GrafanaMacros;
+import io.kzpipe.cli.report.Reconcile;
 import io.kzpipe.kaizaladouble.Call;
 import io.kzpipe.kaizaladouble.DoubleSettings;
 import io.kzpipe.kaizaladouble.KaizalaDouble;
+import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Predicate;
@@ -69,6 +74,20 @@ final class PullerChecks {
             assertThat(actual).as("content of the _latest views").containsExactlyElementsOf(expected);
         }
         LOG.info("{}: {} responses once, content checksum {}", group, n, checksum);
+    }
+
+    /**
+     * The ledger (the *Ledger by minute* panel's SQL, as {@code ./pipeline reconcile} runs it) summed over
+     * {@code [from, to]}: accepted, typed, duplicates, unbalanced, minutes not balanced (pending included).
+     */
+    static String ledgerTotals(PipelineStack stack, Instant from, Instant to) {
+        Path dashboard = Dashboards.repositoryDirectory().resolve("pipeline-health.json");
+        String ledger = GrafanaMacros.allSelected(from, to, 60)
+                .expand(Reconcile.ledgerSql(Dashboards.load(dashboard)))
+                .replace("kaizala.", "{db}.");
+        return stack.rows("SELECT sum(accepted), sum(typed), sum(duplicates), sum(unbalanced),"
+                        + " countIf(status != 'balanced') FROM (" + ledger + ")")
+                .get(0);
     }
 
     /** The double's calls answered {@code status} whose path matches. */
