@@ -71,6 +71,7 @@ final class PipelineStack implements AutoCloseable {
     private final String topicPrefix;
     private final String database;
     private final TestClickHouse clickHouse;
+    private TestKafka kafka;
     /** Each service's management port ({@code /health/*}, {@code /metrics}). */
     private final Map<Service, Integer> ports = new EnumMap<>(Service.class);
 
@@ -107,6 +108,7 @@ final class PipelineStack implements AutoCloseable {
         try {
             Path logs = Files.createDirectories(Path.of("target", "e2e", name));
             stack.logs = logs;
+            stack.kafka = kafka;
             Path stateDir = logs.resolve("processor-state");
             deleteRecursively(stateDir); // a previous run's; this stack's application id is new anyway
             for (Service s : Service.values()) {
@@ -207,6 +209,16 @@ final class PipelineStack implements AutoCloseable {
             stack.close();
             throw e;
         }
+    }
+
+    /** The broker the stack runs on. */
+    TestKafka kafka() {
+        return kafka;
+    }
+
+    /** Folder of this stack's logs ({@code target/e2e/<name>}). */
+    Path logs() {
+        return logs;
     }
 
     /** Database of this stack's tables and views. */

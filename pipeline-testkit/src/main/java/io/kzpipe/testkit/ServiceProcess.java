@@ -30,10 +30,13 @@ public final class ServiceProcess implements AutoCloseable {
     private final Map<String, String> env;
     private final Path logFile;
     private final List<String> jvmArgs;
+    private final List<String> args;
     private Process process;
 
-    private ServiceProcess(String mainClass, Map<String, String> env, Path logFile, List<String> jvmArgs) {
+    private ServiceProcess(
+            String mainClass, List<String> args, Map<String, String> env, Path logFile, List<String> jvmArgs) {
         this.mainClass = mainClass;
+        this.args = List.copyOf(args);
         this.env = Map.copyOf(env);
         this.logFile = logFile.toAbsolutePath();
         this.jvmArgs = List.copyOf(jvmArgs);
@@ -46,7 +49,13 @@ public final class ServiceProcess implements AutoCloseable {
 
     /** Like {@link #start(String, Map, Path)} with explicit JVM options. */
     public static ServiceProcess start(String mainClass, Map<String, String> env, Path logFile, List<String> jvmArgs) {
-        ServiceProcess service = new ServiceProcess(mainClass, env, logFile, jvmArgs);
+        return start(mainClass, List.of(), env, logFile, jvmArgs);
+    }
+
+    /** Like {@link #start(String, Map, Path, List)} with program arguments (a command of a service's main class). */
+    public static ServiceProcess start(
+            String mainClass, List<String> args, Map<String, String> env, Path logFile, List<String> jvmArgs) {
+        ServiceProcess service = new ServiceProcess(mainClass, args, env, logFile, jvmArgs);
         service.launch();
         return service;
     }
@@ -107,7 +116,7 @@ public final class ServiceProcess implements AutoCloseable {
     private void launch() {
         try {
             Files.createDirectories(logFile.getParent());
-            ProcessBuilder builder = new ProcessBuilder(ChildProcesses.javaCommand(jvmArgs, mainClass, List.of()))
+            ProcessBuilder builder = new ProcessBuilder(ChildProcesses.javaCommand(jvmArgs, mainClass, args))
                     .redirectErrorStream(true)
                     .redirectOutput(ProcessBuilder.Redirect.appendTo(logFile.toFile()));
             builder.environment().putAll(env);

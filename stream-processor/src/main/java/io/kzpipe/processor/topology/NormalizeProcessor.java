@@ -38,7 +38,8 @@ import org.slf4j.LoggerFactory;
  * <p>A response event (one that yields a {@link ResponseRecord}) is further checked against the current
  * version of its response ({@link ResponseVersions}): a redelivery of the current version is a duplicate
  * (nothing written), a version not above the current one is superseded on arrival (only its {@code events}
- * row is written, outcome {@code superseded}), and a higher version becomes current: its records carry the
+ * row is written, outcome {@code superseded}) unless it was pulled (header {@code kz-pulled}: a re-observation,
+ * a duplicate, nothing written), and a higher version becomes current: its records carry the
  * effective receive time (never earlier than the replaced version's; the event is mapped again with it when
  * it differs from its own) and one {@link ResponseSupersession} names the version it replaced.
  *
@@ -116,8 +117,8 @@ final class NormalizeProcessor implements Processor<byte[], byte[], byte[], byte
             return new Handled(eventId, RawOutcome.Kind.TYPED);
         }
         ResponseVersions.Current current = versions.current(response.responseId());
-        return switch (ResponseVersions.classify(response, current)) {
-            case CURRENT_AGAIN -> {
+        return switch (ResponseVersions.classify(response, current, isPulled(record))) {
+            case CURRENT_AGAIN, REOBSERVED -> {
                 settings.metrics().duplicate();
                 yield new Handled(eventId, RawOutcome.Kind.DUPLICATE);
             }
@@ -184,8 +185,17 @@ final class NormalizeProcessor implements Processor<byte[], byte[], byte[], byte
 
     /** The {@code kz-replay-of} header of a replayed raw record, else {@code ''}. */
     private static String replayOf(Record<byte[], byte[]> record) {
-        Header h = record.headers() == null ? null : record.headers().lastHeader(PipelineHeaders.REPLAY_OF);
+        Header h = header(record, PipelineHeaders.REPLAY_OF);
         return h == null || h.value() == null ? "" : new String(h.value(), StandardCharsets.UTF_8);
+    }
+
+    /** Whether the puller wrote the record (header {@code kz-pulled}, whatever its value). */
+    private static boolean isPulled(Record<byte[], byte[]> record) {
+        return header(record, PipelineHeaders.PULLED) != null;
+    }
+
+    private static Header header(Record<byte[], byte[]> record, String name) {
+        return record.headers() == null ? null : record.headers().lastHeader(name);
     }
 
     /** Remembers the event id and forwards every output. */

@@ -22,8 +22,11 @@ import org.apache.kafka.streams.state.KeyValueStore;
  *   <li>{@link Verdict#FIRST}: nothing stored, the event becomes the current version;</li>
  *   <li>{@link Verdict#CURRENT_AGAIN}: same {@code eventId} as the current version, a redelivery the dedup
  *       window no longer covers: a duplicate, nothing is written;</li>
- *   <li>{@link Verdict#STALE}: version &le; the current one (an original after its edit, an older edit, a
- *       re-pulled old copy): superseded on arrival, only the records outside {@link #RESPONSE_DATA} (the
+ *   <li>{@link Verdict#REOBSERVED}: a pulled copy (header {@code kz-pulled}) whose version is &le; the current
+ *       one: a re-observation of a state already known (or older), never a new fact: a duplicate, nothing is
+ *       written;</li>
+ *   <li>{@link Verdict#STALE}: a delivered (not pulled) version &le; the current one (an original after its
+ *       edit, an older edit): superseded on arrival, only the records outside {@link #RESPONSE_DATA} (the
  *       {@code events} row) are written;</li>
  *   <li>{@link Verdict#NEWER}: a new current version. Its effective receive time is
  *       {@link #effectiveReceivedAt max(own, current's)}, so a response's versions have non-decreasing
@@ -52,6 +55,7 @@ final class ResponseVersions {
     enum Verdict {
         FIRST,
         CURRENT_AGAIN,
+        REOBSERVED,
         STALE,
         NEWER
     }
@@ -83,14 +87,21 @@ final class ResponseVersions {
         return store.get(responseId);
     }
 
-    static Verdict classify(ResponseRecord response, Current current) {
+    /**
+     * @param pulled whether the event was pulled from the Kaizala API (raw header {@code kz-pulled}) rather than
+     *     delivered by a webhook
+     */
+    static Verdict classify(ResponseRecord response, Current current, boolean pulled) {
         if (current == null) {
             return Verdict.FIRST;
         }
         if (current.eventId().equals(response.eventId())) {
             return Verdict.CURRENT_AGAIN;
         }
-        return response.version() <= current.version() ? Verdict.STALE : Verdict.NEWER;
+        if (response.version() > current.version()) {
+            return Verdict.NEWER;
+        }
+        return pulled ? Verdict.REOBSERVED : Verdict.STALE;
     }
 
     /** Receive time a new current version carries: never earlier than the version it replaces. */
