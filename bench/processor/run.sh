@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Stream-processor throughput benchmark (see README.md). Usage:
+# Stream-processor throughput benchmark (see docs/BENCHMARKS.md "Stream processor"). Usage:
 #   bench/processor/run.sh                      # 100000 events, 3 rounds, private co-located broker
 #   BENCH_EVENTS=20000 BENCH_ROUNDS=1 bench/processor/run.sh   # smoke test
 #   BENCH_BOOTSTRAP=127.0.0.1:9092 bench/processor/run.sh      # an already running broker

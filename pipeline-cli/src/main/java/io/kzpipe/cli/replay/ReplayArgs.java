@@ -85,7 +85,7 @@ public record ReplayArgs(
                         if (!STAGES.contains(stage)) {
                             throw new IllegalArgumentException("--stage must be gateway or processor, got '" + s + "'"
                                     + (stage.equals("sink")
-                                            ? " (sink dead letters are not in Kafka: see README)"
+                                            ? " (sink dead letters are not in Kafka: see docs/OPERATIONS.md)"
                                             : ""));
                         }
                         stages.add(stage);

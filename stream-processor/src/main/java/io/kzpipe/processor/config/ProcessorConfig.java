@@ -243,9 +243,9 @@ public record ProcessorConfig(
         }
         d.put(StreamsConfig.ROCKSDB_CONFIG_SETTER_CLASS_CONFIG, BoundedRocksDbConfig.class.getName());
         d.put(BoundedRocksDbConfig.MEMORY_BYTES_CONFIG, rocksDbMemoryBytes);
-        // explicit error policy (see the README): the source is byte[] so deserialization cannot fail; a
-        // processing error outside the mapper (state store, forwarding) is an infrastructure failure and must
-        // stop the thread rather than skip a record; production errors: see ProductionErrorPolicy
+        // explicit error policy (docs/SERVICES.md, "Failure policy"): the source is byte[] so deserialization
+        // cannot fail; a processing error outside the mapper (state store, forwarding) is an infrastructure
+        // failure and must stop the thread rather than skip a record; production errors: see ProductionErrorPolicy
         d.put(StreamsConfig.DESERIALIZATION_EXCEPTION_HANDLER_CLASS_CONFIG, LogAndFailExceptionHandler.class.getName());
         d.put(
                 StreamsConfig.PROCESSING_EXCEPTION_HANDLER_CLASS_CONFIG,
