@@ -14,9 +14,9 @@ OUT="$HERE/target"
 mkdir -p "$OUT/classes"
 
 cd "$ROOT"
-mvn -B -q -pl stream-processor -am test-compile -DskipTests
-mvn -B -q -pl stream-processor -am dependency:build-classpath -Dmdep.includeScope=test -Dmdep.outputFile="$OUT/cp.txt"
-# -am: dependencies as the reactor's poms declare them; its modules' own classes first (the local repository may hold stale jars)
+mvn -B -q -pl stream-processor -am test-compile dependency:build-classpath -DskipTests -Dmdep.includeScope=test -Dmdep.outputFile="$OUT/cp.txt"
+# one invocation, -am: the reactor's own modules resolve to their target/classes (a fresh machine has no project jars
+# in the local repository, and it may hold stale ones); the last module written, stream-processor, leaves cp.txt
 CP="$ROOT/stream-processor/target/classes:$ROOT/stream-processor/target/test-classes:$ROOT/pipeline-model/target/classes:$ROOT/pipeline-testkit/target/classes:$(cat "$OUT/cp.txt")"
 javac -d "$OUT/classes" -cp "$CP" "$HERE"/*.java
 
