@@ -7,7 +7,6 @@ import io.kzpipe.cli.report.Report;
 import io.kzpipe.launcher.Console;
 import io.kzpipe.launcher.LocalPipeline;
 import io.kzpipe.launcher.LocalSettings;
-import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -54,7 +53,9 @@ public final class LocalCommands {
                 case "demo" -> new Demo(pipeline, console).run();
                 case "report" -> report(pipeline, out, err, styled);
                 case "reconcile" -> reconcile(pipeline, args, out, err);
-                case "replay" -> Replay.run(args, withBroker(pipeline.settings()), Clock.systemUTC(), out, err);
+                case "replay" ->
+                    Replay.run(
+                            args, KaizalaCommands.environment(pipeline, console, false), Clock.systemUTC(), out, err);
                 case "kaizala" -> KaizalaCommands.run(pipeline, console, args, out, err);
                 default -> throw new Console.Failure("unknown command: " + command, 2);
             };
@@ -71,13 +72,6 @@ public final class LocalCommands {
         env.put("CLICKHOUSE_USER", "default");
         env.put("CLICKHOUSE_PASSWORD", "");
         env.put("CLICKHOUSE_DATABASE", settings.database());
-        return env;
-    }
-
-    /** The environment with the local broker: replay gets what the local services get. */
-    private static Map<String, String> withBroker(LocalSettings settings) {
-        Map<String, String> env = new HashMap<>(settings.env());
-        env.put("KAFKA_BOOTSTRAP_SERVERS", settings.kafkaBootstrap());
         return env;
     }
 
@@ -104,18 +98,11 @@ public final class LocalCommands {
         requireClickHouse(pipeline, 1);
         LocalSettings settings = pipeline.settings();
         String db = settings.database();
-        String exists;
-        try {
-            exists = new ClickHouseHttp(settings.clickHouseUrl(), "default", "")
-                    .text("SELECT count() FROM system.tables " + "WHERE database = '" + db.replace("'", "")
-                            + "' AND name = 'responses_latest' FORMAT TSV");
-        } catch (ClickHouseHttp.QueryFailedException | IOException e) {
-            exists = e.getMessage();
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return 1;
-        }
-        if (!"1".equals(exists)) {
+        List<String> exists = Demo.lines(
+                new ClickHouseHttp(settings.clickHouseUrl(), "default", ""),
+                "SELECT count() FROM system.tables WHERE database = '" + db.replace("'", "")
+                        + "' AND name = 'responses_latest' FORMAT TSV");
+        if (!exists.equals(List.of("1"))) {
             throw new Console.Failure(
                     "no " + db + ".responses_latest view yet: the sink creates the tables when it starts "
                             + "('./pipeline status')");
