@@ -1,5 +1,6 @@
 package io.kzpipe.cli.local;
 
+import io.kzpipe.cli.dashboard.Dashboards;
 import io.kzpipe.cli.replay.Replay;
 import io.kzpipe.cli.report.ClickHouseHttp;
 import io.kzpipe.cli.report.Reconcile;
@@ -29,8 +30,6 @@ public final class LocalCommands {
     /** The commands handled here. */
     public static final List<String> COMMANDS =
             List.of("up", "down", "status", "demo", "report", "reconcile", "replay", "kaizala");
-
-    private static final String DASHBOARDS = "deploy/grafana/dashboards";
 
     private LocalCommands() {}
 
@@ -86,8 +85,9 @@ public final class LocalCommands {
 
     /** The repository's copy of a dashboard the jar bundles as {@code resource} (the source of the bundled one). */
     private static Path dashboard(LocalSettings settings, String resource) {
-        Path path =
-                settings.root().resolve(DASHBOARDS).resolve(Path.of(resource).getFileName());
+        Path path = settings.root()
+                .resolve(Dashboards.REPOSITORY_DASHBOARDS)
+                .resolve(Path.of(resource).getFileName());
         if (!Files.isRegularFile(path)) {
             throw new Console.Failure("no dashboard " + path);
         }
