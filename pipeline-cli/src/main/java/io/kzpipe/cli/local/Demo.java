@@ -258,7 +258,7 @@ final class Demo {
         lines(clickHouse, sql).forEach(line -> console.out().println("    " + line));
     }
 
-    /** The lines of a query's answer; none when it fails (the caller polls again). */
+    /** The lines of a query's answer; none when it fails (a poll asks again; a check finds nothing). */
     static List<String> lines(ClickHouseHttp clickHouse, String sql) {
         try {
             String text = clickHouse.text(sql);
