@@ -8,10 +8,12 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.security.SecureRandom;
+import java.util.Arrays;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.stream.Stream;
 
 /**
  * Where the local pipeline lives and on which ports: {@code PIPELINE_HOME} (default {@code <repository>/.run})
@@ -40,16 +42,12 @@ public final class LocalSettings {
 
     /** Every port setting, in the order {@code settings.env} lists them. */
     public static List<Service.Port> portSettings() {
-        Map<String, Service.Port> all = new LinkedHashMap<>();
-        for (Service.Port port :
-                List.of(KAFKA_PORT, KAFKA_CONTROLLER_PORT, CLICKHOUSE_HTTP_PORT, CLICKHOUSE_TCP_PORT)) {
-            all.put(port.variable(), port);
-        }
-        for (Service service : Service.values()) {
-            all.putIfAbsent(service.port().variable(), service.port());
-            all.putIfAbsent(service.healthPort().variable(), service.healthPort());
-        }
-        return List.copyOf(all.values());
+        return Stream.concat(
+                        Stream.of(KAFKA_PORT, KAFKA_CONTROLLER_PORT, CLICKHOUSE_HTTP_PORT, CLICKHOUSE_TCP_PORT),
+                        Arrays.stream(Service.values())
+                                .flatMap(service -> Stream.of(service.port(), service.healthPort())))
+                .distinct()
+                .toList();
     }
 
     /** {@code PIPELINE_HOME} of {@code env}, else {@code root/.run}, absolute and normalized. */
