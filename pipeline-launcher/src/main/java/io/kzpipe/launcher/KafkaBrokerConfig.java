@@ -23,6 +23,21 @@ import org.apache.kafka.common.Uuid;
  */
 public final class KafkaBrokerConfig {
 
+    /**
+     * How a one-node cluster behaves, also in the test kit's in-process broker: replication factor 1 and few
+     * partitions for the internal topics, no rebalance delay, no automatic topic creation.
+     */
+    public static final Map<String, String> SINGLE_NODE = Map.of(
+            "offsets.topic.replication.factor", "1",
+            "offsets.topic.num.partitions", "5",
+            "transaction.state.log.replication.factor", "1",
+            "transaction.state.log.min.isr", "1",
+            "transaction.state.log.num.partitions", "5",
+            "share.coordinator.state.topic.replication.factor", "1",
+            "share.coordinator.state.topic.min.isr", "1",
+            "group.initial.rebalance.delay.ms", "0",
+            "auto.create.topics.enable", "false");
+
     private KafkaBrokerConfig() {}
 
     /**
@@ -42,15 +57,7 @@ public final class KafkaBrokerConfig {
         props.put("listener.security.protocol.map", "CONTROLLER:PLAINTEXT,PLAINTEXT:PLAINTEXT");
         props.put("log.dirs", dataDir.toAbsolutePath().toString());
         props.put("num.partitions", "3");
-        props.put("offsets.topic.replication.factor", "1");
-        props.put("offsets.topic.num.partitions", "5");
-        props.put("transaction.state.log.replication.factor", "1");
-        props.put("transaction.state.log.min.isr", "1");
-        props.put("transaction.state.log.num.partitions", "5");
-        props.put("share.coordinator.state.topic.replication.factor", "1");
-        props.put("share.coordinator.state.topic.min.isr", "1");
-        props.put("group.initial.rebalance.delay.ms", "0");
-        props.put("auto.create.topics.enable", "false");
+        props.putAll(SINGLE_NODE);
         props.putAll(overrides);
         StringBuilder text =
                 new StringBuilder("# Written by the launcher (io.kzpipe.launcher.KafkaBrokerConfig) on every start.\n");

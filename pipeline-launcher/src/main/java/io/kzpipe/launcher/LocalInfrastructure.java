@@ -42,13 +42,8 @@ final class LocalInfrastructure {
         Path data = dir.resolve("data");
         Path jvmArgs = dir.resolve("jvm.args");
         String classpath = kafkaClasspath();
-        List<String> args = new ArrayList<>();
-        String heap = settings.env().getOrDefault("PIPELINE_KAFKA_HEAP_OPTS", "-Xms256m -Xmx512m");
-        for (String option : heap.trim().split("\\s+")) {
-            if (!option.isEmpty()) {
-                args.add(option);
-            }
-        }
+        List<String> args = new ArrayList<>(
+                Service.words(settings.env().getOrDefault("PIPELINE_KAFKA_HEAP_OPTS", "-Xms256m -Xmx512m")));
         args.add(quoted("-Dlog4j2.configurationFile=" + settings.root().resolve("deploy/local/kafka/log4j2.xml")));
         args.add("-cp");
         args.add(quoted(classpath));

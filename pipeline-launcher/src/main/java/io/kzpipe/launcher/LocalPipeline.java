@@ -129,18 +129,11 @@ public final class LocalPipeline {
     }
 
     /**
-     * Starts what is not running of {@code selected} (all parts when empty) and waits until each is ready.
-     * Returns 0; throws {@link Console.Failure} when a part cannot start or a service does not become ready.
+     * Starts what is not running of {@code selected} (without names, the parts {@code up} starts by default:
+     * {@link Service#startedByDefault}) and waits until each is ready. Returns 0; throws {@link Console.Failure}
+     * when a part cannot start or a service does not become ready.
      */
     public int up(List<String> selected) {
-        return up(selected, Map.of());
-    }
-
-    /**
-     * {@link #up(List)} with {@code extraEnv} on top of each service's environment (the demo points the puller at
-     * the double); without names, the parts {@code up} starts by default ({@link Service#startedByDefault}).
-     */
-    public int up(List<String> selected, Map<String, String> extraEnv) {
         long start = System.nanoTime();
         List<String> parts = selected.isEmpty()
                 ? parts().stream()
@@ -162,8 +155,8 @@ public final class LocalPipeline {
         Map<Boolean, List<String>> byKind = parts().stream()
                 .filter(parts::contains)
                 .collect(Collectors.partitioningBy(part -> Service.byModule(part) != null));
-        startAll(byKind.get(false), extraEnv);
-        boolean failed = startAll(byKind.get(true), extraEnv);
+        startAll(byKind.get(false), Map.of());
+        boolean failed = startAll(byKind.get(true), Map.of());
         new LocalPipelineReport(this, console).summary(start, failed);
         if (failed) {
             throw new Console.Failure(

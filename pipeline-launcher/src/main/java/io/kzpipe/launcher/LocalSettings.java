@@ -1,6 +1,7 @@
 package io.kzpipe.launcher;
 
 import java.io.IOException;
+import java.io.Reader;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -13,6 +14,7 @@ import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Properties;
 import java.util.stream.Stream;
 
 /**
@@ -63,12 +65,12 @@ public final class LocalSettings {
      */
     public static LocalSettings load(Path root, Map<String, String> env, boolean running, Console console) {
         Path home = home(root, env);
-        Map<String, String> recorded = running ? readRecorded(home.resolve("settings.env")) : Map.of();
+        Properties recorded = running ? readRecorded(home.resolve("settings.env")) : new Properties();
         Map<String, Integer> ports = new LinkedHashMap<>();
         for (Service.Port port : portSettings()) {
             String name = port.variable();
             String value = env.get(name);
-            String kept = recorded.get(name);
+            String kept = recorded.getProperty(name);
             if (kept != null) {
                 if (value != null && !value.isEmpty() && !value.equals(kept)) {
                     console.warn(name + "=" + value + " ignored: the running pipeline uses " + kept
@@ -87,17 +89,12 @@ public final class LocalSettings {
         return new LocalSettings(root, home, env, ports);
     }
 
-    private static Map<String, String> readRecorded(Path file) {
-        Map<String, String> values = new LinkedHashMap<>();
-        try {
-            for (String line : Files.readAllLines(file, StandardCharsets.UTF_8)) {
-                int eq = line.indexOf('=');
-                if (eq > 0) {
-                    values.put(line.substring(0, eq), line.substring(eq + 1));
-                }
-            }
+    private static Properties readRecorded(Path file) {
+        Properties values = new Properties();
+        try (Reader reader = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
+            values.load(reader); // the NAME=value lines of save()
         } catch (IOException e) {
-            return Map.of();
+            // none recorded
         }
         return values;
     }

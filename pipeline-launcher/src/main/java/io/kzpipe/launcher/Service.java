@@ -105,8 +105,12 @@ public enum Service {
     /** Its JVM options: {@code <NAME>_JAVA_OPTS} ({@code GATEWAY_JAVA_OPTS}, ...) when set, else the defaults. */
     public List<String> javaOptions(Map<String, String> env) {
         String configured = env.get(name() + "_JAVA_OPTS");
-        String options = configured != null ? configured : heap + " " + JAVA_OPTS_COMMON;
-        return List.of(options.trim().split("\\s+")).stream()
+        return words(configured != null ? configured : heap + " " + JAVA_OPTS_COMMON);
+    }
+
+    /** The words of {@code options} (split at white space): JVM options as a setting gives them. */
+    static List<String> words(String options) {
+        return Arrays.stream(options.trim().split("\\s+"))
                 .filter(s -> !s.isEmpty())
                 .toList();
     }
