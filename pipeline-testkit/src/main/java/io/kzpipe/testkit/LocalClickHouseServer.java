@@ -58,21 +58,17 @@ final class LocalClickHouseServer implements ClickHouseRuntime {
             Path home = Settings.newRunDir("clickhouse");
             int httpPort = FreePorts.find();
             int tcpPort = FreePorts.find();
+            LocalClickHouseServer server =
+                    new LocalClickHouseServer(binary, home, httpPort, tcpPort, launch(binary, home, httpPort, tcpPort));
             try {
-                return startOnce(binary, home, httpPort, tcpPort);
+                server.awaitReady();
+                return server;
             } catch (PortTakenException e) {
                 failures.add(e.getMessage());
             }
         }
         throw new IllegalStateException(
                 "clickhouse-server did not start after " + START_ATTEMPTS + " attempts: " + failures);
-    }
-
-    private static LocalClickHouseServer startOnce(Path binary, Path home, int httpPort, int tcpPort) {
-        LocalClickHouseServer server =
-                new LocalClickHouseServer(binary, home, httpPort, tcpPort, launch(binary, home, httpPort, tcpPort));
-        server.awaitReady();
-        return server;
     }
 
     private static Process launch(Path binary, Path home, int httpPort, int tcpPort) {
@@ -128,14 +124,6 @@ final class LocalClickHouseServer implements ClickHouseRuntime {
     @Override
     public String password() {
         return "";
-    }
-
-    int tcpPort() {
-        return tcpPort;
-    }
-
-    long pid() {
-        return process.pid();
     }
 
     @Override
