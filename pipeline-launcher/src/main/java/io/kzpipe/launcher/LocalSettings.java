@@ -203,20 +203,17 @@ public final class LocalSettings {
         if (configured != null && !configured.isEmpty()) {
             return configured;
         }
-        try {
-            // the format is io.kzpipe.model.config.CallbackTokenFile's (the launcher depends on no project module):
-            // one token per line, blank lines and # comments ignored
-            for (String line : Files.readAllLines(file, StandardCharsets.UTF_8)) {
-                String token = line.strip();
-                if (!token.isEmpty() && !token.startsWith("#")) {
-                    return token;
-                }
-            }
+        // the format is io.kzpipe.model.config.CallbackTokenFile's (the launcher depends on no project module):
+        // one token per line, blank lines and # comments ignored
+        try (Stream<String> lines = Files.lines(file, StandardCharsets.UTF_8)) {
+            return lines.map(String::strip)
+                    .filter(token -> !token.isEmpty() && !token.startsWith("#"))
+                    .findFirst()
+                    .orElseThrow(() -> new Console.Failure("no callback token in " + file
+                            + ": add one (a line of its own), or delete the file for a new one"));
         } catch (IOException e) {
             throw new UncheckedIOException("cannot read " + file, e);
         }
-        throw new Console.Failure(
-                "no callback token in " + file + ": add one (a line of its own), or delete the file for a new one");
     }
 
     /**
