@@ -1,7 +1,11 @@
 package io.kzpipe.launcher;
 
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -9,7 +13,8 @@ import org.apache.kafka.common.Uuid;
 
 /**
  * The single-node KRaft broker (combined broker and controller) of the local pipeline, the benchmarks and the
- * test kit: the one place that writes its {@code server.properties} and formats its data directory.
+ * test kit: the one place that writes its {@code server.properties}, formats its data directory and names its
+ * main class.
  *
  * <p>The controller quorum is static ({@code controller.quorum.voters}): the controller's address is not
  * recorded in the data directory, so the same data can be started on other ports later. Replication factor 1
@@ -18,10 +23,20 @@ import org.apache.kafka.common.Uuid;
  */
 public final class KafkaBrokerConfig {
 
-    /** The broker's main class. */
-    public static final String MAIN_CLASS = "kafka.Kafka";
-    /** Formats a data directory: {@code StorageTool} + {@link #formatArguments(Path)}. */
-    public static final String STORAGE_TOOL = "kafka.tools.StorageTool";
+    /**
+     * How a one-node cluster behaves, also in the test kit's in-process broker: replication factor 1 and few
+     * partitions for the internal topics, no rebalance delay, no automatic topic creation.
+     */
+    public static final Map<String, String> SINGLE_NODE = Map.of(
+            "offsets.topic.replication.factor", "1",
+            "offsets.topic.num.partitions", "5",
+            "transaction.state.log.replication.factor", "1",
+            "transaction.state.log.min.isr", "1",
+            "transaction.state.log.num.partitions", "5",
+            "share.coordinator.state.topic.replication.factor", "1",
+            "share.coordinator.state.topic.min.isr", "1",
+            "group.initial.rebalance.delay.ms", "0",
+            "auto.create.topics.enable", "false");
 
     private KafkaBrokerConfig() {}
 
@@ -42,15 +57,7 @@ public final class KafkaBrokerConfig {
         props.put("listener.security.protocol.map", "CONTROLLER:PLAINTEXT,PLAINTEXT:PLAINTEXT");
         props.put("log.dirs", dataDir.toAbsolutePath().toString());
         props.put("num.partitions", "3");
-        props.put("offsets.topic.replication.factor", "1");
-        props.put("offsets.topic.num.partitions", "5");
-        props.put("transaction.state.log.replication.factor", "1");
-        props.put("transaction.state.log.min.isr", "1");
-        props.put("transaction.state.log.num.partitions", "5");
-        props.put("share.coordinator.state.topic.replication.factor", "1");
-        props.put("share.coordinator.state.topic.min.isr", "1");
-        props.put("group.initial.rebalance.delay.ms", "0");
-        props.put("auto.create.topics.enable", "false");
+        props.putAll(SINGLE_NODE);
         props.putAll(overrides);
         StringBuilder text =
                 new StringBuilder("# Written by the launcher (io.kzpipe.launcher.KafkaBrokerConfig) on every start.\n");
@@ -59,9 +66,37 @@ public final class KafkaBrokerConfig {
         return text.toString();
     }
 
-    /** The arguments of {@link #STORAGE_TOOL} that format a new data directory for {@code serverProperties}. */
-    public static List<String> formatArguments(Path serverProperties) {
-        return List.of("format", "-t", Uuid.randomUuid().toString(), "-c", serverProperties.toString());
+    /**
+     * Writes {@code dir/server.properties} ({@link #serverProperties}, data in {@code dir/data}) and formats the
+     * data directory unless it was ({@link #formatted}), running {@code java} (the JVM, its options and class path)
+     * with {@code kafka.tools.StorageTool}, output appended to {@code log}. Returns the command that starts the
+     * broker.
+     *
+     * @throws IllegalStateException when formatting fails or takes over a minute (with the log's last lines)
+     */
+    public static List<String> prepare(
+            Path dir, int brokerPort, int controllerPort, Map<String, String> overrides, List<String> java, Path log) {
+        Path config = dir.resolve("server.properties");
+        Path data = dir.resolve("data");
+        try {
+            Files.createDirectories(dir);
+            Files.writeString(config, serverProperties(brokerPort, controllerPort, data, overrides));
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot write " + config, e);
+        }
+        if (!formatted(data)) {
+            List<String> format = new ArrayList<>(java);
+            format.addAll(List.of(
+                    "kafka.tools.StorageTool", "format", "-t", Uuid.randomUuid().toString(), "-c", config.toString()));
+            int exit = Processes.run(format, dir, log, Duration.ofSeconds(60));
+            if (exit != 0) {
+                throw new IllegalStateException("formatting " + data + " failed (exit " + exit
+                        + ", -1: not done within 60 s). Log " + log + ":\n" + Processes.tail(log, 20));
+            }
+        }
+        List<String> start = new ArrayList<>(java);
+        start.addAll(List.of("kafka.Kafka", config.toString()));
+        return start;
     }
 
     /** True when {@code dataDir} was formatted already (it is kept, with its topics and records). */

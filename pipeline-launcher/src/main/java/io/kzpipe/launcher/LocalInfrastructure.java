@@ -20,9 +20,6 @@ import java.util.Map;
  */
 final class LocalInfrastructure {
 
-    static final String KAFKA = "kafka";
-    static final String CLICKHOUSE = "clickhouse";
-
     private final LocalSettings settings;
     private final Console console;
 
@@ -32,57 +29,44 @@ final class LocalInfrastructure {
     }
 
     private Path kafkaDir() {
-        return settings.home().resolve(KAFKA);
+        return settings.home().resolve(LocalPipeline.KAFKA);
     }
 
     private Path clickHouseDir() {
-        return settings.home().resolve(CLICKHOUSE);
+        return settings.home().resolve(LocalPipeline.CLICKHOUSE);
     }
 
     /** Writes the broker's configuration, formats its data directory once and starts it; does not wait. */
     ProcessHandle startKafka() {
         Path dir = kafkaDir();
-        Path config = dir.resolve("server.properties");
         Path data = dir.resolve("data");
         Path jvmArgs = dir.resolve("jvm.args");
         String classpath = kafkaClasspath();
-        List<String> args = new ArrayList<>();
-        String heap = settings.env().getOrDefault("PIPELINE_KAFKA_HEAP_OPTS", "-Xms256m -Xmx512m");
-        for (String option : heap.trim().split("\\s+")) {
-            if (!option.isEmpty()) {
-                args.add(option);
-            }
-        }
+        List<String> args = new ArrayList<>(
+                Service.words(settings.env().getOrDefault("PIPELINE_KAFKA_HEAP_OPTS", "-Xms256m -Xmx512m")));
         args.add(quoted("-Dlog4j2.configurationFile=" + settings.root().resolve("deploy/local/kafka/log4j2.xml")));
         args.add("-cp");
         args.add(quoted(classpath));
         write(jvmArgs, String.join("\n", args) + "\n");
-        write(
-                config,
-                KafkaBrokerConfig.serverProperties(
-                        settings.port(LocalSettings.KAFKA_PORT),
-                        settings.port(LocalSettings.KAFKA_CONTROLLER_PORT),
-                        data,
-                        Map.of()));
-        Path log = settings.log(KAFKA);
+        Path log = settings.log(LocalPipeline.KAFKA);
         if (!KafkaBrokerConfig.formatted(data)) {
             console.note("formatting a new Kafka data directory: " + data);
-            List<String> format =
-                    new ArrayList<>(List.of(Processes.java(), "@" + jvmArgs, KafkaBrokerConfig.STORAGE_TOOL));
-            format.addAll(KafkaBrokerConfig.formatArguments(config));
-            int exit = run(format, dir, log, Duration.ofSeconds(60));
-            if (exit != 0) {
-                console.logTail(log, 25);
-                throw new Console.Failure("formatting the Kafka data directory failed");
-            }
+        }
+        List<String> command;
+        try {
+            command = KafkaBrokerConfig.prepare(
+                    dir,
+                    settings.port(LocalSettings.KAFKA_PORT),
+                    settings.port(LocalSettings.KAFKA_CONTROLLER_PORT),
+                    Map.of(),
+                    List.of(Processes.java(), "@" + jvmArgs),
+                    log);
+        } catch (IllegalStateException e) {
+            console.logTail(log, 25);
+            throw new Console.Failure("formatting the Kafka data directory failed");
         }
         return Processes.startDetached(
-                KAFKA,
-                List.of(Processes.java(), "@" + jvmArgs, KafkaBrokerConfig.MAIN_CLASS, config.toString()),
-                dir,
-                Map.of(),
-                log,
-                settings.pidFile(KAFKA));
+                LocalPipeline.KAFKA, command, dir, Map.of(), log, settings.pidFile(LocalPipeline.KAFKA));
     }
 
     /** The broker classpath, resolved by Maven into {@code kafka/cp.txt} when missing or stale. */
@@ -94,7 +78,7 @@ final class LocalInfrastructure {
             if (!classpathCurrent(cpFile, pom)) {
                 console.note("resolving the broker classpath with Maven (first run downloads ~45 MB)");
                 Path log = settings.logDir().resolve("build.log");
-                int exit = run(
+                int exit = Processes.run(
                         List.of(
                                 "mvn",
                                 "-B",
@@ -148,46 +132,16 @@ final class LocalInfrastructure {
                 settings.port(LocalSettings.CLICKHOUSE_HTTP_PORT),
                 settings.port(LocalSettings.CLICKHOUSE_TCP_PORT));
         return Processes.startDetached(
-                CLICKHOUSE,
+                LocalPipeline.CLICKHOUSE,
                 ClickHouseServerConfig.command(binary, config),
                 dir,
                 Map.of(),
-                settings.log(CLICKHOUSE),
-                settings.pidFile(CLICKHOUSE));
+                settings.log(LocalPipeline.CLICKHOUSE),
+                settings.pidFile(LocalPipeline.CLICKHOUSE));
     }
 
     Path clickHouseErrorLog() {
         return settings.logDir().resolve("clickhouse-server.err.log");
-    }
-
-    boolean kafkaReady() {
-        return Probes.kafkaReady(settings.kafkaBootstrap());
-    }
-
-    boolean clickHouseReady() {
-        return Probes.clickHouseReady(settings.clickHouseUrl());
-    }
-
-    /** Runs a command to its end with output appended to {@code log}; its exit status (-1 on timeout). */
-    private static int run(List<String> command, Path dir, Path log, Duration timeout) {
-        try {
-            Files.createDirectories(log.toAbsolutePath().getParent());
-            Process process = new ProcessBuilder(command)
-                    .directory(dir.toFile())
-                    .redirectErrorStream(true)
-                    .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()))
-                    .start();
-            if (!Processes.awaitExit(process.toHandle(), timeout)) {
-                process.destroyForcibly();
-                return -1;
-            }
-            return process.waitFor();
-        } catch (IOException e) {
-            throw new Console.Failure("cannot run " + command.get(0) + ": " + e.getMessage());
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return -1;
-        }
     }
 
     private static void write(Path file, String text) {

@@ -5,11 +5,14 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.function.BooleanSupplier;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
 
 /**
  * The local pipeline on this machine: {@code up} starts Kafka, ClickHouse and every service that has a jar as
@@ -20,12 +23,8 @@ import java.util.function.BooleanSupplier;
  */
 public final class LocalPipeline {
 
-    private static final Duration KAFKA_READY = Duration.ofSeconds(120);
-    private static final Duration CLICKHOUSE_READY = Duration.ofSeconds(60);
-    private static final Duration SERVICE_READY = Duration.ofSeconds(120);
-    private static final Map<String, Duration> STOP_GRACE = Map.of(
-            LocalInfrastructure.KAFKA, Duration.ofSeconds(60), LocalInfrastructure.CLICKHOUSE, Duration.ofSeconds(30));
-    private static final Duration SERVICE_STOP_GRACE = Duration.ofSeconds(40);
+    static final String KAFKA = "kafka";
+    static final String CLICKHOUSE = "clickhouse";
 
     private final LocalSettings settings;
     private final Console console;
@@ -60,30 +59,18 @@ public final class LocalPipeline {
                     + ": build it with ./pipeline up (or mvn -pl " + service.module() + " -am package)");
         }
         checkPortsFree(List.of(service.module()));
-        if (startServices(List.of(service.module()), extraEnv)) {
+        if (startAll(List.of(service.module()), extraEnv)) {
             throw new Console.Failure(
                     service.module() + " did not become ready; log: " + settings.log(service.module()));
         }
     }
 
-    /** The parts {@code up} without names starts: kafka, clickhouse and the services started by default. */
-    private List<String> defaultParts() {
-        List<String> parts = new ArrayList<>(List.of(LocalInfrastructure.KAFKA, LocalInfrastructure.CLICKHOUSE));
-        for (Service service : Service.values()) {
-            if (service.startedByDefault(settings.env())) {
-                parts.add(service.module());
-            }
-        }
-        return parts;
-    }
-
     /** Every part, in start order: kafka, clickhouse, then the services. */
     public static List<String> parts() {
-        List<String> parts = new ArrayList<>(List.of(LocalInfrastructure.KAFKA, LocalInfrastructure.CLICKHOUSE));
-        for (Service service : Service.values()) {
-            parts.add(service.module());
-        }
-        return parts;
+        return Stream.concat(
+                        Stream.of(KAFKA, CLICKHOUSE),
+                        Arrays.stream(Service.values()).map(Service::module))
+                .toList();
     }
 
     public LocalSettings settings() {
@@ -98,8 +85,8 @@ public final class LocalPipeline {
     /** Whether the part answers as ready now. */
     public boolean ready(String part) {
         return switch (part) {
-            case LocalInfrastructure.KAFKA -> infrastructure.kafkaReady();
-            case LocalInfrastructure.CLICKHOUSE -> infrastructure.clickHouseReady();
+            case KAFKA -> Probes.kafkaReady(settings.kafkaBootstrap());
+            case CLICKHOUSE -> Probes.clickHouseReady(settings.clickHouseUrl());
             default -> Probes.httpOk(settings.healthUrl(Service.byModule(part)), "");
         };
     }
@@ -107,14 +94,27 @@ public final class LocalPipeline {
     /** The part's URL as {@code status} shows it. */
     public String url(String part) {
         return switch (part) {
-            case LocalInfrastructure.KAFKA -> settings.kafkaBootstrap();
-            case LocalInfrastructure.CLICKHOUSE -> settings.clickHouseUrl();
-            default -> {
-                Service service = Service.byModule(part);
-                yield service == Service.GATEWAY
-                        ? settings.serviceUrl(service) + Service.WEBHOOK_PATH
-                        : settings.healthUrl(service);
-            }
+            case KAFKA -> settings.kafkaBootstrap();
+            case CLICKHOUSE -> settings.clickHouseUrl();
+            default ->
+                Service.byModule(part) == Service.GATEWAY
+                        ? settings.serviceUrl(Service.GATEWAY) + Service.WEBHOOK_PATH
+                        : settings.healthUrl(Service.byModule(part));
+        };
+    }
+
+    /** Where {@code up} says the part serves: its URL, a service's own port. */
+    private String address(String part) {
+        Service service = Service.byModule(part);
+        return service == null ? url(part) : settings.serviceUrl(service);
+    }
+
+    /** The part's name in what {@code up} prints. */
+    private static String title(String part) {
+        return switch (part) {
+            case KAFKA -> "Kafka";
+            case CLICKHOUSE -> "ClickHouse";
+            default -> part;
         };
     }
 
@@ -129,20 +129,18 @@ public final class LocalPipeline {
     }
 
     /**
-     * Starts what is not running of {@code selected} (all parts when empty) and waits until each is ready.
-     * Returns 0; throws {@link Console.Failure} when a part cannot start or a service does not become ready.
+     * Starts what is not running of {@code selected} (without names, the parts {@code up} starts by default:
+     * {@link Service#startedByDefault}) and waits until each is ready. Returns 0; throws {@link Console.Failure}
+     * when a part cannot start or a service does not become ready.
      */
     public int up(List<String> selected) {
-        return up(selected, Map.of());
-    }
-
-    /**
-     * {@link #up(List)} with {@code extraEnv} on top of each service's environment (the demo points the puller at
-     * the double); without names, the parts {@code up} starts by default ({@link Service#startedByDefault}).
-     */
-    public int up(List<String> selected, Map<String, String> extraEnv) {
         long start = System.nanoTime();
-        List<String> parts = selected.isEmpty() ? defaultParts() : selected;
+        List<String> parts = selected.isEmpty()
+                ? parts().stream()
+                        .filter(part -> Service.byModule(part) == null
+                                || Service.byModule(part).startedByDefault(settings.env()))
+                        .toList()
+                : selected;
         for (String part : parts) {
             if (!parts().contains(part)) {
                 throw new Console.Failure("unknown part '" + part + "' (parts: " + String.join(", ", parts()) + ")", 2);
@@ -154,8 +152,11 @@ public final class LocalPipeline {
         }
         checkPortsFree(parts);
         settings.save();
-        startInfrastructure(parts);
-        boolean failed = startServices(parts, extraEnv);
+        Map<Boolean, List<String>> byKind = parts().stream()
+                .filter(parts::contains)
+                .collect(Collectors.partitioningBy(part -> Service.byModule(part) != null));
+        startAll(byKind.get(false), Map.of());
+        boolean failed = startAll(byKind.get(true), Map.of());
         new LocalPipelineReport(this, console).summary(start, failed);
         if (failed) {
             throw new Console.Failure(
@@ -164,180 +165,77 @@ public final class LocalPipeline {
         return 0;
     }
 
-    private void startInfrastructure(List<String> parts) {
-        Map<String, Long> started = new LinkedHashMap<>();
-        Map<String, ProcessHandle> handles = new LinkedHashMap<>();
-        if (parts.contains(LocalInfrastructure.KAFKA)) {
-            startPart(
-                    LocalInfrastructure.KAFKA,
-                    "Kafka (single-node KRaft) on " + settings.kafkaBootstrap(),
-                    "Kafka already running (pid %d) on " + settings.kafkaBootstrap(),
-                    "waiting for the broker",
-                    infrastructure::startKafka,
-                    started,
-                    handles);
-        }
-        if (parts.contains(LocalInfrastructure.CLICKHOUSE)) {
-            startPart(
-                    LocalInfrastructure.CLICKHOUSE,
-                    "ClickHouse on " + settings.clickHouseUrl() + " (native TCP "
-                            + settings.port(LocalSettings.CLICKHOUSE_TCP_PORT) + ")",
-                    "ClickHouse already running (pid %d) on " + settings.clickHouseUrl(),
-                    "waiting for /ping",
-                    infrastructure::startClickHouse,
-                    started,
-                    handles);
-        }
-        Map<String, Waiting> waits = new LinkedHashMap<>();
-        if (handles.containsKey(LocalInfrastructure.KAFKA)) {
-            long kafkaStart = started.get(LocalInfrastructure.KAFKA);
-            waits.put(
-                    LocalInfrastructure.KAFKA,
-                    new Waiting(
-                            handles.get(LocalInfrastructure.KAFKA),
-                            KAFKA_READY,
-                            infrastructure::kafkaReady,
-                            () -> console.ok("Kafka ready on " + settings.kafkaBootstrap() + " ("
-                                    + Console.elapsed(kafkaStart) + ")")));
-        }
-        if (handles.containsKey(LocalInfrastructure.CLICKHOUSE)) {
-            long clickHouseStart = started.get(LocalInfrastructure.CLICKHOUSE);
-            waits.put(
-                    LocalInfrastructure.CLICKHOUSE,
-                    new Waiting(
-                            handles.get(LocalInfrastructure.CLICKHOUSE),
-                            CLICKHOUSE_READY,
-                            infrastructure::clickHouseReady,
-                            () -> console.ok("ClickHouse ready on " + settings.clickHouseUrl() + " ("
-                                    + Console.elapsed(clickHouseStart) + ")")));
-        }
-        Map<String, Wait> results = awaitAll(waits);
-        if (results.getOrDefault(LocalInfrastructure.KAFKA, Wait.READY) != Wait.READY) {
-            console.logTail(settings.log(LocalInfrastructure.KAFKA), 25);
-            throw new Console.Failure("Kafka did not become ready; log: " + settings.log(LocalInfrastructure.KAFKA));
-        }
-        if (results.getOrDefault(LocalInfrastructure.CLICKHOUSE, Wait.READY) != Wait.READY) {
-            console.logTail(settings.log(LocalInfrastructure.CLICKHOUSE), 25);
-            console.logTail(infrastructure.clickHouseErrorLog(), 25);
-            throw new Console.Failure("ClickHouse did not become ready; logs: "
-                    + settings.log(LocalInfrastructure.CLICKHOUSE) + ", " + infrastructure.clickHouseErrorLog());
-        }
-    }
-
-    /** Starts one infrastructure part unless it runs; records its handle and start time when it was started. */
-    private void startPart(
-            String part,
-            String stepText,
-            String alreadyRunning,
-            String waitingFor,
-            java.util.function.Supplier<ProcessHandle> starter,
-            Map<String, Long> started,
-            Map<String, ProcessHandle> handles) {
-        Optional<ProcessHandle> live = running(part);
-        if (live.isPresent()) {
-            console.ok(alreadyRunning.formatted(live.get().pid()));
-            return;
-        }
-        console.step(stepText);
-        reportDeath(part);
-        started.put(part, System.nanoTime());
-        ProcessHandle handle = starter.get();
-        handles.put(part, handle);
-        console.note("started (pid " + handle.pid() + "), " + waitingFor);
-    }
-
-    /** Starts every selected service that has a jar and does not run, then waits; true when one is not ready. */
-    private boolean startServices(List<String> parts, Map<String, String> extraEnv) {
-        Map<Service, ProcessHandle> started = new LinkedHashMap<>();
-        for (Service service : Service.values()) {
-            if (!parts.contains(service.module())) {
+    /**
+     * Starts each of {@code names} that does not run (a service only when it has a jar), then waits until each is
+     * ready (the broker an Admin call, ClickHouse {@code /ping}, a service its health path). Kafka or ClickHouse
+     * not ready ends the command; a service not ready is reported with its log: returns true then.
+     */
+    private boolean startAll(List<String> names, Map<String, String> extraEnv) {
+        Map<String, Probes.Waiting> waits = new LinkedHashMap<>();
+        for (String part : names) {
+            Service service = Service.byModule(part);
+            Optional<ProcessHandle> live = running(part);
+            if (live.isPresent()) {
+                console.ok(title(part) + " already running (pid " + live.get().pid() + ") on " + address(part));
                 continue;
             }
-            Optional<ProcessHandle> live = running(service.module());
-            if (live.isPresent()) {
-                console.ok(service.module() + " already running (pid "
-                        + live.get().pid() + ") on " + settings.serviceUrl(service));
-            } else if (!Files.isRegularFile(settings.serviceJar(service))) {
-                console.note(service.module() + ": no " + settings.root().relativize(settings.serviceJar(service))
-                        + " yet, skipped");
-            } else {
-                console.step(service.module() + " on " + settings.serviceUrl(service));
-                reportDeath(service.module());
-                ProcessHandle handle = services.start(service, extraEnv);
-                console.note("started (pid " + handle.pid() + ")");
-                started.put(service, handle);
+            if (service != null && !Files.isRegularFile(settings.serviceJar(service))) {
+                console.note(
+                        part + ": no " + settings.root().relativize(settings.serviceJar(service)) + " yet, skipped");
+                continue;
             }
+            console.step(
+                    switch (part) {
+                        case KAFKA -> "Kafka (single-node KRaft) on " + address(part);
+                        case CLICKHOUSE ->
+                            "ClickHouse on " + address(part) + " (native TCP "
+                                    + settings.port(LocalSettings.CLICKHOUSE_TCP_PORT) + ")";
+                        default -> part + " on " + address(part);
+                    });
+            reportDeath(part);
+            long start = System.nanoTime();
+            ProcessHandle handle = switch (part) {
+                case KAFKA -> infrastructure.startKafka();
+                case CLICKHOUSE -> infrastructure.startClickHouse();
+                default -> services.start(service, extraEnv);
+            };
+            console.note("started (pid " + handle.pid() + ")"
+                    + switch (part) {
+                        case KAFKA -> ", waiting for the broker";
+                        case CLICKHOUSE -> ", waiting for /ping";
+                        default -> "";
+                    });
+            Duration timeout = Duration.ofSeconds(part.equals(CLICKHOUSE) ? 60 : 120);
+            waits.put(
+                    part,
+                    new Probes.Waiting(
+                            handle,
+                            timeout,
+                            () -> ready(part),
+                            () -> console.ok(
+                                    title(part) + " ready on " + address(part) + " (" + Console.elapsed(start) + ")")));
         }
-        long start = System.nanoTime();
-        Map<String, Waiting> waits = new LinkedHashMap<>();
-        started.forEach((service, handle) -> waits.put(
-                service.module(),
-                new Waiting(
-                        handle,
-                        SERVICE_READY,
-                        () -> ready(service.module()),
-                        () -> console.ok(service.module() + " ready on " + settings.serviceUrl(service) + " ("
-                                + Console.elapsed(start) + ")"))));
         boolean failed = false;
-        for (Map.Entry<String, Wait> result : awaitAll(waits).entrySet()) {
-            if (result.getValue() != Wait.READY) {
-                Path log = settings.log(result.getKey());
-                console.logTail(log, 25);
-                console.warn(result.getKey() + " is not ready (it "
-                        + (result.getValue() == Wait.DIED ? "exited" : "is still starting") + "); log: " + log);
-                failed = true;
+        for (Map.Entry<String, Probes.Wait> result :
+                Probes.awaitAll(waits, console).entrySet()) {
+            String part = result.getKey();
+            if (result.getValue() == Probes.Wait.READY) {
+                continue;
             }
+            List<Path> logs = part.equals(CLICKHOUSE)
+                    ? List.of(settings.log(part), infrastructure.clickHouseErrorLog())
+                    : List.of(settings.log(part));
+            logs.forEach(log -> console.logTail(log, 25));
+            if (Service.byModule(part) == null) {
+                throw new Console.Failure(title(part) + " did not become ready; log" + (logs.size() > 1 ? "s: " : ": ")
+                        + logs.stream().map(Path::toString).collect(Collectors.joining(", ")));
+            }
+            console.warn(part + " is not ready (it "
+                    + (result.getValue() == Probes.Wait.DIED ? "exited" : "is still starting") + "); log: "
+                    + logs.get(0));
+            failed = true;
         }
         return failed;
-    }
-
-    private enum Wait {
-        READY,
-        DIED,
-        TIMEOUT
-    }
-
-    /** A process being waited for: its readiness check, how long it may take, what to print once it is ready. */
-    private record Waiting(ProcessHandle process, Duration timeout, BooleanSupplier check, Runnable onReady) {}
-
-    /**
-     * Polls every check every 200 ms until each holds (then runs its {@code onReady}), its process dies or its
-     * timeout passes; prints a dot every 2 s of waiting. Returns each part's outcome.
-     */
-    private Map<String, Wait> awaitAll(Map<String, Waiting> waits) {
-        Map<String, Wait> results = new LinkedHashMap<>();
-        long start = System.nanoTime();
-        int ticks = 0;
-        while (results.size() < waits.size()) {
-            for (Map.Entry<String, Waiting> entry : waits.entrySet()) {
-                Waiting waiting = entry.getValue();
-                if (results.containsKey(entry.getKey())) {
-                    continue;
-                }
-                if (waiting.check().getAsBoolean()) {
-                    if (ticks >= 10) {
-                        console.endTicks();
-                        ticks = 0;
-                    }
-                    results.put(entry.getKey(), Wait.READY);
-                    waiting.onReady().run();
-                } else if (!waiting.process().isAlive()) {
-                    results.put(entry.getKey(), Wait.DIED);
-                } else if (System.nanoTime() - start > waiting.timeout().toNanos()) {
-                    results.put(entry.getKey(), Wait.TIMEOUT);
-                }
-            }
-            if (results.size() < waits.size()) {
-                Processes.pause(200);
-                if (++ticks % 10 == 0) {
-                    console.tick();
-                }
-            }
-        }
-        if (ticks >= 10 || results.containsValue(Wait.DIED) || results.containsValue(Wait.TIMEOUT)) {
-            console.endTicks();
-        }
-        return results;
     }
 
     /** When {@code part} died after it was started, says so with its log tail: `up` never restarts it silently. */
@@ -356,11 +254,11 @@ public final class LocalPipeline {
                 continue;
             }
             switch (part) {
-                case LocalInfrastructure.KAFKA -> {
+                case KAFKA -> {
                     requireFree("Kafka", LocalSettings.KAFKA_PORT);
                     requireFree("the Kafka controller", LocalSettings.KAFKA_CONTROLLER_PORT);
                 }
-                case LocalInfrastructure.CLICKHOUSE -> {
+                case CLICKHOUSE -> {
                     requireFree("ClickHouse HTTP", LocalSettings.CLICKHOUSE_HTTP_PORT);
                     requireFree("ClickHouse TCP", LocalSettings.CLICKHOUSE_TCP_PORT);
                 }
@@ -387,14 +285,11 @@ public final class LocalPipeline {
     /** Stops every part by PID, services first (reverse start order); the data is kept. */
     public int down() {
         console.step("Stopping the pipeline (" + settings.home() + ")");
-        List<String> order = new ArrayList<>();
-        for (int i = Service.values().length - 1; i >= 0; i--) {
-            order.add(Service.values()[i].module());
-        }
-        order.add(LocalInfrastructure.KAFKA);
-        order.add(LocalInfrastructure.CLICKHOUSE);
+        List<String> order = new ArrayList<>(parts().subList(2, parts().size()));
+        Collections.reverse(order);
+        order.addAll(List.of(KAFKA, CLICKHOUSE));
         for (String part : order) {
-            stop(part, STOP_GRACE.getOrDefault(part, SERVICE_STOP_GRACE));
+            stop(part, Duration.ofSeconds(part.equals(KAFKA) ? 60 : part.equals(CLICKHOUSE) ? 30 : 40));
         }
         console.note("data kept in " + settings.home() + " (delete that folder for a fresh start)");
         return 0;

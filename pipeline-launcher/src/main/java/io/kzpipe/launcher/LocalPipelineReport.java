@@ -1,5 +1,6 @@
 package io.kzpipe.launcher;
 
+import java.io.PrintStream;
 import java.nio.file.Files;
 import java.util.Optional;
 
@@ -19,52 +20,43 @@ final class LocalPipelineReport {
     /** The summary {@code up} ends with: where the webhook, the tokens, ClickHouse and Kafka are. */
     void summary(long start, boolean failed) {
         String token = settings.callbackTokens();
-        console.out()
-                .printf(
-                        "%n%s (%s). Data, logs and PIDs: %s%n",
-                        console.bold(failed ? "Pipeline is partly up" : "Pipeline is up"),
-                        Console.elapsed(start),
-                        settings.home());
+        PrintStream out = console.out();
+        String headline = console.bold(failed ? "Pipeline is partly up" : "Pipeline is up");
+        out.printf("%n%s (%s). Data, logs and PIDs: %s%n", headline, Console.elapsed(start), settings.home());
         Service gateway = Service.GATEWAY;
         if (pipeline.running(gateway.module()).isPresent()) {
-            console.out()
-                    .printf(
-                            "  Webhook URL      %s%s  (POST, header kz-callback-token)%n",
-                            settings.serviceUrl(gateway), Service.WEBHOOK_PATH);
+            out.printf(
+                    "  Webhook URL      %s%s  (POST, header kz-callback-token)%n",
+                    settings.serviceUrl(gateway), Service.WEBHOOK_PATH);
         } else if (Files.isRegularFile(settings.serviceJar(gateway))) {
-            console.out()
-                    .printf(
-                            "  Webhook URL      (ingest-gateway is not running: see %s)%n",
-                            settings.log(gateway.module()));
+            out.printf("  Webhook URL      (ingest-gateway is not running: see %s)%n", settings.log(gateway.module()));
         } else {
-            console.out().printf("  Webhook URL      (ingest-gateway is not built yet)%n");
+            out.printf("  Webhook URL      (ingest-gateway is not built yet)%n");
         }
-        console.out().printf("  Callback token   %s%n", token);
-        console.out()
-                .printf(
-                        "  Tokens file      %s  (accepted tokens, one per line; re-read on change)%n",
-                        settings.callbackTokensFile());
+        out.printf("  Callback token   %s%n", token);
+        out.printf(
+                "  Tokens file      %s  (accepted tokens, one per line; re-read on change)%n",
+                settings.callbackTokensFile());
         if (pipeline.running(Service.PULLER.module()).isPresent()) {
-            console.out()
-                    .printf(
-                            "  Puller           %s  (%s=%s)%n",
-                            settings.healthUrl(Service.PULLER),
-                            Service.PULLER_SOURCES,
-                            settings.env().getOrDefault(Service.PULLER_SOURCES, ""));
+            out.printf(
+                    "  Puller           %s  (%s=%s)%n",
+                    settings.healthUrl(Service.PULLER),
+                    Service.PULLER_SOURCES,
+                    settings.env().getOrDefault(Service.PULLER_SOURCES, ""));
         }
-        console.out()
-                .printf(
-                        "  ClickHouse       %s  (user default, no password; clickhouse-client --port %d)%n",
-                        settings.clickHouseUrl(), settings.port(LocalSettings.CLICKHOUSE_TCP_PORT));
-        console.out().printf("  Kafka            %s%n", settings.kafkaBootstrap());
-        console.out().printf("  Status / stop    ./pipeline status   ./pipeline down%n");
-        console.out().flush();
+        out.printf(
+                "  ClickHouse       %s  (user default, no password; clickhouse-client --port %d)%n",
+                settings.clickHouseUrl(), settings.port(LocalSettings.CLICKHOUSE_TCP_PORT));
+        out.printf("  Kafka            %s%n", settings.kafkaBootstrap());
+        out.printf("  Status / stop    ./pipeline status   ./pipeline down%n");
+        out.flush();
     }
 
     /** Each part's PID, state and URL; returns 1 when a part has died, else 0. */
     int status() {
+        PrintStream out = console.out();
         int status = 0;
-        console.out().printf("%-18s %-8s %-22s %s%n", "PART", "PID", "STATE", "URL");
+        out.printf("%-18s %-8s %-22s %s%n", "PART", "PID", "STATE", "URL");
         for (String part : LocalPipeline.parts()) {
             String pid = "-";
             String state;
@@ -86,10 +78,10 @@ final class LocalPipelineReport {
             } else {
                 state = "stopped";
             }
-            console.out().printf("%-18s %-8s %-22s %s%n", part, pid, state, pipeline.url(part));
+            out.printf("%-18s %-8s %-22s %s%n", part, pid, state, pipeline.url(part));
         }
-        console.out().printf("%nLogs: %s%n", settings.logDir());
-        console.out().flush();
+        out.printf("%nLogs: %s%n", settings.logDir());
+        out.flush();
         return status;
     }
 }

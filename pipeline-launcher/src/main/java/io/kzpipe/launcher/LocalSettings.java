@@ -1,6 +1,7 @@
 package io.kzpipe.launcher;
 
 import java.io.IOException;
+import java.io.Reader;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -8,10 +9,13 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.security.SecureRandom;
+import java.util.Arrays;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Properties;
+import java.util.stream.Stream;
 
 /**
  * Where the local pipeline lives and on which ports: {@code PIPELINE_HOME} (default {@code <repository>/.run})
@@ -40,16 +44,12 @@ public final class LocalSettings {
 
     /** Every port setting, in the order {@code settings.env} lists them. */
     public static List<Service.Port> portSettings() {
-        Map<String, Service.Port> all = new LinkedHashMap<>();
-        for (Service.Port port :
-                List.of(KAFKA_PORT, KAFKA_CONTROLLER_PORT, CLICKHOUSE_HTTP_PORT, CLICKHOUSE_TCP_PORT)) {
-            all.put(port.variable(), port);
-        }
-        for (Service service : Service.values()) {
-            all.putIfAbsent(service.port().variable(), service.port());
-            all.putIfAbsent(service.healthPort().variable(), service.healthPort());
-        }
-        return List.copyOf(all.values());
+        return Stream.concat(
+                        Stream.of(KAFKA_PORT, KAFKA_CONTROLLER_PORT, CLICKHOUSE_HTTP_PORT, CLICKHOUSE_TCP_PORT),
+                        Arrays.stream(Service.values())
+                                .flatMap(service -> Stream.of(service.port(), service.healthPort())))
+                .distinct()
+                .toList();
     }
 
     /** {@code PIPELINE_HOME} of {@code env}, else {@code root/.run}, absolute and normalized. */
@@ -65,12 +65,12 @@ public final class LocalSettings {
      */
     public static LocalSettings load(Path root, Map<String, String> env, boolean running, Console console) {
         Path home = home(root, env);
-        Map<String, String> recorded = running ? readRecorded(home.resolve("settings.env")) : Map.of();
+        Properties recorded = running ? readRecorded(home.resolve("settings.env")) : new Properties();
         Map<String, Integer> ports = new LinkedHashMap<>();
         for (Service.Port port : portSettings()) {
             String name = port.variable();
             String value = env.get(name);
-            String kept = recorded.get(name);
+            String kept = recorded.getProperty(name);
             if (kept != null) {
                 if (value != null && !value.isEmpty() && !value.equals(kept)) {
                     console.warn(name + "=" + value + " ignored: the running pipeline uses " + kept
@@ -89,17 +89,12 @@ public final class LocalSettings {
         return new LocalSettings(root, home, env, ports);
     }
 
-    private static Map<String, String> readRecorded(Path file) {
-        Map<String, String> values = new LinkedHashMap<>();
-        try {
-            for (String line : Files.readAllLines(file, StandardCharsets.UTF_8)) {
-                int eq = line.indexOf('=');
-                if (eq > 0) {
-                    values.put(line.substring(0, eq), line.substring(eq + 1));
-                }
-            }
+    private static Properties readRecorded(Path file) {
+        Properties values = new Properties();
+        try (Reader reader = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
+            values.load(reader); // the NAME=value lines of save()
         } catch (IOException e) {
-            return Map.of();
+            // none recorded
         }
         return values;
     }
@@ -208,20 +203,17 @@ public final class LocalSettings {
         if (configured != null && !configured.isEmpty()) {
             return configured;
         }
-        try {
-            // the format is io.kzpipe.model.config.CallbackTokenFile's (the launcher depends on no project module):
-            // one token per line, blank lines and # comments ignored
-            for (String line : Files.readAllLines(file, StandardCharsets.UTF_8)) {
-                String token = line.strip();
-                if (!token.isEmpty() && !token.startsWith("#")) {
-                    return token;
-                }
-            }
+        // the format is io.kzpipe.model.config.CallbackTokenFile's (the launcher depends on no project module):
+        // one token per line, blank lines and # comments ignored
+        try (Stream<String> lines = Files.lines(file, StandardCharsets.UTF_8)) {
+            return lines.map(String::strip)
+                    .filter(token -> !token.isEmpty() && !token.startsWith("#"))
+                    .findFirst()
+                    .orElseThrow(() -> new Console.Failure("no callback token in " + file
+                            + ": add one (a line of its own), or delete the file for a new one"));
         } catch (IOException e) {
             throw new UncheckedIOException("cannot read " + file, e);
         }
-        throw new Console.Failure(
-                "no callback token in " + file + ": add one (a line of its own), or delete the file for a new one");
     }
 
     /**

@@ -8,15 +8,30 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
+import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.function.BooleanSupplier;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 
-/** Readiness checks: what a part answers when it is ready, never a log line. */
+/**
+ * Readiness checks (what a part answers when it is ready, never a log line) and the one wait for them, used by the
+ * launcher and the test kit.
+ */
 public final class Probes {
+
+    /** How a wait for readiness ended. */
+    public enum Wait {
+        READY,
+        DIED,
+        TIMEOUT
+    }
+
+    /** A process being waited for: its readiness check, how long it may take, what to run once it is ready. */
+    public record Waiting(ProcessHandle process, Duration timeout, BooleanSupplier check, Runnable onReady) {}
 
     private static final HttpClient HTTP = HttpClient.newBuilder()
             .version(HttpClient.Version.HTTP_1_1)
@@ -81,5 +96,53 @@ public final class Probes {
     /** ClickHouse's own liveness answer: {@code GET /ping} is {@code Ok.}. */
     public static boolean clickHouseReady(String httpUrl) {
         return httpOk(httpUrl + "/ping", "Ok");
+    }
+
+    /** Polls {@code check} until it holds, {@code process} dies or {@code timeout} passes (see {@link #awaitAll}). */
+    public static Wait await(ProcessHandle process, Duration timeout, BooleanSupplier check) {
+        return awaitAll(Map.of("", new Waiting(process, timeout, check, () -> {})), null)
+                .get("");
+    }
+
+    /**
+     * Polls every check every 200 ms until each holds (then runs its {@code onReady}), its process dies or its
+     * timeout passes; with a {@code console} (null: silent), prints a dot every 2 s of waiting. Returns each
+     * outcome; an interrupt ends the wait with {@link Console.Failure}.
+     */
+    public static Map<String, Wait> awaitAll(Map<String, Waiting> waits, Console console) {
+        Map<String, Wait> results = new LinkedHashMap<>();
+        long start = System.nanoTime();
+        int ticks = 0;
+        while (results.size() < waits.size()) {
+            for (Map.Entry<String, Waiting> entry : waits.entrySet()) {
+                Waiting waiting = entry.getValue();
+                if (results.containsKey(entry.getKey())) {
+                    continue;
+                }
+                if (waiting.check().getAsBoolean()) {
+                    if (ticks >= 10) {
+                        console.endTicks();
+                        ticks = 0;
+                    }
+                    results.put(entry.getKey(), Wait.READY);
+                    waiting.onReady().run();
+                } else if (!waiting.process().isAlive()) {
+                    results.put(entry.getKey(), Wait.DIED);
+                } else if (System.nanoTime() - start > waiting.timeout().toNanos()) {
+                    results.put(entry.getKey(), Wait.TIMEOUT);
+                }
+            }
+            if (results.size() < waits.size()) {
+                Processes.pause(200);
+                if (console != null && ++ticks % 10 == 0) {
+                    console.tick();
+                }
+            }
+        }
+        if (console != null
+                && (ticks >= 10 || results.containsValue(Wait.DIED) || results.containsValue(Wait.TIMEOUT))) {
+            console.endTicks();
+        }
+        return results;
     }
 }

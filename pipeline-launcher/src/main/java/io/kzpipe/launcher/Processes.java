@@ -47,8 +47,10 @@ public final class Processes {
             full.add(SETSID.toString()); // a child of the JVM is no group leader: setsid execs in place, same PID
         }
         full.addAll(command);
+        ProcessBuilder builder =
+                logged(full, workDir, log).redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")));
+        builder.environment().putAll(env);
         try {
-            Files.createDirectories(log.toAbsolutePath().getParent());
             Files.createDirectories(pidFile.toAbsolutePath().getParent());
             Files.deleteIfExists(pidFile);
             Files.writeString(
@@ -57,18 +59,42 @@ public final class Processes {
                     StandardCharsets.UTF_8,
                     java.nio.file.StandardOpenOption.CREATE,
                     java.nio.file.StandardOpenOption.APPEND);
-            ProcessBuilder builder = new ProcessBuilder(full)
-                    .directory(workDir.toFile())
-                    .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")))
-                    .redirectErrorStream(true)
-                    .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
-            builder.environment().putAll(env);
             Process process = builder.start();
             Files.writeString(pidFile, Long.toString(process.pid()), StandardCharsets.UTF_8);
             return process.toHandle();
         } catch (IOException e) {
             throw new UncheckedIOException("cannot start " + part + " (" + String.join(" ", command) + ")", e);
         }
+    }
+
+    /** Runs {@code command} in {@code dir} to its end, output appended to {@code log}; its exit status (-1 on timeout). */
+    public static int run(List<String> command, Path dir, Path log, Duration timeout) {
+        try {
+            Process process = logged(command, dir, log).start();
+            if (!process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
+                process.destroyForcibly();
+                return -1;
+            }
+            return process.exitValue();
+        } catch (IOException e) {
+            throw new Console.Failure("cannot run " + command.get(0) + ": " + e.getMessage());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return -1;
+        }
+    }
+
+    /** A builder of {@code command} in {@code dir} whose output and errors are appended to {@code log} (its folder created). */
+    public static ProcessBuilder logged(List<String> command, Path dir, Path log) {
+        try {
+            Files.createDirectories(log.toAbsolutePath().getParent());
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot create the folder of " + log, e);
+        }
+        return new ProcessBuilder(command)
+                .directory(dir.toFile())
+                .redirectErrorStream(true)
+                .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
     }
 
     /** The PID recorded in {@code pidFile}, if it holds one. */

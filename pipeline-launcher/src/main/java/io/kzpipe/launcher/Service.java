@@ -1,5 +1,6 @@
 package io.kzpipe.launcher;
 
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 
@@ -15,38 +16,18 @@ import java.util.Map;
 public enum Service {
     GATEWAY(
             "ingest-gateway",
+            "-Xms128m -Xmx160m",
+            Start.ALWAYS,
             new Port("GATEWAY_PORT", 8080),
-            new Port("GATEWAY_MANAGEMENT_PORT", 8083),
-            "GATEWAY_JAVA_OPTS",
-            "-Xms128m -Xmx160m"),
-    PROCESSOR(
-            "stream-processor",
-            new Port("PROCESSOR_MANAGEMENT_PORT", 8081),
-            new Port("PROCESSOR_MANAGEMENT_PORT", 8081),
-            "PROCESSOR_JAVA_OPTS",
-            "-Xms32m -Xmx160m"),
+            new Port("GATEWAY_MANAGEMENT_PORT", 8083)),
+    PROCESSOR("stream-processor", "-Xms32m -Xmx160m", Start.ALWAYS, new Port("PROCESSOR_MANAGEMENT_PORT", 8081)),
     SINK(
             "sink-clickhouse",
-            new Port("SINK_MANAGEMENT_PORT", 8082),
-            new Port("SINK_MANAGEMENT_PORT", 8082),
-            "SINK_JAVA_OPTS",
-            "-Xms32m -Xmx160m -Djdk.nio.maxCachedBufferSize=262144"),
-    PULLER(
-            "kaizala-puller",
-            new Port("PULLER_MANAGEMENT_PORT", 8084),
-            new Port("PULLER_MANAGEMENT_PORT", 8084),
-            "PULLER_JAVA_OPTS",
-            "-Xms32m -Xmx160m",
-            "/health/ready",
-            Start.WHEN_CONFIGURED),
-    KAIZALA_DOUBLE(
-            "kaizala-double",
-            new Port("KAIZALA_DOUBLE_PORT", 8090),
-            new Port("KAIZALA_DOUBLE_PORT", 8090),
-            "KAIZALA_DOUBLE_JAVA_OPTS",
-            "-Xms32m -Xmx128m",
-            "/_double/webhooks",
-            Start.ON_REQUEST);
+            "-Xms32m -Xmx160m -Djdk.nio.maxCachedBufferSize=262144",
+            Start.ALWAYS,
+            new Port("SINK_MANAGEMENT_PORT", 8082)),
+    PULLER("kaizala-puller", "-Xms32m -Xmx160m", Start.WHEN_CONFIGURED, new Port("PULLER_MANAGEMENT_PORT", 8084)),
+    KAIZALA_DOUBLE("kaizala-double", "-Xms32m -Xmx128m", Start.ON_REQUEST, new Port("KAIZALA_DOUBLE_PORT", 8090));
 
     /** When {@code up} without names starts a service. */
     public enum Start {
@@ -68,32 +49,18 @@ public enum Service {
             + "-XX:ReservedCodeCacheSize=64m -XX:+ExitOnOutOfMemoryError";
 
     private final String module;
+    private final String heap;
+    private final Start start;
     private final Port port;
     private final Port healthPort;
-    private final String javaOptsVariable;
-    private final String heap;
-    private final String healthPath;
-    private final Start start;
 
-    Service(String module, Port port, Port healthPort, String javaOptsVariable, String heap) {
-        this(module, port, healthPort, javaOptsVariable, heap, "/health/ready", Start.ALWAYS);
-    }
-
-    Service(
-            String module,
-            Port port,
-            Port healthPort,
-            String javaOptsVariable,
-            String heap,
-            String healthPath,
-            Start start) {
+    /** {@code ports}: the one it serves on, then the one that answers its health path when that is another. */
+    Service(String module, String heap, Start start, Port... ports) {
         this.module = module;
-        this.port = port;
-        this.healthPort = healthPort;
-        this.javaOptsVariable = javaOptsVariable;
         this.heap = heap;
-        this.healthPath = healthPath;
         this.start = start;
+        this.port = ports[0];
+        this.healthPort = ports[ports.length - 1];
     }
 
     /** A port setting: the environment variable and its default. */
@@ -116,7 +83,7 @@ public enum Service {
 
     /** The path that answers 200 once it is ready ({@code /health/ready}, the double has none: a control route). */
     public String healthPath() {
-        return healthPath;
+        return this == KAIZALA_DOUBLE ? "/_double/webhooks" : "/health/ready";
     }
 
     public Start start() {
@@ -135,22 +102,24 @@ public enum Service {
         };
     }
 
-    /** Its JVM options: {@code <SERVICE>_JAVA_OPTS} when set, else the defaults. */
+    /** Its JVM options: {@code <NAME>_JAVA_OPTS} ({@code GATEWAY_JAVA_OPTS}, ...) when set, else the defaults. */
     public List<String> javaOptions(Map<String, String> env) {
-        String configured = env.get(javaOptsVariable);
-        String options = configured != null ? configured : heap + " " + JAVA_OPTS_COMMON;
-        return List.of(options.trim().split("\\s+")).stream()
+        String configured = env.get(name() + "_JAVA_OPTS");
+        return words(configured != null ? configured : heap + " " + JAVA_OPTS_COMMON);
+    }
+
+    /** The words of {@code options} (split at white space): JVM options as a setting gives them. */
+    static List<String> words(String options) {
+        return Arrays.stream(options.trim().split("\\s+"))
                 .filter(s -> !s.isEmpty())
                 .toList();
     }
 
     /** The service by module name, or null. */
     public static Service byModule(String module) {
-        for (Service service : values()) {
-            if (service.module.equals(module)) {
-                return service;
-            }
-        }
-        return null;
+        return Arrays.stream(values())
+                .filter(service -> service.module.equals(module))
+                .findFirst()
+                .orElse(null);
     }
 }

@@ -1,13 +1,17 @@
 package io.kzpipe.launcher;
 
+import static org.assertj.core.api.Assertions.as;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.io.IOException;
 import java.io.StringReader;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Map;
 import java.util.Properties;
+import org.assertj.core.api.InstanceOfAssertFactories;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -45,17 +49,38 @@ class KafkaBrokerConfigTest {
     }
 
     @Test
-    void formatTakesANewClusterIdEachTimeAndTheGivenConfig(@TempDir Path dir) throws IOException {
+    void prepareWritesTheConfigFormatsOnceWithANewClusterIdAndReturnsTheStartCommand(@TempDir Path dir)
+            throws IOException {
+        // a stand-in for the JVM: records its arguments and leaves what a format leaves
+        List<String> java =
+                List.of("sh", "-c", "echo \"$@\" >> calls; mkdir -p data; echo node.id=1 > data/meta.properties", "sh");
+        Path log = dir.resolve("logs/kafka.log");
         Path config = dir.resolve("server.properties");
 
-        assertThat(KafkaBrokerConfig.formatArguments(config))
-                .hasSize(5)
-                .startsWith("format", "-t")
-                .endsWith("-c", config.toString());
-        assertThat(KafkaBrokerConfig.formatArguments(config).get(2))
-                .isNotEqualTo(KafkaBrokerConfig.formatArguments(config).get(2));
-        assertThat(KafkaBrokerConfig.formatted(dir)).isFalse();
-        Files.writeString(dir.resolve("meta.properties"), "node.id=1\n");
-        assertThat(KafkaBrokerConfig.formatted(dir)).isTrue();
+        List<String> start = KafkaBrokerConfig.prepare(dir, 19092, 19093, Map.of(), java, log);
+
+        assertThat(parse(Files.readString(config)).getProperty("listeners")).contains("127.0.0.1:19092");
+        assertThat(Files.readAllLines(dir.resolve("calls")))
+                .singleElement(as(InstanceOfAssertFactories.STRING))
+                .matches("kafka\\.tools\\.StorageTool format -t \\S{22} -c " + config);
+        assertThat(start).containsSequence(java).endsWith("kafka.Kafka", config.toString());
+        assertThat(KafkaBrokerConfig.formatted(dir.resolve("data"))).isTrue();
+
+        KafkaBrokerConfig.prepare(dir, 29092, 29093, Map.of(), java, log);
+        assertThat(Files.readAllLines(dir.resolve("calls")))
+                .as("formatted once")
+                .hasSize(1);
+        assertThat(parse(Files.readString(config)).getProperty("listeners")).contains("127.0.0.1:29092");
+    }
+
+    @Test
+    void aFailedFormatSaysSoWithTheLogTail(@TempDir Path dir) {
+        List<String> java = List.of("sh", "-c", "echo no space left; exit 3", "sh");
+
+        assertThatThrownBy(() -> KafkaBrokerConfig.prepare(dir, 1, 2, Map.of(), java, dir.resolve("kafka.log")))
+                .isInstanceOf(IllegalStateException.class)
+                .hasMessageContaining("exit 3")
+                .hasMessageContaining("no space left");
+        assertThat(KafkaBrokerConfig.formatted(dir.resolve("data"))).isFalse();
     }
 }

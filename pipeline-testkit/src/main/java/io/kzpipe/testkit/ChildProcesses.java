@@ -2,6 +2,7 @@ package io.kzpipe.testkit;
 
 import io.kzpipe.launcher.Processes;
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -26,11 +27,15 @@ final class ChildProcesses {
     private ChildProcesses() {}
 
     /** Starts {@code builder} and registers the process for clean-up at JVM exit. */
-    static Process start(ProcessBuilder builder) throws IOException {
-        Process process = builder.start();
-        LIVE.add(process);
-        process.onExit().thenAccept(LIVE::remove);
-        return process;
+    static Process start(ProcessBuilder builder) {
+        try {
+            Process process = builder.start();
+            LIVE.add(process);
+            process.onExit().thenAccept(LIVE::remove);
+            return process;
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot start " + String.join(" ", builder.command()), e);
+        }
     }
 
     /** SIGTERM, wait up to {@code grace}, then SIGKILL and wait. Returns true when it exited within the grace. */
@@ -61,15 +66,11 @@ final class ChildProcesses {
         }
     }
 
-    /** {@code java [jvmArgs] -cp <this JVM's classpath> mainClass [args]}, with this JVM's {@code java}. */
-    static List<String> javaCommand(List<String> jvmArgs, String mainClass, List<String> args) {
-        List<String> command = new ArrayList<>();
-        command.add(Processes.java());
+    /** {@code java [jvmArgs] -cp <this JVM's classpath>}, with this JVM's {@code java}: add the main class. */
+    static List<String> javaCommand(List<String> jvmArgs) {
+        List<String> command = new ArrayList<>(List.of(Processes.java()));
         command.addAll(jvmArgs);
-        command.add("-cp");
-        command.add(System.getProperty("java.class.path"));
-        command.add(mainClass);
-        command.addAll(args);
+        command.addAll(List.of("-cp", System.getProperty("java.class.path")));
         return command;
     }
 

@@ -1,5 +1,6 @@
 package io.kzpipe.testkit;
 
+import io.kzpipe.launcher.KafkaBrokerConfig;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.apache.kafka.common.test.KafkaClusterTestKit;
 import org.apache.kafka.common.test.TestKitNodes;
@@ -7,9 +8,9 @@ import org.apache.kafka.common.test.TestKitNodes;
 /**
  * A single-node KRaft broker in the test JVM, from Kafka's own test kit
  * ({@code org.apache.kafka:kafka-test-common-runtime}). This is the only class that touches that internal,
- * version-specific API. One combined broker+controller node; replication factor 1 everywhere so that
- * transactions and {@code exactly_once_v2} work; no rebalance delay. Closed exactly once (the test kit throws
- * on a second close).
+ * version-specific API. One combined broker+controller node with the local broker's
+ * {@link KafkaBrokerConfig#SINGLE_NODE} settings (replication factor 1, so transactions and {@code exactly_once_v2}
+ * work; no rebalance delay). Closed exactly once (the test kit throws on a second close).
  */
 final class InProcessKafka implements KafkaRuntime {
 
@@ -26,17 +27,9 @@ final class InProcessKafka implements KafkaRuntime {
                 .setNumBrokerNodes(1)
                 .setNumControllerNodes(1)
                 .build();
-        KafkaClusterTestKit cluster = new KafkaClusterTestKit.Builder(nodes)
-                .setConfigProp("offsets.topic.replication.factor", "1")
-                .setConfigProp("offsets.topic.num.partitions", "5")
-                .setConfigProp("transaction.state.log.replication.factor", "1")
-                .setConfigProp("transaction.state.log.min.isr", "1")
-                .setConfigProp("transaction.state.log.num.partitions", "5")
-                .setConfigProp("share.coordinator.state.topic.replication.factor", "1")
-                .setConfigProp("share.coordinator.state.topic.min.isr", "1")
-                .setConfigProp("group.initial.rebalance.delay.ms", "0")
-                .setConfigProp("auto.create.topics.enable", "false")
-                .build();
+        KafkaClusterTestKit.Builder builder = new KafkaClusterTestKit.Builder(nodes);
+        KafkaBrokerConfig.SINGLE_NODE.forEach(builder::setConfigProp);
+        KafkaClusterTestKit cluster = builder.build();
         InProcessKafka kafka = new InProcessKafka(cluster);
         try {
             cluster.format();

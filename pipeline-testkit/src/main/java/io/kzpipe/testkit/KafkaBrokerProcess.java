@@ -45,6 +45,7 @@ public final class KafkaBrokerProcess implements AutoCloseable {
     private final Path home;
     private final int brokerPort;
     private final int controllerPort;
+    private List<String> command;
     private Process process;
     private boolean closed;
 
@@ -97,23 +98,17 @@ public final class KafkaBrokerProcess implements AutoCloseable {
             return;
         }
         long began = System.nanoTime();
-        List<String> command = ChildProcesses.javaCommand(
-                List.of(
-                        "-Xms128m",
-                        "-Xmx768m",
-                        "-XX:+UseSerialGC",
-                        "-Dlogback.configurationFile=" + home.resolve("logback.xml")),
-                KafkaBrokerConfig.MAIN_CLASS,
-                List.of(home.resolve("server.properties").toString()));
-        try {
-            process = ChildProcesses.start(new ProcessBuilder(command)
-                    .directory(home.toFile())
-                    .redirectErrorStream(true)
-                    .redirectOutput(ProcessBuilder.Redirect.appendTo(logFile().toFile())));
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot start the broker JVM", e);
+        process = ChildProcesses.start(Processes.logged(command, home, logFile()));
+        Probes.Wait wait = Probes.await(process.toHandle(), READY_TIMEOUT, () -> Probes.kafkaReady(bootstrapServers()));
+        if (wait == Probes.Wait.DIED) {
+            throw new IllegalStateException("Kafka broker JVM exited with code "
+                    + process.onExit().join().exitValue() + " during start-up. Log " + logFile() + ":\n"
+                    + Processes.tail(logFile(), 30));
+        } else if (wait == Probes.Wait.TIMEOUT) {
+            ChildProcesses.kill(process);
+            throw new IllegalStateException("Kafka broker on " + bootstrapServers() + " was not ready within "
+                    + READY_TIMEOUT + ". Log " + logFile() + ":\n" + Processes.tail(logFile(), 30));
         }
-        awaitReady();
         LOG.info(
                 "Kafka broker process {} ready on {} in {} ms",
                 process.pid(),
@@ -153,9 +148,7 @@ public final class KafkaBrokerProcess implements AutoCloseable {
     }
 
     private void prepare(Map<String, String> overrides) {
-        String text = KafkaBrokerConfig.serverProperties(brokerPort, controllerPort, home.resolve("data"), overrides);
         try {
-            Files.writeString(home.resolve("server.properties"), text, StandardCharsets.UTF_8);
             Files.writeString(home.resolve("logback.xml"), """
                     <configuration>
                       <appender name="OUT" class="ch.qos.logback.core.ConsoleAppender">
@@ -169,47 +162,11 @@ public final class KafkaBrokerProcess implements AutoCloseable {
         } catch (IOException e) {
             throw new UncheckedIOException("cannot write the broker configuration in " + home, e);
         }
-        format();
-    }
-
-    private void format() {
-        List<String> command = ChildProcesses.javaCommand(
-                List.of("-Xmx256m", "-Dlogback.configurationFile=" + home.resolve("logback.xml")),
-                KafkaBrokerConfig.STORAGE_TOOL,
-                KafkaBrokerConfig.formatArguments(home.resolve("server.properties")));
-        try {
-            Process formatter = ChildProcesses.start(new ProcessBuilder(command)
-                    .directory(home.toFile())
-                    .redirectErrorStream(true)
-                    .redirectOutput(ProcessBuilder.Redirect.appendTo(logFile().toFile())));
-            if (!ChildProcesses.waitFor(formatter, Duration.ofSeconds(60))) {
-                ChildProcesses.kill(formatter);
-                throw new IllegalStateException(
-                        "kafka.tools.StorageTool format did not finish within 60 s; see " + logFile());
-            }
-            if (formatter.exitValue() != 0) {
-                throw new IllegalStateException("kafka.tools.StorageTool format failed (exit " + formatter.exitValue()
-                        + "):\n" + Processes.tail(logFile(), 20));
-            }
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot run kafka.tools.StorageTool", e);
-        }
-    }
-
-    private void awaitReady() {
-        long deadline = System.nanoTime() + READY_TIMEOUT.toNanos();
-        while (System.nanoTime() < deadline) {
-            if (!process.isAlive()) {
-                throw new IllegalStateException("Kafka broker JVM exited with code " + process.exitValue()
-                        + " during start-up. Log " + logFile() + ":\n" + Processes.tail(logFile(), 30));
-            }
-            if (Probes.kafkaReady(bootstrapServers())) {
-                return;
-            }
-            ChildProcesses.waitFor(process, Duration.ofMillis(200));
-        }
-        ChildProcesses.kill(process);
-        throw new IllegalStateException("Kafka broker on " + bootstrapServers() + " was not ready within "
-                + READY_TIMEOUT + ". Log " + logFile() + ":\n" + Processes.tail(logFile(), 30));
+        List<String> java = ChildProcesses.javaCommand(List.of(
+                "-Xms128m",
+                "-Xmx768m",
+                "-XX:+UseSerialGC",
+                "-Dlogback.configurationFile=" + home.resolve("logback.xml")));
+        command = KafkaBrokerConfig.prepare(home, brokerPort, controllerPort, overrides, java, logFile());
     }
 }

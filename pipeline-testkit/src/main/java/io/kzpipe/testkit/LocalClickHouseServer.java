@@ -1,12 +1,8 @@
 package io.kzpipe.testkit;
 
 import io.kzpipe.launcher.ClickHouseServerConfig;
+import io.kzpipe.launcher.Probes;
 import io.kzpipe.launcher.Processes;
-import java.io.IOException;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -62,8 +58,11 @@ final class LocalClickHouseServer implements ClickHouseRuntime {
             Path home = Settings.newRunDir("clickhouse");
             int httpPort = FreePorts.find();
             int tcpPort = FreePorts.find();
+            LocalClickHouseServer server =
+                    new LocalClickHouseServer(binary, home, httpPort, tcpPort, launch(binary, home, httpPort, tcpPort));
             try {
-                return startOnce(binary, home, httpPort, tcpPort);
+                server.awaitReady();
+                return server;
             } catch (PortTakenException e) {
                 failures.add(e.getMessage());
             }
@@ -72,27 +71,12 @@ final class LocalClickHouseServer implements ClickHouseRuntime {
                 "clickhouse-server did not start after " + START_ATTEMPTS + " attempts: " + failures);
     }
 
-    private static LocalClickHouseServer startOnce(Path binary, Path home, int httpPort, int tcpPort) {
-        LocalClickHouseServer server =
-                new LocalClickHouseServer(binary, home, httpPort, tcpPort, launch(binary, home, httpPort, tcpPort));
-        server.awaitReady();
-        return server;
-    }
-
     private static Process launch(Path binary, Path home, int httpPort, int tcpPort) {
         Path logDir = home.resolve("log");
         Path config = ClickHouseServerConfig.write(
                 home, logDir.resolve("server.log"), logDir.resolve("server.err.log"), httpPort, tcpPort);
-        ProcessBuilder builder = new ProcessBuilder(ClickHouseServerConfig.command(binary, config))
-                .directory(home.toFile())
-                .redirectErrorStream(true)
-                .redirectOutput(ProcessBuilder.Redirect.appendTo(
-                        logDir.resolve("stdout.log").toFile()));
-        try {
-            return ChildProcesses.start(builder);
-        } catch (IOException e) {
-            throw new IllegalStateException("cannot run " + binary + ": " + e, e);
-        }
+        return ChildProcesses.start(
+                Processes.logged(ClickHouseServerConfig.command(binary, config), home, logDir.resolve("stdout.log")));
     }
 
     /** Kills the server with SIGKILL (no shutdown of any kind) and waits until it is gone; the data stays. */
@@ -110,41 +94,21 @@ final class LocalClickHouseServer implements ClickHouseRuntime {
     }
 
     private void awaitReady() {
-        HttpClient client = HttpClient.newBuilder()
-                .version(HttpClient.Version.HTTP_1_1)
-                .connectTimeout(Duration.ofSeconds(1))
-                .build();
-        HttpRequest ping = HttpRequest.newBuilder(URI.create(httpUrl() + "/ping"))
-                .timeout(Duration.ofSeconds(2))
-                .build();
-        long deadline = System.nanoTime() + START_TIMEOUT.toNanos();
-        while (System.nanoTime() < deadline) {
-            if (!process.isAlive()) {
-                String logs = Processes.tail(home.resolve("log/server.err.log"), 20) + "\n"
-                        + Processes.tail(home.resolve("log/stdout.log"), 20);
-                if (logs.contains("Address already in use")) {
-                    throw new PortTakenException("ports " + httpPort + "/" + tcpPort + " were taken");
-                }
-                throw new IllegalStateException("clickhouse-server exited with code " + process.exitValue()
-                        + " during start-up. " + diagnostics() + "\nLast log lines:\n" + logs);
+        Probes.Wait wait = Probes.await(process.toHandle(), START_TIMEOUT, () -> Probes.clickHouseReady(httpUrl()));
+        if (wait == Probes.Wait.DIED) {
+            String logs = Processes.tail(home.resolve("log/server.err.log"), 20) + "\n"
+                    + Processes.tail(home.resolve("log/stdout.log"), 20);
+            if (logs.contains("Address already in use")) {
+                throw new PortTakenException("ports " + httpPort + "/" + tcpPort + " were taken");
             }
-            try {
-                HttpResponse<String> response = client.send(ping, HttpResponse.BodyHandlers.ofString());
-                if (response.statusCode() == 200 && response.body().startsWith("Ok")) {
-                    return;
-                }
-            } catch (IOException e) {
-                // not listening yet
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                close();
-                throw new IllegalStateException("interrupted while waiting for clickhouse-server", e);
-            }
-            ChildProcesses.waitFor(process, Duration.ofMillis(100));
+            throw new IllegalStateException("clickhouse-server exited with code "
+                    + process.onExit().join().exitValue() + " during start-up. " + diagnostics()
+                    + "\nLast log lines:\n" + logs);
+        } else if (wait == Probes.Wait.TIMEOUT) {
+            close();
+            throw new IllegalStateException("clickhouse-server did not answer /ping on port " + httpPort + " within "
+                    + START_TIMEOUT + ". " + diagnostics());
         }
-        close();
-        throw new IllegalStateException("clickhouse-server did not answer /ping on port " + httpPort + " within "
-                + START_TIMEOUT + ". " + diagnostics());
     }
 
     @Override
@@ -160,14 +124,6 @@ final class LocalClickHouseServer implements ClickHouseRuntime {
     @Override
     public String password() {
         return "";
-    }
-
-    int tcpPort() {
-        return tcpPort;
-    }
-
-    long pid() {
-        return process.pid();
     }
 
     @Override

@@ -1,9 +1,6 @@
 package io.kzpipe.testkit;
 
 import io.kzpipe.launcher.Processes;
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -114,15 +111,11 @@ public final class ServiceProcess implements AutoCloseable {
     }
 
     private void launch() {
-        try {
-            Files.createDirectories(logFile.getParent());
-            ProcessBuilder builder = new ProcessBuilder(ChildProcesses.javaCommand(jvmArgs, mainClass, args))
-                    .redirectErrorStream(true)
-                    .redirectOutput(ProcessBuilder.Redirect.appendTo(logFile.toFile()));
-            builder.environment().putAll(env);
-            process = ChildProcesses.start(builder);
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot start " + mainClass, e);
-        }
+        List<String> command = ChildProcesses.javaCommand(jvmArgs);
+        command.add(mainClass);
+        command.addAll(args);
+        ProcessBuilder builder = Processes.logged(command, Path.of("").toAbsolutePath(), logFile);
+        builder.environment().putAll(env);
+        process = ChildProcesses.start(builder);
     }
 }

@@ -77,20 +77,12 @@ public final class TcpProxy implements AutoCloseable {
 
     /** Keeps accepting connections but forwards nothing until {@link #reconnect()}. */
     public synchronized void stall() {
-        ensureOpen();
-        setStalled(true);
-        if (listener == null) {
-            listen(port);
-        }
+        accept(true);
     }
 
     /** Accepts and forwards again, on the same port. */
     public synchronized void reconnect() {
-        ensureOpen();
-        setStalled(false);
-        if (listener == null) {
-            listen(port);
-        }
+        accept(false);
     }
 
     /** Connections accepted since the proxy started. */
@@ -109,9 +101,14 @@ public final class TcpProxy implements AutoCloseable {
         disconnect();
     }
 
-    private void ensureOpen() {
+    /** Accepts connections (again, on the same port); forwards nothing while {@code stall}. */
+    private void accept(boolean stall) {
         if (closed) {
             throw new IllegalStateException("proxy closed");
+        }
+        setStalled(stall);
+        if (listener == null) {
+            listen(port);
         }
     }
 

@@ -2,6 +2,7 @@ package io.kzpipe.testkit;
 
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -10,7 +11,6 @@ import java.util.UUID;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
-import java.util.stream.Collectors;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.NewTopic;
@@ -224,7 +224,7 @@ public final class TestKafka {
             if (!infos.isEmpty() || System.nanoTime() >= deadline) {
                 return infos.stream()
                         .map(i -> new TopicPartition(i.topic(), i.partition()))
-                        .sorted((a, b) -> Integer.compare(a.partition(), b.partition()))
+                        .sorted(Comparator.comparingInt(TopicPartition::partition))
                         .toList();
             }
             try {
@@ -237,15 +237,9 @@ public final class TestKafka {
     }
 
     private static List<ConsumerRecord<String, byte[]>> sorted(List<ConsumerRecord<String, byte[]>> records) {
-        Map<Integer, List<ConsumerRecord<String, byte[]>>> byPartition =
-                records.stream().collect(Collectors.groupingBy(ConsumerRecord::partition));
-        List<ConsumerRecord<String, byte[]>> result = new ArrayList<>(records.size());
-        byPartition.keySet().stream()
-                .sorted()
-                .forEach(p -> byPartition.get(p).stream()
-                        .sorted((a, b) -> Long.compare(a.offset(), b.offset()))
-                        .forEach(result::add));
-        return result;
+        records.sort(Comparator.<ConsumerRecord<String, byte[]>>comparingInt(ConsumerRecord::partition)
+                .thenComparingLong(ConsumerRecord::offset));
+        return records;
     }
 
     private static Duration remaining(long deadline) {
