@@ -1,12 +1,10 @@
 package io.kzpipe.launcher;
 
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -82,7 +80,7 @@ final class LocalServices {
     private Path privateCopy(Service service, Path app) {
         Path jar = settings.serviceJar(service);
         try {
-            deleteTree(app);
+            Processes.deleteTree(app);
             Files.createDirectories(app.resolve("lib"));
             Files.copy(jar, app.resolve(jar.getFileName()), StandardCopyOption.COPY_ATTRIBUTES);
             try (Stream<Path> libs = Files.list(jar.getParent().resolve("lib"))) {
@@ -93,19 +91,6 @@ final class LocalServices {
             return app.resolve(jar.getFileName());
         } catch (IOException e) {
             throw new Console.Failure("cannot copy " + service.module() + "'s jar and lib/ to " + app + ": " + e);
-        }
-    }
-
-    private static void deleteTree(Path dir) throws IOException {
-        if (!Files.exists(dir)) {
-            return;
-        }
-        try (Stream<Path> paths = Files.walk(dir)) {
-            for (Path path : paths.sorted(Comparator.reverseOrder()).toList()) {
-                Files.delete(path);
-            }
-        } catch (UncheckedIOException e) {
-            throw e.getCause();
         }
     }
 }

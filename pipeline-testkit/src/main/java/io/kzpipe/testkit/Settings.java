@@ -1,15 +1,14 @@
 package io.kzpipe.testkit;
 
+import io.kzpipe.launcher.Processes;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.LocalDateTime;
 import java.time.format.DateTimeFormatter;
-import java.util.Comparator;
 import java.util.Locale;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.stream.Stream;
 
 /**
  * Where the test kit reads its settings and keeps its files.
@@ -68,13 +67,8 @@ final class Settings {
 
     /** Deletes a directory tree, best effort (leftovers live under target/ and go with {@code mvn clean}). */
     static void deleteTree(Path dir) {
-        if (!Files.exists(dir)) {
-            return;
-        }
-        try (Stream<Path> paths = Files.walk(dir)) {
-            for (Path path : paths.sorted(Comparator.reverseOrder()).toList()) {
-                Files.deleteIfExists(path);
-            }
+        try {
+            Processes.deleteTree(dir);
         } catch (IOException | UncheckedIOException e) {
             // best effort
         }

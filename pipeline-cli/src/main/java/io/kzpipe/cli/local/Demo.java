@@ -88,7 +88,7 @@ final class Demo {
         Path answers = settings.home().resolve("demo-last"); // the answers of the last run, for a closer look
         List<Posted> posted = new ArrayList<>();
         try {
-            deleteTree(answers);
+            Processes.deleteTree(answers);
             Files.createDirectories(answers);
             for (int i = 0; i < deliveries.size(); i++) {
                 String file = deliveries.get(i)[0];
@@ -277,16 +277,5 @@ final class Demo {
                 .map(v -> "'" + v.replace("'", "").replace("\\", "") + "'")
                 .collect(Collectors.joining(","));
         return list.isEmpty() ? "''" : list;
-    }
-
-    private static void deleteTree(Path dir) throws IOException {
-        if (Files.exists(dir)) {
-            try (var paths = Files.walk(dir)) {
-                for (Path path :
-                        paths.sorted(java.util.Comparator.reverseOrder()).toList()) {
-                    Files.delete(path);
-                }
-            }
-        }
     }
 }
