@@ -75,8 +75,6 @@ public record SinkConfig(
      * an attempt costs ClickHouse nothing, and the sink resumes within about this long once it answers again.
      */
     public static final Duration DEFAULT_RETRY_UNREACHABLE_MAX = Duration.ofSeconds(1);
-    /** What a {@code group.instance.id} may look like here (Kafka allows 249 of these characters). */
-    public static final String INSTANCE_ID_PATTERN = "[a-zA-Z0-9._-]{1,200}";
 
     public static final String DEFAULT_MANAGEMENT_HOST = "0.0.0.0";
     public static final int DEFAULT_MANAGEMENT_PORT = 8082;
@@ -207,10 +205,7 @@ public record SinkConfig(
         boolean migrate = env.bool("SINK_MIGRATE", true);
         int insertThreads = env.intIn("SINK_INSERT_THREADS", DEFAULT_INSERT_THREADS, 1, 16);
         RecordLimits limits = RecordLimits.from(env);
-        String instanceId = env.raw("SINK_INSTANCE_ID");
-        if (instanceId != null && !instanceId.matches(INSTANCE_ID_PATTERN)) {
-            env.problem("SINK_INSTANCE_ID", "'" + instanceId + "' must be 1-200 letters, digits, '.', '_' or '-'");
-        }
+        String instanceId = env.clientId("SINK_INSTANCE_ID", null);
         env.throwIfProblems();
         return new SinkConfig(
                 kafka,

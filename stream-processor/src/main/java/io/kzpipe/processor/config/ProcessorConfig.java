@@ -88,9 +88,6 @@ public record ProcessorConfig(
     /** Streams' EOS default is 100 ms; 200 ms halves the transaction overhead (see docs/BENCHMARKS.md). */
     public static final int DEFAULT_COMMIT_INTERVAL_MS = 200;
 
-    /** What a {@code group.instance.id} may look like here (Kafka allows 249 of these characters). */
-    public static final String INSTANCE_ID_PATTERN = "[a-zA-Z0-9._-]{1,200}";
-
     public ProcessorConfig {
         streamsOverrides = Map.copyOf(streamsOverrides);
     }
@@ -150,10 +147,7 @@ public record ProcessorConfig(
                 BoundedRocksDbConfig.DEFAULT_MEMORY_BYTES,
                 1024L * 1024,
                 64L * 1024 * 1024 * 1024);
-        String instanceId = env.raw("PROCESSOR_INSTANCE_ID");
-        if (instanceId != null && !instanceId.matches(INSTANCE_ID_PATTERN)) {
-            env.problem("PROCESSOR_INSTANCE_ID", "'" + instanceId + "' must be 1-200 letters, digits, '.', '_' or '-'");
-        }
+        String instanceId = env.clientId("PROCESSOR_INSTANCE_ID", null);
         ProcessorConfig config = new ProcessorConfig(
                 kafka,
                 applicationId,
