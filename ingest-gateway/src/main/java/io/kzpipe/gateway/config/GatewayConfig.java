@@ -63,12 +63,8 @@ public record GatewayConfig(
         Map<String, String> producerOverrides) {
 
     public static final int DEFAULT_PORT = 8080;
-    public static final int DEFAULT_MAX_BODY_BYTES = RecordLimits.DEFAULT_MAX_BODY_BYTES;
     /** Well under the 5 s Kaizala allows for the handshake (it documents no limit for event posts). */
     public static final Duration DEFAULT_PUBLISH_TIMEOUT = Duration.ofSeconds(2);
-
-    public static final Duration DEFAULT_SHUTDOWN_TIMEOUT = Duration.ofSeconds(10);
-    public static final String DEFAULT_MANAGEMENT_HOST = "0.0.0.0";
     /** Next to the processor's 8081 and the sink's 8082. */
     public static final int DEFAULT_MANAGEMENT_PORT = 8083;
 
@@ -120,11 +116,11 @@ public record GatewayConfig(
         int retryAfter = env.intIn("GATEWAY_RETRY_AFTER_SECONDS", 5, 0, 3600);
         boolean strict = env.bool("GATEWAY_STRICT_MODE", false);
         int maxThreads = env.intIn("GATEWAY_MAX_THREADS", 32, 8, 1000);
-        Duration shutdownTimeout = env.duration(
-                "GATEWAY_SHUTDOWN_TIMEOUT", DEFAULT_SHUTDOWN_TIMEOUT, Duration.ZERO, Duration.ofMinutes(5));
+        Duration shutdownTimeout =
+                env.duration("GATEWAY_SHUTDOWN_TIMEOUT", Duration.ofSeconds(10), Duration.ZERO, Duration.ofMinutes(5));
         Duration checkInterval = env.duration(
                 "GATEWAY_KAFKA_CHECK_INTERVAL", Duration.ofSeconds(5), Duration.ofMillis(100), Duration.ofMinutes(5));
-        String managementHost = env.string("GATEWAY_MANAGEMENT_HOST", DEFAULT_MANAGEMENT_HOST);
+        String managementHost = env.string("GATEWAY_MANAGEMENT_HOST", "0.0.0.0");
         int managementPort = env.intIn("GATEWAY_MANAGEMENT_PORT", DEFAULT_MANAGEMENT_PORT, 0, 65_535);
         if (managementPort != 0 && managementPort == port) {
             env.problem(

@@ -62,8 +62,6 @@ public record SinkConfig(
      */
     public static final Duration DEFAULT_RETRY_UNREACHABLE_MAX = Duration.ofSeconds(1);
 
-    public static final String DEFAULT_MANAGEMENT_HOST = "0.0.0.0";
-    public static final int DEFAULT_MANAGEMENT_PORT = 8082;
     /** Records per poll: large enough that a poll fills a good share of a batch. */
     public static final int DEFAULT_MAX_POLL_RECORDS = 10_000;
 
@@ -185,8 +183,8 @@ public record SinkConfig(
                         Duration.ofMillis(1),
                         Duration.ofHours(1)));
 
-        String managementHost = env.string("SINK_MANAGEMENT_HOST", DEFAULT_MANAGEMENT_HOST);
-        int managementPort = env.intIn("SINK_MANAGEMENT_PORT", DEFAULT_MANAGEMENT_PORT, 0, 65535);
+        String managementHost = env.string("SINK_MANAGEMENT_HOST", "0.0.0.0");
+        int managementPort = env.intIn("SINK_MANAGEMENT_PORT", 8082, 0, 65535);
         boolean migrate = env.bool("SINK_MIGRATE", true);
         int insertThreads = env.intIn("SINK_INSERT_THREADS", DEFAULT_INSERT_THREADS, 1, 16);
         RecordLimits limits = RecordLimits.from(env);

@@ -71,15 +71,12 @@ public record ProcessorConfig(
         long rocksDbMemoryBytes,
         String instanceId) {
 
-    public static final String DEFAULT_MANAGEMENT_HOST = "0.0.0.0";
-    public static final int DEFAULT_MANAGEMENT_PORT = 8081;
     public static final int MIN_PII_SECRET_LENGTH = 16;
     /** Bodies up to this long are kept in {@code events.raw_json} (or up to the body limit when it is lower). */
     public static final int DEFAULT_RAW_JSON_MAX_BYTES = 256 * 1024;
     /** Kafka's default {@code buffer.memory}; raised when the largest record would not fit. */
     static final long DEFAULT_PRODUCER_BUFFER_BYTES = 32L * 1024 * 1024;
 
-    public static final Duration DEFAULT_SHUTDOWN_TIMEOUT = Duration.ofSeconds(30);
     /** Streams' EOS default is 100 ms; 200 ms halves the transaction overhead (see docs/BENCHMARKS.md). */
     public static final int DEFAULT_COMMIT_INTERVAL_MS = 200;
 
@@ -100,8 +97,8 @@ public record ProcessorConfig(
         Duration dedupWindow = env.duration(
                 "PROCESSOR_DEDUP_WINDOW", Duration.ofHours(72), Duration.ofMinutes(1), Duration.ofDays(30));
         String stateDir = env.raw("PROCESSOR_STATE_DIR");
-        String host = env.string("PROCESSOR_MANAGEMENT_HOST", DEFAULT_MANAGEMENT_HOST);
-        int port = env.intIn("PROCESSOR_MANAGEMENT_PORT", DEFAULT_MANAGEMENT_PORT, 0, 65535);
+        String host = env.string("PROCESSOR_MANAGEMENT_HOST", "0.0.0.0");
+        int port = env.intIn("PROCESSOR_MANAGEMENT_PORT", 8081, 0, 65535);
         String secret = env.raw("PII_HASH_SECRET");
         if (secret != null && secret.length() < MIN_PII_SECRET_LENGTH) {
             env.problem("PII_HASH_SECRET", "must be at least " + MIN_PII_SECRET_LENGTH + " characters long");
@@ -129,7 +126,7 @@ public record ProcessorConfig(
         Duration startup = env.duration(
                 "PROCESSOR_STARTUP_TIMEOUT", Duration.ofMinutes(5), Duration.ofSeconds(1), Duration.ofHours(2));
         Duration shutdown = env.duration(
-                "PROCESSOR_SHUTDOWN_TIMEOUT", DEFAULT_SHUTDOWN_TIMEOUT, Duration.ofSeconds(1), Duration.ofMinutes(10));
+                "PROCESSOR_SHUTDOWN_TIMEOUT", Duration.ofSeconds(30), Duration.ofSeconds(1), Duration.ofMinutes(10));
         int replacements = env.intIn("PROCESSOR_MAX_THREAD_REPLACEMENTS", 3, 0, 1000);
         Duration replacementWindow = env.duration(
                 "PROCESSOR_THREAD_REPLACEMENT_WINDOW",
