@@ -186,11 +186,6 @@ public record GatewayConfig(
         return new RecordLimits(maxBodyBytes);
     }
 
-    /** Settings for topics the gateway creates: room for a body of {@link #maxBodyBytes} plus headers. */
-    public Map<String, String> topicConfigs() {
-        return limits().bodyTopicConfigs();
-    }
-
     public String rawTopic() {
         return kafka.topics().name(TopicId.RAW);
     }

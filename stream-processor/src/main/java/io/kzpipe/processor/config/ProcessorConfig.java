@@ -202,10 +202,6 @@ public record ProcessorConfig(
         return "KAFKA_STREAMS_" + streamsKey.toUpperCase(Locale.ROOT).replace('.', '_');
     }
 
-    public boolean piiHashingEnabled() {
-        return piiHashSecret != null;
-    }
-
     /**
      * The Kafka Streams properties: our defaults, then {@code KAFKA_CLIENT_*}, then {@code KAFKA_STREAMS_*}
      * (e.g. {@code KAFKA_STREAMS_NUM_STREAM_THREADS=2}, {@code KAFKA_STREAMS_PRODUCER_LINGER_MS=20}).
@@ -269,7 +265,7 @@ public record ProcessorConfig(
         return "ProcessorConfig[kafka=" + kafka + ", applicationId=" + applicationId + ", dedupWindow=" + dedupWindow
                 + ", stateDir=" + (stateDir == null ? "(streams default)" : stateDir)
                 + ", management=" + managementHost + ":" + managementPort
-                + ", piiHashing=" + (piiHashingEnabled() ? "on, secret " + Secrets.MASK : "off")
+                + ", piiHashing=" + (piiHashSecret != null ? "on, secret " + Secrets.MASK : "off")
                 + ", maxRecordBytes=" + maxRecordBytes + ", rawJsonMaxBytes=" + rawJsonMaxBytes
                 + ", startupTimeout=" + startupTimeout + ", shutdownTimeout=" + shutdownTimeout
                 + ", maxThreadReplacements=" + maxThreadReplacements + " per " + threadReplacementWindow
