@@ -87,7 +87,8 @@ class SinkLoopTest {
     }
 
     private void start(SinkConfig.Flush flush, io.kzpipe.sink.clickhouse.BatchWriter batchWriter) {
-        RetryPolicy policy = new RetryPolicy(new SinkConfig.Retry(Duration.ofMillis(100), Duration.ofSeconds(1), 2, 0));
+        RetryPolicy policy = new RetryPolicy(new SinkConfig.Retry(
+                Duration.ofMillis(100), Duration.ofSeconds(1), 2, 0, SinkConfig.DEFAULT_RETRY_UNREACHABLE_MAX));
         loop = new SinkLoop(
                 consumer,
                 TOPICS,

@@ -100,18 +100,7 @@ public record SinkConfig(
      * Backoff of attempt n (1-based): min(max, initial × multiplier^(n-1)), minus up to jitterPercent % at random;
      * at most {@code unreachableMax} while the failures are about reaching ClickHouse, not errors it reported.
      */
-    public record Retry(Duration initial, Duration max, int multiplier, int jitterPercent, Duration unreachableMax) {
-
-        /** With the default {@code unreachableMax} (never above {@code max}). */
-        public Retry(Duration initial, Duration max, int multiplier, int jitterPercent) {
-            this(
-                    initial,
-                    max,
-                    multiplier,
-                    jitterPercent,
-                    max.compareTo(DEFAULT_RETRY_UNREACHABLE_MAX) < 0 ? max : DEFAULT_RETRY_UNREACHABLE_MAX);
-        }
-    }
+    public record Retry(Duration initial, Duration max, int multiplier, int jitterPercent, Duration unreachableMax) {}
 
     public SinkConfig {
         consumerOverrides = Map.copyOf(consumerOverrides);

@@ -33,7 +33,10 @@ class BatchDeliveryTest {
     private final SimpleMeterRegistry registry = new SimpleMeterRegistry();
     private final SinkMetrics metrics = new SinkMetrics(registry);
     private final BatchDelivery delivery = new BatchDelivery(
-            writer, new RetryPolicy(new SinkConfig.Retry(Duration.ofMillis(10), Duration.ofSeconds(1), 2, 0)), metrics);
+            writer,
+            new RetryPolicy(new SinkConfig.Retry(
+                    Duration.ofMillis(10), Duration.ofSeconds(1), 2, 0, SinkConfig.DEFAULT_RETRY_UNREACHABLE_MAX)),
+            metrics);
 
     private static Batch batch(int rows, int... poisoned) {
         List<Row> out = new ArrayList<>();

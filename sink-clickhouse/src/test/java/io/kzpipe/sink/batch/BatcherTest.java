@@ -55,7 +55,8 @@ class BatcherTest {
     }
 
     private Batcher batcher(SinkConfig.Flush flush, java.util.concurrent.Executor executor) {
-        RetryPolicy policy = new RetryPolicy(new SinkConfig.Retry(Duration.ofMillis(10), Duration.ofSeconds(1), 2, 0));
+        RetryPolicy policy = new RetryPolicy(new SinkConfig.Retry(
+                Duration.ofMillis(10), Duration.ofSeconds(1), 2, 0, SinkConfig.DEFAULT_RETRY_UNREACHABLE_MAX));
         return new Batcher(
                 flush, new BatchDelivery(writer, policy, metrics), commits::add, metrics, clock::get, executor);
     }
