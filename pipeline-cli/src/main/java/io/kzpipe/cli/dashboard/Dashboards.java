@@ -1,7 +1,7 @@
 package io.kzpipe.cli.dashboard;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
+import io.kzpipe.model.json.Json;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -33,8 +33,6 @@ public final class Dashboards {
 
     /** Where the provisioned dashboards live, relative to the repository root. */
     public static final String REPOSITORY_DASHBOARDS = "deploy/grafana/dashboards";
-
-    private static final ObjectMapper JSON = new ObjectMapper();
 
     /**
      * One query of a dashboard: where it is ({@code dashboard / panel or variable}) and its text.
@@ -101,6 +99,27 @@ public final class Dashboards {
         }
     }
 
+    /**
+     * A dashboard file, or the dashboard titled {@code title} in a directory.
+     *
+     * @throws IllegalArgumentException when there is no such file, or no such dashboard in the directory
+     */
+    public static JsonNode find(Path fileOrDirectory, String title) {
+        if (!Files.isDirectory(fileOrDirectory)) {
+            if (!Files.isRegularFile(fileOrDirectory)) {
+                throw new IllegalArgumentException("no dashboard file " + fileOrDirectory);
+            }
+            return load(fileOrDirectory);
+        }
+        for (Path file : files(fileOrDirectory)) {
+            JsonNode d = load(file);
+            if (title.equals(d.path("title").asText())) {
+                return d;
+            }
+        }
+        throw new IllegalArgumentException("no dashboard titled '" + title + "' in " + fileOrDirectory);
+    }
+
     /** Parses a dashboard file. */
     public static JsonNode load(Path file) {
         try {
@@ -130,7 +149,7 @@ public final class Dashboards {
     /** Parses dashboard JSON. */
     public static JsonNode parse(String json) {
         try {
-            return JSON.readTree(json);
+            return Json.MAPPER.readTree(json);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }

@@ -12,7 +12,6 @@ import io.kzpipe.puller.command.BackfillCommand;
 import io.kzpipe.puller.command.SubscribeCommand;
 import java.io.IOException;
 import java.net.URI;
-import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
@@ -41,10 +40,6 @@ final class BothWaysDemo {
     /** The double seeds the group's responses over the last 30 days (its {@code GroupSeed} spread). */
     private static final Duration HISTORY = Duration.ofDays(31);
 
-    private static final HttpClient HTTP = HttpClient.newBuilder()
-            .version(HttpClient.Version.HTTP_1_1)
-            .connectTimeout(Duration.ofSeconds(5))
-            .build();
     private static final Pattern RECORDS = Pattern.compile(
             "(?m)^kz_puller_records_total\\{[^}]*source=\"group:" + GROUP_ID + "\"[^}]*} ([0-9.eE+]+)$");
 
@@ -193,7 +188,8 @@ final class BothWaysDemo {
     /** The puller's kz_puller_records_total of the demo group ("?" when its metrics cannot be read). */
     private String pulled() {
         try {
-            String metrics = HTTP.send(
+            String metrics = Demo.HTTP
+                    .send(
                             HttpRequest.newBuilder(URI.create(
                                             settings.healthUrl(Service.PULLER).replace("/health/ready", "/metrics")))
                                     .timeout(Duration.ofSeconds(5))
@@ -223,7 +219,7 @@ final class BothWaysDemo {
     private JsonNode send(HttpRequest.Builder request) {
         HttpRequest r = request.timeout(Duration.ofSeconds(30)).build();
         try {
-            HttpResponse<String> response = HTTP.send(r, HttpResponse.BodyHandlers.ofString());
+            HttpResponse<String> response = Demo.HTTP.send(r, HttpResponse.BodyHandlers.ofString());
             if (response.statusCode() != 200) {
                 throw new Console.Failure("the double answered " + r.method() + " " + r.uri() + " with HTTP "
                         + response.statusCode() + ": " + response.body());

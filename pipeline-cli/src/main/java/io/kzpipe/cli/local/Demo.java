@@ -1,13 +1,13 @@
 package io.kzpipe.cli.local;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import io.kzpipe.cli.report.ClickHouseHttp;
 import io.kzpipe.launcher.Console;
 import io.kzpipe.launcher.LocalPipeline;
 import io.kzpipe.launcher.LocalSettings;
 import io.kzpipe.launcher.Processes;
 import io.kzpipe.launcher.Service;
+import io.kzpipe.model.json.Json;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.URI;
@@ -19,6 +19,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Set;
 import java.util.stream.Collectors;
@@ -35,8 +36,8 @@ import java.util.stream.Collectors;
  */
 final class Demo {
 
-    private static final ObjectMapper JSON = new ObjectMapper();
-    private static final HttpClient HTTP = HttpClient.newBuilder()
+    /** The demo's HTTP client (also {@link BothWaysDemo}'s). */
+    static final HttpClient HTTP = HttpClient.newBuilder()
             .version(HttpClient.Version.HTTP_1_1)
             .connectTimeout(Duration.ofSeconds(5))
             .build();
@@ -185,7 +186,7 @@ final class Demo {
         }
         console.out().printf("          HTTP %03d %s%n", status, text);
         if (status == 200 && text.contains("\"status\":\"accepted\"")) {
-            JsonNode reply = JSON.readTree(text);
+            JsonNode reply = Json.MAPPER.readTree(text);
             return new Posted(file, Kind.EVENT, reply.path("eventId").asText(""), requestId);
         }
         return status == 200
@@ -238,7 +239,6 @@ final class Demo {
 
     /** Rows per _latest view, so the effect of duplicates, the edit and the rejects is visible. */
     private void summary(ClickHouseHttp clickHouse, String db) {
-        StringBuilder sql = new StringBuilder("SELECT ");
         String[][] views = {
             {"events", "events_latest"},
             {"responses", "responses_latest"},
@@ -252,21 +252,13 @@ final class Demo {
             {"definitions", "action_definitions_latest"},
             {"dead_letters", "dead_letters_latest"}
         };
-        for (int i = 0; i < views.length; i++) {
-            sql.append(i == 0 ? "" : ", ")
-                    .append("(SELECT count() FROM ")
-                    .append(db)
-                    .append('.')
-                    .append(views[i][1])
-                    .append(") AS ")
-                    .append(views[i][0]);
-        }
-        sql.append(" FORMAT PrettyCompactNoEscapes");
-        String table = String.join("\n", lines(clickHouse, sql.toString()));
-        table.lines().forEach(line -> console.out().println("    " + line));
+        String sql = Arrays.stream(views)
+                .map(v -> "(SELECT count() FROM " + db + "." + v[1] + ") AS " + v[0])
+                .collect(Collectors.joining(", ", "SELECT ", " FORMAT PrettyCompactNoEscapes"));
+        lines(clickHouse, sql).forEach(line -> console.out().println("    " + line));
     }
 
-    /** The lines of a query's answer; none when it fails (the caller polls again). */
+    /** The lines of a query's answer; none when it fails (a poll asks again; a check finds nothing). */
     static List<String> lines(ClickHouseHttp clickHouse, String sql) {
         try {
             String text = clickHouse.text(sql);

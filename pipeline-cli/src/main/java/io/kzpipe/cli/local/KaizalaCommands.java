@@ -26,9 +26,6 @@ import java.util.Map;
  */
 final class KaizalaCommands {
 
-    /** The sub-commands, in usage order. */
-    static final List<String> COMMANDS = List.of("subscribe", "list", "unsubscribe", "backfill");
-
     /**
      * The demo connector: the double runs with these credentials when {@code ./pipeline demo} starts it (they are
      * also the double's own defaults, {@code io.kzpipe.kaizaladouble.DoubleSettings}); demo values, not secrets.

@@ -1,5 +1,6 @@
 package io.kzpipe.cli.local;
 
+import io.kzpipe.cli.dashboard.Dashboards;
 import io.kzpipe.cli.replay.Replay;
 import io.kzpipe.cli.report.ClickHouseHttp;
 import io.kzpipe.cli.report.Reconcile;
@@ -7,7 +8,6 @@ import io.kzpipe.cli.report.Report;
 import io.kzpipe.launcher.Console;
 import io.kzpipe.launcher.LocalPipeline;
 import io.kzpipe.launcher.LocalSettings;
-import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -31,8 +31,6 @@ public final class LocalCommands {
     public static final List<String> COMMANDS =
             List.of("up", "down", "status", "demo", "report", "reconcile", "replay", "kaizala");
 
-    private static final String DASHBOARDS = "deploy/grafana/dashboards";
-
     private LocalCommands() {}
 
     /** Runs one command on the pipeline of {@code root}; returns its exit status. */
@@ -54,7 +52,9 @@ public final class LocalCommands {
                 case "demo" -> new Demo(pipeline, console).run();
                 case "report" -> report(pipeline, out, err, styled);
                 case "reconcile" -> reconcile(pipeline, args, out, err);
-                case "replay" -> Replay.run(args, withBroker(pipeline.settings()), Clock.systemUTC(), out, err);
+                case "replay" ->
+                    Replay.run(
+                            args, KaizalaCommands.environment(pipeline, console, false), Clock.systemUTC(), out, err);
                 case "kaizala" -> KaizalaCommands.run(pipeline, console, args, out, err);
                 default -> throw new Console.Failure("unknown command: " + command, 2);
             };
@@ -74,13 +74,6 @@ public final class LocalCommands {
         return env;
     }
 
-    /** The environment with the local broker: replay gets what the local services get. */
-    private static Map<String, String> withBroker(LocalSettings settings) {
-        Map<String, String> env = new HashMap<>(settings.env());
-        env.put("KAFKA_BOOTSTRAP_SERVERS", settings.kafkaBootstrap());
-        return env;
-    }
-
     private static void requireClickHouse(LocalPipeline pipeline, int status) {
         if (pipeline.running("clickhouse").isEmpty() || !pipeline.ready("clickhouse")) {
             throw new Console.Failure(
@@ -92,8 +85,9 @@ public final class LocalCommands {
 
     /** The repository's copy of a dashboard the jar bundles as {@code resource} (the source of the bundled one). */
     private static Path dashboard(LocalSettings settings, String resource) {
-        Path path =
-                settings.root().resolve(DASHBOARDS).resolve(Path.of(resource).getFileName());
+        Path path = settings.root()
+                .resolve(Dashboards.REPOSITORY_DASHBOARDS)
+                .resolve(Path.of(resource).getFileName());
         if (!Files.isRegularFile(path)) {
             throw new Console.Failure("no dashboard " + path);
         }
@@ -104,18 +98,11 @@ public final class LocalCommands {
         requireClickHouse(pipeline, 1);
         LocalSettings settings = pipeline.settings();
         String db = settings.database();
-        String exists;
-        try {
-            exists = new ClickHouseHttp(settings.clickHouseUrl(), "default", "")
-                    .text("SELECT count() FROM system.tables " + "WHERE database = '" + db.replace("'", "")
-                            + "' AND name = 'responses_latest' FORMAT TSV");
-        } catch (ClickHouseHttp.QueryFailedException | IOException e) {
-            exists = e.getMessage();
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return 1;
-        }
-        if (!"1".equals(exists)) {
+        List<String> exists = Demo.lines(
+                new ClickHouseHttp(settings.clickHouseUrl(), "default", ""),
+                "SELECT count() FROM system.tables WHERE database = '" + db.replace("'", "")
+                        + "' AND name = 'responses_latest' FORMAT TSV");
+        if (!exists.equals(List.of("1"))) {
             throw new Console.Failure(
                     "no " + db + ".responses_latest view yet: the sink creates the tables when it starts "
                             + "('./pipeline status')");

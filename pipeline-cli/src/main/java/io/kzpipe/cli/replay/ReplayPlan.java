@@ -160,7 +160,7 @@ public record ReplayPlan(List<Entry> entries) {
         }
         RecordHeaders headers = new RecordHeaders();
         for (Header h : entry.deadLetter().record().headers()) {
-            if (!isDeadLetterHeader(h.key())) {
+            if (!DEAD_LETTER_HEADERS.contains(h.key())) {
                 headers.add(h.key(), h.value());
             }
         }
@@ -180,8 +180,4 @@ public record ReplayPlan(List<Entry> entries) {
             PipelineHeaders.SOURCE_OFFSET,
             PipelineHeaders.EVENT_ID,
             PipelineHeaders.REPLAY_OF);
-
-    static boolean isDeadLetterHeader(String key) {
-        return DEAD_LETTER_HEADERS.contains(key);
-    }
 }

@@ -54,13 +54,8 @@ public final class ClickHouseHttp {
 
     /** Runs a query ending in {@code FORMAT TSV} (or any one-value format) and returns the body, stripped. */
     public String text(String sql) throws QueryFailedException, IOException, InterruptedException {
-        HttpResponse<InputStream> response = send(sql);
-        try (BufferedReader in = reader(response)) {
-            String body = in.lines().collect(Collectors.joining("\n")).strip();
-            if (response.statusCode() != 200) {
-                throw new QueryFailedException(response.statusCode(), body);
-            }
-            return body;
+        try (BufferedReader in = query(sql)) {
+            return body(in);
         }
     }
 
@@ -69,13 +64,7 @@ public final class ClickHouseHttp {
      * counts the others (streamed: a long result is not held in memory).
      */
     ResultTable table(String sql, int maxRows) throws QueryFailedException, IOException, InterruptedException {
-        HttpResponse<InputStream> response = send(sql);
-        try (BufferedReader in = reader(response)) {
-            if (response.statusCode() != 200) {
-                throw new QueryFailedException(
-                        response.statusCode(),
-                        in.lines().collect(Collectors.joining("\n")).strip());
-            }
+        try (BufferedReader in = query(sql)) {
             String names = in.readLine();
             String types = in.readLine();
             if (names == null || types == null) {
@@ -93,17 +82,25 @@ public final class ClickHouseHttp {
         }
     }
 
-    private HttpResponse<InputStream> send(String sql) throws IOException, InterruptedException {
+    /** The answer to {@code sql}, to be closed by the caller. @throws QueryFailedException unless HTTP 200 */
+    private BufferedReader query(String sql) throws QueryFailedException, IOException, InterruptedException {
         HttpRequest.Builder request = HttpRequest.newBuilder(endpoint)
                 .timeout(QUERY_TIMEOUT)
                 .POST(HttpRequest.BodyPublishers.ofString(sql, StandardCharsets.UTF_8));
         if (authorization != null) {
             request.header("Authorization", authorization);
         }
-        return client.send(request.build(), HttpResponse.BodyHandlers.ofInputStream());
+        HttpResponse<InputStream> response = client.send(request.build(), HttpResponse.BodyHandlers.ofInputStream());
+        BufferedReader in = new BufferedReader(new InputStreamReader(response.body(), StandardCharsets.UTF_8));
+        if (response.statusCode() != 200) {
+            try (in) {
+                throw new QueryFailedException(response.statusCode(), body(in));
+            }
+        }
+        return in;
     }
 
-    private static BufferedReader reader(HttpResponse<InputStream> response) {
-        return new BufferedReader(new InputStreamReader(response.body(), StandardCharsets.UTF_8));
+    private static String body(BufferedReader in) {
+        return in.lines().collect(Collectors.joining("\n")).strip();
     }
 }

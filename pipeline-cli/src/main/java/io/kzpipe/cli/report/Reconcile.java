@@ -6,7 +6,6 @@ import io.kzpipe.cli.dashboard.GrafanaMacros;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.io.UncheckedIOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
@@ -45,8 +44,6 @@ public final class Reconcile {
     public static final int USAGE = 2;
     public static final int FAILED = 3;
 
-    private static final Pattern DATABASE = Pattern.compile("\\bkaizala\\.");
-    private static final Pattern TRAILING = Pattern.compile("[\\s;]+$");
     private static final Pattern RELATIVE = Pattern.compile("(\\d{1,6})([mhd])");
     private static final Duration DEFAULT_SINCE = Duration.ofHours(1);
 
@@ -79,8 +76,10 @@ public final class Reconcile {
                 }
             }
             Report.Settings settings = Report.Settings.fromEnvironment(env);
-            JsonNode dashboard = file == null ? Dashboards.loadResource(DASHBOARD_RESOURCE) : dashboard(Path.of(file));
-            String sql = sql(ledgerSql(dashboard), GrafanaMacros.allSelected(from, to, 60), settings.database());
+            JsonNode dashboard = file == null
+                    ? Dashboards.loadResource(DASHBOARD_RESOURCE)
+                    : Dashboards.find(Path.of(file), DASHBOARD_TITLE);
+            String sql = Report.sql(GrafanaMacros.allSelected(from, to, 60), ledgerSql(dashboard), settings.database());
             return reconcile(settings, sql, from, to, out, err);
         } catch (IllegalArgumentException | UncheckedIOException e) {
             err.println("error: " + e.getMessage());
@@ -127,11 +126,6 @@ public final class Reconcile {
             throw new IllegalArgumentException(
                     "--since takes 30m, 6h, 2d or an instant like 2026-11-20T10:00:00Z, got '" + value + "'");
         }
-    }
-
-    private static String sql(String text, GrafanaMacros macros, String database) {
-        String expanded = DATABASE.matcher(macros.expand(text)).replaceAll(Matcher.quoteReplacement(database + "."));
-        return TRAILING.matcher(expanded).replaceAll("") + "\nFORMAT TabSeparatedWithNamesAndTypes";
     }
 
     private static int reconcile(
@@ -184,22 +178,6 @@ public final class Reconcile {
             return UNBALANCED;
         }
         return BALANCED;
-    }
-
-    private static JsonNode dashboard(Path path) {
-        if (!Files.isDirectory(path)) {
-            if (!Files.isRegularFile(path)) {
-                throw new IllegalArgumentException("no dashboard file " + path);
-            }
-            return Dashboards.load(path);
-        }
-        for (Path file : Dashboards.files(path)) {
-            JsonNode d = Dashboards.load(file);
-            if (DASHBOARD_TITLE.equals(d.path("title").asText())) {
-                return d;
-            }
-        }
-        throw new IllegalArgumentException("no dashboard titled '" + DASHBOARD_TITLE + "' in " + path);
     }
 
     private static void usage(PrintStream to) {

@@ -4,10 +4,10 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.kzpipe.cli.Main;
 import io.kzpipe.cli.dashboard.Dashboards;
 import io.kzpipe.cli.dashboard.GrafanaMacros;
+import io.kzpipe.launcher.Console;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.io.UncheckedIOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Instant;
@@ -44,11 +44,6 @@ public final class Report {
     private static final Pattern IDENTIFIER = Pattern.compile("[A-Za-z_][A-Za-z0-9_]*");
     private static final Pattern TRAILING = Pattern.compile("[\\s;]+$");
     private static final String FORMAT = "\nFORMAT TabSeparatedWithNamesAndTypes";
-    private static final String BOLD = "\033[1m";
-    private static final String YELLOW = "\033[33m";
-    private static final String RED = "\033[31m";
-    private static final String DIM = "\033[2m";
-    private static final String OFF = "\033[0m";
 
     /**
      * Where and how much to report, from the same environment variables as {@code ./pipeline} and the sink.
@@ -104,8 +99,7 @@ public final class Report {
     private final Settings settings;
     private final Clock clock;
     private final PrintStream out;
-    private final PrintStream err;
-    private final boolean styled;
+    private final Console console;
     private final ClickHouseHttp clickHouse;
 
     /**
@@ -119,8 +113,7 @@ public final class Report {
         this.settings = settings;
         this.clock = clock;
         this.out = out;
-        this.err = err;
-        this.styled = styled;
+        this.console = new Console(out, err, styled);
         this.clickHouse = new ClickHouseHttp(settings.url(), settings.user(), settings.password());
     }
 
@@ -152,9 +145,11 @@ public final class Report {
         JsonNode dashboard;
         try {
             report = new Report(Settings.fromEnvironment(env), clock, out, err, styled);
-            dashboard = args.isEmpty() ? Dashboards.loadResource(DASHBOARD_RESOURCE) : dashboard(Path.of(args.get(0)));
+            dashboard = args.isEmpty()
+                    ? Dashboards.loadResource(DASHBOARD_RESOURCE)
+                    : Dashboards.find(Path.of(args.get(0)), DASHBOARD_TITLE);
         } catch (IllegalArgumentException | UncheckedIOException e) {
-            err.println(paint(styled, RED, "error:") + " " + e.getMessage());
+            new Console(out, err, styled).error(e.getMessage());
             return 2;
         }
         return report.print(dashboard);
@@ -169,12 +164,12 @@ public final class Report {
         Instant to = clock.instant().truncatedTo(ChronoUnit.SECONDS);
         out.printf(
                 "%s: database %s at %s, all data (times in UTC)%n",
-                style(BOLD, dashboard.path("title").asText()), settings.database(), settings.url());
+                console.bold(dashboard.path("title").asText()), settings.database(), settings.url());
         int queries = 0;
         int failed = 0;
         try {
             long interval = intervalSeconds(dataSpanSeconds());
-            note("$__interval_s = " + interval + " ("
+            console.note("$__interval_s = " + interval + " ("
                     + (interval == 60 ? "per minute" : interval == 3600 ? "per hour" : "per day")
                     + ", from the span of the data)");
             GrafanaMacros macros = macros(to, interval);
@@ -186,8 +181,7 @@ public final class Report {
                 String title = panel.path("title").asText();
                 out.printf(
                         "%n%s%n",
-                        style(
-                                BOLD,
+                        console.bold(
                                 title.isBlank() ? "(panel " + panel.path("id").asText() + ")" : title));
                 for (Dashboards.Target target : targets) {
                     queries++;
@@ -201,26 +195,24 @@ public final class Report {
                 }
             }
         } catch (IOException | UncheckedIOException e) {
-            out.flush();
-            error("cannot query ClickHouse at " + settings.url() + ": " + e);
+            console.error("cannot query ClickHouse at " + settings.url() + ": " + e);
             return 1;
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            error("interrupted");
+            console.error("interrupted");
             return 1;
         }
         out.flush();
         if (failed > 0) {
-            error(failed + " of " + queries + " panel queries failed (see the warnings above)");
+            console.error(failed + " of " + queries + " panel queries failed (see the warnings above)");
             return 1;
         }
         return 0;
     }
 
-    /** The SQL of a ClickHouse target as sent: expanded, on the configured database, with its FORMAT. */
-    String sql(GrafanaMacros macros, String text) {
-        String expanded =
-                DATABASE.matcher(macros.expand(text)).replaceAll(Matcher.quoteReplacement(settings.database() + "."));
+    /** The SQL of a ClickHouse target as sent: expanded, on {@code database} (for {@code kaizala}), with its FORMAT. */
+    static String sql(GrafanaMacros macros, String text, String database) {
+        String expanded = DATABASE.matcher(macros.expand(text)).replaceAll(Matcher.quoteReplacement(database + "."));
         return TRAILING.matcher(expanded).replaceAll("") + FORMAT;
     }
 
@@ -254,25 +246,25 @@ public final class Report {
             throws IOException, InterruptedException {
         String sql;
         try {
-            sql = sql(macros, target.text());
+            sql = sql(macros, target.text(), settings.database());
         } catch (IllegalArgumentException e) {
-            warn(where + " cannot be expanded: " + e.getMessage());
+            console.warn(where + " cannot be expanded: " + e.getMessage());
             return false;
         }
         ResultTable table;
         try {
             table = clickHouse.table(sql, settings.rows());
         } catch (ClickHouseHttp.QueryFailedException e) {
-            warn(where + " failed: " + e.getMessage());
+            console.warn(where + " failed: " + e.getMessage());
             return false;
         }
         if (table.totalRows() == 0) {
-            note("(no rows)");
+            console.note("(no rows)");
             return true;
         }
         table.render().forEach(out::println);
         if (table.moreRows() > 0) {
-            note("(" + table.moreRows() + " more row" + (table.moreRows() == 1 ? "" : "s") + ")");
+            console.note("(" + table.moreRows() + " more row" + (table.moreRows() == 1 ? "" : "s") + ")");
         }
         return true;
     }
@@ -287,44 +279,5 @@ public final class Report {
         } catch (ClickHouseHttp.QueryFailedException | NumberFormatException e) {
             return 0;
         }
-    }
-
-    private static JsonNode dashboard(Path path) {
-        if (!Files.isDirectory(path)) {
-            if (!Files.isRegularFile(path)) {
-                throw new IllegalArgumentException("no dashboard file " + path);
-            }
-            return Dashboards.load(path);
-        }
-        for (Path file : Dashboards.files(path)) {
-            JsonNode d = Dashboards.load(file);
-            if (DASHBOARD_TITLE.equals(d.path("title").asText())) {
-                return d;
-            }
-        }
-        throw new IllegalArgumentException("no dashboard titled '" + DASHBOARD_TITLE + "' in " + path);
-    }
-
-    private void note(String text) {
-        out.println("    " + style(DIM, text));
-    }
-
-    private void warn(String text) {
-        out.flush();
-        err.println("    " + style(YELLOW, "warning:") + " " + text);
-        err.flush();
-    }
-
-    private void error(String text) {
-        err.println(style(RED, "error:") + " " + text);
-        err.flush();
-    }
-
-    private String style(String code, String text) {
-        return paint(styled, code, text);
-    }
-
-    private static String paint(boolean styled, String code, String text) {
-        return styled ? code + text + OFF : text;
     }
 }

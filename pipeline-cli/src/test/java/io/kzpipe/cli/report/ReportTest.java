@@ -129,10 +129,11 @@ class ReportTest {
     void sqlIsExpandedOnTheConfiguredDatabaseWithItsFormat() {
         GrafanaMacros macros = GrafanaMacros.allSelected(Instant.EPOCH, Instant.ofEpochSecond(10), 3600);
 
-        assertThat(report("20").sql(macros, "SELECT intDiv(t, $__interval_s) FROM kaizala.a JOIN kaizala.b USING x;\n"))
+        assertThat(Report.sql(
+                        macros, "SELECT intDiv(t, $__interval_s) FROM kaizala.a JOIN kaizala.b USING x;\n", "kz_test"))
                 .isEqualTo(
                         "SELECT intDiv(t, 3600) FROM kz_test.a JOIN kz_test.b USING x\nFORMAT TabSeparatedWithNamesAndTypes");
-        assertThat(report("20").sql(macros, "SELECT 1 -- comment"))
+        assertThat(Report.sql(macros, "SELECT 1 -- comment", "kz_test"))
                 .isEqualTo("SELECT 1 -- comment\nFORMAT TabSeparatedWithNamesAndTypes");
     }
 
