@@ -344,7 +344,7 @@ class ComposeConfigIT {
         long bodyBytes = Long.parseLong(body);
 
         // what create-topics.sh computes for the example .env, and what the services set when they create a topic
-        assertThat(gateway.topicConfigs())
+        assertThat(gateway.limits().bodyTopicConfigs())
                 .containsEntry(
                         "max.message.bytes",
                         Long.toString(Math.max(
@@ -356,7 +356,8 @@ class ComposeConfigIT {
                         Long.toString(Math.max(
                                 RecordLimits.TYPED_EXPANSION * bodyBytes + RecordLimits.TYPED_RECORD_OVERHEAD_BYTES,
                                 RecordLimits.KAFKA_DEFAULT_MAX_MESSAGE_BYTES)));
-        assertThat(processor.limits().bodyTopicConfigs()).isEqualTo(gateway.topicConfigs());
+        assertThat(processor.limits().bodyTopicConfigs())
+                .isEqualTo(gateway.limits().bodyTopicConfigs());
     }
 
     private static int shellConstant(String script, String name) {

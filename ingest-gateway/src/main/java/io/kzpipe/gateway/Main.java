@@ -42,7 +42,7 @@ public final class Main {
             KafkaReadiness readiness = new KafkaReadiness(
                     config.kafka(),
                     List.of(config.rawTopic(), config.deadLetterTopic()),
-                    config.topicConfigs(),
+                    config.limits().bodyTopicConfigs(),
                     producer,
                     config.kafkaCheckInterval(),
                     config.publishTimeout());

@@ -47,7 +47,6 @@ public final class SinkApp implements AutoCloseable {
     private final UnaryOperator<BatchWriter> writerDecorator;
     private final AtomicReference<Throwable> failure = new AtomicReference<>();
     private Client client;
-    private ClickHouseSql sql;
     private KafkaClientMetrics consumerMetrics;
     private ExecutorService insertExecutor;
     private volatile SinkLoop loop;
@@ -78,29 +77,24 @@ public final class SinkApp implements AutoCloseable {
     public synchronized void start() throws IOException, InterruptedException {
         SinkConfig.ClickHouse ch = config.clickHouse();
         client = ClickHouseSql.newClient(ch);
-        sql = new ClickHouseSql(client, ch.insertTimeout());
+        ClickHouseSql sql = new ClickHouseSql(client, ch.insertTimeout());
         if (config.migrate()) {
             new SchemaMigrator(sql, ch.database()).migrate();
         }
         List<String> tables =
                 TopicId.sinkInputs().stream().map(TopicId::table).distinct().toList();
         Map<String, List<ClickHouseColumn>> columns = TableColumns.load(sql, ch.database(), tables);
-        List<String> topics = config.kafka().topics().names(TopicId.sinkInputs());
         // max.message.bytes from RecordLimits, the same as when the processor or kafka-init create them. The raw topic
         // is the gateway's and the processor's to create (whole bodies); the sink only waits for it (a topic created
         // after subscribing would be seen only at the consumer's next metadata refresh)
-        List<TopicId> deadLetters =
-                TopicId.sinkInputs().stream().filter(TopicId::isDeadLetter).toList();
-        List<TopicId> typed =
-                TopicId.sinkInputs().stream().filter(TopicId::isTyped).toList();
         TopicBootstrap.ensure(
                 config.kafka(),
-                config.kafka().topics().names(typed),
+                config.kafka().topics().names(TopicId.typed()),
                 config.limits().typedTopicConfigs(),
                 Duration.ofSeconds(30));
         TopicBootstrap.ensure(
                 config.kafka(),
-                config.kafka().topics().names(deadLetters),
+                config.kafka().topics().names(List.of(TopicId.DLQ_GATEWAY, TopicId.DLQ_PROCESSOR)),
                 config.limits().bodyTopicConfigs(),
                 Duration.ofSeconds(30));
         String raw = config.kafka().topics().name(TopicId.RAW);
@@ -145,14 +139,13 @@ public final class SinkApp implements AutoCloseable {
                 },
                 "sink-loop");
         loopThread.start();
-        ClickHouseSql pinger = sql;
-        clickHouseProbe =
-                new DependencyProbe("clickhouse", () -> pinger.ping(DependencyProbe.TIMEOUT), registry).start();
+        clickHouseProbe = new DependencyProbe("clickhouse", () -> sql.ping(DependencyProbe.TIMEOUT), registry).start();
         kafkaProbe = new DependencyProbe(
                         "kafka", new KafkaReachability(config.kafka(), DependencyProbe.TIMEOUT), registry)
                 .start();
         management = ManagementServer.start(config.managementHost(), config.managementPort(), registry, this::health);
-        LOG.info("sink started: {} topics into ClickHouse database {} at {}", topics.size(), ch.database(), ch.url());
+        int topics = TopicId.sinkInputs().size();
+        LOG.info("sink started: {} topics into ClickHouse database {} at {}", topics, ch.database(), ch.url());
     }
 
     /**

@@ -9,6 +9,7 @@ import io.kzpipe.model.topic.Topics;
 import io.kzpipe.sink.batch.BatchDelivery;
 import io.kzpipe.sink.clickhouse.RetryPolicy;
 import io.kzpipe.sink.config.SinkConfig;
+import io.kzpipe.sink.metrics.MeterCounts;
 import io.kzpipe.sink.metrics.SinkMetrics;
 import io.kzpipe.sink.support.FakeWriter;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
@@ -75,7 +76,8 @@ class SinkLoopTest {
             java.util.concurrent.Executors.newSingleThreadExecutor();
     private final FakeWriter writer = new FakeWriter();
     private final AtomicLong clock = new AtomicLong(1_000_000);
-    private final SinkMetrics metrics = new SinkMetrics(new SimpleMeterRegistry());
+    private final SimpleMeterRegistry registry = new SimpleMeterRegistry();
+    private final SinkMetrics metrics = new SinkMetrics(registry);
     private final AtomicReference<Throwable> failure = new AtomicReference<>();
     private SinkLoop loop;
     private Thread thread;
@@ -85,7 +87,8 @@ class SinkLoopTest {
     }
 
     private void start(SinkConfig.Flush flush, io.kzpipe.sink.clickhouse.BatchWriter batchWriter) {
-        RetryPolicy policy = new RetryPolicy(new SinkConfig.Retry(Duration.ofMillis(100), Duration.ofSeconds(1), 2, 0));
+        RetryPolicy policy = new RetryPolicy(new SinkConfig.Retry(
+                Duration.ofMillis(100), Duration.ofSeconds(1), 2, 0, SinkConfig.DEFAULT_RETRY_UNREACHABLE_MAX));
         loop = new SinkLoop(
                 consumer,
                 TOPICS,
@@ -184,7 +187,8 @@ class SinkLoopTest {
 
         await().until(() -> committed().equals(Map.of(NUM0, new OffsetAndMetadata(2))));
         assertThat(writer.rows("answers_numeric")).hasSize(2);
-        assertThat(metrics.count("kz.sink.commits", "outcome", "failed")).isEqualTo(2);
+        assertThat(MeterCounts.count(registry, "kz.sink.commits", "outcome", "failed"))
+                .isEqualTo(2);
     }
 
     @Test
@@ -197,11 +201,11 @@ class SinkLoopTest {
         await().until(() -> loop.state() == SinkLoop.State.BACKING_OFF);
         assertThat(consumer.paused()).containsExactlyInAnyOrder(NUM0, NUM1, DLQ0);
         produce(NUM1, 0); // arrives while paused: not consumed yet
-        assertThat(metrics.count("kz.sink.insert.retries", "table", "answers_numeric"))
+        assertThat(MeterCounts.count(registry, "kz.sink.insert.retries", "table", "answers_numeric"))
                 .isEqualTo(1);
 
         clock.addAndGet(100); // first backoff (100 ms) over: second attempt fails too, backoff doubles
-        await().until(() -> metrics.count("kz.sink.insert.retries") == 2);
+        await().until(() -> MeterCounts.count(registry, "kz.sink.insert.retries") == 2);
         assertThat(committed()).isEmpty();
         assertThat(writer.rows("answers_numeric")).isEmpty();
 
@@ -229,7 +233,7 @@ class SinkLoopTest {
         await().until(() -> loop.state() == SinkLoop.State.BACKING_OFF);
 
         consumer.schedulePollTask(() -> consumer.rebalance(List.of(NUM0, DLQ0)));
-        await().until(() -> metrics.count("kz.sink.revoked.rows") == 2);
+        await().until(() -> MeterCounts.count(registry, "kz.sink.revoked.rows") == 2);
         produce(NUM0, 1);
         produce(NUM0, 2);
         clock.addAndGet(100); // backoff over: NUM0@0 alone is inserted, then consumption resumes
@@ -263,7 +267,7 @@ class SinkLoopTest {
     void stoppingFlushesWhatIsBufferedAndCommitsIt() throws InterruptedException {
         start(1000);
         produce(NUM0, 0);
-        await().until(() -> metrics.registry().find("kz.sink.buffered.rows").gauge() != null);
+        await().until(() -> registry.find("kz.sink.buffered.rows").gauge() != null);
         await().until(() -> consumer.position(NUM0) == 1);
         assertThat(writer.rows("answers_numeric")).isEmpty();
         assertThat(consumer.commits).isEmpty();

@@ -16,7 +16,6 @@ import io.micrometer.core.instrument.binder.kafka.KafkaStreamsMetrics;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.io.IOException;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
@@ -76,10 +75,9 @@ public final class ProcessorApp implements AutoCloseable {
                 .start();
         management = ManagementServer.start(config.managementHost(), config.managementPort(), registry, this::health);
         Topics topics = config.kafka().topics();
-        List<TopicId> typed = new ArrayList<>(TopicId.processorOutputs());
-        typed.remove(TopicId.DLQ_PROCESSOR);
         // max.message.bytes from RecordLimits, the same as when the gateway, the sink or kafka-init create them
-        TopicBootstrap.ensure(config.kafka(), topics.names(typed), config.typedTopicConfigs(), config.startupTimeout());
+        TopicBootstrap.ensure(
+                config.kafka(), topics.names(TopicId.typed()), config.typedTopicConfigs(), config.startupTimeout());
         TopicBootstrap.ensure(
                 config.kafka(),
                 topics.names(List.of(TopicId.RAW, TopicId.DLQ_PROCESSOR)),

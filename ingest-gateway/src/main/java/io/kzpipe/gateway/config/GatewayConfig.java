@@ -62,20 +62,9 @@ public record GatewayConfig(
         KafkaSettings kafka,
         Map<String, String> producerOverrides) {
 
-    public static final String DEFAULT_HOST = "0.0.0.0";
     public static final int DEFAULT_PORT = 8080;
-    public static final String DEFAULT_WEBHOOK_PATH = "/webhooks/kaizala";
-    public static final int DEFAULT_MAX_BODY_BYTES = RecordLimits.DEFAULT_MAX_BODY_BYTES;
-    public static final int DEFAULT_MAX_JSON_DEPTH = 64;
-    public static final int DEFAULT_MAX_VALIDATION_TOKEN_BYTES = 1024;
     /** Well under the 5 s Kaizala allows for the handshake (it documents no limit for event posts). */
     public static final Duration DEFAULT_PUBLISH_TIMEOUT = Duration.ofSeconds(2);
-
-    public static final int DEFAULT_RETRY_AFTER_SECONDS = 5;
-    public static final int DEFAULT_MAX_THREADS = 32;
-    public static final Duration DEFAULT_SHUTDOWN_TIMEOUT = Duration.ofSeconds(10);
-    public static final Duration DEFAULT_KAFKA_CHECK_INTERVAL = Duration.ofSeconds(5);
-    public static final String DEFAULT_MANAGEMENT_HOST = "0.0.0.0";
     /** Next to the processor's 8081 and the sink's 8082. */
     public static final int DEFAULT_MANAGEMENT_PORT = 8083;
 
@@ -96,9 +85,9 @@ public record GatewayConfig(
      */
     public static GatewayConfig fromEnv(Map<String, String> environment) {
         EnvReader env = new EnvReader(environment);
-        String host = env.string("GATEWAY_HOST", DEFAULT_HOST);
+        String host = env.string("GATEWAY_HOST", "0.0.0.0");
         int port = env.intIn("GATEWAY_PORT", DEFAULT_PORT, 0, 65_535);
-        String path = env.string("GATEWAY_WEBHOOK_PATH", DEFAULT_WEBHOOK_PATH);
+        String path = env.string("GATEWAY_WEBHOOK_PATH", "/webhooks/kaizala");
         if (!path.matches("/[A-Za-z0-9._~/-]*")) {
             env.problem(
                     "GATEWAY_WEBHOOK_PATH",
@@ -120,22 +109,18 @@ public record GatewayConfig(
                     "must not be true while " + TOKENS_VAR + " or " + TOKENS_FILE_VAR + " is set; set only one");
         }
         int maxBody = RecordLimits.from(env).maxBodyBytes();
-        int maxDepth = env.intIn("GATEWAY_MAX_JSON_DEPTH", DEFAULT_MAX_JSON_DEPTH, 2, 1000);
-        int maxValidationToken =
-                env.intIn("GATEWAY_MAX_VALIDATION_TOKEN_BYTES", DEFAULT_MAX_VALIDATION_TOKEN_BYTES, 1, 4096);
+        int maxDepth = env.intIn("GATEWAY_MAX_JSON_DEPTH", 64, 2, 1000);
+        int maxValidationToken = env.intIn("GATEWAY_MAX_VALIDATION_TOKEN_BYTES", 1024, 1, 4096);
         Duration publishTimeout = env.duration(
                 "GATEWAY_PUBLISH_TIMEOUT", DEFAULT_PUBLISH_TIMEOUT, Duration.ofMillis(100), Duration.ofSeconds(60));
-        int retryAfter = env.intIn("GATEWAY_RETRY_AFTER_SECONDS", DEFAULT_RETRY_AFTER_SECONDS, 0, 3600);
+        int retryAfter = env.intIn("GATEWAY_RETRY_AFTER_SECONDS", 5, 0, 3600);
         boolean strict = env.bool("GATEWAY_STRICT_MODE", false);
-        int maxThreads = env.intIn("GATEWAY_MAX_THREADS", DEFAULT_MAX_THREADS, 8, 1000);
-        Duration shutdownTimeout = env.duration(
-                "GATEWAY_SHUTDOWN_TIMEOUT", DEFAULT_SHUTDOWN_TIMEOUT, Duration.ZERO, Duration.ofMinutes(5));
+        int maxThreads = env.intIn("GATEWAY_MAX_THREADS", 32, 8, 1000);
+        Duration shutdownTimeout =
+                env.duration("GATEWAY_SHUTDOWN_TIMEOUT", Duration.ofSeconds(10), Duration.ZERO, Duration.ofMinutes(5));
         Duration checkInterval = env.duration(
-                "GATEWAY_KAFKA_CHECK_INTERVAL",
-                DEFAULT_KAFKA_CHECK_INTERVAL,
-                Duration.ofMillis(100),
-                Duration.ofMinutes(5));
-        String managementHost = env.string("GATEWAY_MANAGEMENT_HOST", DEFAULT_MANAGEMENT_HOST);
+                "GATEWAY_KAFKA_CHECK_INTERVAL", Duration.ofSeconds(5), Duration.ofMillis(100), Duration.ofMinutes(5));
+        String managementHost = env.string("GATEWAY_MANAGEMENT_HOST", "0.0.0.0");
         int managementPort = env.intIn("GATEWAY_MANAGEMENT_PORT", DEFAULT_MANAGEMENT_PORT, 0, 65_535);
         if (managementPort != 0 && managementPort == port) {
             env.problem(
@@ -199,11 +184,6 @@ public record GatewayConfig(
     /** The pipeline's size limits, derived from {@link #maxBodyBytes}. */
     public RecordLimits limits() {
         return new RecordLimits(maxBodyBytes);
-    }
-
-    /** Settings for topics the gateway creates: room for a body of {@link #maxBodyBytes} plus headers. */
-    public Map<String, String> topicConfigs() {
-        return limits().bodyTopicConfigs();
     }
 
     public String rawTopic() {

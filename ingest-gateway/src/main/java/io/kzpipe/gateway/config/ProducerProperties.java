@@ -30,7 +30,6 @@ public final class ProducerProperties {
     /** Short: a webhook answer waits for its batch, and under load batches fill while requests are in flight. */
     static final long DEFAULT_LINGER_MS = 1;
 
-    static final int DEFAULT_BATCH_SIZE = 64 * 1024;
     /**
      * None: batches are small (a webhook answer waits for its batch), and lz4/zstd allocate fresh block buffers
      * (128 KiB for lz4) for every batch, which costs more CPU on the gateway and the broker than the bytes saved.
@@ -54,7 +53,7 @@ public final class ProducerProperties {
         props.put(ProducerConfig.ACKS_CONFIG, "all");
         props.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
         props.put(ProducerConfig.LINGER_MS_CONFIG, DEFAULT_LINGER_MS);
-        props.put(ProducerConfig.BATCH_SIZE_CONFIG, DEFAULT_BATCH_SIZE);
+        props.put(ProducerConfig.BATCH_SIZE_CONFIG, 64 * 1024);
         props.put(ProducerConfig.COMPRESSION_TYPE_CONFIG, DEFAULT_COMPRESSION);
         props.put(ProducerConfig.MAX_BLOCK_MS_CONFIG, 0L);
         props.put(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, (int) publishMs);

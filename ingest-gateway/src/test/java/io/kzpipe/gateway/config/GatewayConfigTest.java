@@ -208,14 +208,15 @@ class GatewayConfigTest {
                 .containsEntry(ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, 1999)
                 .containsEntry(ProducerConfig.MAX_REQUEST_SIZE_CONFIG, 1_048_576 + 65_536)
                 .containsEntry(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, "127.0.0.1:9092");
-        assertThat(GatewayConfig.fromEnv(MINIMAL).topicConfigs()).containsEntry("max.message.bytes", "1114112");
+        assertThat(GatewayConfig.fromEnv(MINIMAL).limits().bodyTopicConfigs())
+                .containsEntry("max.message.bytes", "1114112");
     }
 
     @Test
     void theBodyLimitIsBoundedSoThatEveryRecordDerivedFromItFitsAKafkaRequest() {
         GatewayConfig largest = GatewayConfig.fromEnv(env("GATEWAY_MAX_BODY_BYTES", "2097152"));
         assertThat(largest.producerProps()).containsEntry(ProducerConfig.MAX_REQUEST_SIZE_CONFIG, 2_097_152 + 65_536);
-        assertThat(largest.topicConfigs()).containsEntry("max.message.bytes", "2162688");
+        assertThat(largest.limits().bodyTopicConfigs()).containsEntry("max.message.bytes", "2162688");
         assertThat(problems(env("GATEWAY_MAX_BODY_BYTES", "2097153")))
                 .singleElement()
                 .isEqualTo("GATEWAY_MAX_BODY_BYTES must be between 1024 and 2097152, got 2097153");

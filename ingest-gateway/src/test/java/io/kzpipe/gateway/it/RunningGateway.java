@@ -48,7 +48,7 @@ final class RunningGateway implements AutoCloseable {
         KafkaReadiness readiness = new KafkaReadiness(
                 config.kafka(),
                 List.of(config.rawTopic(), config.deadLetterTopic()),
-                config.topicConfigs(),
+                config.limits().bodyTopicConfigs(),
                 producer,
                 config.kafkaCheckInterval(),
                 config.publishTimeout());

@@ -56,7 +56,6 @@ public record PullerConfig(
     public static final String DEFAULT_MANAGEMENT_HOST = "0.0.0.0";
     public static final int DEFAULT_MANAGEMENT_PORT = 8084;
     public static final String DEFAULT_INSTANCE_ID = "kaizala-puller";
-    public static final String INSTANCE_ID_PATTERN = "[a-zA-Z0-9._-]{1,200}";
 
     public PullerConfig {
         sources = List.copyOf(sources);
@@ -76,10 +75,7 @@ public record PullerConfig(
         int pageSize = env.intIn("PULLER_PAGE_SIZE", DEFAULT_PAGE_SIZE, 1, 1000);
         String host = env.string("PULLER_MANAGEMENT_HOST", DEFAULT_MANAGEMENT_HOST);
         int port = env.intIn("PULLER_MANAGEMENT_PORT", DEFAULT_MANAGEMENT_PORT, 0, 65535);
-        String instanceId = env.string("PULLER_INSTANCE_ID", DEFAULT_INSTANCE_ID);
-        if (!instanceId.matches(INSTANCE_ID_PATTERN)) {
-            env.problem("PULLER_INSTANCE_ID", "'" + instanceId + "' must be 1-200 letters, digits, '.', '_' or '-'");
-        }
+        String instanceId = env.clientId("PULLER_INSTANCE_ID", DEFAULT_INSTANCE_ID);
         env.throwIfProblems();
         return new PullerConfig(
                 kafka,

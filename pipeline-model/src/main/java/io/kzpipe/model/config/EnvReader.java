@@ -162,6 +162,18 @@ public final class EnvReader {
         }
     }
 
+    /**
+     * A Kafka client identity such as a {@code group.instance.id} or {@code transactional.id}: 1-200 letters, digits,
+     * '.', '_' or '-' (Kafka allows 249 of these characters); {@code defaultValue} when unset.
+     */
+    public String clientId(String name, String defaultValue) {
+        String v = string(name, defaultValue);
+        if (v != null && !v.matches("[a-zA-Z0-9._-]{1,200}")) {
+            problem(name, "'" + v + "' must be 1-200 letters, digits, '.', '_' or '-'");
+        }
+        return v;
+    }
+
     /** Comma-separated list; blank entries dropped. */
     public List<String> list(String name) {
         String v = raw(name);

@@ -69,10 +69,6 @@ public final class DependencyProbe implements AutoCloseable {
         return this;
     }
 
-    public String name() {
-        return name;
-    }
-
     /** The latest result; {@code UNKNOWN} until the first probe ended. */
     public ManagementServer.Health.Check check() {
         return latest;

@@ -108,11 +108,6 @@ public enum TopicId {
                 .toList();
     }
 
-    /** The puller's state topic is compacted, not deleted by retention. */
-    public boolean isCompacted() {
-        return this == PULLER_STATE;
-    }
-
     /** What the sink loads: typed topics, both dead-letter topics and the raw topic's metadata. */
     public static List<TopicId> sinkInputs() {
         return Arrays.stream(values()).filter(t -> t.table() != null).toList();

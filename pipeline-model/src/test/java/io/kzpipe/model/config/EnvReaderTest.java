@@ -42,6 +42,21 @@ class EnvReaderTest {
     }
 
     @Test
+    void clientIdsAreKafkaSafeNamesOrTheDefault() {
+        EnvReader env = env("OK", "sink-0.a_b", "BAD", "pod 0/a", "LONG", "x".repeat(201));
+
+        assertThat(env.clientId("OK", null)).isEqualTo("sink-0.a_b");
+        assertThat(env.clientId("UNSET", null)).isNull();
+        assertThat(env.clientId("UNSET", "kaizala-puller")).isEqualTo("kaizala-puller");
+        env.clientId("BAD", null);
+        env.clientId("LONG", null);
+        assertThat(env.problems())
+                .containsExactly(
+                        "BAD 'pod 0/a' must be 1-200 letters, digits, '.', '_' or '-'",
+                        "LONG '" + "x".repeat(201) + "' must be 1-200 letters, digits, '.', '_' or '-'");
+    }
+
+    @Test
     void valuesAreTrimmed() {
         assertThat(env("NAME", "  kafka:9092 \n").string("NAME", "x")).isEqualTo("kafka:9092");
     }

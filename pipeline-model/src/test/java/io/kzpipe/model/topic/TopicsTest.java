@@ -95,7 +95,6 @@ class TopicsTest {
                 .containsExactlyElementsOf(Arrays.stream(TopicId.values())
                         .filter(t -> t != TopicId.PULLER_STATE)
                         .toList());
-        assertThat(Arrays.stream(TopicId.values()).filter(TopicId::isCompacted)).containsExactly(TopicId.PULLER_STATE);
         assertThat(TopicId.PULLER_STATE.table()).isNull();
         assertThat(TopicId.PULLER_STATE.isTyped()).isFalse();
         assertThat(Arrays.stream(TopicId.values()).filter(TopicId::isDeadLetter))

@@ -117,11 +117,6 @@ public final class Batcher {
         this.executor = executor;
     }
 
-    /** Buffers {@code row} for {@code table}; rows of one partition must arrive in offset order. */
-    public void add(String table, Row row) {
-        addAll(table, row.partition(), List.of(row));
-    }
-
     /**
      * Buffers {@code rows}, all of {@code partition} and in offset order, for {@code table}.
      *

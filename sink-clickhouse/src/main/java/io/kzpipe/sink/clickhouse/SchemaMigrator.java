@@ -2,7 +2,6 @@ package io.kzpipe.sink.clickhouse;
 
 import com.clickhouse.client.api.ServerException;
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.net.URI;
 import java.net.URISyntaxException;
@@ -229,9 +228,7 @@ public final class SchemaMigrator {
         try (Stream<Path> list = Files.list(dir)) {
             for (Path p : list.filter(p -> p.getFileName().toString().endsWith(".sql"))
                     .toList()) {
-                try (InputStream in = Files.newInputStream(p)) {
-                    files.put(p.getFileName().toString(), new String(in.readAllBytes(), StandardCharsets.UTF_8));
-                }
+                files.put(p.getFileName().toString(), Files.readString(p));
             }
         }
         return files;

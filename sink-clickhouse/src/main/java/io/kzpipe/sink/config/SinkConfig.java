@@ -48,15 +48,6 @@ public record SinkConfig(
         RecordLimits limits,
         String instanceId) {
 
-    public static final String DEFAULT_GROUP_ID = "kaizala-sink";
-    public static final String DEFAULT_CLICKHOUSE_URL = "http://127.0.0.1:8123";
-    public static final String DEFAULT_CLICKHOUSE_USER = "default";
-    public static final String DEFAULT_DATABASE = "kaizala";
-    public static final Duration DEFAULT_CONNECT_TIMEOUT = Duration.ofSeconds(5);
-    public static final Duration DEFAULT_INSERT_TIMEOUT = Duration.ofSeconds(120);
-    public static final int DEFAULT_FLUSH_ROWS = 100_000;
-    public static final long DEFAULT_FLUSH_BYTES = 16L * 1024 * 1024;
-    public static final long DEFAULT_MAX_BUFFERED_BYTES = 32L * 1024 * 1024;
     /**
      * Inserts at once (each table has at most one in flight): one insert at a time was the bottleneck of a sink
      * behind a busy ClickHouse, where each insert waits more than it works.
@@ -65,21 +56,12 @@ public record SinkConfig(
     /** Fetched bytes the consumer may hold (Kafka's default is 50 MiB): part of the sink's heap budget. */
     public static final int DEFAULT_FETCH_MAX_BYTES = 16 * 1024 * 1024;
 
-    public static final Duration DEFAULT_FLUSH_INTERVAL = Duration.ofMillis(500);
-    public static final Duration DEFAULT_RETRY_INITIAL = Duration.ofMillis(200);
-    public static final Duration DEFAULT_RETRY_MAX = Duration.ofSeconds(30);
-    public static final int DEFAULT_RETRY_MULTIPLIER = 2;
-    public static final int DEFAULT_RETRY_JITTER_PERCENT = 50;
     /**
      * Longest wait between attempts while ClickHouse cannot be reached at all (refused or dropped connections): such
      * an attempt costs ClickHouse nothing, and the sink resumes within about this long once it answers again.
      */
     public static final Duration DEFAULT_RETRY_UNREACHABLE_MAX = Duration.ofSeconds(1);
-    /** What a {@code group.instance.id} may look like here (Kafka allows 249 of these characters). */
-    public static final String INSTANCE_ID_PATTERN = "[a-zA-Z0-9._-]{1,200}";
 
-    public static final String DEFAULT_MANAGEMENT_HOST = "0.0.0.0";
-    public static final int DEFAULT_MANAGEMENT_PORT = 8082;
     /** Records per poll: large enough that a poll fills a good share of a batch. */
     public static final int DEFAULT_MAX_POLL_RECORDS = 10_000;
 
@@ -118,27 +100,16 @@ public record SinkConfig(
      * Backoff of attempt n (1-based): min(max, initial × multiplier^(n-1)), minus up to jitterPercent % at random;
      * at most {@code unreachableMax} while the failures are about reaching ClickHouse, not errors it reported.
      */
-    public record Retry(Duration initial, Duration max, int multiplier, int jitterPercent, Duration unreachableMax) {
-
-        /** With the default {@code unreachableMax} (never above {@code max}). */
-        public Retry(Duration initial, Duration max, int multiplier, int jitterPercent) {
-            this(
-                    initial,
-                    max,
-                    multiplier,
-                    jitterPercent,
-                    max.compareTo(DEFAULT_RETRY_UNREACHABLE_MAX) < 0 ? max : DEFAULT_RETRY_UNREACHABLE_MAX);
-        }
-    }
+    public record Retry(Duration initial, Duration max, int multiplier, int jitterPercent, Duration unreachableMax) {}
 
     public SinkConfig {
         consumerOverrides = Map.copyOf(consumerOverrides);
     }
 
     private static ClickHouse clickHouse(EnvReader env) {
-        String url = env.string("CLICKHOUSE_URL", DEFAULT_CLICKHOUSE_URL);
+        String url = env.string("CLICKHOUSE_URL", "http://127.0.0.1:8123");
         checkUrl(env, url);
-        String database = env.string("CLICKHOUSE_DATABASE", DEFAULT_DATABASE);
+        String database = env.string("CLICKHOUSE_DATABASE", "kaizala");
         if (!database.matches("[A-Za-z_][A-Za-z0-9_]{0,63}")) {
             env.problem(
                     "CLICKHOUSE_DATABASE",
@@ -146,17 +117,17 @@ public record SinkConfig(
         }
         return new ClickHouse(
                 url,
-                env.string("CLICKHOUSE_USER", DEFAULT_CLICKHOUSE_USER),
+                env.string("CLICKHOUSE_USER", "default"),
                 env.string("CLICKHOUSE_PASSWORD", ""),
                 database,
                 env.duration(
                         "CLICKHOUSE_CONNECT_TIMEOUT",
-                        DEFAULT_CONNECT_TIMEOUT,
+                        Duration.ofSeconds(5),
                         Duration.ofMillis(100),
                         Duration.ofMinutes(5)),
                 env.duration(
                         "CLICKHOUSE_INSERT_TIMEOUT",
-                        DEFAULT_INSERT_TIMEOUT,
+                        Duration.ofSeconds(120),
                         Duration.ofSeconds(1),
                         Duration.ofHours(1)));
     }
@@ -164,17 +135,16 @@ public record SinkConfig(
     public static SinkConfig fromEnv(Map<String, String> environment) {
         EnvReader env = new EnvReader(environment);
         KafkaSettings kafka = KafkaSettings.from(env);
-        String groupId = env.string("SINK_GROUP_ID", DEFAULT_GROUP_ID);
+        String groupId = env.string("SINK_GROUP_ID", "kaizala-sink");
         Map<String, String> consumer = env.passThrough("KAFKA_CONSUMER_");
 
         ClickHouse clickHouse = clickHouse(env);
 
         Flush flush = new Flush(
-                env.intIn("SINK_FLUSH_ROWS", DEFAULT_FLUSH_ROWS, 1, 10_000_000),
-                env.longIn("SINK_FLUSH_BYTES", DEFAULT_FLUSH_BYTES, 1024, 1024L * 1024 * 1024),
-                env.duration("SINK_FLUSH_INTERVAL", DEFAULT_FLUSH_INTERVAL, Duration.ofMillis(10), Duration.ofHours(1)),
-                env.longIn(
-                        "SINK_MAX_BUFFERED_BYTES", DEFAULT_MAX_BUFFERED_BYTES, 1024 * 1024, 64L * 1024 * 1024 * 1024));
+                env.intIn("SINK_FLUSH_ROWS", 100_000, 1, 10_000_000),
+                env.longIn("SINK_FLUSH_BYTES", 16L * 1024 * 1024, 1024, 1024L * 1024 * 1024),
+                env.duration("SINK_FLUSH_INTERVAL", Duration.ofMillis(500), Duration.ofMillis(10), Duration.ofHours(1)),
+                env.longIn("SINK_MAX_BUFFERED_BYTES", 32L * 1024 * 1024, 1024 * 1024, 64L * 1024 * 1024 * 1024));
         if (flush.maxBufferedBytes() < flush.bytes()) {
             env.problem(
                     "SINK_MAX_BUFFERED_BYTES",
@@ -182,10 +152,10 @@ public record SinkConfig(
                             + flush.maxBufferedBytes());
         }
 
-        Duration retryInitial =
-                env.duration("SINK_RETRY_INITIAL", DEFAULT_RETRY_INITIAL, Duration.ofMillis(1), Duration.ofMinutes(10));
+        Duration retryInitial = env.duration(
+                "SINK_RETRY_INITIAL", Duration.ofMillis(200), Duration.ofMillis(1), Duration.ofMinutes(10));
         Duration retryMax =
-                env.duration("SINK_RETRY_MAX", DEFAULT_RETRY_MAX, Duration.ofMillis(1), Duration.ofHours(1));
+                env.duration("SINK_RETRY_MAX", Duration.ofSeconds(30), Duration.ofMillis(1), Duration.ofHours(1));
         if (retryMax.compareTo(retryInitial) < 0) {
             env.problem(
                     "SINK_RETRY_MAX",
@@ -194,23 +164,20 @@ public record SinkConfig(
         Retry retry = new Retry(
                 retryInitial,
                 retryMax,
-                env.intIn("SINK_RETRY_MULTIPLIER", DEFAULT_RETRY_MULTIPLIER, 1, 10),
-                env.intIn("SINK_RETRY_JITTER_PERCENT", DEFAULT_RETRY_JITTER_PERCENT, 0, 100),
+                env.intIn("SINK_RETRY_MULTIPLIER", 2, 1, 10),
+                env.intIn("SINK_RETRY_JITTER_PERCENT", 50, 0, 100),
                 env.duration(
                         "SINK_RETRY_UNREACHABLE_MAX",
                         DEFAULT_RETRY_UNREACHABLE_MAX,
                         Duration.ofMillis(1),
                         Duration.ofHours(1)));
 
-        String managementHost = env.string("SINK_MANAGEMENT_HOST", DEFAULT_MANAGEMENT_HOST);
-        int managementPort = env.intIn("SINK_MANAGEMENT_PORT", DEFAULT_MANAGEMENT_PORT, 0, 65535);
+        String managementHost = env.string("SINK_MANAGEMENT_HOST", "0.0.0.0");
+        int managementPort = env.intIn("SINK_MANAGEMENT_PORT", 8082, 0, 65535);
         boolean migrate = env.bool("SINK_MIGRATE", true);
         int insertThreads = env.intIn("SINK_INSERT_THREADS", DEFAULT_INSERT_THREADS, 1, 16);
         RecordLimits limits = RecordLimits.from(env);
-        String instanceId = env.raw("SINK_INSTANCE_ID");
-        if (instanceId != null && !instanceId.matches(INSTANCE_ID_PATTERN)) {
-            env.problem("SINK_INSTANCE_ID", "'" + instanceId + "' must be 1-200 letters, digits, '.', '_' or '-'");
-        }
+        String instanceId = env.clientId("SINK_INSTANCE_ID", null);
         env.throwIfProblems();
         return new SinkConfig(
                 kafka,

@@ -50,10 +50,6 @@ public final class SinkMetrics {
                 .register(registry);
     }
 
-    public MeterRegistry registry() {
-        return registry;
-    }
-
     /**
      * Registers the per-table counters at 0 before anything is inserted, so that a table with no rows yet shows
      * 0 (not "no data") on dashboards and {@code rate()} sees the first increment.
@@ -157,12 +153,5 @@ public final class SinkMetrics {
     public void buffered(long rows, long bytes) {
         buffered.set(rows);
         bufferedBytes.set(bytes);
-    }
-
-    /** Count of a counter (summed over matching tags), for tests and logs; 0 when absent. */
-    public double count(String name, String... tags) {
-        return registry.find(name).tags(tags).counters().stream()
-                .mapToDouble(Counter::count)
-                .sum();
     }
 }

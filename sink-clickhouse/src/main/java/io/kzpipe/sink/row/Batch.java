@@ -38,14 +38,6 @@ public final class Batch {
         return rows.size();
     }
 
-    public long bytes() {
-        long n = 0;
-        for (Row r : rows) {
-            n += r.size();
-        }
-        return n;
-    }
-
     /** Rows {@code [from, to)} as a batch of the same table. */
     public Batch slice(int from, int to) {
         return new Batch(table, rows.subList(from, to));

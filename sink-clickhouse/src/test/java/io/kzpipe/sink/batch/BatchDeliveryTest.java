@@ -10,6 +10,7 @@ import io.kzpipe.model.topic.TopicId;
 import io.kzpipe.model.topic.Topics;
 import io.kzpipe.sink.clickhouse.RetryPolicy;
 import io.kzpipe.sink.config.SinkConfig;
+import io.kzpipe.sink.metrics.MeterCounts;
 import io.kzpipe.sink.metrics.SinkMetrics;
 import io.kzpipe.sink.row.Batch;
 import io.kzpipe.sink.row.Row;
@@ -29,9 +30,13 @@ class BatchDeliveryTest {
     private static final TopicPartition TP = new TopicPartition(ANSWERS_NUMERIC_TOPIC, 2);
 
     private final FakeWriter writer = new FakeWriter();
-    private final SinkMetrics metrics = new SinkMetrics(new SimpleMeterRegistry());
+    private final SimpleMeterRegistry registry = new SimpleMeterRegistry();
+    private final SinkMetrics metrics = new SinkMetrics(registry);
     private final BatchDelivery delivery = new BatchDelivery(
-            writer, new RetryPolicy(new SinkConfig.Retry(Duration.ofMillis(10), Duration.ofSeconds(1), 2, 0)), metrics);
+            writer,
+            new RetryPolicy(new SinkConfig.Retry(
+                    Duration.ofMillis(10), Duration.ofSeconds(1), 2, 0, SinkConfig.DEFAULT_RETRY_UNREACHABLE_MAX)),
+            metrics);
 
     private static Batch batch(int rows, int... poisoned) {
         List<Row> out = new ArrayList<>();
@@ -67,7 +72,7 @@ class BatchDeliveryTest {
         assertThat(first.get("detail").asText()).contains("Cannot parse input");
         assertThat(first.get("payload").asText()).isEqualTo("{\"value\":\"poison\"}");
         assertThat(first.get("source_offset").asLong()).isEqualTo(105);
-        assertThat(metrics.count("kz.sink.dead.letters", "reason", "clickhouse_rejected"))
+        assertThat(MeterCounts.count(registry, "kz.sink.dead.letters", "reason", "clickhouse_rejected"))
                 .isEqualTo(2);
         // halving isolates 2 bad rows in 64 with a few dozen inserts, not one per row
         assertThat(writer.calls()).isLessThan(30);
@@ -91,7 +96,7 @@ class BatchDeliveryTest {
         assertThat(first.get("reason").asText()).isEqualTo("invalid_value");
         assertThat(first.get("detail").asText()).isEqualTo("column value (Float64): expected a number, got a string");
         assertThat(first.get("payload").asText()).isEqualTo("{\"value\":\"unfit\"}");
-        assertThat(metrics.count("kz.sink.dead.letters", "reason", "invalid_value"))
+        assertThat(MeterCounts.count(registry, "kz.sink.dead.letters", "reason", "invalid_value"))
                 .isEqualTo(2);
     }
 

@@ -9,6 +9,7 @@ import io.kzpipe.model.topic.TopicId;
 import io.kzpipe.model.topic.Topics;
 import io.kzpipe.sink.clickhouse.RetryPolicy;
 import io.kzpipe.sink.config.SinkConfig;
+import io.kzpipe.sink.metrics.MeterCounts;
 import io.kzpipe.sink.metrics.SinkMetrics;
 import io.kzpipe.sink.row.Row;
 import io.kzpipe.sink.support.FakeWriter;
@@ -35,9 +36,15 @@ class BatcherTest {
     private final AtomicLong clock = new AtomicLong(1_000_000);
     private final FakeWriter writer = new FakeWriter();
     private final List<Map<TopicPartition, OffsetAndMetadata>> commits = new ArrayList<>();
-    private final SinkMetrics metrics = new SinkMetrics(new SimpleMeterRegistry());
+    private final SimpleMeterRegistry registry = new SimpleMeterRegistry();
+    private final SinkMetrics metrics = new SinkMetrics(registry);
 
     private final java.util.ArrayDeque<Runnable> pendingInserts = new java.util.ArrayDeque<>();
+
+    /** Buffers one row, of its own partition. */
+    private static void add(Batcher b, String table, Row row) {
+        b.addAll(table, row.partition(), List.of(row));
+    }
 
     private Batcher batcher(int rows, long bytes, Duration interval) {
         return batcher(rows, bytes, interval, Runnable::run);
@@ -48,7 +55,8 @@ class BatcherTest {
     }
 
     private Batcher batcher(SinkConfig.Flush flush, java.util.concurrent.Executor executor) {
-        RetryPolicy policy = new RetryPolicy(new SinkConfig.Retry(Duration.ofMillis(10), Duration.ofSeconds(1), 2, 0));
+        RetryPolicy policy = new RetryPolicy(new SinkConfig.Retry(
+                Duration.ofMillis(10), Duration.ofSeconds(1), 2, 0, SinkConfig.DEFAULT_RETRY_UNREACHABLE_MAX));
         return new Batcher(
                 flush, new BatchDelivery(writer, policy, metrics), commits::add, metrics, clock::get, executor);
     }
@@ -61,13 +69,13 @@ class BatcherTest {
         assertThat(num.footprint()).isEqualTo(num.json().length + Row.OVERHEAD_BYTES);
         long bound = num.footprint() + txt.footprint() + third.footprint();
         Batcher b = batcher(new SinkConfig.Flush(1000, 1 << 20, Duration.ofHours(1), bound), pendingInserts::add);
-        b.add("answers_numeric", num);
-        b.add("answers_text", txt);
+        add(b, "answers_numeric", num);
+        add(b, "answers_text", txt);
         b.flushDue(false);
         assertThat(b.isFull()).isFalse();
         assertThat(pendingInserts).as("no limit reached yet").isEmpty();
 
-        b.add("answers_numeric", third);
+        add(b, "answers_numeric", third);
         assertThat(b.isFull()).isTrue();
         assertThat(b.msUntilDue(1000)).isZero();
         b.flushDue(false);
@@ -91,7 +99,7 @@ class BatcherTest {
         Batcher b = batcher(defaults, Runnable::run);
         String text = "x".repeat(largest - "{\"text\":\"\"}".length());
 
-        b.add("answers_text", row(TXT0, 7, "{\"text\":\"" + text + "\"}"));
+        add(b, "answers_text", row(TXT0, 7, "{\"text\":\"" + text + "\"}"));
         assertThat(b.isFull()).as("consumption pauses").isTrue();
         b.flushDue(false);
 
@@ -106,8 +114,8 @@ class BatcherTest {
     void aFailedInsertGivesItsRowsBackToTheBufferedBytes() throws Exception {
         Batcher b = batcher(new SinkConfig.Flush(2, 1 << 20, Duration.ofHours(1), Long.MAX_VALUE), Runnable::run);
         writer.failNext(1, FakeWriter::serverDown);
-        b.add("answers_numeric", row(NUM0, 0));
-        b.add("answers_numeric", row(NUM0, 1));
+        add(b, "answers_numeric", row(NUM0, 0));
+        add(b, "answers_numeric", row(NUM0, 1));
         long held = b.bufferedBytes();
         assertThatThrownBy(() -> b.flushDue(false)).isInstanceOf(FlushException.class);
         assertThat(b.bufferedBytes()).isEqualTo(held);
@@ -126,7 +134,7 @@ class BatcherTest {
         b.addAll("answers_numeric", NUM0, rows);
         b.flushDue(false);
         io.micrometer.core.instrument.Timer freshness =
-                metrics.registry().find("kz.sink.freshness").timer();
+                registry.find("kz.sink.freshness").timer();
         assertThat(freshness).isNotNull();
         assertThat(freshness.count()).isBetween(32L, (long) Batcher.FRESHNESS_SAMPLES);
         assertThat(freshness.max(java.util.concurrent.TimeUnit.MILLISECONDS)).isEqualTo(5000.0);
@@ -135,14 +143,14 @@ class BatcherTest {
     @Test
     void consumptionContinuesWhileABatchIsInFlightAndItsOffsetsWaitForItsInsert() throws Exception {
         Batcher b = batcher(2, 1 << 20, Duration.ofHours(1), pendingInserts::add);
-        b.add("answers_numeric", row(NUM0, 0));
-        b.add("answers_numeric", row(NUM0, 1));
+        add(b, "answers_numeric", row(NUM0, 0));
+        add(b, "answers_numeric", row(NUM0, 1));
         b.flushDue(false);
         assertThat(pendingInserts).hasSize(1);
         assertThat(b.msUntilDue(1000)).isEqualTo(Batcher.IN_FLIGHT_POLL_MS);
 
-        b.add("answers_numeric", row(NUM0, 2));
-        b.add("answers_numeric", row(NUM0, 3));
+        add(b, "answers_numeric", row(NUM0, 2));
+        add(b, "answers_numeric", row(NUM0, 3));
         b.flushDue(false);
         assertThat(pendingInserts).as("one insert in flight per table").hasSize(1);
         assertThat(commits).isEmpty();
@@ -162,10 +170,10 @@ class BatcherTest {
     void aFailedInsertInFlightPutsItsRowsBackBeforeTheNewerOnes() throws Exception {
         Batcher b = batcher(2, 1 << 20, Duration.ofHours(1), pendingInserts::add);
         writer.failNext(1, FakeWriter::serverDown);
-        b.add("answers_numeric", row(NUM0, 0));
-        b.add("answers_numeric", row(NUM0, 1));
+        add(b, "answers_numeric", row(NUM0, 0));
+        add(b, "answers_numeric", row(NUM0, 1));
         b.flushDue(false);
-        b.add("answers_numeric", row(NUM0, 2));
+        add(b, "answers_numeric", row(NUM0, 2));
         pendingInserts.poll().run();
 
         assertThatThrownBy(() -> b.flushDue(false)).isInstanceOf(FlushException.class);
@@ -186,27 +194,27 @@ class BatcherTest {
     @Test
     void flushesATableWhenItReachesTheRowLimitAndCommitsTheNextOffsetOfEachPartition() throws Exception {
         Batcher b = batcher(3, 1 << 20, Duration.ofHours(1));
-        b.add("answers_numeric", row(NUM0, 10));
-        b.add("answers_numeric", row(NUM1, 4));
+        add(b, "answers_numeric", row(NUM0, 10));
+        add(b, "answers_numeric", row(NUM1, 4));
         b.flushDue(false);
         assertThat(writer.calls()).isZero();
         assertThat(commits).isEmpty();
 
-        b.add("answers_numeric", row(NUM0, 11));
+        add(b, "answers_numeric", row(NUM0, 11));
         b.flushDue(false);
 
         assertThat(writer.rows("answers_numeric")).hasSize(3);
         assertThat(commits).containsExactly(Map.of(NUM0, new OffsetAndMetadata(12), NUM1, new OffsetAndMetadata(5)));
         assertThat(b.bufferedRows()).isZero();
-        assertThat(metrics.count("kz.sink.rows.inserted", "table", "answers_numeric"))
+        assertThat(MeterCounts.count(registry, "kz.sink.rows.inserted", "table", "answers_numeric"))
                 .isEqualTo(3);
     }
 
     @Test
     void flushesOnBytesAndOnAgeIndependentlyPerTable() throws Exception {
         Batcher b = batcher(1000, 100, Duration.ofMillis(500));
-        b.add("answers_text", row(TXT0, 0, "{\"text\":\"" + "x".repeat(120) + "\"}"));
-        b.add("answers_numeric", row(NUM0, 0));
+        add(b, "answers_text", row(TXT0, 0, "{\"text\":\"" + "x".repeat(120) + "\"}"));
+        add(b, "answers_numeric", row(NUM0, 0));
         b.flushDue(false);
         assertThat(writer.rows("answers_text")).hasSize(1);
         assertThat(writer.rows("answers_numeric")).isEmpty();
@@ -230,8 +238,8 @@ class BatcherTest {
     void aFailedInsertCommitsNothingAndKeepsTheRowsForTheNextAttempt() throws Exception {
         Batcher b = batcher(2, 1 << 20, Duration.ofHours(1));
         writer.failNext(1, FakeWriter::serverDown);
-        b.add("answers_numeric", row(NUM0, 0));
-        b.add("answers_numeric", row(NUM0, 1));
+        add(b, "answers_numeric", row(NUM0, 0));
+        add(b, "answers_numeric", row(NUM0, 1));
 
         assertThatThrownBy(() -> b.flushDue(false))
                 .isInstanceOf(FlushException.class)
@@ -248,30 +256,30 @@ class BatcherTest {
     @Test
     void revokedPartitionsLoseTheirBufferedRowsOthersKeepThem() throws Exception {
         Batcher b = batcher(100, 1 << 20, Duration.ofHours(1));
-        b.add("answers_numeric", row(NUM0, 0));
-        b.add("answers_numeric", row(NUM1, 0));
-        b.add("answers_numeric", row(NUM1, 1));
+        add(b, "answers_numeric", row(NUM0, 0));
+        add(b, "answers_numeric", row(NUM1, 0));
+        add(b, "answers_numeric", row(NUM1, 1));
 
         assertThat(b.drop(List.of(NUM1))).isEqualTo(2);
         b.flushDue(true);
 
         assertThat(writer.rows("answers_numeric")).containsExactly("{\"row_id\":\"kaizala.answers.numeric-0-0\"}");
         assertThat(commits).containsExactly(Map.of(NUM0, new OffsetAndMetadata(1)));
-        assertThat(metrics.count("kz.sink.revoked.rows")).isEqualTo(2);
+        assertThat(MeterCounts.count(registry, "kz.sink.revoked.rows")).isEqualTo(2);
     }
 
     @Test
     void aPartitionFeedsExactlyOneTable() {
         Batcher b = batcher(100, 1 << 20, Duration.ofHours(1));
-        b.add("answers_numeric", row(NUM0, 0));
-        assertThatThrownBy(() -> b.add("answers_text", row(NUM0, 1))).isInstanceOf(IllegalArgumentException.class);
+        add(b, "answers_numeric", row(NUM0, 0));
+        assertThatThrownBy(() -> add(b, "answers_text", row(NUM0, 1))).isInstanceOf(IllegalArgumentException.class);
     }
 
     @Test
     void forcedFlushDeliversEveryNonEmptyTable() throws Exception {
         Batcher b = batcher(100, 1 << 20, Duration.ofHours(1));
-        b.add("answers_numeric", row(NUM0, 0));
-        b.add("answers_text", row(TXT0, 7));
+        add(b, "answers_numeric", row(NUM0, 0));
+        add(b, "answers_text", row(TXT0, 7));
         b.flushDue(true);
         assertThat(commits)
                 .containsExactlyInAnyOrder(

@@ -18,8 +18,10 @@ import org.junit.jupiter.api.Test;
 
 class RetryPolicyTest {
 
-    private final RetryPolicy policy =
-            new RetryPolicy(new SinkConfig.Retry(Duration.ofMillis(100), Duration.ofSeconds(5), 2, 50), () -> 0.0);
+    private final RetryPolicy policy = new RetryPolicy(
+            new SinkConfig.Retry(
+                    Duration.ofMillis(100), Duration.ofSeconds(5), 2, 50, SinkConfig.DEFAULT_RETRY_UNREACHABLE_MAX),
+            () -> 0.0);
 
     private static ServerException server(int code, String message) {
         return new ServerException(code, message, 500, "q");
@@ -84,7 +86,8 @@ class RetryPolicyTest {
 
     @Test
     void jitterShortensTheDelayByAtMostItsPercentage() {
-        SinkConfig.Retry settings = new SinkConfig.Retry(Duration.ofMillis(1000), Duration.ofSeconds(5), 2, 50);
+        SinkConfig.Retry settings = new SinkConfig.Retry(
+                Duration.ofMillis(1000), Duration.ofSeconds(5), 2, 50, SinkConfig.DEFAULT_RETRY_UNREACHABLE_MAX);
         assertThat(new RetryPolicy(settings, () -> 0.999_999).backoff(1)).isEqualTo(Duration.ofMillis(500));
         assertThat(new RetryPolicy(settings, () -> 0.5).backoff(1)).isEqualTo(Duration.ofMillis(750));
         RetryPolicy random = new RetryPolicy(settings);

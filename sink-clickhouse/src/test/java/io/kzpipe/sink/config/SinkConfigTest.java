@@ -23,7 +23,13 @@ class SinkConfigTest {
                 .containsEntry("fetch.max.bytes", 16 * 1024 * 1024)
                 .containsEntry("fetch.min.bytes", 256 * 1024)
                 .containsEntry("fetch.max.wait.ms", 250);
-        assertThat(c.retry()).isEqualTo(new SinkConfig.Retry(Duration.ofMillis(200), Duration.ofSeconds(30), 2, 50));
+        assertThat(c.retry())
+                .isEqualTo(new SinkConfig.Retry(
+                        Duration.ofMillis(200),
+                        Duration.ofSeconds(30),
+                        2,
+                        50,
+                        SinkConfig.DEFAULT_RETRY_UNREACHABLE_MAX));
         assertThat(c.managementPort()).isEqualTo(8082);
         assertThat(c.migrate()).isTrue();
     }
@@ -54,7 +60,9 @@ class SinkConfigTest {
         assertThat(c.clickHouse().password()).isEqualTo("s3cret");
         assertThat(c.clickHouse().database()).isEqualTo("kz_test");
         assertThat(c.flush()).isEqualTo(new SinkConfig.Flush(5000, 1_048_576, Duration.ofSeconds(2), 8_388_608));
-        assertThat(c.retry()).isEqualTo(new SinkConfig.Retry(Duration.ofMillis(50), Duration.ofMinutes(1), 3, 0));
+        assertThat(c.retry())
+                .isEqualTo(new SinkConfig.Retry(
+                        Duration.ofMillis(50), Duration.ofMinutes(1), 3, 0, SinkConfig.DEFAULT_RETRY_UNREACHABLE_MAX));
         assertThat(c.migrate()).isFalse();
         assertThat(c.insertThreads()).isEqualTo(3);
         assertThat(c.consumerProps())

@@ -6,10 +6,10 @@ import static org.awaitility.Awaitility.await;
 import io.kzpipe.model.ops.ServiceMetrics;
 import io.kzpipe.sink.SinkApp;
 import io.kzpipe.sink.config.SinkConfig;
+import io.kzpipe.sink.metrics.MeterCounts;
 import io.kzpipe.testkit.KafkaExtension;
 import io.kzpipe.testkit.RestartableClickHouse;
 import io.kzpipe.testkit.TestKafka;
-import io.micrometer.core.instrument.Counter;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
@@ -37,9 +37,7 @@ class ClickHouseRestartIT {
     private static final Duration RESUME_BOUND = Duration.ofSeconds(10);
 
     private static double inserted(SinkApp app) {
-        return app.registry().find("kz.sink.rows.inserted").counters().stream()
-                .mapToDouble(Counter::count)
-                .sum();
+        return MeterCounts.count(app.registry(), "kz.sink.rows.inserted");
     }
 
     @Test

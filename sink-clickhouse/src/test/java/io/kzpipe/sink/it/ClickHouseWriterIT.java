@@ -81,7 +81,8 @@ class ClickHouseWriterIT {
         client = ClickHouseSql.newClient(settings(ch, db));
         columns = migrated(client, db);
         writer = new ClickHouseBatchWriter(client, db, columns, Duration.ofSeconds(60));
-        policy = new RetryPolicy(new SinkConfig.Retry(Duration.ofMillis(10), Duration.ofSeconds(1), 2, 0));
+        policy = new RetryPolicy(new SinkConfig.Retry(
+                Duration.ofMillis(10), Duration.ofSeconds(1), 2, 0, SinkConfig.DEFAULT_RETRY_UNREACHABLE_MAX));
         delivery = new BatchDelivery(
                 batch -> {
                     inserts.incrementAndGet();

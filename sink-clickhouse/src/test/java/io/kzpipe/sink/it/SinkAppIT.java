@@ -9,13 +9,13 @@ import io.kzpipe.model.topic.PipelineHeaders;
 import io.kzpipe.model.topic.TopicId;
 import io.kzpipe.sink.SinkApp;
 import io.kzpipe.sink.clickhouse.BatchWriter;
+import io.kzpipe.sink.metrics.MeterCounts;
 import io.kzpipe.sink.support.TypedRecords;
 import io.kzpipe.testkit.ClickHouseExtension;
 import io.kzpipe.testkit.KafkaExtension;
 import io.kzpipe.testkit.TcpProxy;
 import io.kzpipe.testkit.TestClickHouse;
 import io.kzpipe.testkit.TestKafka;
-import io.micrometer.core.instrument.Counter;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -50,9 +50,7 @@ class SinkAppIT {
     }
 
     private static double count(SinkApp app, String name, String... tags) {
-        return app.registry().find(name).tags(tags).counters().stream()
-                .mapToDouble(Counter::count)
-                .sum();
+        return MeterCounts.count(app.registry(), name, tags);
     }
 
     @Test

@@ -71,25 +71,14 @@ public record ProcessorConfig(
         long rocksDbMemoryBytes,
         String instanceId) {
 
-    public static final String DEFAULT_APPLICATION_ID = "kaizala-processor";
-    public static final Duration DEFAULT_DEDUP_WINDOW = Duration.ofHours(72);
-    public static final String DEFAULT_MANAGEMENT_HOST = "0.0.0.0";
-    public static final int DEFAULT_MANAGEMENT_PORT = 8081;
     public static final int MIN_PII_SECRET_LENGTH = 16;
     /** Bodies up to this long are kept in {@code events.raw_json} (or up to the body limit when it is lower). */
     public static final int DEFAULT_RAW_JSON_MAX_BYTES = 256 * 1024;
     /** Kafka's default {@code buffer.memory}; raised when the largest record would not fit. */
     static final long DEFAULT_PRODUCER_BUFFER_BYTES = 32L * 1024 * 1024;
 
-    public static final Duration DEFAULT_STARTUP_TIMEOUT = Duration.ofMinutes(5);
-    public static final Duration DEFAULT_SHUTDOWN_TIMEOUT = Duration.ofSeconds(30);
-    public static final int DEFAULT_MAX_THREAD_REPLACEMENTS = 3;
-    public static final Duration DEFAULT_THREAD_REPLACEMENT_WINDOW = Duration.ofMinutes(10);
     /** Streams' EOS default is 100 ms; 200 ms halves the transaction overhead (see docs/BENCHMARKS.md). */
     public static final int DEFAULT_COMMIT_INTERVAL_MS = 200;
-
-    /** What a {@code group.instance.id} may look like here (Kafka allows 249 of these characters). */
-    public static final String INSTANCE_ID_PATTERN = "[a-zA-Z0-9._-]{1,200}";
 
     public ProcessorConfig {
         streamsOverrides = Map.copyOf(streamsOverrides);
@@ -99,17 +88,17 @@ public record ProcessorConfig(
     public static ProcessorConfig fromEnv(Map<String, String> envMap) {
         EnvReader env = new EnvReader(envMap);
         KafkaSettings kafka = KafkaSettings.from(env);
-        String applicationId = env.string("PROCESSOR_APPLICATION_ID", DEFAULT_APPLICATION_ID);
+        String applicationId = env.string("PROCESSOR_APPLICATION_ID", "kaizala-processor");
         if (!applicationId.matches("[a-zA-Z0-9._-]{1,200}")) {
             env.problem(
                     "PROCESSOR_APPLICATION_ID",
                     "'" + applicationId + "' may only contain letters, digits, '.', '_', '-'");
         }
         Duration dedupWindow = env.duration(
-                "PROCESSOR_DEDUP_WINDOW", DEFAULT_DEDUP_WINDOW, Duration.ofMinutes(1), Duration.ofDays(30));
+                "PROCESSOR_DEDUP_WINDOW", Duration.ofHours(72), Duration.ofMinutes(1), Duration.ofDays(30));
         String stateDir = env.raw("PROCESSOR_STATE_DIR");
-        String host = env.string("PROCESSOR_MANAGEMENT_HOST", DEFAULT_MANAGEMENT_HOST);
-        int port = env.intIn("PROCESSOR_MANAGEMENT_PORT", DEFAULT_MANAGEMENT_PORT, 0, 65535);
+        String host = env.string("PROCESSOR_MANAGEMENT_HOST", "0.0.0.0");
+        int port = env.intIn("PROCESSOR_MANAGEMENT_PORT", 8081, 0, 65535);
         String secret = env.raw("PII_HASH_SECRET");
         if (secret != null && secret.length() < MIN_PII_SECRET_LENGTH) {
             env.problem("PII_HASH_SECRET", "must be at least " + MIN_PII_SECRET_LENGTH + " characters long");
@@ -135,13 +124,13 @@ public record ProcessorConfig(
                             + "); the typed-record limit derived from it allows at most that");
         }
         Duration startup = env.duration(
-                "PROCESSOR_STARTUP_TIMEOUT", DEFAULT_STARTUP_TIMEOUT, Duration.ofSeconds(1), Duration.ofHours(2));
+                "PROCESSOR_STARTUP_TIMEOUT", Duration.ofMinutes(5), Duration.ofSeconds(1), Duration.ofHours(2));
         Duration shutdown = env.duration(
-                "PROCESSOR_SHUTDOWN_TIMEOUT", DEFAULT_SHUTDOWN_TIMEOUT, Duration.ofSeconds(1), Duration.ofMinutes(10));
-        int replacements = env.intIn("PROCESSOR_MAX_THREAD_REPLACEMENTS", DEFAULT_MAX_THREAD_REPLACEMENTS, 0, 1000);
+                "PROCESSOR_SHUTDOWN_TIMEOUT", Duration.ofSeconds(30), Duration.ofSeconds(1), Duration.ofMinutes(10));
+        int replacements = env.intIn("PROCESSOR_MAX_THREAD_REPLACEMENTS", 3, 0, 1000);
         Duration replacementWindow = env.duration(
                 "PROCESSOR_THREAD_REPLACEMENT_WINDOW",
-                DEFAULT_THREAD_REPLACEMENT_WINDOW,
+                Duration.ofMinutes(10),
                 Duration.ofSeconds(1),
                 Duration.ofDays(1));
         Map<String, String> overrides = env.passThrough("KAFKA_STREAMS_");
@@ -150,10 +139,7 @@ public record ProcessorConfig(
                 BoundedRocksDbConfig.DEFAULT_MEMORY_BYTES,
                 1024L * 1024,
                 64L * 1024 * 1024 * 1024);
-        String instanceId = env.raw("PROCESSOR_INSTANCE_ID");
-        if (instanceId != null && !instanceId.matches(INSTANCE_ID_PATTERN)) {
-            env.problem("PROCESSOR_INSTANCE_ID", "'" + instanceId + "' must be 1-200 letters, digits, '.', '_' or '-'");
-        }
+        String instanceId = env.clientId("PROCESSOR_INSTANCE_ID", null);
         ProcessorConfig config = new ProcessorConfig(
                 kafka,
                 applicationId,
@@ -214,10 +200,6 @@ public record ProcessorConfig(
 
     private static String overrideName(String streamsKey) {
         return "KAFKA_STREAMS_" + streamsKey.toUpperCase(Locale.ROOT).replace('.', '_');
-    }
-
-    public boolean piiHashingEnabled() {
-        return piiHashSecret != null;
     }
 
     /**
@@ -283,7 +265,7 @@ public record ProcessorConfig(
         return "ProcessorConfig[kafka=" + kafka + ", applicationId=" + applicationId + ", dedupWindow=" + dedupWindow
                 + ", stateDir=" + (stateDir == null ? "(streams default)" : stateDir)
                 + ", management=" + managementHost + ":" + managementPort
-                + ", piiHashing=" + (piiHashingEnabled() ? "on, secret " + Secrets.MASK : "off")
+                + ", piiHashing=" + (piiHashSecret != null ? "on, secret " + Secrets.MASK : "off")
                 + ", maxRecordBytes=" + maxRecordBytes + ", rawJsonMaxBytes=" + rawJsonMaxBytes
                 + ", startupTimeout=" + startupTimeout + ", shutdownTimeout=" + shutdownTimeout
                 + ", maxThreadReplacements=" + maxThreadReplacements + " per " + threadReplacementWindow

@@ -2,6 +2,7 @@ package io.kzpipe.processor.errors;
 
 import io.kzpipe.model.topic.PipelineHeaders;
 import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import org.apache.kafka.clients.producer.ProducerRecord;
@@ -121,15 +122,11 @@ public final class ProductionErrorPolicy implements ProductionExceptionHandler {
     private ProducerRecord<byte[], byte[]> withoutBody(
             ErrorHandlerContext context, ProducerRecord<byte[], byte[]> deadLetter, Exception exception) {
         Header reasonHeader = deadLetter.headers().lastHeader(PipelineHeaders.DLQ_REASON);
-        DeadLetterReason reason = DeadLetterReason.PROCESSING_ERROR;
-        if (reasonHeader != null) {
-            String code = new String(reasonHeader.value(), StandardCharsets.UTF_8);
-            for (DeadLetterReason r : DeadLetterReason.values()) {
-                if (r.code().equals(code)) {
-                    reason = r;
-                }
-            }
-        }
+        String code = reasonHeader == null ? "" : new String(reasonHeader.value(), StandardCharsets.UTF_8);
+        DeadLetterReason reason = Arrays.stream(DeadLetterReason.values())
+                .filter(r -> r.code().equals(code))
+                .findFirst()
+                .orElse(DeadLetterReason.PROCESSING_ERROR);
         String detail = "body of " + deadLetter.value().length + " bytes omitted (refused by Kafka: "
                 + exception.getMessage() + "); the raw record stays at " + context.topic() + "-"
                 + context.partition() + "@" + context.offset();

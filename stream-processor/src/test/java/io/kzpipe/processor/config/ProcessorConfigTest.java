@@ -26,7 +26,7 @@ class ProcessorConfigTest {
         assertThat(c.applicationId()).isEqualTo("kaizala-processor");
         assertThat(c.dedupWindow()).isEqualTo(Duration.ofHours(72));
         assertThat(c.managementPort()).isEqualTo(8081);
-        assertThat(c.piiHashingEnabled()).isFalse();
+        assertThat(c.piiHashSecret()).isNull();
         assertThat(c.stateDir()).isNull();
         Properties p = c.streamsProperties();
         assertThat(p.get(StreamsConfig.PROCESSING_GUARANTEE_CONFIG)).isEqualTo("exactly_once_v2");
@@ -203,7 +203,7 @@ class ProcessorConfigTest {
                 "KAFKA_STREAMS_SASL_JAAS_CONFIG",
                 "user=x password=hunter2"));
 
-        assertThat(c.piiHashingEnabled()).isTrue();
+        assertThat(c.piiHashSecret()).isEqualTo("super-secret-value-123");
         assertThat(c.toString())
                 .doesNotContain("super-secret-value-123")
                 .doesNotContain("hunter2")
