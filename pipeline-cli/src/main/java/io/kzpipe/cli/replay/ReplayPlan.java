@@ -160,7 +160,7 @@ public record ReplayPlan(List<Entry> entries) {
         }
         RecordHeaders headers = new RecordHeaders();
         for (Header h : entry.deadLetter().record().headers()) {
-            if (!DEAD_LETTER_HEADERS.contains(h.key())) {
+            if (!PipelineHeaders.DEAD_LETTER.contains(h.key()) && !h.key().equals(PipelineHeaders.REPLAY_OF)) {
                 headers.add(h.key(), h.value());
             }
         }
@@ -169,15 +169,4 @@ public record ReplayPlan(List<Entry> entries) {
         return new ProducerRecord<>(
                 rawTopic, null, replayTimeMs, key, entry.deadLetter().record().value(), headers);
     }
-
-    /** Headers a replay drops: those describing the dead letter, and an earlier replay's mark. */
-    private static final Set<String> DEAD_LETTER_HEADERS = Set.of(
-            PipelineHeaders.DLQ_STAGE,
-            PipelineHeaders.DLQ_REASON,
-            PipelineHeaders.DLQ_DETAIL,
-            PipelineHeaders.SOURCE_TOPIC,
-            PipelineHeaders.SOURCE_PARTITION,
-            PipelineHeaders.SOURCE_OFFSET,
-            PipelineHeaders.EVENT_ID,
-            PipelineHeaders.REPLAY_OF);
 }

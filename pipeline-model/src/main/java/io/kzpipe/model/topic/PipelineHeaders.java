@@ -1,5 +1,7 @@
 package io.kzpipe.model.topic;
 
+import java.util.Set;
+
 /**
  * Kafka record header names used across the pipeline. Values are UTF-8 strings; numbers are decimal ASCII.
  */
@@ -34,6 +36,13 @@ public final class PipelineHeaders {
      * record with this header is not a newly accepted event (the ledger counts it as a recovery attempt).
      */
     public static final String REPLAY_OF = "kz-replay-of";
+
+    /**
+     * The headers that describe a dead letter: a new dead letter replaces them, a replay drops them (and
+     * {@link #REPLAY_OF}) before the body goes to the raw topic again.
+     */
+    public static final Set<String> DEAD_LETTER =
+            Set.of(DLQ_STAGE, DLQ_REASON, DLQ_DETAIL, SOURCE_TOPIC, SOURCE_PARTITION, SOURCE_OFFSET, EVENT_ID);
 
     /**
      * Raw records written by the puller (pulled from the Kaizala REST API, not received as a webhook): the pull

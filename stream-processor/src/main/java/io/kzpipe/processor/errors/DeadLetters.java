@@ -28,7 +28,7 @@ public final class DeadLetters {
         RecordHeaders out = new RecordHeaders();
         if (original != null) {
             for (Header h : original) {
-                if (!isDeadLetterHeader(h.key())) {
+                if (!PipelineHeaders.DEAD_LETTER.contains(h.key())) {
                     out.add(h.key(), h.value());
                 }
             }
@@ -62,16 +62,6 @@ public final class DeadLetters {
             return "";
         }
         return detail.length() <= MAX_DETAIL_CHARS ? detail : detail.substring(0, MAX_DETAIL_CHARS - 1) + "…";
-    }
-
-    private static boolean isDeadLetterHeader(String key) {
-        return key.equals(PipelineHeaders.DLQ_STAGE)
-                || key.equals(PipelineHeaders.DLQ_REASON)
-                || key.equals(PipelineHeaders.DLQ_DETAIL)
-                || key.equals(PipelineHeaders.SOURCE_TOPIC)
-                || key.equals(PipelineHeaders.SOURCE_PARTITION)
-                || key.equals(PipelineHeaders.SOURCE_OFFSET)
-                || key.equals(PipelineHeaders.EVENT_ID);
     }
 
     private static void add(RecordHeaders headers, String key, String value) {
