@@ -41,8 +41,7 @@ final class DashboardDataset {
             List<String> columns = new ArrayList<>();
             first.fieldNames().forEachRemaining(columns::add);
             // explicit column list: received_at is computed by its DEFAULT, as for the sink's inserts
-            ch.insert(
-                    "INSERT INTO " + db + "." + table + " (" + String.join(", ", columns) + ") FORMAT JSONEachRow",
+            ch.insert("INSERT INTO " + db + "." + table + " (" + String.join(", ", columns) + ") FORMAT JSONEachRow",
                     rows);
         }
         return db;

@@ -72,13 +72,9 @@ class DashboardsBench {
             dbs.put(e, db);
         }
         StringBuilder report = new StringBuilder();
-        report.append(String.format(
-                Locale.ROOT,
-                "# Dashboard queries, %,d responses over %d days, then %,d over %d days%n%n",
-                responses / 2,
-                days / 2,
-                responses,
-                days));
+        report.append(
+                String.format(Locale.ROOT, "# Dashboard queries, %,d responses over %d days, then %,d over %d days%n%n",
+                        responses / 2, days / 2, responses, days));
         // first half: the most recent days/2 days; second half: the days/2 days before them (outside every range)
         long halfSpan = days / 2 * DAY_MS;
         load(dbs, 0, responses / 2, END_MS - halfSpan, halfSpan, report);
@@ -90,12 +86,8 @@ class DashboardsBench {
         for (Map.Entry<String, double[]> e : second.entrySet()) {
             if (e.getKey().startsWith("7d ")) {
                 double[] a = first.get(e.getKey());
-                report.append(String.format(
-                        Locale.ROOT,
-                        "| %s | %.2f | %.2f |%n",
-                        e.getKey().substring(3),
-                        e.getValue()[0] / a[0],
-                        e.getValue()[1] / a[1]));
+                report.append(String.format(Locale.ROOT, "| %s | %.2f | %.2f |%n", e.getKey().substring(3),
+                        e.getValue()[0] / a[0], e.getValue()[1] / a[1]));
             }
         }
         Files.createDirectories(out.toAbsolutePath().getParent());
@@ -103,20 +95,15 @@ class DashboardsBench {
         System.out.println(report);
     }
 
-    private static void load(
-            Map<SqlEngine, String> dbs, long first, long count, long startMs, long spanMs, StringBuilder report) {
+    private static void load(Map<SqlEngine, String> dbs, long first, long count, long startMs, long spanMs,
+            StringBuilder report) {
         for (Map.Entry<SqlEngine, String> e : dbs.entrySet()) {
             long t0 = System.nanoTime();
             for (String sql : insertStatements(e.getValue(), first, count, startMs, spanMs)) {
                 e.getKey().query(sql);
             }
-            report.append(String.format(
-                    Locale.ROOT,
-                    "Loaded responses %,d..%,d into %s in %.1f s%n",
-                    first,
-                    first + count - 1,
-                    e.getKey().name(),
-                    (System.nanoTime() - t0) / 1e9));
+            report.append(String.format(Locale.ROOT, "Loaded responses %,d..%,d into %s in %.1f s%n", first,
+                    first + count - 1, e.getKey().name(), (System.nanoTime() - t0) / 1e9));
         }
         for (Map.Entry<SqlEngine, String> e : dbs.entrySet()) {
             // as a live server's background merges leave past days: one part per day partition
@@ -130,10 +117,7 @@ class DashboardsBench {
                 String[] f = line.split("\t");
                 e.getKey().query("OPTIMIZE TABLE " + db + "." + f[0] + " PARTITION ID '" + f[1] + "' FINAL");
             }
-            report.append(String.format(
-                    Locale.ROOT,
-                    "Merged every day partition on %s in %.1f s%n",
-                    e.getKey().name(),
+            report.append(String.format(Locale.ROOT, "Merged every day partition on %s in %.1f s%n", e.getKey().name(),
                     (System.nanoTime() - t0) / 1e9));
         }
     }
@@ -141,7 +125,8 @@ class DashboardsBench {
     /** Times every dashboard query and its ceiling per range on both engines; key "range query" → {18.16 s, current s}. */
     private static Map<String, double[]> timeAll(Map<SqlEngine, String> dbs, StringBuilder report, String label) {
         Map<String, double[]> times = new LinkedHashMap<>();
-        List<Dashboards.Query> queries = Dashboards.clickHouseQueries().stream()
+        List<Dashboards.Query> queries = Dashboards.clickHouseQueries()
+                .stream()
                 .filter(q -> q.dashboard().equals("Kaizala responses"))
                 .toList();
         List<SqlEngine> engines = new ArrayList<>(dbs.keySet());
@@ -151,11 +136,8 @@ class DashboardsBench {
             Instant from = to.minusMillis(range.getValue());
             long interval = Math.max(60, range.getValue() / 1000 / 200);
             GrafanaMacros macros = new GrafanaMacros(from, to, interval, Map.of());
-            report.append(String.format(
-                    Locale.ROOT,
-                    "%n## %s, range %s, every variable at All (median of %d runs, seconds)%n%n",
-                    label,
-                    range.getKey(),
+            report.append(String.format(Locale.ROOT,
+                    "%n## %s, range %s, every variable at All (median of %d runs, seconds)%n%n", label, range.getKey(),
                     RUNS));
             report.append(
                     "| query | 18.16 | 18.16 ceiling | ratio | current | current ceiling | ratio | same rows |\n");
@@ -173,43 +155,22 @@ class DashboardsBench {
                 }
                 boolean same = results.get(0).equals(results.get(1));
                 if (!same) {
-                    mismatches.add(String.format(
-                            Locale.ROOT,
-                            "%s %s: 18.16 %d rows, current %d rows; first difference: %s",
-                            range.getKey(),
-                            q.where(),
-                            results.get(0).lines().count(),
-                            results.get(1).lines().count(),
-                            firstDifference(results)));
+                    mismatches.add(String.format(Locale.ROOT,
+                            "%s %s: 18.16 %d rows, current %d rows; first difference: %s", range.getKey(), q.where(),
+                            results.get(0).lines().count(), results.get(1).lines().count(), firstDifference(results)));
                 }
                 for (int i = 0; i < 4; i++) {
                     total[i] += t[i];
                 }
-                times.put(range.getKey() + " " + q.where(), new double[] {t[0], t[2]});
-                report.append(String.format(
-                        Locale.ROOT,
-                        "| %s | %.3f | %.3f | %.1f | %.3f | %.3f | %.1f | %s |%n",
-                        q.where(),
-                        t[0],
-                        t[1],
-                        t[0] / t[1],
-                        t[2],
-                        t[3],
-                        t[2] / t[3],
-                        same ? "yes" : "NO"));
+                times.put(range.getKey() + " " + q.where(), new double[]{t[0], t[2]});
+                report.append(String.format(Locale.ROOT, "| %s | %.3f | %.3f | %.1f | %.3f | %.3f | %.1f | %s |%n",
+                        q.where(), t[0], t[1], t[0] / t[1], t[2], t[3], t[2] / t[3], same ? "yes" : "NO"));
             }
-            mismatches.forEach(
-                    m -> report.append("\nDIFFERENT ROWS: ").append(m).append('\n'));
+            mismatches.forEach(m -> report.append("\nDIFFERENT ROWS: ").append(m).append('\n'));
             mismatches.clear();
-            report.append(String.format(
-                    Locale.ROOT,
-                    "| **one refresh (sum)** | %.3f | %.3f | %.1f | %.3f | %.3f | %.1f | |%n",
-                    total[0],
-                    total[1],
-                    total[0] / total[1],
-                    total[2],
-                    total[3],
-                    total[2] / total[3]));
+            report.append(String.format(Locale.ROOT,
+                    "| **one refresh (sum)** | %.3f | %.3f | %.1f | %.3f | %.3f | %.1f | |%n", total[0], total[1],
+                    total[0] / total[1], total[2], total[3], total[2] / total[3]));
             System.out.print(report);
         }
         return times;
@@ -231,11 +192,8 @@ class DashboardsBench {
     /** The query without deduplication: no FINAL, no supersession condition (one line in every dashboard query). */
     static String ceiling(String sql) {
         String noFinal = FINAL.matcher(sql).replaceAll("");
-        return String.join(
-                "\n",
-                Arrays.stream(noFinal.split("\n"))
-                        .filter(l -> !l.contains("response_supersessions"))
-                        .toList());
+        return String.join("\n",
+                Arrays.stream(noFinal.split("\n")).filter(l -> !l.contains("response_supersessions")).toList());
     }
 
     private static double median(SqlEngine engine, String sql, List<String> results) {
@@ -259,18 +217,14 @@ class DashboardsBench {
      */
     static List<String> insertStatements(String db, long first, long count, long startMs, long spanMs) {
         // one row per response version (and per copy: 1 in 100 inserted twice)
-        String versions =
-                "SELECT i, rid, upd, copy, ms, if(upd = 1, toUInt64(4611686018427387904) + toUInt64(ms), toUInt64(ms)) AS ver"
-                        + " FROM (SELECT number + " + first + " AS i, hex(MD5(toString(i))) AS rid,"
-                        + " arrayJoin(if(i % 10 = 0, [0, 1], [0])) AS upd, arrayJoin(if(i % 100 = 1, [0, 1], [0])) AS copy,"
-                        + " toInt64(" + startMs + " + intDiv((number * " + spanMs + "), " + count
-                        + ")) + upd * toInt64((i * 7919) % 172800000) AS ms"
-                        + " FROM numbers(" + count + "))";
-        String common =
-                "concat('ev-', rid, '-', toString(upd)), rid, ver, concat('action-', toString(i % 200)), concat('group-', toString(i % 20))";
-        String answerCols =
-                "(schema_version, row_id, event_id, response_id, version, action_id, group_id, question_index, question_title,"
-                        + " question_type, received_at_ms, ";
+        String versions = "SELECT i, rid, upd, copy, ms, if(upd = 1, toUInt64(4611686018427387904) + toUInt64(ms), toUInt64(ms)) AS ver"
+                + " FROM (SELECT number + " + first + " AS i, hex(MD5(toString(i))) AS rid,"
+                + " arrayJoin(if(i % 10 = 0, [0, 1], [0])) AS upd, arrayJoin(if(i % 100 = 1, [0, 1], [0])) AS copy,"
+                + " toInt64(" + startMs + " + intDiv((number * " + spanMs + "), " + count
+                + ")) + upd * toInt64((i * 7919) % 172800000) AS ms" + " FROM numbers(" + count + "))";
+        String common = "concat('ev-', rid, '-', toString(upd)), rid, ver, concat('action-', toString(i % 200)), concat('group-', toString(i % 20))";
+        String answerCols = "(schema_version, row_id, event_id, response_id, version, action_id, group_id, question_index, question_title,"
+                + " question_type, received_at_ms, ";
         List<String> out = new ArrayList<>();
         out.add("INSERT INTO " + db
                 + ".responses (schema_version, row_id, event_id, event_type, response_id, action_id, group_id,"
@@ -284,16 +238,15 @@ class DashboardsBench {
                 + ", q, concat('Quantity ', toString(q)), 'Numeric', ms, toFloat64((i + q * 7 + upd) % 100)"
                 + " FROM (SELECT *, arrayJoin([0, 1, 2]) AS q FROM (" + versions + "))");
         out.add("INSERT INTO " + db + ".answers_option " + answerCols
-                + "option_title, option_index, selection_index) SELECT 1, " + rowId()
-                + ", " + common + ", q, if(q = 3, 'Product', 'Channel'), if(q = 3, 'SingleOption', 'MultiOption'), ms,"
+                + "option_title, option_index, selection_index) SELECT 1, " + rowId() + ", " + common
+                + ", q, if(q = 3, 'Product', 'Channel'), if(q = 3, 'SingleOption', 'MultiOption'), ms,"
                 + " if(q = 3, ['Apples', 'Bananas', 'Cherries', 'Dates'][(i + upd) % 4 + 1], ['SMS', 'App', 'Web'][(i * 3 + upd) % 3 + 1]),"
                 + " toInt32((i + upd) % 3), 0 FROM (SELECT *, arrayJoin([3, 4]) AS q FROM (" + versions + "))");
         out.add("INSERT INTO " + db + ".answers_text " + answerCols + "text) SELECT 1, " + rowId() + ", " + common
                 + ", 5, 'Retailer', 'Text', ms, concat('Shop ', toString((i + upd) % 50)) FROM (SELECT *, 5 AS q FROM ("
                 + versions + "))");
         out.add("INSERT INTO " + db + ".answers_location " + answerCols
-                + "latitude, longitude, place_name, accuracy) SELECT 1, " + rowId()
-                + ", " + common
+                + "latitude, longitude, place_name, accuracy) SELECT 1, " + rowId() + ", " + common
                 + ", 6, 'Delivery', 'Location', ms, 17 + (i % 1000) / 1000, 78 + (i % 997) / 1000, 'Hyderabad', NULL"
                 + " FROM (SELECT *, 6 AS q FROM (" + versions + ") WHERE i % 10 = 3)");
         out.add("INSERT INTO " + db

@@ -27,13 +27,8 @@ final class DeployTree {
     static final Path PROMETHEUS = DEPLOY.resolve("prometheus");
 
     /** Secrets that must come from the operator's {@code .env}, never from a file in git. */
-    static final List<String> SECRETS = List.of(
-            "CLICKHOUSE_ADMIN_PASSWORD",
-            "CLICKHOUSE_SINK_PASSWORD",
-            "CLICKHOUSE_GRAFANA_PASSWORD",
-            "GRAFANA_ADMIN_PASSWORD",
-            "PII_HASH_SECRET",
-            "KAIZALA_CALLBACK_TOKENS");
+    static final List<String> SECRETS = List.of("CLICKHOUSE_ADMIN_PASSWORD", "CLICKHOUSE_SINK_PASSWORD",
+            "CLICKHOUSE_GRAFANA_PASSWORD", "GRAFANA_ADMIN_PASSWORD", "PII_HASH_SECRET", "KAIZALA_CALLBACK_TOKENS");
 
     private DeployTree() {}
 
@@ -75,10 +70,7 @@ final class DeployTree {
     /** The Prometheus rule files, as {@code rules/<name>.yml} relative to {@link #PROMETHEUS}, sorted. */
     static List<String> ruleFiles() {
         try (Stream<Path> s = Files.list(PROMETHEUS.resolve("rules"))) {
-            return s.map(p -> "rules/" + p.getFileName())
-                    .filter(n -> n.endsWith(".yml"))
-                    .sorted()
-                    .toList();
+            return s.map(p -> "rules/" + p.getFileName()).filter(n -> n.endsWith(".yml")).sorted().toList();
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }

@@ -17,22 +17,15 @@ import org.junit.jupiter.params.provider.CsvSource;
 class DockerfilesTest {
 
     @ParameterizedTest
-    @CsvSource({
-        "ingest-gateway,io.kzpipe.gateway.Main,8080 8083",
-        "stream-processor,io.kzpipe.processor.Main,8081",
-        "sink-clickhouse,io.kzpipe.sink.Main,8082",
-        "kaizala-puller,io.kzpipe.puller.Main,8084"
-    })
+    @CsvSource({"ingest-gateway,io.kzpipe.gateway.Main,8080 8083", "stream-processor,io.kzpipe.processor.Main,8081",
+            "sink-clickhouse,io.kzpipe.sink.Main,8082", "kaizala-puller,io.kzpipe.puller.Main,8084"})
     void dockerfileBuildsTheServiceJarOnPinnedBasesAndRunsItUnprivileged(String module, String mainClass, String port) {
         String dockerfile = DeployTree.read(DeployTree.ROOT.resolve(module).resolve("Dockerfile"));
         Map<String, String> env = DeployTree.envFile(DeployTree.COMPOSE.resolve(".env.example"));
 
-        assertThat(arg(dockerfile, "MAVEN_BUILD_IMAGE"))
-                .isEqualTo(env.get("MAVEN_BUILD_IMAGE"))
-                .matches(".+:\\d[^:]*");
+        assertThat(arg(dockerfile, "MAVEN_BUILD_IMAGE")).isEqualTo(env.get("MAVEN_BUILD_IMAGE")).matches(".+:\\d[^:]*");
         assertThat(arg(dockerfile, "JRE_IMAGE")).isEqualTo(env.get("JRE_IMAGE")).matches(".+:\\d[^:]*");
-        assertThat(dockerfile)
-                .contains("mvn -B -q -pl " + module + " -am package")
+        assertThat(dockerfile).contains("mvn -B -q -pl " + module + " -am package")
                 .contains("COPY --from=build /src/" + module + "/target/lib/ /app/lib/")
                 .contains("COPY --from=build /src/" + module + "/target/" + module + ".jar /app/" + module + ".jar")
                 .contains("ENTRYPOINT [\"java\", \"-jar\", \"/app/" + module + ".jar\"]")
@@ -42,8 +35,8 @@ class DockerfilesTest {
 
         String pom = DeployTree.read(DeployTree.ROOT.resolve(module).resolve("pom.xml"));
         assertThat(pom).contains("<service.main-class>" + mainClass + "</service.main-class>");
-        assertThat(Files.isRegularFile(
-                        DeployTree.ROOT.resolve(module).resolve("src/main/resources/service.properties")))
+        assertThat(
+                Files.isRegularFile(DeployTree.ROOT.resolve(module).resolve("src/main/resources/service.properties")))
                 .as("%s activates the service profile (target/%s.jar + target/lib)", module, module)
                 .isTrue();
         assertThat(DeployTree.read(DeployTree.ROOT.resolve(module).resolve("Dockerfile.dockerignore")))

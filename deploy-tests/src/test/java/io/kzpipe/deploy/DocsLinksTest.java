@@ -39,8 +39,8 @@ class DocsLinksTest {
     private static final Parser PARSER = Parser.builder().build();
 
     /** {@code README "Scaling"}, {@code docs/DESIGN.md, "Ledger"}, {@code README \"Puller\"} in a Java string. */
-    private static final Pattern NAMED_SECTION =
-            Pattern.compile("(README(?:\\.md)?|docs/[A-Z][A-Z-]*\\.md)[ ,(]+\\\\?\"([^\"\\\\\\n]+)\\\\?\"");
+    private static final Pattern NAMED_SECTION = Pattern
+            .compile("(README(?:\\.md)?|docs/[A-Z][A-Z-]*\\.md)[ ,(]+\\\\?\"([^\"\\\\\\n]+)\\\\?\"");
 
     /** A settings row: {@code | `NAME` ... | default | meaning |}. */
     private static final Pattern SETTING_ROW = Pattern.compile("^\\| (`[A-Z][^|]*) \\| ([^|]*) \\|");
@@ -53,9 +53,7 @@ class DocsLinksTest {
         for (Path doc : files(DeployTree.ROOT, ".md")) {
             broken.addAll(brokenLinks(doc));
         }
-        assertThat(broken)
-                .as("Markdown links whose file or heading does not exist")
-                .isEmpty();
+        assertThat(broken).as("Markdown links whose file or heading does not exist").isEmpty();
     }
 
     @Test
@@ -71,18 +69,14 @@ class DocsLinksTest {
                 }
             }
         }
-        assertThat(missing)
-                .as("sections named in the tree that are no heading of that file")
-                .isEmpty();
+        assertThat(missing).as("sections named in the tree that are no heading of that file").isEmpty();
     }
 
     @Test
     void theSettingsReadmeListsAgreeWithTheConfigurationDoc() {
         Map<String, Set<String>> documented = new HashMap<>();
         settingRows(DeployTree.ROOT.resolve("docs/CONFIGURATION.md"))
-                .forEach(row -> documented
-                        .computeIfAbsent(row[0], k -> new LinkedHashSet<>())
-                        .add(row[1]));
+                .forEach(row -> documented.computeIfAbsent(row[0], k -> new LinkedHashSet<>()).add(row[1]));
         List<String[]> readme = settingRows(DeployTree.ROOT.resolve("README.md"));
         assertThat(readme).as("settings rows in README").hasSizeGreaterThan(20);
         List<String> disagree = new ArrayList<>();
@@ -92,31 +86,18 @@ class DocsLinksTest {
                 disagree.add(row[0] + " | " + row[1] + " (docs/CONFIGURATION.md: " + defaults + ")");
             }
         }
-        assertThat(disagree)
-                .as("README settings whose name or default differs from docs/CONFIGURATION.md")
-                .isEmpty();
+        assertThat(disagree).as("README settings whose name or default differs from docs/CONFIGURATION.md").isEmpty();
     }
 
     @Test
     void aMissingFileOrHeadingIsReported(@TempDir Path dir) throws IOException {
         Files.writeString(dir.resolve("b.md"), "# Other doc\n\n## Section `two` (here)\n");
-        Files.writeString(
-                dir.resolve("a.md"),
-                String.join(
-                        "\n",
-                        "# A",
-                        "[ok](b.md#section-two-here) [ok too](#a) [web](https://example.org/x.md)",
+        Files.writeString(dir.resolve("a.md"),
+                String.join("\n", "# A", "[ok](b.md#section-two-here) [ok too](#a) [web](https://example.org/x.md)",
                         "[gone](missing.md) [no heading](b.md#section-three) [no local heading](#b)",
-                        "`[in code](nowhere.md)`",
-                        "```",
-                        "[in a block](nowhere.md)",
-                        "```",
-                        ""));
-        assertThat(brokenLinks(dir.resolve("a.md")))
-                .containsExactly(
-                        "a.md: missing.md (no such file)",
-                        "a.md: b.md#section-three (no such heading)",
-                        "a.md: #b (no such heading)");
+                        "`[in code](nowhere.md)`", "```", "[in a block](nowhere.md)", "```", ""));
+        assertThat(brokenLinks(dir.resolve("a.md"))).containsExactly("a.md: missing.md (no such file)",
+                "a.md: b.md#section-three (no such heading)", "a.md: #b (no such heading)");
     }
 
     @Test
@@ -142,8 +123,7 @@ class DocsLinksTest {
             String name = doc.getFileName() + ": " + target;
             if (!Files.exists(file)) {
                 broken.add(name + " (no such file)");
-            } else if (hash >= 0
-                    && file.toString().endsWith(".md")
+            } else if (hash >= 0 && file.toString().endsWith(".md")
                     && !anchors(file).contains(target.substring(hash + 1))) {
                 broken.add(name + " (no such heading)");
             }
@@ -192,9 +172,7 @@ class DocsLinksTest {
      * marks, connector punctuation ({@code _}), spaces and hyphens, then each space becomes a hyphen.
      */
     static String anchor(String heading) {
-        return heading.toLowerCase(Locale.ROOT)
-                .replaceAll("[^\\p{L}\\p{M}\\p{N}\\p{Pc} -]", "")
-                .replace(' ', '-');
+        return heading.toLowerCase(Locale.ROOT).replaceAll("[^\\p{L}\\p{M}\\p{N}\\p{Pc} -]", "").replace(' ', '-');
     }
 
     private static String plainText(Node node) {
@@ -215,11 +193,10 @@ class DocsLinksTest {
 
     /** {@code [name cell, default cell]} of every settings table row of {@code doc}. */
     private static List<String[]> settingRows(Path doc) {
-        return text(doc)
-                .lines()
+        return text(doc).lines()
                 .map(SETTING_ROW::matcher)
                 .filter(Matcher::find)
-                .map(m -> new String[] {m.group(1).strip(), m.group(2).strip()})
+                .map(m -> new String[]{m.group(1).strip(), m.group(2).strip()})
                 .toList();
     }
 

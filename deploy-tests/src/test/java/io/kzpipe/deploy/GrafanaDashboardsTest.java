@@ -29,88 +29,54 @@ class GrafanaDashboardsTest {
     /** Functions and syntax 18.16 lacks (docs/CLICKHOUSE-COMPAT.md) or that only newer servers have. */
     // "SELECT DISTINCT": ClickHouse 18.16 returned every value twice over several day partitions (bench/dashboards);
     // GROUP BY gives the same rows on both engines
-    private static final List<String> NOT_ON_18_16 = List.of(
-            "SELECT DISTINCT",
-            "toStartOfInterval",
-            "JSONExtract",
-            "DateTime64",
-            "now64",
-            "fromUnixTimestamp64",
-            "WITH FILL",
-            " OVER (",
-            " OVER(",
-            "LowCardinality",
-            "{param",
-            "arrayFold",
-            "toStartOfWeek(",
-            "parseDateTime(",
-            "formatDateTimeInJodaSyntax",
-            "Map(String",
-            " QUALIFY ",
-            "$__timeInterval",
-            "_ms(",
-            "$__timeFilter_ms",
-            "$__dateTimeFilter",
-            "$__dt(");
+    private static final List<String> NOT_ON_18_16 = List.of("SELECT DISTINCT", "toStartOfInterval", "JSONExtract",
+            "DateTime64", "now64", "fromUnixTimestamp64", "WITH FILL", " OVER (", " OVER(", "LowCardinality", "{param",
+            "arrayFold", "toStartOfWeek(", "parseDateTime(", "formatDateTimeInJodaSyntax", "Map(String", " QUALIFY ",
+            "$__timeInterval", "_ms(", "$__timeFilter_ms", "$__dateTimeFilter", "$__dt(");
 
     private static final Pattern TABLE_REF = Pattern.compile("\\bkaizala\\.([A-Za-z0-9_]+)");
     private static final Pattern VARIABLE_REF = Pattern.compile("\\$\\{(\\w+)(?::\\w+)?}|\\$(?!__)(\\w+)");
-    private static final GrafanaMacros ALL_SELECTED = new GrafanaMacros(
-            Instant.parse("2026-11-20T00:00:00Z"), Instant.parse("2026-11-21T00:00:00Z"), 60, Map.of());
+    private static final GrafanaMacros ALL_SELECTED = new GrafanaMacros(Instant.parse("2026-11-20T00:00:00Z"),
+            Instant.parse("2026-11-21T00:00:00Z"), 60, Map.of());
 
     @Test
     void dashboardsAreProvisioningReadyWithUniqueUids() {
         Set<String> uids = new HashSet<>();
         for (Path file : Dashboards.files()) {
             JsonNode d = Dashboards.load(file);
-            assertThat(d.has("__inputs"))
-                    .as("%s is an export with __inputs", file)
-                    .isFalse();
-            assertThat(d.path("id").isNull() || d.path("id").isMissingNode())
-                    .as("%s id", file)
-                    .isTrue();
+            assertThat(d.has("__inputs")).as("%s is an export with __inputs", file).isFalse();
+            assertThat(d.path("id").isNull() || d.path("id").isMissingNode()).as("%s id", file).isTrue();
             assertThat(d.path("uid").asText()).as("%s uid", file).matches("[a-z0-9-]{1,40}");
-            assertThat(uids.add(d.path("uid").asText()))
-                    .as("duplicate uid in %s", file)
-                    .isTrue();
+            assertThat(uids.add(d.path("uid").asText())).as("duplicate uid in %s", file).isTrue();
             Set<Integer> ids = new HashSet<>();
             for (JsonNode p : Dashboards.panels(d)) {
-                assertThat(ids.add(p.path("id").asInt()))
-                        .as("duplicate panel id %s in %s", p.path("id"), file)
+                assertThat(ids.add(p.path("id").asInt())).as("duplicate panel id %s in %s", p.path("id"), file)
                         .isTrue();
                 int x = p.at("/gridPos/x").asInt();
                 int w = p.at("/gridPos/w").asInt();
-                assertThat(x + w)
-                        .as("panel '%s' width", p.path("title").asText())
-                        .isBetween(1, 24);
+                assertThat(x + w).as("panel '%s' width", p.path("title").asText()).isBetween(1, 24);
             }
         }
-        assertThat(Dashboards.files())
-                .extracting(p -> p.getFileName().toString())
+        assertThat(Dashboards.files()).extracting(p -> p.getFileName().toString())
                 .containsExactlyInAnyOrder("kaizala-responses.json", "pipeline-health.json");
     }
 
     @Test
     void everyQueryUsesAProvisionedDatasourceByFixedUid() {
-        JsonNode provisioning =
-                Yaml.parse(DeployTree.read(DeployTree.GRAFANA.resolve("provisioning/datasources/datasources.yaml")));
+        JsonNode provisioning = Yaml
+                .parse(DeployTree.read(DeployTree.GRAFANA.resolve("provisioning/datasources/datasources.yaml")));
         Map<String, String> typeByUid = new java.util.HashMap<>();
-        provisioning
-                .path("datasources")
-                .forEach(ds ->
-                        typeByUid.put(ds.path("uid").asText(), ds.path("type").asText()));
+        provisioning.path("datasources")
+                .forEach(ds -> typeByUid.put(ds.path("uid").asText(), ds.path("type").asText()));
 
-        assertThat(typeByUid)
-                .containsEntry(Dashboards.CLICKHOUSE_UID, "grafana-clickhouse-datasource")
+        assertThat(typeByUid).containsEntry(Dashboards.CLICKHOUSE_UID, "grafana-clickhouse-datasource")
                 .containsEntry(Dashboards.PROMETHEUS_UID, "prometheus");
-        assertThat(Dashboards.queries())
-                .isNotEmpty()
+        assertThat(Dashboards.queries()).isNotEmpty()
                 .allSatisfy(q -> assertThat(typeByUid).as(q.toString()).containsKey(q.datasourceUid()));
         for (Path file : Dashboards.files()) {
             for (JsonNode p : Dashboards.panels(Dashboards.load(file))) {
                 if (!"row".equals(p.path("type").asText())) {
-                    assertThat(typeByUid)
-                            .as("panel datasource of '%s'", p.path("title").asText())
+                    assertThat(typeByUid).as("panel datasource of '%s'", p.path("title").asText())
                             .containsKey(p.at("/datasource/uid").asText());
                 }
             }
@@ -125,8 +91,7 @@ class GrafanaDashboardsTest {
         assertThat(queries).hasSizeGreaterThan(10);
         for (Dashboards.Query q : queries) {
             for (String bad : NOT_ON_18_16) {
-                assertThat(q.text().toLowerCase(Locale.ROOT))
-                        .as(q.toString())
+                assertThat(q.text().toLowerCase(Locale.ROOT)).as(q.toString())
                         .doesNotContain(bad.toLowerCase(Locale.ROOT));
             }
             String sql = ALL_SELECTED.expand(q.text());
@@ -151,8 +116,8 @@ class GrafanaDashboardsTest {
         // every read of a table starts with the dashboard's time range (the day partitions prune to it); a main read
         // (FROM on a line of its own) of response data also leaves out the versions the processor marked as replaced
         // within that same range; the one-line lookups (package -> actions, the markers themselves) need not
-        Pattern anyRead =
-                Pattern.compile("FROM kaizala\\.([a-z_]+)(?: FINAL)?\\s+WHERE \\$__timeFilter\\(received_at\\)");
+        Pattern anyRead = Pattern
+                .compile("FROM kaizala\\.([a-z_]+)(?: FINAL)?\\s+WHERE \\$__timeFilter\\(received_at\\)");
         Pattern mainRead = Pattern.compile(
                 "(?m)^[ \\t]*FROM kaizala\\.([a-z_]+)(?: FINAL)?[ \\t]*\\n[ \\t]*WHERE \\$__timeFilter\\(received_at\\)"
                         + "([ \\t]*\\n[ \\t]*AND \\(response_id, version\\) NOT IN \\(SELECT response_id, version FROM kaizala\\.response_supersessions"
@@ -170,30 +135,19 @@ class GrafanaDashboardsTest {
                 reads++;
                 used.add(any.group(1));
             }
-            assertThat(reads)
-                    .as("%s: every FROM kaizala.<table> is followed by WHERE $__timeFilter(received_at)", q)
+            assertThat(reads).as("%s: every FROM kaizala.<table> is followed by WHERE $__timeFilter(received_at)", q)
                     .isEqualTo(q.text().split("FROM kaizala\\.", -1).length - 1);
             Matcher main = mainRead.matcher(q.text());
             while (main.find()) {
-                boolean responseData =
-                        main.group(1).equals("responses") || main.group(1).startsWith("answer");
+                boolean responseData = main.group(1).equals("responses") || main.group(1).startsWith("answer");
                 assertThat(main.group(2) != null)
-                        .as(
-                                "%s: read of %s %s the supersession condition",
-                                q, main.group(1), responseData ? "lacks" : "has")
+                        .as("%s: read of %s %s the supersession condition", q, main.group(1),
+                                responseData ? "lacks" : "has")
                         .isEqualTo(responseData);
             }
         }
-        assertThat(used)
-                .contains(
-                        "responses",
-                        "answers_option",
-                        "answers_numeric",
-                        "answers_text",
-                        "answers_location",
-                        "answer_rejects",
-                        "dead_letters",
-                        "response_supersessions");
+        assertThat(used).contains("responses", "answers_option", "answers_numeric", "answers_text", "answers_location",
+                "answer_rejects", "dead_letters", "response_supersessions");
     }
 
     @Test

@@ -42,9 +42,7 @@ class KustomizeIT {
 
     static List<JsonNode> render(String dir) {
         Tool.Result result = Tool.KUBECTL.run(DeployTree.K8S, Map.of(), "kustomize", dir);
-        assertThat(result.exitCode())
-                .as("kubectl kustomize %s:\n%s", dir, result.stderr())
-                .isZero();
+        assertThat(result.exitCode()).as("kubectl kustomize %s:\n%s", dir, result.stderr()).isZero();
         return Yaml.documents(result.stdout());
     }
 
@@ -53,32 +51,24 @@ class KustomizeIT {
     void everyDeploymentHasProbesResourcesAPdbAndAPinnedImage(String dir) {
         List<JsonNode> docs = render(dir);
 
-        assertThat(deployments(docs))
-                .extracting(d -> d.at("/metadata/name").asText())
+        assertThat(deployments(docs)).extracting(d -> d.at("/metadata/name").asText())
                 .containsExactlyInAnyOrderElementsOf(servicesOf(dir));
         for (JsonNode d : deployments(docs)) {
             String name = d.at("/metadata/name").asText();
             JsonNode podLabels = d.at("/spec/template/metadata/labels");
-            assertThat(d.at("/spec/template/spec/securityContext/runAsNonRoot").asBoolean())
-                    .as(name)
-                    .isTrue();
+            assertThat(d.at("/spec/template/spec/securityContext/runAsNonRoot").asBoolean()).as(name).isTrue();
             for (JsonNode c : d.at("/spec/template/spec/containers")) {
-                assertThat(c.at("/livenessProbe/httpGet/path").asText())
-                        .as("liveness of %s", name)
+                assertThat(c.at("/livenessProbe/httpGet/path").asText()).as("liveness of %s", name)
                         .isEqualTo("/health/live");
-                assertThat(c.at("/readinessProbe/httpGet/path").asText())
-                        .as("readiness of %s", name)
+                assertThat(c.at("/readinessProbe/httpGet/path").asText()).as("readiness of %s", name)
                         .isEqualTo("/health/ready");
                 // health and metrics on the management port of every service (the gateway's http port is the webhook)
                 for (String probe : List.of("startupProbe", "livenessProbe", "readinessProbe")) {
-                    assertThat(c.at("/" + probe + "/httpGet/port").asText())
-                            .as("%s port of %s", probe, name)
+                    assertThat(c.at("/" + probe + "/httpGet/port").asText()).as("%s port of %s", probe, name)
                             .isEqualTo("management");
                 }
                 String managementPort = containerPort(c, "management");
-                assertThat(d.at("/spec/template/metadata/annotations")
-                                .path("prometheus.io/port")
-                                .asText())
+                assertThat(d.at("/spec/template/metadata/annotations").path("prometheus.io/port").asText())
                         .as("scraped port of %s", name)
                         .isEqualTo(managementPort);
                 for (String kind : List.of("requests", "limits")) {
@@ -89,23 +79,16 @@ class KustomizeIT {
                     }
                 }
                 String image = c.path("image").asText();
-                assertThat(image)
-                        .as("image of %s", name)
+                assertThat(image).as("image of %s", name)
                         .matches(".+:[A-Za-z0-9._-]*\\d[A-Za-z0-9._-]*")
                         .doesNotEndWith(":latest");
                 assertThat(c.path("imagePullPolicy").asText()).as(name).isNotEqualTo("Always");
-                assertThat(c.at("/securityContext/allowPrivilegeEscalation").asBoolean(true))
-                        .as(name)
-                        .isFalse();
+                assertThat(c.at("/securityContext/allowPrivilegeEscalation").asBoolean(true)).as(name).isFalse();
             }
-            assertThat(ofKind(docs, "PodDisruptionBudget"))
-                    .as("PodDisruptionBudget selecting %s", name)
-                    .anySatisfy(pdb -> assertThat(selects(pdb.at("/spec/selector/matchLabels"), podLabels))
-                            .isTrue());
-            assertThat(ofKind(docs, "Service"))
-                    .as("Service selecting %s", name)
-                    .anySatisfy(svc -> assertThat(selects(svc.at("/spec/selector"), podLabels))
-                            .isTrue());
+            assertThat(ofKind(docs, "PodDisruptionBudget")).as("PodDisruptionBudget selecting %s", name)
+                    .anySatisfy(pdb -> assertThat(selects(pdb.at("/spec/selector/matchLabels"), podLabels)).isTrue());
+            assertThat(ofKind(docs, "Service")).as("Service selecting %s", name)
+                    .anySatisfy(svc -> assertThat(selects(svc.at("/spec/selector"), podLabels)).isTrue());
         }
     }
 
@@ -122,13 +105,10 @@ class KustomizeIT {
         assertThat(hpa.at("/spec/metrics/0/resource/name").asText()).isEqualTo("cpu");
 
         JsonNode processor = deployment(docs, "stream-processor");
-        int partitions = Integer.parseInt(
-                configFor(docs, processor).at("/data/TOPIC_PARTITIONS").asText());
-        assertThat(processor.at("/spec/replicas").asInt())
-                .as("processor replicas vs TOPIC_PARTITIONS")
+        int partitions = Integer.parseInt(configFor(docs, processor).at("/data/TOPIC_PARTITIONS").asText());
+        assertThat(processor.at("/spec/replicas").asInt()).as("processor replicas vs TOPIC_PARTITIONS")
                 .isBetween(1, partitions);
-        assertThat(deployment(docs, "sink-clickhouse").at("/spec/replicas").asInt())
-                .isBetween(1, partitions);
+        assertThat(deployment(docs, "sink-clickhouse").at("/spec/replicas").asInt()).isBetween(1, partitions);
     }
 
     @ParameterizedTest
@@ -139,10 +119,7 @@ class KustomizeIT {
         Set<String> values = new HashSet<>();
         for (JsonNode d : deployments(docs)) {
             Map<String, String> env = new HashMap<>();
-            configFor(docs, d)
-                    .path("data")
-                    .fields()
-                    .forEachRemaining(e -> env.put(e.getKey(), e.getValue().asText()));
+            configFor(docs, d).path("data").fields().forEachRemaining(e -> env.put(e.getKey(), e.getValue().asText()));
             for (JsonNode e : d.at("/spec/template/spec/containers/0/env")) {
                 if (e.has("value")) {
                     env.put(e.path("name").asText(), e.path("value").asText());
@@ -151,14 +128,10 @@ class KustomizeIT {
             values.add(env.get(RecordLimits.MAX_BODY_VAR));
             if ("stream-processor".equals(d.at("/metadata/name").asText())) {
                 ProcessorConfig processor = ProcessorConfig.fromEnv(env);
-                assertThat(processor.maxRecordBytes())
-                        .isEqualTo(processor.limits().typedRecordBytes());
+                assertThat(processor.maxRecordBytes()).isEqualTo(processor.limits().typedRecordBytes());
             }
         }
-        assertThat(values)
-                .as("GATEWAY_MAX_BODY_BYTES of the three services")
-                .singleElement()
-                .isNotNull();
+        assertThat(values).as("GATEWAY_MAX_BODY_BYTES of the three services").singleElement().isNotNull();
     }
 
     /**
@@ -171,13 +144,12 @@ class KustomizeIT {
     void processorAndSinkAreStatefulSetsWhosePodNameIsTheirGroupInstanceId(String dir) {
         List<JsonNode> docs = render(dir);
 
-        for (Map.Entry<String, String> e : Map.of(
-                        "stream-processor", "PROCESSOR_INSTANCE_ID", "sink-clickhouse", "SINK_INSTANCE_ID")
+        for (Map.Entry<String, String> e : Map
+                .of("stream-processor", "PROCESSOR_INSTANCE_ID", "sink-clickhouse", "SINK_INSTANCE_ID")
                 .entrySet()) {
             JsonNode set = named(docs, "StatefulSet", e.getKey())
                     .orElseThrow(() -> new AssertionError(e.getKey() + " is not a StatefulSet"));
-            assertThat(ofKind(docs, "Service"))
-                    .as("the Service governing %s", e.getKey())
+            assertThat(ofKind(docs, "Service")).as("the Service governing %s", e.getKey())
                     .anySatisfy(svc -> assertThat(svc.at("/metadata/name").asText())
                             .isEqualTo(set.at("/spec/serviceName").asText()));
             assertThat(set.at("/spec/updateStrategy/type").asText()).isEqualTo("RollingUpdate");
@@ -187,15 +159,12 @@ class KustomizeIT {
                     ids.add(env);
                 }
             });
-            assertThat(ids)
-                    .as("%s of %s", e.getValue(), e.getKey())
+            assertThat(ids).as("%s of %s", e.getValue(), e.getKey())
                     .singleElement()
-                    .satisfies(env -> assertThat(
-                                    env.at("/valueFrom/fieldRef/fieldPath").asText())
+                    .satisfies(env -> assertThat(env.at("/valueFrom/fieldRef/fieldPath").asText())
                             .isEqualTo("metadata.name"));
             JsonNode config = configFor(docs, set);
-            assertThat(config.at("/data").has(e.getValue()))
-                    .as("no shared %s in the ConfigMap", e.getValue())
+            assertThat(config.at("/data").has(e.getValue())).as("no shared %s in the ConfigMap", e.getValue())
                     .isFalse();
         }
     }
@@ -209,37 +178,29 @@ class KustomizeIT {
             assertThat(d.at("/metadata/namespace").asText()).isEqualTo("kaizala");
             for (JsonNode from : d.at("/spec/template/spec/containers/0/envFrom")) {
                 String ref = from.at("/configMapRef/name").asText();
-                assertThat(named(docs, "ConfigMap", ref))
-                        .as("%s needs ConfigMap %s", name, ref)
-                        .isPresent();
+                assertThat(named(docs, "ConfigMap", ref)).as("%s needs ConfigMap %s", name, ref).isPresent();
             }
             for (JsonNode env : d.at("/spec/template/spec/containers/0/env")) {
                 JsonNode ref = env.at("/valueFrom/secretKeyRef");
                 if (!ref.isMissingNode()) {
                     JsonNode secret = named(docs, "Secret", ref.path("name").asText())
                             .orElseThrow(() -> new AssertionError(name + " refers to missing Secret " + ref));
-                    assertThat(secret.at("/data").has(ref.path("key").asText()))
-                            .as("%s needs %s", name, ref)
-                            .isTrue();
+                    assertThat(secret.at("/data").has(ref.path("key").asText())).as("%s needs %s", name, ref).isTrue();
                 }
             }
             for (JsonNode volume : d.at("/spec/template/spec/volumes")) {
                 JsonNode ref = volume.path("secret");
                 if (!ref.isMissingNode()) {
-                    JsonNode secret = named(
-                                    docs, "Secret", ref.path("secretName").asText())
+                    JsonNode secret = named(docs, "Secret", ref.path("secretName").asText())
                             .orElseThrow(() -> new AssertionError(name + " mounts missing Secret " + ref));
                     for (JsonNode item : ref.path("items")) {
-                        assertThat(secret.at("/data").has(item.path("key").asText()))
-                                .as("%s mounts %s", name, item)
+                        assertThat(secret.at("/data").has(item.path("key").asText())).as("%s mounts %s", name, item)
                                 .isTrue();
                     }
                 }
             }
         }
-        assertThat(deployment(docs, "stream-processor")
-                        .at("/spec/template/spec/containers/0/image")
-                        .asText())
+        assertThat(deployment(docs, "stream-processor").at("/spec/template/spec/containers/0/image").asText())
                 .startsWith("registry.example.com/");
     }
 
@@ -256,26 +217,17 @@ class KustomizeIT {
         JsonNode container = set.at("/spec/template/spec/containers/0");
         Map<String, JsonNode> env = new HashMap<>();
         container.path("env").forEach(e -> env.put(e.path("name").asText(), e));
-        assertThat(env.get("PULLER_INSTANCE_ID")
-                        .at("/valueFrom/fieldRef/fieldPath")
-                        .asText())
+        assertThat(env.get("PULLER_INSTANCE_ID").at("/valueFrom/fieldRef/fieldPath").asText())
                 .isEqualTo("metadata.name");
         assertThat(env.get("PULLER_MANAGEMENT_PORT").path("value").asText())
                 .isEqualTo(containerPort(container, "management"));
         assertThat(env).doesNotContainKeys("KAIZALA_APPLICATION_SECRET", "KAIZALA_REFRESH_TOKEN");
-        JsonNode secret = mountedSecret(
-                docs,
-                set,
-                env.get("KAIZALA_APPLICATION_SECRET_FILE").path("value").asText());
+        JsonNode secret = mountedSecret(docs, set, env.get("KAIZALA_APPLICATION_SECRET_FILE").path("value").asText());
         for (String key : List.of("KAIZALA_APPLICATION_SECRET", "KAIZALA_REFRESH_TOKEN")) {
             assertThat(env.get(key + "_FILE").path("value").asText()).endsWith("/" + key);
             assertThat(secret.at("/data").has(key)).as(key).isTrue();
         }
-        JsonNode config = named(
-                        docs,
-                        "ConfigMap",
-                        container.at("/envFrom/1/configMapRef/name").asText())
-                .orElseThrow();
+        JsonNode config = named(docs, "ConfigMap", container.at("/envFrom/1/configMapRef/name").asText()).orElseThrow();
         assertThat(config.at("/data/PULLER_SOURCES").asText()).startsWith("group:");
         assertThat(config.at("/data/KAIZALA_API_URL").asText()).startsWith("https://");
     }
@@ -297,12 +249,9 @@ class KustomizeIT {
         assertThat(file).isNotNull();
         JsonNode secret = mountedSecret(docs, gateway, file);
         assertThat(secret.at("/metadata/name").asText()).isEqualTo("kaizala-callback-tokens");
-        assertThat(secret.at("/data").has(Path.of(file).getFileName().toString()))
-                .isTrue();
+        assertThat(secret.at("/data").has(Path.of(file).getFileName().toString())).isTrue();
         for (JsonNode mount : gateway.at("/spec/template/spec/containers/0/volumeMounts")) {
-            assertThat(mount.has("subPath"))
-                    .as("subPath mounts are never updated")
-                    .isFalse();
+            assertThat(mount.has("subPath")).as("subPath mounts are never updated").isFalse();
         }
     }
 
@@ -326,8 +275,7 @@ class KustomizeIT {
     @ParameterizedTest
     @ValueSource(strings = {"base", "overlays/example"})
     void imageTagsAreThePipelineVersionOfTheComposeStack(String dir) {
-        String version =
-                DeployTree.envFile(DeployTree.COMPOSE.resolve(".env.example")).get("PIPELINE_VERSION");
+        String version = DeployTree.envFile(DeployTree.COMPOSE.resolve(".env.example")).get("PIPELINE_VERSION");
         for (JsonNode d : deployments(render(dir))) {
             assertThat(d.at("/spec/template/spec/containers/0/image").asText()).endsWith(":" + version);
         }
@@ -336,29 +284,24 @@ class KustomizeIT {
     @Test
     void grafanaConfigMapsCarryExactlyTheDashboardFilesComposeMounts() throws IOException {
         List<JsonNode> docs = render("base");
-        JsonNode dashboards =
-                named(docs, "ConfigMap", "kaizala-grafana-dashboards").orElseThrow();
-        JsonNode datasources =
-                named(docs, "ConfigMap", "kaizala-grafana-datasources").orElseThrow();
+        JsonNode dashboards = named(docs, "ConfigMap", "kaizala-grafana-dashboards").orElseThrow();
+        JsonNode datasources = named(docs, "ConfigMap", "kaizala-grafana-datasources").orElseThrow();
 
         List<String> files = new ArrayList<>();
         try (Stream<Path> s = Files.list(DeployTree.DASHBOARDS)) {
-            s.filter(p -> p.toString().endsWith(".json"))
-                    .forEach(p -> files.add(p.getFileName().toString()));
+            s.filter(p -> p.toString().endsWith(".json")).forEach(p -> files.add(p.getFileName().toString()));
         }
         List<String> keys = new ArrayList<>();
         dashboards.path("data").fieldNames().forEachRemaining(keys::add);
         assertThat(keys).containsExactlyInAnyOrderElementsOf(files);
         for (String file : files) {
-            assertThat(dashboards.at("/data/" + file).asText())
-                    .as(file)
+            assertThat(dashboards.at("/data/" + file).asText()).as(file)
                     .isEqualTo(DeployTree.read(DeployTree.DASHBOARDS.resolve(file)));
         }
         assertThat(dashboards.at("/metadata/labels/grafana_dashboard").asText()).isEqualTo("1");
         assertThat(datasources.at("/data/datasources.yaml").asText())
                 .isEqualTo(DeployTree.read(DeployTree.GRAFANA.resolve("provisioning/datasources/datasources.yaml")));
-        assertThat(datasources.at("/metadata/labels/grafana_datasource").asText())
-                .isEqualTo("1");
+        assertThat(datasources.at("/metadata/labels/grafana_datasource").asText()).isEqualTo("1");
     }
 
     /** The number of the container port named {@code name}. */
@@ -368,8 +311,7 @@ class KustomizeIT {
                 return p.path("containerPort").asText();
             }
         }
-        throw new AssertionError("no container port named " + name + " in "
-                + container.path("name").asText());
+        throw new AssertionError("no container port named " + name + " in " + container.path("name").asText());
     }
 
     private static List<JsonNode> ofKind(List<JsonNode> docs, String kind) {
@@ -391,19 +333,14 @@ class KustomizeIT {
     }
 
     private static Optional<JsonNode> named(List<JsonNode> docs, String kind, String name) {
-        return ofKind(docs, kind).stream()
-                .filter(d -> name.equals(d.at("/metadata/name").asText()))
-                .findFirst();
+        return ofKind(docs, kind).stream().filter(d -> name.equals(d.at("/metadata/name").asText())).findFirst();
     }
 
     /** The ConfigMap a Deployment's container takes its environment from (envFrom); fails when it is missing. */
     private static JsonNode configFor(List<JsonNode> docs, JsonNode deployment) {
-        String ref = deployment
-                .at("/spec/template/spec/containers/0/envFrom/0/configMapRef/name")
-                .asText();
-        return named(docs, "ConfigMap", ref)
-                .orElseThrow(() -> new AssertionError(
-                        deployment.at("/metadata/name").asText() + " refers to missing ConfigMap '" + ref + "'"));
+        String ref = deployment.at("/spec/template/spec/containers/0/envFrom/0/configMapRef/name").asText();
+        return named(docs, "ConfigMap", ref).orElseThrow(() -> new AssertionError(
+                deployment.at("/metadata/name").asText() + " refers to missing ConfigMap '" + ref + "'"));
     }
 
     private static boolean selects(JsonNode selector, JsonNode labels) {

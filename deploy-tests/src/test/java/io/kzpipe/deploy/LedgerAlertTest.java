@@ -22,15 +22,13 @@ class LedgerAlertTest {
 
     /** The SQL of the dashboard's panel titled {@code title} (its one target). */
     static String panelSql(String title) {
-        List<JsonNode> panels = Dashboards.panels(pipelineHealth()).stream()
+        List<JsonNode> panels = Dashboards.panels(pipelineHealth())
+                .stream()
                 .filter(p -> title.equals(p.path("title").asText()))
                 .toList();
         assertThat(panels).as(title).hasSize(1);
         List<Dashboards.Target> targets = Dashboards.targets(panels.get(0));
-        assertThat(targets)
-                .as(title)
-                .hasSize(1)
-                .allSatisfy(t -> assertThat(t.isClickHouse()).isTrue());
+        assertThat(targets).as(title).hasSize(1).allSatisfy(t -> assertThat(t.isClickHouse()).isTrue());
         return targets.get(0).text();
     }
 
@@ -38,15 +36,13 @@ class LedgerAlertTest {
     void theUnbalancedMinutesPanelCountsTheLedgerPanelsUnbalancedRows() {
         String ledger = Reconcile.ledgerSql(pipelineHealth());
         assertThat(ledger).isEqualTo(panelSql(Reconcile.PANEL_TITLE));
-        assertThat(panelSql("Unbalanced minutes"))
-                .isEqualTo("SELECT count() AS unbalanced_minutes\nFROM (\n" + ledger + "\n)\nWHERE "
-                        + Reconcile.STATUS_COLUMN + " = '" + Reconcile.STATUS_UNBALANCED + "'");
+        assertThat(panelSql("Unbalanced minutes")).isEqualTo("SELECT count() AS unbalanced_minutes\nFROM (\n" + ledger
+                + "\n)\nWHERE " + Reconcile.STATUS_COLUMN + " = '" + Reconcile.STATUS_UNBALANCED + "'");
     }
 
     @Test
     void theAlertRuleRunsTheUnbalancedMinutesQueryOnTheClickHouseDatasourceAndFiresAboveZero() {
-        JsonNode groups =
-                Yaml.parse(DeployTree.read(DeployTree.GRAFANA.resolve(ALERTS))).path("groups");
+        JsonNode groups = Yaml.parse(DeployTree.read(DeployTree.GRAFANA.resolve(ALERTS))).path("groups");
         assertThat(groups).hasSize(1);
         JsonNode rule = groups.get(0).path("rules").get(0);
         assertThat(rule.path("uid").asText()).isEqualTo("kz-ledger-unbalanced");

@@ -44,10 +44,9 @@ class LedgerQueriesIT {
         GrafanaMacros macros = GrafanaMacros.allSelected(FROM, TO, 60);
         expected.forEach((title, rows) -> {
             String sql = macros.expand(LedgerAlertTest.panelSql(title)) + "\nFORMAT TSV";
-            DBS.forEach(
-                    (engine, db) -> assertThat(engine.query(on(db, sql)).lines().toList())
-                            .as("%s on %s, SQL:\n%s", title, engine.name(), sql)
-                            .containsExactlyElementsOf(rows));
+            DBS.forEach((engine, db) -> assertThat(engine.query(on(db, sql)).lines().toList())
+                    .as("%s on %s, SQL:\n%s", title, engine.name(), sql)
+                    .containsExactlyElementsOf(rows));
         });
     }
 
@@ -56,8 +55,7 @@ class LedgerQueriesIT {
         // "now" at 10:04:30: every minute from 09:59:30 on is pending, so nothing is reported unbalanced yet
         GrafanaMacros macros = GrafanaMacros.allSelected(FROM, Instant.parse("2026-11-20T10:04:30Z"), 60);
         String sql = macros.expand(LedgerAlertTest.panelSql("Ledger by minute")) + "\nFORMAT TSV";
-        DBS.forEach((engine, db) -> assertThat(engine.query(on(db, sql)).lines().toList())
-                .as(engine.name())
+        DBS.forEach((engine, db) -> assertThat(engine.query(on(db, sql)).lines().toList()).as(engine.name())
                 .hasSize(4)
                 .allSatisfy(row -> assertThat(row).endsWith("\tpending")));
     }

@@ -56,11 +56,10 @@ class MetricNamesIT {
 
     private static final String TOKEN = "metrics-it-token";
     private static final Duration READY = Duration.ofMinutes(3);
-    private static final Pattern SERVICE_SELECTOR =
-            Pattern.compile("([a-zA-Z_:][a-zA-Z0-9_:]*)\\{[^}]*service=\"([^\"]+)\"");
+    private static final Pattern SERVICE_SELECTOR = Pattern
+            .compile("([a-zA-Z_:][a-zA-Z0-9_:]*)\\{[^}]*service=\"([^\"]+)\"");
 
-    private static final HttpClient HTTP =
-            HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
     private static final Map<String, Integer> PORTS = new TreeMap<>();
     private static int webhookPort;
     private static final List<ServiceProcess> PROCESSES = new ArrayList<>();
@@ -75,85 +74,33 @@ class MetricNamesIT {
         db = ch.createDatabase("kz_metrics");
         clickHouseProxy = TcpProxy.start(ch.host(), ch.httpPort());
         Path logs = Files.createDirectories(Path.of("target", "metrics-it"));
-        Map<String, String> common = Map.of(
-                "KAFKA_BOOTSTRAP_SERVERS",
-                kafka.bootstrapServers(),
-                "TOPIC_PREFIX",
-                prefix,
-                "TOPIC_PARTITIONS",
-                "1",
-                "TOPIC_REPLICATION_FACTOR",
-                "1");
+        Map<String, String> common = Map.of("KAFKA_BOOTSTRAP_SERVERS", kafka.bootstrapServers(), "TOPIC_PREFIX", prefix,
+                "TOPIC_PARTITIONS", "1", "TOPIC_REPLICATION_FACTOR", "1");
 
         Map<String, String> gateway = new HashMap<>(common);
         webhookPort = FreePorts.find();
-        gateway.putAll(Map.of(
-                "GATEWAY_HOST",
-                "127.0.0.1",
-                "GATEWAY_PORT",
-                Integer.toString(webhookPort),
-                "GATEWAY_MANAGEMENT_HOST",
-                "127.0.0.1",
-                "GATEWAY_MANAGEMENT_PORT",
-                port("ingest-gateway"),
-                "KAIZALA_CALLBACK_TOKENS",
-                TOKEN));
+        gateway.putAll(Map.of("GATEWAY_HOST", "127.0.0.1", "GATEWAY_PORT", Integer.toString(webhookPort),
+                "GATEWAY_MANAGEMENT_HOST", "127.0.0.1", "GATEWAY_MANAGEMENT_PORT", port("ingest-gateway"),
+                "KAIZALA_CALLBACK_TOKENS", TOKEN));
         Map<String, String> processor = new HashMap<>(common);
-        processor.putAll(Map.of(
-                "PROCESSOR_MANAGEMENT_HOST",
-                "127.0.0.1",
-                "PROCESSOR_MANAGEMENT_PORT",
-                port("stream-processor"),
-                "PROCESSOR_APPLICATION_ID",
-                prefix + "processor",
-                "PII_HASH_SECRET",
-                "metrics-it-pii-secret-0123456789",
-                "PROCESSOR_STATE_DIR",
+        processor.putAll(Map.of("PROCESSOR_MANAGEMENT_HOST", "127.0.0.1", "PROCESSOR_MANAGEMENT_PORT",
+                port("stream-processor"), "PROCESSOR_APPLICATION_ID", prefix + "processor", "PII_HASH_SECRET",
+                "metrics-it-pii-secret-0123456789", "PROCESSOR_STATE_DIR",
                 Files.createTempDirectory("kz-metrics-state").toString()));
         Map<String, String> sink = new HashMap<>(common);
-        sink.putAll(Map.of(
-                "SINK_MANAGEMENT_HOST",
-                "127.0.0.1",
-                "SINK_MANAGEMENT_PORT",
-                port("sink-clickhouse"),
-                "SINK_GROUP_ID",
-                prefix + "sink",
-                "CLICKHOUSE_URL",
-                "http://127.0.0.1:" + clickHouseProxy.port(),
-                "CLICKHOUSE_USER",
-                ch.user(),
-                "CLICKHOUSE_PASSWORD",
-                ch.password() == null ? "" : ch.password(),
-                "CLICKHOUSE_DATABASE",
-                db,
-                "SINK_FLUSH_INTERVAL",
-                "200ms",
-                "SINK_RETRY_INITIAL",
-                "100ms",
-                "SINK_RETRY_MAX",
-                "1s"));
+        sink.putAll(Map.of("SINK_MANAGEMENT_HOST", "127.0.0.1", "SINK_MANAGEMENT_PORT", port("sink-clickhouse"),
+                "SINK_GROUP_ID", prefix + "sink", "CLICKHOUSE_URL", "http://127.0.0.1:" + clickHouseProxy.port(),
+                "CLICKHOUSE_USER", ch.user(), "CLICKHOUSE_PASSWORD", ch.password() == null ? "" : ch.password(),
+                "CLICKHOUSE_DATABASE", db, "SINK_FLUSH_INTERVAL", "200ms", "SINK_RETRY_INITIAL", "100ms",
+                "SINK_RETRY_MAX", "1s"));
 
         kaizala = KaizalaDouble.start(DoubleSettings.defaults());
         kaizala.seed(GroupSeed.ofTotal("g-pulled", 12, Instant.now(), 7));
         Map<String, String> puller = new HashMap<>(common);
-        puller.putAll(Map.of(
-                "PULLER_MANAGEMENT_HOST",
-                "127.0.0.1",
-                "PULLER_MANAGEMENT_PORT",
-                port("kaizala-puller"),
-                "PULLER_INSTANCE_ID",
-                prefix + "puller",
-                "PULLER_SOURCES",
-                "group:g-pulled",
-                "PULLER_INTERVAL_SECONDS",
-                "1",
-                "KAIZALA_API_URL",
-                kaizala.url(),
-                "KAIZALA_APPLICATION_ID",
-                DoubleSettings.DEMO_APPLICATION_ID,
-                "KAIZALA_APPLICATION_SECRET",
-                DoubleSettings.DEMO_APPLICATION_SECRET,
-                "KAIZALA_REFRESH_TOKEN",
+        puller.putAll(Map.of("PULLER_MANAGEMENT_HOST", "127.0.0.1", "PULLER_MANAGEMENT_PORT", port("kaizala-puller"),
+                "PULLER_INSTANCE_ID", prefix + "puller", "PULLER_SOURCES", "group:g-pulled", "PULLER_INTERVAL_SECONDS",
+                "1", "KAIZALA_API_URL", kaizala.url(), "KAIZALA_APPLICATION_ID", DoubleSettings.DEMO_APPLICATION_ID,
+                "KAIZALA_APPLICATION_SECRET", DoubleSettings.DEMO_APPLICATION_SECRET, "KAIZALA_REFRESH_TOKEN",
                 DoubleSettings.DEMO_REFRESH_TOKEN));
 
         PROCESSES.add(ServiceProcess.start("io.kzpipe.gateway.Main", gateway, logs.resolve("gateway.log")));
@@ -162,19 +109,13 @@ class MetricNamesIT {
         PROCESSES.add(ServiceProcess.start("io.kzpipe.puller.Main", puller, logs.resolve("puller.log")));
         for (int i = 0; i < PROCESSES.size(); i++) {
             ServiceProcess p = PROCESSES.get(i);
-            String service = List.of("ingest-gateway", "stream-processor", "sink-clickhouse", "kaizala-puller")
-                    .get(i);
-            await(service + " ready")
-                    .atMost(READY)
+            String service = List.of("ingest-gateway", "stream-processor", "sink-clickhouse", "kaizala-puller").get(i);
+            await(service + " ready").atMost(READY)
                     .pollInterval(Duration.ofMillis(500))
                     .ignoreExceptionsInstanceOf(IllegalStateException.class)
                     .untilAsserted(() -> {
-                        assertThat(p.isAlive())
-                                .as("%s exited:\n%s", service, p.logTail(40))
-                                .isTrue();
-                        assertThat(get(service, "/health/ready").statusCode())
-                                .as(p.logTail(20))
-                                .isEqualTo(200);
+                        assertThat(p.isAlive()).as("%s exited:\n%s", service, p.logTail(40)).isTrue();
+                        assertThat(get(service, "/health/ready").statusCode()).as(p.logTail(20)).isEqualTo(200);
                     });
         }
     }
@@ -209,35 +150,27 @@ class MetricNamesIT {
                 missing.add(name + " (used by " + usedBy + ")");
             }
         });
-        assertThat(missing)
-                .as("metric names no service exports; exported:\n%s", exported)
-                .isEmpty();
+        assertThat(missing).as("metric names no service exports; exported:\n%s", exported).isEmpty();
 
         for (Dashboards.Query q : queriesAndRules()) {
             Matcher m = SERVICE_SELECTOR.matcher(q.text());
             while (m.find()) {
                 assertThat(exported).as("%s selects service=%s", q, m.group(2)).containsKey(m.group(2));
-                assertThat(exported.get(m.group(2)))
-                        .as("%s: %s of %s", q, m.group(1), m.group(2))
-                        .contains(m.group(1));
+                assertThat(exported.get(m.group(2))).as("%s: %s of %s", q, m.group(1), m.group(2)).contains(m.group(1));
             }
         }
     }
 
     /** Accepted, dead-lettered, unauthorized and handshake requests; a reject; dead letters of every stage; insert retries. */
     private static void driveEveryWatchedPath(TestKafka kafka, TestClickHouse ch) {
-        assertThat(send(HttpRequest.newBuilder(webhook("?validationToken=abc"))
-                                .timeout(Duration.ofSeconds(10))
-                                .GET()
-                                .build())
-                        .body())
-                .isEqualTo("abc");
+        assertThat(send(
+                HttpRequest.newBuilder(webhook("?validationToken=abc")).timeout(Duration.ofSeconds(10)).GET().build())
+                .body()).isEqualTo("abc");
         assertThat(post("not json", TOKEN).statusCode()).isEqualTo(200);
-        assertThat(post(response("e-unauth", "r-unauth"), "wrong-token").statusCode())
-                .isEqualTo(401);
+        assertThat(post(response("e-unauth", "r-unauth"), "wrong-token").statusCode()).isEqualTo(401);
         // processor dead letter: a raw record the gateway would never write
-        kafka.produce(List.of(new ProducerRecord<>(
-                prefix + TopicId.RAW.suffix(), "k", "{\"no\":\"eventId\"}".getBytes(StandardCharsets.UTF_8))));
+        kafka.produce(List.of(new ProducerRecord<>(prefix + TopicId.RAW.suffix(), "k",
+                "{\"no\":\"eventId\"}".getBytes(StandardCharsets.UTF_8))));
         // sink dead letter: an empty record on a typed topic
         kafka.produce(List.of(new ProducerRecord<>(prefix + TopicId.EVENTS.suffix(), "k", new byte[0])));
         assertThat(post(response("e-1", "r-1"), TOKEN).statusCode()).isEqualTo(200);
@@ -246,8 +179,7 @@ class MetricNamesIT {
         // ClickHouse unreachable while a response arrives: the sink retries, then loads it
         clickHouseProxy.disconnect();
         assertThat(post(response("e-2", "r-2"), TOKEN).statusCode()).isEqualTo(200);
-        await("sink retrying")
-                .atMost(READY)
+        await("sink retrying").atMost(READY)
                 .until(() -> get("sink-clickhouse", "/metrics").body().contains("kz_sink_insert_retries_total"));
         clickHouseProxy.reconnect();
         await("second response in ClickHouse").atMost(READY).until(() -> count(ch, "responses_latest") == 2);
@@ -257,16 +189,13 @@ class MetricNamesIT {
         kaizala.throttleFor(Duration.ofSeconds(3));
         await("the puller pulled its source and waited out a 429").atMost(READY).until(() -> {
             String metrics = get("kaizala-puller", "/metrics").body();
-            return metrics.contains("kz_puller_records_total{")
-                    && metrics.contains("kz_puller_cursor_lag_seconds{")
+            return metrics.contains("kz_puller_records_total{") && metrics.contains("kz_puller_cursor_lag_seconds{")
                     && metrics.contains("status=\"429\"");
         });
-        await("dead letters of gateway, processor and sink")
-                .atMost(READY)
-                .until(() -> Long.parseLong(
-                                ch.query("SELECT uniqExact(stage) FROM " + db + ".dead_letters_latest FORMAT TSV")
-                                        .strip())
-                        == 3);
+        await("dead letters of gateway, processor and sink").atMost(READY)
+                .until(() -> Long
+                        .parseLong(ch.query("SELECT uniqExact(stage) FROM " + db + ".dead_letters_latest FORMAT TSV")
+                                .strip()) == 3);
     }
 
     private static String response(String eventId, String responseId) {
@@ -284,8 +213,7 @@ class MetricNamesIT {
     }
 
     private static long count(TestClickHouse ch, String view) {
-        return Long.parseLong(ch.query("SELECT count() FROM " + db + "." + view + " FORMAT TSV")
-                .strip());
+        return Long.parseLong(ch.query("SELECT count() FROM " + db + "." + view + " FORMAT TSV").strip());
     }
 
     /** Names of the samples in a Prometheus text exposition (histograms give _bucket, _count, _sum, ...). */
@@ -306,8 +234,8 @@ class MetricNamesIT {
     private static List<Dashboards.Query> queriesAndRules() {
         List<Dashboards.Query> all = new ArrayList<>(Dashboards.prometheusQueries());
         MetricReferences.ruleExpressions()
-                .forEach((where, expr) ->
-                        all.add(new Dashboards.Query("rules", where, Dashboards.PROMETHEUS_UID, expr)));
+                .forEach((where, expr) -> all
+                        .add(new Dashboards.Query("rules", where, Dashboards.PROMETHEUS_UID, expr)));
         return all;
     }
 
@@ -322,10 +250,7 @@ class MetricNamesIT {
     }
 
     private static HttpResponse<String> get(String service, String path) {
-        return send(HttpRequest.newBuilder(uri(service, path))
-                .timeout(Duration.ofSeconds(10))
-                .GET()
-                .build());
+        return send(HttpRequest.newBuilder(uri(service, path)).timeout(Duration.ofSeconds(10)).GET().build());
     }
 
     private static HttpResponse<String> send(HttpRequest request) {

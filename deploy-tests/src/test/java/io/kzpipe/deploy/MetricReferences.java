@@ -40,10 +40,7 @@ final class MetricReferences {
             JsonNode rules = Yaml.parse(DeployTree.read(DeployTree.PROMETHEUS.resolve(file)));
             for (JsonNode group : rules.path("groups")) {
                 for (JsonNode rule : group.path("rules")) {
-                    expressions.put(
-                            file + " / "
-                                    + rule.path("alert")
-                                            .asText(rule.path("record").asText()),
+                    expressions.put(file + " / " + rule.path("alert").asText(rule.path("record").asText()),
                             rule.path("expr").asText());
                 }
             }

@@ -22,8 +22,8 @@ class NoPlaintextSecretsTest {
 
     private static final Pattern SECRET_NAME = Pattern.compile("(?i).*(password|secret|token).*");
     /** A YAML/env assignment of a secret-looking key: {@code key: value} or {@code KEY=value}. */
-    private static final Pattern ASSIGNMENT =
-            Pattern.compile("(?m)^[ \\t]*-?[ \\t]*([A-Za-z0-9_.]+)[ \\t]*[:=][ \\t]*(.*)$");
+    private static final Pattern ASSIGNMENT = Pattern
+            .compile("(?m)^[ \\t]*-?[ \\t]*([A-Za-z0-9_.]+)[ \\t]*[:=][ \\t]*(.*)$");
 
     @Test
     void exampleEnvFileLeavesEverySecretEmpty() {
@@ -35,8 +35,7 @@ class NoPlaintextSecretsTest {
                 assertThat(value).as("%s in .env.example", key).isEmpty();
             }
         });
-        assertThat(DeployTree.read(DeployTree.COMPOSE.resolve(".gitignore")).lines())
-                .contains(".env");
+        assertThat(DeployTree.read(DeployTree.COMPOSE.resolve(".gitignore")).lines()).contains(".env");
     }
 
     @Test
@@ -70,8 +69,7 @@ class NoPlaintextSecretsTest {
                     offenders.add(DeployTree.ROOT.relativize(file) + ": " + value);
                 }
             }
-            Matcher xmlPassword =
-                    Pattern.compile("<password>([^<]+)</password>").matcher(text);
+            Matcher xmlPassword = Pattern.compile("<password>([^<]+)</password>").matcher(text);
             while (xmlPassword.find()) {
                 offenders.add(DeployTree.ROOT.relativize(file) + ": <password>" + xmlPassword.group(1));
             }
@@ -81,19 +79,18 @@ class NoPlaintextSecretsTest {
 
     @Test
     void kubernetesExampleSecretHoldsPlaceholdersOnly() {
-        Map<String, String> secrets =
-                DeployTree.envFile(DeployTree.K8S.resolve("overlays/example/secrets.example.env"));
+        Map<String, String> secrets = DeployTree
+                .envFile(DeployTree.K8S.resolve("overlays/example/secrets.example.env"));
 
         assertThat(secrets).containsOnlyKeys("KAIZALA_CALLBACK_TOKENS", "PII_HASH_SECRET", "CLICKHOUSE_SINK_PASSWORD");
         assertThat(secrets.values()).allSatisfy(v -> assertThat(v).startsWith("REPLACE_WITH_"));
-        Map<String, String> puller =
-                DeployTree.envFile(DeployTree.K8S.resolve("overlays/example/puller-credentials.example.env"));
+        Map<String, String> puller = DeployTree
+                .envFile(DeployTree.K8S.resolve("overlays/example/puller-credentials.example.env"));
         assertThat(puller).containsOnlyKeys("KAIZALA_APPLICATION_SECRET", "KAIZALA_REFRESH_TOKEN");
         assertThat(puller.values()).allSatisfy(v -> assertThat(v).startsWith("REPLACE_WITH_"));
         assertThat(DeployTree.read(DeployTree.K8S.resolve("overlays/example/callback-tokens.example"))
-                        .lines()
-                        .filter(l -> !l.isBlank() && !l.startsWith("#")))
-                .as("callback-tokens.example")
+                .lines()
+                .filter(l -> !l.isBlank() && !l.startsWith("#"))).as("callback-tokens.example")
                 .isNotEmpty()
                 .allSatisfy(l -> assertThat(l).startsWith("REPLACE_WITH_"));
     }
@@ -108,13 +105,10 @@ class NoPlaintextSecretsTest {
             if (value.startsWith("\"") && value.endsWith("\"") && value.length() >= 2) {
                 value = value.substring(1, value.length() - 1);
             }
-            if (SECRET_NAME.matcher(key).matches()
-                    && !value.isEmpty()
-                    // NAME_FILE: /path names the file that holds the secret (a mounted Secret, compose secrets)
-                    && !(key.endsWith("_FILE") && value.startsWith("/"))
-                    && !value.startsWith("#")
-                    && !key.equalsIgnoreCase("key")
-                    && !key.equalsIgnoreCase("secretName")
+            if (SECRET_NAME.matcher(key).matches() && !value.isEmpty()
+            // NAME_FILE: /path names the file that holds the secret (a mounted Secret, compose secrets)
+                    && !(key.endsWith("_FILE") && value.startsWith("/")) && !value.startsWith("#")
+                    && !key.equalsIgnoreCase("key") && !key.equalsIgnoreCase("secretName")
                     && !key.equalsIgnoreCase("name")) {
                 values.add(value);
             }
@@ -127,11 +121,7 @@ class NoPlaintextSecretsTest {
      * such as {@code automountServiceAccountToken: false}.
      */
     private static boolean isReference(String value) {
-        return value.matches("\\$\\{[A-Za-z_]+(:\\?[^}]*)?}")
-                || value.startsWith("REPLACE_WITH_")
-                || value.equals("|")
-                || value.equals("|-")
-                || value.equals("true")
-                || value.equals("false");
+        return value.matches("\\$\\{[A-Za-z_]+(:\\?[^}]*)?}") || value.startsWith("REPLACE_WITH_") || value.equals("|")
+                || value.equals("|-") || value.equals("true") || value.equals("false");
     }
 }

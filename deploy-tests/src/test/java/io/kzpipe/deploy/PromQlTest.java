@@ -9,10 +9,8 @@ class PromQlTest {
 
     @Test
     void findsMetricNamesButNotFunctionsLabelsOrKeywords() {
-        assertThat(
-                        PromQl.metricNames(
-                                "histogram_quantile(0.95, sum by (le, outcome) "
-                                        + "(rate(kz_gateway_publish_duration_seconds_bucket{topic=\"raw\",result=~\"ok|x\"}[$__rate_interval])))"))
+        assertThat(PromQl.metricNames("histogram_quantile(0.95, sum by (le, outcome) "
+                + "(rate(kz_gateway_publish_duration_seconds_bucket{topic=\"raw\",result=~\"ok|x\"}[$__rate_interval])))"))
                 .containsExactly("kz_gateway_publish_duration_seconds_bucket");
         assertThat(PromQl.metricNames("sum(rate(a_total[5m])) / sum(rate(b_count[5m])) > 0.5 and on (job) up == 1"))
                 .containsExactly("a_total", "b_count", "up");
@@ -23,11 +21,8 @@ class PromQlTest {
 
     @Test
     void everyDashboardAndRuleExpressionNamesAtLeastOneMetric() throws Exception {
-        assertThat(Dashboards.prometheusQueries())
-                .isNotEmpty()
-                .allSatisfy(q -> assertThat(PromQl.metricNames(q.text()))
-                        .as(q.toString())
-                        .isNotEmpty());
+        assertThat(Dashboards.prometheusQueries()).isNotEmpty()
+                .allSatisfy(q -> assertThat(PromQl.metricNames(q.text())).as(q.toString()).isNotEmpty());
         assertThat(MetricReferences.fromRules()).isNotEmpty();
     }
 }

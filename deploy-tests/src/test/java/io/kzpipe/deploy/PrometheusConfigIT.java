@@ -41,12 +41,8 @@ class PrometheusConfigIT {
                 sc.path("targets").forEach(t -> targets.add(job.path("job_name").asText() + "=" + t.asText()));
             }
         }
-        assertThat(targets)
-                .contains(
-                        "ingest-gateway=gateway:8083",
-                        "stream-processor=processor:8081",
-                        "sink-clickhouse=sink:8082",
-                        "kaizala-puller=puller:8084");
+        assertThat(targets).contains("ingest-gateway=gateway:8083", "stream-processor=processor:8081",
+                "sink-clickhouse=sink:8082", "kaizala-puller=puller:8084");
         assertThat(config.path("rule_files").get(0).asText()).isEqualTo("/etc/prometheus/rules/*.yml");
         assertThat(DeployTree.read(DeployTree.COMPOSE.resolve("compose.yaml")))
                 .contains("../prometheus/rules:/etc/prometheus/rules:ro")

@@ -26,8 +26,7 @@ import org.junit.jupiter.api.extension.ExtendWith;
 @ExtendWith(ClickHouseExtension.class)
 class ReconcileIT {
 
-    private static final String DASHBOARD =
-            DeployTree.DASHBOARDS.resolve("pipeline-health.json").toString();
+    private static final String DASHBOARD = DeployTree.DASHBOARDS.resolve("pipeline-health.json").toString();
     private static String db;
 
     @BeforeAll
@@ -40,19 +39,17 @@ class ReconcileIT {
         Run run = reconcile(ch, db, "2026-11-20T10:10:00Z", "--since", "2026-11-20T10:00:00Z", DASHBOARD);
 
         assertThat(run.status).as(run.err).isEqualTo(Reconcile.UNBALANCED);
-        assertThat(run.out)
-                .startsWith("Ledger of database " + db + " at " + ch.httpUrl()
-                        + ", gateway receive time 2026-11-20T10:00:00Z .. 2026-11-20T10:10:00Z (UTC), per minute\n");
+        assertThat(run.out).startsWith("Ledger of database " + db + " at " + ch.httpUrl()
+                + ", gateway receive time 2026-11-20T10:00:00Z .. 2026-11-20T10:10:00Z (UTC), per minute\n");
         assertThat(run.out)
                 .containsPattern("┌─minute─+┬─accepted─┬─typed─┬─duplicates─┬─dead_gateway─┬─dead_processor─┬"
                         + "─recovered─┬─unbalanced─┬─status─+┐");
-        assertThat(run.rows())
-                .containsExactly(
-                        List.of("2026-11-20 10:00:00", "4", "1", "1", "1", "1", "1", "0", "balanced"),
-                        List.of("2026-11-20 10:01:00", "1", "0", "0", "0", "0", "0", "1", "UNBALANCED"),
-                        List.of("2026-11-20 10:02:00", "2", "1", "0", "0", "0", "0", "1", "UNBALANCED"),
-                        List.of("2026-11-20 10:03:00", "1", "0", "0", "0", "0", "0", "1", "UNBALANCED"),
-                        List.of("2026-11-20 10:07:00", "1", "0", "0", "0", "0", "0", "1", "pending"));
+        assertThat(run.rows()).containsExactly(
+                List.of("2026-11-20 10:00:00", "4", "1", "1", "1", "1", "1", "0", "balanced"),
+                List.of("2026-11-20 10:01:00", "1", "0", "0", "0", "0", "0", "1", "UNBALANCED"),
+                List.of("2026-11-20 10:02:00", "2", "1", "0", "0", "0", "0", "1", "UNBALANCED"),
+                List.of("2026-11-20 10:03:00", "1", "0", "0", "0", "0", "0", "1", "UNBALANCED"),
+                List.of("2026-11-20 10:07:00", "1", "0", "0", "0", "0", "0", "1", "pending"));
         assertThat(run.out).contains("5 minutes: 1 balanced, 3 unbalanced, 1 pending");
         assertThat(run.err)
                 .contains("unbalanced minutes: 2026-11-20 10:01:00, 2026-11-20 10:02:00, 2026-11-20 10:03:00");
@@ -65,10 +62,8 @@ class ReconcileIT {
 
         assertThat(run.status).as(run.err).isEqualTo(Reconcile.BALANCED);
         assertThat(run.err).isEmpty();
-        assertThat(run.out)
-                .contains(
-                        "gateway receive time 2026-11-20T10:00:00Z .. 2026-11-20T10:06:00Z",
-                        "4 minutes: 1 balanced, 0 unbalanced, 3 pending");
+        assertThat(run.out).contains("gateway receive time 2026-11-20T10:00:00Z .. 2026-11-20T10:06:00Z",
+                "4 minutes: 1 balanced, 0 unbalanced, 3 pending");
     }
 
     @Test
@@ -89,21 +84,10 @@ class ReconcileIT {
     private static Run reconcile(TestClickHouse ch, String database, String now, String... args) {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         ByteArrayOutputStream err = new ByteArrayOutputStream();
-        Map<String, String> env = Map.of(
-                "CLICKHOUSE_URL",
-                ch.httpUrl(),
-                "CLICKHOUSE_USER",
-                ch.user(),
-                "CLICKHOUSE_PASSWORD",
-                ch.password() == null ? "" : ch.password(),
-                "CLICKHOUSE_DATABASE",
-                database);
-        int status = Reconcile.run(
-                List.of(args),
-                env,
-                Clock.fixed(Instant.parse(now), ZoneOffset.UTC),
-                new PrintStream(out, true, StandardCharsets.UTF_8),
-                new PrintStream(err, true, StandardCharsets.UTF_8));
+        Map<String, String> env = Map.of("CLICKHOUSE_URL", ch.httpUrl(), "CLICKHOUSE_USER", ch.user(),
+                "CLICKHOUSE_PASSWORD", ch.password() == null ? "" : ch.password(), "CLICKHOUSE_DATABASE", database);
+        int status = Reconcile.run(List.of(args), env, Clock.fixed(Instant.parse(now), ZoneOffset.UTC),
+                new PrintStream(out, true, StandardCharsets.UTF_8), new PrintStream(err, true, StandardCharsets.UTF_8));
         return new Run(status, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
     }
 

@@ -49,15 +49,13 @@ class ReportIT {
 
         assertThat(run.status).as(run.err).isZero();
         assertThat(run.err).doesNotContain("warning", "error");
-        assertThat(run.out)
-                .startsWith(
-                        "Kaizala responses: database " + db + " at " + ch.httpUrl() + ", all data (times in UTC)\n");
+        assertThat(run.out).startsWith(
+                "Kaizala responses: database " + db + " at " + ch.httpUrl() + ", all data (times in UTC)\n");
         assertThat(run.titles()).containsExactlyElementsOf(clickHousePanelTitles());
         // the response 30 days before the others counts (all data): Apples 10 + 20 + 100 in 3 responses, and the
         // data spans 30 days, hence daily buckets; r3's edit replaced Bananas 7 by Cherries 8
         assertThat(run.out).contains("$__interval_s = 86400");
-        assertThat(run.rows())
-                .anySatisfy(row -> assertThat(row).contains("Product", "Apples", "Quantity", "130", "3"))
+        assertThat(run.rows()).anySatisfy(row -> assertThat(row).contains("Product", "Apples", "Quantity", "130", "3"))
                 .anySatisfy(row -> assertThat(row).contains("Product", "Bananas", "Quantity", "5", "1"))
                 .anySatisfy(row -> assertThat(row).contains("Retailer", "Shop A", "Quantity", "118"))
                 .noneSatisfy(row -> assertThat(row).contains("Bananas", "Quantity", "12"));
@@ -69,9 +67,7 @@ class ReportIT {
 
         assertThat(run.status).as(run.err).isZero();
         assertThat(run.titles()).containsExactlyElementsOf(clickHousePanelTitles());
-        assertThat(run.tableRowCounts())
-                .isNotEmpty()
-                .allSatisfy(n -> assertThat(n).isBetween(1, 2));
+        assertThat(run.tableRowCounts()).isNotEmpty().allSatisfy(n -> assertThat(n).isBetween(1, 2));
         assertThat(run.out).containsPattern("\\n {4}\\(\\d+ more rows?\\)\\n");
     }
 
@@ -84,8 +80,7 @@ class ReportIT {
         List<String> titles = clickHousePanelTitles();
         assertThat(run.status).isEqualTo(1);
         assertThat(run.titles()).containsExactlyElementsOf(titles);
-        assertThat(run.err)
-                .containsPattern("warning: panel '" + Pattern.quote(titles.get(0)) + "' query \\w+ failed: ")
+        assertThat(run.err).containsPattern("warning: panel '" + Pattern.quote(titles.get(0)) + "' query \\w+ failed: ")
                 .contains("DB::Exception")
                 .contains(empty + ".")
                 .containsPattern("error: (\\d+) of \\1 panel queries failed");
@@ -94,7 +89,8 @@ class ReportIT {
     /** Titles of the panels with a ClickHouse target Grafana runs, in dashboard order (nested ones included). */
     private static List<String> clickHousePanelTitles() {
         JsonNode dashboard = Dashboards.load(DASHBOARD);
-        List<String> titles = Dashboards.panels(dashboard).stream()
+        List<String> titles = Dashboards.panels(dashboard)
+                .stream()
                 .filter(p -> Dashboards.targets(p).stream().anyMatch(t -> t.isClickHouse() && !t.hidden()))
                 .map(p -> p.path("title").asText())
                 .toList();
@@ -105,23 +101,11 @@ class ReportIT {
     private static Run report(TestClickHouse ch, String database, String rows) {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         ByteArrayOutputStream err = new ByteArrayOutputStream();
-        Map<String, String> env = Map.of(
-                "CLICKHOUSE_URL",
-                ch.httpUrl(),
-                "CLICKHOUSE_USER",
-                ch.user(),
-                "CLICKHOUSE_PASSWORD",
-                ch.password() == null ? "" : ch.password(),
-                "CLICKHOUSE_DATABASE",
-                database,
-                "PIPELINE_REPORT_ROWS",
-                rows);
-        int status = Report.run(
-                List.of(DASHBOARD.toString()),
-                env,
-                NOW,
-                new PrintStream(out, true, StandardCharsets.UTF_8),
-                new PrintStream(err, true, StandardCharsets.UTF_8),
+        Map<String, String> env = Map.of("CLICKHOUSE_URL", ch.httpUrl(), "CLICKHOUSE_USER", ch.user(),
+                "CLICKHOUSE_PASSWORD", ch.password() == null ? "" : ch.password(), "CLICKHOUSE_DATABASE", database,
+                "PIPELINE_REPORT_ROWS", rows);
+        int status = Report.run(List.of(DASHBOARD.toString()), env, NOW,
+                new PrintStream(out, true, StandardCharsets.UTF_8), new PrintStream(err, true, StandardCharsets.UTF_8),
                 false);
         return new Run(status, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
     }
@@ -145,10 +129,7 @@ class ReportIT {
         List<List<String>> rows() {
             return out.lines()
                     .filter(l -> l.startsWith("│"))
-                    .map(l -> Arrays.stream(l.split("│"))
-                            .map(String::strip)
-                            .filter(c -> !c.isEmpty())
-                            .toList())
+                    .map(l -> Arrays.stream(l.split("│")).map(String::strip).filter(c -> !c.isEmpty()).toList())
                     .toList();
         }
 

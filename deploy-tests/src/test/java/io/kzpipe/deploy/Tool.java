@@ -22,15 +22,13 @@ import java.util.concurrent.TimeUnit;
  */
 record Tool(String executable, String install) {
 
-    static final Tool DOCKER_COMPOSE = new Tool(
-            "docker-compose",
+    static final Tool DOCKER_COMPOSE = new Tool("docker-compose",
             "Debian's docker-compose 1.29: apt-get install -y --no-install-recommends docker-compose");
-    static final Tool KUBECTL = new Tool(
-            "kubectl",
+    static final Tool KUBECTL = new Tool("kubectl",
             "kubectl >= 1.27 with its built-in kustomize (the machine image has v1.32 at /usr/bin/kubectl; "
                     + "Debian's kubernetes-client 1.20 is too old)");
-    static final Tool PROMTOOL =
-            new Tool("promtool", "apt-get install -y --no-install-recommends prometheus (provides promtool)");
+    static final Tool PROMTOOL = new Tool("promtool",
+            "apt-get install -y --no-install-recommends prometheus (provides promtool)");
 
     private static final Duration TIMEOUT = Duration.ofSeconds(60);
 
@@ -61,8 +59,7 @@ record Tool(String executable, String install) {
             Path out = Files.createTempFile("kz-tool", ".out");
             Path err = Files.createTempFile("kz-tool", ".err");
             try {
-                ProcessBuilder builder = new ProcessBuilder(command)
-                        .directory(workDir.toFile())
+                ProcessBuilder builder = new ProcessBuilder(command).directory(workDir.toFile())
                         .redirectOutput(out.toFile())
                         .redirectError(err.toFile());
                 Map<String, String> environment = builder.environment();
@@ -75,9 +72,7 @@ record Tool(String executable, String install) {
                     process.destroyForcibly().waitFor();
                     return fail(String.join(" ", command) + " did not finish within " + TIMEOUT);
                 }
-                return new Result(
-                        process.exitValue(),
-                        Files.readString(out, StandardCharsets.UTF_8),
+                return new Result(process.exitValue(), Files.readString(out, StandardCharsets.UTF_8),
                         Files.readString(err, StandardCharsets.UTF_8));
             } finally {
                 Files.deleteIfExists(out);

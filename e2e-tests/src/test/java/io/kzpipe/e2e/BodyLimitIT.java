@@ -53,13 +53,12 @@ class BodyLimitIT {
         assertThat(answer.status()).as(answer.body()).isEqualTo(200);
         assertThat(answer.body()).isEqualTo("{\"status\":\"accepted\",\"eventId\":\"" + eventId + "\"}");
         int textBytes = text(body).getBytes(StandardCharsets.UTF_8).length;
-        await("the message row")
-                .atMost(VISIBLE)
+        await("the message row").atMost(VISIBLE)
                 .untilAsserted(() -> assertThat(stack.rows(
-                                "SELECT event_type, group_id, length(text), substring(text, 1, 14) FROM {db}.messages WHERE event_id = '"
-                                        + eventId + "'"))
-                        .containsExactly(row(
-                                "TextMessageCreated", Payloads.GROUP, Integer.toString(textBytes), "Größe 1 MiB ")));
+                        "SELECT event_type, group_id, length(text), substring(text, 1, 14) FROM {db}.messages WHERE event_id = '"
+                                + eventId + "'"))
+                        .containsExactly(row("TextMessageCreated", Payloads.GROUP, Integer.toString(textBytes),
+                                "Größe 1 MiB ")));
         assertThat(stack.rows("SELECT count() FROM {db}.events WHERE event_id = '" + eventId + "'"))
                 .containsExactly("1");
         assertThat(stack.rows("SELECT count() FROM {db}.dead_letters WHERE request_id = '" + answer.requestId() + "'"))
@@ -81,22 +80,21 @@ class BodyLimitIT {
         // one would have been too, had it been published
         String barrier = id();
         assertThat(stack.post(textMessage(barrier, 2048)).status()).isEqualTo(200);
-        await("the barrier message")
-                .atMost(VISIBLE)
+        await("the barrier message").atMost(VISIBLE)
                 .untilAsserted(() -> assertThat(
-                                stack.rows("SELECT count() FROM {db}.messages WHERE event_id = '" + barrier + "'"))
+                        stack.rows("SELECT count() FROM {db}.messages WHERE event_id = '" + barrier + "'"))
                         .containsExactly("1"));
         assertThat(stack.rows("SELECT (SELECT count() FROM {db}.events WHERE event_id = '" + eventId + "'),"
-                        + " (SELECT count() FROM {db}.dead_letters WHERE request_id = '" + answer.requestId() + "')"))
+                + " (SELECT count() FROM {db}.dead_letters WHERE request_id = '" + answer.requestId() + "')"))
                 .containsExactly("0 | 0");
     }
 
     /** A valid TextMessageCreated of exactly {@code size} UTF-8 bytes (its text padded with ASCII). */
     private static String textMessage(String eventId, int size) {
         String head = "{\"objectId\":\"" + Payloads.GROUP
-                + "\",\"objectType\":\"Group\",\"eventType\":\"TextMessageCreated\","
-                + "\"eventId\":\"" + eventId + "\",\"fromUser\":\"+15550100123\",\"fromUserName\":\"Test Sender\","
-                + "\"data\":{\"groupId\":\"" + Payloads.GROUP + "\",\"text\":\"Größe 1 MiB \\\"quoted\\\" ";
+                + "\",\"objectType\":\"Group\",\"eventType\":\"TextMessageCreated\"," + "\"eventId\":\"" + eventId
+                + "\",\"fromUser\":\"+15550100123\",\"fromUserName\":\"Test Sender\"," + "\"data\":{\"groupId\":\""
+                + Payloads.GROUP + "\",\"text\":\"Größe 1 MiB \\\"quoted\\\" ";
         String tail = "\"}}";
         int used = (head + tail).getBytes(StandardCharsets.UTF_8).length;
         StringBuilder text = new StringBuilder(size);

@@ -61,8 +61,8 @@ class DeliveryRulesIT {
         awaitStored(responseId, 2, 1); // the original, older than the edit, is not written
 
         assertThat(stack.rows(
-                        "SELECT event_id, is_update, version, answer_count FROM {db}.responses_latest WHERE response_id = '"
-                                + responseId + "'"))
+                "SELECT event_id, is_update, version, answer_count FROM {db}.responses_latest WHERE response_id = '"
+                        + responseId + "'"))
                 .containsExactly(row(editId, "1", Long.toString(EDIT + 2_000_000L), "3"));
         assertThat(options(responseId)).containsExactly("Olives");
         assertThat(quantities(responseId)).containsExactly("7");
@@ -72,19 +72,17 @@ class DeliveryRulesIT {
     void anEditAfterItsOriginalReplacesItsAnswersIncludingDroppedOptions() {
         String responseId = id();
         assertAccepted(stack.post(pizzaOrder(id(), responseId, false, 1_000_000L, List.of("Cheese", "Olives"), 2)));
-        await("original visible")
-                .atMost(VISIBLE)
+        await("original visible").atMost(VISIBLE)
                 .untilAsserted(() -> assertThat(options(responseId)).containsExactly("Cheese", "Olives"));
 
         String editId = id();
         assertAccepted(stack.post(pizzaOrder(editId, responseId, true, 1_500_000L, List.of("Cheese"), 3)));
         awaitStored(responseId, 2, 2);
         assertThat(stack.rows("SELECT version, superseded_by FROM {db}.response_supersessions WHERE response_id = '"
-                        + responseId + "'"))
-                .as("the processor's marker for the replaced original")
+                + responseId + "'")).as("the processor's marker for the replaced original")
                 .containsExactly(row("1000000", Long.toString(EDIT + 1_500_000L)));
-        assertThat(stack.rows("SELECT event_id, is_update FROM {db}.responses_latest WHERE response_id = '" + responseId
-                        + "'"))
+        assertThat(stack
+                .rows("SELECT event_id, is_update FROM {db}.responses_latest WHERE response_id = '" + responseId + "'"))
                 .containsExactly(row(editId, "1"));
         assertThat(options(responseId)).as("Olives was dropped by the edit").containsExactly("Cheese");
         assertThat(quantities(responseId)).containsExactly("3");
@@ -99,8 +97,8 @@ class DeliveryRulesIT {
         assertAccepted(stack.post(pizzaOrder(id(), responseId, true, 2_000_000L, List.of("Olives"), 2)));
         awaitStored(responseId, 3, 2); // the earlier edit arrives after the later one: not written
 
-        assertThat(stack.rows(
-                        "SELECT event_id, version FROM {db}.responses_latest WHERE response_id = '" + responseId + "'"))
+        assertThat(stack
+                .rows("SELECT event_id, version FROM {db}.responses_latest WHERE response_id = '" + responseId + "'"))
                 .containsExactly(row(laterEdit, Long.toString(EDIT + 3_000_000L)));
         assertThat(options(responseId)).containsExactly("Basil");
         assertThat(quantities(responseId)).containsExactly("3");
@@ -123,9 +121,9 @@ class DeliveryRulesIT {
 
         // the processor drops the repeats (dedup by eventId), so even the tables without FINAL hold one copy
         assertThat(stack.rows("SELECT (SELECT count() FROM {db}.events WHERE event_id = '" + eventId + "'),"
-                        + " (SELECT count() FROM {db}.responses WHERE response_id = '" + responseId + "'),"
-                        + " (SELECT count() FROM {db}.answers_option WHERE response_id = '" + responseId + "'),"
-                        + " (SELECT count() FROM {db}.answers_numeric WHERE response_id = '" + responseId + "')"))
+                + " (SELECT count() FROM {db}.responses WHERE response_id = '" + responseId + "'),"
+                + " (SELECT count() FROM {db}.answers_option WHERE response_id = '" + responseId + "'),"
+                + " (SELECT count() FROM {db}.answers_numeric WHERE response_id = '" + responseId + "')"))
                 .containsExactly("1 | 1 | 2 | 1");
         assertThat(options(responseId)).containsExactly("Cheese", "Olives");
         assertThat(quantities(responseId)).containsExactly("4");
@@ -133,19 +131,13 @@ class DeliveryRulesIT {
 
     @Test
     void malformedBodiesAreAnswered200AndKeptAsDeadLettersWithTheirReason() {
-        String missingEventId =
-                "{\"objectId\":\"g\",\"objectType\":\"Group\",\"eventType\":\"TextMessageCreated\",\"data\":{\"text\":\"hi\"}}";
-        String questionsNotArray = pizzaOrder(id(), 1)
-                .replaceFirst("\"responseWithQuestions\":\\[", "\"responseWithQuestions\":\"oops\",\"x\":[");
-        List<String> bodies = List.of(
-                "this is not json",
-                "[1,2,3]",
-                "",
-                "{\"objectId\":\"g\",\"objectType\":\"Group\",\"eventType\"",
-                missingEventId,
-                questionsNotArray);
-        List<String> reasons =
-                List.of("invalid_json", "not_an_object", "empty_body", "truncated_json", "missing_field");
+        String missingEventId = "{\"objectId\":\"g\",\"objectType\":\"Group\",\"eventType\":\"TextMessageCreated\",\"data\":{\"text\":\"hi\"}}";
+        String questionsNotArray = pizzaOrder(id(), 1).replaceFirst("\"responseWithQuestions\":\\[",
+                "\"responseWithQuestions\":\"oops\",\"x\":[");
+        List<String> bodies = List.of("this is not json", "[1,2,3]", "",
+                "{\"objectId\":\"g\",\"objectType\":\"Group\",\"eventType\"", missingEventId, questionsNotArray);
+        List<String> reasons = List.of("invalid_json", "not_an_object", "empty_body", "truncated_json",
+                "missing_field");
         List<Delivery> answers = bodies.stream().map(stack::post).toList();
         for (int i = 0; i < reasons.size(); i++) {
             assertThat(answers.get(i).status()).isEqualTo(200);
@@ -159,33 +151,25 @@ class DeliveryRulesIT {
         for (int i = 0; i < bodies.size(); i++) {
             String stage = i < 5 ? "gateway" : "processor";
             String reason = i < 5 ? reasons.get(i) : "questions_not_array";
-            expected.add(row(
-                    answers.get(i).requestId(),
-                    stage,
-                    reason,
-                    Integer.toString(bodies.get(i).getBytes(StandardCharsets.UTF_8).length),
-                    bodies.get(i)));
+            expected.add(row(answers.get(i).requestId(), stage, reason,
+                    Integer.toString(bodies.get(i).getBytes(StandardCharsets.UTF_8).length), bodies.get(i)));
         }
-        await("six dead letters")
-                .atMost(VISIBLE)
-                .untilAsserted(() -> assertThat(stack.rows(
-                                "SELECT request_id, stage, reason, payload_size, payload FROM {db}.dead_letters_latest"
-                                        + " WHERE request_id IN (" + requestIds + ")"))
+        await("six dead letters").atMost(VISIBLE)
+                .untilAsserted(() -> assertThat(stack
+                        .rows("SELECT request_id, stage, reason, payload_size, payload FROM {db}.dead_letters_latest"
+                                + " WHERE request_id IN (" + requestIds + ")"))
                         .containsExactlyInAnyOrderElementsOf(expected));
         assertThat(stack.rows("SELECT reason, detail FROM {db}.dead_letters_latest WHERE request_id IN (" + requestIds
-                        + ")" + " AND reason IN ('missing_field', 'questions_not_array') ORDER BY reason"))
-                .containsExactly(
-                        row("missing_field", "eventId is missing"),
-                        row(
-                                "questions_not_array",
-                                "data.responseDetails.responseWithQuestions must be an array, got string"));
+                + ")" + " AND reason IN ('missing_field', 'questions_not_array') ORDER BY reason"))
+                .containsExactly(row("missing_field", "eventId is missing"), row("questions_not_array",
+                        "data.responseDetails.responseWithQuestions must be an array, got string"));
     }
 
     @Test
     void aWrongOrMissingTokenIsAnswered401AndNothingIsStored(TestKafka kafka) {
         String eventId = id();
         String body = pizzaOrder(eventId, 9);
-        for (String token : new String[] {"wrong-token", null, ""}) {
+        for (String token : new String[]{"wrong-token", null, ""}) {
             Delivery answer = stack.post(body, token);
             assertThat(answer.status()).as("token %s", token).isEqualTo(401);
             assertThat(answer.body()).doesNotContain(PipelineStack.TOKEN).contains("\"code\":\"unauthorized\"");
@@ -193,14 +177,13 @@ class DeliveryRulesIT {
         // the gateway writes before it answers, so the topics are already final for this request
         for (TopicId topic : List.of(TopicId.RAW, TopicId.DLQ_GATEWAY)) {
             List<ConsumerRecord<String, byte[]>> records = kafka.readToEnd(stack.topic(topic), Duration.ofSeconds(30));
-            assertThat(records)
-                    .as(topic.name())
+            assertThat(records).as(topic.name())
                     .noneMatch(
                             r -> r.value() != null && new String(r.value(), StandardCharsets.UTF_8).contains(eventId));
         }
         barrier();
         assertThat(stack.rows("SELECT (SELECT count() FROM {db}.events WHERE event_id = '" + eventId + "'),"
-                        + " (SELECT count() FROM {db}.dead_letters WHERE position(payload, '" + eventId + "') > 0)"))
+                + " (SELECT count() FROM {db}.dead_letters WHERE position(payload, '" + eventId + "') > 0)"))
                 .containsExactly("0 | 0");
     }
 
@@ -216,12 +199,10 @@ class DeliveryRulesIT {
         barrier();
         String in = ids.stream().map(i -> "'" + i + "'").collect(Collectors.joining(","));
         assertThat(stack.rows("SELECT event_type, group_id, object_type FROM {db}.events_latest WHERE event_id IN ("
-                        + in + ") ORDER BY event_type"))
-                .containsExactly(
-                        row("GroupAdded", Payloads.GROUP, "Group"),
-                        row("GroupRemoved", Payloads.GROUP, "Group"),
-                        row("PollCreated", Payloads.GROUP, "Group"));
-        String elsewhere = List.of("responses", "messages", "jobs", "memberships", "action_definitions").stream()
+                + in + ") ORDER BY event_type")).containsExactly(row("GroupAdded", Payloads.GROUP, "Group"),
+                        row("GroupRemoved", Payloads.GROUP, "Group"), row("PollCreated", Payloads.GROUP, "Group"));
+        String elsewhere = List.of("responses", "messages", "jobs", "memberships", "action_definitions")
+                .stream()
                 .map(t -> "(SELECT count() FROM {db}." + t + " WHERE event_id IN (" + in + "))")
                 .collect(Collectors.joining(" + "));
         assertThat(stack.number("SELECT " + elsewhere)).isZero();
@@ -241,22 +222,16 @@ class DeliveryRulesIT {
      * superseded on arrival, and only its events row is written.
      */
     private static void awaitStored(String responseId, int deliveries, int written) {
-        await(deliveries + " deliveries of " + responseId)
-                .atMost(VISIBLE)
-                .untilAsserted(() -> assertThat(
-                                stack.rows("SELECT (SELECT uniqExact(event_id) FROM {db}.events WHERE response_id = '"
-                                        + responseId + "'),"
-                                        + " (SELECT uniqExact(version) FROM {db}.responses WHERE response_id = '"
-                                        + responseId + "'),"
-                                        + " (SELECT uniqExact(version) FROM {db}.answers_option WHERE response_id = '"
-                                        + responseId + "'),"
-                                        + " (SELECT uniqExact(version) FROM {db}.answers_numeric WHERE response_id = '"
-                                        + responseId + "')"))
-                        .containsExactly(row(
-                                Integer.toString(deliveries),
-                                Integer.toString(written),
-                                Integer.toString(written),
-                                Integer.toString(written))));
+        await(deliveries + " deliveries of " + responseId).atMost(VISIBLE)
+                .untilAsserted(() -> assertThat(stack.rows(
+                        "SELECT (SELECT uniqExact(event_id) FROM {db}.events WHERE response_id = '" + responseId + "'),"
+                                + " (SELECT uniqExact(version) FROM {db}.responses WHERE response_id = '" + responseId
+                                + "')," + " (SELECT uniqExact(version) FROM {db}.answers_option WHERE response_id = '"
+                                + responseId + "'),"
+                                + " (SELECT uniqExact(version) FROM {db}.answers_numeric WHERE response_id = '"
+                                + responseId + "')"))
+                        .containsExactly(row(Integer.toString(deliveries), Integer.toString(written),
+                                Integer.toString(written), Integer.toString(written))));
     }
 
     /**
@@ -267,17 +242,14 @@ class DeliveryRulesIT {
         String eventId = id();
         String responseId = id();
         assertAccepted(stack.post(pizzaOrder(eventId, responseId, false, null, List.of("Basil"), 1)));
-        await("barrier " + eventId)
-                .atMost(VISIBLE)
-                .untilAsserted(() -> assertThat(stack.rows(
-                                "SELECT (SELECT count() FROM {db}.events_latest WHERE event_id = '" + eventId + "'),"
-                                        + " (SELECT count() FROM {db}.responses_latest WHERE response_id = '"
-                                        + responseId + "'),"
-                                        + " (SELECT count() FROM {db}.answers_option_latest WHERE response_id = '"
-                                        + responseId + "'),"
-                                        + " (SELECT count() FROM {db}.answers_numeric_latest WHERE response_id = '"
-                                        + responseId + "')"))
-                        .containsExactly("1 | 1 | 1 | 1"));
+        await("barrier " + eventId).atMost(VISIBLE)
+                .untilAsserted(
+                        () -> assertThat(stack.rows("SELECT (SELECT count() FROM {db}.events_latest WHERE event_id = '"
+                                + eventId + "')," + " (SELECT count() FROM {db}.responses_latest WHERE response_id = '"
+                                + responseId + "'),"
+                                + " (SELECT count() FROM {db}.answers_option_latest WHERE response_id = '" + responseId
+                                + "')," + " (SELECT count() FROM {db}.answers_numeric_latest WHERE response_id = '"
+                                + responseId + "')")).containsExactly("1 | 1 | 1 | 1"));
     }
 
     private static List<String> options(String responseId) {

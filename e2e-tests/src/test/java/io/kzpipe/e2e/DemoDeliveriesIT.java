@@ -58,22 +58,9 @@ class DemoDeliveriesIT {
     private static final String CTX = "contoso-field-sales";
     private static final String SUB = "9d8c7b6a-5e4f-4d3c-8b2a-1f0e9d8c7b6a";
 
-    private static final List<String> VIEWS = List.of(
-            "events",
-            "responses",
-            "answers_option",
-            "answers_numeric",
-            "answers_location",
-            "answers_text",
-            "answers_datetime",
-            "answers_media",
-            "answers_other",
-            "answer_rejects",
-            "messages",
-            "jobs",
-            "memberships",
-            "action_definitions",
-            "dead_letters");
+    private static final List<String> VIEWS = List.of("events", "responses", "answers_option", "answers_numeric",
+            "answers_location", "answers_text", "answers_datetime", "answers_media", "answers_other", "answer_rejects",
+            "messages", "jobs", "memberships", "action_definitions", "dead_letters");
     private static final String EXPECTED_COUNTS = "16 | 5 | 7 | 7 | 3 | 6 | 7 | 3 | 3 | 2 | 3 | 2 | 3 | 18 | 2";
 
     private static PipelineStack stack;
@@ -93,19 +80,13 @@ class DemoDeliveriesIT {
         }
         postedUntil = System.currentTimeMillis();
         String counts = "SELECT "
-                + String.join(
-                        ", ",
-                        VIEWS.stream()
-                                .map(v -> "(SELECT count() FROM {db}." + v + "_latest)")
-                                .toList());
-        await("every demo row visible")
-                .atMost(VISIBLE)
+                + String.join(", ", VIEWS.stream().map(v -> "(SELECT count() FROM {db}." + v + "_latest)").toList());
+        await("every demo row visible").atMost(VISIBLE)
                 .pollInterval(Duration.ofMillis(500))
-                .untilAsserted(() -> assertThat(stack.rows(counts))
-                        .as(String.join(" | ", VIEWS))
+                .untilAsserted(() -> assertThat(stack.rows(counts)).as(String.join(" | ", VIEWS))
                         .containsExactly(EXPECTED_COUNTS));
-        ofdVersion = Long.toString(
-                stack.number("SELECT received_at_ms FROM {db}.events_latest WHERE event_id = '" + OFD + "'"));
+        ofdVersion = Long
+                .toString(stack.number("SELECT received_at_ms FROM {db}.events_latest WHERE event_id = '" + OFD + "'"));
     }
 
     @AfterAll
@@ -124,14 +105,11 @@ class DemoDeliveriesIT {
             assertThat(answer.status()).as(file).isEqualTo(200);
             assertThat(answer.requestId()).as(file).isNotBlank();
             if (file.startsWith("17-")) {
-                assertThat(answer.body())
-                        .as(file)
+                assertThat(answer.body()).as(file)
                         .isEqualTo("{\"status\":\"dead-lettered\",\"reason\":\"truncated_json\"}");
             } else {
-                assertThat(answer.body())
-                        .as(file)
-                        .isEqualTo("{\"status\":\"accepted\",\"eventId\":\""
-                                + eventId(SENT.get(i).body()) + "\"}");
+                assertThat(answer.body()).as(file)
+                        .isEqualTo("{\"status\":\"accepted\",\"eventId\":\"" + eventId(SENT.get(i).body()) + "\"}");
             }
         }
     }
@@ -141,16 +119,12 @@ class DemoDeliveriesIT {
         // 19 deliveries: 16 events (not the duplicate, the truncated body, the event the processor refused);
         // 5 responses (the edit replaces the all-types response)
         assertThat(stack.rows("SELECT "
-                        + String.join(
-                                ", ",
-                                VIEWS.stream()
-                                        .map(v -> "(SELECT count() FROM {db}." + v + "_latest)")
-                                        .toList())))
+                + String.join(", ", VIEWS.stream().map(v -> "(SELECT count() FROM {db}." + v + "_latest)").toList())))
                 .containsExactly(EXPECTED_COUNTS);
         for (String view : VIEWS) {
             assertThat(stack.rows("SELECT count() FROM {db}." + view + "_latest WHERE received_at_ms < " + postedFrom
-                            + " OR received_at_ms > " + postedUntil
-                            + " OR received_at != toDateTime(intDiv(received_at_ms, 1000))"))
+                    + " OR received_at_ms > " + postedUntil
+                    + " OR received_at != toDateTime(intDiv(received_at_ms, 1000))"))
                     .as("%s: received_at_ms is the gateway's receive time", view)
                     .containsExactly("0");
         }
@@ -338,8 +312,7 @@ class DemoDeliveriesIT {
         assertThat(SENT.stream().filter(d -> d.file().startsWith("10-")).count())
                 .as("deliveries.txt lists the Fabrikam order twice")
                 .isEqualTo(2);
-        assertThat(ANSWERS.stream().filter(a -> a.body().contains(FABRIKAM)).count())
-                .as("both answered as accepted")
+        assertThat(ANSWERS.stream().filter(a -> a.body().contains(FABRIKAM)).count()).as("both answered as accepted")
                 .isEqualTo(2);
         assertThat(stack.rows("SELECT count() FROM {db}.events_latest WHERE event_id = '" + FABRIKAM + "'"))
                 .containsExactly("1");
@@ -354,35 +327,23 @@ class DemoDeliveriesIT {
         String truncatedBody = DemoDeliveries.body("17-malformed-truncated.json");
         String noResponseIdBody = DemoDeliveries.body("18-response-without-response-id.json");
         assertThat(stack.rows(
-                        "SELECT stage, reason, detail, source_topic, kafka_key, request_id, content_type, payload_size, payload_base64"
-                                + " FROM {db}.dead_letters_latest ORDER BY stage"))
+                "SELECT stage, reason, detail, source_topic, kafka_key, request_id, content_type, payload_size, payload_base64"
+                        + " FROM {db}.dead_letters_latest ORDER BY stage"))
                 .containsExactly(
-                        row(
-                                "gateway",
-                                "truncated_json",
+                        row("gateway", "truncated_json",
                                 "body ends before the JSON value is complete: Unexpected end-of-input in VALUE_STRING",
-                                stack.topic(TopicId.DLQ_GATEWAY),
-                                truncated.requestId(),
-                                truncated.requestId(),
+                                stack.topic(TopicId.DLQ_GATEWAY), truncated.requestId(), truncated.requestId(),
                                 "application/json",
-                                Integer.toString(truncatedBody.getBytes(StandardCharsets.UTF_8).length),
-                                ""),
-                        row(
-                                "processor",
-                                "missing_response_id",
-                                "ActionResponse without data.responseId",
-                                stack.topic(TopicId.RAW),
-                                "e7a1c3f0-0018-4d2b-9c4e-5f6a7b8c9d18",
-                                noResponseId.requestId(),
-                                "application/json",
-                                Integer.toString(noResponseIdBody.getBytes(StandardCharsets.UTF_8).length),
-                                ""));
+                                Integer.toString(truncatedBody.getBytes(StandardCharsets.UTF_8).length), ""),
+                        row("processor", "missing_response_id", "ActionResponse without data.responseId",
+                                stack.topic(TopicId.RAW), "e7a1c3f0-0018-4d2b-9c4e-5f6a7b8c9d18",
+                                noResponseId.requestId(), "application/json",
+                                Integer.toString(noResponseIdBody.getBytes(StandardCharsets.UTF_8).length), ""));
         assertThat(stack.rows("SELECT payload FROM {db}.dead_letters_latest ORDER BY stage"))
                 .as("payloads byte for byte")
                 .containsExactly(truncatedBody, noResponseIdBody);
-        assertThat(
-                        stack.rows(
-                                "SELECT count() FROM {db}.events_latest WHERE event_id = 'e7a1c3f0-0018-4d2b-9c4e-5f6a7b8c9d18'"))
+        assertThat(stack
+                .rows("SELECT count() FROM {db}.events_latest WHERE event_id = 'e7a1c3f0-0018-4d2b-9c4e-5f6a7b8c9d18'"))
                 .as("nothing of the refused event")
                 .containsExactly("0");
     }

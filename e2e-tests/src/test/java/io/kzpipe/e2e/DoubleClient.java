@@ -45,16 +45,16 @@ final class DoubleClient {
                 .header("applicationSecret", s.applicationSecret())
                 .header("refreshToken", d.refreshToken())
                 .GET()));
-        return new DoubleClient(
-                d, token.get("accessToken").asText(), token.get("endpointUrl").asText());
+        return new DoubleClient(d, token.get("accessToken").asText(), token.get("endpointUrl").asText());
     }
 
     /** Every response item of the group in its current version, action by action (detail calls). */
     List<JsonNode> items(String groupId) {
         List<JsonNode> out = new ArrayList<>();
         for (String actionId : d.actionIds(groupId)) {
-            JsonNode detail = json(send(HttpRequest.newBuilder(URI.create(
-                            endpoint + "/v1/groups/" + groupId + "/actions/" + actionId + "?getDetails=true"))
+            JsonNode detail = json(send(HttpRequest
+                    .newBuilder(URI
+                            .create(endpoint + "/v1/groups/" + groupId + "/actions/" + actionId + "?getDetails=true"))
                     .header("accessToken", accessToken)
                     .GET()));
             detail.path("actionDetails").path("responses").forEach(out::add);
@@ -64,22 +64,17 @@ final class DoubleClient {
 
     /** Subscribes {@code callbackUrl} to the group's survey responses (the double validates it first). */
     String subscribe(String groupId, String callbackUrl, String callbackToken) {
-        String body = Json.MAPPER
-                .createObjectNode()
+        String body = Json.MAPPER.createObjectNode()
                 .put("objectId", groupId)
                 .put("objectType", "Group")
                 .put("callBackUrl", callbackUrl)
                 .put("callBackToken", callbackToken)
-                .set(
-                        "eventTypes",
-                        Json.MAPPER.createArrayNode().add("SurveyResponse").add("ActionResponse"))
+                .set("eventTypes", Json.MAPPER.createArrayNode().add("SurveyResponse").add("ActionResponse"))
                 .toString();
         return json(send(HttpRequest.newBuilder(URI.create(endpoint + "/v1/webhook"))
-                        .header("accessToken", accessToken)
-                        .header("Content-Type", "application/json")
-                        .POST(HttpRequest.BodyPublishers.ofString(body))))
-                .get("webhookId")
-                .asText();
+                .header("accessToken", accessToken)
+                .header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString(body)))).get("webhookId").asText();
     }
 
     private static HttpResponse<String> send(HttpRequest.Builder request) {

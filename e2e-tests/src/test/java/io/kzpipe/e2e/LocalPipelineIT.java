@@ -42,8 +42,8 @@ import org.junit.jupiter.api.TestMethodOrder;
 class LocalPipelineIT {
 
     private static final Duration COMMAND_TIMEOUT = Duration.ofMinutes(5);
-    private static final List<String> PARTS =
-            List.of("kafka", "clickhouse", "ingest-gateway", "stream-processor", "sink-clickhouse");
+    private static final List<String> PARTS = List.of("kafka", "clickhouse", "ingest-gateway", "stream-processor",
+            "sink-clickhouse");
     /** What the demo starts on top of the pipeline. */
     private static final List<String> DEMO_PARTS = List.of("kaizala-double", "kaizala-puller");
 
@@ -70,21 +70,13 @@ class LocalPipelineIT {
         if (Files.exists(home)) {
             run("down"); // what an interrupted earlier run left (never the default .run: PIPELINE_HOME is set)
             try (var paths = Files.walk(home)) {
-                paths.sorted(java.util.Comparator.reverseOrder())
-                        .forEach(p -> p.toFile().delete());
+                paths.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
             }
         }
-        for (String name : List.of(
-                "PIPELINE_KAFKA_PORT",
-                "PIPELINE_KAFKA_CONTROLLER_PORT",
-                "PIPELINE_CLICKHOUSE_HTTP_PORT",
-                "PIPELINE_CLICKHOUSE_TCP_PORT",
-                "GATEWAY_PORT",
-                "GATEWAY_MANAGEMENT_PORT",
-                "PROCESSOR_MANAGEMENT_PORT",
-                "SINK_MANAGEMENT_PORT",
-                "PULLER_MANAGEMENT_PORT",
-                "KAIZALA_DOUBLE_PORT")) {
+        for (String name : List.of("PIPELINE_KAFKA_PORT", "PIPELINE_KAFKA_CONTROLLER_PORT",
+                "PIPELINE_CLICKHOUSE_HTTP_PORT", "PIPELINE_CLICKHOUSE_TCP_PORT", "GATEWAY_PORT",
+                "GATEWAY_MANAGEMENT_PORT", "PROCESSOR_MANAGEMENT_PORT", "SINK_MANAGEMENT_PORT",
+                "PULLER_MANAGEMENT_PORT", "KAIZALA_DOUBLE_PORT")) {
             ENV.put(name, Integer.toString(FreePorts.find()));
         }
         ENV.put("PIPELINE_DEMO_TIMEOUT", "180");
@@ -106,16 +98,10 @@ class LocalPipelineIT {
         Run up = run("up");
 
         assertThat(up.status()).as(up.output()).isZero();
-        assertThat(up.output())
-                .contains(
-                        "Pipeline is up",
-                        "Kafka ready on 127.0.0.1:" + ENV.get("PIPELINE_KAFKA_PORT"),
-                        "Webhook URL      http://127.0.0.1:" + ENV.get("GATEWAY_PORT") + "/webhooks/kaizala",
-                        "Callback token");
+        assertThat(up.output()).contains("Pipeline is up", "Kafka ready on 127.0.0.1:" + ENV.get("PIPELINE_KAFKA_PORT"),
+                "Webhook URL      http://127.0.0.1:" + ENV.get("GATEWAY_PORT") + "/webhooks/kaizala", "Callback token");
         for (String part : PARTS) {
-            assertThat(pid(part).flatMap(ProcessHandle::of).map(ProcessHandle::isAlive))
-                    .as(part)
-                    .contains(true);
+            assertThat(pid(part).flatMap(ProcessHandle::of).map(ProcessHandle::isAlive)).as(part).contains(true);
         }
         assertThat(kafkaTopics()).contains(RAW_TOPIC);
         assertThat(clickHouse("SELECT 1")).isEqualTo("1");
@@ -127,8 +113,7 @@ class LocalPipelineIT {
             assertThat(status.output())
                     .containsPattern("(?m)^" + part + " +" + pid(part).orElseThrow() + " +running, ready ");
         }
-        assertThat(status.output())
-                .as("up leaves the puller out without PULLER_SOURCES, the double until asked for")
+        assertThat(status.output()).as("up leaves the puller out without PULLER_SOURCES, the double until asked for")
                 .containsPattern("(?m)^kaizala-puller +- +not configured ")
                 .containsPattern("(?m)^kaizala-double +- +stopped ");
         assertThat(up.output()).contains("kaizala-puller: PULLER_SOURCES is not set, not started");
@@ -141,14 +126,11 @@ class LocalPipelineIT {
         Run demo = run("demo");
 
         assertThat(demo.status()).as(demo.output()).isZero();
-        assertThat(demo.output())
-                .contains("stored deliveries are visible", "HTTP 200 {\"status\":\"accepted\"")
+        assertThat(demo.output()).contains("stored deliveries are visible", "HTTP 200 {\"status\":\"accepted\"")
                 .contains("Both ways in", "webhook ", "pushed to the gateway: HTTP 200")
                 .containsPattern("all \\d+ responses of group \\S+ are visible, one row each");
         for (String part : DEMO_PARTS) {
-            assertThat(pid(part).flatMap(ProcessHandle::of).map(ProcessHandle::isAlive))
-                    .as(part)
-                    .contains(true);
+            assertThat(pid(part).flatMap(ProcessHandle::of).map(ProcessHandle::isAlive)).as(part).contains(true);
         }
         eventsBeforeDown = Long.parseLong(clickHouse("SELECT count() FROM kaizala.events_latest"));
         assertThat(eventsBeforeDown).isPositive();
@@ -192,14 +174,11 @@ class LocalPipelineIT {
 
         Run list = run("kaizala", "list", "--group", "e2e-subscribed-group");
         assertThat(list.status()).as(list.output()).isZero();
-        assertThat(list.output())
-                .contains(webhookId, token.substring(0, 4) + "****")
-                .doesNotContain(token);
+        assertThat(list.output()).contains(webhookId, token.substring(0, 4) + "****").doesNotContain(token);
 
         Run unsubscribe = run("kaizala", "unsubscribe", "--id", webhookId);
         assertThat(unsubscribe.status()).as(unsubscribe.output()).isZero();
-        assertThat(run("kaizala", "list", "--group", "e2e-subscribed-group").output())
-                .doesNotContain(webhookId);
+        assertThat(run("kaizala", "list", "--group", "e2e-subscribed-group").output()).doesNotContain(webhookId);
     }
 
     @Test
@@ -217,11 +196,9 @@ class LocalPipelineIT {
 
         Run up = run("up");
         assertThat(up.status()).as(up.output()).isZero();
-        assertThat(up.output())
-                .contains(
-                        "sink-clickhouse (pid " + sink + ") had died since it was started; starting it again",
-                        "Kafka already running (pid " + kafka + ")",
-                        "sink-clickhouse ready on");
+        assertThat(up.output()).contains(
+                "sink-clickhouse (pid " + sink + ") had died since it was started; starting it again",
+                "Kafka already running (pid " + kafka + ")", "sink-clickhouse ready on");
         assertThat(pid("sink-clickhouse").orElseThrow()).isNotEqualTo(sink);
         assertThat(pid("kafka")).contains(kafka);
         assertThat(run("status").status()).isZero();
@@ -238,19 +215,12 @@ class LocalPipelineIT {
         Run down = run("down");
 
         assertThat(down.status()).as(down.output()).isZero();
-        assertThat(down.output())
-                .contains(
-                        "kaizala-double stopped",
-                        "kaizala-puller stopped",
-                        "sink-clickhouse stopped",
-                        "kafka stopped",
-                        "clickhouse stopped",
-                        "data kept in " + home);
+        assertThat(down.output()).contains("kaizala-double stopped", "kaizala-puller stopped",
+                "sink-clickhouse stopped", "kafka stopped", "clickhouse stopped", "data kept in " + home);
         assertThat(processes).noneMatch(ProcessHandle::isAlive);
         Run status = run("status");
         assertThat(status.status()).isZero();
-        assertThat(status.output())
-                .containsPattern("(?m)^kafka +- +stopped ")
+        assertThat(status.output()).containsPattern("(?m)^kafka +- +stopped ")
                 .containsPattern("(?m)^ingest-gateway +- +stopped ");
     }
 
@@ -260,8 +230,7 @@ class LocalPipelineIT {
         Run up = run("up", "kafka", "clickhouse");
 
         assertThat(up.status()).as(up.output()).isZero();
-        assertThat(up.output())
-                .doesNotContain("formatting a new Kafka data directory")
+        assertThat(up.output()).doesNotContain("formatting a new Kafka data directory")
                 .doesNotContain("ingest-gateway on");
         assertThat(clickHouse("SELECT count() FROM kaizala.events_latest")).isEqualTo(Long.toString(eventsBeforeDown));
         assertThat(kafkaTopics()).contains(RAW_TOPIC);
@@ -285,8 +254,8 @@ class LocalPipelineIT {
 
     /** The HTTP status of a post of a text message to the local gateway with {@code token}. */
     private static int postWithToken(String token) {
-        HttpRequest request = HttpRequest.newBuilder(
-                        URI.create("http://127.0.0.1:" + ENV.get("GATEWAY_PORT") + "/webhooks/kaizala"))
+        HttpRequest request = HttpRequest
+                .newBuilder(URI.create("http://127.0.0.1:" + ENV.get("GATEWAY_PORT") + "/webhooks/kaizala"))
                 .timeout(Duration.ofSeconds(10))
                 .header("Content-Type", "application/json")
                 .header("kz-callback-token", token)
@@ -307,25 +276,20 @@ class LocalPipelineIT {
 
     private static Optional<Long> pid(String part) {
         try {
-            return Optional.of(
-                    Long.parseLong(Files.readString(home.resolve("pids").resolve(part + ".pid"))
-                            .strip()));
+            return Optional.of(Long.parseLong(Files.readString(home.resolve("pids").resolve(part + ".pid")).strip()));
         } catch (IOException | NumberFormatException e) {
             return Optional.empty();
         }
     }
 
     private static Run run(String... args) {
-        Path repository = Path.of(System.getProperty("e2e.repository", ".."))
-                .toAbsolutePath()
-                .normalize();
+        Path repository = Path.of(System.getProperty("e2e.repository", "..")).toAbsolutePath().normalize();
         List<String> command = new ArrayList<>();
         command.add(repository.resolve("pipeline").toString());
         command.addAll(List.of(args));
         try {
             Path output = Files.createTempFile("pipeline-", ".out");
-            ProcessBuilder builder = new ProcessBuilder(command)
-                    .directory(repository.toFile())
+            ProcessBuilder builder = new ProcessBuilder(command).directory(repository.toFile())
                     .redirectErrorStream(true)
                     .redirectOutput(output.toFile());
             builder.environment().putAll(ENV);
@@ -347,8 +311,8 @@ class LocalPipelineIT {
     }
 
     private static String clickHouse(String sql) {
-        HttpRequest request = HttpRequest.newBuilder(
-                        URI.create("http://127.0.0.1:" + ENV.get("PIPELINE_CLICKHOUSE_HTTP_PORT") + "/"))
+        HttpRequest request = HttpRequest
+                .newBuilder(URI.create("http://127.0.0.1:" + ENV.get("PIPELINE_CLICKHOUSE_HTTP_PORT") + "/"))
                 .timeout(Duration.ofSeconds(30))
                 .POST(HttpRequest.BodyPublishers.ofString(sql))
                 .build();

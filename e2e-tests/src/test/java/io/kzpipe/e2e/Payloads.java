@@ -28,13 +28,8 @@ final class Payloads {
      *
      * @param responseTimeMs the hidden ResponseTime answer, or null for none (the version is then the receive time)
      */
-    static String pizzaOrder(
-            String eventId,
-            String responseId,
-            boolean isUpdate,
-            Long responseTimeMs,
-            List<String> toppings,
-            double quantity) {
+    static String pizzaOrder(String eventId, String responseId, boolean isUpdate, Long responseTimeMs,
+            List<String> toppings, double quantity) {
         String options = TOPPINGS.stream().map(t -> "{\"title\":\"" + t + "\"}").collect(Collectors.joining(","));
         String selected = toppings.stream().map(t -> "\"" + t + "\"").collect(Collectors.joining(","));
         String responseTime = responseTimeMs == null
@@ -49,8 +44,8 @@ final class Payloads {
                   "responseDetails":{"responseWithQuestions":[
                    {"title":"Toppings","type":"MultiOption","options":[%s],"answer":[%s]},
                    {"title":"Quantity","type":"Numeric","options":[],"answer":%s}%s]}}}
-                """.formatted(
-                GROUP, eventId, ACTION, GROUP, responseId, isUpdate, options, selected, number(quantity), responseTime);
+                """.formatted(GROUP, eventId, ACTION, GROUP, responseId, isUpdate, options, selected, number(quantity),
+                responseTime);
     }
 
     /** A new response (its own event and response id) without ResponseTime. */

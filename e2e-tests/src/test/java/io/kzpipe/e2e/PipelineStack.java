@@ -44,14 +44,12 @@ final class PipelineStack implements AutoCloseable {
     static final String WEBHOOK_PATH = "/webhooks/kaizala";
     private static final Duration READY_TIMEOUT = Duration.ofMinutes(4);
     /** Small heaps and a quick JIT: three service JVMs share two cores with the broker and ClickHouse in CI. */
-    private static final List<String> JVM_ARGS =
-            List.of("-Xmx384m", "-XX:+ExitOnOutOfMemoryError", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1");
+    private static final List<String> JVM_ARGS = List.of("-Xmx384m", "-XX:+ExitOnOutOfMemoryError", "-XX:+UseSerialGC",
+            "-XX:TieredStopAtLevel=1");
 
     /** The three services: main class and the path answering 200 when ready. */
     enum Service {
-        GATEWAY("io.kzpipe.gateway.Main"),
-        PROCESSOR("io.kzpipe.processor.Main"),
-        SINK("io.kzpipe.sink.Main");
+        GATEWAY("io.kzpipe.gateway.Main"), PROCESSOR("io.kzpipe.processor.Main"), SINK("io.kzpipe.sink.Main");
 
         final String mainClass;
 
@@ -97,14 +95,10 @@ final class PipelineStack implements AutoCloseable {
     }
 
     /** Like {@link #start(String, int, TestKafka, TestClickHouse)}, with settings added to (or replacing) some services' ones. */
-    static PipelineStack start(
-            String name,
-            int partitions,
-            TestKafka kafka,
-            TestClickHouse ch,
+    static PipelineStack start(String name, int partitions, TestKafka kafka, TestClickHouse ch,
             Map<Service, Map<String, String>> settings) {
-        PipelineStack stack =
-                new PipelineStack(kafka.uniqueName("e2e-" + name) + ".", ch.createDatabase("e2e_" + name), ch);
+        PipelineStack stack = new PipelineStack(kafka.uniqueName("e2e-" + name) + ".", ch.createDatabase("e2e_" + name),
+                ch);
         try {
             Path logs = Files.createDirectories(Path.of("target", "e2e", name));
             stack.logs = logs;
@@ -121,82 +115,37 @@ final class PipelineStack implements AutoCloseable {
             do {
                 stack.webhookPort = FreePorts.find();
             } while (stack.ports.containsValue(stack.webhookPort));
-            Map<String, String> common = Map.of(
-                    "KAFKA_BOOTSTRAP_SERVERS",
-                    kafka.bootstrapServers(),
-                    "TOPIC_PREFIX",
-                    stack.topicPrefix,
-                    "TOPIC_PARTITIONS",
-                    Integer.toString(partitions),
-                    "TOPIC_REPLICATION_FACTOR",
+            Map<String, String> common = Map.of("KAFKA_BOOTSTRAP_SERVERS", kafka.bootstrapServers(), "TOPIC_PREFIX",
+                    stack.topicPrefix, "TOPIC_PARTITIONS", Integer.toString(partitions), "TOPIC_REPLICATION_FACTOR",
                     "1");
             Map<Service, Map<String, String>> env = new EnumMap<>(Service.class);
-            env.put(
-                    Service.GATEWAY,
-                    merge(
-                            common,
-                            Map.of(
-                                    "GATEWAY_HOST",
-                                    "127.0.0.1",
-                                    "GATEWAY_PORT",
-                                    Integer.toString(stack.webhookPort),
-                                    "GATEWAY_MANAGEMENT_HOST",
-                                    "127.0.0.1",
-                                    "GATEWAY_MANAGEMENT_PORT",
-                                    stack.port(Service.GATEWAY),
-                                    "KAIZALA_CALLBACK_TOKENS",
-                                    TOKEN,
-                                    "GATEWAY_KAFKA_CHECK_INTERVAL",
-                                    "500ms")));
-            env.put(
-                    Service.PROCESSOR,
-                    merge(
-                            common,
-                            Map.of(
-                                    "PROCESSOR_MANAGEMENT_HOST",
-                                    "127.0.0.1",
-                                    "PROCESSOR_MANAGEMENT_PORT",
-                                    stack.port(Service.PROCESSOR),
-                                    "PROCESSOR_APPLICATION_ID",
-                                    stack.topicPrefix + "processor",
-                                    "PROCESSOR_STATE_DIR",
-                                    stateDir.toAbsolutePath().toString(),
-                                    "PROCESSOR_INSTANCE_ID",
-                                    "processor-0", // static membership, as ./pipeline runs it
-                                    "KAFKA_STREAMS_COMMIT_INTERVAL_MS",
-                                    "100",
-                                    "KAFKA_STREAMS_CONSUMER_SESSION_TIMEOUT_MS",
-                                    "6000",
-                                    "KAFKA_STREAMS_CONSUMER_HEARTBEAT_INTERVAL_MS",
-                                    "1000")));
-            env.put(
-                    Service.SINK,
-                    merge(
-                            common,
-                            Map.ofEntries(
-                                    Map.entry("SINK_MANAGEMENT_HOST", "127.0.0.1"),
-                                    Map.entry("SINK_MANAGEMENT_PORT", stack.port(Service.SINK)),
-                                    Map.entry("SINK_GROUP_ID", stack.topicPrefix + "sink"),
-                                    Map.entry("SINK_INSTANCE_ID", "sink-0"),
-                                    Map.entry("CLICKHOUSE_URL", ch.httpUrl()),
-                                    Map.entry("CLICKHOUSE_USER", ch.user()),
-                                    Map.entry("CLICKHOUSE_PASSWORD", ch.password() == null ? "" : ch.password()),
-                                    Map.entry("CLICKHOUSE_DATABASE", stack.database),
-                                    Map.entry("SINK_FLUSH_INTERVAL", "200ms"),
-                                    Map.entry("SINK_RETRY_INITIAL", "100ms"),
-                                    Map.entry("SINK_RETRY_MAX", "2s"),
-                                    Map.entry("KAFKA_CONSUMER_SESSION_TIMEOUT_MS", "6000"),
-                                    Map.entry("KAFKA_CONSUMER_HEARTBEAT_INTERVAL_MS", "1000"))));
+            env.put(Service.GATEWAY,
+                    merge(common,
+                            Map.of("GATEWAY_HOST", "127.0.0.1", "GATEWAY_PORT", Integer.toString(stack.webhookPort),
+                                    "GATEWAY_MANAGEMENT_HOST", "127.0.0.1", "GATEWAY_MANAGEMENT_PORT",
+                                    stack.port(Service.GATEWAY), "KAIZALA_CALLBACK_TOKENS", TOKEN,
+                                    "GATEWAY_KAFKA_CHECK_INTERVAL", "500ms")));
+            env.put(Service.PROCESSOR,
+                    merge(common, Map.of("PROCESSOR_MANAGEMENT_HOST", "127.0.0.1", "PROCESSOR_MANAGEMENT_PORT",
+                            stack.port(Service.PROCESSOR), "PROCESSOR_APPLICATION_ID", stack.topicPrefix + "processor",
+                            "PROCESSOR_STATE_DIR", stateDir.toAbsolutePath().toString(), "PROCESSOR_INSTANCE_ID",
+                            "processor-0", // static membership, as ./pipeline runs it
+                            "KAFKA_STREAMS_COMMIT_INTERVAL_MS", "100", "KAFKA_STREAMS_CONSUMER_SESSION_TIMEOUT_MS",
+                            "6000", "KAFKA_STREAMS_CONSUMER_HEARTBEAT_INTERVAL_MS", "1000")));
+            env.put(Service.SINK, merge(common, Map.ofEntries(Map.entry("SINK_MANAGEMENT_HOST", "127.0.0.1"),
+                    Map.entry("SINK_MANAGEMENT_PORT", stack.port(Service.SINK)),
+                    Map.entry("SINK_GROUP_ID", stack.topicPrefix + "sink"), Map.entry("SINK_INSTANCE_ID", "sink-0"),
+                    Map.entry("CLICKHOUSE_URL", ch.httpUrl()), Map.entry("CLICKHOUSE_USER", ch.user()),
+                    Map.entry("CLICKHOUSE_PASSWORD", ch.password() == null ? "" : ch.password()),
+                    Map.entry("CLICKHOUSE_DATABASE", stack.database), Map.entry("SINK_FLUSH_INTERVAL", "200ms"),
+                    Map.entry("SINK_RETRY_INITIAL", "100ms"), Map.entry("SINK_RETRY_MAX", "2s"),
+                    Map.entry("KAFKA_CONSUMER_SESSION_TIMEOUT_MS", "6000"),
+                    Map.entry("KAFKA_CONSUMER_HEARTBEAT_INTERVAL_MS", "1000"))));
             for (Service s : Service.values()) {
                 env.put(s, merge(env.get(s), settings.getOrDefault(s, Map.of())));
                 stack.environments.put(s, env.get(s));
-                stack.processes.put(
-                        s,
-                        ServiceProcess.start(
-                                s.mainClass,
-                                env.get(s),
-                                logs.resolve(s.name().toLowerCase(Locale.ROOT) + ".log"),
-                                JVM_ARGS));
+                stack.processes.put(s, ServiceProcess.start(s.mainClass, env.get(s),
+                        logs.resolve(s.name().toLowerCase(Locale.ROOT) + ".log"), JVM_ARGS));
             }
             for (Service s : Service.values()) {
                 stack.awaitReady(s);
@@ -258,29 +207,19 @@ final class PipelineStack implements AutoCloseable {
         Map<String, String> env = merge(environments.get(service), settings);
         env.values().removeIf(String::isEmpty);
         environments.put(service, env);
-        processes.put(
-                service,
-                ServiceProcess.start(
-                        service.mainClass,
-                        env,
-                        logs.resolve(service.name().toLowerCase(Locale.ROOT) + "-" + logSuffix + ".log"),
-                        JVM_ARGS));
+        processes.put(service, ServiceProcess.start(service.mainClass, env,
+                logs.resolve(service.name().toLowerCase(Locale.ROOT) + "-" + logSuffix + ".log"), JVM_ARGS));
         awaitReady(service);
     }
 
     void awaitReady(Service service) {
         ServiceProcess p = processes.get(service);
-        await(service + " ready")
-                .atMost(READY_TIMEOUT)
+        await(service + " ready").atMost(READY_TIMEOUT)
                 .pollInterval(Duration.ofMillis(250))
                 .ignoreExceptionsInstanceOf(UncheckedIOException.class)
                 .untilAsserted(() -> {
-                    assertThat(p.isAlive())
-                            .as("%s exited:%n%s", service, p.logTail(60))
-                            .isTrue();
-                    assertThat(get(service, "/health/ready"))
-                            .as("%s /health/ready", service)
-                            .isEqualTo(200);
+                    assertThat(p.isAlive()).as("%s exited:%n%s", service, p.logTail(60)).isTrue();
+                    assertThat(get(service, "/health/ready")).as("%s /health/ready", service).isEqualTo(200);
                 });
     }
 
@@ -291,8 +230,8 @@ final class PipelineStack implements AutoCloseable {
 
     /** POSTs {@code body} with {@code token} as {@code kz-callback-token} (none when null). */
     Delivery post(String body, String token) {
-        HttpRequest.Builder request = HttpRequest.newBuilder(
-                        URI.create("http://127.0.0.1:" + webhookPort + WEBHOOK_PATH))
+        HttpRequest.Builder request = HttpRequest
+                .newBuilder(URI.create("http://127.0.0.1:" + webhookPort + WEBHOOK_PATH))
                 .timeout(Duration.ofSeconds(30))
                 .header("Content-Type", "application/json")
                 .POST(HttpRequest.BodyPublishers.ofString(body, StandardCharsets.UTF_8));
@@ -300,9 +239,7 @@ final class PipelineStack implements AutoCloseable {
             request.header("kz-callback-token", token);
         }
         HttpResponse<String> response = send(request.build());
-        return new Delivery(
-                response.statusCode(),
-                response.body(),
+        return new Delivery(response.statusCode(), response.body(),
                 response.headers().firstValue("X-Request-Id").orElse(""));
     }
 
@@ -318,9 +255,8 @@ final class PipelineStack implements AutoCloseable {
             OutputStream out = socket.getOutputStream();
             InputStream in = new BufferedInputStream(socket.getInputStream());
             out.write(("POST " + WEBHOOK_PATH + " HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\n"
-                            + "kz-callback-token: " + TOKEN + "\r\nContent-Length: " + bytes.length
-                            + "\r\nExpect: 100-continue\r\nConnection: close\r\n\r\n")
-                    .getBytes(StandardCharsets.US_ASCII));
+                    + "kz-callback-token: " + TOKEN + "\r\nContent-Length: " + bytes.length
+                    + "\r\nExpect: 100-continue\r\nConnection: close\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
             out.flush();
             Map<String, String> head = new HashMap<>();
             int status = readHead(in, head);
@@ -331,8 +267,7 @@ final class PipelineStack implements AutoCloseable {
                 status = readHead(in, head);
             }
             String length = head.get("content-length"); // else the answer ends where the connection does
-            String answer = new String(
-                    length == null ? in.readAllBytes() : in.readNBytes(Integer.parseInt(length)),
+            String answer = new String(length == null ? in.readAllBytes() : in.readNBytes(Integer.parseInt(length)),
                     StandardCharsets.UTF_8);
             return new Delivery(status, answer, head.getOrDefault("x-request-id", ""));
         } catch (IOException e) {
@@ -345,9 +280,7 @@ final class PipelineStack implements AutoCloseable {
         String status = readLine(in);
         for (String line = readLine(in); !line.isEmpty(); line = readLine(in)) {
             int colon = line.indexOf(':');
-            headers.put(
-                    line.substring(0, colon).trim().toLowerCase(Locale.ROOT),
-                    line.substring(colon + 1).trim());
+            headers.put(line.substring(0, colon).trim().toLowerCase(Locale.ROOT), line.substring(colon + 1).trim());
         }
         return Integer.parseInt(status.split(" ")[1]);
     }
@@ -372,8 +305,7 @@ final class PipelineStack implements AutoCloseable {
 
     /** A single number (count, sum) from a query; {@code {db}} is this stack's database. */
     long number(String sql) {
-        return Long.parseLong(
-                clickHouse.query(sql.replace("{db}", database) + " FORMAT TSV").strip());
+        return Long.parseLong(clickHouse.query(sql.replace("{db}", database) + " FORMAT TSV").strip());
     }
 
     @Override
@@ -382,10 +314,7 @@ final class PipelineStack implements AutoCloseable {
     }
 
     private int get(Service service, String path) {
-        return send(HttpRequest.newBuilder(uri(service, path))
-                        .timeout(Duration.ofSeconds(5))
-                        .GET()
-                        .build())
+        return send(HttpRequest.newBuilder(uri(service, path)).timeout(Duration.ofSeconds(5)).GET().build())
                 .statusCode();
     }
 

@@ -29,17 +29,12 @@ final class PulledContent {
             JsonNode single = qs.get(0).get("answer");
             List<String> multi = new ArrayList<>();
             qs.get(1).get("answer").forEach(o -> multi.add(o.asText()));
-            lines.put(
-                    item.get("responseId").asText(),
-                    String.join(
-                            " | ",
-                            item.get("responseId").asText(),
+            lines.put(item.get("responseId").asText(),
+                    String.join(" | ", item.get("responseId").asText(),
                             qs.get(RESPONSE_TIME_QUESTION).get("answer").asText(),
                             item.get("isUpdateResponse").asBoolean() ? "1" : "0",
-                            single.isArray() ? single.get(0).asText() : single.asText(),
-                            String.join(",", multi),
-                            qs.get(2).get("answer").asText(),
-                            qs.get(3).get("answer").asText()));
+                            single.isArray() ? single.get(0).asText() : single.asText(), String.join(",", multi),
+                            qs.get(2).get("answer").asText(), qs.get(3).get("answer").asText()));
         }
         return List.copyOf(lines.values());
     }
@@ -51,7 +46,7 @@ final class PulledContent {
         for (String row : stack.rows("SELECT response_id, toString(response_time_ms), toString(is_update)"
                 + " FROM {db}.responses_latest" + where)) {
             String[] c = row.split(" \\| ", -1);
-            parts.put(c[0], new String[] {c[0], c[1], c[2], "", "", "", ""});
+            parts.put(c[0], new String[]{c[0], c[1], c[2], "", "", "", ""});
         }
         for (String row : stack.rows("SELECT response_id, question_index, option_title FROM {db}.answers_option_latest"
                 + where + " ORDER BY response_id, question_index, option_index")) {
@@ -60,8 +55,8 @@ final class PulledContent {
             int slot = "0".equals(c[1]) ? 3 : 4;
             p[slot] = p[slot].isEmpty() ? c[2] : p[slot] + "," + c[2];
         }
-        for (String row :
-                stack.rows("SELECT response_id, toString(toInt64(value)) FROM {db}.answers_numeric_latest" + where)) {
+        for (String row : stack
+                .rows("SELECT response_id, toString(toInt64(value)) FROM {db}.answers_numeric_latest" + where)) {
             String[] c = row.split(" \\| ", -1);
             parts.get(c[0])[5] = c[1];
         }

@@ -57,10 +57,8 @@ class PulledConvergenceIT {
     private static void deliver(String body) {
         assertThat(stack.post(body).status()).isEqualTo(200);
         String eventId = tree(body).get("eventId").asText();
-        await("webhook " + eventId + " processed")
-                .atMost(PullerChecks.LANDED)
-                .until(
-                        () -> stack.number("SELECT count() FROM {db}.events_latest WHERE event_id = '" + eventId + "'"),
+        await("webhook " + eventId + " processed").atMost(PullerChecks.LANDED)
+                .until(() -> stack.number("SELECT count() FROM {db}.events_latest WHERE event_id = '" + eventId + "'"),
                         n -> n == 1);
     }
 
@@ -73,26 +71,21 @@ class PulledConvergenceIT {
         double records = p.metric("kz_puller_records_total");
         p.awaitBackfill(p.backfill("group:" + group, from, to));
         long expected = receipts + (long) (p.metric("kz_puller_records_total") - records);
-        await("every record of the backfill processed")
-                .atMost(PullerChecks.LANDED)
+        await("every record of the backfill processed").atMost(PullerChecks.LANDED)
                 .pollInterval(Duration.ofMillis(500))
-                .until(
-                        () -> stack.rows("SELECT (SELECT count() FROM {db}.raw_receipts_latest),"
-                                + " (SELECT count() FROM {db}.raw_outcomes_latest)"),
+                .until(() -> stack.rows("SELECT (SELECT count() FROM {db}.raw_receipts_latest),"
+                        + " (SELECT count() FROM {db}.raw_outcomes_latest)"),
                         r -> r.get(0).equals(row(Long.toString(expected), Long.toString(expected))));
     }
 
     private static String isUpdate(String responseId) {
-        return String.join(
-                ",",
-                stack.rows("SELECT toString(is_update) FROM {db}.responses_latest WHERE response_id = '" + responseId
-                        + "'"));
+        return String.join(",", stack.rows(
+                "SELECT toString(is_update) FROM {db}.responses_latest WHERE response_id = '" + responseId + "'"));
     }
 
     @Test
     void pullAndWebhookInEitherOrderWithEditsInBetweenConvergeOnTheNewestVersion() {
-        try (KaizalaDouble d = PullerChecks.unlimitedDouble();
-                WebhookCapture hooks = WebhookCapture.start()) {
+        try (KaizalaDouble d = PullerChecks.unlimitedDouble(); WebhookCapture hooks = WebhookCapture.start()) {
             String group = "g-converge";
             Instant from = NOW.minus(Duration.ofHours(2));
             String action = d.seed(GroupSeed.of(group, 1, 0, from, from, 21L)).get(0);
@@ -109,8 +102,7 @@ class PulledConvergenceIT {
 
             try (PullerProcess p = PullerProcess.start(stack, d, "converge", PullerChecks.LIFTED)) {
                 p.backfill("group:" + group, from, NOW.plus(Duration.ofHours(1)));
-                await().atMost(PullerChecks.LANDED)
-                        .until(() -> !isUpdate(y).isEmpty() && !isUpdate(z).isEmpty());
+                await().atMost(PullerChecks.LANDED).until(() -> !isUpdate(y).isEmpty() && !isUpdate(z).isEmpty());
                 assertThat(List.of(isUpdate(x), isUpdate(y), isUpdate(z))).containsExactly("1", "0", "1");
                 deliver(held.get(2)); // y's original, after its pulled copy
                 deliver(held.get(3)); // z's original, after its pulled edit
@@ -124,7 +116,7 @@ class PulledConvergenceIT {
             }
             assertThat(List.of(isUpdate(x), isUpdate(y), isUpdate(z))).containsExactly("1", "1", "1");
             assertThat(stack.rows("SELECT response_id, count() FROM {db}.events_latest WHERE group_id = '" + group
-                            + "' GROUP BY response_id ORDER BY response_id"))
+                    + "' GROUP BY response_id ORDER BY response_id"))
                     .as("events: every webhook event; a pulled copy only when it was new")
                     .containsExactlyInAnyOrder(row(x, "2"), row(y, "4"), row(z, "3"));
             PullerChecks.assertContent(stack, d, group, 3);
@@ -140,10 +132,9 @@ class PulledConvergenceIT {
         // the control: a record stamped with last year's time is deleted by this broker within seconds
         Instant lastYear = NOW.minus(Duration.ofDays(365));
         stack.kafka()
-                .produce(List.of(new ProducerRecord<>(
-                        control, 0, lastYear.toEpochMilli(), "k", "old".getBytes(StandardCharsets.UTF_8))));
-        await("the control record deleted by retention")
-                .atMost(Duration.ofSeconds(30))
+                .produce(List.of(new ProducerRecord<>(control, 0, lastYear.toEpochMilli(), "k",
+                        "old".getBytes(StandardCharsets.UTF_8))));
+        await("the control record deleted by retention").atMost(Duration.ofSeconds(30))
                 .until(() -> startOffset(new TopicPartition(control, 0)) > 0);
 
         try (KaizalaDouble d = PullerChecks.unlimitedDouble()) {
@@ -156,17 +147,14 @@ class PulledConvergenceIT {
                 p.awaitBackfill(p.backfill("group:" + group, from, to));
                 PullerChecks.awaitResponses(stack, group, 1_000);
                 Thread.sleep(3_000); // three retention checks
-                List<ConsumerRecord<String, byte[]>> pulled =
-                        stack.kafka().readToEnd(rawTopic, Duration.ofSeconds(30)).stream()
-                                .filter(r -> r.headers().lastHeader(PipelineHeaders.PULLED) != null)
-                                .filter(r -> receivedAt(r)
-                                        < to.plus(Duration.ofDays(1)).toEpochMilli())
-                                .toList();
-                assertThat(pulled)
-                        .as("still in the raw topic after the retention checks")
-                        .hasSize(1_000);
-                assertThat(pulled)
-                        .as("stamped with the publish time, not last year's")
+                List<ConsumerRecord<String, byte[]>> pulled = stack.kafka()
+                        .readToEnd(rawTopic, Duration.ofSeconds(30))
+                        .stream()
+                        .filter(r -> r.headers().lastHeader(PipelineHeaders.PULLED) != null)
+                        .filter(r -> receivedAt(r) < to.plus(Duration.ofDays(1)).toEpochMilli())
+                        .toList();
+                assertThat(pulled).as("still in the raw topic after the retention checks").hasSize(1_000);
+                assertThat(pulled).as("stamped with the publish time, not last year's")
                         .allMatch(r -> r.timestamp() >= published.toEpochMilli());
 
                 // the same range again: every response published once more, copies within the dedup window
@@ -175,11 +163,8 @@ class PulledConvergenceIT {
             }
             PullerChecks.assertExactlyOnce(stack, d, group, 1_000);
             assertThat(stack.rows("SELECT toString(max(received_at) < toDateTime('"
-                            + to.plus(Duration.ofDays(2))
-                                    .toString()
-                                    .replace("T", " ")
-                                    .replace("Z", "") + "')) FROM {db}.responses_latest WHERE group_id = '" + group
-                            + "'"))
+                    + to.plus(Duration.ofDays(2)).toString().replace("T", " ").replace("Z", "")
+                    + "')) FROM {db}.responses_latest WHERE group_id = '" + group + "'"))
                     .as("stored on last year's days")
                     .containsExactly("1");
             // the ledger over last year's minutes: two backfills accepted, the first typed, the second duplicates

@@ -56,8 +56,7 @@ class PullerBackfillIT {
             try (PullerProcess p = PullerProcess.start(stack, d, "backfill", PullerChecks.LIFTED)) {
                 p.awaitBackfill(p.backfill("group:" + group, from, to));
                 PullerChecks.awaitResponses(stack, group, 10_000);
-                LOG.info(
-                        "10,000 responses in ClickHouse {} ms after the puller started",
+                LOG.info("10,000 responses in ClickHouse {} ms after the puller started",
                         (System.nanoTime() - started) / 1_000_000);
                 assertThat(p.metric("kz_puller_records_total")).isEqualTo(10_000.0);
             }
@@ -79,16 +78,13 @@ class PullerBackfillIT {
             Instant to = NOW.minus(Duration.ofDays(1));
             List<String> actions = d.seed(GroupSeed.of(group, 100, 20, from, to, 12L));
             d.delay(Duration.ofMillis(40)); // about 5 s for the backfill: time to kill it mid-way
-            Map<String, String> settings =
-                    Map.of("PULLER_CALLS_PER_MINUTE", "100000", "PULLER_PAGE_SIZE", Integer.toString(pageSize));
+            Map<String, String> settings = Map.of("PULLER_CALLS_PER_MINUTE", "100000", "PULLER_PAGE_SIZE",
+                    Integer.toString(pageSize));
             int beforeKill;
             try (PullerProcess p = PullerProcess.start(stack, d, "kill", settings)) {
                 String job = p.backfill("group:" + group, from, to);
-                await("a third of the details fetched")
-                        .atMost(PullerChecks.LANDED)
-                        .until(() -> PullerChecks.calls(d, 200, PullerChecks::isDetail)
-                                        .size()
-                                >= actions.size() / 3);
+                await("a third of the details fetched").atMost(PullerChecks.LANDED)
+                        .until(() -> PullerChecks.calls(d, 200, PullerChecks::isDetail).size() >= actions.size() / 3);
                 long pid = p.pid();
                 beforeKill = PullerChecks.calls(d, 200, PullerChecks::isDetail).size();
                 p.killAndRestart();
@@ -102,23 +98,16 @@ class PullerBackfillIT {
             Set<String> distinct = new HashSet<>();
             details.forEach(c -> distinct.add(c.path()));
             assertThat(distinct).as("every action fetched").hasSize(actions.size());
-            assertThat(details.size())
-                    .as("detail fetches: one per action plus at most the page in flight")
+            assertThat(details.size()).as("detail fetches: one per action plus at most the page in flight")
                     .isLessThanOrEqualTo(actions.size() + pageSize);
             List<Call> lists = PullerChecks.calls(d, 200, PullerChecks::isList);
             Set<String> pages = new HashSet<>();
             lists.forEach(c -> pages.add(c.query()));
-            assertThat(lists.size())
-                    .as("list calls: each page once plus the one in flight")
+            assertThat(lists.size()).as("list calls: each page once plus the one in flight")
                     .isLessThanOrEqualTo(pages.size() + 1);
             PullerChecks.assertExactlyOnce(stack, d, group, 2_000);
-            LOG.info(
-                    "kill -9 after {} of {} detail fetches: {} detail fetches in all, {} list calls for {} pages",
-                    beforeKill,
-                    actions.size(),
-                    details.size(),
-                    lists.size(),
-                    pages.size());
+            LOG.info("kill -9 after {} of {} detail fetches: {} detail fetches in all, {} list calls for {} pages",
+                    beforeKill, actions.size(), details.size(), lists.size(), pages.size());
         }
     }
 
@@ -133,15 +122,11 @@ class PullerBackfillIT {
             try (PullerProcess p = PullerProcess.start(stack, d, "auth", PullerChecks.LIFTED)) {
                 String job = p.backfill("group:" + group, from, to);
                 await().atMost(PullerChecks.LANDED)
-                        .until(() -> PullerChecks.calls(d, 200, PullerChecks::isDetail)
-                                        .size()
-                                >= 15);
+                        .until(() -> PullerChecks.calls(d, 200, PullerChecks::isDetail).size() >= 15);
                 d.rotateRefreshTokenOnNextCall();
                 d.expireAccessTokens();
                 await().atMost(PullerChecks.LANDED)
-                        .until(() -> PullerChecks.calls(d, 200, PullerChecks::isDetail)
-                                        .size()
-                                >= 30);
+                        .until(() -> PullerChecks.calls(d, 200, PullerChecks::isDetail).size() >= 30);
                 String old = d.endpointUrl();
                 String moved = d.moveEndpoint();
                 d.delay(Duration.ZERO);
@@ -156,12 +141,10 @@ class PullerBackfillIT {
                 List<Call> redirected = PullerChecks.calls(d, 308, path -> path.startsWith(oldPath));
                 assertThat(redirected).as("the old endpoint answered 308").isNotEmpty();
                 int firstMove = all.indexOf(redirected.get(0));
-                assertThat(all.subList(firstMove + 1, all.size()))
-                        .as("after the 308 the new endpoint is kept")
+                assertThat(all.subList(firstMove + 1, all.size())).as("after the 308 the new endpoint is kept")
                         .filteredOn(c -> c.path().startsWith(oldPath))
                         .isEmpty();
-                assertThat(PullerChecks.calls(d, 200, path -> path.startsWith(newPath)))
-                        .isNotEmpty();
+                assertThat(PullerChecks.calls(d, 200, path -> path.startsWith(newPath))).isNotEmpty();
                 assertThat(p.metric("kz_puller_token_refreshes_total")).isGreaterThanOrEqualTo(2.0);
             }
             assertThat(PullerChecks.calls(d, 200, PullerChecks::isDetail)).hasSize(actions.size());
@@ -183,13 +166,12 @@ class PullerBackfillIT {
             Instant to = NOW.minus(Duration.ofDays(1));
             d.seed(GroupSeed.of(group, 40, 5, from, to, 14L));
             Duration forced = Duration.ofSeconds(8);
-            try (PullerProcess p = PullerProcess.start(
-                    stack, d, "throttle", Map.of("PULLER_CALLS_PER_MINUTE", Integer.toString(budget)))) {
+            try (PullerProcess p = PullerProcess.start(stack, d, "throttle",
+                    Map.of("PULLER_CALLS_PER_MINUTE", Integer.toString(budget)))) {
                 Instant forcedUntil = Instant.now().plus(forced);
                 d.throttleFor(forced);
                 p.backfill("group:" + group, from, to);
-                await("the budget used up")
-                        .atMost(Duration.ofSeconds(45))
+                await("the budget used up").atMost(Duration.ofSeconds(45))
                         .untilAsserted(() -> assertThat(d.calls())
                                 .as("calls at the double (a refused one counts too); puller log:%n%s", p.logTail())
                                 .hasSizeGreaterThanOrEqualTo(budget));
@@ -197,24 +179,15 @@ class PullerBackfillIT {
                 Thread.sleep(5_000);
                 assertThat(d.calls()).as("no call while the budget is used up").hasSize(before);
 
-                List<Call> refused =
-                        d.calls().stream().filter(c -> c.status() == 429).toList();
+                List<Call> refused = d.calls().stream().filter(c -> c.status() == 429).toList();
                 assertThat(refused).as("429s during the forced throttle").isNotEmpty();
-                assertThat(refused)
-                        .as("only during the forced throttle: the double's own limit never had to refuse")
+                assertThat(refused).as("only during the forced throttle: the double's own limit never had to refuse")
                         .allMatch(c -> !c.time().isAfter(forcedUntil.plusMillis(500)));
-                assertThat(refused.size())
-                        .as("Retry-After honoured, no hammering")
-                        .isLessThanOrEqualTo(4);
+                assertThat(refused.size()).as("Retry-After honoured, no hammering").isLessThanOrEqualTo(4);
                 assertThat(d.maxCallsInAnyMinute()).as("calls in any minute").isLessThanOrEqualTo(budget);
                 assertThat(p.metric("kz_puller_throttled_waits_total")).isPositive();
-                LOG.info(
-                        "budget {}: {} calls, {} refused (forced throttle of {} s), at most {} in any minute",
-                        budget,
-                        d.calls().size(),
-                        refused.size(),
-                        forced.toSeconds(),
-                        d.maxCallsInAnyMinute());
+                LOG.info("budget {}: {} calls, {} refused (forced throttle of {} s), at most {} in any minute", budget,
+                        d.calls().size(), refused.size(), forced.toSeconds(), d.maxCallsInAnyMinute());
                 assertThat(stack.number("SELECT count() FROM {db}.responses_latest WHERE group_id = '" + group + "'"))
                         .as("not done within the first minute")
                         .isLessThan(200);

@@ -40,8 +40,7 @@ final class PullerChecks {
 
     /** Waits until the group's responses_latest holds at least {@code n} rows. */
     static void awaitResponses(PipelineStack stack, String group, long n) {
-        await(n + " responses of " + group)
-                .atMost(LANDED)
+        await(n + " responses of " + group).atMost(LANDED)
                 .pollInterval(Duration.ofMillis(500))
                 .until(() -> responses(stack, group), c -> c >= n);
     }
@@ -86,15 +85,12 @@ final class PullerChecks {
                 .expand(Reconcile.ledgerSql(Dashboards.load(dashboard)))
                 .replace("kaizala.", "{db}.");
         return stack.rows("SELECT sum(accepted), sum(typed), sum(duplicates), sum(unbalanced),"
-                        + " countIf(status != 'balanced') FROM (" + ledger + ")")
-                .get(0);
+                + " countIf(status != 'balanced') FROM (" + ledger + ")").get(0);
     }
 
     /** The double's calls answered {@code status} whose path matches. */
     static List<Call> calls(KaizalaDouble d, int status, Predicate<String> path) {
-        return d.calls().stream()
-                .filter(c -> c.status() == status && path.test(c.path()))
-                .toList();
+        return d.calls().stream().filter(c -> c.status() == status && path.test(c.path())).toList();
     }
 
     /** An action's detail call ({@code .../groups/{g}/actions/{actionId}}). */

@@ -39,10 +39,9 @@ import java.util.regex.Pattern;
 final class PullerProcess implements AutoCloseable {
 
     static final String MAIN = "io.kzpipe.puller.Main";
-    private static final List<String> JVM_ARGS =
-            List.of("-Xmx256m", "-XX:+ExitOnOutOfMemoryError", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1");
-    private static final HttpClient HTTP =
-            HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    private static final List<String> JVM_ARGS = List.of("-Xmx256m", "-XX:+ExitOnOutOfMemoryError", "-XX:+UseSerialGC",
+            "-XX:TieredStopAtLevel=1");
+    private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
     private final Map<String, String> env;
     private final String name;
@@ -64,8 +63,8 @@ final class PullerProcess implements AutoCloseable {
     static PullerProcess start(PipelineStack stack, KaizalaDouble d, String name, Map<String, String> settings) {
         Map<String, String> env = new HashMap<>();
         Map<String, String> gateway = stack.environment(Service.GATEWAY);
-        for (String key :
-                List.of("KAFKA_BOOTSTRAP_SERVERS", "TOPIC_PREFIX", "TOPIC_PARTITIONS", "TOPIC_REPLICATION_FACTOR")) {
+        for (String key : List.of("KAFKA_BOOTSTRAP_SERVERS", "TOPIC_PREFIX", "TOPIC_PARTITIONS",
+                "TOPIC_REPLICATION_FACTOR")) {
             env.put(key, gateway.get(key));
         }
         int port = FreePorts.find();
@@ -100,11 +99,9 @@ final class PullerProcess implements AutoCloseable {
 
     /** Waits until job {@code id} is {@code DONE} ({@code backfill --status}). */
     void awaitBackfill(String id) {
-        await("backfill " + id + " done")
-                .atMost(PullerChecks.LANDED)
+        await("backfill " + id + " done").atMost(PullerChecks.LANDED)
                 .pollInterval(Duration.ofMillis(500))
-                .untilAsserted(() -> assertThat(command().status())
-                        .as("puller log:%n%s", process.logTail(30))
+                .untilAsserted(() -> assertThat(command().status()).as("puller log:%n%s", process.logTail(30))
                         .filteredOn(j -> j.id().equals(id))
                         .singleElement()
                         .satisfies(j -> {
@@ -147,14 +144,11 @@ final class PullerProcess implements AutoCloseable {
     }
 
     private void awaitReady() {
-        await("puller " + name + " ready")
-                .atMost(Duration.ofMinutes(2))
+        await("puller " + name + " ready").atMost(Duration.ofMinutes(2))
                 .pollInterval(Duration.ofMillis(250))
                 .ignoreExceptionsInstanceOf(UncheckedIOException.class)
                 .untilAsserted(() -> {
-                    assertThat(process.isAlive())
-                            .as("puller exited:%n%s", process.logTail(60))
-                            .isTrue();
+                    assertThat(process.isAlive()).as("puller exited:%n%s", process.logTail(60)).isTrue();
                     assertThat(get("/health/ready").statusCode()).isEqualTo(200);
                 });
     }

@@ -15,12 +15,11 @@ import org.junit.jupiter.api.extension.ParameterResolver;
  */
 final class PullerStackExtension implements ParameterResolver {
 
-    private static final ExtensionContext.Namespace NAMESPACE =
-            ExtensionContext.Namespace.create(PullerStackExtension.class);
+    private static final ExtensionContext.Namespace NAMESPACE = ExtensionContext.Namespace
+            .create(PullerStackExtension.class);
 
     /** The broker and the stack on it; closed by JUnit with the root context. */
-    @SuppressWarnings(
-            "deprecation") // CloseableResource for JUnit < 5.13; JUnit >= 5.13 closes it as AutoCloseable, once
+    @SuppressWarnings("deprecation") // CloseableResource for JUnit < 5.13; JUnit >= 5.13 closes it as AutoCloseable, once
     private static final class Shared implements ExtensionContext.Store.CloseableResource, AutoCloseable {
         final KafkaBrokerProcess broker;
         final PipelineStack stack;
@@ -51,7 +50,6 @@ final class PullerStackExtension implements ParameterResolver {
     public Object resolveParameter(ParameterContext parameter, ExtensionContext context) {
         return context.getRoot()
                 .getStore(NAMESPACE)
-                .getOrComputeIfAbsent(Shared.class, key -> new Shared(context), Shared.class)
-                .stack;
+                .getOrComputeIfAbsent(Shared.class, key -> new Shared(context), Shared.class).stack;
     }
 }

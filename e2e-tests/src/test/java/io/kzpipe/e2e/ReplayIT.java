@@ -45,16 +45,11 @@ class ReplayIT {
 
     @BeforeAll
     static void start(TestKafka kafka, TestClickHouse ch) {
-        stack = PipelineStack.start(
-                "replay",
-                1,
-                kafka,
-                ch,
-                Map.of(
-                        Service.GATEWAY, Map.of("GATEWAY_MAX_JSON_DEPTH", "4"),
+        stack = PipelineStack.start("replay", 1, kafka, ch,
+                Map.of(Service.GATEWAY, Map.of("GATEWAY_MAX_JSON_DEPTH", "4"),
                         // the processor alone believes in a 1 KiB body limit: its record limit is then 36 KiB + 64 KiB
                         Service.PROCESSOR,
-                                Map.of("GATEWAY_MAX_BODY_BYTES", "1024", "PROCESSOR_RAW_JSON_MAX_BYTES", "512")));
+                        Map.of("GATEWAY_MAX_BODY_BYTES", "1024", "PROCESSOR_RAW_JSON_MAX_BYTES", "512")));
     }
 
     @AfterAll
@@ -74,13 +69,11 @@ class ReplayIT {
         Delivery big = stack.post(bareEvent("GroupAdded", bigId).replace("Test Admin", "A".repeat(120_000)));
         assertThat(big.status()).as(big.body()).isBetween(200, 299);
         String ids = "'" + deepId + "', '" + bigId + "'";
-        await("two dead letters")
-                .atMost(VISIBLE)
+        await("two dead letters").atMost(VISIBLE)
                 .untilAsserted(() -> assertThat(stack.rows(
-                                "SELECT stage, reason, event_id, replay_of FROM {db}.dead_letters_latest WHERE event_id IN ("
-                                        + ids + ") ORDER BY stage"))
-                        .containsExactly(
-                                row("gateway", "too_deep", deepId, ""),
+                        "SELECT stage, reason, event_id, replay_of FROM {db}.dead_letters_latest WHERE event_id IN ("
+                                + ids + ") ORDER BY stage"))
+                        .containsExactly(row("gateway", "too_deep", deepId, ""),
                                 row("processor", "record_too_large", bigId, "")));
         String firstBig = stack.rows("SELECT row_id FROM {db}.dead_letters_latest WHERE event_id = '" + bigId + "'")
                 .get(0);
@@ -88,8 +81,7 @@ class ReplayIT {
         // still strict: the gateway's validator still refuses the deep one; the big one fails again, as a replay
         Result dry = replay("--all", "--dry-run");
         assertThat(dry.status()).as(dry.err()).isZero();
-        assertThat(dry.out())
-                .containsPattern("gateway +too_deep +still refused by the gateway +1")
+        assertThat(dry.out()).containsPattern("gateway +too_deep +still refused by the gateway +1")
                 .containsPattern("processor +record_too_large +replay +1")
                 .contains("nothing sent");
         assertThat(kafka.readToEnd(stack.topic(TopicId.RAW), Duration.ofSeconds(30)))
@@ -98,21 +90,19 @@ class ReplayIT {
         Result strict = replay("--stage", "processor,gateway");
         assertThat(strict.status()).as(strict.err()).isZero();
         assertThat(strict.out()).contains("replayed 1 of 2 selected dead letters");
-        await("the failed replay's dead letter")
-                .atMost(VISIBLE)
+        await("the failed replay's dead letter").atMost(VISIBLE)
                 .untilAsserted(() -> assertThat(
-                                stack.rows("SELECT reason, replay_of FROM {db}.dead_letters_latest WHERE event_id = '"
-                                        + bigId + "' AND replay_of != ''"))
+                        stack.rows("SELECT reason, replay_of FROM {db}.dead_letters_latest WHERE event_id = '" + bigId
+                                + "' AND replay_of != ''"))
                         .containsExactly(row("record_too_large", firstBig)));
 
         // the fix: both services relaxed (the replay reads the gateway's settings from the same environment)
         stack.restartWith(Service.GATEWAY, Map.of("GATEWAY_MAX_JSON_DEPTH", ""), "relaxed");
-        stack.restartWith(
-                Service.PROCESSOR, Map.of("GATEWAY_MAX_BODY_BYTES", "", "PROCESSOR_RAW_JSON_MAX_BYTES", ""), "relaxed");
+        stack.restartWith(Service.PROCESSOR, Map.of("GATEWAY_MAX_BODY_BYTES", "", "PROCESSOR_RAW_JSON_MAX_BYTES", ""),
+                "relaxed");
         Result fixed = replay("--all");
         assertThat(fixed.status()).as(fixed.err()).isZero();
-        assertThat(fixed.out())
-                .contains("replayed 2 of 3 selected dead letters")
+        assertThat(fixed.out()).contains("replayed 2 of 3 selected dead letters")
                 .containsPattern(
                         "processor +record_too_large +replayed before, failed again \\(newer dead letter\\) +1");
         barrier();
@@ -120,22 +110,18 @@ class ReplayIT {
         String stored = "SELECT event_id, count(), countIf(response_id != '') FROM {db}.events WHERE event_id IN ("
                 + ids + ")" + " GROUP BY event_id ORDER BY event_id = '" + bigId + "'";
         assertThat(stack.rows(stored)).containsExactlyElementsOf(once);
-        assertThat(stack.rows("SELECT count(), any(answer_count) FROM {db}.responses WHERE response_id = '" + responseId
-                        + "'"))
+        assertThat(stack
+                .rows("SELECT count(), any(answer_count) FROM {db}.responses WHERE response_id = '" + responseId + "'"))
                 .as("one version; answers: toppings, quantity and the hidden ResponseTime")
                 .containsExactly(row("1", "3"));
         assertThat(stack.rows("SELECT e.received_at_ms = d.received_at_ms FROM {db}.events AS e ALL INNER JOIN"
-                        + " (SELECT event_id, received_at_ms FROM {db}.dead_letters WHERE row_id = '" + firstBig
-                        + "') AS d USING event_id"))
-                .as("received_at is the original receive time, not the replay's")
+                + " (SELECT event_id, received_at_ms FROM {db}.dead_letters WHERE row_id = '" + firstBig
+                + "') AS d USING event_id")).as("received_at is the original receive time, not the replay's")
                 .containsExactly("1");
-        List<String> stillDead =
-                stack.rows("SELECT count() FROM {db}.dead_letters FINAL WHERE event_id IN (" + ids + ")"
-                        + " AND row_id NOT IN (SELECT replay_of FROM {db}.dead_letters)"
-                        + " AND event_id NOT IN (SELECT event_id FROM {db}.events)");
-        assertThat(stillDead)
-                .as("every dead letter of both events is recovered or replaced")
-                .containsExactly("0");
+        List<String> stillDead = stack.rows("SELECT count() FROM {db}.dead_letters FINAL WHERE event_id IN (" + ids
+                + ")" + " AND row_id NOT IN (SELECT replay_of FROM {db}.dead_letters)"
+                + " AND event_id NOT IN (SELECT event_id FROM {db}.events)");
+        assertThat(stillDead).as("every dead letter of both events is recovered or replaced").containsExactly("0");
 
         // the same replay again: sent again, dropped by the processor's dedup; nothing changes anywhere
         String counts = "SELECT (SELECT count() FROM {db}.events WHERE event_id IN (" + ids + ")),"
@@ -150,8 +136,7 @@ class ReplayIT {
         barrier();
         assertThat(stack.rows(counts)).isEqualTo(before);
         List<ConsumerRecord<String, byte[]>> raw = kafka.readToEnd(stack.topic(TopicId.RAW), Duration.ofSeconds(30));
-        assertThat(raw.stream().filter(r -> r.headers().lastHeader("kz-replay-of") != null))
-                .as("1 + 2 + 2 replays")
+        assertThat(raw.stream().filter(r -> r.headers().lastHeader("kz-replay-of") != null)).as("1 + 2 + 2 replays")
                 .hasSize(5);
     }
 
@@ -159,8 +144,7 @@ class ReplayIT {
     private static void barrier() {
         String eventId = id();
         assertThat(stack.post(bareEvent("GroupAdded", eventId)).status()).isBetween(200, 299);
-        await("barrier event")
-                .atMost(VISIBLE)
+        await("barrier event").atMost(VISIBLE)
                 .until(() -> stack.number("SELECT count() FROM {db}.events WHERE event_id = '" + eventId + "'") == 1);
     }
 
@@ -169,12 +153,8 @@ class ReplayIT {
     private static Result replay(String... args) {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         ByteArrayOutputStream err = new ByteArrayOutputStream();
-        int status = Replay.run(
-                List.of(args),
-                stack.environment(Service.GATEWAY),
-                Clock.systemUTC(),
-                new PrintStream(out, true, StandardCharsets.UTF_8),
-                new PrintStream(err, true, StandardCharsets.UTF_8));
+        int status = Replay.run(List.of(args), stack.environment(Service.GATEWAY), Clock.systemUTC(),
+                new PrintStream(out, true, StandardCharsets.UTF_8), new PrintStream(err, true, StandardCharsets.UTF_8));
         return new Result(status, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
     }
 }

@@ -82,9 +82,7 @@ class ServiceRestartIT {
                 long pid = stack.process(service).pid();
                 long acknowledged = posters.acknowledged();
                 stack.killAndRestart(service);
-                assertThat(stack.process(service).pid())
-                        .as("%s runs as a new process", service)
-                        .isNotEqualTo(pid);
+                assertThat(stack.process(service).pid()).as("%s runs as a new process", service).isNotEqualTo(pid);
                 posters.awaitAcknowledged(acknowledged + EVENTS_BETWEEN_KILLS);
             }
         } catch (RuntimeException | Error e) {
@@ -93,56 +91,43 @@ class ServiceRestartIT {
         }
         posters.stop();
         assertThat(posters.gaveUp()).as("deliveries never acknowledged").isZero();
-        assertThat(posters.failedAttempts())
-                .as("posts refused or failed while the gateway was down")
-                .isPositive();
+        assertThat(posters.failedAttempts()).as("posts refused or failed while the gateway was down").isPositive();
 
         List<Posted> posted = posters.posted();
         long n = posted.size();
         double total = posted.stream().mapToDouble(Posted::quantity).sum();
-        LOG.info(
-                "{} deliveries acknowledged, {} failed attempts repeated; waiting for them in ClickHouse",
-                n,
+        LOG.info("{} deliveries acknowledged, {} failed attempts repeated; waiting for them in ClickHouse", n,
                 posters.failedAttempts());
         Map<String, Long> perTopping = new TreeMap<>();
         posted.forEach(p -> perTopping.merge(p.topping(), 1L, Long::sum));
 
-        await(n + " events in ClickHouse")
-                .atMost(SETTLED)
+        await(n + " events in ClickHouse").atMost(SETTLED)
                 .pollInterval(Duration.ofSeconds(1))
-                .untilAsserted(() -> assertThat(
-                                stack.rows(
-                                        "SELECT (SELECT count() FROM {db}.events_latest), (SELECT count() FROM {db}.responses_latest),"
-                                                + " (SELECT count() FROM {db}.answers_option_latest), (SELECT count() FROM {db}.answers_numeric_latest)"))
+                .untilAsserted(() -> assertThat(stack.rows(
+                        "SELECT (SELECT count() FROM {db}.events_latest), (SELECT count() FROM {db}.responses_latest),"
+                                + " (SELECT count() FROM {db}.answers_option_latest), (SELECT count() FROM {db}.answers_numeric_latest)"))
                         .containsExactly(row(Long.toString(n), Long.toString(n), Long.toString(n), Long.toString(n))));
 
         assertThat(stack.rows("SELECT event_id FROM {db}.events_latest ORDER BY event_id"))
                 .as("every acknowledged event once, nothing else")
-                .containsExactlyElementsOf(
-                        posted.stream().map(Posted::eventId).sorted().toList());
+                .containsExactlyElementsOf(posted.stream().map(Posted::eventId).sorted().toList());
         assertThat(stack.rows("SELECT uniqExact(response_id), uniqExact(event_id) FROM {db}.responses_latest"))
                 .containsExactly(row(Long.toString(n), Long.toString(n)));
-        assertThat(
-                        stack.rows(
-                                "SELECT option_title, count() FROM {db}.answers_option_latest GROUP BY option_title ORDER BY option_title"))
-                .containsExactlyElementsOf(perTopping.entrySet().stream()
-                        .map(e -> row(e.getKey(), e.getValue().toString()))
-                        .toList());
-        assertThat(stack.number("SELECT toInt64(sum(value)) FROM {db}.answers_numeric_latest"))
-                .isEqualTo((long) total);
+        assertThat(stack.rows(
+                "SELECT option_title, count() FROM {db}.answers_option_latest GROUP BY option_title ORDER BY option_title"))
+                .containsExactlyElementsOf(
+                        perTopping.entrySet().stream().map(e -> row(e.getKey(), e.getValue().toString())).toList());
+        assertThat(stack.number("SELECT toInt64(sum(value)) FROM {db}.answers_numeric_latest")).isEqualTo((long) total);
         // a refused body whose answer a kill cut off is posted again and refused again: at least once each
         long gatewayDead = stack.number("SELECT count() FROM {db}.dead_letters_latest WHERE stage = 'gateway'");
         long processorDead = stack.number("SELECT count() FROM {db}.dead_letters_latest WHERE stage = 'processor'");
-        assertThat(gatewayDead)
-                .as("gateway dead letters")
+        assertThat(gatewayDead).as("gateway dead letters")
                 .isGreaterThanOrEqualTo(posters.gatewayRefused())
                 .isPositive();
-        assertThat(processorDead)
-                .as("processor dead letters")
+        assertThat(processorDead).as("processor dead letters")
                 .isGreaterThanOrEqualTo(posters.processorRefused())
                 .isPositive();
-        assertThat(stack.number("SELECT count() FROM {db}.dead_letters_latest WHERE stage = 'sink'"))
-                .isZero();
+        assertThat(stack.number("SELECT count() FROM {db}.dead_letters_latest WHERE stage = 'sink'")).isZero();
 
         ledgerBalances(posters, n, gatewayDead, processorDead);
     }
@@ -154,36 +139,22 @@ class ServiceRestartIT {
     private static void ledgerBalances(Posters posters, long typed, long gatewayDead, long processorDead) {
         Instant judged = Instant.now().plus(Duration.ofMinutes(6));
         String since = STARTED.minus(Duration.ofMinutes(1)).toString();
-        Map<String, String> env = Map.of(
-                "CLICKHOUSE_URL",
-                clickHouse.httpUrl(),
-                "CLICKHOUSE_USER",
-                clickHouse.user(),
-                "CLICKHOUSE_PASSWORD",
-                clickHouse.password() == null ? "" : clickHouse.password(),
-                "CLICKHOUSE_DATABASE",
-                stack.db());
-        String dashboard =
-                Dashboards.repositoryDirectory().resolve("pipeline-health.json").toString();
+        Map<String, String> env = Map.of("CLICKHOUSE_URL", clickHouse.httpUrl(), "CLICKHOUSE_USER", clickHouse.user(),
+                "CLICKHOUSE_PASSWORD", clickHouse.password() == null ? "" : clickHouse.password(),
+                "CLICKHOUSE_DATABASE", stack.db());
+        String dashboard = Dashboards.repositoryDirectory().resolve("pipeline-health.json").toString();
         String[] output = new String[2];
-        await("the ledger balances")
-                .atMost(SETTLED)
-                .pollInterval(Duration.ofSeconds(2))
-                .untilAsserted(() -> {
-                    ByteArrayOutputStream out = new ByteArrayOutputStream();
-                    ByteArrayOutputStream err = new ByteArrayOutputStream();
-                    int status = Reconcile.run(
-                            List.of("--since", since, dashboard),
-                            env,
-                            Clock.fixed(judged, ZoneOffset.UTC),
-                            new PrintStream(out, true, StandardCharsets.UTF_8),
-                            new PrintStream(err, true, StandardCharsets.UTF_8));
-                    output[0] = out.toString(StandardCharsets.UTF_8);
-                    output[1] = err.toString(StandardCharsets.UTF_8);
-                    assertThat(status)
-                            .as("reconcile exit status; stdout:%n%s%nstderr:%n%s", output[0], output[1])
-                            .isEqualTo(Reconcile.BALANCED);
-                });
+        await("the ledger balances").atMost(SETTLED).pollInterval(Duration.ofSeconds(2)).untilAsserted(() -> {
+            ByteArrayOutputStream out = new ByteArrayOutputStream();
+            ByteArrayOutputStream err = new ByteArrayOutputStream();
+            int status = Reconcile.run(List.of("--since", since, dashboard), env, Clock.fixed(judged, ZoneOffset.UTC),
+                    new PrintStream(out, true, StandardCharsets.UTF_8),
+                    new PrintStream(err, true, StandardCharsets.UTF_8));
+            output[0] = out.toString(StandardCharsets.UTF_8);
+            output[1] = err.toString(StandardCharsets.UTF_8);
+            assertThat(status).as("reconcile exit status; stdout:%n%s%nstderr:%n%s", output[0], output[1])
+                    .isEqualTo(Reconcile.BALANCED);
+        });
         LOG.info("./pipeline reconcile after the kills:\n{}", output[0]);
         assertThat(output[0]).contains(" 0 unbalanced, 0 pending").doesNotContain(Reconcile.STATUS_UNBALANCED);
 
@@ -192,19 +163,15 @@ class ServiceRestartIT {
                 .replace("kaizala.", "{db}.");
         List<String> totals = stack.rows("SELECT sum(accepted), sum(typed), sum(duplicates), sum(dead_gateway),"
                 + " sum(dead_processor), sum(unbalanced), countIf(status != 'balanced') FROM (" + ledger + ")");
-        LOG.info(
-                "ledger totals (accepted, typed, duplicates, dead_gateway, dead_processor, unbalanced, "
-                        + "minutes not balanced): {}",
-                totals);
+        LOG.info("ledger totals (accepted, typed, duplicates, dead_gateway, dead_processor, unbalanced, "
+                + "minutes not balanced): {}", totals);
         String[] t = totals.get(0).split(" \\| ");
         assertThat(Long.parseLong(t[1])).as("typed").isEqualTo(typed);
-        assertThat(Long.parseLong(t[2]))
-                .as("duplicates: at least the ones sent twice on purpose")
+        assertThat(Long.parseLong(t[2])).as("duplicates: at least the ones sent twice on purpose")
                 .isGreaterThanOrEqualTo(posters.sentTwice());
         assertThat(Long.parseLong(t[3])).as("gateway dead letters").isEqualTo(gatewayDead);
         assertThat(Long.parseLong(t[4])).as("processor dead letters").isEqualTo(processorDead);
-        assertThat(Long.parseLong(t[0]))
-                .as("accepted = the sum of the rest")
+        assertThat(Long.parseLong(t[0])).as("accepted = the sum of the rest")
                 .isEqualTo(typed + Long.parseLong(t[2]) + gatewayDead + processorDead);
         assertThat(t[5] + " " + t[6]).isEqualTo("0 0");
     }
@@ -260,11 +227,10 @@ class ServiceRestartIT {
                 if (seq % 30 == 10 && deliver("{\"eventId\":\"" + eventId + "-cut", DEAD_LETTERED)) {
                     gatewayRefused.incrementAndGet(); // truncated JSON: the gateway dead-letters it, answers 200
                 }
-                if (seq % 30 == 20
-                        && deliver(
-                                "{\"eventId\":\"" + eventId + "-norid\",\"eventType\":\"ActionResponse\","
-                                        + "\"objectId\":\"g\",\"objectType\":\"Group\",\"data\":{\"actionId\":\"a\"}}",
-                                ACCEPTED)) {
+                if (seq % 30 == 20 && deliver(
+                        "{\"eventId\":\"" + eventId + "-norid\",\"eventType\":\"ActionResponse\","
+                                + "\"objectId\":\"g\",\"objectType\":\"Group\",\"data\":{\"actionId\":\"a\"}}",
+                        ACCEPTED)) {
                     processorRefused.incrementAndGet(); // a response without responseId: the processor dead-letters it
                 }
                 LockSupport.parkNanos(pause.toNanos()); // pacing of the load, not a wait for a condition
@@ -294,8 +260,7 @@ class ServiceRestartIT {
         }
 
         void awaitAcknowledged(long count) {
-            await(count + " acknowledged deliveries")
-                    .atMost(SETTLED)
+            await(count + " acknowledged deliveries").atMost(SETTLED)
                     .pollInterval(Duration.ofMillis(200))
                     .until(() -> posted.size() >= count);
         }

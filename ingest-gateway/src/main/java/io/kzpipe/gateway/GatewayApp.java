@@ -49,12 +49,8 @@ public final class GatewayApp implements AutoCloseable {
     private final AtomicBoolean closed = new AtomicBoolean();
     private volatile boolean stopping;
 
-    public GatewayApp(
-            GatewayConfig config,
-            EventPublisher publisher,
-            ReadinessCheck readiness,
-            PrometheusMeterRegistry registry,
-            Clock clock) {
+    public GatewayApp(GatewayConfig config, EventPublisher publisher, ReadinessCheck readiness,
+            PrometheusMeterRegistry registry, Clock clock) {
         this.config = config;
         this.publisher = publisher;
         this.readiness = readiness;
@@ -64,32 +60,18 @@ public final class GatewayApp implements AutoCloseable {
                 ? CallbackAuthenticator.requiring(config.callbackTokens())
                 : CallbackAuthenticator.open();
         WebhookHandler webhook = new WebhookHandler(
-                new WebhookHandler.Settings(
-                        config.maxBodyBytes(), config.maxValidationTokenBytes(), config.strictMode()),
-                authenticator,
-                new EnvelopeValidator(config.maxJsonDepth()),
-                new GatewayRecords(config.rawTopic(), config.deadLetterTopic()),
-                publisher,
-                new GatewayMetrics(registry),
-                pool,
-                clock);
-        this.server = GatewayHttp.create(
-                new GatewayHttp.Settings(
-                        config.host(),
-                        config.port(),
-                        config.webhookPath(),
-                        config.maxBodyBytes(),
-                        config.retryAfterSeconds(),
-                        config.shutdownTimeout()),
-                webhook,
-                pool);
+                new WebhookHandler.Settings(config.maxBodyBytes(), config.maxValidationTokenBytes(),
+                        config.strictMode()),
+                authenticator, new EnvelopeValidator(config.maxJsonDepth()),
+                new GatewayRecords(config.rawTopic(), config.deadLetterTopic()), publisher,
+                new GatewayMetrics(registry), pool, clock);
+        this.server = GatewayHttp.create(new GatewayHttp.Settings(config.host(), config.port(), config.webhookPath(),
+                config.maxBodyBytes(), config.retryAfterSeconds(), config.shutdownTimeout()), webhook, pool);
         Gauge.builder("kz.gateway.ready", this, app -> app.health().ready() ? 1 : 0)
                 .description("1 while the gateway can store events (Kafka reachable, topics ready)")
                 .register(registry);
-        Gauge.builder(
-                        DependencyProbe.GAUGE,
-                        readiness,
-                        r -> r.health().checks().get("kafka") == Health.Check.UP ? 1 : 0)
+        Gauge.builder(DependencyProbe.GAUGE, readiness,
+                r -> r.health().checks().get("kafka") == Health.Check.UP ? 1 : 0)
                 .description("1 while the dependency answered its latest probe, else 0")
                 .tag("dependency", "kafka")
                 .register(registry);
@@ -97,17 +79,13 @@ public final class GatewayApp implements AutoCloseable {
 
     public GatewayApp start() {
         if (!config.authenticationRequired()) {
-            LOG.warn(
-                    "no callback token configured and {}=true: accepting webhook posts WITHOUT authentication",
+            LOG.warn("no callback token configured and {}=true: accepting webhook posts WITHOUT authentication",
                     GatewayConfig.ALLOW_UNAUTHENTICATED_VAR);
         }
         if (config.callbackTokensFile() != null) {
             try {
-                tokenWatcher = CallbackTokenWatcher.start(
-                        config.callbackTokensFile(),
-                        config.callbackTokens(),
-                        authenticator,
-                        CallbackTokenWatcher.DEFAULT_INTERVAL);
+                tokenWatcher = CallbackTokenWatcher.start(config.callbackTokensFile(), config.callbackTokens(),
+                        authenticator, CallbackTokenWatcher.DEFAULT_INTERVAL);
             } catch (IOException e) {
                 throw new UncheckedIOException(
                         "cannot read " + GatewayConfig.TOKENS_FILE_VAR + " " + config.callbackTokensFile(), e);
@@ -115,19 +93,14 @@ public final class GatewayApp implements AutoCloseable {
         }
         readiness.start();
         try {
-            management =
-                    ManagementServer.start(config.managementHost(), config.managementPort(), registry, this::health);
+            management = ManagementServer.start(config.managementHost(), config.managementPort(), registry,
+                    this::health);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot open the management port " + config.managementPort(), e);
         }
         server.start();
-        LOG.info(
-                "ingest gateway listening on {}:{} (webhook {}, raw topic {}, dead-letter topic {})",
-                config.host(),
-                server.port(),
-                config.webhookPath(),
-                config.rawTopic(),
-                config.deadLetterTopic());
+        LOG.info("ingest gateway listening on {}:{} (webhook {}, raw topic {}, dead-letter topic {})", config.host(),
+                server.port(), config.webhookPath(), config.rawTopic(), config.deadLetterTopic());
         return this;
     }
 

@@ -39,13 +39,9 @@ public final class Main {
             PrometheusMeterRegistry registry = ServiceMetrics.newRegistry(SERVICE);
             KafkaProducer<String, byte[]> producer = new KafkaProducer<>(config.producerProps());
             KafkaEventPublisher publisher = new KafkaEventPublisher(producer, registry);
-            KafkaReadiness readiness = new KafkaReadiness(
-                    config.kafka(),
-                    List.of(config.rawTopic(), config.deadLetterTopic()),
-                    config.limits().bodyTopicConfigs(),
-                    producer,
-                    config.kafkaCheckInterval(),
-                    config.publishTimeout());
+            KafkaReadiness readiness = new KafkaReadiness(config.kafka(),
+                    List.of(config.rawTopic(), config.deadLetterTopic()), config.limits().bodyTopicConfigs(), producer,
+                    config.kafkaCheckInterval(), config.publishTimeout());
             app = new GatewayApp(config, publisher, readiness, registry, Clock.systemUTC());
             GatewayApp started = app;
             Runtime.getRuntime().addShutdownHook(new Thread(started::close, "gateway-shutdown"));

@@ -38,8 +38,7 @@ public final class Fixtures {
 
     /** The survey response with its eventId and responseId replaced. */
     public static byte[] surveyResponse(String eventId, String responseId) {
-        return text(SURVEY_RESPONSE)
-                .replace(SURVEY_EVENT_ID, eventId)
+        return text(SURVEY_RESPONSE).replace(SURVEY_EVENT_ID, eventId)
                 .replace(SURVEY_RESPONSE_ID, responseId)
                 .getBytes(StandardCharsets.UTF_8);
     }

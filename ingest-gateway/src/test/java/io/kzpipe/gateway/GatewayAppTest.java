@@ -30,8 +30,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 class GatewayAppTest {
 
-    private final MockProducer<String, byte[]> producer =
-            new MockProducer<>(false, null, new StringSerializer(), new ByteArraySerializer());
+    private final MockProducer<String, byte[]> producer = new MockProducer<>(false, null, new StringSerializer(),
+            new ByteArraySerializer());
     private final FakeReadiness readiness = new FakeReadiness();
 
     private GatewayApp app() {
@@ -40,21 +40,11 @@ class GatewayAppTest {
 
     private GatewayApp app(String tokenVariable, String tokenValue) {
         var registry = ServiceMetrics.newRegistry("ingest-gateway-test");
-        GatewayConfig config = GatewayConfig.fromEnv(Map.of(
-                tokenVariable,
-                tokenValue,
-                "GATEWAY_HOST",
-                "127.0.0.1",
-                "GATEWAY_PORT",
-                "0",
-                "GATEWAY_MANAGEMENT_PORT",
-                "0",
-                "GATEWAY_PUBLISH_TIMEOUT",
-                "30s",
-                "GATEWAY_SHUTDOWN_TIMEOUT",
-                "20s"));
-        return new GatewayApp(
-                config, new KafkaEventPublisher(producer, registry), readiness, registry, Clock.systemUTC());
+        GatewayConfig config = GatewayConfig.fromEnv(Map.of(tokenVariable, tokenValue, "GATEWAY_HOST", "127.0.0.1",
+                "GATEWAY_PORT", "0", "GATEWAY_MANAGEMENT_PORT", "0", "GATEWAY_PUBLISH_TIMEOUT", "30s",
+                "GATEWAY_SHUTDOWN_TIMEOUT", "20s"));
+        return new GatewayApp(config, new KafkaEventPublisher(producer, registry), readiness, registry,
+                Clock.systemUTC());
     }
 
     @Test
@@ -63,12 +53,11 @@ class GatewayAppTest {
         assertThat(readiness.started).isTrue();
         int port = app.port();
         HttpClient client = HttpClient.newHttpClient();
-        CompletableFuture<HttpResponse<String>> inFlight = client.sendAsync(
-                HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/webhooks/kaizala"))
+        CompletableFuture<HttpResponse<String>> inFlight = client
+                .sendAsync(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/webhooks/kaizala"))
                         .header("kz-callback-token", "tok")
                         .POST(HttpRequest.BodyPublishers.ofByteArray(Fixtures.bytes(Fixtures.SURVEY_RESPONSE)))
-                        .build(),
-                HttpResponse.BodyHandlers.ofString());
+                        .build(), HttpResponse.BodyHandlers.ofString());
         await().atMost(Duration.ofSeconds(10)).until(() -> producer.history().size() == 1);
 
         CompletableFuture<Void> closing = CompletableFuture.runAsync(app::close);
@@ -110,9 +99,7 @@ class GatewayAppTest {
             assertThat(get(client, management, "/metrics").body())
                     .containsPattern("kz_dependency_up\\{dependency=\"kafka\".*} 0\\.0");
             HttpResponse<String> live = get(client, management, "/health/live");
-            assertThat(live.statusCode())
-                    .as("liveness does not depend on Kafka")
-                    .isEqualTo(200);
+            assertThat(live.statusCode()).as("liveness does not depend on Kafka").isEqualTo(200);
             assertThat(live.body()).isEqualTo("{\"status\":\"UP\",\"state\":\"LIVE\",\"checks\":{}}");
 
             readiness.health = new Health(true, "KAFKA_REACHABLE", Map.of("kafka", Health.Check.UP));
@@ -126,56 +113,45 @@ class GatewayAppTest {
                             .POST(HttpRequest.BodyPublishers.ofByteArray(Fixtures.bytes(Fixtures.SURVEY_RESPONSE)))
                             .build(),
                     HttpResponse.BodyHandlers.ofString());
-            await().atMost(Duration.ofSeconds(10))
-                    .until(() -> producer.history().size() == 1);
+            await().atMost(Duration.ofSeconds(10)).until(() -> producer.history().size() == 1);
             producer.completeNext();
             assertThat(post.get().statusCode()).isEqualTo(200);
-            assertThat(get(client, management, "/metrics").body())
-                    .contains(
-                            "kz_gateway_requests_total{",
-                            "outcome=\"accepted\"",
-                            "kz_gateway_request_duration_seconds_bucket",
-                            "kz_gateway_publish_duration_seconds_bucket",
-                            "kz_gateway_request_body_bytes_bucket",
-                            "kz_gateway_ready",
-                            "jvm_memory_used_bytes");
+            assertThat(get(client, management, "/metrics").body()).contains("kz_gateway_requests_total{",
+                    "outcome=\"accepted\"", "kz_gateway_request_duration_seconds_bucket",
+                    "kz_gateway_publish_duration_seconds_bucket", "kz_gateway_request_body_bytes_bucket",
+                    "kz_gateway_ready", "jvm_memory_used_bytes");
         }
     }
 
     @Test
     void aTokenAppendedToTheTokensFileIsAcceptedWithinTwoSecondsWithoutARestart(@TempDir Path dir) throws Exception {
         Path file = Files.writeString(dir.resolve("callback-tokens"), "# local token\nfirst-token\n");
-        try (GatewayApp app =
-                app("KAIZALA_CALLBACK_TOKENS_FILE", file.toString()).start()) {
+        try (GatewayApp app = app("KAIZALA_CALLBACK_TOKENS_FILE", file.toString()).start()) {
             HttpClient client = HttpClient.newHttpClient();
             assertThat(postWith(client, app.port(), "first-token").statusCode()).isEqualTo(200);
-            assertThat(postWith(client, app.port(), "subscribed-token").statusCode())
-                    .isEqualTo(401);
+            assertThat(postWith(client, app.port(), "subscribed-token").statusCode()).isEqualTo(401);
 
             CallbackTokenFile.append(file, "subscribed-token");
             long appended = System.nanoTime();
             await().atMost(Duration.ofSeconds(2))
                     .pollInterval(Duration.ofMillis(50))
-                    .until(() ->
-                            postWith(client, app.port(), "subscribed-token").statusCode() == 200);
+                    .until(() -> postWith(client, app.port(), "subscribed-token").statusCode() == 200);
             assertThat(Duration.ofNanos(System.nanoTime() - appended)).isLessThan(Duration.ofSeconds(2));
 
             Files.writeString(file, "subscribed-token\n"); // first-token removed
             await().atMost(Duration.ofSeconds(2))
                     .pollInterval(Duration.ofMillis(50))
                     .until(() -> postWith(client, app.port(), "first-token").statusCode() == 401);
-            assertThat(postWith(client, app.port(), "subscribed-token").statusCode())
-                    .isEqualTo(200);
+            assertThat(postWith(client, app.port(), "subscribed-token").statusCode()).isEqualTo(200);
         }
     }
 
     private HttpResponse<String> postWith(HttpClient client, int port, String token) throws Exception {
-        CompletableFuture<HttpResponse<String>> post = client.sendAsync(
-                HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/webhooks/kaizala"))
+        CompletableFuture<HttpResponse<String>> post = client
+                .sendAsync(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/webhooks/kaizala"))
                         .header("kz-callback-token", token)
                         .POST(HttpRequest.BodyPublishers.ofByteArray(Fixtures.bytes(Fixtures.SURVEY_RESPONSE)))
-                        .build(),
-                HttpResponse.BodyHandlers.ofString());
+                        .build(), HttpResponse.BodyHandlers.ofString());
         // the MockProducer completes sends by hand: complete whatever this post published
         while (!post.isDone()) {
             producer.completeNext();
@@ -185,9 +161,7 @@ class GatewayAppTest {
     }
 
     private static HttpResponse<String> get(HttpClient client, int port, String path) throws Exception {
-        return client.send(
-                HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
-                        .build(),
+        return client.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path)).build(),
                 HttpResponse.BodyHandlers.ofString());
     }
 

@@ -91,7 +91,7 @@ final class ActionState {
     /** A new version of response {@code i}, at least one second after the previous one. */
     void edit(int i, long nowSec) {
         long at = Math.max(nowSec, timeSec(i) + 1);
-        edits.put(i, new long[] {version(i) + 1L, at});
+        edits.put(i, new long[]{version(i) + 1L, at});
     }
 
     /** The generator of response {@code i} in version {@code version}: the same inputs, the same answers. */

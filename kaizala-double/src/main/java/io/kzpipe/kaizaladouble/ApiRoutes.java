@@ -68,8 +68,8 @@ final class ApiRoutes {
             } finally {
                 String query = ctx.queryString();
                 d.callLog()
-                        .add(new Call(
-                                at, ctx.method().name(), ctx.path(), query == null ? "" : query, ctx.statusCode()));
+                        .add(new Call(at, ctx.method().name(), ctx.path(), query == null ? "" : query,
+                                ctx.statusCode()));
             }
         };
     }
@@ -97,8 +97,7 @@ final class ApiRoutes {
         if (issued == null) {
             throw new ApiException(401, "unknown applicationId, applicationSecret or refreshToken");
         }
-        ObjectNode out = Json.MAPPER
-                .createObjectNode()
+        ObjectNode out = Json.MAPPER.createObjectNode()
                 .put("accessToken", issued.accessToken())
                 .put("endpointUrl", d.endpointUrl())
                 .put("accessTokenExpiry", issued.expiryEpochMs())
@@ -109,12 +108,9 @@ final class ApiRoutes {
 
     private void actions(Context ctx) {
         String packageId = ctx.queryParam("Id");
-        Groups.Query q = new Groups.Query(
-                ctx.queryParam("actionType"),
-                packageId,
+        Groups.Query q = new Groups.Query(ctx.queryParam("actionType"), packageId,
                 packageId != null && Boolean.parseBoolean(ctx.queryParam("getDetails")),
-                fromDateMs(ctx.queryParam("fromDate")),
-                count(ctx.queryParam("count")));
+                fromDateMs(ctx.queryParam("fromDate")), count(ctx.queryParam("count")));
         json(ctx, d.groups().list(ctx.pathParam("groupId"), q));
     }
 

@@ -28,8 +28,7 @@ final class CallLog {
      * calls in any minute" budget is checked against.
      */
     synchronized int maxCallsInAnyMinute() {
-        long[] times =
-                calls.stream().mapToLong(c -> c.time().toEpochMilli()).sorted().toArray();
+        long[] times = calls.stream().mapToLong(c -> c.time().toEpochMilli()).sorted().toArray();
         int best = 0;
         int from = 0;
         for (int to = 0; to < times.length; to++) {

@@ -52,13 +52,8 @@ final class ControlRoutes {
         Instant to = b.hasNonNull("to")
                 ? Instant.ofEpochMilli(ApiRoutes.fromDateMs(b.get("to").asText()))
                 : now.minus(Duration.ofHours(1));
-        GroupSeed seed = new GroupSeed(
-                text(b, "groupId"),
-                b.path("actions").asInt(1),
-                b.path("responsesPerAction").asInt(0),
-                from,
-                to,
-                b.path("seed").asLong(1),
+        GroupSeed seed = new GroupSeed(text(b, "groupId"), b.path("actions").asInt(1),
+                b.path("responsesPerAction").asInt(0), from, to, b.path("seed").asLong(1),
                 b.path("actionType").asText(GroupSeed.SURVEY),
                 b.hasNonNull("packageId") ? b.get("packageId").asText() : null);
         List<String> ids = d.seed(seed);
@@ -69,13 +64,12 @@ final class ControlRoutes {
 
     private void group(Context ctx) {
         String groupId = ctx.pathParam("groupId");
-        ObjectNode out =
-                Json.MAPPER.createObjectNode().put("groupId", groupId).put("responses", d.responseCount(groupId));
+        ObjectNode out = Json.MAPPER.createObjectNode()
+                .put("groupId", groupId)
+                .put("responses", d.responseCount(groupId));
         ArrayNode actions = out.putArray("actions");
         for (String id : d.actionIds(groupId)) {
-            actions.addObject()
-                    .put("actionId", id)
-                    .put("responseCount", d.responseIds(groupId, id).size());
+            actions.addObject().put("actionId", id).put("responseCount", d.responseIds(groupId, id).size());
         }
         ApiRoutes.json(ctx, out);
     }
@@ -142,8 +136,7 @@ final class ControlRoutes {
     }
 
     private static ObjectNode delivery(Delivery x) {
-        return Json.MAPPER
-                .createObjectNode()
+        return Json.MAPPER.createObjectNode()
                 .put("webhookId", x.webhookId())
                 .put("callbackUrl", x.callbackUrl())
                 .put("eventType", x.eventType())

@@ -12,15 +12,8 @@ package io.kzpipe.kaizaladouble;
  * @param status      the HTTP status answered, or 0 when no answer came
  * @param error       why no answer came, or null
  */
-public record Delivery(
-        String webhookId,
-        String callbackUrl,
-        String eventType,
-        String eventId,
-        String responseId,
-        String body,
-        int status,
-        String error) {
+public record Delivery(String webhookId, String callbackUrl, String eventType, String eventId, String responseId,
+        String body, int status, String error) {
 
     /** True when the callback answered 2xx. */
     public boolean delivered() {

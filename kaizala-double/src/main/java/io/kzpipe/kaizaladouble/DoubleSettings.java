@@ -23,17 +23,8 @@ import java.util.function.Consumer;
  * @param handshakeTimeout how long the validation GET may take (Kaizala: 5 s)
  * @param clock            the time source of token expiry, the throttle window, the call log and response times
  */
-public record DoubleSettings(
-        String host,
-        int port,
-        String publicUrl,
-        String applicationId,
-        String applicationSecret,
-        String refreshToken,
-        Duration accessTokenTtl,
-        int callsPerMinute,
-        Duration handshakeTimeout,
-        Clock clock) {
+public record DoubleSettings(String host, int port, String publicUrl, String applicationId, String applicationSecret,
+        String refreshToken, Duration accessTokenTtl, int callsPerMinute, Duration handshakeTimeout, Clock clock) {
 
     public static final String PORT_VAR = "KAIZALA_DOUBLE_PORT";
     public static final String HOST_VAR = "KAIZALA_DOUBLE_HOST";
@@ -66,16 +57,8 @@ public record DoubleSettings(
 
     /** Loopback, a free port, the demo credentials, Kaizala's documented limits, the system clock. */
     public static DoubleSettings defaults() {
-        return new DoubleSettings(
-                "127.0.0.1",
-                0,
-                null,
-                DEMO_APPLICATION_ID,
-                DEMO_APPLICATION_SECRET,
-                DEMO_REFRESH_TOKEN,
-                DEFAULT_ACCESS_TOKEN_TTL,
-                DEFAULT_CALLS_PER_MINUTE,
-                DEFAULT_HANDSHAKE_TIMEOUT,
+        return new DoubleSettings("127.0.0.1", 0, null, DEMO_APPLICATION_ID, DEMO_APPLICATION_SECRET,
+                DEMO_REFRESH_TOKEN, DEFAULT_ACCESS_TOKEN_TTL, DEFAULT_CALLS_PER_MINUTE, DEFAULT_HANDSHAKE_TIMEOUT,
                 Clock.systemUTC());
     }
 
@@ -87,17 +70,13 @@ public record DoubleSettings(
     public static DoubleSettings fromEnv(Map<String, String> environment) {
         EnvReader env = new EnvReader(environment);
         DoubleSettings d = defaults();
-        DoubleSettings s = new DoubleSettings(
-                env.string(HOST_VAR, d.host()),
-                env.intIn(PORT_VAR, DEFAULT_PORT, 0, 65535),
-                env.string(PUBLIC_URL_VAR, null),
+        DoubleSettings s = new DoubleSettings(env.string(HOST_VAR, d.host()),
+                env.intIn(PORT_VAR, DEFAULT_PORT, 0, 65535), env.string(PUBLIC_URL_VAR, null),
                 env.string(APPLICATION_ID_VAR, d.applicationId()),
                 env.string(APPLICATION_SECRET_VAR, d.applicationSecret()),
                 env.string(REFRESH_TOKEN_VAR, d.refreshToken()),
                 env.duration(ACCESS_TOKEN_TTL_VAR, d.accessTokenTtl(), Duration.ofSeconds(1), Duration.ofDays(400)),
-                env.intIn(CALLS_PER_MINUTE_VAR, d.callsPerMinute(), 0, 1_000_000),
-                d.handshakeTimeout(),
-                d.clock());
+                env.intIn(CALLS_PER_MINUTE_VAR, d.callsPerMinute(), 0, 1_000_000), d.handshakeTimeout(), d.clock());
         env.throwIfProblems();
         return s;
     }
@@ -149,17 +128,8 @@ public record DoubleSettings(
         f.handshakeTimeout = handshakeTimeout;
         f.clock = clock;
         change.accept(f);
-        return new DoubleSettings(
-                f.host,
-                f.port,
-                f.publicUrl,
-                f.applicationId,
-                f.applicationSecret,
-                f.refreshToken,
-                f.accessTokenTtl,
-                f.callsPerMinute,
-                f.handshakeTimeout,
-                f.clock);
+        return new DoubleSettings(f.host, f.port, f.publicUrl, f.applicationId, f.applicationSecret, f.refreshToken,
+                f.accessTokenTtl, f.callsPerMinute, f.handshakeTimeout, f.clock);
     }
 
     /** The mutable copy behind {@link #with}. */

@@ -20,15 +20,8 @@ import java.util.Objects;
  *                           ActionResponse); every action gets the same survey-style questions
  * @param packageId          the action package the actions are instances of (for {@code ?Id=<packageId>}), or null
  */
-public record GroupSeed(
-        String groupId,
-        int actions,
-        int responsesPerAction,
-        Instant from,
-        Instant to,
-        long seed,
-        String actionType,
-        String packageId) {
+public record GroupSeed(String groupId, int actions, int responsesPerAction, Instant from, Instant to, long seed,
+        String actionType, String packageId) {
 
     public static final String SURVEY = "Survey";
 
@@ -43,8 +36,8 @@ public record GroupSeed(
     }
 
     /** Survey actions, no package. */
-    public static GroupSeed of(
-            String groupId, int actions, int responsesPerAction, Instant from, Instant to, long seed) {
+    public static GroupSeed of(String groupId, int actions, int responsesPerAction, Instant from, Instant to,
+            long seed) {
         return new GroupSeed(groupId, actions, responsesPerAction, from, to, seed, SURVEY, null);
     }
 

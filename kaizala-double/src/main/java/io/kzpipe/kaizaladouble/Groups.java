@@ -26,8 +26,8 @@ final class Groups {
     static final String SENDER = "+919845000100";
 
     private static final JsonNodeFactory NODES = JsonNodeFactory.instance;
-    private static final Comparator<ActionState> BY_TIME =
-            Comparator.<ActionState>comparingLong(a -> a.timeSec).thenComparingInt(a -> a.index);
+    private static final Comparator<ActionState> BY_TIME = Comparator.<ActionState>comparingLong(a -> a.timeSec)
+            .thenComparingInt(a -> a.index);
 
     private final Map<String, List<ActionState>> byGroup = new HashMap<>();
     private final Map<String, ActionState> byActionId = new HashMap<>();

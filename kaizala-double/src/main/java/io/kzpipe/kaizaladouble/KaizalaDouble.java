@@ -110,11 +110,7 @@ public final class KaizalaDouble implements AutoCloseable {
     /** Creates a group's actions and responses (see {@link GroupSeed}); the new action ids, ascending by time. */
     public List<String> seed(GroupSeed seed) {
         List<String> ids = groups.seed(seed);
-        LOG.info(
-                "seeded group {}: {} {} actions x {} responses",
-                seed.groupId(),
-                seed.actions(),
-                seed.actionType(),
+        LOG.info("seeded group {}: {} {} actions x {} responses", seed.groupId(), seed.actions(), seed.actionType(),
                 seed.responsesPerAction());
         return ids;
     }
@@ -148,8 +144,8 @@ public final class KaizalaDouble implements AutoCloseable {
      * @return the new responseId
      */
     public String addResponse(String groupId, String actionId) {
-        Groups.Change change =
-                translated(() -> groups.add(groupId, actionId, settings.clock().instant(), webhooks.list(null, null)));
+        Groups.Change change = translated(
+                () -> groups.add(groupId, actionId, settings.clock().instant(), webhooks.list(null, null)));
         record(pusher.push(change.pushes()));
         return change.responseId();
     }
@@ -159,8 +155,8 @@ public final class KaizalaDouble implements AutoCloseable {
      * a second after the previous version); pushed to the matching subscriptions.
      */
     public void editResponse(String groupId, String actionId, String responseId) {
-        Groups.Change change = translated(() ->
-                groups.edit(groupId, actionId, responseId, settings.clock().instant(), webhooks.list(null, null)));
+        Groups.Change change = translated(() -> groups.edit(groupId, actionId, responseId, settings.clock().instant(),
+                webhooks.list(null, null)));
         record(pusher.push(change.pushes()));
     }
 

@@ -47,20 +47,15 @@ public final class Main {
             KaizalaDouble d = KaizalaDouble.start(settings);
             Runtime.getRuntime().addShutdownHook(new Thread(d::close, "kaizala-double-shutdown"));
             if (seedResponses > 0) {
-                d.seed(GroupSeed.ofTotal(
-                        groupId, seedResponses, settings.clock().instant(), seed));
+                d.seed(GroupSeed.ofTotal(groupId, seedResponses, settings.clock().instant(), seed));
             }
             LOG.info(
                     "Kaizala double ready: {}/v1/accessToken with applicationId={} applicationSecret={} refreshToken={}"
                             + " (masked unless the demo defaults); group {} holds {} responses; controls under {}{}",
-                    d.url(),
-                    settings.applicationId(),
+                    d.url(), settings.applicationId(),
                     shown(settings.applicationSecret(), DoubleSettings.DEMO_APPLICATION_SECRET),
-                    shown(settings.refreshToken(), DoubleSettings.DEMO_REFRESH_TOKEN),
-                    groupId,
-                    seedResponses > 0 ? d.responseCount(groupId) : 0,
-                    d.url(),
-                    ControlRoutes.ROOT);
+                    shown(settings.refreshToken(), DoubleSettings.DEMO_REFRESH_TOKEN), groupId,
+                    seedResponses > 0 ? d.responseCount(groupId) : 0, d.url(), ControlRoutes.ROOT);
         } catch (RuntimeException e) {
             LOG.error("the Kaizala double failed to start", e);
             System.exit(1);

@@ -58,28 +58,17 @@ final class Pusher {
         int status = 0;
         String error = null;
         try {
-            status = http.send(request.build(), HttpResponse.BodyHandlers.discarding())
-                    .statusCode();
+            status = http.send(request.build(), HttpResponse.BodyHandlers.discarding()).statusCode();
         } catch (IOException e) {
             error = e.toString();
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             error = "interrupted";
         }
-        Delivery d = new Delivery(
-                p.hook().id(),
-                p.hook().callbackUrl(),
-                p.event().get("eventType").asText(),
-                p.event().get("eventId").asText(),
-                p.event().path("data").path("responseId").asText(),
-                body,
-                status,
+        Delivery d = new Delivery(p.hook().id(), p.hook().callbackUrl(), p.event().get("eventType").asText(),
+                p.event().get("eventId").asText(), p.event().path("data").path("responseId").asText(), body, status,
                 error);
-        LOG.info(
-                "pushed {} {} to webhook {}: {}",
-                d.eventType(),
-                d.responseId(),
-                d.webhookId(),
+        LOG.info("pushed {} {} to webhook {}: {}", d.eventType(), d.responseId(), d.webhookId(),
                 error == null ? "HTTP " + status : error);
         return d;
     }

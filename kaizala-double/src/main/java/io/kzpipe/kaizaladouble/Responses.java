@@ -23,15 +23,11 @@ final class Responses {
     private static final JsonNodeFactory NODES = JsonNodeFactory.instance;
     private static final List<String> SATISFACTION = List.of("Very satisfied", "Satisfied", "Neutral", "Unsatisfied");
     private static final List<String> PRODUCTS = List.of("Surface Pro", "Surface Laptop", "Surface Go", "Surface Hub");
-    private static final List<String> COMMENTS = List.of(
-            "Shelf needs a demo unit",
-            "Prices not updated yet",
-            "Display complete",
-            "Staff asked for training — बहुत अच्छा",
-            "Stock arrives Friday");
+    private static final List<String> COMMENTS = List.of("Shelf needs a demo unit", "Prices not updated yet",
+            "Display complete", "Staff asked for training — बहुत अच्छा", "Stock arrives Friday");
     private static final List<String> PLACES = List.of("Koramangala", "Indiranagar", "Whitefield", "Jayanagar", "");
-    private static final List<String> NAMES =
-            List.of("Meera Iyer", "Karthik Rao", "Priya Nair", "Sunil Das", "Asha Verma", "Ravi Menon", "Anjali Shah");
+    private static final List<String> NAMES = List.of("Meera Iyer", "Karthik Rao", "Priya Nair", "Sunil Das",
+            "Asha Verma", "Ravi Menon", "Anjali Shah");
     private static final int PEOPLE = 40;
     private static final int ANONYMOUS_ONE_IN = 17;
     private static final int MAX_DEMO_UNITS = 20;
@@ -130,8 +126,7 @@ final class Responses {
         if (anonymous) {
             item.put("responder", "").put("responderName", "").put("responderProfilePic", "");
         } else {
-            String id = UUID.nameUUIDFromBytes(("person/" + person).getBytes(StandardCharsets.UTF_8))
-                    .toString();
+            String id = UUID.nameUUIDFromBytes(("person/" + person).getBytes(StandardCharsets.UTF_8)).toString();
             item.put("responder", "+91984500" + (1000 + person))
                     .put("responderName", NAMES.get(person % NAMES.size()))
                     .put("responderId", id)

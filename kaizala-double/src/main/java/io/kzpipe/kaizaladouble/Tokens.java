@@ -90,8 +90,7 @@ final class Tokens {
     }
 
     private static boolean same(String expected, String given) {
-        return given != null
-                && MessageDigest.isEqual(
-                        expected.getBytes(StandardCharsets.UTF_8), given.getBytes(StandardCharsets.UTF_8));
+        return given != null && MessageDigest.isEqual(expected.getBytes(StandardCharsets.UTF_8),
+                given.getBytes(StandardCharsets.UTF_8));
     }
 }

@@ -20,17 +20,8 @@ import java.util.Set;
  * @param validity        expiry, epoch ms
  * @param active          false once disabled with {@code PUT ... {"Active": false}}
  */
-public record Webhook(
-        String id,
-        String objectId,
-        String objectType,
-        List<String> eventTypes,
-        String callbackUrl,
-        String callbackToken,
-        String callbackContext,
-        long ts,
-        long validity,
-        boolean active) {
+public record Webhook(String id, String objectId, String objectType, List<String> eventTypes, String callbackUrl,
+        String callbackToken, String callbackContext, long ts, long validity, boolean active) {
 
     public static final Set<String> OBJECT_TYPES = Set.of("Group", "Action", "ActionPackage");
 
@@ -58,8 +49,7 @@ public record Webhook(
 
     /** The entry of {@code GET /v1/webhook} (lower-case {@code b} in callbackUrl/callbackToken, as Kaizala). */
     ObjectNode json() {
-        ObjectNode o = JsonNodeFactory.instance
-                .objectNode()
+        ObjectNode o = JsonNodeFactory.instance.objectNode()
                 .put("id", id)
                 .put("objectId", objectId)
                 .put("objectType", objectType);

@@ -52,17 +52,9 @@ final class Webhooks {
         String url = required(body, "callBackUrl");
         handshake(url);
         long now = clock.millis();
-        Webhook hook = new Webhook(
-                UUID.randomUUID().toString(),
-                objectId,
-                objectType,
-                events,
-                url,
-                optional(body, "callBackToken"),
-                optional(body, "callBackContext"),
-                now,
-                body.hasNonNull("validity") ? body.get("validity").asLong() : now + DEFAULT_VALIDITY.toMillis(),
-                true);
+        Webhook hook = new Webhook(UUID.randomUUID().toString(), objectId, objectType, events, url,
+                optional(body, "callBackToken"), optional(body, "callBackContext"), now,
+                body.hasNonNull("validity") ? body.get("validity").asLong() : now + DEFAULT_VALIDITY.toMillis(), true);
         synchronized (this) {
             byId.put(hook.id(), hook);
         }
@@ -80,15 +72,11 @@ final class Webhooks {
             handshake(url);
         }
         JsonNode active = body.hasNonNull("Active") ? body.get("Active") : body.get("active");
-        Webhook hook = new Webhook(
-                id,
-                body.hasNonNull("objectId") ? body.get("objectId").asText() : old.objectId(),
+        Webhook hook = new Webhook(id, body.hasNonNull("objectId") ? body.get("objectId").asText() : old.objectId(),
                 body.hasNonNull("objectType") ? body.get("objectType").asText() : old.objectType(),
-                body.has("eventTypes") ? eventTypes(body.get("eventTypes")) : old.eventTypes(),
-                url,
+                body.has("eventTypes") ? eventTypes(body.get("eventTypes")) : old.eventTypes(), url,
                 body.has("callBackToken") ? optional(body, "callBackToken") : old.callbackToken(),
-                body.has("callBackContext") ? optional(body, "callBackContext") : old.callbackContext(),
-                old.ts(),
+                body.has("callBackContext") ? optional(body, "callBackContext") : old.callbackContext(), old.ts(),
                 body.hasNonNull("validity") ? body.get("validity").asLong() : old.validity(),
                 active == null ? old.active() : Boolean.parseBoolean(active.asText()));
         synchronized (this) {
@@ -136,7 +124,8 @@ final class Webhooks {
         }
         String token = Tokens.random(18) + "+/=";
         String sep = uri.getRawQuery() == null ? "?" : "&";
-        HttpRequest request = HttpRequest.newBuilder(
+        HttpRequest request = HttpRequest
+                .newBuilder(
                         URI.create(url + sep + "validationToken=" + URLEncoder.encode(token, StandardCharsets.UTF_8)))
                 .timeout(timeout)
                 .GET()

@@ -49,8 +49,8 @@ class ActionsTest {
         int pages = 0;
         boolean more = true;
         while (more) {
-            JsonNode page = client.get(
-                            "/v1/groups/" + GROUP + "/actions?actionType=Survey&count=30&fromDate=" + from, token)
+            JsonNode page = client
+                    .get("/v1/groups/" + GROUP + "/actions?actionType=Survey&count=30&fromDate=" + from, token)
                     .json();
             pages++;
             long previous = from;
@@ -80,11 +80,11 @@ class ActionsTest {
         long shared = timeSeconds(first.get(4));
         assertThat(timeSeconds(first.get(3))).isEqualTo(shared);
 
-        JsonNode bySeconds = client.get(
-                        "/v1/groups/" + GROUP + "/actions?actionType=Survey&count=2&fromDate=" + shared, token)
+        JsonNode bySeconds = client
+                .get("/v1/groups/" + GROUP + "/actions?actionType=Survey&count=2&fromDate=" + shared, token)
                 .json();
-        JsonNode byMillis = client.get(
-                        "/v1/groups/" + GROUP + "/actions?actionType=Survey&count=2&fromDate=" + shared * 1000, token)
+        JsonNode byMillis = client
+                .get("/v1/groups/" + GROUP + "/actions?actionType=Survey&count=2&fromDate=" + shared * 1000, token)
                 .json();
 
         assertThat(bySeconds.get("actions").get(0)).isEqualTo(first.get(3));
@@ -95,9 +95,7 @@ class ActionsTest {
 
     @Test
     void actionsCarryEitherIsoSentAtOrEpochSecondsCreationTime() {
-        JsonNode actions = client.get("/v1/groups/" + GROUP + "/actions?count=4", token)
-                .json()
-                .get("actions");
+        JsonNode actions = client.get("/v1/groups/" + GROUP + "/actions?count=4", token).json().get("actions");
         JsonNode iso = actions.get(0);
         JsonNode epoch = actions.get(1);
         assertThat(iso.get("sentAt").asText()).matches("\\d{4}-\\d\\d-\\d\\dT.*Z");
@@ -113,8 +111,7 @@ class ActionsTest {
     @Test
     void getDetailsReturnsEveryResponseWithTypedAnswersAndVaryingTimeFormats() {
         String actionId = d.actionIds(GROUP).get(7);
-        JsonNode detail = client.get("/v1/groups/" + GROUP + "/actions/" + actionId + "?getDetails=true", token)
-                .json();
+        JsonNode detail = client.get("/v1/groups/" + GROUP + "/actions/" + actionId + "?getDetails=true", token).json();
 
         JsonNode responses = detail.get("actionDetails").get("responses");
         assertThat(responses).hasSize(50);
@@ -132,15 +129,13 @@ class ActionsTest {
             assertThat(r.get("isUpdateResponse").asBoolean()).isFalse();
         }
         assertThat(formats).containsExactlyInAnyOrder("iso", "ms", "s");
-        assertThat(types)
-                .containsExactlyInAnyOrder("SingleOption", "MultiOption", "Numeric", "Text", "Location", "DateTime");
+        assertThat(types).containsExactlyInAnyOrder("SingleOption", "MultiOption", "Numeric", "Text", "Location",
+                "DateTime");
         assertThat(client.get("/v1/groups/" + GROUP + "/actions/" + actionId, token)
-                        .json()
-                        .get("actionDetails")
-                        .has("responses"))
-                .isFalse();
-        assertThat(client.get("/v1/groups/" + GROUP + "/actions/no-such-action?getDetails=true", token)
-                        .status())
+                .json()
+                .get("actionDetails")
+                .has("responses")).isFalse();
+        assertThat(client.get("/v1/groups/" + GROUP + "/actions/no-such-action?getDetails=true", token).status())
                 .isEqualTo(404);
     }
 
@@ -149,8 +144,7 @@ class ActionsTest {
         try (KaizalaDouble other = KaizalaDouble.start(DoubleSettings.defaults())) {
             other.seed(SEED);
             Client otherClient = new Client(other);
-            String path =
-                    "/v1/groups/" + GROUP + "/actions/" + d.actionIds(GROUP).get(3) + "?getDetails=true";
+            String path = "/v1/groups/" + GROUP + "/actions/" + d.actionIds(GROUP).get(3) + "?getDetails=true";
             assertThat(otherClient.get(path, otherClient.accessToken()).json())
                     .isEqualTo(client.get(path, token).json());
             assertThat(other.actionIds(GROUP)).isEqualTo(d.actionIds(GROUP));
@@ -159,8 +153,8 @@ class ActionsTest {
 
     @Test
     void thePackageQueryReturnsOnlyThatPackagesInstancesWithTheirResponses() {
-        JsonNode page = client.get(
-                        "/v1/groups/" + PACKAGE_GROUP + "/actions?Id=" + PACKAGE + "&getDetails=true&GroupScope=true",
+        JsonNode page = client
+                .get("/v1/groups/" + PACKAGE_GROUP + "/actions?Id=" + PACKAGE + "&getDetails=true&GroupScope=true",
                         token)
                 .json();
 
@@ -170,9 +164,7 @@ class ActionsTest {
             assertThat(a.get("actionBody").get("questions")).hasSize(7);
             assertThat(a.get("actionBody").get("responses")).hasSize(3);
         }
-        assertThat(client.get("/v1/groups/" + PACKAGE_GROUP + "/actions?actionType=Poll", token)
-                        .json()
-                        .get("actions"))
+        assertThat(client.get("/v1/groups/" + PACKAGE_GROUP + "/actions?actionType=Poll", token).json().get("actions"))
                 .hasSize(2);
     }
 

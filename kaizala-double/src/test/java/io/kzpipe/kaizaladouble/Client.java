@@ -28,8 +28,7 @@ final class Client {
         }
     }
 
-    private final HttpClient http =
-            HttpClient.newBuilder().followRedirects(HttpClient.Redirect.NEVER).build();
+    private final HttpClient http = HttpClient.newBuilder().followRedirects(HttpClient.Redirect.NEVER).build();
     private final KaizalaDouble d;
 
     Client(KaizalaDouble d) {
@@ -80,8 +79,7 @@ final class Client {
         HttpRequest.BodyPublisher body = jsonBody == null
                 ? HttpRequest.BodyPublishers.noBody()
                 : HttpRequest.BodyPublishers.ofString(jsonBody, StandardCharsets.UTF_8);
-        return send(request(d.endpointUrl() + pathAndQuery, accessToken)
-                .header("Content-Type", "application/json")
+        return send(request(d.endpointUrl() + pathAndQuery, accessToken).header("Content-Type", "application/json")
                 .method(method, body)
                 .build());
     }
@@ -89,8 +87,7 @@ final class Client {
     /** A control call on {@code {url}/_double...}. */
     Answer control(String method, String path, String jsonBody) {
         return send(HttpRequest.newBuilder(URI.create(d.url() + path))
-                .method(
-                        method,
+                .method(method,
                         jsonBody == null
                                 ? HttpRequest.BodyPublishers.noBody()
                                 : HttpRequest.BodyPublishers.ofString(jsonBody))

@@ -30,9 +30,7 @@ class ControlRoutesTest {
 
     @Test
     void seedAddEditAndInspectOverHttp() {
-        Client.Answer seeded = client.control(
-                "POST",
-                "/_double/seed",
+        Client.Answer seeded = client.control("POST", "/_double/seed",
                 "{\"groupId\":\"g-demo\",\"actions\":4,\"responsesPerAction\":5,\"seed\":9,"
                         + "\"from\":\"2026-01-01T00:00:00Z\",\"to\":\"2026-01-02T00:00:00Z\"}");
         assertThat(seeded.status()).isEqualTo(200);
@@ -42,39 +40,27 @@ class ControlRoutesTest {
         JsonNode added = client.control("POST", "/_double/groups/g-demo/actions/" + actionId + "/responses", null)
                 .json();
         String responseId = added.get("responseId").asText();
-        assertThat(client.control(
-                                "POST",
-                                "/_double/groups/g-demo/actions/" + actionId + "/responses/" + responseId + "/edit",
-                                null)
-                        .status())
+        assertThat(client.control("POST",
+                "/_double/groups/g-demo/actions/" + actionId + "/responses/" + responseId + "/edit", null).status())
                 .isEqualTo(200);
         JsonNode group = client.control("GET", "/_double/groups/g-demo", null).json();
         assertThat(group.get("responses").asInt()).isEqualTo(21);
-        assertThat(client.control("POST", "/_double/groups/g-demo/actions/nope/responses", null)
-                        .status())
+        assertThat(client.control("POST", "/_double/groups/g-demo/actions/nope/responses", null).status())
                 .isEqualTo(400);
-        assertThat(client.control("POST", "/_double/seed", "{\"actions\":1}").status())
-                .isEqualTo(400);
+        assertThat(client.control("POST", "/_double/seed", "{\"actions\":1}").status()).isEqualTo(400);
     }
 
     @Test
     void tokenEndpointThrottleAndCallControlsOverHttp() {
         String token = client.accessToken();
-        assertThat(client.control("POST", "/_double/tokens/expire", null).status())
-                .isEqualTo(200);
+        assertThat(client.control("POST", "/_double/tokens/expire", null).status()).isEqualTo(200);
         assertThat(client.get("/v1/webhook", token).status()).isEqualTo(401);
 
-        String moved = client.control("POST", "/_double/endpoint/move", null)
-                .json()
-                .get("endpointUrl")
-                .asText();
+        String moved = client.control("POST", "/_double/endpoint/move", null).json().get("endpointUrl").asText();
         assertThat(moved).isEqualTo(d.endpointUrl()).endsWith("/ep/e2");
 
-        assertThat(client.control("POST", "/_double/throttle", "{\"seconds\":5}")
-                        .status())
-                .isEqualTo(200);
-        assertThat(client.get("/v1/webhook", client.accessTokenOrNull()).status())
-                .isEqualTo(429);
+        assertThat(client.control("POST", "/_double/throttle", "{\"seconds\":5}").status()).isEqualTo(200);
+        assertThat(client.get("/v1/webhook", client.accessTokenOrNull()).status()).isEqualTo(429);
 
         JsonNode calls = client.control("GET", "/_double/calls", null).json();
         assertThat(calls.get("calls")).extracting(c -> c.get("status").asInt()).containsExactly(200, 401, 429, 429);
@@ -82,10 +68,8 @@ class ControlRoutesTest {
         assertThat(client.control("DELETE", "/_double/calls", null).status()).isEqualTo(200);
         assertThat(d.calls()).isEmpty();
 
-        assertThat(client.control("POST", "/_double/tokens/rotate", null).status())
-                .isEqualTo(200);
-        assertThat(client.control("POST", "/_double/delay", "{\"millis\":0}").status())
-                .isEqualTo(200);
+        assertThat(client.control("POST", "/_double/tokens/rotate", null).status()).isEqualTo(200);
+        assertThat(client.control("POST", "/_double/delay", "{\"millis\":0}").status()).isEqualTo(200);
     }
 
     @Test
@@ -97,16 +81,14 @@ class ControlRoutesTest {
         assertThat(defaults.accessTokenTtl()).isEqualTo(Duration.ofHours(24));
         assertThat(defaults.toString()).doesNotContain(DoubleSettings.DEMO_APPLICATION_SECRET);
 
-        DoubleSettings set = DoubleSettings.fromEnv(Map.of(
-                "KAIZALA_DOUBLE_PORT", "9001",
-                "KAIZALA_DOUBLE_APPLICATION_SECRET", "s",
-                "KAIZALA_DOUBLE_ACCESS_TOKEN_TTL", "90s"));
+        DoubleSettings set = DoubleSettings.fromEnv(Map.of("KAIZALA_DOUBLE_PORT", "9001",
+                "KAIZALA_DOUBLE_APPLICATION_SECRET", "s", "KAIZALA_DOUBLE_ACCESS_TOKEN_TTL", "90s"));
         assertThat(set.port()).isEqualTo(9001);
         assertThat(set.applicationSecret()).isEqualTo("s");
         assertThat(set.accessTokenTtl()).isEqualTo(Duration.ofSeconds(90));
 
-        assertThatThrownBy(() -> DoubleSettings.fromEnv(
-                        Map.of("KAIZALA_DOUBLE_PORT", "x", "KAIZALA_DOUBLE_CALLS_PER_MINUTE", "-1")))
+        assertThatThrownBy(() -> DoubleSettings
+                .fromEnv(Map.of("KAIZALA_DOUBLE_PORT", "x", "KAIZALA_DOUBLE_CALLS_PER_MINUTE", "-1")))
                 .isInstanceOf(SettingException.class)
                 .hasMessageContaining("KAIZALA_DOUBLE_PORT")
                 .hasMessageContaining("KAIZALA_DOUBLE_CALLS_PER_MINUTE");

@@ -20,10 +20,7 @@ final class StubReceiver implements AutoCloseable {
 
     /** How the validation GET is answered. */
     enum Mode {
-        ECHO,
-        WRONG_ECHO,
-        JSON_ECHO,
-        SLOW
+        ECHO, WRONG_ECHO, JSON_ECHO, SLOW
     }
 
     /** One POST received. */
@@ -64,9 +61,7 @@ final class StubReceiver implements AutoCloseable {
         try (ex) {
             if ("POST".equals(ex.getRequestMethod())) {
                 String body = new String(ex.getRequestBody().readAllBytes(), StandardCharsets.UTF_8);
-                posts.add(new Received(
-                        body,
-                        ex.getRequestHeaders().getFirst("kz-callback-token"),
+                posts.add(new Received(body, ex.getRequestHeaders().getFirst("kz-callback-token"),
                         ex.getRequestHeaders().getFirst("Content-Type")));
                 answer(ex, 200, "application/json", "{}");
                 return;

@@ -34,8 +34,7 @@ class ThrottleTest {
         String token = client.accessToken(); // call 1 at T0
         clock.advance(Duration.ofSeconds(20));
         for (int i = 0; i < 4; i++) {
-            assertThat(client.get("/v1/groups/" + GROUP + "/actions", token).status())
-                    .isEqualTo(200);
+            assertThat(client.get("/v1/groups/" + GROUP + "/actions", token).status()).isEqualTo(200);
         }
 
         Client.Answer refused = client.get("/v1/groups/" + GROUP + "/actions", token);
@@ -46,10 +45,8 @@ class ThrottleTest {
         assertThat(d.calls()).extracting(Call::status).containsExactly(200, 200, 200, 200, 200, 429);
 
         clock.advance(Duration.ofSeconds(40));
-        assertThat(client.get("/v1/groups/" + GROUP + "/actions", token).status())
-                .isEqualTo(200);
-        assertThat(client.get("/v1/groups/" + GROUP + "/actions", token).status())
-                .isEqualTo(429);
+        assertThat(client.get("/v1/groups/" + GROUP + "/actions", token).status()).isEqualTo(200);
+        assertThat(client.get("/v1/groups/" + GROUP + "/actions", token).status()).isEqualTo(429);
     }
 
     @Test
@@ -60,16 +57,11 @@ class ThrottleTest {
         Client.Answer refused = client.get("/v1/groups/" + GROUP + "/actions", token);
         assertThat(refused.status()).isEqualTo(429);
         assertThat(refused.header("Retry-After")).isEqualTo("3");
-        assertThat(client.token(
-                                DoubleSettings.DEMO_APPLICATION_ID,
-                                DoubleSettings.DEMO_APPLICATION_SECRET,
-                                DoubleSettings.DEMO_REFRESH_TOKEN)
-                        .status())
-                .isEqualTo(429);
+        assertThat(client.token(DoubleSettings.DEMO_APPLICATION_ID, DoubleSettings.DEMO_APPLICATION_SECRET,
+                DoubleSettings.DEMO_REFRESH_TOKEN).status()).isEqualTo(429);
 
         clock.advance(Duration.ofSeconds(3));
-        assertThat(client.get("/v1/groups/" + GROUP + "/actions", token).status())
-                .isEqualTo(200);
+        assertThat(client.get("/v1/groups/" + GROUP + "/actions", token).status()).isEqualTo(200);
     }
 
     @Test
@@ -77,8 +69,7 @@ class ThrottleTest {
         d.callsPerMinute(0);
         String token = client.accessToken();
         for (int i = 0; i < 20; i++) {
-            assertThat(client.get("/v1/groups/" + GROUP + "/actions", token).status())
-                    .isEqualTo(200);
+            assertThat(client.get("/v1/groups/" + GROUP + "/actions", token).status()).isEqualTo(200);
         }
         assertThat(d.maxCallsInAnyMinute()).isEqualTo(21);
     }
@@ -86,7 +77,7 @@ class ThrottleTest {
     @Test
     void maxCallsInAnyMinuteCountsCallsWithinSixtySecondsOfEachOther() {
         CallLog log = new CallLog();
-        for (long s : new long[] {0, 10, 59, 60, 61, 119, 200}) {
+        for (long s : new long[]{0, 10, 59, 60, 61, 119, 200}) {
             log.add(new Call(T0.plusSeconds(s), "GET", "/x", "", 200));
         }
         // [10, 70): 10, 59, 60, 61 -> 4; [60, 120): 60, 61, 119 -> 3

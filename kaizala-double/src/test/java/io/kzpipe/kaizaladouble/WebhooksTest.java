@@ -24,8 +24,8 @@ class WebhooksTest {
     @BeforeEach
     void start() throws IOException {
         d = KaizalaDouble.start(DoubleSettings.defaults().withHandshakeTimeout(HANDSHAKE_TIMEOUT));
-        d.seed(GroupSeed.of(
-                GROUP, 2, 3, Instant.parse("2026-01-01T00:00:00Z"), Instant.parse("2026-01-02T00:00:00Z"), 3));
+        d.seed(GroupSeed.of(GROUP, 2, 3, Instant.parse("2026-01-01T00:00:00Z"), Instant.parse("2026-01-02T00:00:00Z"),
+                3));
         receiver = new StubReceiver(HANDSHAKE_TIMEOUT.toMillis() * 4);
         client = new Client(d);
         token = client.accessToken();
@@ -40,7 +40,8 @@ class WebhooksTest {
     private Client.Answer create(String eventTypes) {
         return client.send("POST", "/v1/webhook", token, """
                 {"objectId":"%s","objectType":"Group","eventTypes":[%s],"callBackUrl":"%s",
-                 "callBackToken":"s3cret-token","callBackContext":"ctx-1"}""".formatted(GROUP, eventTypes, receiver.url()));
+                 "callBackToken":"s3cret-token","callBackContext":"ctx-1"}""".formatted(GROUP, eventTypes,
+                receiver.url()));
     }
 
     @Test
@@ -52,8 +53,7 @@ class WebhooksTest {
         assertThat(receiver.validationTokens()).hasSize(1);
         assertThat(receiver.validationTokens().get(0)).contains("+", "/"); // travelled URL-encoded
 
-        JsonNode listed = client.get("/v1/webhook?objectId=" + GROUP + "&objectType=Group", token)
-                .json();
+        JsonNode listed = client.get("/v1/webhook?objectId=" + GROUP + "&objectType=Group", token).json();
         JsonNode hook = listed.get("webhooks").get(0);
         assertThat(hook.get("id").asText()).isEqualTo(id);
         assertThat(hook.get("callbackUrl").asText()).isEqualTo(receiver.url());
@@ -61,20 +61,13 @@ class WebhooksTest {
         assertThat(hook.get("events")).extracting(JsonNode::asText).containsExactly("SurveyResponse", "ActionResponse");
         assertThat(hook.get("active").asBoolean()).isTrue();
         assertThat(hook.get("validity").asLong()).isGreaterThan(hook.get("ts").asLong());
-        assertThat(client.get("/v1/webhook?objectId=other&objectType=Group", token)
-                        .json()
-                        .get("webhooks"))
-                .isEmpty();
+        assertThat(client.get("/v1/webhook?objectId=other&objectType=Group", token).json().get("webhooks")).isEmpty();
 
-        assertThat(client.send("PUT", "/v1/webhook/" + id, token, "{\"Active\":\"false\"}")
-                        .status())
-                .isEqualTo(200);
+        assertThat(client.send("PUT", "/v1/webhook/" + id, token, "{\"Active\":\"false\"}").status()).isEqualTo(200);
         assertThat(d.webhooks().get(0).active()).isFalse();
-        assertThat(client.send("DELETE", "/v1/webhook/" + id, token, null).status())
-                .isEqualTo(200);
+        assertThat(client.send("DELETE", "/v1/webhook/" + id, token, null).status()).isEqualTo(200);
         assertThat(d.webhooks()).isEmpty();
-        assertThat(client.send("DELETE", "/v1/webhook/" + id, token, null).status())
-                .isEqualTo(404);
+        assertThat(client.send("DELETE", "/v1/webhook/" + id, token, null).status()).isEqualTo(404);
     }
 
     @Test
@@ -103,11 +96,8 @@ class WebhooksTest {
     void badCreateBodiesAre400WithoutAHandshake() {
         assertThat(create("\"NoSuchEvent\"").status()).isEqualTo(400);
         assertThat(create("").status()).isEqualTo(400);
-        assertThat(client.send("POST", "/v1/webhook", token, "{\"objectType\":\"Group\"}")
-                        .status())
-                .isEqualTo(400);
-        assertThat(client.send("POST", "/v1/webhook", token, "not json").status())
-                .isEqualTo(400);
+        assertThat(client.send("POST", "/v1/webhook", token, "{\"objectType\":\"Group\"}").status()).isEqualTo(400);
+        assertThat(client.send("POST", "/v1/webhook", token, "not json").status()).isEqualTo(400);
         assertThat(receiver.validationTokens()).isEmpty();
     }
 
@@ -138,8 +128,7 @@ class WebhooksTest {
         JsonNode edited = Json.MAPPER.readTree(receiver.posts().get(1).body());
         assertThat(edited.get("data").get("responseId").asText()).isEqualTo(responseId);
         assertThat(edited.get("data").get("isUpdateResponse").asBoolean()).isTrue();
-        assertThat(edited.get("eventId").asText())
-                .isNotEqualTo(event.get("eventId").asText());
+        assertThat(edited.get("eventId").asText()).isNotEqualTo(event.get("eventId").asText());
         assertThat(responseTime(edited.get("data"))).isGreaterThan(responseTime(data));
         assertThat(d.responseTime(GROUP, actionId, responseId).toEpochMilli())
                 .isEqualTo(responseTime(edited.get("data")));

@@ -22,9 +22,7 @@ public final class Main {
 
     private static final Logger LOG = LoggerFactory.getLogger(Main.class);
 
-    static final String USAGE = String.join(
-            "\n",
-            "usage: java -jar kaizala-puller.jar [run]",
+    static final String USAGE = String.join("\n", "usage: java -jar kaizala-puller.jar [run]",
             "       java -jar kaizala-puller.jar backfill --source group:<groupId> --from <ISO|epoch> --to <ISO|epoch>",
             "       java -jar kaizala-puller.jar backfill --status",
             "       java -jar kaizala-puller.jar subscribe --group <id> --url <public webhook URL> "

@@ -66,16 +66,11 @@ public final class PullerApp implements AutoCloseable {
      * @throws IllegalStateException when Kafka cannot be set up or the state topic is not compacted
      */
     public synchronized void start() throws IOException {
-        TopicBootstrap.ensure(
-                config.kafka(),
-                config.kafka().topics().names(List.of(TopicId.RAW, TopicId.DLQ_GATEWAY)),
-                config.limits().bodyTopicConfigs(),
-                KAFKA_TIMEOUT);
+        TopicBootstrap.ensure(config.kafka(), config.kafka().topics().names(List.of(TopicId.RAW, TopicId.DLQ_GATEWAY)),
+                config.limits().bodyTopicConfigs(), KAFKA_TIMEOUT);
         String stateTopic = StateTopic.ensure(config.kafka(), KAFKA_TIMEOUT);
-        store = new StateStore(
-                config.producerProps(),
-                StateStore.consumerProps(config.kafka(), "kz-puller-state-" + config.instanceId()),
-                stateTopic);
+        store = new StateStore(config.producerProps(),
+                StateStore.consumerProps(config.kafka(), "kz-puller-state-" + config.instanceId()), stateTopic);
         store.open(KAFKA_TIMEOUT);
         TokenKeeper tokens = new TokenKeeper(store);
         TokenState stored = tokens.stored();
@@ -90,28 +85,18 @@ public final class PullerApp implements AutoCloseable {
         }
         KaizalaApi api = new KaizalaApi(client);
         PullMetrics metrics = new PullMetrics(registry, clock);
-        Puller puller = new Puller(
-                api,
-                store,
-                config.kafka().topics(),
-                config.limits(),
-                metrics,
-                clock,
-                config.rereadWindow(),
-                config.pageSize());
+        Puller puller = new Puller(api, store, config.kafka().topics(), config.limits(), metrics, clock,
+                config.rereadWindow(), config.pageSize());
         Backfills backfills = puller.backfills();
         loop = new PullLoop(config.sources(), config.interval(), puller, backfills, store, tokens, client, clock);
         loopThread = new Thread(loop, "puller-loop");
         loopThread.start();
         ApiClient probed = client;
         kaizalaProbe = new DependencyProbe("kaizala", probed::reachable, registry).start();
-        kafkaProbe = new DependencyProbe(
-                        "kafka", new KafkaReachability(config.kafka(), DependencyProbe.TIMEOUT), registry)
-                .start();
+        kafkaProbe = new DependencyProbe("kafka", new KafkaReachability(config.kafka(), DependencyProbe.TIMEOUT),
+                registry).start();
         management = ManagementServer.start(config.managementHost(), config.managementPort(), registry, this::health);
-        LOG.info(
-                "puller started: sources {}",
-                config.sources().stream().map(s -> s.id()).toList());
+        LOG.info("puller started: sources {}", config.sources().stream().map(s -> s.id()).toList());
     }
 
     /**
@@ -123,11 +108,11 @@ public final class PullerApp implements AutoCloseable {
         if (current == null || kafkaProbe == null || kaizalaProbe == null) {
             return new ManagementServer.Health(false, "STARTING");
         }
-        Map<String, ManagementServer.Health.Check> checks =
-                Map.of("kafka", kafkaProbe.check(), "kaizala", kaizalaProbe.check());
+        Map<String, ManagementServer.Health.Check> checks = Map.of("kafka", kafkaProbe.check(), "kaizala",
+                kaizalaProbe.check());
         PullLoop.State state = current.state();
-        return new ManagementServer.Health(
-                state == PullLoop.State.RUNNING && kafkaProbe.up() && kaizalaProbe.up(), state.name(), checks);
+        return new ManagementServer.Health(state == PullLoop.State.RUNNING && kafkaProbe.up() && kaizalaProbe.up(),
+                state.name(), checks);
     }
 
     public int managementPort() {
@@ -174,7 +159,7 @@ public final class PullerApp implements AutoCloseable {
         if (management != null) {
             management.close();
         }
-        for (DependencyProbe probe : new DependencyProbe[] {kafkaProbe, kaizalaProbe}) {
+        for (DependencyProbe probe : new DependencyProbe[]{kafkaProbe, kaizalaProbe}) {
             if (probe != null) {
                 probe.close();
             }

@@ -39,17 +39,11 @@ class BackfillIT {
 
     @Test
     void aBackfillStoppedMidWayResumesWhereItsLastCommittedPageEnded(TestKafka kafka) throws Exception {
-        try (PullerHarness h =
-                new PullerHarness(kafka, DoubleSettings.defaults().withCallsPerMinute(0))) {
+        try (PullerHarness h = new PullerHarness(kafka, DoubleSettings.defaults().withCallsPerMinute(0))) {
             List<String> inRange = h.kaizala.seed(GroupSeed.of("g2", 30, 20, FROM, TO, 3L));
             // later actions of the same group: outside the range, never backfilled
-            List<String> later = h.kaizala.seed(GroupSeed.of(
-                    "g2",
-                    3,
-                    20,
-                    Instant.now().minus(Duration.ofDays(1)),
-                    Instant.now().minusSeconds(60),
-                    4L));
+            List<String> later = h.kaizala.seed(GroupSeed.of("g2", 3, 20, Instant.now().minus(Duration.ofDays(1)),
+                    Instant.now().minusSeconds(60), 4L));
             h.env.put("PULLER_PAGE_SIZE", "5");
             h.kaizala.delay(Duration.ofMillis(150)); // slow enough to stop it mid-way
             KafkaSettings kafkaSettings = KafkaSettings.from(new EnvReader(h.env));
@@ -68,35 +62,32 @@ class BackfillIT {
             h.kaizala.delay(Duration.ZERO);
             h.start();
             await().atMost(PullerHarness.LONG)
-                    .until(() -> command.status().stream()
+                    .until(() -> command.status()
+                            .stream()
                             .anyMatch(j -> j.id().equals(jobId) && j.status().equals(BackfillJob.DONE)));
             List<ConsumerRecord<String, byte[]>> records = h.rawRecords();
 
             Set<String> expected = new HashSet<>();
             inRange.forEach(a -> expected.addAll(h.kaizala.responseIds("g2", a)));
             assertThat(records).hasSize(600);
-            assertThat(records.stream().map(ConsumerRecord::key).collect(Collectors.toSet()))
-                    .isEqualTo(expected);
+            assertThat(records.stream().map(ConsumerRecord::key).collect(Collectors.toSet())).isEqualTo(expected);
             assertThat(records).allSatisfy(r -> {
-                assertThat(Instant.ofEpochMilli(PullerHarness.receivedAt(r)))
-                        .isBetween(FROM, TO.plus(Duration.ofHours(1)));
+                assertThat(Instant.ofEpochMilli(PullerHarness.receivedAt(r))).isBetween(FROM,
+                        TO.plus(Duration.ofHours(1)));
                 assertThat(r.timestamp()).as("publish time, not last year").isGreaterThanOrEqualTo(started);
             });
-            BackfillJob job = command.status().stream()
-                    .filter(j -> j.id().equals(jobId))
-                    .findFirst()
-                    .orElseThrow();
+            BackfillJob job = command.status().stream().filter(j -> j.id().equals(jobId)).findFirst().orElseThrow();
             assertThat(job.records()).isGreaterThanOrEqualTo(600);
 
-            Map<String, Long> detailCalls = h.kaizala.calls().stream()
+            Map<String, Long> detailCalls = h.kaizala.calls()
+                    .stream()
                     .filter(c -> c.status() == 200 && c.path().matches(".*/actions/[^/]+$"))
                     .collect(Collectors.groupingBy(Call::path, Collectors.counting()));
             assertThat(detailCalls.keySet().stream().map(p -> p.substring(p.lastIndexOf('/') + 1)))
                     .containsExactlyInAnyOrderElementsOf(inRange)
                     .doesNotContainAnyElementsOf(later);
             long twice = detailCalls.values().stream().filter(n -> n > 1).count();
-            assertThat(twice)
-                    .as("actions read again after the stop: at most the page in flight")
+            assertThat(twice).as("actions read again after the stop: at most the page in flight")
                     .isLessThanOrEqualTo(5);
             assertThat(detailCalls.values()).allMatch(n -> n <= 2);
         }

@@ -56,8 +56,8 @@ final class PullerHarness implements AutoCloseable {
     }
 
     PullerApp start() throws Exception {
-        PullerApp app = new PullerApp(
-                PullerConfig.fromEnv(env), ServiceMetrics.newRegistry(PullerApp.SERVICE), Clock.systemUTC());
+        PullerApp app = new PullerApp(PullerConfig.fromEnv(env), ServiceMetrics.newRegistry(PullerApp.SERVICE),
+                Clock.systemUTC());
         apps.add(app);
         app.start();
         return app;

@@ -38,21 +38,19 @@ class PullerIT {
     private final HttpClient http = HttpClient.newHttpClient();
 
     private String get(int port, String path) throws Exception {
-        return http.send(
-                        HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
-                                .build(),
+        return http
+                .send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path)).build(),
                         HttpResponse.BodyHandlers.ofString())
                 .body();
     }
 
     @Test
     void overlappingPagesLandEachResponseOnceAndNewOrEditedResponsesFollow(TestKafka kafka) throws Exception {
-        try (PullerHarness h =
-                new PullerHarness(kafka, DoubleSettings.defaults().withCallsPerMinute(0))) {
+        try (PullerHarness h = new PullerHarness(kafka, DoubleSettings.defaults().withCallsPerMinute(0))) {
             Instant now = Instant.now();
             // 40 actions over 2 days, every fifth sharing its predecessor's instant; pages of 7 overlap on instants
-            List<String> actions = h.kaizala.seed(
-                    GroupSeed.of("g1", 40, 5, now.minus(Duration.ofDays(2)), now.minusSeconds(3600), 7L));
+            List<String> actions = h.kaizala
+                    .seed(GroupSeed.of("g1", 40, 5, now.minus(Duration.ofDays(2)), now.minusSeconds(3600), 7L));
             h.env.put("PULLER_SOURCES", "group:g1");
             h.env.put("PULLER_PAGE_SIZE", "7");
             long started = System.currentTimeMillis();
@@ -65,8 +63,7 @@ class PullerIT {
             Set<String> expected = new HashSet<>();
             actions.forEach(a -> expected.addAll(h.kaizala.responseIds("g1", a)));
             assertThat(records).hasSize(200);
-            assertThat(records.stream().map(ConsumerRecord::key).collect(Collectors.toSet()))
-                    .isEqualTo(expected);
+            assertThat(records.stream().map(ConsumerRecord::key).collect(Collectors.toSet())).isEqualTo(expected);
             ConsumerRecord<String, byte[]> r = records.get(0);
             JsonNode env = Json.MAPPER.readTree(r.value());
             String actionId = env.path("data").path("actionId").asText();
@@ -88,20 +85,14 @@ class PullerIT {
                     .toList();
             assertThat(after).hasSize(202);
             assertThat(fresh).extracting(ConsumerRecord::key).containsExactlyInAnyOrder(added, edited);
-            JsonNode editEnv = Json.MAPPER.readTree(fresh.stream()
-                    .filter(x -> x.key().equals(edited))
-                    .findFirst()
-                    .orElseThrow()
-                    .value());
-            assertThat(editEnv.path("data").path("isUpdateResponse").asBoolean())
-                    .isTrue();
+            JsonNode editEnv = Json.MAPPER
+                    .readTree(fresh.stream().filter(x -> x.key().equals(edited)).findFirst().orElseThrow().value());
+            assertThat(editEnv.path("data").path("isUpdateResponse").asBoolean()).isTrue();
 
-            assertThat(get(app.managementPort(), "/health/ready"))
-                    .isEqualTo(
-                            "{\"status\":\"UP\",\"state\":\"RUNNING\",\"checks\":{\"kafka\":\"UP\",\"kaizala\":\"UP\"}}");
+            assertThat(get(app.managementPort(), "/health/ready")).isEqualTo(
+                    "{\"status\":\"UP\",\"state\":\"RUNNING\",\"checks\":{\"kafka\":\"UP\",\"kaizala\":\"UP\"}}");
             String metrics = get(app.managementPort(), "/metrics");
-            assertThat(metrics)
-                    .contains("kz_puller_calls_total{endpoint=\"actionDetails\"")
+            assertThat(metrics).contains("kz_puller_calls_total{endpoint=\"actionDetails\"")
                     .contains("kz_puller_pages_total{")
                     .contains("kz_puller_records_total{")
                     .contains("kz_puller_cursor_lag_seconds{")
@@ -114,21 +105,17 @@ class PullerIT {
 
     @Test
     void aTrackedActionThatIsGoneIsUntrackedAndTheOthersAreStillReadAgain(TestKafka kafka) throws Exception {
-        try (PullerHarness h =
-                new PullerHarness(kafka, DoubleSettings.defaults().withCallsPerMinute(0))) {
+        try (PullerHarness h = new PullerHarness(kafka, DoubleSettings.defaults().withCallsPerMinute(0))) {
             Instant now = Instant.now();
-            List<String> actions =
-                    h.kaizala.seed(GroupSeed.of("g6", 3, 2, now.minus(Duration.ofHours(5)), now.minusSeconds(600), 9L));
+            List<String> actions = h.kaizala
+                    .seed(GroupSeed.of("g6", 3, 2, now.minus(Duration.ofHours(5)), now.minusSeconds(600), 9L));
             h.env.put("PULLER_SOURCES", "group:g6:Survey");
             KafkaSettings settings = KafkaSettings.from(new EnvReader(h.env));
             String stateTopic = StateTopic.ensure(settings, Duration.ofSeconds(30));
             // tracked before, deleted at Kaizala since ("aaa" sorts before the double's ids: it is read first)
             String ghost = StateKeys.track("group:g6:Survey", "aaa-deleted");
-            kafka.produce(List.of(new ProducerRecord<>(
-                    stateTopic,
-                    ghost,
-                    Json.MAPPER.writeValueAsBytes(
-                            new TrackedAction("Survey", now.toEpochMilli(), ActionRef.UNKNOWN, "x", "")))));
+            kafka.produce(List.of(new ProducerRecord<>(stateTopic, ghost, Json.MAPPER
+                    .writeValueAsBytes(new TrackedAction("Survey", now.toEpochMilli(), ActionRef.UNKNOWN, "x", "")))));
             h.start();
             await().atMost(PullerHarness.LONG).until(() -> h.rawRecords().size() >= 6);
 

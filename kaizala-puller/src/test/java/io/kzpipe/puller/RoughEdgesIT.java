@@ -25,11 +25,10 @@ class RoughEdgesIT {
 
     @Test
     void anExpiredTokenARotatedRefreshTokenAndA308MidRunAreHandledAndSurviveARestart(TestKafka kafka) throws Exception {
-        try (PullerHarness h =
-                new PullerHarness(kafka, DoubleSettings.defaults().withCallsPerMinute(0))) {
+        try (PullerHarness h = new PullerHarness(kafka, DoubleSettings.defaults().withCallsPerMinute(0))) {
             Instant now = Instant.now();
-            List<String> actions =
-                    h.kaizala.seed(GroupSeed.of("g3", 10, 3, now.minus(Duration.ofDays(1)), now.minusSeconds(600), 5L));
+            List<String> actions = h.kaizala
+                    .seed(GroupSeed.of("g3", 10, 3, now.minus(Duration.ofDays(1)), now.minusSeconds(600), 5L));
             h.env.put("PULLER_SOURCES", "group:g3:Survey");
             PullerApp first = h.start();
             await().atMost(PullerHarness.LONG).until(() -> h.rawRecords().size() >= 30);
@@ -45,8 +44,7 @@ class RoughEdgesIT {
             assertThat(newEndpoint).isNotEqualTo(oldEndpoint);
             assertThat(first.client().tokenState().endpointUrl()).isEqualTo(newEndpoint);
             assertThat(h.kaizala.refreshTokenRotations()).isEqualTo(1);
-            assertThat(first.client().tokenState().refreshToken())
-                    .isEqualTo(h.kaizala.refreshToken())
+            assertThat(first.client().tokenState().refreshToken()).isEqualTo(h.kaizala.refreshToken())
                     .isNotEqualTo(DoubleSettings.DEMO_REFRESH_TOKEN);
             List<Call> calls = h.kaizala.calls();
             assertThat(calls).anyMatch(c -> c.status() == 401).anyMatch(c -> c.status() == 308);
@@ -71,8 +69,7 @@ class RoughEdgesIT {
 
     @Test
     void theCallBudgetHoldsInAnyMinuteMeasuredAtTheDouble(TestKafka kafka) throws Exception {
-        try (PullerHarness h =
-                new PullerHarness(kafka, DoubleSettings.defaults().withCallsPerMinute(0))) {
+        try (PullerHarness h = new PullerHarness(kafka, DoubleSettings.defaults().withCallsPerMinute(0))) {
             Instant now = Instant.now();
             h.kaizala.seed(GroupSeed.of("g4", 30, 2, now.minus(Duration.ofDays(1)), now.minusSeconds(600), 6L));
             h.env.put("PULLER_SOURCES", "group:g4:Survey");
@@ -84,20 +81,17 @@ class RoughEdgesIT {
             await().atMost(PullerHarness.LONG).until(() -> h.rawRecords().size() >= 60);
 
             assertThat(h.rawRecords()).hasSize(60);
-            assertThat(h.kaizala.maxCallsInAnyMinute())
-                    .as("saturated, never above")
-                    .isEqualTo(20);
+            assertThat(h.kaizala.maxCallsInAnyMinute()).as("saturated, never above").isEqualTo(20);
             assertThat(h.kaizala.calls()).noneMatch(c -> c.status() == 429);
         }
     }
 
     @Test
     void a429WithRetryAfterPausesEveryCallAndPullingGoesOnAfterIt(TestKafka kafka) throws Exception {
-        try (PullerHarness h =
-                new PullerHarness(kafka, DoubleSettings.defaults().withCallsPerMinute(0))) {
+        try (PullerHarness h = new PullerHarness(kafka, DoubleSettings.defaults().withCallsPerMinute(0))) {
             Instant now = Instant.now();
-            List<String> actions =
-                    h.kaizala.seed(GroupSeed.of("g5", 5, 2, now.minus(Duration.ofDays(1)), now.minusSeconds(600), 8L));
+            List<String> actions = h.kaizala
+                    .seed(GroupSeed.of("g5", 5, 2, now.minus(Duration.ofDays(1)), now.minusSeconds(600), 8L));
             h.env.put("PULLER_SOURCES", "group:g5:Survey");
             h.start();
             await().atMost(PullerHarness.LONG).until(() -> h.rawRecords().size() >= 10);
@@ -111,15 +105,13 @@ class RoughEdgesIT {
 
             List<Call> calls = h.kaizala.calls();
             List<Call> refused = calls.stream().filter(c -> c.status() == 429).toList();
-            assertThat(refused)
-                    .as("each 429 pauses every call for its Retry-After: no hammering while throttled")
+            assertThat(refused).as("each 429 pauses every call for its Retry-After: no hammering while throttled")
                     .hasSizeBetween(1, 3);
             assertThat(calls.stream()
-                            .filter(c -> c.status() == 200)
-                            .mapToLong(c -> c.time().toEpochMilli())
-                            .min()
-                            .orElseThrow())
-                    .as("the next accepted call comes after the throttle")
+                    .filter(c -> c.status() == 200)
+                    .mapToLong(c -> c.time().toEpochMilli())
+                    .min()
+                    .orElseThrow()).as("the next accepted call comes after the throttle")
                     .isGreaterThanOrEqualTo(throttledAt + 3500);
             assertThat(h.rawRecords()).hasSize(11);
         }

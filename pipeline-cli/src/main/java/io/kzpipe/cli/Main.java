@@ -45,8 +45,7 @@ public final class Main {
                 + "\" dashboard's ClickHouse panels as text tables\n"
                 + "       Main replay --help             send dead letters through the pipeline again\n"
                 + "       Main reconcile [--since 1h] [dashboard.json]   the ledger per minute; exit 1 when a minute is "
-                + "unbalanced\n"
-                + "       with -D" + LocalCommands.ROOT_PROPERTY
+                + "unbalanced\n" + "       with -D" + LocalCommands.ROOT_PROPERTY
                 + "=<repository> (as ./pipeline runs it): up [part...], down, "
                 + "status, demo, kaizala subscribe|list|unsubscribe|backfill, and the commands above on the local "
                 + "pipeline";
@@ -58,20 +57,20 @@ public final class Main {
         List<String> rest = args.isEmpty() ? List.of() : args.subList(1, args.size());
         String root = System.getProperty(LocalCommands.ROOT_PROPERTY);
         if (root != null && LocalCommands.COMMANDS.contains(command)) {
-            return LocalCommands.run(
-                    Path.of(root).toAbsolutePath().normalize(), command, rest, System.getenv(), out, err, styled);
+            return LocalCommands.run(Path.of(root).toAbsolutePath().normalize(), command, rest, System.getenv(), out,
+                    err, styled);
         }
         switch (command) {
-            case "report":
+            case "report" :
                 return Report.run(rest, System.getenv(), Clock.systemUTC(), out, err, styled);
-            case "replay":
+            case "replay" :
                 return Replay.run(rest, System.getenv(), Clock.systemUTC(), out, err);
-            case "reconcile":
+            case "reconcile" :
                 return Reconcile.run(rest, System.getenv(), Clock.systemUTC(), out, err);
-            case "help", "-h", "--help":
+            case "help", "-h", "--help" :
                 out.println(usage());
                 return 0;
-            default:
+            default :
                 err.println("unknown command '" + command + "'");
                 err.println(usage());
                 return 2;

@@ -21,8 +21,8 @@ public final class ClickHouseServerConfig {
     /** What to do when no binary is found. */
     public static final String INSTALL_HINT = "install it: apt-get install -y clickhouse-server clickhouse-client";
 
-    private static final List<String> WELL_KNOWN_DIRS =
-            List.of("/usr/sbin", "/usr/bin", "/usr/local/bin", "/usr/local/sbin");
+    private static final List<String> WELL_KNOWN_DIRS = List.of("/usr/sbin", "/usr/bin", "/usr/local/bin",
+            "/usr/local/sbin");
     private static final List<String> DATA_DIRS = List.of("data", "tmp", "user_files", "format_schemas");
 
     private ClickHouseServerConfig() {}
@@ -65,11 +65,8 @@ public final class ClickHouseServerConfig {
                   <users_config>users.xml</users_config><default_profile>default</default_profile><default_database>default</default_database>
                   <timezone>UTC</timezone>
                 </yandex>
-                """.formatted(
-                        h,
-                        httpPort,
-                        tcpPort,
-                        xml(serverLog.toAbsolutePath().toString()),
+                """
+                .formatted(h, httpPort, tcpPort, xml(serverLog.toAbsolutePath().toString()),
                         xml(errorLog.toAbsolutePath().toString()));
     }
 

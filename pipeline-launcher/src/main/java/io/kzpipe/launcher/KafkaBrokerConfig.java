@@ -27,16 +27,11 @@ public final class KafkaBrokerConfig {
      * How a one-node cluster behaves, also in the test kit's in-process broker: replication factor 1 and few
      * partitions for the internal topics, no rebalance delay, no automatic topic creation.
      */
-    public static final Map<String, String> SINGLE_NODE = Map.of(
-            "offsets.topic.replication.factor", "1",
-            "offsets.topic.num.partitions", "5",
-            "transaction.state.log.replication.factor", "1",
-            "transaction.state.log.min.isr", "1",
-            "transaction.state.log.num.partitions", "5",
-            "share.coordinator.state.topic.replication.factor", "1",
-            "share.coordinator.state.topic.min.isr", "1",
-            "group.initial.rebalance.delay.ms", "0",
-            "auto.create.topics.enable", "false");
+    public static final Map<String, String> SINGLE_NODE = Map.of("offsets.topic.replication.factor", "1",
+            "offsets.topic.num.partitions", "5", "transaction.state.log.replication.factor", "1",
+            "transaction.state.log.min.isr", "1", "transaction.state.log.num.partitions", "5",
+            "share.coordinator.state.topic.replication.factor", "1", "share.coordinator.state.topic.min.isr", "1",
+            "group.initial.rebalance.delay.ms", "0", "auto.create.topics.enable", "false");
 
     private KafkaBrokerConfig() {}
 
@@ -44,8 +39,8 @@ public final class KafkaBrokerConfig {
      * {@code server.properties} for a broker listening on {@code 127.0.0.1:brokerPort} (controller on
      * {@code controllerPort}) with its log in {@code dataDir}; {@code overrides} add or replace entries.
      */
-    public static String serverProperties(
-            int brokerPort, int controllerPort, Path dataDir, Map<String, String> overrides) {
+    public static String serverProperties(int brokerPort, int controllerPort, Path dataDir,
+            Map<String, String> overrides) {
         Map<String, String> props = new TreeMap<>();
         props.put("process.roles", "broker,controller");
         props.put("node.id", "1");
@@ -59,10 +54,9 @@ public final class KafkaBrokerConfig {
         props.put("num.partitions", "3");
         props.putAll(SINGLE_NODE);
         props.putAll(overrides);
-        StringBuilder text =
-                new StringBuilder("# Written by the launcher (io.kzpipe.launcher.KafkaBrokerConfig) on every start.\n");
-        props.forEach((k, v) ->
-                text.append(k).append('=').append(v.replace("\\", "\\\\")).append('\n'));
+        StringBuilder text = new StringBuilder(
+                "# Written by the launcher (io.kzpipe.launcher.KafkaBrokerConfig) on every start.\n");
+        props.forEach((k, v) -> text.append(k).append('=').append(v.replace("\\", "\\\\")).append('\n'));
         return text.toString();
     }
 
@@ -74,8 +68,8 @@ public final class KafkaBrokerConfig {
      *
      * @throws IllegalStateException when formatting fails or takes over a minute (with the log's last lines)
      */
-    public static List<String> prepare(
-            Path dir, int brokerPort, int controllerPort, Map<String, String> overrides, List<String> java, Path log) {
+    public static List<String> prepare(Path dir, int brokerPort, int controllerPort, Map<String, String> overrides,
+            List<String> java, Path log) {
         Path config = dir.resolve("server.properties");
         Path data = dir.resolve("data");
         try {
@@ -86,8 +80,8 @@ public final class KafkaBrokerConfig {
         }
         if (!formatted(data)) {
             List<String> format = new ArrayList<>(java);
-            format.addAll(List.of(
-                    "kafka.tools.StorageTool", "format", "-t", Uuid.randomUuid().toString(), "-c", config.toString()));
+            format.addAll(List.of("kafka.tools.StorageTool", "format", "-t", Uuid.randomUuid().toString(), "-c",
+                    config.toString()));
             int exit = Processes.run(format, dir, log, Duration.ofSeconds(60));
             if (exit != 0) {
                 throw new IllegalStateException("formatting " + data + " failed (exit " + exit

@@ -54,19 +54,15 @@ final class LocalInfrastructure {
         }
         List<String> command;
         try {
-            command = KafkaBrokerConfig.prepare(
-                    dir,
-                    settings.port(LocalSettings.KAFKA_PORT),
-                    settings.port(LocalSettings.KAFKA_CONTROLLER_PORT),
-                    Map.of(),
-                    List.of(Processes.java(), "@" + jvmArgs),
-                    log);
+            command = KafkaBrokerConfig.prepare(dir, settings.port(LocalSettings.KAFKA_PORT),
+                    settings.port(LocalSettings.KAFKA_CONTROLLER_PORT), Map.of(),
+                    List.of(Processes.java(), "@" + jvmArgs), log);
         } catch (IllegalStateException e) {
             console.logTail(log, 25);
             throw new Console.Failure("formatting the Kafka data directory failed");
         }
-        return Processes.startDetached(
-                LocalPipeline.KAFKA, command, dir, Map.of(), log, settings.pidFile(LocalPipeline.KAFKA));
+        return Processes.startDetached(LocalPipeline.KAFKA, command, dir, Map.of(), log,
+                settings.pidFile(LocalPipeline.KAFKA));
     }
 
     /** The broker classpath, resolved by Maven into {@code kafka/cp.txt} when missing or stale. */
@@ -79,18 +75,9 @@ final class LocalInfrastructure {
                 console.note("resolving the broker classpath with Maven (first run downloads ~45 MB)");
                 Path log = settings.logDir().resolve("build.log");
                 int exit = Processes.run(
-                        List.of(
-                                "mvn",
-                                "-B",
-                                "-q",
-                                "-f",
-                                pom.toString(),
-                                "dependency:build-classpath",
-                                "-Dmdep.outputFile=" + cpFile,
-                                "-Dmdep.includeScope=runtime"),
-                        settings.root(),
-                        log,
-                        Duration.ofMinutes(10));
+                        List.of("mvn", "-B", "-q", "-f", pom.toString(), "dependency:build-classpath",
+                                "-Dmdep.outputFile=" + cpFile, "-Dmdep.includeScope=runtime"),
+                        settings.root(), log, Duration.ofMinutes(10));
                 if (exit != 0 || !Files.isRegularFile(cpFile)) {
                     console.logTail(log, 25);
                     throw new Console.Failure("cannot resolve the Kafka broker classpath from " + pom);
@@ -103,13 +90,11 @@ final class LocalInfrastructure {
     }
 
     private static boolean classpathCurrent(Path cpFile, Path pom) throws IOException {
-        if (!Files.isRegularFile(cpFile)
-                || Files.size(cpFile) == 0
+        if (!Files.isRegularFile(cpFile) || Files.size(cpFile) == 0
                 || Files.getLastModifiedTime(pom).compareTo(Files.getLastModifiedTime(cpFile)) > 0) {
             return false;
         }
-        for (String jar :
-                Files.readString(cpFile, StandardCharsets.UTF_8).strip().split(":")) {
+        for (String jar : Files.readString(cpFile, StandardCharsets.UTF_8).strip().split(":")) {
             if (!Files.isRegularFile(Path.of(jar))) {
                 return false;
             }
@@ -125,19 +110,11 @@ final class LocalInfrastructure {
                     + " (or run as root / with PIPELINE_INSTALL=1 to let ./pipeline install it with sudo)");
         }
         Path dir = clickHouseDir();
-        Path config = ClickHouseServerConfig.write(
-                dir,
-                settings.logDir().resolve("clickhouse-server.log"),
-                clickHouseErrorLog(),
-                settings.port(LocalSettings.CLICKHOUSE_HTTP_PORT),
+        Path config = ClickHouseServerConfig.write(dir, settings.logDir().resolve("clickhouse-server.log"),
+                clickHouseErrorLog(), settings.port(LocalSettings.CLICKHOUSE_HTTP_PORT),
                 settings.port(LocalSettings.CLICKHOUSE_TCP_PORT));
-        return Processes.startDetached(
-                LocalPipeline.CLICKHOUSE,
-                ClickHouseServerConfig.command(binary, config),
-                dir,
-                Map.of(),
-                settings.log(LocalPipeline.CLICKHOUSE),
-                settings.pidFile(LocalPipeline.CLICKHOUSE));
+        return Processes.startDetached(LocalPipeline.CLICKHOUSE, ClickHouseServerConfig.command(binary, config), dir,
+                Map.of(), settings.log(LocalPipeline.CLICKHOUSE), settings.pidFile(LocalPipeline.CLICKHOUSE));
     }
 
     Path clickHouseErrorLog() {

@@ -42,8 +42,8 @@ public final class LocalPipeline {
     public static LocalPipeline open(Path root, Map<String, String> env, Console console) {
         Path home = LocalSettings.home(root, env);
         boolean running = parts().stream()
-                .anyMatch(part -> Processes.running(home.resolve("pids").resolve(part + ".pid"), home + "/")
-                        .isPresent());
+                .anyMatch(
+                        part -> Processes.running(home.resolve("pids").resolve(part + ".pid"), home + "/").isPresent());
         return new LocalPipeline(LocalSettings.load(root, env, running, console), console);
     }
 
@@ -67,9 +67,7 @@ public final class LocalPipeline {
 
     /** Every part, in start order: kafka, clickhouse, then the services. */
     public static List<String> parts() {
-        return Stream.concat(
-                        Stream.of(KAFKA, CLICKHOUSE),
-                        Arrays.stream(Service.values()).map(Service::module))
+        return Stream.concat(Stream.of(KAFKA, CLICKHOUSE), Arrays.stream(Service.values()).map(Service::module))
                 .toList();
     }
 
@@ -96,10 +94,9 @@ public final class LocalPipeline {
         return switch (part) {
             case KAFKA -> settings.kafkaBootstrap();
             case CLICKHOUSE -> settings.clickHouseUrl();
-            default ->
-                Service.byModule(part) == Service.GATEWAY
-                        ? settings.serviceUrl(Service.GATEWAY) + Service.WEBHOOK_PATH
-                        : settings.healthUrl(Service.byModule(part));
+            default -> Service.byModule(part) == Service.GATEWAY
+                    ? settings.serviceUrl(Service.GATEWAY) + Service.WEBHOOK_PATH
+                    : settings.healthUrl(Service.byModule(part));
         };
     }
 
@@ -123,9 +120,7 @@ public final class LocalPipeline {
     }
 
     String recordedPid(String part) {
-        return Processes.recordedPid(settings.pidFile(part))
-                .map(String::valueOf)
-                .orElse("?");
+        return Processes.recordedPid(settings.pidFile(part)).map(String::valueOf).orElse("?");
     }
 
     /**
@@ -184,14 +179,12 @@ public final class LocalPipeline {
                         part + ": no " + settings.root().relativize(settings.serviceJar(service)) + " yet, skipped");
                 continue;
             }
-            console.step(
-                    switch (part) {
-                        case KAFKA -> "Kafka (single-node KRaft) on " + address(part);
-                        case CLICKHOUSE ->
-                            "ClickHouse on " + address(part) + " (native TCP "
-                                    + settings.port(LocalSettings.CLICKHOUSE_TCP_PORT) + ")";
-                        default -> part + " on " + address(part);
-                    });
+            console.step(switch (part) {
+                case KAFKA -> "Kafka (single-node KRaft) on " + address(part);
+                case CLICKHOUSE -> "ClickHouse on " + address(part) + " (native TCP "
+                        + settings.port(LocalSettings.CLICKHOUSE_TCP_PORT) + ")";
+                default -> part + " on " + address(part);
+            });
             reportDeath(part);
             long start = System.nanoTime();
             ProcessHandle handle = switch (part) {
@@ -199,25 +192,17 @@ public final class LocalPipeline {
                 case CLICKHOUSE -> infrastructure.startClickHouse();
                 default -> services.start(service, extraEnv);
             };
-            console.note("started (pid " + handle.pid() + ")"
-                    + switch (part) {
-                        case KAFKA -> ", waiting for the broker";
-                        case CLICKHOUSE -> ", waiting for /ping";
-                        default -> "";
-                    });
+            console.note("started (pid " + handle.pid() + ")" + switch (part) {
+                case KAFKA -> ", waiting for the broker";
+                case CLICKHOUSE -> ", waiting for /ping";
+                default -> "";
+            });
             Duration timeout = Duration.ofSeconds(part.equals(CLICKHOUSE) ? 60 : 120);
-            waits.put(
-                    part,
-                    new Probes.Waiting(
-                            handle,
-                            timeout,
-                            () -> ready(part),
-                            () -> console.ok(
-                                    title(part) + " ready on " + address(part) + " (" + Console.elapsed(start) + ")")));
+            waits.put(part, new Probes.Waiting(handle, timeout, () -> ready(part), () -> console
+                    .ok(title(part) + " ready on " + address(part) + " (" + Console.elapsed(start) + ")")));
         }
         boolean failed = false;
-        for (Map.Entry<String, Probes.Wait> result :
-                Probes.awaitAll(waits, console).entrySet()) {
+        for (Map.Entry<String, Probes.Wait> result : Probes.awaitAll(waits, console).entrySet()) {
             String part = result.getKey();
             if (result.getValue() == Probes.Wait.READY) {
                 continue;

@@ -25,27 +25,21 @@ final class LocalPipelineReport {
         out.printf("%n%s (%s). Data, logs and PIDs: %s%n", headline, Console.elapsed(start), settings.home());
         Service gateway = Service.GATEWAY;
         if (pipeline.running(gateway.module()).isPresent()) {
-            out.printf(
-                    "  Webhook URL      %s%s  (POST, header kz-callback-token)%n",
-                    settings.serviceUrl(gateway), Service.WEBHOOK_PATH);
+            out.printf("  Webhook URL      %s%s  (POST, header kz-callback-token)%n", settings.serviceUrl(gateway),
+                    Service.WEBHOOK_PATH);
         } else if (Files.isRegularFile(settings.serviceJar(gateway))) {
             out.printf("  Webhook URL      (ingest-gateway is not running: see %s)%n", settings.log(gateway.module()));
         } else {
             out.printf("  Webhook URL      (ingest-gateway is not built yet)%n");
         }
         out.printf("  Callback token   %s%n", token);
-        out.printf(
-                "  Tokens file      %s  (accepted tokens, one per line; re-read on change)%n",
+        out.printf("  Tokens file      %s  (accepted tokens, one per line; re-read on change)%n",
                 settings.callbackTokensFile());
         if (pipeline.running(Service.PULLER.module()).isPresent()) {
-            out.printf(
-                    "  Puller           %s  (%s=%s)%n",
-                    settings.healthUrl(Service.PULLER),
-                    Service.PULLER_SOURCES,
+            out.printf("  Puller           %s  (%s=%s)%n", settings.healthUrl(Service.PULLER), Service.PULLER_SOURCES,
                     settings.env().getOrDefault(Service.PULLER_SOURCES, ""));
         }
-        out.printf(
-                "  ClickHouse       %s  (user default, no password; clickhouse-client --port %d)%n",
+        out.printf("  ClickHouse       %s  (user default, no password; clickhouse-client --port %d)%n",
                 settings.clickHouseUrl(), settings.port(LocalSettings.CLICKHOUSE_TCP_PORT));
         out.printf("  Kafka            %s%n", settings.kafkaBootstrap());
         out.printf("  Status / stop    ./pipeline status   ./pipeline down%n");
@@ -71,8 +65,7 @@ final class LocalPipelineReport {
                 status = 1;
             } else if (service != null && !Files.isRegularFile(settings.serviceJar(service))) {
                 state = "not built";
-            } else if (service != null
-                    && service.start() == Service.Start.WHEN_CONFIGURED
+            } else if (service != null && service.start() == Service.Start.WHEN_CONFIGURED
                     && !service.startedByDefault(settings.env())) {
                 state = "not configured";
             } else {

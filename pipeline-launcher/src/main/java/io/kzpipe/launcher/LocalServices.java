@@ -31,15 +31,8 @@ final class LocalServices {
         env.put("CLICKHOUSE_URL", settings.clickHouseUrl());
         env.put("CLICKHOUSE_USER", "default");
         env.put("CLICKHOUSE_PASSWORD", "");
-        env.put(
-                "KAIZALA_CALLBACK_TOKENS_FILE",
-                settings.ensureCallbackTokensFile().toString());
-        env.put(
-                "PROCESSOR_STATE_DIR",
-                settings.home()
-                        .resolve(Service.PROCESSOR.module())
-                        .resolve("state")
-                        .toString());
+        env.put("KAIZALA_CALLBACK_TOKENS_FILE", settings.ensureCallbackTokensFile().toString());
+        env.put("PROCESSOR_STATE_DIR", settings.home().resolve(Service.PROCESSOR.module()).resolve("state").toString());
         // static group membership (docs/DESIGN.md, "Restarts, outages and health"): each `up` after a `down` or a
         // crash takes the partitions back at once instead of waiting for the group to time out the old member
         env.put("PROCESSOR_INSTANCE_ID", settings.env().getOrDefault("PROCESSOR_INSTANCE_ID", "processor-0"));
@@ -64,12 +57,7 @@ final class LocalServices {
         command.add(jar.toString());
         Map<String, String> env = environment();
         env.putAll(extraEnv);
-        return Processes.startDetached(
-                service.module(),
-                command,
-                dir,
-                env,
-                settings.log(service.module()),
+        return Processes.startDetached(service.module(), command, dir, env, settings.log(service.module()),
                 settings.pidFile(service.module()));
     }
 

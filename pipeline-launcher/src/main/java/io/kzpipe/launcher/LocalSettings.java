@@ -44,8 +44,8 @@ public final class LocalSettings {
 
     /** Every port setting, in the order {@code settings.env} lists them. */
     public static List<Service.Port> portSettings() {
-        return Stream.concat(
-                        Stream.of(KAFKA_PORT, KAFKA_CONTROLLER_PORT, CLICKHOUSE_HTTP_PORT, CLICKHOUSE_TCP_PORT),
+        return Stream
+                .concat(Stream.of(KAFKA_PORT, KAFKA_CONTROLLER_PORT, CLICKHOUSE_HTTP_PORT, CLICKHOUSE_TCP_PORT),
                         Arrays.stream(Service.values())
                                 .flatMap(service -> Stream.of(service.port(), service.healthPort())))
                 .distinct()
@@ -102,8 +102,7 @@ public final class LocalSettings {
     /** Writes the ports in use to {@code settings.env} ({@code NAME=value} lines, also sourced by bench scripts). */
     public void save() {
         StringBuilder text = new StringBuilder();
-        ports.forEach(
-                (name, value) -> text.append(name).append('=').append(value).append('\n'));
+        ports.forEach((name, value) -> text.append(name).append('=').append(value).append('\n'));
         try {
             Files.createDirectories(home);
             Files.writeString(home.resolve("settings.env"), text, StandardCharsets.UTF_8);
@@ -238,8 +237,7 @@ public final class LocalSettings {
         String token;
         if (configured != null && !configured.isEmpty()) {
             token = "# (none here: KAIZALA_CALLBACK_TOKENS was set when this file was created)";
-        } else if (Files.isRegularFile(legacy)
-                && !Files.readString(legacy, StandardCharsets.UTF_8).isBlank()) {
+        } else if (Files.isRegularFile(legacy) && !Files.readString(legacy, StandardCharsets.UTF_8).isBlank()) {
             token = Files.readString(legacy, StandardCharsets.UTF_8).strip();
         } else {
             byte[] bytes = new byte[24];
@@ -250,8 +248,7 @@ public final class LocalSettings {
         Path partial = file.resolveSibling(file.getFileName() + ".partial");
         Files.deleteIfExists(partial);
         Files.createFile(partial, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
-        Files.writeString(
-                partial,
+        Files.writeString(partial,
                 "# Callback tokens the local gateway accepts, one per line (# starts a comment). The gateway re-reads\n"
                         + "# this file within a second of a change; './pipeline kaizala subscribe' appends the token it\n"
                         + "# registers. The first token is the one './pipeline up' prints and './pipeline demo' uses.\n"

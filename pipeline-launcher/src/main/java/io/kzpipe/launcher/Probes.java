@@ -25,9 +25,7 @@ public final class Probes {
 
     /** How a wait for readiness ended. */
     public enum Wait {
-        READY,
-        DIED,
-        TIMEOUT
+        READY, DIED, TIMEOUT
     }
 
     /** A process being waited for: its readiness check, how long it may take, what to run once it is ready. */
@@ -60,12 +58,8 @@ public final class Probes {
         if (!accepts(hostPort[0], Integer.parseInt(hostPort[1]), 500)) {
             return false;
         }
-        Map<String, Object> props = Map.of(
-                AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG,
-                bootstrapServers,
-                AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG,
-                3_000,
-                AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG,
+        Map<String, Object> props = Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
+                AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, 3_000, AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG,
                 5_000);
         try (Admin admin = Admin.create(props)) {
             return !admin.describeCluster().nodes().get(5, TimeUnit.SECONDS).isEmpty();
@@ -79,9 +73,7 @@ public final class Probes {
 
     /** True when {@code GET url} answers 200 within two seconds and its body starts with {@code bodyPrefix}. */
     public static boolean httpOk(String url, String bodyPrefix) {
-        HttpRequest request = HttpRequest.newBuilder(URI.create(url))
-                .timeout(Duration.ofSeconds(2))
-                .build();
+        HttpRequest request = HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(2)).build();
         try {
             HttpResponse<String> response = HTTP.send(request, HttpResponse.BodyHandlers.ofString());
             return response.statusCode() == 200 && response.body().startsWith(bodyPrefix);
@@ -100,8 +92,7 @@ public final class Probes {
 
     /** Polls {@code check} until it holds, {@code process} dies or {@code timeout} passes (see {@link #awaitAll}). */
     public static Wait await(ProcessHandle process, Duration timeout, BooleanSupplier check) {
-        return awaitAll(Map.of("", new Waiting(process, timeout, check, () -> {})), null)
-                .get("");
+        return awaitAll(Map.of("", new Waiting(process, timeout, check, () -> {})), null).get("");
     }
 
     /**

@@ -42,24 +42,21 @@ public final class Processes {
      * its output (after a "starting" line naming {@code part}) to {@code log}, writes its PID to {@code pidFile}
      * and returns its handle without waiting.
      */
-    public static ProcessHandle startDetached(
-            String part, List<String> command, Path workDir, Map<String, String> env, Path log, Path pidFile) {
+    public static ProcessHandle startDetached(String part, List<String> command, Path workDir, Map<String, String> env,
+            Path log, Path pidFile) {
         List<String> full = new ArrayList<>();
         if (Files.isExecutable(SETSID)) {
             full.add(SETSID.toString()); // a child of the JVM is no group leader: setsid execs in place, same PID
         }
         full.addAll(command);
-        ProcessBuilder builder =
-                logged(full, workDir, log).redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")));
+        ProcessBuilder builder = logged(full, workDir, log)
+                .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")));
         builder.environment().putAll(env);
         try {
             Files.createDirectories(pidFile.toAbsolutePath().getParent());
             Files.deleteIfExists(pidFile);
-            Files.writeString(
-                    log,
-                    "\n----- " + LocalDateTime.now().format(STAMP) + ": starting " + part + "\n",
-                    StandardCharsets.UTF_8,
-                    java.nio.file.StandardOpenOption.CREATE,
+            Files.writeString(log, "\n----- " + LocalDateTime.now().format(STAMP) + ": starting " + part + "\n",
+                    StandardCharsets.UTF_8, java.nio.file.StandardOpenOption.CREATE,
                     java.nio.file.StandardOpenOption.APPEND);
             Process process = builder.start();
             Files.writeString(pidFile, Long.toString(process.pid()), StandardCharsets.UTF_8);
@@ -93,8 +90,7 @@ public final class Processes {
         } catch (IOException e) {
             throw new UncheckedIOException("cannot create the folder of " + log, e);
         }
-        return new ProcessBuilder(command)
-                .directory(dir.toFile())
+        return new ProcessBuilder(command).directory(dir.toFile())
                 .redirectErrorStream(true)
                 .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
     }
@@ -114,8 +110,7 @@ public final class Processes {
      * program is not mistaken for ours), if any.
      */
     public static Optional<ProcessHandle> running(Path pidFile, String marker) {
-        return recordedPid(pidFile)
-                .flatMap(ProcessHandle::of)
+        return recordedPid(pidFile).flatMap(ProcessHandle::of)
                 .filter(ProcessHandle::isAlive)
                 .filter(handle -> commandLine(handle.pid()).contains(marker));
     }
@@ -123,9 +118,8 @@ public final class Processes {
     /** The command line of {@code pid}, arguments separated by spaces (empty when unreadable). */
     static String commandLine(long pid) {
         try {
-            return new String(
-                            Files.readAllBytes(Path.of("/proc", Long.toString(pid), "cmdline")), StandardCharsets.UTF_8)
-                    .replace('\0', ' ');
+            return new String(Files.readAllBytes(Path.of("/proc", Long.toString(pid), "cmdline")),
+                    StandardCharsets.UTF_8).replace('\0', ' ');
         } catch (IOException e) {
             return ProcessHandle.of(pid).flatMap(h -> h.info().commandLine()).orElse("");
         }
@@ -170,9 +164,7 @@ public final class Processes {
         try {
             byte[] bytes = Files.readAllBytes(file);
             int from = Math.max(0, bytes.length - 64 * 1024);
-            List<String> all = new String(bytes, from, bytes.length - from, StandardCharsets.UTF_8)
-                    .lines()
-                    .toList();
+            List<String> all = new String(bytes, from, bytes.length - from, StandardCharsets.UTF_8).lines().toList();
             return String.join("\n", all.subList(Math.max(0, all.size() - lines), all.size()));
         } catch (IOException | RuntimeException e) {
             return "(cannot read " + file + ": " + e + ")";

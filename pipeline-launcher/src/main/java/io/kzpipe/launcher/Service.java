@@ -14,20 +14,14 @@ import java.util.Map;
  * ({@code ./pipeline demo} starts it).
  */
 public enum Service {
-    GATEWAY(
-            "ingest-gateway",
-            "-Xms128m -Xmx160m",
-            Start.ALWAYS,
-            new Port("GATEWAY_PORT", 8080),
-            new Port("GATEWAY_MANAGEMENT_PORT", 8083)),
-    PROCESSOR("stream-processor", "-Xms32m -Xmx160m", Start.ALWAYS, new Port("PROCESSOR_MANAGEMENT_PORT", 8081)),
-    SINK(
-            "sink-clickhouse",
-            "-Xms32m -Xmx160m -Djdk.nio.maxCachedBufferSize=262144",
-            Start.ALWAYS,
-            new Port("SINK_MANAGEMENT_PORT", 8082)),
-    PULLER("kaizala-puller", "-Xms32m -Xmx160m", Start.WHEN_CONFIGURED, new Port("PULLER_MANAGEMENT_PORT", 8084)),
-    KAIZALA_DOUBLE("kaizala-double", "-Xms32m -Xmx128m", Start.ON_REQUEST, new Port("KAIZALA_DOUBLE_PORT", 8090));
+    GATEWAY("ingest-gateway", "-Xms128m -Xmx160m", Start.ALWAYS, new Port("GATEWAY_PORT", 8080),
+            new Port("GATEWAY_MANAGEMENT_PORT", 8083)), PROCESSOR("stream-processor", "-Xms32m -Xmx160m", Start.ALWAYS,
+                    new Port("PROCESSOR_MANAGEMENT_PORT", 8081)), SINK("sink-clickhouse",
+                            "-Xms32m -Xmx160m -Djdk.nio.maxCachedBufferSize=262144", Start.ALWAYS,
+                            new Port("SINK_MANAGEMENT_PORT", 8082)), PULLER("kaizala-puller", "-Xms32m -Xmx160m",
+                                    Start.WHEN_CONFIGURED, new Port("PULLER_MANAGEMENT_PORT", 8084)), KAIZALA_DOUBLE(
+                                            "kaizala-double", "-Xms32m -Xmx128m", Start.ON_REQUEST,
+                                            new Port("KAIZALA_DOUBLE_PORT", 8090));
 
     /** When {@code up} without names starts a service. */
     public enum Start {
@@ -110,16 +104,11 @@ public enum Service {
 
     /** The words of {@code options} (split at white space): JVM options as a setting gives them. */
     static List<String> words(String options) {
-        return Arrays.stream(options.trim().split("\\s+"))
-                .filter(s -> !s.isEmpty())
-                .toList();
+        return Arrays.stream(options.trim().split("\\s+")).filter(s -> !s.isEmpty()).toList();
     }
 
     /** The service by module name, or null. */
     public static Service byModule(String module) {
-        return Arrays.stream(values())
-                .filter(service -> service.module.equals(module))
-                .findFirst()
-                .orElse(null);
+        return Arrays.stream(values()).filter(service -> service.module.equals(module)).findFirst().orElse(null);
     }
 }

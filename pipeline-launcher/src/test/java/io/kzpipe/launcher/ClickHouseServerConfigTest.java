@@ -16,31 +16,19 @@ class ClickHouseServerConfigTest {
 
     @Test
     void configUsesTheOldRootElementPrivatePortsAndDirectoriesAndUtc() {
-        String config = ClickHouseServerConfig.configXml(
-                Path.of("/tmp/ch home"),
-                Path.of("/tmp/logs/server.log"),
-                Path.of("/tmp/logs/server.err.log"),
-                18123,
-                19000);
+        String config = ClickHouseServerConfig.configXml(Path.of("/tmp/ch home"), Path.of("/tmp/logs/server.log"),
+                Path.of("/tmp/logs/server.err.log"), 18123, 19000);
 
-        assertThat(config)
-                .contains(
-                        "<yandex>",
-                        "<http_port>18123</http_port>",
-                        "<tcp_port>19000</tcp_port>",
-                        "<listen_host>127.0.0.1</listen_host>",
-                        "<path>/tmp/ch home/data/</path>",
-                        "<timezone>UTC</timezone>",
-                        "<log>/tmp/logs/server.log</log>",
-                        "<errorlog>/tmp/logs/server.err.log</errorlog>");
+        assertThat(config).contains("<yandex>", "<http_port>18123</http_port>", "<tcp_port>19000</tcp_port>",
+                "<listen_host>127.0.0.1</listen_host>", "<path>/tmp/ch home/data/</path>", "<timezone>UTC</timezone>",
+                "<log>/tmp/logs/server.log</log>", "<errorlog>/tmp/logs/server.err.log</errorlog>");
     }
 
     @Test
     void usersProfileParsesTextTimestampsBestEffortAndAllowsLoopbackOnly() {
         String users = ClickHouseServerConfig.usersXml();
 
-        assertThat(users)
-                .contains("<date_time_input_format>best_effort</date_time_input_format>")
+        assertThat(users).contains("<date_time_input_format>best_effort</date_time_input_format>")
                 .doesNotContain("low_cardinality")
                 .contains("<ip>127.0.0.1</ip>", "<ip>::1</ip>")
                 .doesNotContain("<ip>::/0</ip>");
@@ -57,8 +45,8 @@ class ClickHouseServerConfigTest {
             assertThat(home.resolve(sub)).isDirectory();
         }
         assertThat(dir.resolve("logs")).isDirectory();
-        assertThat(ClickHouseServerConfig.command(Path.of("/bin/ch"), config))
-                .containsExactly("/bin/ch", "--config-file=" + config.toAbsolutePath());
+        assertThat(ClickHouseServerConfig.command(Path.of("/bin/ch"), config)).containsExactly("/bin/ch",
+                "--config-file=" + config.toAbsolutePath());
     }
 
     @Test
@@ -70,19 +58,15 @@ class ClickHouseServerConfigTest {
         Path server = Files.writeString(bin.resolve("clickhouse-server"), "#!/bin/sh\n");
         Files.setPosixFilePermissions(server, PosixFilePermissions.fromString("rwxr-xr-x"));
 
-        assertThat(ClickHouseServerConfig.findBinary(
-                        null, List.of(empty.toString(), notExecutable.toString(), bin.toString())))
-                .isEqualTo(server);
-        assertThat(ClickHouseServerConfig.findBinary(null, List.of(empty.toString(), "")))
-                .isNull();
-        assertThat(ClickHouseServerConfig.findBinary(Map.of("PATH", bin.toString())))
-                .isEqualTo(server);
+        assertThat(ClickHouseServerConfig.findBinary(null,
+                List.of(empty.toString(), notExecutable.toString(), bin.toString()))).isEqualTo(server);
+        assertThat(ClickHouseServerConfig.findBinary(null, List.of(empty.toString(), ""))).isNull();
+        assertThat(ClickHouseServerConfig.findBinary(Map.of("PATH", bin.toString()))).isEqualTo(server);
     }
 
     @Test
     void aConfiguredBinaryMustBeExecutable(@TempDir Path dir) {
-        assertThatThrownBy(() ->
-                        ClickHouseServerConfig.findBinary(dir.resolve("missing").toString(), List.of()))
+        assertThatThrownBy(() -> ClickHouseServerConfig.findBinary(dir.resolve("missing").toString(), List.of()))
                 .isInstanceOf(IllegalStateException.class)
                 .hasMessageContaining("CLICKHOUSE_SERVER_BIN");
     }

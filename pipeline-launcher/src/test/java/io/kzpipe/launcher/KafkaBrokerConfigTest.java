@@ -41,8 +41,8 @@ class KafkaBrokerConfigTest {
 
     @Test
     void overridesReplaceAndAdd() throws IOException {
-        Properties props = parse(KafkaBrokerConfig.serverProperties(
-                1, 2, Path.of("/d"), Map.of("num.partitions", "1", "message.max.bytes", "2000000")));
+        Properties props = parse(KafkaBrokerConfig.serverProperties(1, 2, Path.of("/d"),
+                Map.of("num.partitions", "1", "message.max.bytes", "2000000")));
 
         assertThat(props.getProperty("num.partitions")).isEqualTo("1");
         assertThat(props.getProperty("message.max.bytes")).isEqualTo("2000000");
@@ -52,24 +52,21 @@ class KafkaBrokerConfigTest {
     void prepareWritesTheConfigFormatsOnceWithANewClusterIdAndReturnsTheStartCommand(@TempDir Path dir)
             throws IOException {
         // a stand-in for the JVM: records its arguments and leaves what a format leaves
-        List<String> java =
-                List.of("sh", "-c", "echo \"$@\" >> calls; mkdir -p data; echo node.id=1 > data/meta.properties", "sh");
+        List<String> java = List.of("sh", "-c",
+                "echo \"$@\" >> calls; mkdir -p data; echo node.id=1 > data/meta.properties", "sh");
         Path log = dir.resolve("logs/kafka.log");
         Path config = dir.resolve("server.properties");
 
         List<String> start = KafkaBrokerConfig.prepare(dir, 19092, 19093, Map.of(), java, log);
 
         assertThat(parse(Files.readString(config)).getProperty("listeners")).contains("127.0.0.1:19092");
-        assertThat(Files.readAllLines(dir.resolve("calls")))
-                .singleElement(as(InstanceOfAssertFactories.STRING))
+        assertThat(Files.readAllLines(dir.resolve("calls"))).singleElement(as(InstanceOfAssertFactories.STRING))
                 .matches("kafka\\.tools\\.StorageTool format -t \\S{22} -c " + config);
         assertThat(start).containsSequence(java).endsWith("kafka.Kafka", config.toString());
         assertThat(KafkaBrokerConfig.formatted(dir.resolve("data"))).isTrue();
 
         KafkaBrokerConfig.prepare(dir, 29092, 29093, Map.of(), java, log);
-        assertThat(Files.readAllLines(dir.resolve("calls")))
-                .as("formatted once")
-                .hasSize(1);
+        assertThat(Files.readAllLines(dir.resolve("calls"))).as("formatted once").hasSize(1);
         assertThat(parse(Files.readString(config)).getProperty("listeners")).contains("127.0.0.1:29092");
     }
 

@@ -19,8 +19,7 @@ class LocalSettingsTest {
     private final ByteArrayOutputStream errors = new ByteArrayOutputStream();
     private final Console console = new Console(
             new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8),
-            new PrintStream(errors, true, StandardCharsets.UTF_8),
-            false);
+            new PrintStream(errors, true, StandardCharsets.UTF_8), false);
 
     @Test
     void defaultsUnderTheRepositoryAndPortsFromTheEnvironment(@TempDir Path root) {
@@ -39,20 +38,17 @@ class LocalSettingsTest {
     @Test
     void whileThePipelineRunsTheRecordedPortsWinAndADifferentValueIsReported(@TempDir Path root) throws IOException {
         Path home = root.resolve("home");
-        LocalSettings.load(
-                        root, Map.of("PIPELINE_HOME", home.toString(), "PIPELINE_KAFKA_PORT", "19092"), false, console)
+        LocalSettings
+                .load(root, Map.of("PIPELINE_HOME", home.toString(), "PIPELINE_KAFKA_PORT", "19092"), false, console)
                 .save();
-        assertThat(home.resolve("settings.env"))
-                .content()
+        assertThat(home.resolve("settings.env")).content()
                 .contains("PIPELINE_KAFKA_PORT=19092\n", "SINK_MANAGEMENT_PORT=8082\n");
 
         Map<String, String> env = Map.of("PIPELINE_HOME", home.toString(), "PIPELINE_KAFKA_PORT", "29092");
-        assertThat(LocalSettings.load(root, env, true, console).kafkaBootstrap())
-                .isEqualTo("127.0.0.1:19092");
+        assertThat(LocalSettings.load(root, env, true, console).kafkaBootstrap()).isEqualTo("127.0.0.1:19092");
         assertThat(errors.toString(StandardCharsets.UTF_8))
                 .contains("PIPELINE_KAFKA_PORT=29092 ignored: the running pipeline uses 19092");
-        assertThat(LocalSettings.load(root, env, false, console).kafkaBootstrap())
-                .isEqualTo("127.0.0.1:29092");
+        assertThat(LocalSettings.load(root, env, false, console).kafkaBootstrap()).isEqualTo("127.0.0.1:29092");
     }
 
     @Test
@@ -71,16 +67,14 @@ class LocalSettingsTest {
         assertThat(settings.callbackTokensFile()).isEqualTo(file);
         assertThat(token).matches("[0-9a-f]{48}");
         assertThat(settings.callbackTokens()).isEqualTo(token);
-        assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(file)))
-                .isEqualTo("rw-------");
+        assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(file))).isEqualTo("rw-------");
         assertThat(Files.readAllLines(file)).filteredOn(l -> !l.startsWith("#")).containsExactly(token);
 
         // a token appended (kaizala subscribe) or the first one removed by hand
         Files.writeString(file, "# mine\n\n  first-by-hand \nsecond\n");
         assertThat(settings.callbackTokens()).isEqualTo("first-by-hand");
         Files.writeString(file, "# nothing left\n");
-        assertThatThrownBy(settings::callbackTokens)
-                .isInstanceOf(Console.Failure.class)
+        assertThatThrownBy(settings::callbackTokens).isInstanceOf(Console.Failure.class)
                 .hasMessageStartingWith("no callback token in " + file);
     }
 
@@ -104,7 +98,8 @@ class LocalSettingsTest {
     /** The tokens of a file, as the gateway reads them (CallbackTokenFile in pipeline-model). */
     private static final class CallbackTokens {
         static java.util.List<String> of(Path file) throws IOException {
-            return Files.readAllLines(file).stream()
+            return Files.readAllLines(file)
+                    .stream()
                     .map(String::strip)
                     .filter(l -> !l.isEmpty() && !l.startsWith("#"))
                     .toList();
@@ -115,12 +110,9 @@ class LocalSettingsTest {
     void thePullerStartsWhenItHasSourcesTheDoubleOnlyWhenAskedFor() {
         assertThat(Service.GATEWAY.startedByDefault(Map.of())).isTrue();
         assertThat(Service.PULLER.startedByDefault(Map.of())).isFalse();
-        assertThat(Service.PULLER.startedByDefault(Map.of("PULLER_SOURCES", " ")))
-                .isFalse();
-        assertThat(Service.PULLER.startedByDefault(Map.of("PULLER_SOURCES", "group:g-1")))
-                .isTrue();
-        assertThat(Service.KAIZALA_DOUBLE.startedByDefault(Map.of("PULLER_SOURCES", "group:g-1")))
-                .isFalse();
+        assertThat(Service.PULLER.startedByDefault(Map.of("PULLER_SOURCES", " "))).isFalse();
+        assertThat(Service.PULLER.startedByDefault(Map.of("PULLER_SOURCES", "group:g-1"))).isTrue();
+        assertThat(Service.KAIZALA_DOUBLE.startedByDefault(Map.of("PULLER_SOURCES", "group:g-1"))).isFalse();
     }
 
     @Test
@@ -128,15 +120,14 @@ class LocalSettingsTest {
         LocalSettings settings = LocalSettings.load(root, Map.of(), false, console);
         assertThat(settings.healthUrl(Service.PULLER)).isEqualTo("http://127.0.0.1:8084/health/ready");
         assertThat(settings.serviceUrl(Service.KAIZALA_DOUBLE)).isEqualTo("http://127.0.0.1:8090");
-        assertThat(LocalSettings.portSettings().stream().map(Service.Port::defaultValue))
-                .doesNotHaveDuplicates()
+        assertThat(LocalSettings.portSettings().stream().map(Service.Port::defaultValue)).doesNotHaveDuplicates()
                 .contains(8084, 8090);
     }
 
     @Test
     void serviceJavaOptionsAreTheSmallDefaultsUnlessSet() {
-        assertThat(Service.SINK.javaOptions(Map.of()))
-                .contains("-Xmx160m", "-XX:+UseSerialGC", "-XX:+ExitOnOutOfMemoryError");
+        assertThat(Service.SINK.javaOptions(Map.of())).contains("-Xmx160m", "-XX:+UseSerialGC",
+                "-XX:+ExitOnOutOfMemoryError");
         assertThat(Service.GATEWAY.javaOptions(Map.of("GATEWAY_JAVA_OPTS", " -Xmx1g  -Dx=y ")))
                 .containsExactly("-Xmx1g", "-Dx=y");
     }

@@ -26,28 +26,20 @@ class ProbesTest {
             AtomicInteger polls = new AtomicInteger();
             List<String> ready = new java.util.ArrayList<>();
             Map<String, Probes.Waiting> waits = new LinkedHashMap<>();
-            waits.put(
-                    "ready",
-                    new Probes.Waiting(
-                            sleeping,
-                            Duration.ofSeconds(10),
-                            () -> polls.incrementAndGet() > 2,
-                            () -> ready.add("ready")));
-            waits.put(
-                    "died", new Probes.Waiting(exiting, Duration.ofSeconds(10), () -> false, () -> ready.add("died")));
-            waits.put(
-                    "slow", new Probes.Waiting(sleeping, Duration.ofMillis(500), () -> false, () -> ready.add("slow")));
+            waits.put("ready", new Probes.Waiting(sleeping, Duration.ofSeconds(10), () -> polls.incrementAndGet() > 2,
+                    () -> ready.add("ready")));
+            waits.put("died",
+                    new Probes.Waiting(exiting, Duration.ofSeconds(10), () -> false, () -> ready.add("died")));
+            waits.put("slow",
+                    new Probes.Waiting(sleeping, Duration.ofMillis(500), () -> false, () -> ready.add("slow")));
             ByteArrayOutputStream err = new ByteArrayOutputStream();
             Console console = new Console(System.out, new PrintStream(err, true, StandardCharsets.UTF_8), false);
 
-            assertThat(Probes.awaitAll(waits, console))
-                    .containsEntry("ready", Probes.Wait.READY)
+            assertThat(Probes.awaitAll(waits, console)).containsEntry("ready", Probes.Wait.READY)
                     .containsEntry("died", Probes.Wait.DIED)
                     .containsEntry("slow", Probes.Wait.TIMEOUT);
             assertThat(ready).containsExactly("ready");
-            assertThat(err.toString(StandardCharsets.UTF_8))
-                    .as("a failed wait ends the line of dots")
-                    .isEqualTo("\n");
+            assertThat(err.toString(StandardCharsets.UTF_8)).as("a failed wait ends the line of dots").isEqualTo("\n");
         } finally {
             sleeping.destroyForcibly();
             exiting.destroyForcibly();

@@ -17,14 +17,10 @@ class ProcessesTest {
         Path log = dir.resolve("logs/part.log");
         Path pidFile = dir.resolve("pids/part.pid");
         String marker = dir + "/marker";
-        ProcessHandle process = Processes.startDetached(
-                "part",
+        ProcessHandle process = Processes.startDetached("part",
                 // sh stays (an exec would replace the command line holding the marker) and ends its sleep on TERM
-                List.of("sh", "-c", "echo hello $GREETING; sleep 60 & trap 'kill $!; exit 0' TERM; wait", marker),
-                dir,
-                Map.of("GREETING", "world"),
-                log,
-                pidFile);
+                List.of("sh", "-c", "echo hello $GREETING; sleep 60 & trap 'kill $!; exit 0' TERM; wait", marker), dir,
+                Map.of("GREETING", "world"), log, pidFile);
         try {
             assertThat(Processes.recordedPid(pidFile)).contains(process.pid());
             assertThat(Processes.running(pidFile, marker)).contains(process);
@@ -44,12 +40,8 @@ class ProcessesTest {
 
     @Test
     void aProcessThatIgnoresSigtermIsKilledAfterTheGrace(@TempDir Path dir) {
-        ProcessHandle process = Processes.startDetached(
-                "stubborn",
-                List.of("sh", "-c", "trap '' TERM; while :; do sleep 1; done"),
-                dir,
-                Map.of(),
-                dir.resolve("log"),
+        ProcessHandle process = Processes.startDetached("stubborn",
+                List.of("sh", "-c", "trap '' TERM; while :; do sleep 1; done"), dir, Map.of(), dir.resolve("log"),
                 dir.resolve("pid"));
         try {
             Processes.pause(300); // the trap is set

@@ -55,10 +55,8 @@ public final class ChDb implements SqlEngine, AutoCloseable {
         try {
             lib = Native.load(library.toString(), ChDbNative.class);
         } catch (UnsatisfiedLinkError e) {
-            throw new IllegalStateException(
-                    "Cannot load chDB from " + library + " (" + e.getMessage() + "). "
-                            + installHint(defaultLibrary().getParent().getParent()),
-                    e);
+            throw new IllegalStateException("Cannot load chDB from " + library + " (" + e.getMessage() + "). "
+                    + installHint(defaultLibrary().getParent().getParent()), e);
         }
         dataDir = Settings.newRunDir("chdb");
         String[] argv = {"clickhouse", "--path=" + dataDir, "--session_timezone=UTC"};
@@ -121,17 +119,15 @@ public final class ChDb implements SqlEngine, AutoCloseable {
         if (configured == null) {
             Path path = defaultLibrary();
             if (!Files.isRegularFile(path)) {
-                throw new IllegalStateException(
-                        "chDB (the current ClickHouse engine as a library, for tests) is not " + "installed: no " + path
-                                + ". " + installHint(path.getParent().getParent()));
+                throw new IllegalStateException("chDB (the current ClickHouse engine as a library, for tests) is not "
+                        + "installed: no " + path + ". " + installHint(path.getParent().getParent()));
             }
             return path;
         }
         Path path = Path.of(configured);
         if (!path.isAbsolute() || !Files.isRegularFile(path)) {
-            throw new IllegalStateException(
-                    LIBRARY_SETTING + "=" + configured + " is not the absolute path of an " + "existing libchdb.so. "
-                            + installHint(defaultLibrary().getParent().getParent()));
+            throw new IllegalStateException(LIBRARY_SETTING + "=" + configured + " is not the absolute path of an "
+                    + "existing libchdb.so. " + installHint(defaultLibrary().getParent().getParent()));
         }
         return path;
     }
@@ -211,9 +207,7 @@ public final class ChDb implements SqlEngine, AutoCloseable {
         }
         try {
             Pointer error = lib.chdb_result_error(result);
-            String message = error == null
-                    ? ""
-                    : error.getString(0, StandardCharsets.UTF_8.name()).trim();
+            String message = error == null ? "" : error.getString(0, StandardCharsets.UTF_8.name()).trim();
             if (!message.isEmpty()) {
                 throw new ClickHouseQueryException(engine, sql, message);
             }
@@ -223,8 +217,8 @@ public final class ChDb implements SqlEngine, AutoCloseable {
                 return "";
             }
             if (length > Integer.MAX_VALUE - 16) {
-                throw new ClickHouseQueryException(
-                        engine, sql, "result of " + length + " bytes is too large for a String");
+                throw new ClickHouseQueryException(engine, sql,
+                        "result of " + length + " bytes is too large for a String");
             }
             return new String(buffer.getByteArray(0, (int) length), StandardCharsets.UTF_8);
         } finally {

@@ -55,8 +55,7 @@ public final class ChDbExtension implements ParameterResolver {
     public static ChDb chDb(ExtensionContext context) {
         return context.getRoot()
                 .getStore(NAMESPACE)
-                .getOrComputeIfAbsent(Shared.class, key -> new Shared(ChDb.open()), Shared.class)
-                .chDb;
+                .getOrComputeIfAbsent(Shared.class, key -> new Shared(ChDb.open()), Shared.class).chDb;
     }
 
     /** The JVM-wide ClickHouse test server ({@link ClickHouseExtension#clickHouse}) and chDB connection. */
@@ -65,8 +64,7 @@ public final class ChDbExtension implements ParameterResolver {
     }
 
     /** The per-JVM connection in the root store; JUnit closes it once when the test plan ends. */
-    @SuppressWarnings(
-            "deprecation") // CloseableResource for JUnit < 5.13; JUnit >= 5.13 closes it as AutoCloseable, once
+    @SuppressWarnings("deprecation") // CloseableResource for JUnit < 5.13; JUnit >= 5.13 closes it as AutoCloseable, once
     static final class Shared implements ExtensionContext.Store.CloseableResource, AutoCloseable {
 
         private final ChDb chDb;

@@ -28,8 +28,8 @@ import org.slf4j.LoggerFactory;
 public final class ClickHouseExtension implements ParameterResolver {
 
     private static final Logger LOG = LoggerFactory.getLogger(ClickHouseExtension.class);
-    private static final ExtensionContext.Namespace NAMESPACE =
-            ExtensionContext.Namespace.create(ClickHouseExtension.class);
+    private static final ExtensionContext.Namespace NAMESPACE = ExtensionContext.Namespace
+            .create(ClickHouseExtension.class);
 
     @Override
     public boolean supportsParameter(ParameterContext parameterContext, ExtensionContext extensionContext) {
@@ -45,16 +45,13 @@ public final class ClickHouseExtension implements ParameterResolver {
     public static TestClickHouse clickHouse(ExtensionContext context) {
         return context.getRoot()
                 .getStore(NAMESPACE)
-                .getOrComputeIfAbsent(Shared.class, key -> new Shared(startRuntime()), Shared.class)
-                .clickHouse;
+                .getOrComputeIfAbsent(Shared.class, key -> new Shared(startRuntime()), Shared.class).clickHouse;
     }
 
     private static ClickHouseRuntime startRuntime() {
         String url = Settings.get("CLICKHOUSE_URL");
         if (url != null) {
-            return announce(external(
-                    url,
-                    Settings.getOrDefault("CLICKHOUSE_USER", "default"),
+            return announce(external(url, Settings.getOrDefault("CLICKHOUSE_USER", "default"),
                     Settings.getOrDefault("CLICKHOUSE_PASSWORD", "")));
         }
         List<String> attempts = new ArrayList<>();
@@ -86,11 +83,9 @@ public final class ClickHouseExtension implements ParameterResolver {
         try {
             probe.query("SELECT 1");
         } catch (ClickHouseQueryException e) {
-            throw new IllegalStateException(
-                    "CLICKHOUSE_URL=" + url + " is set but the server does not answer as "
-                            + "user " + user + ": " + e.getMessage() + ". Start that server or fix CLICKHOUSE_USER/"
-                            + "CLICKHOUSE_PASSWORD, or unset CLICKHOUSE_URL to let the tests start their own.",
-                    e);
+            throw new IllegalStateException("CLICKHOUSE_URL=" + url + " is set but the server does not answer as "
+                    + "user " + user + ": " + e.getMessage() + ". Start that server or fix CLICKHOUSE_USER/"
+                    + "CLICKHOUSE_PASSWORD, or unset CLICKHOUSE_URL to let the tests start their own.", e);
         }
         return new ClickHouseRuntime() {
             @Override
@@ -131,17 +126,13 @@ public final class ClickHouseExtension implements ParameterResolver {
     }
 
     private static ClickHouseRuntime announce(ClickHouseRuntime runtime) {
-        LOG.info(
-                "ClickHouse for integration tests: {} ({}). {}",
-                runtime.httpUrl(),
-                runtime.description(),
+        LOG.info("ClickHouse for integration tests: {} ({}). {}", runtime.httpUrl(), runtime.description(),
                 runtime.diagnostics());
         return runtime;
     }
 
     /** The per-JVM server in the root store; JUnit closes it once when the test plan ends. */
-    @SuppressWarnings(
-            "deprecation") // CloseableResource for JUnit < 5.13; JUnit >= 5.13 closes it as AutoCloseable, once
+    @SuppressWarnings("deprecation") // CloseableResource for JUnit < 5.13; JUnit >= 5.13 closes it as AutoCloseable, once
     static final class Shared implements ExtensionContext.Store.CloseableResource, AutoCloseable {
 
         private final ClickHouseRuntime runtime;
@@ -149,12 +140,8 @@ public final class ClickHouseExtension implements ParameterResolver {
 
         Shared(ClickHouseRuntime runtime) {
             this.runtime = runtime;
-            this.clickHouse = new TestClickHouse(
-                    runtime.httpUrl(),
-                    runtime.user(),
-                    runtime.password(),
-                    runtime.description(),
-                    runtime.diagnostics());
+            this.clickHouse = new TestClickHouse(runtime.httpUrl(), runtime.user(), runtime.password(),
+                    runtime.description(), runtime.diagnostics());
         }
 
         @Override

@@ -12,11 +12,8 @@ public final class ClickHouseQueryException extends RuntimeException {
     private final String serverMessage;
 
     ClickHouseQueryException(int statusCode, String sql, String serverMessage, String diagnostics, Throwable cause) {
-        super(
-                (statusCode > 0 ? "ClickHouse HTTP " + statusCode : "ClickHouse unreachable") + " for `"
-                        + abbreviate(sql) + "`: " + serverMessage
-                        + (diagnostics.isEmpty() ? "" : " [" + diagnostics + "]"),
-                cause);
+        super((statusCode > 0 ? "ClickHouse HTTP " + statusCode : "ClickHouse unreachable") + " for `" + abbreviate(sql)
+                + "`: " + serverMessage + (diagnostics.isEmpty() ? "" : " [" + diagnostics + "]"), cause);
         this.statusCode = statusCode;
         this.serverMessage = serverMessage;
     }

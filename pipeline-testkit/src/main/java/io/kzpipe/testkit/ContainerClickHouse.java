@@ -22,7 +22,7 @@ final class ContainerClickHouse implements ClickHouseRuntime {
     static ContainerClickHouse start() {
         String image = Settings.getOrDefault("TESTKIT_CLICKHOUSE_IMAGE", DEFAULT_IMAGE);
         ClickHouseContainer container = new ClickHouseContainer(
-                        DockerImageName.parse(image).asCompatibleSubstituteFor("clickhouse/clickhouse-server"))
+                DockerImageName.parse(image).asCompatibleSubstituteFor("clickhouse/clickhouse-server"))
                 .withEnv("TZ", "UTC");
         container.start();
         return new ContainerClickHouse(container);

@@ -18,7 +18,7 @@ final class ContainerKafka implements KafkaRuntime {
     static ContainerKafka start() {
         String image = Settings.getOrDefault("TESTKIT_KAFKA_IMAGE", DEFAULT_IMAGE);
         KafkaContainer container = new KafkaContainer(
-                        DockerImageName.parse(image).asCompatibleSubstituteFor("apache/kafka"))
+                DockerImageName.parse(image).asCompatibleSubstituteFor("apache/kafka"))
                 .withEnv("KAFKA_GROUP_INITIAL_REBALANCE_DELAY_MS", "0")
                 .withEnv("KAFKA_AUTO_CREATE_TOPICS_ENABLE", "false");
         container.start();

@@ -33,8 +33,7 @@ final class Docker {
                 + "mean there is none (set TESTKIT_DOCKER=off to skip this probe)");
         try {
             boolean found = DockerClientFactory.instance().isDockerAvailable();
-            LOG.info(
-                    "Docker {}",
+            LOG.info("Docker {}",
                     found ? "is available: using Testcontainers" : "is not available: using local fallbacks");
             return found;
         } catch (RuntimeException | LinkageError e) {

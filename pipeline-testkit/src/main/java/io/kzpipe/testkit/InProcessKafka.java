@@ -22,8 +22,7 @@ final class InProcessKafka implements KafkaRuntime {
     }
 
     static InProcessKafka start() throws Exception {
-        TestKitNodes nodes = new TestKitNodes.Builder()
-                .setCombined(true)
+        TestKitNodes nodes = new TestKitNodes.Builder().setCombined(true)
                 .setNumBrokerNodes(1)
                 .setNumControllerNodes(1)
                 .build();

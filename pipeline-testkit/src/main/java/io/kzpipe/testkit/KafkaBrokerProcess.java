@@ -62,8 +62,8 @@ public final class KafkaBrokerProcess implements AutoCloseable {
 
     /** Like {@link #launch()}, with extra or overriding {@code server.properties} entries. */
     public static KafkaBrokerProcess launch(Map<String, String> serverProperties) {
-        KafkaBrokerProcess broker =
-                new KafkaBrokerProcess(Settings.newRunDir("kafka-broker"), FreePorts.find(), FreePorts.find());
+        KafkaBrokerProcess broker = new KafkaBrokerProcess(Settings.newRunDir("kafka-broker"), FreePorts.find(),
+                FreePorts.find());
         try {
             broker.prepare(serverProperties);
             broker.start();
@@ -101,18 +101,14 @@ public final class KafkaBrokerProcess implements AutoCloseable {
         process = ChildProcesses.start(Processes.logged(command, home, logFile()));
         Probes.Wait wait = Probes.await(process.toHandle(), READY_TIMEOUT, () -> Probes.kafkaReady(bootstrapServers()));
         if (wait == Probes.Wait.DIED) {
-            throw new IllegalStateException("Kafka broker JVM exited with code "
-                    + process.onExit().join().exitValue() + " during start-up. Log " + logFile() + ":\n"
-                    + Processes.tail(logFile(), 30));
+            throw new IllegalStateException("Kafka broker JVM exited with code " + process.onExit().join().exitValue()
+                    + " during start-up. Log " + logFile() + ":\n" + Processes.tail(logFile(), 30));
         } else if (wait == Probes.Wait.TIMEOUT) {
             ChildProcesses.kill(process);
             throw new IllegalStateException("Kafka broker on " + bootstrapServers() + " was not ready within "
                     + READY_TIMEOUT + ". Log " + logFile() + ":\n" + Processes.tail(logFile(), 30));
         }
-        LOG.info(
-                "Kafka broker process {} ready on {} in {} ms",
-                process.pid(),
-                bootstrapServers(),
+        LOG.info("Kafka broker process {} ready on {} in {} ms", process.pid(), bootstrapServers(),
                 (System.nanoTime() - began) / 1_000_000);
     }
 
@@ -162,10 +158,7 @@ public final class KafkaBrokerProcess implements AutoCloseable {
         } catch (IOException e) {
             throw new UncheckedIOException("cannot write the broker configuration in " + home, e);
         }
-        List<String> java = ChildProcesses.javaCommand(List.of(
-                "-Xms128m",
-                "-Xmx768m",
-                "-XX:+UseSerialGC",
+        List<String> java = ChildProcesses.javaCommand(List.of("-Xms128m", "-Xmx768m", "-XX:+UseSerialGC",
                 "-Dlogback.configurationFile=" + home.resolve("logback.xml")));
         command = KafkaBrokerConfig.prepare(home, brokerPort, controllerPort, overrides, java, logFile());
     }

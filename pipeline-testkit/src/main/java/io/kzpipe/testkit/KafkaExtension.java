@@ -43,8 +43,7 @@ public final class KafkaExtension implements ParameterResolver {
     public static TestKafka kafka(ExtensionContext context) {
         return context.getRoot()
                 .getStore(NAMESPACE)
-                .getOrComputeIfAbsent(Shared.class, key -> new Shared(startRuntime()), Shared.class)
-                .kafka;
+                .getOrComputeIfAbsent(Shared.class, key -> new Shared(startRuntime()), Shared.class).kafka;
     }
 
     private static KafkaRuntime startRuntime() {
@@ -67,26 +66,19 @@ public final class KafkaExtension implements ParameterResolver {
             return announce(InProcessKafka.start());
         } catch (Exception | LinkageError e) {
             attempts.add("in-process KafkaClusterTestKit: " + e);
-            IllegalStateException failure = new IllegalStateException(
-                    "No Kafka broker for integration tests. Tried: "
-                            + String.join("; ", attempts)
-                            + ". Fix one of: set KAFKA_BOOTSTRAP_SERVERS=host:port of a running "
-                            + "broker (e.g. the one `./pipeline up` starts on 127.0.0.1:9092); start a Docker engine; or keep "
-                            + "org.apache.kafka:kafka-test-common-runtime and kafka_2.13 (4.2.1) on the test classpath "
-                            + "(pipeline-testkit brings them).",
-                    e);
+            IllegalStateException failure = new IllegalStateException("No Kafka broker for integration tests. Tried: "
+                    + String.join("; ", attempts) + ". Fix one of: set KAFKA_BOOTSTRAP_SERVERS=host:port of a running "
+                    + "broker (e.g. the one `./pipeline up` starts on 127.0.0.1:9092); start a Docker engine; or keep "
+                    + "org.apache.kafka:kafka-test-common-runtime and kafka_2.13 (4.2.1) on the test classpath "
+                    + "(pipeline-testkit brings them).", e);
             throw failure;
         }
     }
 
     /** A broker the tests do not own, checked to answer metadata requests within 15 s. */
     static KafkaRuntime external(String bootstrapServers) {
-        Map<String, Object> props = Map.of(
-                AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG,
-                bootstrapServers,
-                AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG,
-                10_000,
-                AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG,
+        Map<String, Object> props = Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
+                AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, 10_000, AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG,
                 15_000);
         try (Admin admin = Admin.create(props)) {
             admin.describeCluster().nodes().get(15, TimeUnit.SECONDS);
@@ -94,11 +86,9 @@ public final class KafkaExtension implements ParameterResolver {
             if (e instanceof InterruptedException) {
                 Thread.currentThread().interrupt();
             }
-            throw new IllegalStateException(
-                    "KAFKA_BOOTSTRAP_SERVERS=" + bootstrapServers + " is set but no broker "
-                            + "answered within 15 s (" + e
-                            + "). Start that broker, or unset KAFKA_BOOTSTRAP_SERVERS to let the "
-                            + "tests start their own.",
+            throw new IllegalStateException("KAFKA_BOOTSTRAP_SERVERS=" + bootstrapServers + " is set but no broker "
+                    + "answered within 15 s (" + e
+                    + "). Start that broker, or unset KAFKA_BOOTSTRAP_SERVERS to let the " + "tests start their own.",
                     e);
         }
         return new KafkaRuntime() {
@@ -125,8 +115,7 @@ public final class KafkaExtension implements ParameterResolver {
     }
 
     /** The per-JVM broker in the root store; JUnit closes it once when the test plan ends. */
-    @SuppressWarnings(
-            "deprecation") // CloseableResource for JUnit < 5.13; JUnit >= 5.13 closes it as AutoCloseable, once
+    @SuppressWarnings("deprecation") // CloseableResource for JUnit < 5.13; JUnit >= 5.13 closes it as AutoCloseable, once
     static final class Shared implements ExtensionContext.Store.CloseableResource, AutoCloseable {
 
         private final KafkaRuntime runtime;

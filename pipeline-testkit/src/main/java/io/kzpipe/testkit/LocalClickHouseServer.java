@@ -58,8 +58,8 @@ final class LocalClickHouseServer implements ClickHouseRuntime {
             Path home = Settings.newRunDir("clickhouse");
             int httpPort = FreePorts.find();
             int tcpPort = FreePorts.find();
-            LocalClickHouseServer server =
-                    new LocalClickHouseServer(binary, home, httpPort, tcpPort, launch(binary, home, httpPort, tcpPort));
+            LocalClickHouseServer server = new LocalClickHouseServer(binary, home, httpPort, tcpPort,
+                    launch(binary, home, httpPort, tcpPort));
             try {
                 server.awaitReady();
                 return server;
@@ -73,8 +73,8 @@ final class LocalClickHouseServer implements ClickHouseRuntime {
 
     private static Process launch(Path binary, Path home, int httpPort, int tcpPort) {
         Path logDir = home.resolve("log");
-        Path config = ClickHouseServerConfig.write(
-                home, logDir.resolve("server.log"), logDir.resolve("server.err.log"), httpPort, tcpPort);
+        Path config = ClickHouseServerConfig.write(home, logDir.resolve("server.log"), logDir.resolve("server.err.log"),
+                httpPort, tcpPort);
         return ChildProcesses.start(
                 Processes.logged(ClickHouseServerConfig.command(binary, config), home, logDir.resolve("stdout.log")));
     }
@@ -101,9 +101,8 @@ final class LocalClickHouseServer implements ClickHouseRuntime {
             if (logs.contains("Address already in use")) {
                 throw new PortTakenException("ports " + httpPort + "/" + tcpPort + " were taken");
             }
-            throw new IllegalStateException("clickhouse-server exited with code "
-                    + process.onExit().join().exitValue() + " during start-up. " + diagnostics()
-                    + "\nLast log lines:\n" + logs);
+            throw new IllegalStateException("clickhouse-server exited with code " + process.onExit().join().exitValue()
+                    + " during start-up. " + diagnostics() + "\nLast log lines:\n" + logs);
         } else if (wait == Probes.Wait.TIMEOUT) {
             close();
             throw new IllegalStateException("clickhouse-server did not answer /ping on port " + httpPort + " within "

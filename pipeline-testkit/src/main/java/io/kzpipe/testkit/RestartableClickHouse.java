@@ -13,8 +13,8 @@ public final class RestartableClickHouse implements AutoCloseable {
 
     private RestartableClickHouse(LocalClickHouseServer server) {
         this.server = server;
-        this.clickHouse = new TestClickHouse(
-                server.httpUrl(), server.user(), server.password(), server.description(), server.diagnostics());
+        this.clickHouse = new TestClickHouse(server.httpUrl(), server.user(), server.password(), server.description(),
+                server.diagnostics());
     }
 
     /** Starts a server on free ports; returns once it answers {@code /ping}. */

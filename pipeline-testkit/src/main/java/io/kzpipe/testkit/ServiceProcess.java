@@ -30,8 +30,8 @@ public final class ServiceProcess implements AutoCloseable {
     private final List<String> args;
     private Process process;
 
-    private ServiceProcess(
-            String mainClass, List<String> args, Map<String, String> env, Path logFile, List<String> jvmArgs) {
+    private ServiceProcess(String mainClass, List<String> args, Map<String, String> env, Path logFile,
+            List<String> jvmArgs) {
         this.mainClass = mainClass;
         this.args = List.copyOf(args);
         this.env = Map.copyOf(env);
@@ -50,8 +50,8 @@ public final class ServiceProcess implements AutoCloseable {
     }
 
     /** Like {@link #start(String, Map, Path, List)} with program arguments (a command of a service's main class). */
-    public static ServiceProcess start(
-            String mainClass, List<String> args, Map<String, String> env, Path logFile, List<String> jvmArgs) {
+    public static ServiceProcess start(String mainClass, List<String> args, Map<String, String> env, Path logFile,
+            List<String> jvmArgs) {
         ServiceProcess service = new ServiceProcess(mainClass, args, env, logFile, jvmArgs);
         service.launch();
         return service;

@@ -56,8 +56,8 @@ final class Settings {
 
     /** Creates a new, uniquely named directory under {@link #workDir()}. */
     static Path newRunDir(String prefix) {
-        String name = prefix + "-" + LocalDateTime.now().format(STAMP) + "-"
-                + ProcessHandle.current().pid() + "-" + SEQUENCE.incrementAndGet();
+        String name = prefix + "-" + LocalDateTime.now().format(STAMP) + "-" + ProcessHandle.current().pid() + "-"
+                + SEQUENCE.incrementAndGet();
         try {
             return Files.createDirectories(workDir().resolve(name));
         } catch (IOException e) {

@@ -21,9 +21,8 @@ import java.util.List;
 final class SignalGuard {
 
     private static final int[] SIGNALS = {4, 5, 6, 7, 8, 11, 20, 31};
-    private static final String[] NAMES = {
-        "SIGILL", "SIGTRAP", "SIGABRT", "SIGBUS", "SIGFPE", "SIGSEGV", "SIGTSTP", "SIGSYS"
-    };
+    private static final String[] NAMES = {"SIGILL", "SIGTRAP", "SIGABRT", "SIGBUS", "SIGFPE", "SIGSEGV", "SIGTSTP",
+            "SIGSYS"};
     /**
      * glibc's {@code struct sigaction} on x86-64 is 152 bytes, {@code sa_handler} first. Only the handler is
      * compared: the pinned chDB adds {@code SA_ONSTACK} to the JVM's SIGSEGV entry (harmless: JVM threads have

@@ -111,8 +111,7 @@ public final class TestClickHouse implements SqlEngine {
     /** {@code <prefix>_<8 hex>}, prefix characters other than letters, digits and {@code _} replaced by {@code _}. */
     static String uniqueDatabaseName(String prefix) {
         String clean = prefix.replaceAll("[^A-Za-z0-9_]", "_");
-        return clean + "_"
-                + UUID.randomUUID().toString().replace("-", "").substring(0, 8).toLowerCase(Locale.ROOT);
+        return clean + "_" + UUID.randomUUID().toString().replace("-", "").substring(0, 8).toLowerCase(Locale.ROOT);
     }
 
     /**
@@ -122,10 +121,8 @@ public final class TestClickHouse implements SqlEngine {
      */
     @Override
     public String query(String sql) {
-        return send(
-                HttpRequest.newBuilder(URI.create(httpUrl + "/"))
-                        .POST(HttpRequest.BodyPublishers.ofString(sql, StandardCharsets.UTF_8)),
-                sql);
+        return send(HttpRequest.newBuilder(URI.create(httpUrl + "/"))
+                .POST(HttpRequest.BodyPublishers.ofString(sql, StandardCharsets.UTF_8)), sql);
     }
 
     /**
@@ -137,10 +134,8 @@ public final class TestClickHouse implements SqlEngine {
     @Override
     public void insert(String insertStatement, String data) {
         String url = httpUrl + "/?query=" + URLEncoder.encode(insertStatement, StandardCharsets.UTF_8);
-        send(
-                HttpRequest.newBuilder(URI.create(url))
-                        .POST(HttpRequest.BodyPublishers.ofString(data, StandardCharsets.UTF_8)),
-                insertStatement);
+        send(HttpRequest.newBuilder(URI.create(url))
+                .POST(HttpRequest.BodyPublishers.ofString(data, StandardCharsets.UTF_8)), insertStatement);
     }
 
     @Override
@@ -164,8 +159,7 @@ public final class TestClickHouse implements SqlEngine {
         builder.timeout(QUERY_TIMEOUT);
         if (user != null && !user.isEmpty()) {
             String credentials = user + ":" + (password == null ? "" : password);
-            builder.header(
-                    "Authorization",
+            builder.header("Authorization",
                     "Basic " + Base64.getEncoder().encodeToString(credentials.getBytes(StandardCharsets.UTF_8)));
         }
         HttpResponse<String> response;
@@ -178,8 +172,7 @@ public final class TestClickHouse implements SqlEngine {
             throw new ClickHouseQueryException(0, sql, "interrupted", diagnostics, e);
         }
         if (response.statusCode() != 200) {
-            throw new ClickHouseQueryException(
-                    response.statusCode(), sql, response.body().trim(), diagnostics, null);
+            throw new ClickHouseQueryException(response.statusCode(), sql, response.body().trim(), diagnostics, null);
         }
         return response.body();
     }

@@ -76,8 +76,8 @@ public final class TestKafka {
                     entry.getValue().get(ADMIN_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
                 } catch (ExecutionException e) {
                     if (!(e.getCause() instanceof TopicExistsException)) {
-                        throw new IllegalStateException(
-                                "cannot create topic " + entry.getKey() + " on " + this, e.getCause());
+                        throw new IllegalStateException("cannot create topic " + entry.getKey() + " on " + this,
+                                e.getCause());
                     }
                 }
             }
@@ -159,8 +159,8 @@ public final class TestKafka {
      */
     public List<ConsumerRecord<String, byte[]>> consumeAll(String topic, Duration timeout, int expected) {
         long deadline = System.nanoTime() + timeout.toNanos();
-        try (KafkaConsumer<String, byte[]> consumer =
-                new KafkaConsumer<>(consumerProps(uniqueName("testkit-reader")))) {
+        try (KafkaConsumer<String, byte[]> consumer = new KafkaConsumer<>(
+                consumerProps(uniqueName("testkit-reader")))) {
             List<TopicPartition> partitions = awaitPartitions(consumer, topic, deadline);
             List<ConsumerRecord<String, byte[]>> records = new ArrayList<>();
             if (partitions.isEmpty()) {
@@ -183,8 +183,8 @@ public final class TestKafka {
      */
     public List<ConsumerRecord<String, byte[]>> readToEnd(String topic, Duration timeout) {
         long deadline = System.nanoTime() + timeout.toNanos();
-        try (KafkaConsumer<String, byte[]> consumer =
-                new KafkaConsumer<>(consumerProps(uniqueName("testkit-reader")))) {
+        try (KafkaConsumer<String, byte[]> consumer = new KafkaConsumer<>(
+                consumerProps(uniqueName("testkit-reader")))) {
             List<TopicPartition> partitions = awaitPartitions(consumer, topic, deadline);
             if (partitions.isEmpty()) {
                 throw new IllegalStateException("topic " + topic + " does not exist on " + this);

@@ -19,8 +19,7 @@ class ChDbAndClickHouseIT {
     @Test
     void bothEnginesAreInjectedAndNamedWithTheirVersions(Engines engines, TestClickHouse clickHouse, ChDb chDb) {
         assertThat(engines.all()).containsExactly(clickHouse, chDb);
-        assertThat(clickHouse.name())
-                .startsWith("ClickHouse ")
+        assertThat(clickHouse.name()).startsWith("ClickHouse ")
                 .contains(" server " + clickHouse.httpUrl())
                 .isEqualTo(clickHouse.name());
         assertThat(chDb.name()).startsWith("chDB ");
@@ -43,25 +42,20 @@ class ChDbAndClickHouseIT {
                     "INSERT INTO " + db + ".responses (id, version, survey, answer, score, at) FORMAT JSONEachRow",
                     "{\"id\":\"r1\",\"version\":2,\"survey\":\"s1\",\"answer\":\"no\",\"score\":1.75,\"at\":\"2026-11-27 10:02:00\"}\n");
 
-            printed.put(
-                    engine.name(),
-                    List.of(
-                            engine.query("SELECT id, version, survey, answer, toFloat64(score), at FROM " + db
-                                    + ".responses FINAL " + "ORDER BY survey, id"),
-                            engine.query(
-                                    "SELECT survey, count(), toFloat64(sum(score)), toStartOfFiveMinute(min(at)) FROM "
-                                            + db + ".responses FINAL GROUP BY survey ORDER BY survey FORMAT TSV"),
-                            engine.query("SELECT id, argMax(answer, version) FROM " + db
-                                    + ".responses GROUP BY id ORDER BY id")));
+            printed.put(engine.name(), List.of(
+                    engine.query("SELECT id, version, survey, answer, toFloat64(score), at FROM " + db
+                            + ".responses FINAL " + "ORDER BY survey, id"),
+                    engine.query("SELECT survey, count(), toFloat64(sum(score)), toStartOfFiveMinute(min(at)) FROM "
+                            + db + ".responses FINAL GROUP BY survey ORDER BY survey FORMAT TSV"),
+                    engine.query(
+                            "SELECT id, argMax(answer, version) FROM " + db + ".responses GROUP BY id ORDER BY id")));
         }
 
         List<String> expected = List.of(
                 "r1\t2\ts1\tno\t1.75\t2026-11-27 10:02:00\nr2\t1\ts1\t\\N\t2.25\t2026-11-27 10:07:00\n"
                         + "r3\t1\ts2\tdréi\t3\t2026-11-27 11:30:00\n",
-                "s1\t2\t4\t2026-11-27 10:00:00\ns2\t1\t3\t2026-11-27 11:30:00\n",
-                "r1\tno\nr2\t\\N\nr3\tdréi\n");
-        assertThat(printed)
-                .hasSize(2)
+                "s1\t2\t4\t2026-11-27 10:00:00\ns2\t1\t3\t2026-11-27 11:30:00\n", "r1\tno\nr2\t\\N\nr3\tdréi\n");
+        assertThat(printed).hasSize(2)
                 .allSatisfy((engine, output) -> assertThat(output).as(engine).isEqualTo(expected));
     }
 }

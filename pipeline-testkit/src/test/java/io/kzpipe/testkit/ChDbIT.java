@@ -28,16 +28,13 @@ class ChDbIT {
         chDb.query("CREATE TABLE " + db + ".responses (id String, version UInt64, answer String, at DateTime('UTC')) "
                 + "ENGINE = ReplacingMergeTree(version) ORDER BY id");
 
-        chDb.insert(
-                "INSERT INTO " + db + ".responses (id, version, answer, at) FORMAT JSONEachRow",
+        chDb.insert("INSERT INTO " + db + ".responses (id, version, answer, at) FORMAT JSONEachRow",
                 "{\"id\":\"r1\",\"version\":1,\"answer\":\"yes\",\"at\":\"2026-11-27 10:00:00\"}\n"
                         + "{\"id\":\"r2\",\"version\":1,\"answer\":\"dr\\u00e9i\",\"at\":\"2026-11-27 11:00:00\"}\n");
-        chDb.insert(
-                "INSERT INTO " + db + ".responses (id, version, answer, at) FORMAT JSONEachRow",
+        chDb.insert("INSERT INTO " + db + ".responses (id, version, answer, at) FORMAT JSONEachRow",
                 "{\"id\":\"r1\",\"version\":2,\"answer\":\"no\",\"at\":\"2026-11-27 12:00:00\"}\n");
 
-        assertThat(chDb.query("SELECT count() FROM " + db + ".responses FINAL WHERE id = 'r1'"))
-                .isEqualTo("1\n");
+        assertThat(chDb.query("SELECT count() FROM " + db + ".responses FINAL WHERE id = 'r1'")).isEqualTo("1\n");
         assertThat(chDb.query("SELECT id, version, answer, at FROM " + db + ".responses FINAL ORDER BY id"))
                 .isEqualTo("r1\t2\tno\t2026-11-27 12:00:00\nr2\t1\tdréi\t2026-11-27 11:00:00\n");
         assertThat(chDb.query("SELECT id, answer FROM " + db + ".responses FINAL WHERE id = 'r1' FORMAT JSONEachRow"))
@@ -53,9 +50,7 @@ class ChDbIT {
                 .satisfies(e -> {
                     ClickHouseQueryException q = (ClickHouseQueryException) e;
                     assertThat(q.statusCode()).isZero();
-                    assertThat(q.serverMessage())
-                            .startsWith("Code: 81. DB::Exception: ")
-                            .contains("UNKNOWN_DATABASE");
+                    assertThat(q.serverMessage()).startsWith("Code: 81. DB::Exception: ").contains("UNKNOWN_DATABASE");
                 });
         assertThatThrownBy(() -> chDb.insert("INSERT INTO chdb_no_such_db.t FORMAT JSONEachRow", "{\"a\":1}\n"))
                 .isInstanceOf(ClickHouseQueryException.class)
@@ -71,9 +66,7 @@ class ChDbIT {
     @Test
     @Timeout(value = 120, unit = TimeUnit.SECONDS, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
     void queriesStillWorkAfterAStormOfNullPointerExceptions(ChDb chDb) {
-        assertThat(chDb.restoredSignals())
-                .as("JVM signal handlers chDB replaced while connecting")
-                .isEmpty();
+        assertThat(chDb.restoredSignals()).as("JVM signal handlers chDB replaced while connecting").isEmpty();
         assertThat(chDb.query("SELECT 1")).isEqualTo("1\n");
         long sum = 0;
         for (int i = 0; i < 200_000; i++) {
@@ -100,18 +93,14 @@ class ChDbIT {
     void theLibraryComesFromTheSettingOrTheDefaultInstallLocation() {
         assertThat(ChDb.defaultLibrary().toString()).endsWith("/.cache/chdb/" + ChDb.VERSION + "/package/libchdb.so");
         assertThat(Files.isRegularFile(ChDb.library())).isTrue();
-        assertThat(ChDb.installHint(ChDb.defaultLibrary().getParent().getParent()))
-                .contains(
-                        "./pipeline test",
-                        "npm pack @chdb/lib-linux-x64-gnu@" + ChDb.VERSION,
-                        "tar xzf chdb-lib-linux-x64-gnu-" + ChDb.VERSION + ".tgz",
-                        "CHDB_LIBRARY");
+        assertThat(ChDb.installHint(ChDb.defaultLibrary().getParent().getParent())).contains("./pipeline test",
+                "npm pack @chdb/lib-linux-x64-gnu@" + ChDb.VERSION,
+                "tar xzf chdb-lib-linux-x64-gnu-" + ChDb.VERSION + ".tgz", "CHDB_LIBRARY");
     }
 
     @Test
     void aSecondConnectionInTheSameJvmIsRefused(ChDb chDb) {
-        assertThatThrownBy(ChDb::open)
-                .isInstanceOf(IllegalStateException.class)
+        assertThatThrownBy(ChDb::open).isInstanceOf(IllegalStateException.class)
                 .hasMessageContaining("one per process");
         assertThat(chDb.query("SELECT 2")).isEqualTo("2\n");
     }

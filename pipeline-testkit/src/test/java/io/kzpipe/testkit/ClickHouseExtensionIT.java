@@ -17,8 +17,7 @@ class ClickHouseExtensionIT {
 
         ch.query(
                 "INSERT INTO " + db + ".t VALUES (1, 'one', '2026-11-27 10:00:00'), (2, 'two', '2026-11-27 11:00:00')");
-        ch.insert(
-                "INSERT INTO " + db + ".t (id, name, at) FORMAT JSONEachRow",
+        ch.insert("INSERT INTO " + db + ".t (id, name, at) FORMAT JSONEachRow",
                 "{\"id\":3,\"name\":\"dr\\u00e9i\",\"at\":\"2026-11-27 12:00:00\"}\n");
 
         assertThat(ch.query("SELECT count() FROM " + db + ".t FORMAT TSV")).isEqualTo("3\n");
@@ -32,12 +31,10 @@ class ClickHouseExtensionIT {
         String b = ch.createDatabase("same-prefix");
 
         assertThat(a).isNotEqualTo(b).startsWith("same_prefix_");
-        assertThat(ch.query("SELECT name FROM system.databases WHERE name IN ('" + a + "', '" + b
-                        + "') ORDER BY name FORMAT TSV"))
-                .isEqualTo(String.join(
-                                "\n", java.util.stream.Stream.of(a, b).sorted().toList()) + "\n");
-        assertThat(ch.query("SELECT toString(toDateTime(1795773600)) FORMAT TSV"))
-                .isEqualTo("2026-11-27 10:00:00\n");
+        assertThat(ch.query(
+                "SELECT name FROM system.databases WHERE name IN ('" + a + "', '" + b + "') ORDER BY name FORMAT TSV"))
+                .isEqualTo(String.join("\n", java.util.stream.Stream.of(a, b).sorted().toList()) + "\n");
+        assertThat(ch.query("SELECT toString(toDateTime(1795773600)) FORMAT TSV")).isEqualTo("2026-11-27 10:00:00\n");
     }
 
     @Test

@@ -9,8 +9,7 @@ class ClickHouseExtensionTest {
 
     @Test
     void withoutAnyServerTheFailureSaysWhatToInstall() {
-        assertThat(ClickHouseExtension.noClickHouse(List.of()).getMessage())
-                .contains("no clickhouse-server on PATH")
+        assertThat(ClickHouseExtension.noClickHouse(List.of()).getMessage()).contains("no clickhouse-server on PATH")
                 .contains("apt-get install -y clickhouse-server clickhouse-client")
                 .contains("or set CLICKHOUSE_URL");
     }

@@ -22,7 +22,7 @@ class ExternalInfrastructureIT {
 
         String topic = shared.uniqueName("still-up");
         shared.createTopics(List.of(topic), 1);
-        shared.produce(List.of(new ProducerRecord<>(topic, "k", new byte[] {7})));
+        shared.produce(List.of(new ProducerRecord<>(topic, "k", new byte[]{7})));
         assertThat(shared.readToEnd(topic, Duration.ofSeconds(30))).hasSize(1);
     }
 

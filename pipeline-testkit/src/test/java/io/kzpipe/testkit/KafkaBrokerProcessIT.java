@@ -34,10 +34,9 @@ class KafkaBrokerProcessIT {
             props.put(ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, 2_000);
             props.put(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, 3_000);
             try (KafkaProducer<String, byte[]> producer = new KafkaProducer<>(props)) {
-                assertThatThrownBy(() ->
-                                producer.send(record("restart", "while-down")).get(20, TimeUnit.SECONDS))
-                        .isInstanceOfAny(
-                                ExecutionException.class, org.apache.kafka.common.errors.TimeoutException.class);
+                assertThatThrownBy(() -> producer.send(record("restart", "while-down")).get(20, TimeUnit.SECONDS))
+                        .isInstanceOfAny(ExecutionException.class,
+                                org.apache.kafka.common.errors.TimeoutException.class);
             }
 
             broker.start();
@@ -46,8 +45,7 @@ class KafkaBrokerProcessIT {
             kafka.produce(List.of(record("restart", "after")));
 
             List<ConsumerRecord<String, byte[]>> all = kafka.readToEnd("restart", Duration.ofSeconds(30));
-            assertThat(all)
-                    .extracting(r -> new String(r.value(), StandardCharsets.UTF_8))
+            assertThat(all).extracting(r -> new String(r.value(), StandardCharsets.UTF_8))
                     .containsExactlyInAnyOrder("before", "after");
         }
     }

@@ -26,11 +26,9 @@ class KafkaExtensionIT {
         List<ConsumerRecord<String, byte[]>> received = kafka.consumeAll(topic, Duration.ofSeconds(30), 50);
 
         assertThat(received).hasSize(50);
-        assertThat(received)
-                .extracting(r -> r.key() + "=" + new String(r.value(), StandardCharsets.UTF_8))
-                .containsExactlyInAnyOrderElementsOf(IntStream.range(0, 50)
-                        .mapToObj(i -> "key-" + i + "=value-" + i)
-                        .toList());
+        assertThat(received).extracting(r -> r.key() + "=" + new String(r.value(), StandardCharsets.UTF_8))
+                .containsExactlyInAnyOrderElementsOf(
+                        IntStream.range(0, 50).mapToObj(i -> "key-" + i + "=value-" + i).toList());
         assertThat(received).extracting(ConsumerRecord::partition).containsOnly(0, 1, 2);
         assertThat(kafka.readToEnd(topic, Duration.ofSeconds(30))).hasSize(50);
     }
@@ -43,9 +41,8 @@ class KafkaExtensionIT {
         kafka.createTopics(List.of(topic, topic), 5);
 
         assertThat(kafka.topicNames()).contains(topic);
-        kafka.produce(List.of(new ProducerRecord<>(topic, "k", new byte[] {1})));
-        assertThat(kafka.readToEnd(topic, Duration.ofSeconds(30)))
-                .extracting(ConsumerRecord::partition)
+        kafka.produce(List.of(new ProducerRecord<>(topic, "k", new byte[]{1})));
+        assertThat(kafka.readToEnd(topic, Duration.ofSeconds(30))).extracting(ConsumerRecord::partition)
                 .allMatch(p -> p < 2);
     }
 

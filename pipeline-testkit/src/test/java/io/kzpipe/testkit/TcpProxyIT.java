@@ -24,16 +24,14 @@ class TcpProxyIT {
     @Test
     void disconnectMakesClickHouseUnreachableAndReconnectRestoresItOnTheSamePort(TestClickHouse ch) throws Exception {
         try (TcpProxy proxy = TcpProxy.start(ch.host(), ch.httpPort())) {
-            TestClickHouse viaProxy =
-                    new TestClickHouse("http://127.0.0.1:" + proxy.port(), ch.user(), ch.password(), "via proxy", "");
+            TestClickHouse viaProxy = new TestClickHouse("http://127.0.0.1:" + proxy.port(), ch.user(), ch.password(),
+                    "via proxy", "");
             int port = proxy.port();
             assertThat(viaProxy.query("SELECT 1 FORMAT TSV")).isEqualTo("1\n");
 
             proxy.disconnect();
-            assertThatThrownBy(() -> viaProxy.query("SELECT 2 FORMAT TSV"))
-                    .isInstanceOf(ClickHouseQueryException.class)
-                    .satisfies(e -> assertThat(((ClickHouseQueryException) e).statusCode())
-                            .isZero());
+            assertThatThrownBy(() -> viaProxy.query("SELECT 2 FORMAT TSV")).isInstanceOf(ClickHouseQueryException.class)
+                    .satisfies(e -> assertThat(((ClickHouseQueryException) e).statusCode()).isZero());
             assertThatThrownBy(() -> http.send(ping(proxy), HttpResponse.BodyHandlers.ofString()))
                     .isInstanceOf(ConnectException.class);
             assertThat(proxy.openConnections()).isZero();
@@ -47,9 +45,7 @@ class TcpProxyIT {
     @Test
     void stallHoldsRequestsUntilTheClientTimesOutAndReconnectDeliversAgain(TestClickHouse ch) throws Exception {
         try (TcpProxy proxy = TcpProxy.start(ch.host(), ch.httpPort())) {
-            assertThat(http.send(ping(proxy), HttpResponse.BodyHandlers.ofString())
-                            .body())
-                    .startsWith("Ok");
+            assertThat(http.send(ping(proxy), HttpResponse.BodyHandlers.ofString()).body()).startsWith("Ok");
 
             proxy.stall();
             HttpRequest slow = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + proxy.port() + "/ping"))
@@ -59,9 +55,7 @@ class TcpProxyIT {
                     .isInstanceOf(HttpTimeoutException.class);
 
             proxy.reconnect();
-            assertThat(http.send(ping(proxy), HttpResponse.BodyHandlers.ofString())
-                            .body())
-                    .startsWith("Ok");
+            assertThat(http.send(ping(proxy), HttpResponse.BodyHandlers.ofString()).body()).startsWith("Ok");
             assertThat(proxy.acceptedConnections()).isGreaterThanOrEqualTo(2);
         }
     }

@@ -81,35 +81,27 @@ public final class SinkApp implements AutoCloseable {
         if (config.migrate()) {
             new SchemaMigrator(sql, ch.database()).migrate();
         }
-        List<String> tables =
-                TopicId.sinkInputs().stream().map(TopicId::table).distinct().toList();
+        List<String> tables = TopicId.sinkInputs().stream().map(TopicId::table).distinct().toList();
         Map<String, List<ClickHouseColumn>> columns = TableColumns.load(sql, ch.database(), tables);
         // max.message.bytes from RecordLimits, the same as when the processor or kafka-init create them. The raw topic
         // is the gateway's and the processor's to create (whole bodies); the sink only waits for it (a topic created
         // after subscribing would be seen only at the consumer's next metadata refresh)
-        TopicBootstrap.ensure(
-                config.kafka(),
-                config.kafka().topics().names(TopicId.typed()),
-                config.limits().typedTopicConfigs(),
-                Duration.ofSeconds(30));
-        TopicBootstrap.ensure(
-                config.kafka(),
+        TopicBootstrap.ensure(config.kafka(), config.kafka().topics().names(TopicId.typed()),
+                config.limits().typedTopicConfigs(), Duration.ofSeconds(30));
+        TopicBootstrap.ensure(config.kafka(),
                 config.kafka().topics().names(List.of(TopicId.DLQ_GATEWAY, TopicId.DLQ_PROCESSOR)),
-                config.limits().bodyTopicConfigs(),
-                Duration.ofSeconds(30));
+                config.limits().bodyTopicConfigs(), Duration.ofSeconds(30));
         String raw = config.kafka().topics().name(TopicId.RAW);
         if (!TopicBootstrap.awaitExisting(config.kafka(), List.of(raw), Duration.ofSeconds(30))) {
-            LOG.warn(
-                    "topic {} does not exist yet (the gateway or the processor creates it); raw_receipts stay empty "
-                            + "until it does and the consumer's metadata refresh sees it",
-                    raw);
+            LOG.warn("topic {} does not exist yet (the gateway or the processor creates it); raw_receipts stay empty "
+                    + "until it does and the consumer's metadata refresh sees it", raw);
         }
 
         SinkMetrics metrics = new SinkMetrics(registry);
         metrics.tables(tables);
         RetryPolicy policy = new RetryPolicy(config.retry());
-        BatchWriter writer =
-                writerDecorator.apply(new ClickHouseBatchWriter(client, ch.database(), columns, ch.insertTimeout()));
+        BatchWriter writer = writerDecorator
+                .apply(new ClickHouseBatchWriter(client, ch.database(), columns, ch.insertTimeout()));
         KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(config.consumerProps());
         consumerMetrics = new KafkaClientMetrics(consumer);
         consumerMetrics.bindTo(registry);
@@ -120,29 +112,19 @@ public final class SinkApp implements AutoCloseable {
             t.setDaemon(true);
             return t;
         });
-        loop = new SinkLoop(
-                consumer,
-                config.kafka().topics(),
-                config.flush(),
-                new BatchDelivery(writer, policy, metrics),
-                policy,
-                metrics,
-                System::currentTimeMillis,
-                insertExecutor);
-        loopThread = new Thread(
-                () -> {
-                    try {
-                        loop.run();
-                    } catch (RuntimeException | Error e) {
-                        failure.set(e);
-                    }
-                },
-                "sink-loop");
+        loop = new SinkLoop(consumer, config.kafka().topics(), config.flush(),
+                new BatchDelivery(writer, policy, metrics), policy, metrics, System::currentTimeMillis, insertExecutor);
+        loopThread = new Thread(() -> {
+            try {
+                loop.run();
+            } catch (RuntimeException | Error e) {
+                failure.set(e);
+            }
+        }, "sink-loop");
         loopThread.start();
         clickHouseProbe = new DependencyProbe("clickhouse", () -> sql.ping(DependencyProbe.TIMEOUT), registry).start();
-        kafkaProbe = new DependencyProbe(
-                        "kafka", new KafkaReachability(config.kafka(), DependencyProbe.TIMEOUT), registry)
-                .start();
+        kafkaProbe = new DependencyProbe("kafka", new KafkaReachability(config.kafka(), DependencyProbe.TIMEOUT),
+                registry).start();
         management = ManagementServer.start(config.managementHost(), config.managementPort(), registry, this::health);
         int topics = TopicId.sinkInputs().size();
         LOG.info("sink started: {} topics into ClickHouse database {} at {}", topics, ch.database(), ch.url());
@@ -159,10 +141,10 @@ public final class SinkApp implements AutoCloseable {
             return new ManagementServer.Health(false, "STARTING");
         }
         SinkLoop.State state = current.state();
-        Map<String, ManagementServer.Health.Check> checks =
-                Map.of("clickhouse", clickHouseProbe.check(), "kafka", kafkaProbe.check());
-        return new ManagementServer.Health(
-                state == SinkLoop.State.RUNNING && clickHouseProbe.up() && kafkaProbe.up(), state.name(), checks);
+        Map<String, ManagementServer.Health.Check> checks = Map.of("clickhouse", clickHouseProbe.check(), "kafka",
+                kafkaProbe.check());
+        return new ManagementServer.Health(state == SinkLoop.State.RUNNING && clickHouseProbe.up() && kafkaProbe.up(),
+                state.name(), checks);
     }
 
     /** Port of /health and /metrics (useful with port 0). */
@@ -206,7 +188,7 @@ public final class SinkApp implements AutoCloseable {
         if (management != null) {
             management.close();
         }
-        for (DependencyProbe probe : new DependencyProbe[] {kafkaProbe, clickHouseProbe}) {
+        for (DependencyProbe probe : new DependencyProbe[]{kafkaProbe, clickHouseProbe}) {
             if (probe != null) {
                 probe.close();
             }

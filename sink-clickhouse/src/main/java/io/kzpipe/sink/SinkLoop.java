@@ -53,11 +53,7 @@ public final class SinkLoop implements Runnable {
 
     /** What readiness reports. */
     public enum State {
-        STARTING,
-        RUNNING,
-        BACKING_OFF,
-        STOPPED,
-        FAILED
+        STARTING, RUNNING, BACKING_OFF, STOPPED, FAILED
     }
 
     private final Consumer<byte[], byte[]> consumer;
@@ -84,15 +80,8 @@ public final class SinkLoop implements Runnable {
      * @param clock    epoch milliseconds
      * @param insertExecutor runs inserts while this thread keeps polling (SINK_INSERT_THREADS; one per table at most)
      */
-    public SinkLoop(
-            Consumer<byte[], byte[]> consumer,
-            Topics topics,
-            SinkConfig.Flush flush,
-            BatchDelivery delivery,
-            RetryPolicy policy,
-            SinkMetrics metrics,
-            LongSupplier clock,
-            Executor insertExecutor) {
+    public SinkLoop(Consumer<byte[], byte[]> consumer, Topics topics, SinkConfig.Flush flush, BatchDelivery delivery,
+            RetryPolicy policy, SinkMetrics metrics, LongSupplier clock, Executor insertExecutor) {
         this.consumer = consumer;
         this.batcher = new Batcher(flush, delivery, this::commit, metrics, clock, insertExecutor);
         this.policy = policy;
@@ -166,12 +155,11 @@ public final class SinkLoop implements Runnable {
             TopicId id = idsByName.get(tp.topic());
             partitionRows.clear();
             for (ConsumerRecord<byte[], byte[]> rec : records.records(tp)) {
-                partitionRows.add(
-                        id.isDeadLetter()
-                                ? DeadLetters.fromDeadLetterTopic(rec, id)
-                                : id == TopicId.RAW
-                                        ? RawReceipts.fromRawTopic(rec)
-                                        : new Row(tp, rec.offset(), rec.timestamp(), rec.key(), rec.value()));
+                partitionRows.add(id.isDeadLetter()
+                        ? DeadLetters.fromDeadLetterTopic(rec, id)
+                        : id == TopicId.RAW
+                                ? RawReceipts.fromRawTopic(rec)
+                                : new Row(tp, rec.offset(), rec.timestamp(), rec.key(), rec.value()));
             }
             batcher.addAll(id.table(), tp, partitionRows);
         }
@@ -228,13 +216,8 @@ public final class SinkLoop implements Runnable {
             metrics.backingOff(true);
             consumer.pause(consumer.assignment());
         }
-        LOG.warn(
-                "insert of batch {} ({} rows) failed, attempt {}; consumption paused, retrying in {} ms: {}",
-                e.batchId(),
-                e.rows(),
-                failures,
-                delay.toMillis(),
-                RetryPolicy.describe(e.getCause()));
+        LOG.warn("insert of batch {} ({} rows) failed, attempt {}; consumption paused, retrying in {} ms: {}",
+                e.batchId(), e.rows(), failures, delay.toMillis(), RetryPolicy.describe(e.getCause()));
     }
 
     /**
@@ -266,10 +249,8 @@ public final class SinkLoop implements Runnable {
             throw e;
         } catch (KafkaException e) {
             metrics.commit(false);
-            LOG.warn(
-                    "commit of {} failed, will retry (the rows are in ClickHouse; at worst they are re-delivered): {}",
-                    due,
-                    e.toString());
+            LOG.warn("commit of {} failed, will retry (the rows are in ClickHouse; at worst they are re-delivered): {}",
+                    due, e.toString());
         }
     }
 

@@ -72,8 +72,8 @@ class SinkLoopTest {
     }
 
     private final SlowMockConsumer consumer = new SlowMockConsumer();
-    private final java.util.concurrent.ExecutorService insertExecutor =
-            java.util.concurrent.Executors.newSingleThreadExecutor();
+    private final java.util.concurrent.ExecutorService insertExecutor = java.util.concurrent.Executors
+            .newSingleThreadExecutor();
     private final FakeWriter writer = new FakeWriter();
     private final AtomicLong clock = new AtomicLong(1_000_000);
     private final SimpleMeterRegistry registry = new SimpleMeterRegistry();
@@ -87,17 +87,10 @@ class SinkLoopTest {
     }
 
     private void start(SinkConfig.Flush flush, io.kzpipe.sink.clickhouse.BatchWriter batchWriter) {
-        RetryPolicy policy = new RetryPolicy(new SinkConfig.Retry(
-                Duration.ofMillis(100), Duration.ofSeconds(1), 2, 0, SinkConfig.DEFAULT_RETRY_UNREACHABLE_MAX));
-        loop = new SinkLoop(
-                consumer,
-                TOPICS,
-                flush,
-                new BatchDelivery(batchWriter, policy, metrics),
-                policy,
-                metrics,
-                clock::get,
-                insertExecutor);
+        RetryPolicy policy = new RetryPolicy(new SinkConfig.Retry(Duration.ofMillis(100), Duration.ofSeconds(1), 2, 0,
+                SinkConfig.DEFAULT_RETRY_UNREACHABLE_MAX));
+        loop = new SinkLoop(consumer, TOPICS, flush, new BatchDelivery(batchWriter, policy, metrics), policy, metrics,
+                clock::get, insertExecutor);
         consumer.schedulePollTask(() -> {
             consumer.rebalance(List.of(NUM0, NUM1, DLQ0));
             consumer.updateBeginningOffsets(Map.of(NUM0, 0L, NUM1, 0L, DLQ0, 0L));
@@ -123,11 +116,7 @@ class SinkLoopTest {
     }
 
     private void produce(TopicPartition tp, long offset) {
-        consumer.addRecord(new ConsumerRecord<>(
-                tp.topic(),
-                tp.partition(),
-                offset,
-                (byte[]) null,
+        consumer.addRecord(new ConsumerRecord<>(tp.topic(), tp.partition(), offset, (byte[]) null,
                 ("{\"row_id\":\"" + tp.partition() + ":" + offset + "\"}").getBytes(StandardCharsets.UTF_8)));
     }
 
@@ -187,8 +176,7 @@ class SinkLoopTest {
 
         await().until(() -> committed().equals(Map.of(NUM0, new OffsetAndMetadata(2))));
         assertThat(writer.rows("answers_numeric")).hasSize(2);
-        assertThat(MeterCounts.count(registry, "kz.sink.commits", "outcome", "failed"))
-                .isEqualTo(2);
+        assertThat(MeterCounts.count(registry, "kz.sink.commits", "outcome", "failed")).isEqualTo(2);
     }
 
     @Test
@@ -201,8 +189,7 @@ class SinkLoopTest {
         await().until(() -> loop.state() == SinkLoop.State.BACKING_OFF);
         assertThat(consumer.paused()).containsExactlyInAnyOrder(NUM0, NUM1, DLQ0);
         produce(NUM1, 0); // arrives while paused: not consumed yet
-        assertThat(MeterCounts.count(registry, "kz.sink.insert.retries", "table", "answers_numeric"))
-                .isEqualTo(1);
+        assertThat(MeterCounts.count(registry, "kz.sink.insert.retries", "table", "answers_numeric")).isEqualTo(1);
 
         clock.addAndGet(100); // first backoff (100 ms) over: second attempt fails too, backoff doubles
         await().until(() -> MeterCounts.count(registry, "kz.sink.insert.retries") == 2);
@@ -213,8 +200,7 @@ class SinkLoopTest {
         assertThat(loop.state()).isEqualTo(SinkLoop.State.BACKING_OFF);
         clock.addAndGet(50);
         await().until(() -> writer.rows("answers_numeric").size() == 2);
-        await().until(() ->
-                loop.state() == SinkLoop.State.RUNNING && consumer.paused().isEmpty());
+        await().until(() -> loop.state() == SinkLoop.State.RUNNING && consumer.paused().isEmpty());
         assertThat(committed()).containsEntry(NUM0, new OffsetAndMetadata(2));
         assertThat(writer.rows("answers_numeric")).containsExactly("{\"row_id\":\"0:0\"}", "{\"row_id\":\"0:1\"}");
 
@@ -242,15 +228,15 @@ class SinkLoopTest {
         clock.addAndGet(10_000); // the two newer rows are due by age
 
         await().until(() -> writer.rows("answers_numeric").size() == 3);
-        assertThat(writer.rows("answers_numeric"))
-                .containsExactly("{\"row_id\":\"0:0\"}", "{\"row_id\":\"0:1\"}", "{\"row_id\":\"0:2\"}");
+        assertThat(writer.rows("answers_numeric")).containsExactly("{\"row_id\":\"0:0\"}", "{\"row_id\":\"0:1\"}",
+                "{\"row_id\":\"0:2\"}");
         await().until(() -> committed().equals(Map.of(NUM0, new OffsetAndMetadata(3))));
     }
 
     @Test
     void aFatalErrorEndsTheLoopWithoutCommitting() throws InterruptedException {
-        writer.failNext(
-                1, () -> new ServerException(60, "Code: 60, Table kaizala.answers_numeric doesn't exist", 404, "q"));
+        writer.failNext(1,
+                () -> new ServerException(60, "Code: 60, Table kaizala.answers_numeric doesn't exist", 404, "q"));
         start(1);
         produce(NUM0, 0);
 
@@ -287,25 +273,12 @@ class SinkLoopTest {
         start(1);
         RecordHeaders headers = new RecordHeaders();
         headers.add(PipelineHeaders.DLQ_REASON, "invalid_json".getBytes(StandardCharsets.UTF_8));
-        consumer.addRecord(new ConsumerRecord<>(
-                DLQ0.topic(),
-                0,
-                0,
-                5L,
-                TimestampType.CREATE_TIME,
-                -1,
-                -1,
-                null,
-                "not json".getBytes(StandardCharsets.UTF_8),
-                headers,
-                Optional.empty()));
+        consumer.addRecord(new ConsumerRecord<>(DLQ0.topic(), 0, 0, 5L, TimestampType.CREATE_TIME, -1, -1, null,
+                "not json".getBytes(StandardCharsets.UTF_8), headers, Optional.empty()));
 
         await().until(() -> writer.rows("dead_letters").size() == 1);
-        assertThat(writer.rows("dead_letters").get(0))
-                .contains(
-                        "\"reason\":\"invalid_json\"",
-                        "\"payload\":\"not json\"",
-                        "\"row_id\":\"gateway:kaizala.dlq.gateway:0:0\"");
+        assertThat(writer.rows("dead_letters").get(0)).contains("\"reason\":\"invalid_json\"",
+                "\"payload\":\"not json\"", "\"row_id\":\"gateway:kaizala.dlq.gateway:0:0\"");
         await().until(() -> committed().equals(Map.of(DLQ0, new OffsetAndMetadata(1))));
     }
 }

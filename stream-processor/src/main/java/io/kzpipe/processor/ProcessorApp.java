@@ -70,19 +70,15 @@ public final class ProcessorApp implements AutoCloseable {
      * @throws IllegalStateException when topics cannot be created or Streams does not reach RUNNING in time
      */
     public void start() throws IOException {
-        kafkaProbe = new DependencyProbe(
-                        "kafka", new KafkaReachability(config.kafka(), DependencyProbe.TIMEOUT), registry)
-                .start();
+        kafkaProbe = new DependencyProbe("kafka", new KafkaReachability(config.kafka(), DependencyProbe.TIMEOUT),
+                registry).start();
         management = ManagementServer.start(config.managementHost(), config.managementPort(), registry, this::health);
         Topics topics = config.kafka().topics();
         // max.message.bytes from RecordLimits, the same as when the gateway, the sink or kafka-init create them
-        TopicBootstrap.ensure(
-                config.kafka(), topics.names(TopicId.typed()), config.typedTopicConfigs(), config.startupTimeout());
-        TopicBootstrap.ensure(
-                config.kafka(),
-                topics.names(List.of(TopicId.RAW, TopicId.DLQ_PROCESSOR)),
-                config.limits().bodyTopicConfigs(),
+        TopicBootstrap.ensure(config.kafka(), topics.names(TopicId.typed()), config.typedTopicConfigs(),
                 config.startupTimeout());
+        TopicBootstrap.ensure(config.kafka(), topics.names(List.of(TopicId.RAW, TopicId.DLQ_PROCESSOR)),
+                config.limits().bodyTopicConfigs(), config.startupTimeout());
 
         Topology topology = ProcessorTopology.build(config, new ProcessorMetrics(registry, topics));
         LOG.info("topology:\n{}", topology.describe());
@@ -90,11 +86,8 @@ public final class ProcessorApp implements AutoCloseable {
         Counter threadFailures = Counter.builder("kz.processor.stream.thread.failures")
                 .description("Stream threads that died with an uncaught exception")
                 .register(registry);
-        ks.setUncaughtExceptionHandler(new ThreadFailurePolicy(
-                config.maxThreadReplacements(),
-                config.threadReplacementWindow(),
-                System::nanoTime,
-                threadFailures::increment));
+        ks.setUncaughtExceptionHandler(new ThreadFailurePolicy(config.maxThreadReplacements(),
+                config.threadReplacementWindow(), System::nanoTime, threadFailures::increment));
         ks.setStateListener(this::onStateChange);
         streamsMetrics = new KafkaStreamsMetrics(ks);
         streamsMetrics.bindTo(registry);
@@ -171,8 +164,7 @@ public final class ProcessorApp implements AutoCloseable {
         if (ks != null) {
             LOG.info("closing Kafka Streams (timeout {})", config.shutdownTimeout());
             if (!ks.close(config.shutdownTimeout())) {
-                LOG.warn(
-                        "Kafka Streams did not close within {}; open transactions will be aborted by the broker",
+                LOG.warn("Kafka Streams did not close within {}; open transactions will be aborted by the broker",
                         config.shutdownTimeout());
             }
         }

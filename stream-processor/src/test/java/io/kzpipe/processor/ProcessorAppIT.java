@@ -53,9 +53,7 @@ class ProcessorAppIT {
     @Test
     void normalizesEveryDistinctEventExactlyOnceAndReportsHealthAndMetrics(TestKafka kafka) throws Exception {
         String prefix = kafka.uniqueName("app") + ".";
-        Map<String, String> env = ProcessorItSupport.env(
-                kafka,
-                prefix,
+        Map<String, String> env = ProcessorItSupport.env(kafka, prefix,
                 Files.createTempDirectory(Files.createDirectories(Path.of("target", "it-state")), "app"));
         ProcessorConfig config = ProcessorConfig.fromEnv(env);
         Topics topics = config.kafka().topics();
@@ -88,10 +86,8 @@ class ProcessorAppIT {
             assertThat(get(app, "/health/ready")).startsWith("200 ").contains("\"state\":\"RUNNING\"");
             int body = config.limits().bodyRecordBytes();
             assertThat(maxMessageBytes(kafka, raw)).isEqualTo(body);
-            assertThat(maxMessageBytes(kafka, topics.name(TopicId.DLQ_PROCESSOR)))
-                    .isEqualTo(body);
-            assertThat(maxMessageBytes(kafka, topics.name(TopicId.MESSAGES)))
-                    .isEqualTo(config.maxRecordBytes())
+            assertThat(maxMessageBytes(kafka, topics.name(TopicId.DLQ_PROCESSOR))).isEqualTo(body);
+            assertThat(maxMessageBytes(kafka, topics.name(TopicId.MESSAGES))).isEqualTo(config.maxRecordBytes())
                     .isEqualTo(36 * 1024 * 1024 + 64 * 1024);
             kafka.produce(records);
             ProcessorItSupport.awaitCaughtUp(kafka, config.applicationId(), raw, Duration.ofSeconds(90));
@@ -101,12 +97,8 @@ class ProcessorAppIT {
             expected.put(TopicId.EVENTS, RESPONSES + MESSAGES + EDITS + COPIES);
             expected.put(TopicId.RESPONSES, RESPONSES + EDITS);
             expected.put(TopicId.RESPONSE_SUPERSESSIONS, EDITS);
-            for (TopicId answers : List.of(
-                    TopicId.ANSWERS_OPTION,
-                    TopicId.ANSWERS_NUMERIC,
-                    TopicId.ANSWERS_LOCATION,
-                    TopicId.ANSWERS_TEXT,
-                    TopicId.ANSWERS_DATETIME)) {
+            for (TopicId answers : List.of(TopicId.ANSWERS_OPTION, TopicId.ANSWERS_NUMERIC, TopicId.ANSWERS_LOCATION,
+                    TopicId.ANSWERS_TEXT, TopicId.ANSWERS_DATETIME)) {
                 expected.put(answers, RESPONSES + EDITS);
             }
             expected.put(TopicId.MESSAGES, MESSAGES);
@@ -115,41 +107,24 @@ class ProcessorAppIT {
             assertThat(ProcessorItSupport.counts(out)).isEqualTo(expected);
             ProcessorItSupport.assertNoRowTwice(out);
             assertThat(ProcessorItSupport.assertOneOutcomePerRawRecord(kafka, raw, out))
-                    .isEqualTo(Map.of(
-                            "typed",
-                            (long) RESPONSES + MESSAGES + EDITS,
-                            "superseded",
-                            (long) COPIES,
-                            "duplicate",
-                            (long) DUPLICATES,
-                            "dead_letter",
-                            (long) BAD));
+                    .isEqualTo(Map.of("typed", (long) RESPONSES + MESSAGES + EDITS, "superseded", (long) COPIES,
+                            "duplicate", (long) DUPLICATES, "dead_letter", (long) BAD));
 
             ConsumerRecord<String, byte[]> dead = out.get(TopicId.DLQ_PROCESSOR).get(0);
-            assertThat(new String(
-                            dead.headers()
-                                    .lastHeader(PipelineHeaders.DLQ_REASON)
-                                    .value(),
-                            StandardCharsets.UTF_8))
+            assertThat(
+                    new String(dead.headers().lastHeader(PipelineHeaders.DLQ_REASON).value(), StandardCharsets.UTF_8))
                     .isEqualTo("data_not_object");
             ConsumerRecord<String, byte[]> response = out.get(TopicId.RESPONSES).get(0);
-            assertThat(response.key())
-                    .isEqualTo(Json.MAPPER
-                            .readTree(response.value())
-                            .get("response_id")
-                            .asText());
+            assertThat(response.key()).isEqualTo(Json.MAPPER.readTree(response.value()).get("response_id").asText());
             for (ConsumerRecord<String, byte[]> r : out.get(TopicId.RESPONSE_SUPERSESSIONS)) {
                 JsonNode s = Json.MAPPER.readTree(r.value());
                 assertThat(r.key()).isEqualTo(s.get("response_id").asText());
-                assertThat(s.get("superseded_by").asLong())
-                        .isEqualTo((1L << 62) + s.get("version").asLong() + 60_000);
-                assertThat(s.get("superseded_at_ms").asLong())
-                        .isGreaterThanOrEqualTo(s.get("received_at_ms").asLong());
+                assertThat(s.get("superseded_by").asLong()).isEqualTo((1L << 62) + s.get("version").asLong() + 60_000);
+                assertThat(s.get("superseded_at_ms").asLong()).isGreaterThanOrEqualTo(s.get("received_at_ms").asLong());
             }
 
             String metrics = get(app, "/metrics");
-            assertThat(metrics)
-                    .contains("kz_processor_events_total{outcome=\"duplicate\",service=\"stream-processor\"")
+            assertThat(metrics).contains("kz_processor_events_total{outcome=\"duplicate\",service=\"stream-processor\"")
                     .containsPattern("kz_processor_events_total\\{outcome=\"duplicate\"[^}]*} " + DUPLICATES + ".0")
                     .containsPattern("kz_processor_events_total\\{outcome=\"dead_lettered\"[^}]*} " + BAD + ".0")
                     .containsPattern("kz_processor_events_total\\{outcome=\"superseded\"[^}]*} " + COPIES + ".0")
@@ -172,8 +147,7 @@ class ProcessorAppIT {
 
     private String get(ProcessorApp app, String path) throws Exception {
         HttpResponse<String> r = http.send(
-                HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + app.managementPort() + path))
-                        .build(),
+                HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + app.managementPort() + path)).build(),
                 HttpResponse.BodyHandlers.ofString());
         return r.statusCode() + " " + r.body();
     }

@@ -94,17 +94,14 @@ class ProcessorCrashRecoveryIT {
             CompletableFuture<Void> feeding = CompletableFuture.runAsync(() -> paced(producer, firstHalf, sent));
             // kill while raw events are still arriving and being processed
             await().atMost(Duration.ofSeconds(60))
-                    .until(() ->
-                            kafka.consumeAll(events, Duration.ofSeconds(1), 50).size() >= 50);
+                    .until(() -> kafka.consumeAll(events, Duration.ofSeconds(1), 50).size() >= 50);
             boolean feedingAtKill = !feeding.isDone();
             int sentAtKill = sent.get();
             processor.kill();
             int visibleAtKill = kafka.readToEnd(events, Duration.ofSeconds(30)).size();
-            System.out.printf(
-                    "killed the processor: still feeding=%s, raw sent=%d, events visible=%d%n",
-                    feedingAtKill, sentAtKill, visibleAtKill);
-            assertThat(visibleAtKill)
-                    .as("killed mid-run: some, not all, of the first half visible")
+            System.out.printf("killed the processor: still feeding=%s, raw sent=%d, events visible=%d%n", feedingAtKill,
+                    sentAtKill, visibleAtKill);
+            assertThat(visibleAtKill).as("killed mid-run: some, not all, of the first half visible")
                     .isBetween(1, RESPONSES / 2 - 1);
             feeding.join();
 
@@ -122,12 +119,8 @@ class ProcessorCrashRecoveryIT {
             expected.put(TopicId.EVENTS, RESPONSES + distinctMessages + edits + copies);
             expected.put(TopicId.RESPONSES, RESPONSES + edits);
             expected.put(TopicId.RESPONSE_SUPERSESSIONS, edits);
-            for (TopicId answers : List.of(
-                    TopicId.ANSWERS_OPTION,
-                    TopicId.ANSWERS_NUMERIC,
-                    TopicId.ANSWERS_LOCATION,
-                    TopicId.ANSWERS_TEXT,
-                    TopicId.ANSWERS_DATETIME)) {
+            for (TopicId answers : List.of(TopicId.ANSWERS_OPTION, TopicId.ANSWERS_NUMERIC, TopicId.ANSWERS_LOCATION,
+                    TopicId.ANSWERS_TEXT, TopicId.ANSWERS_DATETIME)) {
                 expected.put(answers, RESPONSES + edits);
             }
             expected.put(TopicId.MESSAGES, distinctMessages);
@@ -139,15 +132,8 @@ class ProcessorCrashRecoveryIT {
             // the outcomes were committed with the records they describe: exactly one per raw record across the kill
             int typed = RESPONSES + distinctMessages + edits;
             assertThat(ProcessorItSupport.assertOneOutcomePerRawRecord(kafka, raw, out))
-                    .isEqualTo(Map.of(
-                            "typed",
-                            (long) typed,
-                            "superseded",
-                            (long) copies,
-                            "dead_letter",
-                            (long) bad,
-                            "duplicate",
-                            (long) rawRecords - typed - copies - bad));
+                    .isEqualTo(Map.of("typed", (long) typed, "superseded", (long) copies, "dead_letter", (long) bad,
+                            "duplicate", (long) rawRecords - typed - copies - bad));
             Set<String> eventIds = new HashSet<>();
             for (ConsumerRecord<String, byte[]> r : out.get(TopicId.EVENTS)) {
                 eventIds.add(Json.MAPPER.readTree(r.value()).get("event_id").asText());
@@ -155,9 +141,7 @@ class ProcessorCrashRecoveryIT {
             assertThat(eventIds).hasSize(RESPONSES + distinctMessages + edits + copies);
 
             processor.stop();
-            assertThat(processor.exitCode())
-                    .as("SIGTERM after a graceful close")
-                    .isEqualTo(143);
+            assertThat(processor.exitCode()).as("SIGTERM after a graceful close").isEqualTo(143);
             assertThat(processor.logTail(20)).contains("stream processor stopped");
         } finally {
             processor.kill();
@@ -165,8 +149,8 @@ class ProcessorCrashRecoveryIT {
     }
 
     /** Sends in small batches with short pauses, so that processing overlaps with arrival. */
-    private static void paced(
-            KafkaProducer<String, byte[]> producer, List<ProducerRecord<String, byte[]>> records, AtomicInteger sent) {
+    private static void paced(KafkaProducer<String, byte[]> producer, List<ProducerRecord<String, byte[]>> records,
+            AtomicInteger sent) {
         for (int i = 0; i < records.size(); i++) {
             producer.send(records.get(i));
             if (sent.incrementAndGet() % 25 == 0) {

@@ -71,11 +71,9 @@ final class ProcessorItSupport {
     }
 
     private static boolean caughtUp(Admin admin, String group, String topic) throws Exception {
-        var description = admin.describeTopics(List.of(topic))
-                .allTopicNames()
-                .get(10, TimeUnit.SECONDS)
-                .get(topic);
-        Map<TopicPartition, OffsetSpec> specs = description.partitions().stream()
+        var description = admin.describeTopics(List.of(topic)).allTopicNames().get(10, TimeUnit.SECONDS).get(topic);
+        Map<TopicPartition, OffsetSpec> specs = description.partitions()
+                .stream()
                 .collect(Collectors.toMap(p -> new TopicPartition(topic, p.partition()), p -> OffsetSpec.latest()));
         var ends = admin.listOffsets(specs).all().get(10, TimeUnit.SECONDS);
         Map<TopicPartition, OffsetAndMetadata> committed = admin.listConsumerGroupOffsets(group)
@@ -83,8 +81,7 @@ final class ProcessorItSupport {
                 .get(10, TimeUnit.SECONDS);
         return ends.entrySet().stream().allMatch(e -> {
             OffsetAndMetadata c = committed.get(e.getKey());
-            return e.getValue().offset() == 0
-                    || (c != null && c.offset() >= e.getValue().offset());
+            return e.getValue().offset() == 0 || (c != null && c.offset() >= e.getValue().offset());
         });
     }
 
@@ -111,8 +108,8 @@ final class ProcessorItSupport {
      * Exactly one committed outcome per raw record (row id = its coordinates, none missing, none twice, none for a
      * record that does not exist), and the number of outcomes of each kind.
      */
-    static Map<String, Long> assertOneOutcomePerRawRecord(
-            TestKafka kafka, String raw, Map<TopicId, List<ConsumerRecord<String, byte[]>>> out) {
+    static Map<String, Long> assertOneOutcomePerRawRecord(TestKafka kafka, String raw,
+            Map<TopicId, List<ConsumerRecord<String, byte[]>>> out) {
         Set<String> coordinates = new HashSet<>();
         for (ConsumerRecord<String, byte[]> r : kafka.readToEnd(raw, Duration.ofSeconds(60))) {
             coordinates.add(r.topic() + ":" + r.partition() + ":" + r.offset());
@@ -142,9 +139,7 @@ final class ProcessorItSupport {
             for (ConsumerRecord<String, byte[]> r : records) {
                 try {
                     String rowId = Json.MAPPER.readTree(r.value()).get("row_id").asText();
-                    assertThat(rowIds.add(rowId))
-                            .as("row %s written twice to %s", rowId, id)
-                            .isTrue();
+                    assertThat(rowIds.add(rowId)).as("row %s written twice to %s", rowId, id).isTrue();
                 } catch (IOException e) {
                     throw new UncheckedIOException(e);
                 }
@@ -162,12 +157,9 @@ final class ProcessorItSupport {
 
     private static int readyStatus(int port) {
         try {
-            return HTTP.send(
-                            HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/health/ready"))
-                                    .timeout(Duration.ofSeconds(2))
-                                    .build(),
-                            HttpResponse.BodyHandlers.discarding())
-                    .statusCode();
+            return HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/health/ready"))
+                    .timeout(Duration.ofSeconds(2))
+                    .build(), HttpResponse.BodyHandlers.discarding()).statusCode();
         } catch (IOException e) {
             return -1;
         } catch (InterruptedException e) {

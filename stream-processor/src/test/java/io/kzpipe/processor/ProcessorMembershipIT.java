@@ -50,9 +50,7 @@ class ProcessorMembershipIT {
     void aRestartedProcessorWithItsInstanceIdProcessesWithinSecondsAfterAGracefulStopAndAfterAKill(TestKafka kafka)
             throws Exception {
         String prefix = kafka.uniqueName("member") + ".";
-        Map<String, String> env = new HashMap<>(ProcessorItSupport.env(
-                kafka,
-                prefix,
+        Map<String, String> env = new HashMap<>(ProcessorItSupport.env(kafka, prefix,
                 Files.createTempDirectory(Files.createDirectories(Path.of("target", "it-state")), "member")));
         env.put("PROCESSOR_INSTANCE_ID", "processor-0");
         env.put("KAFKA_STREAMS_CONSUMER_SESSION_TIMEOUT_MS", "45000");
@@ -67,18 +65,16 @@ class ProcessorMembershipIT {
         try (ServiceProcess processor = ServiceProcess.start("io.kzpipe.processor.Main", env, log)) {
             ProcessorItSupport.awaitReady(processor, port, Duration.ofSeconds(120));
             kafka.produce(responses(raw, 0, 20));
-            await().atMost(LONG)
-                    .until(() -> kafka.readToEnd(events, Duration.ofSeconds(10)).size() == 20);
+            await().atMost(LONG).until(() -> kafka.readToEnd(events, Duration.ofSeconds(10)).size() == 20);
             try (Admin admin = Admin.create(kafka.adminProps())) {
-                List<MemberDescription> members =
-                        List.copyOf(admin.describeConsumerGroups(List.of(prefix + "processor"))
+                List<MemberDescription> members = List
+                        .copyOf(admin.describeConsumerGroups(List.of(prefix + "processor"))
                                 .all()
                                 .get(30, TimeUnit.SECONDS)
                                 .get(prefix + "processor")
                                 .members());
                 // Streams appends the stream thread's index to the configured id
-                assertThat(members)
-                        .singleElement()
+                assertThat(members).singleElement()
                         .satisfies(m -> assertThat(m.groupInstanceId()).contains("processor-0-1"));
             }
 
@@ -88,15 +84,10 @@ class ProcessorMembershipIT {
             processor.kill();
             kafka.produce(responses(raw, 40, 20));
             Duration killed = restartAndAwait(processor, kafka, events, 60);
-            System.out.printf(
-                    "processor processing again after a graceful restart in %d ms, after a kill in %d ms%n",
+            System.out.printf("processor processing again after a graceful restart in %d ms, after a kill in %d ms%n",
                     graceful.toMillis(), killed.toMillis());
-            assertThat(graceful)
-                    .as("graceful stop, start: from the start to the new events")
-                    .isLessThan(RESTART_BOUND);
-            assertThat(killed)
-                    .as("kill -9, start: from the start to the new events")
-                    .isLessThan(RESTART_BOUND);
+            assertThat(graceful).as("graceful stop, start: from the start to the new events").isLessThan(RESTART_BOUND);
+            assertThat(killed).as("kill -9, start: from the start to the new events").isLessThan(RESTART_BOUND);
         }
     }
 
@@ -104,8 +95,7 @@ class ProcessorMembershipIT {
         long startedAt = System.nanoTime();
         processor.restart();
         await().atMost(LONG)
-                .until(() -> !processor.isAlive()
-                        || kafka.readToEnd(events, Duration.ofSeconds(10)).size() >= total);
+                .until(() -> !processor.isAlive() || kafka.readToEnd(events, Duration.ofSeconds(10)).size() >= total);
         assertThat(processor.isAlive()).as(processor.logTail(40)).isTrue();
         return Duration.ofNanos(System.nanoTime() - startedAt);
     }
@@ -114,19 +104,17 @@ class ProcessorMembershipIT {
     void twoInstancesWithTheSameIdEndWithOneShutDownByTheFenceAndTheOtherProcessing(TestKafka kafka) throws Exception {
         String prefix = kafka.uniqueName("fenced") + ".";
         Path states = Files.createDirectories(Path.of("target", "it-state"));
-        Map<String, String> env =
-                new HashMap<>(ProcessorItSupport.env(kafka, prefix, Files.createTempDirectory(states, "a")));
+        Map<String, String> env = new HashMap<>(
+                ProcessorItSupport.env(kafka, prefix, Files.createTempDirectory(states, "a")));
         env.put("PROCESSOR_INSTANCE_ID", "processor-0");
         Map<String, String> env2 = new HashMap<>(env);
-        env2.put(
-                "PROCESSOR_STATE_DIR",
-                Files.createTempDirectory(states, "b").toAbsolutePath().toString());
+        env2.put("PROCESSOR_STATE_DIR", Files.createTempDirectory(states, "b").toAbsolutePath().toString());
         ProcessorConfig config = ProcessorConfig.fromEnv(env);
         String raw = config.kafka().topics().name(TopicId.RAW);
         String events = config.kafka().topics().name(TopicId.EVENTS);
         try (ProcessorApp first = new ProcessorApp(config, ServiceMetrics.newRegistry("stream-processor"));
-                ProcessorApp second = new ProcessorApp(
-                        ProcessorConfig.fromEnv(env2), ServiceMetrics.newRegistry("stream-processor"))) {
+                ProcessorApp second = new ProcessorApp(ProcessorConfig.fromEnv(env2),
+                        ServiceMetrics.newRegistry("stream-processor"))) {
             first.start();
             second.start();
             // usually the first is fenced; if it was committing when the group rebalanced it rejoins and fences the
@@ -137,12 +125,9 @@ class ProcessorMembershipIT {
             assertThat(stopped).isEqualTo(KafkaStreams.State.ERROR);
             ProcessorApp survivor = first.terminated().isDone() ? second : first;
             kafka.produce(responses(raw, 0, 10));
-            await().atMost(LONG)
-                    .until(() -> kafka.readToEnd(events, Duration.ofSeconds(10)).size() == 10);
+            await().atMost(LONG).until(() -> kafka.readToEnd(events, Duration.ofSeconds(10)).size() == 10);
             assertThat(survivor.health().state()).isIn("RUNNING", "REBALANCING");
-            assertThat(first.terminated().isDone() ^ second.terminated().isDone())
-                    .as("exactly one stopped")
-                    .isTrue();
+            assertThat(first.terminated().isDone() ^ second.terminated().isDone()).as("exactly one stopped").isTrue();
         }
     }
 
@@ -150,9 +135,7 @@ class ProcessorMembershipIT {
     void readinessAndTheDependencyMetricSayWhileKafkaIsDownAndLivenessStaysUp() throws Exception {
         try (KafkaBrokerProcess broker = KafkaBrokerProcess.launch()) {
             String prefix = broker.kafka().uniqueName("health") + ".";
-            ProcessorConfig config = ProcessorConfig.fromEnv(ProcessorItSupport.env(
-                    broker.kafka(),
-                    prefix,
+            ProcessorConfig config = ProcessorConfig.fromEnv(ProcessorItSupport.env(broker.kafka(), prefix,
                     Files.createTempDirectory(Files.createDirectories(Path.of("target", "it-state")), "health")));
             try (ProcessorApp app = new ProcessorApp(config, ServiceMetrics.newRegistry("stream-processor"))) {
                 app.start();
@@ -161,8 +144,7 @@ class ProcessorMembershipIT {
 
                 broker.stop();
                 await().atMost(LONG).until(() -> get(app, "/health/ready").startsWith("503 "));
-                assertThat(get(app, "/health/ready"))
-                        .contains("{\"status\":\"DOWN\",\"state\":\"")
+                assertThat(get(app, "/health/ready")).contains("{\"status\":\"DOWN\",\"state\":\"")
                         .endsWith("\"checks\":{\"kafka\":\"DOWN\"}}");
                 assertThat(get(app, "/metrics")).containsPattern("kz_dependency_up\\{dependency=\"kafka\".*} 0\\.0");
                 assertThat(get(app, "/health/live"))
@@ -186,11 +168,10 @@ class ProcessorMembershipIT {
 
     /** {@code "<status> <body>"}. */
     private String get(ProcessorApp app, String path) throws Exception {
-        HttpResponse<String> r = http.send(
-                HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + app.managementPort() + path))
+        HttpResponse<String> r = http
+                .send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + app.managementPort() + path))
                         .timeout(Duration.ofSeconds(5))
-                        .build(),
-                HttpResponse.BodyHandlers.ofString());
+                        .build(), HttpResponse.BodyHandlers.ofString());
         return r.statusCode() + " " + r.body();
     }
 }

@@ -16,8 +16,7 @@ class ProcessorStartupIT {
 
     @Test
     void exitsWithCode2AndListsEveryProblemWhenTheConfigurationIsInvalid() {
-        ServiceProcess p = ServiceProcess.start(
-                "io.kzpipe.processor.Main",
+        ServiceProcess p = ServiceProcess.start("io.kzpipe.processor.Main",
                 Map.of("PROCESSOR_DEDUP_WINDOW", "soon", "PROCESSOR_MANAGEMENT_PORT", "-1"),
                 Path.of("target", "it-logs", "startup-config.log"));
         try {
@@ -33,11 +32,8 @@ class ProcessorStartupIT {
     void exitsWithCode1WhenKafkaCannotBeReachedWithinTheStartupTimeout() throws IOException {
         int closedPort = FreePorts.find();
         ServiceProcess p = ServiceProcess.start(
-                "io.kzpipe.processor.Main",
-                Map.of(
-                        "KAFKA_BOOTSTRAP_SERVERS", "127.0.0.1:" + closedPort,
-                        "PROCESSOR_MANAGEMENT_PORT", "0",
-                        "PROCESSOR_STARTUP_TIMEOUT", "3s"),
+                "io.kzpipe.processor.Main", Map.of("KAFKA_BOOTSTRAP_SERVERS", "127.0.0.1:" + closedPort,
+                        "PROCESSOR_MANAGEMENT_PORT", "0", "PROCESSOR_STARTUP_TIMEOUT", "3s"),
                 Path.of("target", "it-logs", "startup-nokafka.log"));
         try {
             await().atMost(Duration.ofSeconds(90)).until(() -> !p.isAlive());

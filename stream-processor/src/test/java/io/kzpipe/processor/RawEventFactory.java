@@ -42,8 +42,8 @@ public final class RawEventFactory {
      * An edit of response {@code i} ({@code isUpdateResponse=true}, event id {@code eventId}, ResponseTime
      * {@code later} ms after the original's, another product): a new current version; key = its response id.
      */
-    public static ProducerRecord<String, byte[]> edit(
-            String topic, int i, String eventId, long later, long receivedAt) {
+    public static ProducerRecord<String, byte[]> edit(String topic, int i, String eventId, long later,
+            long receivedAt) {
         return record(topic, responseId(i), response(i + 1, i, eventId, true, later), receivedAt);
     }
 
@@ -62,17 +62,15 @@ public final class RawEventFactory {
                 + "\"eventId\":\"" + eventId + "\",\"fromUser\":\"+9199" + String.format("%08d", i % 5000)
                 + "\",\"fromUserId\":\"u-" + (i % 5000) + "\",\"fromUserName\":\"Field agent " + (i % 5000)
                 + "\",\"fromUserProfilePic\":\"\",\"data\":{\"actionId\":\"a0000001-0000-4000-8000-000000000001\","
-                + "\"groupId\":\"" + GROUP + "\",\"responseId\":\"" + responseId(i) + "\","
-                + "\"isUpdateResponse\":" + isUpdate + ","
-                + "\"isAnonymous\":false,\"responder\":\"+9199" + String.format("%08d", i % 5000) + "\","
-                + "\"responderName\":\"Field agent " + (i % 5000) + "\",\"responderProfilePic\":\"\","
+                + "\"groupId\":\"" + GROUP + "\",\"responseId\":\"" + responseId(i) + "\"," + "\"isUpdateResponse\":"
+                + isUpdate + "," + "\"isAnonymous\":false,\"responder\":\"+9199" + String.format("%08d", i % 5000)
+                + "\"," + "\"responderName\":\"Field agent " + (i % 5000) + "\",\"responderProfilePic\":\"\","
                 + "\"actionPackageId\":\"com.contoso.orderformdemo\",\"packageId\":\"com.contoso.orderformdemo\","
                 + "\"responseDetails\":{\"responseWithQuestions\":["
                 + "{\"title\":\"Product\",\"type\":\"SingleOption\",\"options\":[{\"title\":\"Laptop\"},"
                 + "{\"title\":\"Tablet\"},{\"title\":\"Phone\"},{\"title\":\"Monitor\"}],\"answer\":[\"" + product
-                + "\"]},"
-                + "{\"title\":\"Quantity\",\"type\":\"Numeric\",\"options\":[],\"answer\":" + (1 + i % 9) + ".0},"
-                + "{\"title\":\"Store location\",\"type\":\"Location\",\"options\":[],\"answer\":{\"lt\":"
+                + "\"]}," + "{\"title\":\"Quantity\",\"type\":\"Numeric\",\"options\":[],\"answer\":" + (1 + i % 9)
+                + ".0}," + "{\"title\":\"Store location\",\"type\":\"Location\",\"options\":[],\"answer\":{\"lt\":"
                 + (12.9 + (i % 100) / 1000.0) + ",\"lg\":77.5,\"n\":\"Store " + (i % 100) + "\"}},"
                 + "{\"title\":\"Comments\",\"type\":\"Text\",\"options\":[],\"answer\":\"Delivered on time, "
                 + "customer asked for an invoice copy #" + i + "\"},"

@@ -41,26 +41,11 @@ import java.util.Map;
  * @param kafka                    bootstrap servers, topic names, topic creation and shared client settings
  * @param producerOverrides        {@code KAFKA_PRODUCER_*} settings, applied over {@link ProducerProperties}' defaults
  */
-public record GatewayConfig(
-        String host,
-        int port,
-        String webhookPath,
-        List<String> callbackTokens,
-        Path callbackTokensFile,
-        boolean allowUnauthenticated,
-        int maxBodyBytes,
-        int maxJsonDepth,
-        int maxValidationTokenBytes,
-        Duration publishTimeout,
-        int retryAfterSeconds,
-        boolean strictMode,
-        int maxThreads,
-        Duration shutdownTimeout,
-        Duration kafkaCheckInterval,
-        String managementHost,
-        int managementPort,
-        KafkaSettings kafka,
-        Map<String, String> producerOverrides) {
+public record GatewayConfig(String host, int port, String webhookPath, List<String> callbackTokens,
+        Path callbackTokensFile, boolean allowUnauthenticated, int maxBodyBytes, int maxJsonDepth,
+        int maxValidationTokenBytes, Duration publishTimeout, int retryAfterSeconds, boolean strictMode, int maxThreads,
+        Duration shutdownTimeout, Duration kafkaCheckInterval, String managementHost, int managementPort,
+        KafkaSettings kafka, Map<String, String> producerOverrides) {
 
     public static final int DEFAULT_PORT = 8080;
     /** Well under the 5 s Kaizala allows for the handshake (it documents no limit for event posts). */
@@ -89,8 +74,7 @@ public record GatewayConfig(
         int port = env.intIn("GATEWAY_PORT", DEFAULT_PORT, 0, 65_535);
         String path = env.string("GATEWAY_WEBHOOK_PATH", "/webhooks/kaizala");
         if (!path.matches("/[A-Za-z0-9._~/-]*")) {
-            env.problem(
-                    "GATEWAY_WEBHOOK_PATH",
+            env.problem("GATEWAY_WEBHOOK_PATH",
                     "must be a path like /webhooks/kaizala (letters, digits, . _ ~ - /), " + "got '" + path + "'");
         }
         List<String> tokens = env.list(TOKENS_VAR);
@@ -98,58 +82,38 @@ public record GatewayConfig(
         boolean allowUnauthenticated = env.bool(ALLOW_UNAUTHENTICATED_VAR, false);
         boolean anyToken = !tokens.isEmpty() || tokensFile != null;
         if (!anyToken && !allowUnauthenticated) {
-            env.problem(
-                    TOKENS_VAR,
+            env.problem(TOKENS_VAR,
                     "is required (comma-separated callback tokens), or " + TOKENS_FILE_VAR + " (a file of them, one "
                             + "per line); to accept unauthenticated posts set " + ALLOW_UNAUTHENTICATED_VAR
                             + "=true instead");
         } else if (anyToken && allowUnauthenticated) {
-            env.problem(
-                    ALLOW_UNAUTHENTICATED_VAR,
+            env.problem(ALLOW_UNAUTHENTICATED_VAR,
                     "must not be true while " + TOKENS_VAR + " or " + TOKENS_FILE_VAR + " is set; set only one");
         }
         int maxBody = RecordLimits.from(env).maxBodyBytes();
         int maxDepth = env.intIn("GATEWAY_MAX_JSON_DEPTH", 64, 2, 1000);
         int maxValidationToken = env.intIn("GATEWAY_MAX_VALIDATION_TOKEN_BYTES", 1024, 1, 4096);
-        Duration publishTimeout = env.duration(
-                "GATEWAY_PUBLISH_TIMEOUT", DEFAULT_PUBLISH_TIMEOUT, Duration.ofMillis(100), Duration.ofSeconds(60));
+        Duration publishTimeout = env.duration("GATEWAY_PUBLISH_TIMEOUT", DEFAULT_PUBLISH_TIMEOUT,
+                Duration.ofMillis(100), Duration.ofSeconds(60));
         int retryAfter = env.intIn("GATEWAY_RETRY_AFTER_SECONDS", 5, 0, 3600);
         boolean strict = env.bool("GATEWAY_STRICT_MODE", false);
         int maxThreads = env.intIn("GATEWAY_MAX_THREADS", 32, 8, 1000);
-        Duration shutdownTimeout =
-                env.duration("GATEWAY_SHUTDOWN_TIMEOUT", Duration.ofSeconds(10), Duration.ZERO, Duration.ofMinutes(5));
-        Duration checkInterval = env.duration(
-                "GATEWAY_KAFKA_CHECK_INTERVAL", Duration.ofSeconds(5), Duration.ofMillis(100), Duration.ofMinutes(5));
+        Duration shutdownTimeout = env.duration("GATEWAY_SHUTDOWN_TIMEOUT", Duration.ofSeconds(10), Duration.ZERO,
+                Duration.ofMinutes(5));
+        Duration checkInterval = env.duration("GATEWAY_KAFKA_CHECK_INTERVAL", Duration.ofSeconds(5),
+                Duration.ofMillis(100), Duration.ofMinutes(5));
         String managementHost = env.string("GATEWAY_MANAGEMENT_HOST", "0.0.0.0");
         int managementPort = env.intIn("GATEWAY_MANAGEMENT_PORT", DEFAULT_MANAGEMENT_PORT, 0, 65_535);
         if (managementPort != 0 && managementPort == port) {
-            env.problem(
-                    "GATEWAY_MANAGEMENT_PORT",
+            env.problem("GATEWAY_MANAGEMENT_PORT",
                     "must differ from GATEWAY_PORT (" + port + "): health and metrics " + "have a port of their own");
         }
         KafkaSettings kafka = KafkaSettings.from(env);
         Map<String, String> producerOverrides = env.passThrough(PRODUCER_PREFIX);
 
-        GatewayConfig config = new GatewayConfig(
-                host,
-                port,
-                path,
-                tokens,
-                tokensFile,
-                allowUnauthenticated,
-                maxBody,
-                maxDepth,
-                maxValidationToken,
-                publishTimeout,
-                retryAfter,
-                strict,
-                maxThreads,
-                shutdownTimeout,
-                checkInterval,
-                managementHost,
-                managementPort,
-                kafka,
-                producerOverrides);
+        GatewayConfig config = new GatewayConfig(host, port, path, tokens, tokensFile, allowUnauthenticated, maxBody,
+                maxDepth, maxValidationToken, publishTimeout, retryAfter, strict, maxThreads, shutdownTimeout,
+                checkInterval, managementHost, managementPort, kafka, producerOverrides);
         ProducerProperties.validate(config, env);
         env.throwIfProblems();
         return config;
@@ -169,9 +133,7 @@ public record GatewayConfig(
         } catch (AccessDeniedException e) {
             env.problem(TOKENS_FILE_VAR, "names a file this user may not read: " + file);
         } catch (IOException | RuntimeException e) {
-            env.problem(
-                    TOKENS_FILE_VAR,
-                    "cannot be read (" + file + "): " + e.getClass().getSimpleName());
+            env.problem(TOKENS_FILE_VAR, "cannot be read (" + file + "): " + e.getClass().getSimpleName());
         }
         return file;
     }
@@ -201,15 +163,14 @@ public record GatewayConfig(
 
     @Override
     public String toString() {
-        return "GatewayConfig[host=" + host + ", port=" + port + ", webhookPath=" + webhookPath
-                + ", callbackTokens=" + callbackTokens.size() + " configured (values hidden)"
+        return "GatewayConfig[host=" + host + ", port=" + port + ", webhookPath=" + webhookPath + ", callbackTokens="
+                + callbackTokens.size() + " configured (values hidden)"
                 + (callbackTokensFile == null ? "" : ", callbackTokensFile=" + callbackTokensFile)
                 + ", allowUnauthenticated=" + allowUnauthenticated + ", maxBodyBytes=" + maxBodyBytes
                 + ", maxJsonDepth=" + maxJsonDepth + ", maxValidationTokenBytes=" + maxValidationTokenBytes
-                + ", publishTimeout=" + publishTimeout + ", retryAfterSeconds=" + retryAfterSeconds
-                + ", strictMode=" + strictMode + ", maxThreads=" + maxThreads + ", shutdownTimeout=" + shutdownTimeout
+                + ", publishTimeout=" + publishTimeout + ", retryAfterSeconds=" + retryAfterSeconds + ", strictMode="
+                + strictMode + ", maxThreads=" + maxThreads + ", shutdownTimeout=" + shutdownTimeout
                 + ", kafkaCheckInterval=" + kafkaCheckInterval + ", management=" + managementHost + ":" + managementPort
-                + ", kafka=" + kafka
-                + ", producer=" + Secrets.maskAll(producerOverrides) + "]";
+                + ", kafka=" + kafka + ", producer=" + Secrets.maskAll(producerOverrides) + "]";
     }
 }

@@ -39,10 +39,8 @@ public final class ProducerProperties {
     static final String CLIENT_ID = "kz-ingest-gateway";
 
     /** Settings whose meaning the gateway fixes; overriding them is a configuration error. */
-    private static final Set<String> FIXED = Set.of(
-            ProducerConfig.BOOTSTRAP_SERVERS_CONFIG,
-            ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG,
-            ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG,
+    private static final Set<String> FIXED = Set.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG,
+            ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG,
             ProducerConfig.TRANSACTIONAL_ID_CONFIG);
 
     private ProducerProperties() {}
@@ -100,37 +98,25 @@ public final class ProducerProperties {
         }
         int delivery = (Integer) parsed.get(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG);
         if (delivery > publishMs) {
-            env.problem(
-                    envName(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG),
-                    "must not exceed GATEWAY_PUBLISH_TIMEOUT (" + publishMs
-                            + " ms), or a record answered with 503 could still be written later");
+            env.problem(envName(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG), "must not exceed GATEWAY_PUBLISH_TIMEOUT ("
+                    + publishMs + " ms), or a record answered with 503 could still be written later");
         }
         long linger = (Long) parsed.get(ProducerConfig.LINGER_MS_CONFIG);
         int request = (Integer) parsed.get(ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG);
         if (linger + request > delivery) {
-            env.problem(
-                    envName(ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG),
+            env.problem(envName(ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG),
                     "plus linger.ms (" + linger + ") must not exceed delivery.timeout.ms (" + delivery + ")");
         }
         long maxBlock = (Long) parsed.get(ProducerConfig.MAX_BLOCK_MS_CONFIG);
         if (maxBlock > publishMs) {
-            env.problem(
-                    envName(ProducerConfig.MAX_BLOCK_MS_CONFIG),
+            env.problem(envName(ProducerConfig.MAX_BLOCK_MS_CONFIG),
                     "must not exceed GATEWAY_PUBLISH_TIMEOUT (" + publishMs + " ms)");
         }
         RecordLimits limits = config.limits();
-        limits.requireAtLeast(
-                env,
-                envName(ProducerConfig.MAX_REQUEST_SIZE_CONFIG),
-                (Integer) parsed.get(ProducerConfig.MAX_REQUEST_SIZE_CONFIG),
-                limits.bodyRecordBytes(),
-                "a raw record");
-        limits.requireAtLeast(
-                env,
-                envName(ProducerConfig.BUFFER_MEMORY_CONFIG),
-                (Long) parsed.get(ProducerConfig.BUFFER_MEMORY_CONFIG),
-                limits.bodyRecordBytes(),
-                "a raw record");
+        limits.requireAtLeast(env, envName(ProducerConfig.MAX_REQUEST_SIZE_CONFIG),
+                (Integer) parsed.get(ProducerConfig.MAX_REQUEST_SIZE_CONFIG), limits.bodyRecordBytes(), "a raw record");
+        limits.requireAtLeast(env, envName(ProducerConfig.BUFFER_MEMORY_CONFIG),
+                (Long) parsed.get(ProducerConfig.BUFFER_MEMORY_CONFIG), limits.bodyRecordBytes(), "a raw record");
     }
 
     private static String envName(String key) {

@@ -25,8 +25,8 @@ public final class ApiError extends RuntimeException {
 
     public static ApiError unauthorized() {
         // the same answer for a missing and a wrong token: nothing tells a caller which it was
-        return new ApiError(
-                401, Outcome.UNAUTHORIZED, "unauthorized", "missing or invalid kz-callback-token header", List.of());
+        return new ApiError(401, Outcome.UNAUTHORIZED, "unauthorized", "missing or invalid kz-callback-token header",
+                List.of());
     }
 
     public static ApiError tooLarge(long limit) {
@@ -42,21 +42,13 @@ public final class ApiError extends RuntimeException {
     }
 
     public static ApiError rejected(Verdict verdict) {
-        return new ApiError(
-                verdict.reason().strictStatus(),
-                Outcome.BAD_REQUEST,
-                verdict.reason().code(),
-                "body is not a valid Kaizala webhook event",
-                List.of(verdict.detail()));
+        return new ApiError(verdict.reason().strictStatus(), Outcome.BAD_REQUEST, verdict.reason().code(),
+                "body is not a valid Kaizala webhook event", List.of(verdict.detail()));
     }
 
     public static ApiError unavailable() {
-        return new ApiError(
-                503,
-                Outcome.UNAVAILABLE,
-                "unavailable",
-                "the event could not be stored in Kafka in time; retry later",
-                List.of());
+        return new ApiError(503, Outcome.UNAVAILABLE, "unavailable",
+                "the event could not be stored in Kafka in time; retry later", List.of());
     }
 
     public int status() {

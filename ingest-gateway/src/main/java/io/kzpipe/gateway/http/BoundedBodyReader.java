@@ -32,8 +32,8 @@ final class BoundedBodyReader {
             byte[] body = new byte[(int) declared];
             int read = in.readNBytes(body, 0, body.length);
             if (read < body.length) {
-                throw ApiError.badRequest(
-                        "incomplete_body", "request body ended after " + read + " of " + declared + " declared bytes");
+                throw ApiError.badRequest("incomplete_body",
+                        "request body ended after " + read + " of " + declared + " declared bytes");
             }
             return body;
         }

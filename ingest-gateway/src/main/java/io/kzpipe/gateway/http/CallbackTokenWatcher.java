@@ -59,18 +59,15 @@ public final class CallbackTokenWatcher implements AutoCloseable {
      *
      * @throws IOException when the file cannot be read now: a start-up error
      */
-    public static CallbackTokenWatcher start(
-            Path file, List<String> fixedTokens, CallbackAuthenticator authenticator, Duration interval)
-            throws IOException {
+    public static CallbackTokenWatcher start(Path file, List<String> fixedTokens, CallbackAuthenticator authenticator,
+            Duration interval) throws IOException {
         CallbackTokenWatcher watcher = new CallbackTokenWatcher(file, fixedTokens, authenticator);
         Stamp stamp = Stamp.of(file);
         int count = watcher.load();
         watcher.lastStamp = stamp;
         if (count == 0) {
-            LOG.warn(
-                    "no callback token in {} nor in KAIZALA_CALLBACK_TOKENS yet: every post is refused until one is "
-                            + "added to the file",
-                    file);
+            LOG.warn("no callback token in {} nor in KAIZALA_CALLBACK_TOKENS yet: every post is refused until one is "
+                    + "added to the file", file);
         } else {
             LOG.info("callback tokens: {} accepted, from KAIZALA_CALLBACK_TOKENS and {} (values hidden)", count, file);
         }
@@ -95,11 +92,8 @@ public final class CallbackTokenWatcher implements AutoCloseable {
             LOG.info("callback tokens file {} changed: {} tokens accepted now (values hidden)", file, count);
         } catch (IOException | RuntimeException e) {
             if (!failing) {
-                LOG.warn(
-                        "cannot re-read the callback tokens file {} ({}): keeping the tokens accepted so far; "
-                                + "retrying every second",
-                        file,
-                        e.getClass().getSimpleName());
+                LOG.warn("cannot re-read the callback tokens file {} ({}): keeping the tokens accepted so far; "
+                        + "retrying every second", file, e.getClass().getSimpleName());
                 failing = true;
             }
         }

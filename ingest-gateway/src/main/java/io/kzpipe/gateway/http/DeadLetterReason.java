@@ -6,14 +6,9 @@ package io.kzpipe.gateway.http;
  * a Kaizala envelope.
  */
 public enum DeadLetterReason {
-    EMPTY_BODY("empty_body", 400),
-    INVALID_UTF8("invalid_utf8", 400),
-    INVALID_JSON("invalid_json", 400),
-    TRUNCATED_JSON("truncated_json", 400),
-    TOO_DEEP("too_deep", 400),
-    NOT_AN_OBJECT("not_an_object", 422),
-    MISSING_FIELD("missing_field", 422),
-    INVALID_FIELD("invalid_field", 422);
+    EMPTY_BODY("empty_body", 400), INVALID_UTF8("invalid_utf8", 400), INVALID_JSON("invalid_json", 400), TRUNCATED_JSON(
+            "truncated_json", 400), TOO_DEEP("too_deep", 400), NOT_AN_OBJECT("not_an_object",
+                    422), MISSING_FIELD("missing_field", 422), INVALID_FIELD("invalid_field", 422);
 
     private final String code;
     private final int strictStatus;

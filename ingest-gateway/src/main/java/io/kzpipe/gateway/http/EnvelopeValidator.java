@@ -41,8 +41,8 @@ public final class EnvelopeValidator {
 
     public Verdict validate(byte[] body) {
         if (isBlank(body)) {
-            return Verdict.rejected(
-                    DeadLetterReason.EMPTY_BODY, body.length == 0 ? "body is empty" : "body contains only whitespace");
+            return Verdict.rejected(DeadLetterReason.EMPTY_BODY,
+                    body.length == 0 ? "body is empty" : "body contains only whitespace");
         }
         Verdict encoding = Utf8Check.check(body);
         if (encoding != null) {
@@ -51,8 +51,7 @@ public final class EnvelopeValidator {
         try (JsonParser parser = factory.createParser(body)) {
             return parse(parser);
         } catch (JsonEOFException e) {
-            return Verdict.rejected(
-                    DeadLetterReason.TRUNCATED_JSON,
+            return Verdict.rejected(DeadLetterReason.TRUNCATED_JSON,
                     "body ends before the JSON value is complete: " + e.getOriginalMessage());
         } catch (StreamConstraintsException e) {
             if (String.valueOf(e.getMessage()).contains("nesting depth")) {
@@ -60,10 +59,8 @@ public final class EnvelopeValidator {
             }
             return Verdict.rejected(DeadLetterReason.INVALID_JSON, e.getOriginalMessage());
         } catch (JsonProcessingException e) {
-            return Verdict.rejected(
-                    DeadLetterReason.INVALID_JSON,
-                    e.getOriginalMessage() + " at byte offset "
-                            + e.getLocation().getByteOffset());
+            return Verdict.rejected(DeadLetterReason.INVALID_JSON,
+                    e.getOriginalMessage() + " at byte offset " + e.getLocation().getByteOffset());
         } catch (IOException e) {
             // cannot happen for an in-memory array; classify rather than fail the request
             return Verdict.rejected(DeadLetterReason.INVALID_JSON, e.toString());
@@ -114,32 +111,14 @@ public final class EnvelopeValidator {
         }
         List<String> problems = new ArrayList<>(2);
         DeadLetterReason reason = null;
-        reason = check(
-                eventId.token != null,
-                eventId.isNonEmptyString(),
-                "eventId",
-                "a non-empty string",
-                eventId.token,
-                problems,
+        reason = check(eventId.token != null, eventId.isNonEmptyString(), "eventId", "a non-empty string",
+                eventId.token, problems, reason);
+        reason = check(eventType.token != null, eventType.isString(), "eventType", "a string", eventType.token,
+                problems, reason);
+        reason = check(objectId.token != null, objectId.isString(), "objectId", "a string", objectId.token, problems,
                 reason);
-        reason = check(
-                eventType.token != null,
-                eventType.isString(),
-                "eventType",
-                "a string",
-                eventType.token,
-                problems,
-                reason);
-        reason = check(
-                objectId.token != null, objectId.isString(), "objectId", "a string", objectId.token, problems, reason);
-        reason = check(
-                objectType.token != null,
-                objectType.isString(),
-                "objectType",
-                "a string",
-                objectType.token,
-                problems,
-                reason);
+        reason = check(objectType.token != null, objectType.isString(), "objectType", "a string", objectType.token,
+                problems, reason);
         reason = check(data != null, data == JsonToken.START_OBJECT, "data", "an object", data, problems, reason);
         if (reason != null) {
             return Verdict.rejected(reason, String.join("; ", problems));
@@ -164,22 +143,15 @@ public final class EnvelopeValidator {
 
     private static Verdict requireEnd(JsonParser p) throws IOException {
         if (p.nextToken() != null) {
-            return Verdict.rejected(
-                    DeadLetterReason.INVALID_JSON,
+            return Verdict.rejected(DeadLetterReason.INVALID_JSON,
                     "unexpected content after the JSON value at byte offset "
                             + p.currentTokenLocation().getByteOffset());
         }
         return null;
     }
 
-    private static DeadLetterReason check(
-            boolean present,
-            boolean valid,
-            String field,
-            String expected,
-            JsonToken actual,
-            List<String> problems,
-            DeadLetterReason first) {
+    private static DeadLetterReason check(boolean present, boolean valid, String field, String expected,
+            JsonToken actual, List<String> problems, DeadLetterReason first) {
         if (!present) {
             problems.add(field + " is missing");
             return first != null ? first : DeadLetterReason.MISSING_FIELD;

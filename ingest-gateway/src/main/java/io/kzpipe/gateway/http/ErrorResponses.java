@@ -30,27 +30,22 @@ final class ErrorResponses {
             // the rest of an oversized body is not worth reading: close instead of draining it
             case 413 -> ctx.header("Connection", "close");
             case 401 -> ctx.header("WWW-Authenticate", "KzCallbackToken realm=\"kaizala-webhook\"");
-            default -> {}
+            default -> {
+            }
         }
         Replies.json(ctx, e.status(), e.body());
     }
 
     void httpResponse(HttpResponseException e, Context ctx) {
         String reason = HttpStatus.forStatus(e.getStatus()).getMessage();
-        String code =
-                reason.toLowerCase(Locale.ROOT).replaceAll("[^a-z0-9]+", "_").replaceAll("^_|_$", "");
-        List<String> details = e.getDetails().entrySet().stream()
-                .map(d -> d.getKey() + ": " + d.getValue())
-                .toList();
+        String code = reason.toLowerCase(Locale.ROOT).replaceAll("[^a-z0-9]+", "_").replaceAll("^_|_$", "");
+        List<String> details = e.getDetails().entrySet().stream().map(d -> d.getKey() + ": " + d.getValue()).toList();
         Replies.json(ctx, e.getStatus(), new ErrorBody(code, String.valueOf(e.getMessage()), details));
     }
 
     void unexpected(Exception e, Context ctx) {
         LOG.error("request {} {} {} failed", ctx.attribute(RequestIds.ATTRIBUTE), ctx.method(), ctx.path(), e);
-        Replies.json(
-                ctx,
-                500,
-                new ErrorBody(
-                        "internal_error", "unexpected error; see the gateway log for this " + "request id", List.of()));
+        Replies.json(ctx, 500, new ErrorBody("internal_error",
+                "unexpected error; see the gateway log for this " + "request id", List.of()));
     }
 }

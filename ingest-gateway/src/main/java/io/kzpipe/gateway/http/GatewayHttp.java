@@ -21,12 +21,7 @@ public final class GatewayHttp {
     private GatewayHttp() {}
 
     /** What the server needs to know; a subset of GatewayConfig. */
-    public record Settings(
-            String host,
-            int port,
-            String webhookPath,
-            int maxBodyBytes,
-            int retryAfterSeconds,
+    public record Settings(String host, int port, String webhookPath, int maxBodyBytes, int retryAfterSeconds,
             Duration shutdownTimeout) {}
 
     /** An HTTP thread pool of at most {@code maxThreads} named {@code gateway-http-N}. */

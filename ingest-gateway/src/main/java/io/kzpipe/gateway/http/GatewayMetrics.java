@@ -34,26 +34,20 @@ public final class GatewayMetrics {
 
     public GatewayMetrics(MeterRegistry registry) {
         for (Outcome o : Outcome.values()) {
-            requests.put(
-                    o,
+            requests.put(o,
                     Counter.builder("kz.gateway.requests")
                             .description("Webhook requests by outcome")
                             .tag("outcome", o.tag())
                             .register(registry));
-            durations.put(
-                    o,
-                    latency("kz.gateway.request.duration", "Webhook request handling time")
-                            .tag("outcome", o.tag())
+            durations.put(o,
+                    latency("kz.gateway.request.duration", "Webhook request handling time").tag("outcome", o.tag())
                             .register(registry));
         }
         for (DeadLetterReason r : DeadLetterReason.values()) {
-            deadLetters.put(
-                    r,
-                    Counter.builder("kz.gateway.dead.letters")
-                            .description(
-                                    "Bodies written to the dead-letter topic (or refused in strict mode) by reason")
-                            .tag("reason", r.code())
-                            .register(registry));
+            deadLetters.put(r, Counter.builder("kz.gateway.dead.letters")
+                    .description("Bodies written to the dead-letter topic (or refused in strict mode) by reason")
+                    .tag("reason", r.code())
+                    .register(registry));
         }
         publishRawOk = publishTimer(registry, "raw", "ok");
         publishRawError = publishTimer(registry, "raw", "error");

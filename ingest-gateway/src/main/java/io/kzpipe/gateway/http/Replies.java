@@ -18,8 +18,7 @@ final class Replies {
         try {
             bytes = WRITER.writeValueAsBytes(body);
         } catch (JsonProcessingException e) {
-            throw new IllegalStateException(
-                    "cannot serialize " + body.getClass().getSimpleName(), e);
+            throw new IllegalStateException("cannot serialize " + body.getClass().getSimpleName(), e);
         }
         ctx.status(status).contentType(JSON).result(bytes);
     }

@@ -14,10 +14,10 @@ import java.nio.charset.StandardCharsets;
  */
 final class Utf8Check {
 
-    private static final ThreadLocal<CharsetDecoder> DECODER = ThreadLocal.withInitial(() -> StandardCharsets.UTF_8
-            .newDecoder()
-            .onMalformedInput(CodingErrorAction.REPORT)
-            .onUnmappableCharacter(CodingErrorAction.REPORT));
+    private static final ThreadLocal<CharsetDecoder> DECODER = ThreadLocal
+            .withInitial(() -> StandardCharsets.UTF_8.newDecoder()
+                    .onMalformedInput(CodingErrorAction.REPORT)
+                    .onUnmappableCharacter(CodingErrorAction.REPORT));
     private static final ThreadLocal<CharBuffer> SCRATCH = ThreadLocal.withInitial(() -> CharBuffer.allocate(4096));
 
     private Utf8Check() {}
@@ -36,14 +36,13 @@ final class Utf8Check {
             }
             if (result.isUnderflow()) {
                 if (in.hasRemaining()) {
-                    return Verdict.rejected(
-                            DeadLetterReason.TRUNCATED_JSON,
+                    return Verdict.rejected(DeadLetterReason.TRUNCATED_JSON,
                             "body ends inside a multi-byte UTF-8 sequence at byte offset " + in.position());
                 }
                 return null;
             }
-            return Verdict.rejected(
-                    DeadLetterReason.INVALID_UTF8, "malformed UTF-8 sequence at byte offset " + in.position());
+            return Verdict.rejected(DeadLetterReason.INVALID_UTF8,
+                    "malformed UTF-8 sequence at byte offset " + in.position());
         }
     }
 }

@@ -60,14 +60,8 @@ public final class WebhookHandler {
     private final int maxValidationTokenBytes;
     private final AtomicBoolean publishFailing = new AtomicBoolean();
 
-    public WebhookHandler(
-            Settings settings,
-            CallbackAuthenticator authenticator,
-            EnvelopeValidator validator,
-            GatewayRecords records,
-            EventPublisher publisher,
-            GatewayMetrics metrics,
-            Executor responseExecutor,
+    public WebhookHandler(Settings settings, CallbackAuthenticator authenticator, EnvelopeValidator validator,
+            GatewayRecords records, EventPublisher publisher, GatewayMetrics metrics, Executor responseExecutor,
             Clock clock) {
         this.authenticator = authenticator;
         this.bodyReader = new BoundedBodyReader(settings.maxBodyBytes());
@@ -89,11 +83,8 @@ public final class WebhookHandler {
         long start = System.nanoTime();
         String token = validationToken(ctx.queryString(), start);
         if (token == null) {
-            throw failed(
-                    ApiError.badRequest(
-                            "missing_validation_token",
-                            "GET is only used for the validation handshake (?validationToken=...)"),
-                    start);
+            throw failed(ApiError.badRequest("missing_validation_token",
+                    "GET is only used for the validation handshake (?validationToken=...)"), start);
         }
         handshake(ctx, token, start);
     }
@@ -136,8 +127,8 @@ public final class WebhookHandler {
             if (strictMode) {
                 throw failed(ApiError.rejected(verdict), start);
             }
-            record = records.deadLetter(
-                    body, receivedAt, requestId, contentType, verdict.reason().code(), verdict.detail());
+            record = records.deadLetter(body, receivedAt, requestId, contentType, verdict.reason().code(),
+                    verdict.detail());
         }
         long publishStart = System.nanoTime();
         CompletableFuture<Void> acked = publisher.publish(record);
@@ -149,9 +140,7 @@ public final class WebhookHandler {
             if (publishFailing.get() && publishFailing.compareAndSet(true, false)) {
                 LOG.info("publishing to Kafka works again");
             }
-            Replies.json(
-                    ctx,
-                    200,
+            Replies.json(ctx, 200,
                     verdict.isAccepted()
                             ? WebhookReply.accepted(verdict.eventId())
                             : WebhookReply.deadLettered(verdict.reason()));
@@ -164,11 +153,8 @@ public final class WebhookHandler {
 
     private void handshake(Context ctx, String token, long start) {
         if (token.getBytes(StandardCharsets.UTF_8).length > maxValidationTokenBytes) {
-            throw failed(
-                    ApiError.badRequest(
-                            "validation_token_too_long",
-                            "validationToken exceeds " + maxValidationTokenBytes + " bytes"),
-                    start);
+            throw failed(ApiError.badRequest("validation_token_too_long",
+                    "validationToken exceeds " + maxValidationTokenBytes + " bytes"), start);
         }
         ctx.status(200)
                 .header("X-Content-Type-Options", "nosniff")

@@ -23,15 +23,15 @@ public final class GatewayRecords {
     }
 
     /** A valid event for the raw topic, keyed by {@code data.responseId} or else {@code eventId}. */
-    public ProducerRecord<String, byte[]> accepted(
-            String key, byte[] body, long receivedAtMs, String requestId, String contentType) {
-        return new ProducerRecord<>(
-                rawTopic, null, receivedAtMs, key, body, common(receivedAtMs, requestId, contentType));
+    public ProducerRecord<String, byte[]> accepted(String key, byte[] body, long receivedAtMs, String requestId,
+            String contentType) {
+        return new ProducerRecord<>(rawTopic, null, receivedAtMs, key, body,
+                common(receivedAtMs, requestId, contentType));
     }
 
     /** A body that failed validation, for the gateway dead-letter topic, keyed by request id. */
-    public ProducerRecord<String, byte[]> deadLetter(
-            byte[] body, long receivedAtMs, String requestId, String contentType, String reason, String detail) {
+    public ProducerRecord<String, byte[]> deadLetter(byte[] body, long receivedAtMs, String requestId,
+            String contentType, String reason, String detail) {
         RecordHeaders headers = common(receivedAtMs, requestId, contentType);
         headers.add(PipelineHeaders.DLQ_STAGE, ascii(STAGE));
         headers.add(PipelineHeaders.DLQ_REASON, ascii(reason));

@@ -49,13 +49,8 @@ public final class KafkaReadiness implements ReadinessCheck {
     private volatile boolean topicsReady;
     private Admin admin;
 
-    public KafkaReadiness(
-            KafkaSettings settings,
-            List<String> topics,
-            Map<String, String> topicConfigs,
-            Producer<?, ?> producer,
-            Duration interval,
-            Duration timeout) {
+    public KafkaReadiness(KafkaSettings settings, List<String> topics, Map<String, String> topicConfigs,
+            Producer<?, ?> producer, Duration interval, Duration timeout) {
         this.settings = settings;
         this.topics = List.copyOf(topics);
         this.topicConfigs = Map.copyOf(topicConfigs);
@@ -96,10 +91,8 @@ public final class KafkaReadiness implements ReadinessCheck {
         } catch (Exception e) {
             next = new Health(false, topicsReady ? "KAFKA_UNREACHABLE" : "TOPICS_NOT_CREATED", KAFKA_DOWN);
             if (health.ready() || "STARTING".equals(health.state())) {
-                LOG.warn(
-                        "Kafka at {} is not usable ({}): readiness DOWN, posts get 503 until it is",
-                        settings.bootstrapServers(),
-                        e.toString());
+                LOG.warn("Kafka at {} is not usable ({}): readiness DOWN, posts get 503 until it is",
+                        settings.bootstrapServers(), e.toString());
             }
         }
         if (next.ready() && !health.ready()) {
@@ -107,8 +100,7 @@ public final class KafkaReadiness implements ReadinessCheck {
         }
         health = next;
         try {
-            scheduler.schedule(
-                    this::round,
+            scheduler.schedule(this::round,
                     next.ready() ? interval.toMillis() : Math.min(RETRY_MS, interval.toMillis()),
                     TimeUnit.MILLISECONDS);
         } catch (java.util.concurrent.RejectedExecutionException e) {

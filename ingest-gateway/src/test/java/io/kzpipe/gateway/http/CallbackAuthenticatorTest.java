@@ -8,8 +8,8 @@ import org.junit.jupiter.api.Test;
 
 class CallbackAuthenticatorTest {
 
-    private final CallbackAuthenticator auth =
-            CallbackAuthenticator.requiring(List.of("current-token", "previous-token"));
+    private final CallbackAuthenticator auth = CallbackAuthenticator
+            .requiring(List.of("current-token", "previous-token"));
 
     @Test
     void acceptsAnyConfiguredTokenSoTokensRotateWithoutDowntime() {

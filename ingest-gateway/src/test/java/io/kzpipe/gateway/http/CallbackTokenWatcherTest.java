@@ -49,14 +49,13 @@ class CallbackTokenWatcherTest {
     }
 
     private String loggedText() {
-        return String.join(
-                "\n", logs.list.stream().map(ILoggingEvent::getFormattedMessage).toList());
+        return String.join("\n", logs.list.stream().map(ILoggingEvent::getFormattedMessage).toList());
     }
 
     @Test
     void theFixedTokensAndTheFilesAreAcceptedFromTheStart() throws Exception {
-        try (var watcher =
-                CallbackTokenWatcher.start(file("# local\nfile-token\n"), List.of("env-token"), auth, FAST)) {
+        try (var watcher = CallbackTokenWatcher.start(file("# local\nfile-token\n"), List.of("env-token"), auth,
+                FAST)) {
             assertThat(auth.isAuthorized("file-token")).isTrue();
             assertThat(auth.isAuthorized("env-token")).isTrue();
             assertThat(auth.isAuthorized("# local")).isFalse();
@@ -75,9 +74,7 @@ class CallbackTokenWatcherTest {
             Files.writeString(file, "second\n", StandardCharsets.UTF_8);
             await().atMost(Duration.ofSeconds(2)).until(() -> !auth.isAuthorized("first"));
             assertThat(auth.isAuthorized("second")).isTrue();
-            assertThat(auth.isAuthorized("env-token"))
-                    .as("KAIZALA_CALLBACK_TOKENS stay")
-                    .isTrue();
+            assertThat(auth.isAuthorized("env-token")).as("KAIZALA_CALLBACK_TOKENS stay").isTrue();
         }
         assertThat(loggedText()).doesNotContain("first", "second", "env-token");
     }
@@ -94,8 +91,8 @@ class CallbackTokenWatcherTest {
             Path v2 = Files.createDirectory(dir.resolve("..2026_v2"));
             Files.writeString(v2.resolve("callback-tokens"), "new-token\n"); // same size, maybe the same mtime
             Path swap = Files.createSymbolicLink(dir.resolve("..data_tmp"), v2.getFileName());
-            Files.move(
-                    swap, dir.resolve("..data"), StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+            Files.move(swap, dir.resolve("..data"), StandardCopyOption.ATOMIC_MOVE,
+                    StandardCopyOption.REPLACE_EXISTING);
             await().atMost(Duration.ofSeconds(2)).until(() -> auth.isAuthorized("new-token"));
             assertThat(auth.isAuthorized("old-token")).isFalse();
         }
@@ -112,8 +109,7 @@ class CallbackTokenWatcherTest {
             assertThat(logs.list.stream().filter(e -> e.getFormattedMessage().contains("cannot re-read")))
                     .singleElement()
                     .satisfies(e -> assertThat(e.getLevel().toString()).isEqualTo("WARN"))
-                    .satisfies(e -> assertThat(e.getFormattedMessage())
-                            .contains(file.toString(), "NoSuchFileException")
+                    .satisfies(e -> assertThat(e.getFormattedMessage()).contains(file.toString(), "NoSuchFileException")
                             .doesNotContain("kept-token"));
 
             Files.writeString(file, "after-token\n", StandardCharsets.UTF_8);

@@ -19,8 +19,7 @@ import org.junit.jupiter.params.provider.ValueSource;
 
 class EnvelopeValidatorTest {
 
-    private static final String ENVELOPE =
-            "\"eventType\":\"SurveyResponse\",\"objectId\":\"g1\",\"objectType\":\"Group\"";
+    private static final String ENVELOPE = "\"eventType\":\"SurveyResponse\",\"objectId\":\"g1\",\"objectType\":\"Group\"";
     private final EnvelopeValidator validator = new EnvelopeValidator(8);
 
     private Verdict validate(String body) {
@@ -57,13 +56,12 @@ class EnvelopeValidatorTest {
         Verdict v = validator.validate(Fixtures.bytes(Fixtures.TEXT_MESSAGE));
         assertThat(v.isAccepted()).isTrue();
         assertThat(v.key()).isEqualTo(Fixtures.TEXT_EVENT_ID);
-        assertThat(validator.validate(Fixtures.bytes(Fixtures.MEMBER_ADDED)).isAccepted())
-                .isTrue();
+        assertThat(validator.validate(Fixtures.bytes(Fixtures.MEMBER_ADDED)).isAccepted()).isTrue();
     }
 
     @ParameterizedTest
-    @ValueSource(
-            strings = {"\"responseId\":42", "\"responseId\":null", "\"responseId\":\"\"", "\"responseId\":{\"a\":1}"})
+    @ValueSource(strings = {"\"responseId\":42", "\"responseId\":null", "\"responseId\":\"\"",
+            "\"responseId\":{\"a\":1}"})
     void keysByEventIdWhenResponseIdIsNotANonEmptyString(String responseId) {
         Verdict v = validate("{\"eventId\":\"e1\"," + ENVELOPE + ",\"data\":{" + responseId + "}}");
         assertThat(v.isAccepted()).isTrue();
@@ -79,8 +77,7 @@ class EnvelopeValidatorTest {
 
     @Test
     void theLastOfDuplicateFieldsCounts() {
-        assertThat(validate("{\"eventId\":\"e1\",\"eventId\":\"e2\"," + ENVELOPE + ",\"data\":{}}")
-                        .eventId())
+        assertThat(validate("{\"eventId\":\"e1\",\"eventId\":\"e2\"," + ENVELOPE + ",\"data\":{}}").eventId())
                 .isEqualTo("e2");
         Verdict v = validate("{\"eventId\":\"e1\"," + ENVELOPE + ",\"data\":{},\"eventId\":7}");
         assertThat(v.reason()).isEqualTo(INVALID_FIELD);
@@ -108,11 +105,9 @@ class EnvelopeValidatorTest {
     @Test
     void utf8FormsJacksonWouldLetThroughAreInvalid() {
         // overlong '/' (C0 AF), an encoded UTF-16 surrogate (ED A0 80), a code point above U+10FFFF (F4 90 80 80)
-        for (byte[] bad : new byte[][] {bytes(0xC0, 0xAF), bytes(0xED, 0xA0, 0x80), bytes(0xF4, 0x90, 0x80, 0x80)}) {
+        for (byte[] bad : new byte[][]{bytes(0xC0, 0xAF), bytes(0xED, 0xA0, 0x80), bytes(0xF4, 0x90, 0x80, 0x80)}) {
             byte[] body = concat("{\"eventId\":\"e1\"," + ENVELOPE + ",\"data\":{\"text\":\"", bad, "\"}}");
-            assertThat(validator.validate(body).reason())
-                    .as(Arrays.toString(bad))
-                    .isEqualTo(INVALID_UTF8);
+            assertThat(validator.validate(body).reason()).as(Arrays.toString(bad)).isEqualTo(INVALID_UTF8);
         }
     }
 
@@ -132,25 +127,13 @@ class EnvelopeValidatorTest {
     @Test
     void aTruncatedRealPayloadIsTruncated() {
         byte[] full = Fixtures.bytes(Fixtures.SURVEY_RESPONSE);
-        assertThat(validator.validate(Arrays.copyOf(full, full.length / 2)).reason())
-                .isEqualTo(TRUNCATED_JSON);
+        assertThat(validator.validate(Arrays.copyOf(full, full.length / 2)).reason()).isEqualTo(TRUNCATED_JSON);
     }
 
     @ParameterizedTest
-    @ValueSource(
-            strings = {
-                "{eventId:1}",
-                "{'eventId':'e1'}",
-                "{\"a\":NaN}",
-                "{\"a\":01}",
-                "{\"a\":1,}",
-                "{\"a\":1} // comment",
-                "{\"a\":1}{\"b\":2}",
-                "{\"a\":1} x",
-                "nonsense",
-                "{\"a\":\"tab\tin string\"}",
-                "{\"a\" 1}"
-            })
+    @ValueSource(strings = {"{eventId:1}", "{'eventId':'e1'}", "{\"a\":NaN}", "{\"a\":01}", "{\"a\":1,}",
+            "{\"a\":1} // comment", "{\"a\":1}{\"b\":2}", "{\"a\":1} x", "nonsense", "{\"a\":\"tab\tin string\"}",
+            "{\"a\" 1}"})
     void malformedJsonIsInvalid(String body) {
         assertThat(validate(body).reason()).as(body).isEqualTo(INVALID_JSON);
     }
@@ -182,8 +165,7 @@ class EnvelopeValidatorTest {
     @Test
     void eachMissingEnvelopeFieldIsNamed() {
         String[] fields = {"eventId", "eventType", "objectId", "objectType", "data"};
-        String full =
-                "{\"eventId\":\"e1\",\"eventType\":\"t\",\"objectId\":\"o\",\"objectType\":\"Group\",\"data\":{}}";
+        String full = "{\"eventId\":\"e1\",\"eventType\":\"t\",\"objectId\":\"o\",\"objectType\":\"Group\",\"data\":{}}";
         for (String field : fields) {
             String body = full.replace("\"" + field + "\":", "\"other_" + field + "\":");
             Verdict v = validate(body);
@@ -198,43 +180,35 @@ class EnvelopeValidatorTest {
                 .isEqualTo("eventId must be a non-empty string, got an empty string");
         assertThat(validate("{\"eventId\":123," + ENVELOPE + ",\"data\":{}}").detail())
                 .isEqualTo("eventId must be a non-empty string, got a number");
-        assertThat(validate("{\"eventId\":null," + ENVELOPE + ",\"data\":{}}").reason())
-                .isEqualTo(INVALID_FIELD);
+        assertThat(validate("{\"eventId\":null," + ENVELOPE + ",\"data\":{}}").reason()).isEqualTo(INVALID_FIELD);
         assertThat(validate("{\"eventId\":\"e\",\"eventType\":[],\"objectId\":\"o\",\"objectType\":\"G\",\"data\":{}}")
-                        .detail())
-                .isEqualTo("eventType must be a string, got an array");
+                .detail()).isEqualTo("eventType must be a string, got an array");
         assertThat(validate("{\"eventId\":\"e\",\"eventType\":\"t\",\"objectId\":7,\"objectType\":\"G\",\"data\":{}}")
-                        .detail())
-                .isEqualTo("objectId must be a string, got a number");
-        assertThat(validate(
-                                "{\"eventId\":\"e\",\"eventType\":\"t\",\"objectId\":\"o\",\"objectType\":true,\"data\":{}}")
+                .detail()).isEqualTo("objectId must be a string, got a number");
+        assertThat(
+                validate("{\"eventId\":\"e\",\"eventType\":\"t\",\"objectId\":\"o\",\"objectType\":true,\"data\":{}}")
                         .detail())
                 .isEqualTo("objectType must be a string, got a boolean");
-        assertThat(validate("{\"eventId\":\"e1\"," + ENVELOPE + ",\"data\":\"{}\"}")
-                        .detail())
+        assertThat(validate("{\"eventId\":\"e1\"," + ENVELOPE + ",\"data\":\"{}\"}").detail())
                 .isEqualTo("data must be an object, got a string");
-        assertThat(validate("{\"eventId\":\"e1\"," + ENVELOPE + ",\"data\":[]}").reason())
-                .isEqualTo(INVALID_FIELD);
+        assertThat(validate("{\"eventId\":\"e1\"," + ENVELOPE + ",\"data\":[]}").reason()).isEqualTo(INVALID_FIELD);
         // a non-object data is skipped whole, and the fields after it still count
-        assertThat(validate("{\"eventId\":\"e1\",\"data\":[{\"responseId\":\"r\"}]," + ENVELOPE + "}")
-                        .detail())
+        assertThat(validate("{\"eventId\":\"e1\",\"data\":[{\"responseId\":\"r\"}]," + ENVELOPE + "}").detail())
                 .isEqualTo("data must be an object, got an array");
     }
 
     @Test
     void emptyStringsAreFineExceptForEventId() {
         assertThat(validate("{\"eventId\":\"e\",\"eventType\":\"\",\"objectId\":\"\",\"objectType\":\"\",\"data\":{}}")
-                        .isAccepted())
-                .isTrue();
+                .isAccepted()).isTrue();
     }
 
     @Test
     void everyEnvelopeProblemIsListedAndTheFirstGivesTheReason() {
         Verdict v = validate("{\"eventId\":5,\"objectId\":\"o\",\"data\":null}");
         assertThat(v.reason()).isEqualTo(INVALID_FIELD);
-        assertThat(v.detail())
-                .isEqualTo("eventId must be a non-empty string, got a number; eventType is missing; "
-                        + "objectType is missing; data must be an object, got null");
+        assertThat(v.detail()).isEqualTo("eventId must be a non-empty string, got a number; eventType is missing; "
+                + "objectType is missing; data must be an object, got null");
     }
 
     @Test

@@ -15,12 +15,9 @@ class WebhookBodyLimitsTest extends WebhookTestSupport {
     @Test
     void aDeclaredLengthOverTheLimitIs413BeforeAnyBodyIsSent() {
         test(app(), (server, client) -> {
-            String response = raw(
-                    server.port(),
-                    "POST " + PATH + " HTTP/1.1\r\nHost: x\r\nkz-callback-token: " + TOKEN
-                            + "\r\nContent-Type: application/json\r\nContent-Length: 5000000\r\n\r\n");
-            assertThat(response)
-                    .startsWith("HTTP/1.1 413")
+            String response = raw(server.port(), "POST " + PATH + " HTTP/1.1\r\nHost: x\r\nkz-callback-token: " + TOKEN
+                    + "\r\nContent-Type: application/json\r\nContent-Length: 5000000\r\n\r\n");
+            assertThat(response).startsWith("HTTP/1.1 413")
                     .contains("\"code\":\"too_large\"")
                     .containsIgnoringCase("X-Request-Id");
         });
@@ -46,15 +43,13 @@ class WebhookBodyLimitsTest extends WebhookTestSupport {
     void aChunkedBodyWithinTheLimitIsPublishedExactly() {
         byte[] body = Fixtures.bytes(Fixtures.SURVEY_RESPONSE);
         test(app(), (server, client) -> {
-            var r = client.request(
-                    PATH,
+            var r = client.request(PATH,
                     b -> b.post(HttpRequest.BodyPublishers.ofInputStream(() -> new ByteArrayInputStream(body)))
                             .header("kz-callback-token", TOKEN));
             assertThat(r.code()).isEqualTo(200);
         });
         assertThat(producer.history().get(0).value()).isEqualTo(body);
-        assertThat(producer.history().get(0).headers().lastHeader(PipelineHeaders.CONTENT_TYPE))
-                .isNull();
+        assertThat(producer.history().get(0).headers().lastHeader(PipelineHeaders.CONTENT_TYPE)).isNull();
     }
 
     @Test
@@ -64,10 +59,7 @@ class WebhookBodyLimitsTest extends WebhookTestSupport {
                 .concat(" ".repeat(4096))
                 .substring(0, 4096)
                 .getBytes(StandardCharsets.UTF_8);
-        test(
-                app(),
-                (server, client) ->
-                        assertThat(post(client, PATH, body, TOKEN).code()).isEqualTo(200));
+        test(app(), (server, client) -> assertThat(post(client, PATH, body, TOKEN).code()).isEqualTo(200));
         assertThat(producer.history().get(0).value()).hasSize(4096);
     }
 }

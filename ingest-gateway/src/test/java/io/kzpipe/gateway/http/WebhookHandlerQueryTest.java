@@ -21,14 +21,12 @@ class WebhookHandlerQueryTest {
     void ignoresOtherParametersThatMerelyStartAlike() {
         assertThat(WebhookHandler.validationToken(null)).isNull();
         assertThat(WebhookHandler.validationToken("")).isNull();
-        assertThat(WebhookHandler.validationToken("validationTokenX=1&xvalidationToken=2"))
-                .isNull();
+        assertThat(WebhookHandler.validationToken("validationTokenX=1&xvalidationToken=2")).isNull();
     }
 
     @Test
     void badPercentEncodingIsABadRequest() {
         assertThatThrownBy(() -> WebhookHandler.validationToken("validationToken=%ZZ"))
-                .isInstanceOfSatisfying(
-                        ApiError.class, e -> assertThat(e.status()).isEqualTo(400));
+                .isInstanceOfSatisfying(ApiError.class, e -> assertThat(e.status()).isEqualTo(400));
     }
 }

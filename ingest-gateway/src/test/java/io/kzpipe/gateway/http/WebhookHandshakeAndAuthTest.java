@@ -31,17 +31,12 @@ class WebhookHandshakeAndAuthTest extends WebhookTestSupport {
     @Test
     void handshakeTokenUpTo1KiBIsEchoedAndLongerIsABadRequest() {
         test(app(), (server, client) -> {
-            assertThat(client.get(PATH + "?validationToken=" + "t".repeat(1024))
-                            .body()
-                            .string())
-                    .hasSize(1024);
+            assertThat(client.get(PATH + "?validationToken=" + "t".repeat(1024)).body().string()).hasSize(1024);
             var tooLong = client.get(PATH + "?validationToken=" + "t".repeat(1025));
             assertThat(tooLong.code()).isEqualTo(400);
             assertThat(json(tooLong).get("code").asText()).isEqualTo("validation_token_too_long");
             // 342 three-byte characters are 1026 bytes: the limit is on UTF-8 bytes, not characters
-            assertThat(client.get(PATH + "?validationToken=" + "%E2%82%AC".repeat(342))
-                            .code())
-                    .isEqualTo(400);
+            assertThat(client.get(PATH + "?validationToken=" + "%E2%82%AC".repeat(342)).code()).isEqualTo(400);
             assertThat(client.get(PATH).code()).isEqualTo(400);
         });
         assertThat(producer.history()).isEmpty();
@@ -50,8 +45,8 @@ class WebhookHandshakeAndAuthTest extends WebhookTestSupport {
     @Test
     void missingOrWrongCallbackTokenIs401WithNothingPublishedAndNoTokenLogged() {
         GatewayApp app = app();
-        ch.qos.logback.classic.Logger gatewayLog =
-                (ch.qos.logback.classic.Logger) org.slf4j.LoggerFactory.getLogger("io.kzpipe.gateway");
+        ch.qos.logback.classic.Logger gatewayLog = (ch.qos.logback.classic.Logger) org.slf4j.LoggerFactory
+                .getLogger("io.kzpipe.gateway");
         ch.qos.logback.classic.Level level = gatewayLog.getLevel();
         gatewayLog.setLevel(ch.qos.logback.classic.Level.DEBUG);
         try {
@@ -60,15 +55,14 @@ class WebhookHandshakeAndAuthTest extends WebhookTestSupport {
             gatewayLog.setLevel(level);
         }
         String logs = String.valueOf(app.http().unsafe.appDataManager.get(io.javalin.testtools.TestTool.TestLogsKey));
-        assertThat(logs)
-                .contains("missing or invalid callback token")
+        assertThat(logs).contains("missing or invalid callback token")
                 .doesNotContain(TOKEN.substring(1), "older-token");
     }
 
     private void assert401s(GatewayApp app) {
         test(app, (server, client) -> {
             byte[] body = Fixtures.bytes(Fixtures.SURVEY_RESPONSE);
-            for (String token : new String[] {null, "", "wrong", TOKEN + "x", TOKEN.substring(1)}) {
+            for (String token : new String[]{null, "", "wrong", TOKEN + "x", TOKEN.substring(1)}) {
                 var r = post(client, PATH, body, token);
                 assertThat(r.code()).as(String.valueOf(token)).isEqualTo(401);
                 JsonNode error = json(r);
@@ -86,10 +80,8 @@ class WebhookHandshakeAndAuthTest extends WebhookTestSupport {
 
     @Test
     void withoutConfiguredTokensAndTheOptInEveryPostIsAccepted() {
-        test(
-                app("KAIZALA_CALLBACK_TOKENS", "", "GATEWAY_ALLOW_UNAUTHENTICATED", "true"),
-                (server, client) -> assertThat(post(client, PATH, Fixtures.bytes(Fixtures.TEXT_MESSAGE), null)
-                                .code())
+        test(app("KAIZALA_CALLBACK_TOKENS", "", "GATEWAY_ALLOW_UNAUTHENTICATED", "true"),
+                (server, client) -> assertThat(post(client, PATH, Fixtures.bytes(Fixtures.TEXT_MESSAGE), null).code())
                         .isEqualTo(200));
         assertThat(producer.history()).hasSize(1);
     }
@@ -97,7 +89,7 @@ class WebhookHandshakeAndAuthTest extends WebhookTestSupport {
     @Test
     void healthAndMetricsAreNotOnTheWebhookPort() {
         test(app(), (server, client) -> {
-            for (String path : new String[] {"/health/live", "/health/ready", "/metrics"}) {
+            for (String path : new String[]{"/health/live", "/health/ready", "/metrics"}) {
                 var r = client.get(path);
                 assertThat(r.code()).as(path).isEqualTo(404);
                 assertThat(r.body().string()).as(path).contains("\"code\":\"not_found\"");

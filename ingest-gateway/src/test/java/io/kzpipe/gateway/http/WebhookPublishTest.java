@@ -34,8 +34,7 @@ class WebhookPublishTest extends WebhookTestSupport {
     void aValidEventGoesToTheRawTopicWithExactBytesKeyTimestampAndHeaders() {
         byte[] body = Fixtures.bytes(Fixtures.SURVEY_RESPONSE);
         test(app(), (server, client) -> {
-            var r = client.request(
-                    PATH,
+            var r = client.request(PATH,
                     b -> b.post(HttpRequest.BodyPublishers.ofByteArray(body))
                             .header("Content-Type", "Application/JSON; Charset=UTF-8")
                             .header("kz-callback-token", TOKEN));
@@ -58,10 +57,8 @@ class WebhookPublishTest extends WebhookTestSupport {
 
     @Test
     void anEventWithoutResponseIdIsKeyedByEventId() {
-        test(
-                app(),
-                (server, client) -> assertThat(post(client, PATH, Fixtures.bytes(Fixtures.TEXT_MESSAGE), TOKEN)
-                                .code())
+        test(app(),
+                (server, client) -> assertThat(post(client, PATH, Fixtures.bytes(Fixtures.TEXT_MESSAGE), TOKEN).code())
                         .isEqualTo(200));
         assertThat(producer.history().get(0).key()).isEqualTo(Fixtures.TEXT_EVENT_ID);
     }
@@ -83,8 +80,8 @@ class WebhookPublishTest extends WebhookTestSupport {
     void theAnswerWaitsForKafkasAcknowledgement() {
         producer = new MockProducer<>(false, null, new StringSerializer(), new ByteArraySerializer());
         test(app("GATEWAY_PUBLISH_TIMEOUT", "10s"), (server, client) -> {
-            CompletableFuture<HttpResponse<String>> pending =
-                    postAsync(client, Fixtures.bytes(Fixtures.SURVEY_RESPONSE));
+            CompletableFuture<HttpResponse<String>> pending = postAsync(client,
+                    Fixtures.bytes(Fixtures.SURVEY_RESPONSE));
             await().atMost(Duration.ofSeconds(5)).until(() -> producer.history().size() == 1);
             await().during(Duration.ofMillis(300)).atMost(Duration.ofSeconds(2)).until(() -> !pending.isDone());
             producer.completeNext();
@@ -96,8 +93,8 @@ class WebhookPublishTest extends WebhookTestSupport {
     void aFailedSendIs503WithRetryAfter() {
         producer = new MockProducer<>(false, null, new StringSerializer(), new ByteArraySerializer());
         test(app(), (server, client) -> {
-            CompletableFuture<HttpResponse<String>> pending =
-                    postAsync(client, Fixtures.bytes(Fixtures.SURVEY_RESPONSE));
+            CompletableFuture<HttpResponse<String>> pending = postAsync(client,
+                    Fixtures.bytes(Fixtures.SURVEY_RESPONSE));
             await().atMost(Duration.ofSeconds(5)).until(() -> producer.history().size() == 1);
             producer.errorNext(new TimeoutException("Expiring 1 record(s): 2000 ms has passed since batch creation"));
             HttpResponse<String> r = pending.get();
@@ -123,8 +120,8 @@ class WebhookPublishTest extends WebhookTestSupport {
     void aRecordKafkaRefusesAsTooLargeIs413() {
         producer = new MockProducer<>(false, null, new StringSerializer(), new ByteArraySerializer());
         test(app(), (server, client) -> {
-            CompletableFuture<HttpResponse<String>> pending =
-                    postAsync(client, Fixtures.bytes(Fixtures.SURVEY_RESPONSE));
+            CompletableFuture<HttpResponse<String>> pending = postAsync(client,
+                    Fixtures.bytes(Fixtures.SURVEY_RESPONSE));
             await().atMost(Duration.ofSeconds(5)).until(() -> producer.history().size() == 1);
             producer.errorNext(
                     new RecordTooLargeException("The request included a message larger than the max message size"));
@@ -134,30 +131,23 @@ class WebhookPublishTest extends WebhookTestSupport {
     }
 
     @ParameterizedTest(name = "{0}")
-    @CsvSource(
-            delimiter = '|',
-            value = {
-                "empty_body     | ''",
-                "invalid_json   | {\"eventId\": nope}",
-                "truncated_json | {\"eventId\":\"e1\",\"data\":{",
-                "not_an_object  | [1,2,3]",
-                "too_deep       | {\"eventId\":\"e1\",\"eventType\":\"t\",\"objectId\":\"o\",\"objectType\":\"G\",\"data\":{\"a\":[[[[[[[[[[1]]]]]]]]]]}}",
-                "missing_field  | {\"eventType\":\"t\",\"objectId\":\"o\",\"objectType\":\"G\",\"data\":{}}",
-                "invalid_field  | {\"eventId\":\"\",\"eventType\":\"t\",\"objectId\":\"o\",\"objectType\":\"G\",\"data\":{}}"
-            })
+    @CsvSource(delimiter = '|', value = {"empty_body     | ''", "invalid_json   | {\"eventId\": nope}",
+            "truncated_json | {\"eventId\":\"e1\",\"data\":{", "not_an_object  | [1,2,3]",
+            "too_deep       | {\"eventId\":\"e1\",\"eventType\":\"t\",\"objectId\":\"o\",\"objectType\":\"G\",\"data\":{\"a\":[[[[[[[[[[1]]]]]]]]]]}}",
+            "missing_field  | {\"eventType\":\"t\",\"objectId\":\"o\",\"objectType\":\"G\",\"data\":{}}",
+            "invalid_field  | {\"eventId\":\"\",\"eventType\":\"t\",\"objectId\":\"o\",\"objectType\":\"G\",\"data\":{}}"})
     void aMalformedBodyIsDeadLetteredWithItsExactBytesAndAnswered200(String reason, String body) {
         deadLetters(reason, body.getBytes(StandardCharsets.UTF_8));
     }
 
     @Test
     void invalidUtf8IsDeadLetteredWithItsExactBytes() {
-        deadLetters("invalid_utf8", new byte[] {'{', '"', 'a', '"', ':', '"', (byte) 0xC3, (byte) 0x28, '"', '}'});
+        deadLetters("invalid_utf8", new byte[]{'{', '"', 'a', '"', ':', '"', (byte) 0xC3, (byte) 0x28, '"', '}'});
     }
 
     private void deadLetters(String reason, byte[] body) {
         test(app("GATEWAY_MAX_JSON_DEPTH", "8"), (server, client) -> {
-            var r = client.request(
-                    PATH,
+            var r = client.request(PATH,
                     b -> b.post(HttpRequest.BodyPublishers.ofByteArray(body))
                             .header("Content-Type", "text/plain")
                             .header("kz-callback-token", TOKEN));
@@ -175,23 +165,13 @@ class WebhookPublishTest extends WebhookTestSupport {
             assertThat(header(record, PipelineHeaders.RECEIVED_AT)).isEqualTo(Long.toString(NOW));
             assertThat(header(record, PipelineHeaders.CONTENT_TYPE)).isEqualTo("text/plain");
         });
-        assertThat(registry.get("kz.gateway.dead.letters")
-                        .tag("reason", reason)
-                        .counter()
-                        .count())
-                .isEqualTo(1);
+        assertThat(registry.get("kz.gateway.dead.letters").tag("reason", reason).counter().count()).isEqualTo(1);
         assertThat(count("dead_lettered")).isEqualTo(1);
     }
 
     @ParameterizedTest
-    @CsvSource(
-            delimiter = '|',
-            value = {
-                "400 | invalid_json  | {oops}",
-                "400 | empty_body    | ' '",
-                "422 | not_an_object | \"just a string\"",
-                "422 | missing_field | {\"eventId\":\"e1\"}"
-            })
+    @CsvSource(delimiter = '|', value = {"400 | invalid_json  | {oops}", "400 | empty_body    | ' '",
+            "422 | not_an_object | \"just a string\"", "422 | missing_field | {\"eventId\":\"e1\"}"})
     void strictModeRefusesMalformedBodiesAndPublishesNothing(int status, String code, String body) {
         test(app("GATEWAY_STRICT_MODE", "true"), (server, client) -> {
             var r = post(client, PATH, body.getBytes(StandardCharsets.UTF_8), TOKEN);
@@ -199,13 +179,9 @@ class WebhookPublishTest extends WebhookTestSupport {
             JsonNode error = json(r);
             assertThat(error.get("code").asText()).isEqualTo(code);
             assertThat(error.get("details").get(0).asText()).isNotBlank();
-            assertThat(post(client, PATH, Fixtures.bytes(Fixtures.TEXT_MESSAGE), TOKEN)
-                            .code())
-                    .isEqualTo(200);
+            assertThat(post(client, PATH, Fixtures.bytes(Fixtures.TEXT_MESSAGE), TOKEN).code()).isEqualTo(200);
         });
-        assertThat(producer.history())
-                .hasSize(1)
-                .allSatisfy(rec -> assertThat(rec.topic()).isEqualTo(RAW_TOPIC));
+        assertThat(producer.history()).hasSize(1).allSatisfy(rec -> assertThat(rec.topic()).isEqualTo(RAW_TOPIC));
         assertThat(count("bad_request")).isEqualTo(1);
     }
 }

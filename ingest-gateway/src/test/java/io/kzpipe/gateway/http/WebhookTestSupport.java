@@ -41,31 +41,21 @@ abstract class WebhookTestSupport {
     static final long NOW = 1_763_946_000_123L;
     static final ObjectMapper JSON = new ObjectMapper();
 
-    MockProducer<String, byte[]> producer =
-            new MockProducer<>(true, null, new StringSerializer(), new ByteArraySerializer());
+    MockProducer<String, byte[]> producer = new MockProducer<>(true, null, new StringSerializer(),
+            new ByteArraySerializer());
     final FakeReadiness readiness = new FakeReadiness();
     final PrometheusMeterRegistry registry = ServiceMetrics.newRegistry("ingest-gateway-test");
     final java.net.http.HttpClient async = java.net.http.HttpClient.newHttpClient();
 
     GatewayApp app(String... env) {
-        Map<String, String> map = new HashMap<>(Map.of(
-                "KAIZALA_CALLBACK_TOKENS",
-                TOKEN + ",older-token",
-                "GATEWAY_MAX_BODY_BYTES",
-                "4096",
-                "GATEWAY_SHUTDOWN_TIMEOUT",
-                "0s",
-                "GATEWAY_RETRY_AFTER_SECONDS",
-                "7"));
+        Map<String, String> map = new HashMap<>(
+                Map.of("KAIZALA_CALLBACK_TOKENS", TOKEN + ",older-token", "GATEWAY_MAX_BODY_BYTES", "4096",
+                        "GATEWAY_SHUTDOWN_TIMEOUT", "0s", "GATEWAY_RETRY_AFTER_SECONDS", "7"));
         for (int i = 0; i < env.length; i += 2) {
             map.put(env[i], env[i + 1]);
         }
         GatewayConfig config = GatewayConfig.fromEnv(map);
-        return new GatewayApp(
-                config,
-                new KafkaEventPublisher(producer, registry),
-                readiness,
-                registry,
+        return new GatewayApp(config, new KafkaEventPublisher(producer, registry), readiness, registry,
                 Clock.fixed(Instant.ofEpochMilli(NOW), ZoneOffset.UTC));
     }
 
@@ -96,19 +86,14 @@ abstract class WebhookTestSupport {
     }
 
     double count(String outcome) {
-        return registry.get("kz.gateway.requests")
-                .tag("outcome", outcome)
-                .counter()
-                .count();
+        return registry.get("kz.gateway.requests").tag("outcome", outcome).counter().count();
     }
 
     CompletableFuture<HttpResponse<String>> postAsync(HttpClient client, byte[] body) {
-        return async.sendAsync(
-                HttpRequest.newBuilder(URI.create(client.getOrigin() + PATH))
-                        .header("kz-callback-token", TOKEN)
-                        .POST(HttpRequest.BodyPublishers.ofByteArray(body))
-                        .build(),
-                HttpResponse.BodyHandlers.ofString());
+        return async.sendAsync(HttpRequest.newBuilder(URI.create(client.getOrigin() + PATH))
+                .header("kz-callback-token", TOKEN)
+                .POST(HttpRequest.BodyPublishers.ofByteArray(body))
+                .build(), HttpResponse.BodyHandlers.ofString());
     }
 
     /** Sends {@code request} as is over a plain socket and returns everything the server answers. */

@@ -26,8 +26,8 @@ class GatewayConcurrencyIT {
 
     @Test
     void twoThousandConcurrentPostsAreAllAccountedFor(TestKafka kafka) throws Exception {
-        try (RunningGateway gateway = RunningGateway.start(
-                        kafka.bootstrapServers(), kafka.uniqueName("gwload") + ".", "GATEWAY_PUBLISH_TIMEOUT", "10s")
+        try (RunningGateway gateway = RunningGateway
+                .start(kafka.bootstrapServers(), kafka.uniqueName("gwload") + ".", "GATEWAY_PUBLISH_TIMEOUT", "10s")
                 .awaitReady()) {
             Map<String, String> responseIdByEvent = new HashMap<>();
             List<CompletableFuture<HttpResponse<String>>> responses = new ArrayList<>();
@@ -51,16 +51,15 @@ class GatewayConcurrencyIT {
                 accepted.add(eventIds.get(i));
             }
 
-            List<ConsumerRecord<String, byte[]>> raw =
-                    kafka.readToEnd(gateway.config.rawTopic(), Duration.ofSeconds(60));
+            List<ConsumerRecord<String, byte[]>> raw = kafka.readToEnd(gateway.config.rawTopic(),
+                    Duration.ofSeconds(60));
             assertThat(raw).hasSize(POSTS);
             List<String> stored = raw.stream().map(RunningGateway::eventId).toList();
             assertThat(stored).containsExactlyInAnyOrderElementsOf(accepted);
             for (ConsumerRecord<String, byte[]> r : raw) {
                 assertThat(r.key()).isEqualTo(responseIdByEvent.get(RunningGateway.eventId(r)));
             }
-            assertThat(kafka.readToEnd(gateway.config.deadLetterTopic(), Duration.ofSeconds(30)))
-                    .isEmpty();
+            assertThat(kafka.readToEnd(gateway.config.deadLetterTopic(), Duration.ofSeconds(30))).isEmpty();
         }
     }
 }

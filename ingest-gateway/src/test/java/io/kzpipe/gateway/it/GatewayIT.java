@@ -46,8 +46,7 @@ class GatewayIT {
     @BeforeAll
     static void startGateway(TestKafka testKafka) {
         kafka = testKafka;
-        gateway = RunningGateway.start(kafka.bootstrapServers(), kafka.uniqueName("gwit") + ".")
-                .awaitReady();
+        gateway = RunningGateway.start(kafka.bootstrapServers(), kafka.uniqueName("gwit") + ".").awaitReady();
     }
 
     @AfterAll
@@ -58,7 +57,8 @@ class GatewayIT {
     }
 
     private static List<ConsumerRecord<String, byte[]>> withRequestId(String topic, String requestId) {
-        return kafka.readToEnd(topic, WAIT).stream()
+        return kafka.readToEnd(topic, WAIT)
+                .stream()
                 .filter(r -> requestId.equals(header(r, PipelineHeaders.REQUEST_ID)))
                 .toList();
     }
@@ -66,8 +66,7 @@ class GatewayIT {
     private static void assertNothingPublishedFor(List<String> requestIds) {
         Set<String> ids = Set.copyOf(requestIds);
         for (String topic : List.of(gateway.config.rawTopic(), gateway.config.deadLetterTopic())) {
-            assertThat(kafka.readToEnd(topic, WAIT))
-                    .as(topic)
+            assertThat(kafka.readToEnd(topic, WAIT)).as(topic)
                     .noneMatch(r -> ids.contains(header(r, PipelineHeaders.REQUEST_ID)));
         }
     }
@@ -88,9 +87,7 @@ class GatewayIT {
                 .build());
         assertThat(post.statusCode()).isEqualTo(200);
         assertThat(post.body()).isEqualTo("abc");
-        assertThat(gateway.get("/webhooks/kaizala?validationToken=" + "x".repeat(1025))
-                        .statusCode())
-                .isEqualTo(400);
+        assertThat(gateway.get("/webhooks/kaizala?validationToken=" + "x".repeat(1025)).statusCode()).isEqualTo(400);
         assertNothingPublishedFor(List.of(requestId(get), requestId(post)));
     }
 
@@ -98,17 +95,16 @@ class GatewayIT {
     void everyUnauthenticatedPostIs401AndPublishesNothing() throws IOException {
         byte[] body = Fixtures.bytes(Fixtures.SURVEY_RESPONSE);
         List<String> ids = new ArrayList<>();
-        for (String token :
-                Arrays.asList(null, "", "wrong-token", TOKEN.toUpperCase(java.util.Locale.ROOT), TOKEN + " x")) {
+        for (String token : Arrays.asList(null, "", "wrong-token", TOKEN.toUpperCase(java.util.Locale.ROOT),
+                TOKEN + " x")) {
             HttpResponse<String> r = gateway.send(gateway.webhook(body, token).build());
             assertThat(r.statusCode()).as(String.valueOf(token)).isEqualTo(401);
             assertThat(JSON.readTree(r.body()).get("code").asText()).isEqualTo("unauthorized");
             ids.add(requestId(r));
         }
         // also when the body is malformed or too large: authentication comes first
-        HttpResponse<String> malformed =
-                gateway.send(gateway.webhook("{not json".getBytes(StandardCharsets.UTF_8), "bad")
-                        .build());
+        HttpResponse<String> malformed = gateway
+                .send(gateway.webhook("{not json".getBytes(StandardCharsets.UTF_8), "bad").build());
         assertThat(malformed.statusCode()).isEqualTo(401);
         ids.add(requestId(malformed));
         assertNothingPublishedFor(ids);
@@ -116,10 +112,8 @@ class GatewayIT {
 
     @Test
     void oversizedBodiesAre413ByDeclaredLengthAndWhenChunked() throws IOException {
-        String declared = raw(
-                gateway.app.port(),
-                "POST /webhooks/kaizala HTTP/1.1\r\nHost: x\r\nkz-callback-token: " + TOKEN + "\r\nContent-Length: "
-                        + (1024 * 1024 + 1) + "\r\n\r\n");
+        String declared = raw(gateway.app.port(), "POST /webhooks/kaizala HTTP/1.1\r\nHost: x\r\nkz-callback-token: "
+                + TOKEN + "\r\nContent-Length: " + (1024 * 1024 + 1) + "\r\n\r\n");
         assertThat(declared).startsWith("HTTP/1.1 413");
         // chunked: no length up front; the gateway stops reading one byte past the limit
         StringBuilder chunked = new StringBuilder("POST /webhooks/kaizala HTTP/1.1\r\nHost: x\r\nkz-callback-token: "
@@ -127,8 +121,7 @@ class GatewayIT {
         for (int i = 0; i < 17; i++) {
             chunked.append("10000\r\n").append("x".repeat(0x10000)).append("\r\n"); // 17 x 64 KiB = 1 MiB + 64 KiB
         }
-        String chunkedResponse =
-                raw(gateway.app.port(), chunked.append("0\r\n\r\n").toString());
+        String chunkedResponse = raw(gateway.app.port(), chunked.append("0\r\n\r\n").toString());
         assertThat(chunkedResponse).startsWith("HTTP/1.1 413");
         assertNothingPublishedFor(List.of(requestIdOf(declared), requestIdOf(chunkedResponse)));
     }
@@ -139,9 +132,8 @@ class GatewayIT {
         String responseId = UUID.randomUUID().toString();
         byte[] body = Fixtures.surveyResponse(eventId, responseId);
         long before = System.currentTimeMillis();
-        HttpResponse<String> r = gateway.send(gateway.webhook(body, TOKEN)
-                .setHeader("Content-Type", "application/json; charset=UTF-8")
-                .build());
+        HttpResponse<String> r = gateway.send(
+                gateway.webhook(body, TOKEN).setHeader("Content-Type", "application/json; charset=UTF-8").build());
         long after = System.currentTimeMillis();
         assertThat(r.statusCode()).isEqualTo(200);
         assertThat(JSON.readTree(r.body()))
@@ -155,8 +147,7 @@ class GatewayIT {
         assertThat(record.timestamp()).isBetween(before, after);
         assertThat(header(record, PipelineHeaders.RECEIVED_AT)).isEqualTo(Long.toString(record.timestamp()));
         assertThat(header(record, PipelineHeaders.CONTENT_TYPE)).isEqualTo("application/json; charset=UTF-8");
-        assertThat(withRequestId(gateway.config.deadLetterTopic(), requestId(r)))
-                .isEmpty();
+        assertThat(withRequestId(gateway.config.deadLetterTopic(), requestId(r))).isEmpty();
     }
 
     @Test
@@ -180,24 +171,19 @@ class GatewayIT {
     void eachMalformedBodyIsDeadLetteredWithItsExactBytesAndReason() throws IOException {
         Map<String, byte[]> bodies = new LinkedHashMap<>();
         bodies.put("empty_body", new byte[0]);
-        bodies.put(
-                "invalid_utf8",
-                new byte[] {'{', '"', 'x', '"', ':', '"', (byte) 0xED, (byte) 0xA0, (byte) 0x80, '"', '}'});
+        bodies.put("invalid_utf8",
+                new byte[]{'{', '"', 'x', '"', ':', '"', (byte) 0xED, (byte) 0xA0, (byte) 0x80, '"', '}'});
         bodies.put("invalid_json", "{\"eventId\":\"e1\",}".getBytes(StandardCharsets.UTF_8));
         byte[] full = Fixtures.bytes(Fixtures.SURVEY_RESPONSE);
         bodies.put("truncated_json", Arrays.copyOf(full, full.length - 40));
         bodies.put("not_an_object", "[{\"eventId\":\"e1\"}]".getBytes(StandardCharsets.UTF_8));
-        bodies.put(
-                "too_deep",
-                ("{\"eventId\":\"e1\",\"data\":" + "[".repeat(70) + "]".repeat(70) + "}")
-                        .getBytes(StandardCharsets.UTF_8));
-        bodies.put(
-                "missing_field",
+        bodies.put("too_deep", ("{\"eventId\":\"e1\",\"data\":" + "[".repeat(70) + "]".repeat(70) + "}")
+                .getBytes(StandardCharsets.UTF_8));
+        bodies.put("missing_field",
                 Fixtures.text(Fixtures.TEXT_MESSAGE)
                         .replace("\"eventType\"", "\"eventKind\"")
                         .getBytes(StandardCharsets.UTF_8));
-        bodies.put(
-                "invalid_field",
+        bodies.put("invalid_field",
                 Fixtures.text(Fixtures.TEXT_MESSAGE)
                         .replace("\"data\":{\"text\"", "\"data\":[{\"text\"")
                         .replace("Asante!\"}", "Asante!\"}]")
@@ -231,15 +217,10 @@ class GatewayIT {
 
     @Test
     void metricsCountOutcomes() {
-        gateway.post(Fixtures.surveyResponse(
-                UUID.randomUUID().toString(), UUID.randomUUID().toString()));
+        gateway.post(Fixtures.surveyResponse(UUID.randomUUID().toString(), UUID.randomUUID().toString()));
         String metrics = gateway.management("/metrics").body();
-        assertThat(metrics)
-                .contains(
-                        "kz_gateway_requests_total{",
-                        "outcome=\"accepted\"",
-                        "kz_gateway_publish_duration_seconds_bucket",
-                        "kafka_producer_");
+        assertThat(metrics).contains("kz_gateway_requests_total{", "outcome=\"accepted\"",
+                "kz_gateway_publish_duration_seconds_bucket", "kafka_producer_");
         assertThat(gateway.management("/health/ready").statusCode()).isEqualTo(200);
     }
 

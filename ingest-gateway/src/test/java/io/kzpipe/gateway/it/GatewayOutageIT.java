@@ -36,18 +36,12 @@ class GatewayOutageIT {
     void the503sOfAnOutageAreNeverStoredAndPostsSucceedAgainAfterIt() throws Exception {
         try (KafkaBrokerProcess broker = KafkaBrokerProcess.launch()) {
             broker.stop();
-            try (RunningGateway gateway = RunningGateway.start(
-                    broker.bootstrapServers(),
-                    "outage.",
-                    "GATEWAY_PUBLISH_TIMEOUT",
-                    "2s",
-                    "GATEWAY_RETRY_AFTER_SECONDS",
-                    "11")) {
+            try (RunningGateway gateway = RunningGateway.start(broker.bootstrapServers(), "outage.",
+                    "GATEWAY_PUBLISH_TIMEOUT", "2s", "GATEWAY_RETRY_AFTER_SECONDS", "11")) {
                 // Kafka down at start-up: the gateway runs, is live but not ready, answers the handshake, refuses posts
                 assertThat(gateway.management("/health/live").statusCode()).isEqualTo(200);
                 assertThat(gateway.management("/health/ready").statusCode()).isEqualTo(503);
-                assertThat(gateway.get("/webhooks/kaizala?validationToken=up").body())
-                        .isEqualTo("up");
+                assertThat(gateway.get("/webhooks/kaizala?validationToken=up").body()).isEqualTo("up");
                 expect(503, post(gateway));
 
                 broker.start();
@@ -94,8 +88,7 @@ class GatewayOutageIT {
                 assertThat(stored).doesNotContainAnyElementsOf(refusedEventIds);
                 assertThat(stored).containsExactlyInAnyOrderElementsOf(acceptedEventIds);
                 assertThat(raw).hasSize(acceptedEventIds.size());
-                assertThat(broker.kafka().readToEnd(gateway.config.deadLetterTopic(), WAIT))
-                        .isEmpty();
+                assertThat(broker.kafka().readToEnd(gateway.config.deadLetterTopic(), WAIT)).isEmpty();
             }
         }
     }

@@ -31,26 +31,12 @@ class MainIT {
     @Test
     void badConfigurationExitsWithCode2AndListsEveryProblem() throws IOException {
         Path log = LOGS.resolve("main-bad-config-" + UUID.randomUUID() + ".log");
-        try (ServiceProcess main = ServiceProcess.start(
-                "io.kzpipe.gateway.Main",
-                Map.of(
-                        "KAIZALA_CALLBACK_TOKENS",
-                        "",
-                        "GATEWAY_PORT",
-                        "eighty",
-                        "GATEWAY_MAX_BODY_BYTES",
-                        "1",
-                        "KAFKA_PRODUCER_ACKS",
-                        "0"),
-                log)) {
+        try (ServiceProcess main = ServiceProcess.start("io.kzpipe.gateway.Main", Map.of("KAIZALA_CALLBACK_TOKENS", "",
+                "GATEWAY_PORT", "eighty", "GATEWAY_MAX_BODY_BYTES", "1", "KAFKA_PRODUCER_ACKS", "0"), log)) {
             await().atMost(Duration.ofSeconds(60)).until(() -> !main.isAlive());
             assertThat(main.exitCode()).isEqualTo(2);
-            assertThat(Files.readString(log))
-                    .contains(
-                            "KAIZALA_CALLBACK_TOKENS is required",
-                            "GATEWAY_PORT must be",
-                            "GATEWAY_MAX_BODY_BYTES must be",
-                            "KAFKA_PRODUCER_ACKS must be all");
+            assertThat(Files.readString(log)).contains("KAIZALA_CALLBACK_TOKENS is required", "GATEWAY_PORT must be",
+                    "GATEWAY_MAX_BODY_BYTES must be", "KAFKA_PRODUCER_ACKS must be all");
         }
     }
 
@@ -60,52 +46,33 @@ class MainIT {
         int managementPort = FreePorts.find();
         Path log = LOGS.resolve("main-run-" + UUID.randomUUID() + ".log");
         String secret = "main-it-" + UUID.randomUUID();
-        try (ServiceProcess main = ServiceProcess.start(
-                "io.kzpipe.gateway.Main",
-                Map.of(
-                        "KAFKA_BOOTSTRAP_SERVERS",
-                        kafka.bootstrapServers(),
-                        "TOPIC_PREFIX",
-                        kafka.uniqueName("gwmain") + ".",
-                        "KAIZALA_CALLBACK_TOKENS",
-                        secret,
-                        "GATEWAY_HOST",
-                        "127.0.0.1",
-                        "GATEWAY_PORT",
-                        Integer.toString(port),
-                        "GATEWAY_MANAGEMENT_HOST",
-                        "127.0.0.1",
-                        "GATEWAY_MANAGEMENT_PORT",
-                        Integer.toString(managementPort)),
+        try (ServiceProcess main = ServiceProcess.start("io.kzpipe.gateway.Main",
+                Map.of("KAFKA_BOOTSTRAP_SERVERS", kafka.bootstrapServers(), "TOPIC_PREFIX",
+                        kafka.uniqueName("gwmain") + ".", "KAIZALA_CALLBACK_TOKENS", secret, "GATEWAY_HOST",
+                        "127.0.0.1", "GATEWAY_PORT", Integer.toString(port), "GATEWAY_MANAGEMENT_HOST", "127.0.0.1",
+                        "GATEWAY_MANAGEMENT_PORT", Integer.toString(managementPort)),
                 log)) {
             URI base = URI.create("http://127.0.0.1:" + port);
             URI management = URI.create("http://127.0.0.1:" + managementPort);
             await().atMost(Duration.ofSeconds(90))
                     .ignoreExceptions()
-                    .until(() -> http.send(
-                                            HttpRequest.newBuilder(management.resolve("/health/ready"))
-                                                    .build(),
-                                            HttpResponse.BodyHandlers.ofString())
-                                    .statusCode()
-                            == 200);
+                    .until(() -> http
+                            .send(HttpRequest.newBuilder(management.resolve("/health/ready")).build(),
+                                    HttpResponse.BodyHandlers.ofString())
+                            .statusCode() == 200);
             String eventId = UUID.randomUUID().toString();
-            HttpResponse<String> r = http.send(
-                    HttpRequest.newBuilder(base.resolve("/webhooks/kaizala"))
-                            .header("kz-callback-token", secret)
-                            .POST(HttpRequest.BodyPublishers.ofByteArray(Fixtures.surveyResponse(eventId, eventId)))
-                            .build(),
-                    HttpResponse.BodyHandlers.ofString());
+            HttpResponse<String> r = http.send(HttpRequest.newBuilder(base.resolve("/webhooks/kaizala"))
+                    .header("kz-callback-token", secret)
+                    .POST(HttpRequest.BodyPublishers.ofByteArray(Fixtures.surveyResponse(eventId, eventId)))
+                    .build(), HttpResponse.BodyHandlers.ofString());
             assertThat(r.statusCode()).isEqualTo(200);
 
             main.stop();
             assertThat(main.isAlive()).isFalse();
             String output = Files.readString(log);
             assertThat(output)
-                    .contains(
-                            "callbackTokens=1 configured (values hidden)",
-                            "ingest gateway listening",
-                            "stopping: draining in-flight requests",
-                            "ingest gateway stopped")
+                    .contains("callbackTokens=1 configured (values hidden)", "ingest gateway listening",
+                            "stopping: draining in-flight requests", "ingest gateway stopped")
                     .doesNotContain(secret);
         }
     }

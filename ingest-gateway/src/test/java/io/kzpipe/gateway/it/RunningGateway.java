@@ -32,47 +32,28 @@ final class RunningGateway implements AutoCloseable {
 
     static final String TOKEN = "it-token-5b1e";
     static final String PATH = "/webhooks/kaizala";
-    private static final com.fasterxml.jackson.databind.ObjectMapper JSON =
-            new com.fasterxml.jackson.databind.ObjectMapper();
+    private static final com.fasterxml.jackson.databind.ObjectMapper JSON = new com.fasterxml.jackson.databind.ObjectMapper();
 
     final GatewayConfig config;
     final GatewayApp app;
-    final HttpClient http =
-            HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
+    final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
 
     private RunningGateway(GatewayConfig config) {
         this.config = config;
         PrometheusMeterRegistry registry = ServiceMetrics.newRegistry("ingest-gateway-it");
         KafkaProducer<String, byte[]> producer = new KafkaProducer<>(config.producerProps());
         KafkaEventPublisher publisher = new KafkaEventPublisher(producer, registry);
-        KafkaReadiness readiness = new KafkaReadiness(
-                config.kafka(),
-                List.of(config.rawTopic(), config.deadLetterTopic()),
-                config.limits().bodyTopicConfigs(),
-                producer,
-                config.kafkaCheckInterval(),
-                config.publishTimeout());
+        KafkaReadiness readiness = new KafkaReadiness(config.kafka(),
+                List.of(config.rawTopic(), config.deadLetterTopic()), config.limits().bodyTopicConfigs(), producer,
+                config.kafkaCheckInterval(), config.publishTimeout());
         this.app = new GatewayApp(config, publisher, readiness, registry, Clock.systemUTC()).start();
     }
 
     /** Starts a gateway on {@code bootstrapServers} with its own topic prefix and the given extra settings. */
     static RunningGateway start(String bootstrapServers, String topicPrefix, String... env) {
-        Map<String, String> map = new HashMap<>(Map.of(
-                "KAFKA_BOOTSTRAP_SERVERS",
-                bootstrapServers,
-                "TOPIC_PREFIX",
-                topicPrefix,
-                "KAIZALA_CALLBACK_TOKENS",
-                TOKEN,
-                "GATEWAY_HOST",
-                "127.0.0.1",
-                "GATEWAY_PORT",
-                "0",
-                "GATEWAY_MANAGEMENT_PORT",
-                "0",
-                "GATEWAY_KAFKA_CHECK_INTERVAL",
-                "500ms",
-                "GATEWAY_SHUTDOWN_TIMEOUT",
+        Map<String, String> map = new HashMap<>(Map.of("KAFKA_BOOTSTRAP_SERVERS", bootstrapServers, "TOPIC_PREFIX",
+                topicPrefix, "KAIZALA_CALLBACK_TOKENS", TOKEN, "GATEWAY_HOST", "127.0.0.1", "GATEWAY_PORT", "0",
+                "GATEWAY_MANAGEMENT_PORT", "0", "GATEWAY_KAFKA_CHECK_INTERVAL", "500ms", "GATEWAY_SHUTDOWN_TIMEOUT",
                 "5s"));
         for (int i = 0; i < env.length; i += 2) {
             map.put(env[i], env[i + 1]);
@@ -109,10 +90,7 @@ final class RunningGateway implements AutoCloseable {
     }
 
     HttpResponse<String> get(String pathAndQuery) {
-        return send(HttpRequest.newBuilder(uri(pathAndQuery))
-                .timeout(Duration.ofSeconds(30))
-                .GET()
-                .build());
+        return send(HttpRequest.newBuilder(uri(pathAndQuery)).timeout(Duration.ofSeconds(30)).GET().build());
     }
 
     /** A GET on the management port ({@code /health/live}, {@code /health/ready}, {@code /metrics}). */

@@ -82,29 +82,17 @@ public final class ApiClient {
     private long refreshAtMs;
 
     public ApiClient(ApiSettings settings, TokenState initial, ApiMetrics metrics) {
-        this(
-                settings,
-                initial,
-                metrics,
+        this(settings, initial, metrics,
                 HttpClient.newBuilder()
                         .connectTimeout(settings.timeout())
                         .followRedirects(HttpClient.Redirect.NEVER)
                         .build(),
-                new CallLimiter(settings.callsPerMinute(), BUDGET_WINDOW.plus(WINDOW_MARGIN)),
-                Backoff.DEFAULT,
-                Clock.systemUTC(),
-                d -> Thread.sleep(d.toMillis()));
+                new CallLimiter(settings.callsPerMinute(), BUDGET_WINDOW.plus(WINDOW_MARGIN)), Backoff.DEFAULT,
+                Clock.systemUTC(), d -> Thread.sleep(d.toMillis()));
     }
 
-    ApiClient(
-            ApiSettings settings,
-            TokenState initial,
-            ApiMetrics metrics,
-            HttpClient http,
-            CallLimiter limiter,
-            Backoff backoff,
-            Clock clock,
-            Sleeper sleeper) {
+    ApiClient(ApiSettings settings, TokenState initial, ApiMetrics metrics, HttpClient http, CallLimiter limiter,
+            Backoff backoff, Clock clock, Sleeper sleeper) {
         this.settings = settings;
         this.state = initial;
         this.metrics = metrics;
@@ -147,11 +135,8 @@ public final class ApiClient {
         while (true) {
             String token = accessToken();
             String root = dataRoot();
-            HttpResponse<byte[]> r = exchange(
-                    endpoint,
-                    () -> request(root + path, method, body)
-                            .header("accessToken", token)
-                            .build());
+            HttpResponse<byte[]> r = exchange(endpoint,
+                    () -> request(root + path, method, body).header("accessToken", token).build());
             int status = r.statusCode();
             if (status == 401 && !refreshed) {
                 LOG.info("{} answered 401: fetching a new access token", endpoint);
@@ -165,8 +150,8 @@ public final class ApiClient {
                 continue;
             }
             if (status / 100 != 2) {
-                throw new ApiException(
-                        status, method + " " + endpoint + " answered " + status + ": " + snippet(r.body()));
+                throw new ApiException(status,
+                        method + " " + endpoint + " answered " + status + ": " + snippet(r.body()));
             }
             reachable = true;
             return parse(endpoint, r.body());
@@ -197,10 +182,8 @@ public final class ApiClient {
         while (true) {
             String target = url;
             TokenState current = state;
-            HttpResponse<byte[]> r = exchange(
-                    "accessToken",
-                    () -> request(target, "GET", null)
-                            .header("applicationId", settings.applicationId())
+            HttpResponse<byte[]> r = exchange("accessToken",
+                    () -> request(target, "GET", null).header("applicationId", settings.applicationId())
                             .header("applicationSecret", settings.applicationSecret())
                             .header("refreshToken", current.refreshToken())
                             .build());
@@ -212,8 +195,7 @@ public final class ApiClient {
             }
             if (status != 200) {
                 reachable = false;
-                throw new ApiException(
-                        status,
+                throw new ApiException(status,
                         status == 401
                                 ? "Kaizala refused the connector credentials or the refresh token "
                                         + Mask.token(current.refreshToken())
@@ -233,8 +215,7 @@ public final class ApiClient {
             throw new ApiException(200, "the accessToken answer has no accessToken");
         }
         long now = clock.millis();
-        long expiry = Times.millis(
-                answer.get("accessTokenExpiry"), now + Duration.ofHours(1).toMillis());
+        long expiry = Times.millis(answer.get("accessTokenExpiry"), now + Duration.ofHours(1).toMillis());
         long margin = Math.min(TOKEN_MARGIN.toMillis(), Math.max(0, (expiry - now) / 10));
         accessToken = token;
         refreshAtMs = expiry - margin;
@@ -247,8 +228,7 @@ public final class ApiClient {
         }
         String rotated = text(answer, "refreshToken");
         if (rotated != null && !rotated.equals(current.refreshToken())) {
-            LOG.info(
-                    "Kaizala rotated the refresh token (now {}); the old one is invalid from now on",
+            LOG.info("Kaizala rotated the refresh token (now {}); the old one is invalid from now on",
                     Mask.token(rotated));
             next = next.withRefreshToken(rotated);
         }
@@ -326,12 +306,7 @@ public final class ApiClient {
             throw new ApiException(status, endpoint + " failed " + n + " times, last: " + what, cause);
         }
         Duration wait = backoff.delay(n);
-        LOG.warn(
-                "{} failed ({}), attempt {} of {}: retrying in {} ms",
-                endpoint,
-                what,
-                n,
-                backoff.attempts(),
+        LOG.warn("{} failed ({}), attempt {} of {}: retrying in {} ms", endpoint, what, n, backoff.attempts(),
                 wait.toMillis());
         sleeper.sleep(wait);
         return n;
@@ -359,10 +334,8 @@ public final class ApiClient {
             d = Duration.ofSeconds(Long.parseLong(v));
         } else if (!v.isEmpty()) {
             try {
-                d = Duration.between(
-                        clock.instant(),
-                        ZonedDateTime.parse(v, DateTimeFormatter.RFC_1123_DATE_TIME)
-                                .toInstant());
+                d = Duration.between(clock.instant(),
+                        ZonedDateTime.parse(v, DateTimeFormatter.RFC_1123_DATE_TIME).toInstant());
             } catch (DateTimeParseException e) {
                 LOG.debug("unreadable Retry-After '{}': waiting {} s", v, d.toSeconds());
             }

@@ -16,13 +16,8 @@ import java.time.Duration;
  * @param timeout           connect and request timeout of one call ({@code PULLER_HTTP_TIMEOUT}; Kaizala suggests
  *                          1 minute)
  */
-public record ApiSettings(
-        URI apiUrl,
-        String applicationId,
-        String applicationSecret,
-        String refreshToken,
-        int callsPerMinute,
-        Duration timeout) {
+public record ApiSettings(URI apiUrl, String applicationId, String applicationSecret, String refreshToken,
+        int callsPerMinute, Duration timeout) {
 
     public static final String DEFAULT_API_URL = "https://api.kaiza.la";
     /** The documented budget of one connector (docs/KAIZALA-API.md). */
@@ -37,8 +32,8 @@ public record ApiSettings(
         try {
             uri = URI.create(url.endsWith("/") ? url.substring(0, url.length() - 1) : url);
             if (!("http".equals(uri.getScheme()) || "https".equals(uri.getScheme())) || uri.getHost() == null) {
-                env.problem(
-                        "KAIZALA_API_URL", "must be an http(s) URL like " + DEFAULT_API_URL + ", got '" + url + "'");
+                env.problem("KAIZALA_API_URL",
+                        "must be an http(s) URL like " + DEFAULT_API_URL + ", got '" + url + "'");
             }
         } catch (IllegalArgumentException e) {
             env.problem("KAIZALA_API_URL", "must be an http(s) URL like " + DEFAULT_API_URL + ", got '" + url + "'");
@@ -46,11 +41,7 @@ public record ApiSettings(
         String id = required(env, "KAIZALA_APPLICATION_ID");
         String secret = required(env, "KAIZALA_APPLICATION_SECRET");
         String refresh = required(env, "KAIZALA_REFRESH_TOKEN");
-        return new ApiSettings(
-                uri,
-                id,
-                secret,
-                refresh,
+        return new ApiSettings(uri, id, secret, refresh,
                 env.intIn("PULLER_CALLS_PER_MINUTE", DEFAULT_CALLS_PER_MINUTE, 1, 100_000),
                 env.duration("PULLER_HTTP_TIMEOUT", DEFAULT_TIMEOUT, Duration.ofMillis(100), Duration.ofMinutes(10)));
     }

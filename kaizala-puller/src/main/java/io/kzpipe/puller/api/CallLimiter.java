@@ -148,8 +148,7 @@ public final class CallLimiter {
         lock.lock();
         try {
             long now = nanoClock.getAsLong();
-            return inFlight
-                    + (int) ends.stream().filter(e -> now - e < windowNanos).count();
+            return inFlight + (int) ends.stream().filter(e -> now - e < windowNanos).count();
         } finally {
             lock.unlock();
         }

@@ -48,8 +48,8 @@ public final class KaizalaApi {
 
     /** An action with its details and every response ({@code getDetails=true}). */
     public JsonNode actionDetails(String groupId, String actionId) throws InterruptedException {
-        return client.call(
-                "actionDetails", "GET", group(groupId) + "/actions/" + enc(actionId) + "?getDetails=true", null);
+        return client.call("actionDetails", "GET", group(groupId) + "/actions/" + enc(actionId) + "?getDetails=true",
+                null);
     }
 
     /**
@@ -57,9 +57,8 @@ public final class KaizalaApi {
      *
      * @return the new webhook's id
      */
-    public String createWebhook(
-            String objectId, String objectType, List<String> eventTypes, String callbackUrl, String callbackToken)
-            throws InterruptedException {
+    public String createWebhook(String objectId, String objectType, List<String> eventTypes, String callbackUrl,
+            String callbackToken) throws InterruptedException {
         ObjectNode body = Json.MAPPER.createObjectNode();
         body.put("objectId", objectId);
         body.put("objectType", objectType);
@@ -77,8 +76,8 @@ public final class KaizalaApi {
 
     /** The webhooks of an object ({@code objectType} Group, Action or ActionPackage). */
     public List<Webhook> listWebhooks(String objectId, String objectType) throws InterruptedException {
-        JsonNode answer = client.call(
-                "webhook", "GET", "/v1/webhook?objectId=" + enc(objectId) + "&objectType=" + enc(objectType), null);
+        JsonNode answer = client.call("webhook", "GET",
+                "/v1/webhook?objectId=" + enc(objectId) + "&objectType=" + enc(objectType), null);
         List<Webhook> out = new ArrayList<>();
         for (JsonNode w : answer.isArray() ? answer : answer.path("webhooks")) {
             out.add(Webhook.of(w));

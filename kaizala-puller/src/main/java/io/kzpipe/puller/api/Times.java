@@ -84,8 +84,7 @@ public final class Times {
     private static Optional<Instant> fromNumber(BigDecimal n) {
         try {
             BigDecimal millis = n.abs().compareTo(BigDecimal.valueOf(SECONDS_BELOW)) < 0 ? n.movePointRight(3) : n;
-            return Optional.of(
-                    Instant.ofEpochMilli(millis.setScale(0, RoundingMode.FLOOR).longValueExact()));
+            return Optional.of(Instant.ofEpochMilli(millis.setScale(0, RoundingMode.FLOOR).longValueExact()));
         } catch (ArithmeticException e) {
             return Optional.empty();
         }

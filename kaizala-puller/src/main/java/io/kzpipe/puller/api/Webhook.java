@@ -10,15 +10,8 @@ import java.util.List;
  *
  * @param validityMs expiry, epoch ms ({@code 0} when absent)
  */
-public record Webhook(
-        String id,
-        String objectId,
-        String objectType,
-        List<String> events,
-        String callbackUrl,
-        String callbackToken,
-        long validityMs,
-        boolean active) {
+public record Webhook(String id, String objectId, String objectType, List<String> events, String callbackUrl,
+        String callbackToken, long validityMs, boolean active) {
 
     public Webhook {
         events = List.copyOf(events);
@@ -27,23 +20,18 @@ public record Webhook(
     static Webhook of(JsonNode w) {
         List<String> events = new ArrayList<>();
         w.path(w.has("events") ? "events" : "eventTypes").forEach(e -> events.add(e.asText()));
-        return new Webhook(
-                ActionRef.firstText(w.get("id"), w.get("webhookId")),
-                w.path("objectId").asText(""),
-                w.path("objectType").asText(""),
-                events,
+        return new Webhook(ActionRef.firstText(w.get("id"), w.get("webhookId")), w.path("objectId").asText(""),
+                w.path("objectType").asText(""), events,
                 ActionRef.firstText(w.get("callbackUrl"), w.get("callBackUrl")),
                 ActionRef.firstText(w.get("callbackToken"), w.get("callBackToken")),
-                Math.max(0, Times.millis(w.get("validity"), 0)),
-                !w.has("active")
-                        || w.get("active").asBoolean(true)
+                Math.max(0, Times.millis(w.get("validity"), 0)), !w.has("active") || w.get("active").asBoolean(true)
                         || "true".equalsIgnoreCase(w.path("active").asText()));
     }
 
     @Override
     public String toString() {
         return "Webhook[id=" + id + ", objectId=" + objectId + ", objectType=" + objectType + ", events=" + events
-                + ", callbackUrl=" + callbackUrl + ", callbackToken=" + Mask.token(callbackToken) + ", active="
-                + active + "]";
+                + ", callbackUrl=" + callbackUrl + ", callbackToken=" + Mask.token(callbackToken) + ", active=" + active
+                + "]";
     }
 }

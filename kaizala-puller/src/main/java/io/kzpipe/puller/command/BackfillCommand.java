@@ -44,8 +44,8 @@ import org.apache.kafka.common.serialization.StringSerializer;
 public final class BackfillCommand {
 
     static final Duration TIMEOUT = Duration.ofSeconds(30);
-    private static final DateTimeFormatter ID_TIME =
-            DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmss'Z'").withZone(ZoneOffset.UTC);
+    private static final DateTimeFormatter ID_TIME = DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmss'Z'")
+            .withZone(ZoneOffset.UTC);
 
     private final KafkaSettings kafka;
     private final Clock clock;
@@ -71,9 +71,7 @@ public final class BackfillCommand {
         String topic = StateTopic.ensure(kafka, TIMEOUT);
         long now = clock.millis();
         String id = "bf-" + ID_TIME.format(Instant.ofEpochMilli(now)) + "-"
-                + HexFormat.of()
-                        .toHexDigits(ThreadLocalRandom.current().nextInt())
-                        .substring(0, 6);
+                + HexFormat.of().toHexDigits(ThreadLocalRandom.current().nextInt()).substring(0, 6);
         BackfillJob job = BackfillJob.pending(id, source, from.toEpochMilli(), to.toEpochMilli(), now);
         Map<String, Object> props = new HashMap<>(kafka.clientProps());
         props.put(ProducerConfig.ACKS_CONFIG, "all");
@@ -95,8 +93,8 @@ public final class BackfillCommand {
     public List<BackfillJob> status() {
         String topic = StateTopic.ensure(kafka, TIMEOUT);
         Map<String, BackfillJob> jobs = new HashMap<>();
-        try (KafkaConsumer<String, byte[]> consumer =
-                new KafkaConsumer<>(StateStore.consumerProps(kafka, "kz-puller-backfill-status"))) {
+        try (KafkaConsumer<String, byte[]> consumer = new KafkaConsumer<>(
+                StateStore.consumerProps(kafka, "kz-puller-backfill-status"))) {
             StateStore.readToEnd(consumer, topic, TIMEOUT, (k, v) -> {
                 if (k != null && k.startsWith(StateKeys.BACKFILL_PREFIX)) {
                     if (v == null) {
@@ -110,15 +108,8 @@ public final class BackfillCommand {
         List<BackfillJob> out = new ArrayList<>(jobs.values());
         out.sort((a, b) -> a.id().compareTo(b.id()));
         for (BackfillJob j : out) {
-            this.out.printf(
-                    "%s %-8s %s [%s, %s] pages=%d records=%d%s%n",
-                    j.id(),
-                    j.status(),
-                    j.source(),
-                    Instant.ofEpochMilli(j.fromMs()),
-                    Instant.ofEpochMilli(j.toMs()),
-                    j.pages(),
-                    j.records(),
+            this.out.printf("%s %-8s %s [%s, %s] pages=%d records=%d%s%n", j.id(), j.status(), j.source(),
+                    Instant.ofEpochMilli(j.fromMs()), Instant.ofEpochMilli(j.toMs()), j.pages(), j.records(),
                     j.error().isEmpty() ? "" : " error=" + j.error());
         }
         if (out.isEmpty()) {

@@ -32,13 +32,8 @@ public final class ListCommand {
         }
         out.printf("%-38s %-7s %-10s %-26s %s %s%n", "ID", "ACTIVE", "TOKEN", "VALID UNTIL", "URL", "EVENTS");
         for (Webhook w : hooks) {
-            out.printf(
-                    "%-38s %-7s %-10s %-26s %s %s%n",
-                    w.id(),
-                    w.active(),
-                    Mask.token(w.callbackToken()),
-                    w.validityMs() > 0 ? Instant.ofEpochMilli(w.validityMs()).toString() : "-",
-                    w.callbackUrl(),
+            out.printf("%-38s %-7s %-10s %-26s %s %s%n", w.id(), w.active(), Mask.token(w.callbackToken()),
+                    w.validityMs() > 0 ? Instant.ofEpochMilli(w.validityMs()).toString() : "-", w.callbackUrl(),
                     String.join(",", w.events()));
         }
         return hooks;
@@ -46,8 +41,8 @@ public final class ListCommand {
 
     public static int main(List<String> args, Map<String, String> env, PrintStream out, PrintStream err) {
         return CommandRunner.run("list", err, () -> {
-            KaizalaTarget target =
-                    KaizalaTarget.of(Options.parse(args, Set.of("group", "action", "package"), Set.of()));
+            KaizalaTarget target = KaizalaTarget
+                    .of(Options.parse(args, Set.of("group", "action", "package"), Set.of()));
             new ListCommand(KaizalaClients.fromEnv(env, err), out).run(target);
         });
     }

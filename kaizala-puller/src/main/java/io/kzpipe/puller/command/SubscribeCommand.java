@@ -39,21 +39,18 @@ public final class SubscribeCommand {
         }
 
         public static Request parse(List<String> args) {
-            Options o =
-                    Options.parse(args, Set.of("group", "action", "package", "url", "events", "tokens-file"), Set.of());
+            Options o = Options.parse(args, Set.of("group", "action", "package", "url", "events", "tokens-file"),
+                    Set.of());
             String url = o.required("url");
             URI uri = URI.create(url);
             if (uri.getScheme() == null || !uri.getScheme().startsWith("http") || uri.getHost() == null) {
                 throw new IllegalArgumentException("--url must be an http(s) URL, got '" + url + "'");
             }
             List<String> events = o.has("events")
-                    ? Arrays.stream(o.get("events").split(","))
-                            .map(String::trim)
-                            .filter(s -> !s.isEmpty())
-                            .toList()
+                    ? Arrays.stream(o.get("events").split(",")).map(String::trim).filter(s -> !s.isEmpty()).toList()
                     : List.of();
-            return new Request(
-                    KaizalaTarget.of(o), url, events, o.has("tokens-file") ? Path.of(o.get("tokens-file")) : null);
+            return new Request(KaizalaTarget.of(o), url, events,
+                    o.has("tokens-file") ? Path.of(o.get("tokens-file")) : null);
         }
     }
 
@@ -88,8 +85,8 @@ public final class SubscribeCommand {
             }
             throw e;
         }
-        out.println("webhook " + id + " created: " + r.target().objectType() + " "
-                + r.target().objectId() + " -> " + r.callbackUrl() + ", events " + String.join(",", events));
+        out.println("webhook " + id + " created: " + r.target().objectType() + " " + r.target().objectId() + " -> "
+                + r.callbackUrl() + ", events " + String.join(",", events));
         if (r.tokensFile() != null) {
             out.println("callback token " + Mask.token(token) + " appended to " + r.tokensFile()
                     + " (the gateway re-reads it; no restart)");

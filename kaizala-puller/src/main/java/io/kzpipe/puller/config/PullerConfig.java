@@ -37,18 +37,9 @@ import org.apache.kafka.common.serialization.StringSerializer;
  *                          same id fences the first)
  * @param producerOverrides {@code KAFKA_PRODUCER_*}, applied before the settings the puller fixes
  */
-public record PullerConfig(
-        KafkaSettings kafka,
-        RecordLimits limits,
-        ApiSettings api,
-        List<PullSource> sources,
-        Duration interval,
-        Duration rereadWindow,
-        int pageSize,
-        String managementHost,
-        int managementPort,
-        String instanceId,
-        Map<String, String> producerOverrides) {
+public record PullerConfig(KafkaSettings kafka, RecordLimits limits, ApiSettings api, List<PullSource> sources,
+        Duration interval, Duration rereadWindow, int pageSize, String managementHost, int managementPort,
+        String instanceId, Map<String, String> producerOverrides) {
 
     public static final int DEFAULT_INTERVAL_SECONDS = 60;
     public static final Duration DEFAULT_REREAD_WINDOW = Duration.ofDays(7);
@@ -68,26 +59,16 @@ public record PullerConfig(
         RecordLimits limits = RecordLimits.from(env);
         ApiSettings api = ApiSettings.from(env);
         List<PullSource> sources = sources(env);
-        Duration interval =
-                Duration.ofSeconds(env.intIn("PULLER_INTERVAL_SECONDS", DEFAULT_INTERVAL_SECONDS, 1, 24 * 3600));
-        Duration window =
-                env.duration("PULLER_REREAD_WINDOW", DEFAULT_REREAD_WINDOW, Duration.ZERO, Duration.ofDays(3650));
+        Duration interval = Duration
+                .ofSeconds(env.intIn("PULLER_INTERVAL_SECONDS", DEFAULT_INTERVAL_SECONDS, 1, 24 * 3600));
+        Duration window = env.duration("PULLER_REREAD_WINDOW", DEFAULT_REREAD_WINDOW, Duration.ZERO,
+                Duration.ofDays(3650));
         int pageSize = env.intIn("PULLER_PAGE_SIZE", DEFAULT_PAGE_SIZE, 1, 1000);
         String host = env.string("PULLER_MANAGEMENT_HOST", DEFAULT_MANAGEMENT_HOST);
         int port = env.intIn("PULLER_MANAGEMENT_PORT", DEFAULT_MANAGEMENT_PORT, 0, 65535);
         String instanceId = env.clientId("PULLER_INSTANCE_ID", DEFAULT_INSTANCE_ID);
         env.throwIfProblems();
-        return new PullerConfig(
-                kafka,
-                limits,
-                api,
-                sources,
-                interval,
-                window,
-                pageSize,
-                host,
-                port,
-                instanceId,
+        return new PullerConfig(kafka, limits, api, sources, interval, window, pageSize, host, port, instanceId,
                 env.passThrough("KAFKA_PRODUCER_"));
     }
 
@@ -130,10 +111,9 @@ public record PullerConfig(
 
     @Override
     public String toString() {
-        return "PullerConfig[kafka=" + kafka + ", maxBodyBytes=" + limits.maxBodyBytes() + ", api=" + api
-                + ", sources=" + sources.stream().map(PullSource::id).toList() + ", interval=" + interval
-                + ", rereadWindow=" + rereadWindow + ", pageSize=" + pageSize + ", management=" + managementHost + ":"
-                + managementPort + ", instanceId=" + instanceId + ", producer=" + Secrets.maskAll(producerOverrides)
-                + "]";
+        return "PullerConfig[kafka=" + kafka + ", maxBodyBytes=" + limits.maxBodyBytes() + ", api=" + api + ", sources="
+                + sources.stream().map(PullSource::id).toList() + ", interval=" + interval + ", rereadWindow="
+                + rereadWindow + ", pageSize=" + pageSize + ", management=" + managementHost + ":" + managementPort
+                + ", instanceId=" + instanceId + ", producer=" + Secrets.maskAll(producerOverrides) + "]";
     }
 }

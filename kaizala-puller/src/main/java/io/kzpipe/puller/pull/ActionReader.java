@@ -46,12 +46,8 @@ final class ActionReader {
      * @param versions    the published versions, this read's included
      * @param gone        Kaizala answered 404 or 410 for the action (deleted since it was listed): nothing to publish
      */
-    record Read(
-            String detailsHash,
-            boolean unchanged,
-            List<ProducerRecord<String, byte[]>> records,
-            VersionSet versions,
-            boolean gone) {}
+    record Read(String detailsHash, boolean unchanged, List<ProducerRecord<String, byte[]>> records,
+            VersionSet versions, boolean gone) {}
 
     /**
      * @param listType  the action type of the list it came from (when neither the details nor the list item name one)
@@ -60,14 +56,8 @@ final class ActionReader {
      * @param listItem  the action's list item; when it carries the responses (a package list with
      *                  {@code getDetails=true}), they are used without another call. {@code null} to fetch them
      */
-    Read read(
-            PullSource source,
-            ActionRef action,
-            String listType,
-            VersionSet published,
-            String lastHash,
-            JsonNode listItem)
-            throws InterruptedException {
+    Read read(PullSource source, ActionRef action, String listType, VersionSet published, String lastHash,
+            JsonNode listItem) throws InterruptedException {
         JsonNode details;
         try {
             details = listItem != null && responses(listItem) != null
@@ -91,13 +81,9 @@ final class ActionReader {
         JsonNode items = responses(details);
         if (items != null && !items.isArray()) {
             out.add(records.deadLetter(
-                    new PulledResponse.Rejected(
-                            action.actionId(),
-                            ResponseMapper.REASON_INVALID_FIELD,
-                            "the responses of action " + action.actionId() + " are not an array",
-                            new byte[0]),
-                    source.id(),
-                    now));
+                    new PulledResponse.Rejected(action.actionId(), ResponseMapper.REASON_INVALID_FIELD,
+                            "the responses of action " + action.actionId() + " are not an array", new byte[0]),
+                    source.id(), now));
             return new Read(hash, false, out, published, false);
         }
         for (JsonNode item : items == null ? List.<JsonNode>of() : items) {
@@ -125,11 +111,8 @@ final class ActionReader {
      * else a top-level {@code responses}; {@code null} when none exists.
      */
     static JsonNode responses(JsonNode details) {
-        for (JsonNode r : new JsonNode[] {
-            details.path("actionDetails").get("responses"),
-            details.path("actionBody").get("responses"),
-            details.get("responses")
-        }) {
+        for (JsonNode r : new JsonNode[]{details.path("actionDetails").get("responses"),
+                details.path("actionBody").get("responses"), details.get("responses")}) {
             if (r != null && !r.isNull()) {
                 return r;
             }

@@ -94,12 +94,15 @@ public final class Backfills {
         List<ProducerRecord<String, byte[]>> records = new ArrayList<>();
         for (ActionRef a : fresh) {
             JsonNode item = fetched.page().item(a);
-            records.addAll(
-                    reader.read(source, a, list, VersionSet.empty(), null, item).records());
+            records.addAll(reader.read(source, a, list, VersionSet.empty(), null, item).records());
         }
-        boolean beyond = fetched.page().actions().stream()
+        boolean beyond = fetched.page()
+                .actions()
+                .stream()
                 .anyMatch(a -> a.timeMs() != ActionRef.UNKNOWN && a.timeMs() > job.toMs());
-        List<ActionRef> done = fetched.page().actions().stream()
+        List<ActionRef> done = fetched.page()
+                .actions()
+                .stream()
                 .filter(a -> a.actionId() != null && (a.timeMs() == ActionRef.UNKNOWN || a.timeMs() <= job.toMs()))
                 .toList();
         long now = clock.millis();
@@ -108,11 +111,7 @@ public final class Backfills {
                 : job.afterPage(at.after(done), records.size(), now);
         finish(next, records);
         if (BackfillJob.DONE.equals(next.status())) {
-            LOG.info(
-                    "backfill {} of {} done: {} pages, {} records",
-                    next.id(),
-                    next.source(),
-                    next.pages(),
+            LOG.info("backfill {} of {} done: {} pages, {} records", next.id(), next.source(), next.pages(),
                     next.records());
         }
         metrics.records(source.id(), records.size());

@@ -45,21 +45,15 @@ final class ListPager {
                     ? api.packageActions(source.groupId(), source.packageId(), at.fromMs(), count)
                     : api.actions(source.groupId(), list, at.fromMs(), count);
             metrics.page(source.id());
-            boolean stuck = page.hasMore()
-                    && !page.actions().isEmpty()
-                    && page.actions().stream().allMatch(at::seen);
+            boolean stuck = page.hasMore() && !page.actions().isEmpty() && page.actions().stream().allMatch(at::seen);
             if (!stuck) {
                 return new Page(page, at);
             }
             if (count < MAX_COUNT) {
                 count = Math.min(MAX_COUNT, count * 2);
             } else {
-                LOG.warn(
-                        "{} list {}: more than {} actions at {} ms; stepping the cursor 1 ms on",
-                        source.id(),
-                        list,
-                        MAX_COUNT,
-                        at.fromMs());
+                LOG.warn("{} list {}: more than {} actions at {} ms; stepping the cursor 1 ms on", source.id(), list,
+                        MAX_COUNT, at.fromMs());
                 at = new ListCursor(at.fromMs() + 1, List.of());
                 count = pageSize;
             }

@@ -32,10 +32,7 @@ public final class PullLoop implements Runnable {
 
     /** What the loop is doing, for {@code /health/ready}. */
     public enum State {
-        STARTING,
-        RUNNING,
-        STOPPED,
-        FAILED
+        STARTING, RUNNING, STOPPED, FAILED
     }
 
     private final List<PullSource> sources;
@@ -52,15 +49,8 @@ public final class PullLoop implements Runnable {
     private volatile boolean stopping;
     private long nextTokenAttempt;
 
-    public PullLoop(
-            List<PullSource> sources,
-            Duration interval,
-            Puller puller,
-            Backfills backfills,
-            StateStore store,
-            TokenKeeper tokens,
-            ApiClient client,
-            Clock clock) {
+    public PullLoop(List<PullSource> sources, Duration interval, Puller puller, Backfills backfills, StateStore store,
+            TokenKeeper tokens, ApiClient client, Clock clock) {
         this.sources = List.copyOf(sources);
         this.interval = interval;
         this.puller = puller;
@@ -145,8 +135,7 @@ public final class PullLoop implements Runnable {
         if (client.reachable() || now < nextTokenAttempt) {
             return;
         }
-        nextTokenAttempt =
-                now + Math.min(interval.toMillis(), Duration.ofSeconds(30).toMillis());
+        nextTokenAttempt = now + Math.min(interval.toMillis(), Duration.ofSeconds(30).toMillis());
         try {
             client.accessToken();
         } catch (ApiException e) {

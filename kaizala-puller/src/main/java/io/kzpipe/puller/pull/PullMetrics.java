@@ -45,13 +45,12 @@ public final class PullMetrics {
     /** The source's cursor is now {@code epochMs}. */
     void cursor(String source, long epochMs) {
         cursors.computeIfAbsent(source, s -> {
-                    AtomicLong v = new AtomicLong(epochMs);
-                    Gauge.builder("kz.puller.cursor.lag.seconds", v, c -> (clock.millis() - c.get()) / 1000.0)
-                            .description("Now minus the source's live cursor")
-                            .tag("source", s)
-                            .register(registry);
-                    return v;
-                })
-                .set(epochMs);
+            AtomicLong v = new AtomicLong(epochMs);
+            Gauge.builder("kz.puller.cursor.lag.seconds", v, c -> (clock.millis() - c.get()) / 1000.0)
+                    .description("Now minus the source's live cursor")
+                    .tag("source", s)
+                    .register(registry);
+            return v;
+        }).set(epochMs);
     }
 }

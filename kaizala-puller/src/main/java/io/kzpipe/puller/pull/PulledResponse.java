@@ -12,8 +12,8 @@ public sealed interface PulledResponse {
      * @param envelope     the envelope's JSON bytes
      * @param receivedAtMs the response's own time (ResponseTime answer, else the item's time, else the pull time)
      */
-    record Mapped(String responseId, String eventId, long fingerprint, byte[] envelope, long receivedAtMs)
-            implements PulledResponse {}
+    record Mapped(String responseId, String eventId, long fingerprint, byte[] envelope,
+            long receivedAtMs) implements PulledResponse {}
 
     /**
      * An item that cannot be mapped.

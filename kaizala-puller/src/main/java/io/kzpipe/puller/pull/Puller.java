@@ -46,15 +46,8 @@ public final class Puller {
     private final Clock clock;
     private final Duration window;
 
-    public Puller(
-            KaizalaApi api,
-            StateStore store,
-            Topics topics,
-            RecordLimits limits,
-            PullMetrics metrics,
-            Clock clock,
-            Duration rereadWindow,
-            int pageSize) {
+    public Puller(KaizalaApi api, StateStore store, Topics topics, RecordLimits limits, PullMetrics metrics,
+            Clock clock, Duration rereadWindow, int pageSize) {
         this.store = store;
         this.reader = new ActionReader(api, new ResponseMapper(limits), new PullRecords(topics), clock);
         this.pager = new ListPager(api, metrics, pageSize);
@@ -92,25 +85,15 @@ public final class Puller {
                 List<ProducerRecord<String, byte[]>> records = new ArrayList<>();
                 Map<String, Object> writes = new LinkedHashMap<>();
                 for (ActionRef a : fresh) {
-                    ActionReader.Read read = reader.read(
-                            source,
-                            a,
-                            list,
-                            VersionSet.empty(),
-                            null,
+                    ActionReader.Read read = reader.read(source, a, list, VersionSet.empty(), null,
                             fetched.page().item(a));
                     records.addAll(read.records());
                     found.add(a.actionId());
                     if (!read.gone() && open(a.timeMs(), a.expiryMs())) {
                         long sent = a.timeMs() == ActionRef.UNKNOWN ? clock.millis() : a.timeMs();
-                        writes.put(
-                                StateKeys.track(source.id(), a.actionId()),
-                                new TrackedAction(
-                                        a.actionType().isEmpty() ? list : a.actionType(),
-                                        sent,
-                                        a.expiryMs(),
-                                        read.detailsHash(),
-                                        read.versions().encode()));
+                        writes.put(StateKeys.track(source.id(), a.actionId()),
+                                new TrackedAction(a.actionType().isEmpty() ? list : a.actionType(), sent, a.expiryMs(),
+                                        read.detailsHash(), read.versions().encode()));
                     }
                 }
                 at = at.after(withIds(fetched));
@@ -141,8 +124,8 @@ public final class Puller {
             }
             boolean closing = !open(t.sentMs(), t.expiryMs());
             ActionRef ref = new ActionRef(actionId, t.actionType(), t.sentMs(), t.expiryMs());
-            ActionReader.Read read =
-                    reader.read(source, ref, t.actionType(), VersionSet.decode(t.versions()), t.detailsHash(), null);
+            ActionReader.Read read = reader.read(source, ref, t.actionType(), VersionSet.decode(t.versions()),
+                    t.detailsHash(), null);
             if (read.unchanged() && !closing) {
                 continue;
             }
@@ -152,9 +135,7 @@ public final class Puller {
             store.commit(read.records(), writes);
             metrics.records(source.id(), read.records().size());
             if (closing) {
-                LOG.debug(
-                        "{}: action {} closed (expired or out of the re-read window); untracked",
-                        source.id(),
+                LOG.debug("{}: action {} closed (expired or out of the re-read window); untracked", source.id(),
                         actionId);
             }
         }
@@ -185,15 +166,10 @@ public final class Puller {
     }
 
     private static List<ActionRef> withIds(ListPager.Page fetched) {
-        return fetched.page().actions().stream()
-                .filter(a -> a.actionId() != null)
-                .toList();
+        return fetched.page().actions().stream().filter(a -> a.actionId() != null).toList();
     }
 
     private static long oldest(SourceCursor cursor, long start) {
-        return cursor.lists().values().stream()
-                .mapToLong(ListCursor::fromMs)
-                .min()
-                .orElse(start);
+        return cursor.lists().values().stream().mapToLong(ListCursor::fromMs).min().orElse(start);
     }
 }

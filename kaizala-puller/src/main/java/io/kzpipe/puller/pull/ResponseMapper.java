@@ -72,15 +72,11 @@ public final class ResponseMapper {
         ObjectNode envelope = envelope(origin, (ObjectNode) item, responseId, eventId);
         byte[] bytes = write(envelope);
         if (bytes.length > limits.maxBodyBytes()) {
-            return rejected(
-                    responseId,
-                    REASON_TOO_LARGE,
-                    "the envelope of response " + responseId + " has " + bytes.length + " bytes, above "
-                            + RecordLimits.MAX_BODY_VAR + " (" + limits.maxBodyBytes() + ")",
+            return rejected(responseId, REASON_TOO_LARGE, "the envelope of response " + responseId + " has "
+                    + bytes.length + " bytes, above " + RecordLimits.MAX_BODY_VAR + " (" + limits.maxBodyBytes() + ")",
                     item);
         }
-        long receivedAt = responseTime(envelope.path("data"))
-                .or(() -> Times.parse(item.get("responseTime")))
+        long receivedAt = responseTime(envelope.path("data")).or(() -> Times.parse(item.get("responseTime")))
                 .map(Instant::toEpochMilli)
                 .orElse(pullTimeMs);
         return new PulledResponse.Mapped(responseId, eventId, fingerprint(responseId, itemHash), bytes, receivedAt);
@@ -88,8 +84,8 @@ public final class ResponseMapper {
 
     /** The deterministic {@code eventId} of a response version. */
     static String eventId(String responseId, String itemHash) {
-        return UUID.nameUUIDFromBytes(
-                        (EVENT_ID_NAMESPACE + responseId + ":" + itemHash).getBytes(StandardCharsets.UTF_8))
+        return UUID
+                .nameUUIDFromBytes((EVENT_ID_NAMESPACE + responseId + ":" + itemHash).getBytes(StandardCharsets.UTF_8))
                 .toString();
     }
 
@@ -103,8 +99,9 @@ public final class ResponseMapper {
         data.put("responseId", responseId);
         JsonNode questions = data.remove("responseWithQuestions");
         JsonNode jobResponse = data.remove("response");
-        ObjectNode details =
-                data.get("responseDetails") instanceof ObjectNode d ? d : data.putObject("responseDetails");
+        ObjectNode details = data.get("responseDetails") instanceof ObjectNode d
+                ? d
+                : data.putObject("responseDetails");
         if (!details.has("responseWithQuestions")) {
             details.set("responseWithQuestions", questions != null ? questions : Json.MAPPER.createArrayNode());
         }
@@ -155,8 +152,8 @@ public final class ResponseMapper {
 
     private PulledResponse rejected(String key, String reason, String detail, JsonNode item) {
         byte[] payload = item == null ? new byte[0] : write(item);
-        return new PulledResponse.Rejected(
-                key, reason, detail, payload.length > limits.maxBodyBytes() ? new byte[0] : payload);
+        return new PulledResponse.Rejected(key, reason, detail,
+                payload.length > limits.maxBodyBytes() ? new byte[0] : payload);
     }
 
     private static byte[] write(JsonNode node) {

@@ -14,19 +14,8 @@ package io.kzpipe.puller.state;
  * @param records   responses published so far (dead letters included)
  * @param error     why it failed; {@code ""} otherwise
  */
-public record BackfillJob(
-        String id,
-        String source,
-        long fromMs,
-        long toMs,
-        String status,
-        int listIndex,
-        ListCursor cursor,
-        long pages,
-        long records,
-        long createdMs,
-        long updatedMs,
-        String error) {
+public record BackfillJob(String id, String source, long fromMs, long toMs, String status, int listIndex,
+        ListCursor cursor, long pages, long records, long createdMs, long updatedMs, String error) {
 
     public static final String PENDING = "PENDING";
     public static final String RUNNING = "RUNNING";
@@ -43,41 +32,19 @@ public record BackfillJob(
 
     /** After one committed page of the current list. */
     public BackfillJob afterPage(ListCursor next, long published, long nowMs) {
-        return new BackfillJob(
-                id,
-                source,
-                fromMs,
-                toMs,
-                RUNNING,
-                listIndex,
-                next,
-                pages + 1,
-                records + published,
-                createdMs,
-                nowMs,
-                "");
+        return new BackfillJob(id, source, fromMs, toMs, RUNNING, listIndex, next, pages + 1, records + published,
+                createdMs, nowMs, "");
     }
 
     /** The current list is done: on to the next, or done when it was the last of {@code lists}. */
     public BackfillJob listDone(int lists, long published, long nowMs) {
         boolean last = listIndex + 1 >= lists;
-        return new BackfillJob(
-                id,
-                source,
-                fromMs,
-                toMs,
-                last ? DONE : RUNNING,
-                last ? listIndex : listIndex + 1,
-                last ? cursor : ListCursor.at(fromMs),
-                pages + 1,
-                records + published,
-                createdMs,
-                nowMs,
-                "");
+        return new BackfillJob(id, source, fromMs, toMs, last ? DONE : RUNNING, last ? listIndex : listIndex + 1,
+                last ? cursor : ListCursor.at(fromMs), pages + 1, records + published, createdMs, nowMs, "");
     }
 
     public BackfillJob failed(String why, long nowMs) {
-        return new BackfillJob(
-                id, source, fromMs, toMs, FAILED, listIndex, cursor, pages, records, createdMs, nowMs, why);
+        return new BackfillJob(id, source, fromMs, toMs, FAILED, listIndex, cursor, pages, records, createdMs, nowMs,
+                why);
     }
 }

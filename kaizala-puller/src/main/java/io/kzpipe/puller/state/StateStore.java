@@ -88,8 +88,8 @@ public final class StateStore implements AutoCloseable {
      * Reads {@code topic} from its beginning to its end (the last stable offset, {@code read_committed}) with
      * {@code consumer}, which stays assigned; returns the number of records read.
      */
-    public static int readToEnd(
-            KafkaConsumer<String, byte[]> consumer, String topic, Duration timeout, BiConsumer<String, byte[]> sink) {
+    public static int readToEnd(KafkaConsumer<String, byte[]> consumer, String topic, Duration timeout,
+            BiConsumer<String, byte[]> sink) {
         List<TopicPartition> partitions = new ArrayList<>();
         for (PartitionInfo p : consumer.partitionsFor(topic, timeout)) {
             partitions.add(new TopicPartition(topic, p.partition()));
@@ -176,9 +176,7 @@ public final class StateStore implements AutoCloseable {
             }
             values.forEach((k, v) -> producer.send(new ProducerRecord<>(topic, k, v)));
             producer.commitTransaction();
-        } catch (ProducerFencedException
-                | OutOfOrderSequenceException
-                | AuthorizationException
+        } catch (ProducerFencedException | OutOfOrderSequenceException | AuthorizationException
                 | UnsupportedVersionException e) {
             fatal = true;
             throw e;
@@ -203,8 +201,7 @@ public final class StateStore implements AutoCloseable {
         try {
             return value instanceof byte[] b ? b : Json.MAPPER.writeValueAsBytes(value);
         } catch (JsonProcessingException e) {
-            throw new IllegalStateException(
-                    "cannot serialize state " + value.getClass().getSimpleName(), e);
+            throw new IllegalStateException("cannot serialize state " + value.getClass().getSimpleName(), e);
         }
     }
 

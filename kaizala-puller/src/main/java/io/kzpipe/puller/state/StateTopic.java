@@ -22,8 +22,8 @@ import org.apache.kafka.common.config.TopicConfig;
  */
 public final class StateTopic {
 
-    public static final Map<String, String> CONFIGS =
-            Map.of(TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_COMPACT);
+    public static final Map<String, String> CONFIGS = Map.of(TopicConfig.CLEANUP_POLICY_CONFIG,
+            TopicConfig.CLEANUP_POLICY_COMPACT);
 
     private StateTopic() {}
 
@@ -33,13 +33,8 @@ public final class StateTopic {
      */
     public static String ensure(KafkaSettings kafka, Duration timeout) {
         String name = kafka.topics().name(TopicId.PULLER_STATE);
-        KafkaSettings onePartition = new KafkaSettings(
-                kafka.bootstrapServers(),
-                kafka.topics(),
-                1,
-                kafka.topicReplication(),
-                kafka.clientOverrides(),
-                kafka.adminOverrides());
+        KafkaSettings onePartition = new KafkaSettings(kafka.bootstrapServers(), kafka.topics(), 1,
+                kafka.topicReplication(), kafka.clientOverrides(), kafka.adminOverrides());
         TopicBootstrap.ensure(onePartition, List.of(name), CONFIGS, timeout);
         ConfigResource resource = new ConfigResource(ConfigResource.Type.TOPIC, name);
         try (Admin admin = Admin.create(kafka.adminProps())) {

@@ -41,17 +41,11 @@ class ApiClientTest {
     }
 
     private ApiClient client(int callsPerMinute) {
-        ApiSettings settings = new ApiSettings(
-                URI.create(server.url()), "app-id", SECRET, REFRESH, callsPerMinute, Duration.ofSeconds(5));
-        ApiClient c = new ApiClient(
-                settings,
-                TokenState.resolve(REFRESH, null),
-                new ApiMetrics(registry),
-                HttpClient.newHttpClient(),
-                new CallLimiter(callsPerMinute, Duration.ofSeconds(60)),
-                new Backoff(Duration.ofMillis(100), Duration.ofSeconds(1), 3),
-                Clock.systemUTC(),
-                sleeps::add);
+        ApiSettings settings = new ApiSettings(URI.create(server.url()), "app-id", SECRET, REFRESH, callsPerMinute,
+                Duration.ofSeconds(5));
+        ApiClient c = new ApiClient(settings, TokenState.resolve(REFRESH, null), new ApiMetrics(registry),
+                HttpClient.newHttpClient(), new CallLimiter(callsPerMinute, Duration.ofSeconds(60)),
+                new Backoff(Duration.ofMillis(100), Duration.ofSeconds(1), 3), Clock.systemUTC(), sleeps::add);
         c.onTokenChange(changes::add);
         return c;
     }
@@ -73,10 +67,7 @@ class ApiClientTest {
         server.handler = s -> s.uri().equals("/v1/accessToken") ? token("/ep/a", null) : Reply.json("{\"ok\":1}");
         ApiClient c = client(100);
 
-        assertThat(c.call("actions", "GET", "/v1/groups/g/actions", null)
-                        .path("ok")
-                        .asInt())
-                .isEqualTo(1);
+        assertThat(c.call("actions", "GET", "/v1/groups/g/actions", null).path("ok").asInt()).isEqualTo(1);
         c.call("actions", "GET", "/v1/groups/g/actions", null);
 
         assertThat(server.count("/v1/accessToken")).isEqualTo(1);
@@ -87,8 +78,7 @@ class ApiClientTest {
                 .allSatisfy(s -> assertThat(s.uri()).isEqualTo("/ep/a/v1/groups/g/actions"))
                 .allSatisfy(s -> assertThat(s.accessToken()).isEqualTo("at-1"));
         assertThat(count("kz.puller.token.refreshes")).isEqualTo(1);
-        assertThat(count("kz.puller.calls", "endpoint", "actions", "status", "200"))
-                .isEqualTo(2);
+        assertThat(count("kz.puller.calls", "endpoint", "actions", "status", "200")).isEqualTo(2);
         assertThat(c.reachable()).isTrue();
         assertThat(changes).singleElement().extracting(TokenState::endpointUrl).isEqualTo(server.url() + "/ep/a");
     }
@@ -104,8 +94,7 @@ class ApiClientTest {
         c.call("actions", "GET", "/v1/x", null); // at-1 refused, at-2 accepted
         accepted.clear();
 
-        assertThatThrownBy(() -> c.call("actions", "GET", "/v1/x", null))
-                .isInstanceOf(ApiException.class)
+        assertThatThrownBy(() -> c.call("actions", "GET", "/v1/x", null)).isInstanceOf(ApiException.class)
                 .satisfies(e -> assertThat(((ApiException) e).unauthorized()).isTrue());
         assertThat(server.count("/v1/accessToken")).isEqualTo(3);
     }
@@ -123,23 +112,15 @@ class ApiClientTest {
         };
         ApiClient c = client(100);
 
-        assertThat(c.call("actions", "GET", "/v1/groups/g/actions?count=3", null)
-                        .path("at")
-                        .asText())
-                .isEqualTo("b");
+        assertThat(c.call("actions", "GET", "/v1/groups/g/actions?count=3", null).path("at").asText()).isEqualTo("b");
         c.call("actions", "GET", "/v1/groups/g/actions?count=3", null);
 
-        assertThat(server.seen)
-                .extracting(FakeServer.Seen::uri)
-                .containsExactly(
-                        "/v1/accessToken",
-                        "/ep/a/v1/groups/g/actions?count=3",
-                        "/ep/b/v1/groups/g/actions?count=3",
-                        "/ep/b/v1/groups/g/actions?count=3");
+        assertThat(server.seen).extracting(FakeServer.Seen::uri)
+                .containsExactly("/v1/accessToken", "/ep/a/v1/groups/g/actions?count=3",
+                        "/ep/b/v1/groups/g/actions?count=3", "/ep/b/v1/groups/g/actions?count=3");
         assertThat(c.tokenState().endpointUrl()).isEqualTo(server.url() + "/ep/b");
         assertThat(changes).last().extracting(TokenState::endpointUrl).isEqualTo(server.url() + "/ep/b");
-        assertThat(ApiClient.endpointOf("https://new.example/v1/x?y=1", "/v1/x?y=1"))
-                .isEqualTo("https://new.example");
+        assertThat(ApiClient.endpointOf("https://new.example/v1/x?y=1", "/v1/x?y=1")).isEqualTo("https://new.example");
         assertThat(ApiClient.endpointOf("https://new.example/root/v1/z", "/v1/x"))
                 .isEqualTo("https://new.example/root");
     }
@@ -160,8 +141,7 @@ class ApiClientTest {
         c.call("actions", "GET", "/v1/x", null);
 
         assertThat(Duration.ofNanos(System.nanoTime() - begin)).isGreaterThanOrEqualTo(Duration.ofMillis(900));
-        assertThat(count("kz.puller.calls", "endpoint", "actions", "status", "429"))
-                .isEqualTo(1);
+        assertThat(count("kz.puller.calls", "endpoint", "actions", "status", "429")).isEqualTo(1);
         assertThat(count("kz.puller.throttled.waits")).isEqualTo(1);
         assertThat(count("kz.puller.throttled.wait.seconds")).isGreaterThan(0.8);
         assertThat(sleeps).as("a 429 is no failure: no backoff").isEmpty();
@@ -182,8 +162,7 @@ class ApiClientTest {
         assertThat(sleeps.get(1)).isBetween(Duration.ofMillis(100), Duration.ofMillis(200));
 
         server.handler = s -> Reply.status(500);
-        assertThatThrownBy(() -> c.call("actions", "GET", "/v1/x", null))
-                .isInstanceOf(ApiException.class)
+        assertThatThrownBy(() -> c.call("actions", "GET", "/v1/x", null)).isInstanceOf(ApiException.class)
                 .hasMessageContaining("failed 3 times");
         assertThat(c.reachable()).isFalse();
     }
@@ -210,8 +189,7 @@ class ApiClientTest {
         server.handler = s -> Reply.status(401);
         ApiClient c = client(100);
 
-        assertThatThrownBy(c::accessToken)
-                .isInstanceOf(ApiException.class)
+        assertThatThrownBy(c::accessToken).isInstanceOf(ApiException.class)
                 .hasMessageContaining("refr****")
                 .hasMessageNotContaining(REFRESH)
                 .hasMessageNotContaining(SECRET);
@@ -221,9 +199,7 @@ class ApiClientTest {
     private java.net.http.HttpResponse<Void> answer(Map<String, String> headers) throws Exception {
         server.handler = s -> new Reply(429, headers, "");
         return HttpClient.newHttpClient()
-                .send(
-                        java.net.http.HttpRequest.newBuilder(URI.create(server.url()))
-                                .build(),
+                .send(java.net.http.HttpRequest.newBuilder(URI.create(server.url())).build(),
                         java.net.http.HttpResponse.BodyHandlers.discarding());
     }
 

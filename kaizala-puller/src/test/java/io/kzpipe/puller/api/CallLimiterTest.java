@@ -78,8 +78,7 @@ class CallLimiterTest {
 
         Span third = call(limiter, Duration.ZERO);
 
-        assertThat(third.start() - slow.end())
-                .as("a window after the slow call's answer, not its start")
+        assertThat(third.start() - slow.end()).as("a window after the slow call's answer, not its start")
                 .isGreaterThanOrEqualTo(window.toNanos());
         assertThat(quick.start()).isLessThan(slow.end() + window.toNanos());
     }
@@ -99,9 +98,7 @@ class CallLimiterTest {
                 done.add(pool.submit(() -> {
                     go.await();
                     for (int i = 0; i < each; i++) {
-                        spans.add(call(
-                                limiter,
-                                Duration.ofMillis(ThreadLocalRandom.current().nextInt(0, 15))));
+                        spans.add(call(limiter, Duration.ofMillis(ThreadLocalRandom.current().nextInt(0, 15))));
                     }
                     return null;
                 }));
@@ -119,10 +116,7 @@ class CallLimiterTest {
         // 40 calls, 5 per window: at least 7 windows; no lost wake-ups (each call lasts at most 15 ms)
         long span = Collections.max(spans.stream().map(Span::start).toList())
                 - Collections.min(spans.stream().map(Span::start).toList());
-        assertThat(span)
-                .isBetween(
-                        7 * window.toNanos(),
-                        8 * window.toNanos() + Duration.ofSeconds(2).toNanos());
+        assertThat(span).isBetween(7 * window.toNanos(), 8 * window.toNanos() + Duration.ofSeconds(2).toNanos());
         assertThat(limiter.inWindow()).isLessThanOrEqualTo(5);
     }
 

@@ -45,13 +45,9 @@ final class FakeServer implements AutoCloseable {
     private void handle(HttpExchange ex) throws IOException {
         try (ex) {
             String body = new String(ex.getRequestBody().readAllBytes(), StandardCharsets.UTF_8);
-            Seen s = new Seen(
-                    ex.getRequestMethod(),
-                    ex.getRequestURI().toString(),
-                    ex.getRequestHeaders().getFirst("accessToken"),
-                    ex.getRequestHeaders().getFirst("refreshToken"),
-                    ex.getRequestHeaders().getFirst("applicationSecret"),
-                    body);
+            Seen s = new Seen(ex.getRequestMethod(), ex.getRequestURI().toString(),
+                    ex.getRequestHeaders().getFirst("accessToken"), ex.getRequestHeaders().getFirst("refreshToken"),
+                    ex.getRequestHeaders().getFirst("applicationSecret"), body);
             seen.add(s);
             Reply r = handler.apply(s);
             r.headers().forEach((k, v) -> ex.getResponseHeaders().set(k, v));

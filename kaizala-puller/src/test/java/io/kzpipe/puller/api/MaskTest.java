@@ -24,14 +24,11 @@ class MaskTest {
     void settingsAndTokenStateNeverPrintTheirSecrets() {
         String secret = "app-secret-0123456789abcdef";
         String refresh = "refresh-token-0123456789abcdef";
-        ApiSettings settings = new ApiSettings(
-                java.net.URI.create("https://api.kaiza.la"), "app", secret, refresh, 100, ApiSettings.DEFAULT_TIMEOUT);
+        ApiSettings settings = new ApiSettings(java.net.URI.create("https://api.kaiza.la"), "app", secret, refresh, 100,
+                ApiSettings.DEFAULT_TIMEOUT);
         TokenState state = TokenState.resolve(refresh, null);
 
-        assertThat(settings.toString())
-                .doesNotContain(secret)
-                .doesNotContain(refresh)
-                .contains("app-****");
+        assertThat(settings.toString()).doesNotContain(secret).doesNotContain(refresh).contains("app-****");
         assertThat(state.toString()).doesNotContain(refresh).doesNotContain(state.configuredHash());
     }
 }

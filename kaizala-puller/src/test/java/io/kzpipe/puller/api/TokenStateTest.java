@@ -26,8 +26,9 @@ class TokenStateTest {
 
     @Test
     void anOperatorWhoChangesTheConfiguredTokenGetsItUsedEvenOverARotatedOne() {
-        TokenState stored =
-                TokenState.resolve("old", null).withRefreshToken("rotated").withEndpointUrl("https://kms.example");
+        TokenState stored = TokenState.resolve("old", null)
+                .withRefreshToken("rotated")
+                .withEndpointUrl("https://kms.example");
 
         TokenState s = TokenState.resolve("new", stored);
 

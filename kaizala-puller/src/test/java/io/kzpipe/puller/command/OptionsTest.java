@@ -12,10 +12,8 @@ class OptionsTest {
 
     @Test
     void optionsTakeValuesSeparatedOrInline() {
-        Options o = Options.parse(
-                List.of("--group", "g", "--url=https://x/webhook", "--status"),
-                Set.of("group", "url"),
-                Set.of("status"));
+        Options o = Options.parse(List.of("--group", "g", "--url=https://x/webhook", "--status"),
+                Set.of("group", "url"), Set.of("status"));
 
         assertThat(o.get("group")).isEqualTo("g");
         assertThat(o.get("url")).isEqualTo("https://x/webhook");
@@ -34,23 +32,15 @@ class OptionsTest {
 
     @Test
     void aSubscribeRequestNamesOneTargetAndAnHttpUrl() {
-        SubscribeCommand.Request r = SubscribeCommand.Request.parse(List.of(
-                "--group",
-                "g",
-                "--url",
-                "https://hooks.example/webhook",
-                "--events",
-                "SurveyResponse, JobResponse",
-                "--tokens-file",
-                "/tmp/t"));
+        SubscribeCommand.Request r = SubscribeCommand.Request.parse(List.of("--group", "g", "--url",
+                "https://hooks.example/webhook", "--events", "SurveyResponse, JobResponse", "--tokens-file", "/tmp/t"));
 
         assertThat(r.target()).isEqualTo(new KaizalaTarget("g", "Group"));
         assertThat(r.events()).containsExactly("SurveyResponse", "JobResponse");
         assertThat(r.tokensFile()).isEqualTo(Path.of("/tmp/t"));
         assertThat(SubscribeCommand.Request.parse(List.of("--package", "p", "--url", "http://localhost:8080/webhook"))
-                        .target()
-                        .defaultEvents())
-                .containsExactly("ActionCreated", "ActionResponse");
+                .target()
+                .defaultEvents()).containsExactly("ActionCreated", "ActionResponse");
         assertThat(new KaizalaTarget("g", "Group").defaultEvents()).hasSize(13);
         assertThatThrownBy(() -> SubscribeCommand.Request.parse(List.of("--url", "https://x/")))
                 .hasMessageContaining("exactly one of");

@@ -45,11 +45,9 @@ class WebhookCommandsIT {
         receiver = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 8);
         receiver.createContext("/webhook", this::receive);
         receiver.start();
-        env = Map.of(
-                "KAIZALA_API_URL", kaizala.url(),
-                "KAIZALA_APPLICATION_ID", DoubleSettings.DEMO_APPLICATION_ID,
-                "KAIZALA_APPLICATION_SECRET", DoubleSettings.DEMO_APPLICATION_SECRET,
-                "KAIZALA_REFRESH_TOKEN", DoubleSettings.DEMO_REFRESH_TOKEN);
+        env = Map.of("KAIZALA_API_URL", kaizala.url(), "KAIZALA_APPLICATION_ID", DoubleSettings.DEMO_APPLICATION_ID,
+                "KAIZALA_APPLICATION_SECRET", DoubleSettings.DEMO_APPLICATION_SECRET, "KAIZALA_REFRESH_TOKEN",
+                DoubleSettings.DEMO_REFRESH_TOKEN);
     }
 
     @AfterEach
@@ -95,26 +93,11 @@ class WebhookCommandsIT {
     @Test
     void subscribeWritesAFreshTokenTheGatewayReadsListMasksItUnsubscribeDeletes(@TempDir Path dir) throws Exception {
         Path tokens = dir.resolve("callback-tokens");
-        List<String> actions = kaizala.seed(GroupSeed.of(
-                "g1",
-                1,
-                1,
-                Instant.now().minus(Duration.ofHours(2)),
-                Instant.now().minusSeconds(60),
-                1L));
+        List<String> actions = kaizala.seed(
+                GroupSeed.of("g1", 1, 1, Instant.now().minus(Duration.ofHours(2)), Instant.now().minusSeconds(60), 1L));
 
-        assertThat(run(
-                        "subscribe",
-                        "--group",
-                        "g1",
-                        "--url",
-                        url("/webhook"),
-                        "--events",
-                        "SurveyResponse",
-                        "--tokens-file",
-                        tokens.toString()))
-                .as(err.toString())
-                .isZero();
+        assertThat(run("subscribe", "--group", "g1", "--url", url("/webhook"), "--events", "SurveyResponse",
+                "--tokens-file", tokens.toString())).as(err.toString()).isZero();
         String token = Files.readAllLines(tokens).get(0);
         Webhook hook = kaizala.webhooks().get(0);
         assertThat(hook.callbackToken()).isEqualTo(token);
@@ -126,10 +109,7 @@ class WebhookCommandsIT {
 
         out.reset();
         assertThat(run("list", "--group", "g1")).isZero();
-        assertThat(out.toString())
-                .contains(hook.id())
-                .contains(token.substring(0, 4) + "****")
-                .doesNotContain(token);
+        assertThat(out.toString()).contains(hook.id()).contains(token.substring(0, 4) + "****").doesNotContain(token);
 
         assertThat(run("unsubscribe", "--id", hook.id())).isZero();
         assertThat(kaizala.webhooks()).isEmpty();

@@ -32,20 +32,10 @@ class PullSourceTest {
     }
 
     @ParameterizedTest
-    @ValueSource(
-            strings = {
-                "g-1",
-                "group:",
-                "group::Survey",
-                "group:g:",
-                "group:g:Sur vey",
-                "package:g",
-                "x:g:y",
-                "group:g:Survey:Job"
-            })
+    @ValueSource(strings = {"g-1", "group:", "group::Survey", "group:g:", "group:g:Sur vey", "package:g", "x:g:y",
+            "group:g:Survey:Job"})
     void malformedSpecsAreRefusedWithTheExpectedForm(String spec) {
-        assertThatThrownBy(() -> PullSource.parse(spec))
-                .isInstanceOf(IllegalArgumentException.class)
+        assertThatThrownBy(() -> PullSource.parse(spec)).isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining(spec.trim().isEmpty() ? "" : "group:<groupId>");
     }
 

@@ -15,10 +15,9 @@ import org.junit.jupiter.api.io.TempDir;
 
 class PullerConfigTest {
 
-    private static final Map<String, String> CREDENTIALS = Map.of(
-            "KAIZALA_APPLICATION_ID", "app",
-            "KAIZALA_APPLICATION_SECRET", "secret-0123456789abcdef",
-            "KAIZALA_REFRESH_TOKEN", "refresh-0123456789abcdef");
+    private static final Map<String, String> CREDENTIALS = Map.of("KAIZALA_APPLICATION_ID", "app",
+            "KAIZALA_APPLICATION_SECRET", "secret-0123456789abcdef", "KAIZALA_REFRESH_TOKEN",
+            "refresh-0123456789abcdef");
 
     @Test
     void defaultsAreTheContractsOnes() {
@@ -41,24 +40,18 @@ class PullerConfigTest {
         Map<String, String> env = new HashMap<>(CREDENTIALS);
         env.put("PULLER_SOURCES", "group:a, group:a ,package:b:com.x,group:c:Job");
 
-        assertThat(PullerConfig.fromEnv(env).sources())
-                .extracting(PullSource::id)
+        assertThat(PullerConfig.fromEnv(env).sources()).extracting(PullSource::id)
                 .containsExactly("group:a", "package:b:com.x", "group:c:Job");
     }
 
     @Test
     void everyProblemIsReportedAtOnceWithoutQuotingASecret() {
-        Map<String, String> env = Map.of(
-                "KAIZALA_API_URL", "ftp://x",
-                "PULLER_SOURCES", "grp:a",
-                "PULLER_CALLS_PER_MINUTE", "0",
-                "PULLER_INSTANCE_ID", "bad id",
-                "KAIZALA_APPLICATION_SECRET", "secret-0123456789abcdef");
+        Map<String, String> env = Map.of("KAIZALA_API_URL", "ftp://x", "PULLER_SOURCES", "grp:a",
+                "PULLER_CALLS_PER_MINUTE", "0", "PULLER_INSTANCE_ID", "bad id", "KAIZALA_APPLICATION_SECRET",
+                "secret-0123456789abcdef");
 
-        assertThatThrownBy(() -> PullerConfig.fromEnv(env))
-                .isInstanceOf(SettingException.class)
-                .satisfies(e -> assertThat(((SettingException) e).problems())
-                        .hasSize(6)
+        assertThatThrownBy(() -> PullerConfig.fromEnv(env)).isInstanceOf(SettingException.class)
+                .satisfies(e -> assertThat(((SettingException) e).problems()).hasSize(6)
                         .anyMatch(p -> p.startsWith("KAIZALA_API_URL"))
                         .anyMatch(p -> p.startsWith("KAIZALA_APPLICATION_ID is required"))
                         .anyMatch(p -> p.startsWith("KAIZALA_REFRESH_TOKEN is required"))

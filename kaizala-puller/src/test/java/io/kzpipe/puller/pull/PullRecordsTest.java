@@ -35,8 +35,8 @@ class PullRecordsTest {
 
     @Test
     void aDeadLetterGoesToTheGatewaysTopicWithStagePullerAReasonAndAShortDetail() {
-        PulledResponse.Rejected rej =
-                new PulledResponse.Rejected("a-1", "not_an_object", "x".repeat(1000), "[1]".getBytes());
+        PulledResponse.Rejected rej = new PulledResponse.Rejected("a-1", "not_an_object", "x".repeat(1000),
+                "[1]".getBytes());
 
         ProducerRecord<String, byte[]> r = records.deadLetter(rej, "group:g", 1_800_000_000_000L);
 
@@ -45,9 +45,7 @@ class PullRecordsTest {
         assertThat(new String(r.value())).isEqualTo("[1]");
         assertThat(header(r, PipelineHeaders.DLQ_STAGE)).isEqualTo("puller");
         assertThat(header(r, PipelineHeaders.DLQ_REASON)).isEqualTo("not_an_object");
-        assertThat(header(r, PipelineHeaders.DLQ_DETAIL))
-                .hasSize(DeadLetterDetail.MAX_CHARS + 1)
-                .endsWith("…");
+        assertThat(header(r, PipelineHeaders.DLQ_DETAIL)).hasSize(DeadLetterDetail.MAX_CHARS + 1).endsWith("…");
         assertThat(header(r, PipelineHeaders.RECEIVED_AT)).isEqualTo("1800000000000");
         assertThat(header(r, PipelineHeaders.PULLED)).isEqualTo("group:g");
     }

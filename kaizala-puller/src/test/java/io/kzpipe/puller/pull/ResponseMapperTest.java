@@ -30,8 +30,8 @@ class ResponseMapperTest {
 
     @Test
     void anItemBecomesTheWebhookEnvelopeOfItsResponse() throws Exception {
-        PulledResponse.Mapped m =
-                (PulledResponse.Mapped) mapper.map(survey, json(item("1700000000123", "")), PULLED_AT);
+        PulledResponse.Mapped m = (PulledResponse.Mapped) mapper.map(survey, json(item("1700000000123", "")),
+                PULLED_AT);
         JsonNode env = Json.MAPPER.readTree(m.envelope());
 
         assertThat(m.responseId()).isEqualTo("r-1");
@@ -47,14 +47,8 @@ class ResponseMapperTest {
         assertThat(data.path("groupId").asText()).isEqualTo("g-1");
         assertThat(data.path("responseId").asText()).isEqualTo("r-1");
         assertThat(data.path("isUpdateResponse").asBoolean(true)).isFalse();
-        assertThat(data.has("responseWithQuestions"))
-                .as("moved under responseDetails")
-                .isFalse();
-        assertThat(data.path("responseDetails")
-                        .path("responseWithQuestions")
-                        .get(0)
-                        .path("answer")
-                        .asText())
+        assertThat(data.has("responseWithQuestions")).as("moved under responseDetails").isFalse();
+        assertThat(data.path("responseDetails").path("responseWithQuestions").get(0).path("answer").asText())
                 .isEqualTo("hi");
         assertThat(m.receivedAtMs()).as("the ResponseTime answer").isEqualTo(1_700_000_000_123L);
     }
@@ -80,12 +74,12 @@ class ResponseMapperTest {
     @Test
     void withoutAResponseTimeAnswerTheItemsOwnTimeInAnyFormElseThePullTime() throws Exception {
         String noAnswer = "{\"responseId\":\"r-2\",\"responseWithQuestions\":[]";
-        PulledResponse.Mapped seconds =
-                (PulledResponse.Mapped) mapper.map(survey, json(noAnswer + ",\"responseTime\":1700000000}"), PULLED_AT);
-        PulledResponse.Mapped iso = (PulledResponse.Mapped)
-                mapper.map(survey, json(noAnswer + ",\"responseTime\":\"2023-11-14T22:13:20Z\"}"), PULLED_AT);
-        PulledResponse.Mapped digits =
-                (PulledResponse.Mapped) mapper.map(survey, json(item("\"1700000000000\"", "")), PULLED_AT);
+        PulledResponse.Mapped seconds = (PulledResponse.Mapped) mapper.map(survey,
+                json(noAnswer + ",\"responseTime\":1700000000}"), PULLED_AT);
+        PulledResponse.Mapped iso = (PulledResponse.Mapped) mapper.map(survey,
+                json(noAnswer + ",\"responseTime\":\"2023-11-14T22:13:20Z\"}"), PULLED_AT);
+        PulledResponse.Mapped digits = (PulledResponse.Mapped) mapper.map(survey, json(item("\"1700000000000\"", "")),
+                PULLED_AT);
         PulledResponse.Mapped none = (PulledResponse.Mapped) mapper.map(survey, json(noAnswer + "}"), PULLED_AT);
 
         long t = Instant.parse("2023-11-14T22:13:20Z").toEpochMilli();
@@ -97,18 +91,16 @@ class ResponseMapperTest {
 
     @Test
     void eventTypesFollowTheActionTypeAndAPackageSourceNamesItsPackage() throws Exception {
-        PulledResponse.Mapped job = (PulledResponse.Mapped)
-                mapper.map(new ResponseMapper.Origin(group, "a", "Job"), json("{\"responseId\":\"j\"}"), PULLED_AT);
-        PulledResponse.Mapped poll = (PulledResponse.Mapped)
-                mapper.map(new ResponseMapper.Origin(group, "a", "Poll"), json("{\"responseId\":\"p\"}"), PULLED_AT);
+        PulledResponse.Mapped job = (PulledResponse.Mapped) mapper.map(new ResponseMapper.Origin(group, "a", "Job"),
+                json("{\"responseId\":\"j\"}"), PULLED_AT);
+        PulledResponse.Mapped poll = (PulledResponse.Mapped) mapper.map(new ResponseMapper.Origin(group, "a", "Poll"),
+                json("{\"responseId\":\"p\"}"), PULLED_AT);
         PullSource pkg = PullSource.parse("package:g-1:com.example.form");
-        PulledResponse.Mapped custom = (PulledResponse.Mapped)
-                mapper.map(new ResponseMapper.Origin(pkg, "a", "Survey"), json("{\"responseId\":7}"), PULLED_AT);
+        PulledResponse.Mapped custom = (PulledResponse.Mapped) mapper.map(new ResponseMapper.Origin(pkg, "a", "Survey"),
+                json("{\"responseId\":7}"), PULLED_AT);
 
-        assertThat(Json.MAPPER.readTree(job.envelope()).path("eventType").asText())
-                .isEqualTo("JobResponse");
-        assertThat(Json.MAPPER.readTree(poll.envelope()).path("eventType").asText())
-                .isEqualTo("ActionResponse");
+        assertThat(Json.MAPPER.readTree(job.envelope()).path("eventType").asText()).isEqualTo("JobResponse");
+        assertThat(Json.MAPPER.readTree(poll.envelope()).path("eventType").asText()).isEqualTo("ActionResponse");
         JsonNode c = Json.MAPPER.readTree(custom.envelope());
         assertThat(c.path("eventType").asText()).isEqualTo("ActionResponse");
         assertThat(c.path("data").path("actionPackageId").asText()).isEqualTo("com.example.form");
@@ -117,16 +109,10 @@ class ResponseMapperTest {
 
     @Test
     void unknownFieldsOfTheItemAreKept() throws Exception {
-        PulledResponse.Mapped m = (PulledResponse.Mapped)
-                mapper.map(survey, json("{\"responseId\":\"r\",\"newField\":{\"x\":1}}"), PULLED_AT);
+        PulledResponse.Mapped m = (PulledResponse.Mapped) mapper.map(survey,
+                json("{\"responseId\":\"r\",\"newField\":{\"x\":1}}"), PULLED_AT);
 
-        assertThat(Json.MAPPER
-                        .readTree(m.envelope())
-                        .path("data")
-                        .path("newField")
-                        .path("x")
-                        .asInt())
-                .isEqualTo(1);
+        assertThat(Json.MAPPER.readTree(m.envelope()).path("data").path("newField").path("x").asInt()).isEqualTo(1);
     }
 
     @Test
@@ -145,14 +131,10 @@ class ResponseMapperTest {
             assertThat(r.reason()).isEqualTo("missing_field");
             assertThat(r.detail()).contains("responseId");
         });
-        assertThat(blankId)
-                .isInstanceOfSatisfying(
-                        PulledResponse.Rejected.class,
-                        r -> assertThat(r.reason()).isEqualTo("missing_field"));
-        assertThat(objectId)
-                .isInstanceOfSatisfying(
-                        PulledResponse.Rejected.class,
-                        r -> assertThat(r.reason()).isEqualTo("invalid_field"));
+        assertThat(blankId).isInstanceOfSatisfying(PulledResponse.Rejected.class,
+                r -> assertThat(r.reason()).isEqualTo("missing_field"));
+        assertThat(objectId).isInstanceOfSatisfying(PulledResponse.Rejected.class,
+                r -> assertThat(r.reason()).isEqualTo("invalid_field"));
     }
 
     @Test
@@ -170,9 +152,6 @@ class ResponseMapperTest {
             assertThat(r.payload()).isNotEmpty();
             assertThat(r.detail()).contains("GATEWAY_MAX_BODY_BYTES");
         });
-        assertThat(huge)
-                .isInstanceOfSatisfying(
-                        PulledResponse.Rejected.class,
-                        r -> assertThat(r.payload()).isEmpty());
+        assertThat(huge).isInstanceOfSatisfying(PulledResponse.Rejected.class, r -> assertThat(r.payload()).isEmpty());
     }
 }

@@ -54,8 +54,7 @@ class StateStoreIT {
         String id = kafka.uniqueName("tx");
 
         try (StateStore store = open(kafka, s, topic, id)) {
-            store.commit(
-                    List.of(new ProducerRecord<>(raw, "r-1", "{}".getBytes(StandardCharsets.UTF_8))),
+            store.commit(List.of(new ProducerRecord<>(raw, "r-1", "{}".getBytes(StandardCharsets.UTF_8))),
                     Map.of(StateKeys.live("group:g"), ListCursor.at(42)));
             Map<String, Object> tombstone = new HashMap<>();
             tombstone.put("track/x", null);
@@ -72,12 +71,7 @@ class StateStoreIT {
             ConfigResource r = new ConfigResource(ConfigResource.Type.TOPIC, topic);
             var config = admin.describeConfigs(List.of(r)).all().get().get(r);
             assertThat(config.get(TopicConfig.CLEANUP_POLICY_CONFIG).value()).isEqualTo("compact");
-            assertThat(admin.describeTopics(List.of(topic))
-                            .allTopicNames()
-                            .get()
-                            .get(topic)
-                            .partitions())
-                    .hasSize(1);
+            assertThat(admin.describeTopics(List.of(topic)).allTopicNames().get().get(topic).partitions()).hasSize(1);
         }
     }
 
@@ -97,17 +91,14 @@ class StateStoreIT {
         killed.initTransactions();
         killed.beginTransaction();
         killed.send(new ProducerRecord<>(raw, "r-lost", "{}".getBytes(StandardCharsets.UTF_8)));
-        killed.send(new ProducerRecord<>(
-                topic,
-                StateKeys.live("group:g"),
+        killed.send(new ProducerRecord<>(topic, StateKeys.live("group:g"),
                 "{\"from_ms\":999,\"seen_at_from\":[]}".getBytes(StandardCharsets.UTF_8)));
         killed.flush();
 
         long begin = System.nanoTime();
         try (StateStore restarted = open(kafka, s, topic, id)) {
             assertThat(Duration.ofNanos(System.nanoTime() - begin)).isLessThan(Duration.ofSeconds(30));
-            assertThat(restarted.get(StateKeys.live("group:g"), ListCursor.class))
-                    .isEqualTo(ListCursor.at(1));
+            assertThat(restarted.get(StateKeys.live("group:g"), ListCursor.class)).isEqualTo(ListCursor.at(1));
         } finally {
             killed.close(Duration.ZERO);
         }

@@ -172,14 +172,10 @@ public final class Dashboards {
     public static List<Target> targets(JsonNode panel) {
         List<Target> targets = new ArrayList<>();
         for (JsonNode t : panel.path("targets")) {
-            String uid =
-                    t.at("/datasource/uid").asText(panel.at("/datasource/uid").asText());
-            String type =
-                    t.at("/datasource/type").asText(panel.at("/datasource/type").asText());
-            String text =
-                    t.has("rawSql") ? t.path("rawSql").asText() : t.path("expr").asText();
-            targets.add(new Target(
-                    t.path("refId").asText(), uid, type, text, t.path("hide").asBoolean(false)));
+            String uid = t.at("/datasource/uid").asText(panel.at("/datasource/uid").asText());
+            String type = t.at("/datasource/type").asText(panel.at("/datasource/type").asText());
+            String text = t.has("rawSql") ? t.path("rawSql").asText() : t.path("expr").asText();
+            targets.add(new Target(t.path("refId").asText(), uid, type, text, t.path("hide").asBoolean(false)));
         }
         return targets;
     }
@@ -190,23 +186,15 @@ public final class Dashboards {
         String title = dashboard.path("title").asText();
         for (JsonNode panel : panels(dashboard)) {
             for (Target t : targets(panel)) {
-                queries.add(new Query(
-                        title,
-                        "panel '" + panel.path("title").asText() + "' " + t.refId(),
-                        t.datasourceUid(),
-                        t.text()));
+                queries.add(new Query(title, "panel '" + panel.path("title").asText() + "' " + t.refId(),
+                        t.datasourceUid(), t.text()));
             }
         }
         for (JsonNode v : dashboard.at("/templating/list")) {
             if ("query".equals(v.path("type").asText())) {
-                String text = v.path("query").isObject()
-                        ? v.at("/query/rawSql").asText()
-                        : v.path("query").asText();
-                queries.add(new Query(
-                        title,
-                        "variable '" + v.path("name").asText() + "'",
-                        v.at("/datasource/uid").asText(),
-                        text));
+                String text = v.path("query").isObject() ? v.at("/query/rawSql").asText() : v.path("query").asText();
+                queries.add(new Query(title, "variable '" + v.path("name").asText() + "'",
+                        v.at("/datasource/uid").asText(), text));
             }
         }
         return queries;
@@ -238,15 +226,11 @@ public final class Dashboards {
 
     /** The queries of a directory's dashboards that run on the ClickHouse datasource. */
     public static List<Query> clickHouseQueries(Path directory) {
-        return queries(directory).stream()
-                .filter(q -> CLICKHOUSE_UID.equals(q.datasourceUid()))
-                .toList();
+        return queries(directory).stream().filter(q -> CLICKHOUSE_UID.equals(q.datasourceUid())).toList();
     }
 
     /** The queries of a directory's dashboards that run on the Prometheus datasource. */
     public static List<Query> prometheusQueries(Path directory) {
-        return queries(directory).stream()
-                .filter(q -> PROMETHEUS_UID.equals(q.datasourceUid()))
-                .toList();
+        return queries(directory).stream().filter(q -> PROMETHEUS_UID.equals(q.datasourceUid())).toList();
     }
 }

@@ -63,8 +63,7 @@ public record GrafanaMacros(Instant from, Instant to, long intervalSeconds, Map<
     public String expand(String sql) {
         String q = conditionalAll(sql);
         q = variables(q);
-        q = TIME_FILTER
-                .matcher(q)
+        q = TIME_FILTER.matcher(q)
                 .replaceAll(m -> Matcher.quoteReplacement(m.group(1).strip() + " >= toDateTime(" + from.getEpochSecond()
                         + ") AND " + m.group(1).strip() + " <= toDateTime(" + to.getEpochSecond() + ")"));
         q = FROM_TIME.matcher(q).replaceAll("toDateTime(" + from.getEpochSecond() + ")");

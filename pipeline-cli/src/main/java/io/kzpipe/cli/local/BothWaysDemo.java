@@ -40,8 +40,8 @@ final class BothWaysDemo {
     /** The double seeds the group's responses over the last 30 days (its {@code GroupSeed} spread). */
     private static final Duration HISTORY = Duration.ofDays(31);
 
-    private static final Pattern RECORDS = Pattern.compile(
-            "(?m)^kz_puller_records_total\\{[^}]*source=\"group:" + GROUP_ID + "\"[^}]*} ([0-9.eE+]+)$");
+    private static final Pattern RECORDS = Pattern
+            .compile("(?m)^kz_puller_records_total\\{[^}]*source=\"group:" + GROUP_ID + "\"[^}]*} ([0-9.eE+]+)$");
 
     private final LocalPipeline pipeline;
     private final LocalSettings settings;
@@ -84,8 +84,7 @@ final class BothWaysDemo {
     private void subscribe(Map<String, String> kaizala) {
         String url = KaizalaCommands.webhookUrl(settings);
         for (JsonNode hook : get("/_double/webhooks").path("webhooks")) {
-            if (url.equals(hook.path("callbackUrl").asText())
-                    && GROUP_ID.equals(hook.path("objectId").asText())) {
+            if (url.equals(hook.path("callbackUrl").asText()) && GROUP_ID.equals(hook.path("objectId").asText())) {
                 console.ok("the gateway is subscribed to group " + GROUP_ID + " already (webhook "
                         + hook.path("id").asText() + ")");
                 return;
@@ -94,8 +93,8 @@ final class BothWaysDemo {
         console.out().printf("  ./pipeline kaizala subscribe --group %s%n", GROUP_ID);
         Map<String, String> env = new HashMap<>(settings.env());
         env.putAll(kaizala);
-        int status = SubscribeCommand.main(
-                KaizalaCommands.subscribeArgs(settings, List.of("--group", GROUP_ID)), env, console.out(), System.err);
+        int status = SubscribeCommand.main(KaizalaCommands.subscribeArgs(settings, List.of("--group", GROUP_ID)), env,
+                console.out(), System.err);
         if (status != 0) {
             throw new Console.Failure("subscribing the gateway through the double failed (see above)");
         }
@@ -105,11 +104,7 @@ final class BothWaysDemo {
 
     /** Two new responses and an edit, each pushed by the double as a webhook event; returns how many were stored. */
     private int push() {
-        String action = get("/_double/groups/" + GROUP_ID)
-                .path("actions")
-                .path(0)
-                .path("actionId")
-                .asText();
+        String action = get("/_double/groups/" + GROUP_ID).path("actions").path(0).path("actionId").asText();
         String base = "/_double/groups/" + GROUP_ID + "/actions/" + action + "/responses";
         int stored = 0;
         String edited = null;
@@ -121,12 +116,9 @@ final class BothWaysDemo {
                 int status = delivery.path("status").asInt();
                 stored += status == 200 ? 1 : 0;
                 console.out()
-                        .printf(
-                                "  %s %s %s  pushed to the gateway: HTTP %03d%s%n",
-                                console.bold("[push %d/3]".formatted(i + 1)),
-                                i < 2 ? "new response" : "edit of",
-                                responseId,
-                                status,
+                        .printf("  %s %s %s  pushed to the gateway: HTTP %03d%s%n",
+                                console.bold("[push %d/3]".formatted(i + 1)), i < 2 ? "new response" : "edit of",
+                                responseId, status,
                                 delivery.path("error").asText("").isEmpty()
                                         ? ""
                                         : " " + delivery.path("error").asText());
@@ -148,10 +140,8 @@ final class BothWaysDemo {
         Map<String, String> env = KaizalaCommands.environment(pipeline, console, false);
         Instant now = Instant.now();
         int status = BackfillCommand.main(
-                List.of("--source", source, "--from", now.minus(HISTORY).toString(), "--to", now.toString()),
-                env,
-                console.out(),
-                System.err);
+                List.of("--source", source, "--from", now.minus(HISTORY).toString(), "--to", now.toString()), env,
+                console.out(), System.err);
         if (status != 0) {
             throw new Console.Failure("recording the backfill failed (see above)");
         }
@@ -188,14 +178,10 @@ final class BothWaysDemo {
     /** The puller's kz_puller_records_total of the demo group ("?" when its metrics cannot be read). */
     private String pulled() {
         try {
-            String metrics = Demo.HTTP
-                    .send(
-                            HttpRequest.newBuilder(URI.create(
-                                            settings.healthUrl(Service.PULLER).replace("/health/ready", "/metrics")))
-                                    .timeout(Duration.ofSeconds(5))
-                                    .build(),
-                            HttpResponse.BodyHandlers.ofString())
-                    .body();
+            String metrics = Demo.HTTP.send(HttpRequest
+                    .newBuilder(URI.create(settings.healthUrl(Service.PULLER).replace("/health/ready", "/metrics")))
+                    .timeout(Duration.ofSeconds(5))
+                    .build(), HttpResponse.BodyHandlers.ofString()).body();
             Matcher m = RECORDS.matcher(metrics);
             return m.find() ? Long.toString((long) Double.parseDouble(m.group(1))) : "?";
         } catch (IOException e) {

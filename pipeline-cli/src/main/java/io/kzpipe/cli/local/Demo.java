@@ -43,9 +43,7 @@ final class Demo {
             .build();
 
     private enum Kind {
-        EVENT,
-        DEAD_LETTER,
-        REFUSED
+        EVENT, DEAD_LETTER, REFUSED
     }
 
     /** One posted delivery and what became of it at the gateway. */
@@ -93,16 +91,9 @@ final class Demo {
             for (int i = 0; i < deliveries.size(); i++) {
                 String file = deliveries.get(i)[0];
                 console.out()
-                        .printf(
-                                "  %s %s  %s%n",
-                                console.bold("[%2d/%d]".formatted(i + 1, deliveries.size())),
-                                file,
+                        .printf("  %s %s  %s%n", console.bold("[%2d/%d]".formatted(i + 1, deliveries.size())), file,
                                 console.dim(deliveries.get(i)[1]));
-                posted.add(post(
-                        url,
-                        token,
-                        file,
-                        Files.readAllBytes(dir.resolve(file)),
+                posted.add(post(url, token, file, Files.readAllBytes(dir.resolve(file)),
                         answers.resolve((i + 1) + "-" + file)));
             }
         } catch (IOException e) {
@@ -152,7 +143,7 @@ final class Demo {
                 if (!Files.isRegularFile(dir.resolve(parts[0]))) {
                     throw new Console.Failure(manifest + " names " + parts[0] + ", which does not exist");
                 }
-                out.add(new String[] {parts[0], parts.length > 1 ? parts[1] : ""});
+                out.add(new String[]{parts[0], parts.length > 1 ? parts[1] : ""});
             }
         } catch (IOException e) {
             throw new UncheckedIOException(e);
@@ -175,8 +166,8 @@ final class Demo {
             status = response.statusCode();
             text = response.body();
             requestId = response.headers().firstValue("X-Request-Id").orElse("");
-            Files.writeString(
-                    answer, "HTTP " + status + "\n" + response.headers().map() + "\n\n" + text, StandardCharsets.UTF_8);
+            Files.writeString(answer, "HTTP " + status + "\n" + response.headers().map() + "\n\n" + text,
+                    StandardCharsets.UTF_8);
         } catch (IOException e) {
             status = 0;
             text = e.toString();
@@ -206,14 +197,10 @@ final class Demo {
         long start = System.nanoTime();
         while (true) {
             Set<String> seen = new java.util.HashSet<>();
-            seen.addAll(lines(
-                    clickHouse,
-                    "SELECT DISTINCT event_id FROM " + db + ".events_latest WHERE event_id IN (" + events
-                            + ") FORMAT TSV"));
-            seen.addAll(lines(
-                    clickHouse,
-                    "SELECT DISTINCT request_id FROM " + db + ".dead_letters_latest WHERE request_id IN (" + requests
-                            + ") FORMAT TSV"));
+            seen.addAll(lines(clickHouse, "SELECT DISTINCT event_id FROM " + db + ".events_latest WHERE event_id IN ("
+                    + events + ") FORMAT TSV"));
+            seen.addAll(lines(clickHouse, "SELECT DISTINCT request_id FROM " + db
+                    + ".dead_letters_latest WHERE request_id IN (" + requests + ") FORMAT TSV"));
             List<Posted> missing = posted.stream()
                     .filter(p -> p.kind() != Kind.REFUSED)
                     .filter(p -> !(seen.contains(p.eventId()) && !p.eventId().isEmpty())
@@ -239,19 +226,11 @@ final class Demo {
 
     /** Rows per _latest view, so the effect of duplicates, the edit and the rejects is visible. */
     private void summary(ClickHouseHttp clickHouse, String db) {
-        String[][] views = {
-            {"events", "events_latest"},
-            {"responses", "responses_latest"},
-            {"options", "answers_option_latest"},
-            {"numbers", "answers_numeric_latest"},
-            {"locations", "answers_location_latest"},
-            {"rejects", "answer_rejects_latest"},
-            {"messages", "messages_latest"},
-            {"jobs", "jobs_latest"},
-            {"memberships", "memberships_latest"},
-            {"definitions", "action_definitions_latest"},
-            {"dead_letters", "dead_letters_latest"}
-        };
+        String[][] views = {{"events", "events_latest"}, {"responses", "responses_latest"},
+                {"options", "answers_option_latest"}, {"numbers", "answers_numeric_latest"},
+                {"locations", "answers_location_latest"}, {"rejects", "answer_rejects_latest"},
+                {"messages", "messages_latest"}, {"jobs", "jobs_latest"}, {"memberships", "memberships_latest"},
+                {"definitions", "action_definitions_latest"}, {"dead_letters", "dead_letters_latest"}};
         String sql = Arrays.stream(views)
                 .map(v -> "(SELECT count() FROM " + db + "." + v[1] + ") AS " + v[0])
                 .collect(Collectors.joining(", ", "SELECT ", " FORMAT PrettyCompactNoEscapes"));

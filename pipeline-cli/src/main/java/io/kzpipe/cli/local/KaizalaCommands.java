@@ -30,19 +30,15 @@ final class KaizalaCommands {
      * The demo connector: the double runs with these credentials when {@code ./pipeline demo} starts it (they are
      * also the double's own defaults, {@code io.kzpipe.kaizaladouble.DoubleSettings}); demo values, not secrets.
      */
-    static final Map<String, String> DOUBLE_CREDENTIALS = Map.of(
-            "KAIZALA_APPLICATION_ID", "demo-connector",
-            "KAIZALA_APPLICATION_SECRET", "demo-connector-secret",
-            "KAIZALA_REFRESH_TOKEN", "demo-refresh-token");
+    static final Map<String, String> DOUBLE_CREDENTIALS = Map.of("KAIZALA_APPLICATION_ID", "demo-connector",
+            "KAIZALA_APPLICATION_SECRET", "demo-connector-secret", "KAIZALA_REFRESH_TOKEN", "demo-refresh-token");
 
     private KaizalaCommands() {}
 
     static String usage() {
-        return String.join(
-                "\n",
+        return String.join("\n",
                 "usage: ./pipeline kaizala subscribe --group <id> [--events SurveyResponse,...] [--url <public URL>]",
-                "       ./pipeline kaizala list --group <id>",
-                "       ./pipeline kaizala unsubscribe --id <webhookId>",
+                "       ./pipeline kaizala list --group <id>", "       ./pipeline kaizala unsubscribe --id <webhookId>",
                 "       ./pipeline kaizala backfill --source group:<id> --from <ISO|epoch> --to <ISO|epoch>",
                 "       ./pipeline kaizala backfill --status",
                 "(--group may be --action <id> or --package <id>; subscribe's URL defaults to the local gateway's,",
@@ -55,9 +51,8 @@ final class KaizalaCommands {
         String command = args.isEmpty() ? "help" : args.get(0);
         List<String> rest = args.isEmpty() ? List.of() : args.subList(1, args.size());
         return switch (command) {
-            case "subscribe" ->
-                SubscribeCommand.main(
-                        subscribeArgs(pipeline.settings(), rest), environment(pipeline, console, true), out, err);
+            case "subscribe" -> SubscribeCommand.main(subscribeArgs(pipeline.settings(), rest),
+                    environment(pipeline, console, true), out, err);
             case "list" -> ListCommand.main(rest, environment(pipeline, console, true), out, err);
             case "unsubscribe" -> UnsubscribeCommand.main(rest, environment(pipeline, console, true), out, err);
             case "backfill" -> BackfillCommand.main(rest, environment(pipeline, console, false), out, err);
@@ -101,8 +96,7 @@ final class KaizalaCommands {
         Map<String, String> env = new HashMap<>(settings.env());
         env.put("KAFKA_BOOTSTRAP_SERVERS", settings.kafkaBootstrap());
         String configured = env.get("KAIZALA_API_URL");
-        if (kaizala
-                && (configured == null || configured.isBlank())
+        if (kaizala && (configured == null || configured.isBlank())
                 && pipeline.running(Service.KAIZALA_DOUBLE.module()).isPresent()) {
             env.putAll(doubleEnvironment(settings));
             console.note("Kaizala API: the local double on " + env.get("KAIZALA_API_URL")

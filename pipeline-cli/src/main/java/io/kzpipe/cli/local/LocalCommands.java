@@ -28,20 +28,14 @@ public final class LocalCommands {
     /** The system property naming the repository root; set by {@code ./pipeline}. */
     public static final String ROOT_PROPERTY = "pipeline.root";
     /** The commands handled here. */
-    public static final List<String> COMMANDS =
-            List.of("up", "down", "status", "demo", "report", "reconcile", "replay", "kaizala");
+    public static final List<String> COMMANDS = List.of("up", "down", "status", "demo", "report", "reconcile", "replay",
+            "kaizala");
 
     private LocalCommands() {}
 
     /** Runs one command on the pipeline of {@code root}; returns its exit status. */
-    public static int run(
-            Path root,
-            String command,
-            List<String> args,
-            Map<String, String> env,
-            PrintStream out,
-            PrintStream err,
-            boolean styled) {
+    public static int run(Path root, String command, List<String> args, Map<String, String> env, PrintStream out,
+            PrintStream err, boolean styled) {
         Console console = new Console(out, err, styled);
         try {
             LocalPipeline pipeline = LocalPipeline.open(root, env, console);
@@ -52,9 +46,8 @@ public final class LocalCommands {
                 case "demo" -> new Demo(pipeline, console).run();
                 case "report" -> report(pipeline, out, err, styled);
                 case "reconcile" -> reconcile(pipeline, args, out, err);
-                case "replay" ->
-                    Replay.run(
-                            args, KaizalaCommands.environment(pipeline, console, false), Clock.systemUTC(), out, err);
+                case "replay" -> Replay.run(args, KaizalaCommands.environment(pipeline, console, false),
+                        Clock.systemUTC(), out, err);
                 case "kaizala" -> KaizalaCommands.run(pipeline, console, args, out, err);
                 default -> throw new Console.Failure("unknown command: " + command, 2);
             };
@@ -76,18 +69,14 @@ public final class LocalCommands {
 
     private static void requireClickHouse(LocalPipeline pipeline, int status) {
         if (pipeline.running("clickhouse").isEmpty() || !pipeline.ready("clickhouse")) {
-            throw new Console.Failure(
-                    "ClickHouse is not running on " + pipeline.settings().clickHouseUrl()
-                            + ": start the pipeline with ./pipeline up",
-                    status);
+            throw new Console.Failure("ClickHouse is not running on " + pipeline.settings().clickHouseUrl()
+                    + ": start the pipeline with ./pipeline up", status);
         }
     }
 
     /** The repository's copy of a dashboard the jar bundles as {@code resource} (the source of the bundled one). */
     private static Path dashboard(LocalSettings settings, String resource) {
-        Path path = settings.root()
-                .resolve(Dashboards.REPOSITORY_DASHBOARDS)
-                .resolve(Path.of(resource).getFileName());
+        Path path = settings.root().resolve(Dashboards.REPOSITORY_DASHBOARDS).resolve(Path.of(resource).getFileName());
         if (!Files.isRegularFile(path)) {
             throw new Console.Failure("no dashboard " + path);
         }
@@ -98,8 +87,7 @@ public final class LocalCommands {
         requireClickHouse(pipeline, 1);
         LocalSettings settings = pipeline.settings();
         String db = settings.database();
-        List<String> exists = Demo.lines(
-                new ClickHouseHttp(settings.clickHouseUrl(), "default", ""),
+        List<String> exists = Demo.lines(new ClickHouseHttp(settings.clickHouseUrl(), "default", ""),
                 "SELECT count() FROM system.tables WHERE database = '" + db.replace("'", "")
                         + "' AND name = 'responses_latest' FORMAT TSV");
         if (!exists.equals(List.of("1"))) {
@@ -107,13 +95,8 @@ public final class LocalCommands {
                     "no " + db + ".responses_latest view yet: the sink creates the tables when it starts "
                             + "('./pipeline status')");
         }
-        return Report.run(
-                List.of(dashboard(settings, Report.DASHBOARD_RESOURCE).toString()),
-                withClickHouse(settings),
-                Clock.systemUTC(),
-                out,
-                err,
-                styled);
+        return Report.run(List.of(dashboard(settings, Report.DASHBOARD_RESOURCE).toString()), withClickHouse(settings),
+                Clock.systemUTC(), out, err, styled);
     }
 
     private static int reconcile(LocalPipeline pipeline, List<String> args, PrintStream out, PrintStream err) {

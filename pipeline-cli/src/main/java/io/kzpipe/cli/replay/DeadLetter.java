@@ -19,8 +19,8 @@ import org.apache.kafka.common.header.Header;
  * @param replayOf     {@code kz-replay-of}, or {@code ""} when this dead letter is a first failure
  * @param record       the record as read
  */
-public record DeadLetter(
-        DeadLetterId id, String reason, long receivedAtMs, String replayOf, ConsumerRecord<byte[], byte[]> record) {
+public record DeadLetter(DeadLetterId id, String reason, long receivedAtMs, String replayOf,
+        ConsumerRecord<byte[], byte[]> record) {
 
     /** A record of a dead-letter topic whose stage is {@code fallbackStage} when it has no {@code kz-dlq-stage}. */
     public static DeadLetter of(ConsumerRecord<byte[], byte[]> rec, String fallbackStage) {
@@ -34,8 +34,8 @@ public record DeadLetter(
         }
         String reason = header(rec, PipelineHeaders.DLQ_REASON);
         String replayOf = header(rec, PipelineHeaders.REPLAY_OF);
-        return new DeadLetter(
-                id, reason == null ? "unknown" : reason, receivedAt, replayOf == null ? "" : replayOf, rec);
+        return new DeadLetter(id, reason == null ? "unknown" : reason, receivedAt, replayOf == null ? "" : replayOf,
+                rec);
     }
 
     /**
@@ -49,8 +49,7 @@ public record DeadLetter(
         try {
             return topic == null || topic.isEmpty() || partition == null || offset == null
                     ? Optional.empty()
-                    : Optional.of(new RawCoordinates(
-                            new TopicPartition(topic, Integer.parseInt(partition.trim())),
+                    : Optional.of(new RawCoordinates(new TopicPartition(topic, Integer.parseInt(partition.trim())),
                             Long.parseLong(offset.trim())));
         } catch (NumberFormatException e) {
             return Optional.empty();
@@ -60,23 +59,9 @@ public record DeadLetter(
     /** The same dead letter with {@code value} as its body (the raw record's, for one written without it). */
     public DeadLetter withValue(byte[] value) {
         ConsumerRecord<byte[], byte[]> r = record;
-        return new DeadLetter(
-                id,
-                reason,
-                receivedAtMs,
-                replayOf,
-                new ConsumerRecord<>(
-                        r.topic(),
-                        r.partition(),
-                        r.offset(),
-                        r.timestamp(),
-                        r.timestampType(),
-                        r.serializedKeySize(),
-                        value.length,
-                        r.key(),
-                        value,
-                        r.headers(),
-                        r.leaderEpoch()));
+        return new DeadLetter(id, reason, receivedAtMs, replayOf,
+                new ConsumerRecord<>(r.topic(), r.partition(), r.offset(), r.timestamp(), r.timestampType(),
+                        r.serializedKeySize(), value.length, r.key(), value, r.headers(), r.leaderEpoch()));
     }
 
     /** A record's place in a topic. */

@@ -106,14 +106,8 @@ public final class Replay {
         return GatewayConfig.fromEnv(withAuth);
     }
 
-    private static int replay(
-            ReplayArgs args,
-            KafkaSettings kafka,
-            EnvelopeValidator validator,
-            Duration timeout,
-            Clock clock,
-            PrintStream out,
-            PrintStream err) {
+    private static int replay(ReplayArgs args, KafkaSettings kafka, EnvelopeValidator validator, Duration timeout,
+            Clock clock, PrintStream out, PrintStream err) {
         // kept: the selected ones, and the failed replays (few) that tell which dead letters were replaced
         List<DeadLetter> kept = new ArrayList<>();
         long[] read = {0};
@@ -131,8 +125,8 @@ public final class Replay {
         ReplayPlan plan = ReplayPlan.of(kept, args, validator);
         if (plan.entries().isEmpty()) {
             err.println("replay: no dead letter matches (" + read[0] + " read from "
-                    + kafka.topics().name(TopicId.DLQ_GATEWAY) + " and "
-                    + kafka.topics().name(TopicId.DLQ_PROCESSOR) + ")");
+                    + kafka.topics().name(TopicId.DLQ_GATEWAY) + " and " + kafka.topics().name(TopicId.DLQ_PROCESSOR)
+                    + ")");
             return 1;
         }
         printCounts(plan, out);
@@ -143,9 +137,8 @@ public final class Replay {
             }
         }
         if (args.dryRun()) {
-            out.println("dry run: would replay " + toSend.size() + " of "
-                    + plan.entries().size() + " selected dead letters to "
-                    + kafka.topics().name(TopicId.RAW) + "; nothing sent");
+            out.println("dry run: would replay " + toSend.size() + " of " + plan.entries().size()
+                    + " selected dead letters to " + kafka.topics().name(TopicId.RAW) + "; nothing sent");
             return 0;
         }
         int sent = send(toSend, kafka, timeout, clock.millis(), err);
@@ -171,14 +164,13 @@ public final class Replay {
     private static void printCounts(ReplayPlan plan, PrintStream out) {
         out.printf("%-10s %-24s %-52s %s%n", "STAGE", "REASON", "ACTION", "COUNT");
         for (ReplayPlan.Count c : plan.counts()) {
-            out.printf(
-                    "%-10s %-24s %-52s %d%n", c.stage(), c.reason(), c.action().label(), c.count());
+            out.printf("%-10s %-24s %-52s %d%n", c.stage(), c.reason(), c.action().label(), c.count());
         }
     }
 
     /** Sends every record and waits for each acknowledgement; returns how many Kafka acknowledged. */
-    private static int send(
-            List<ReplayPlan.Entry> entries, KafkaSettings kafka, Duration timeout, long replayTimeMs, PrintStream err) {
+    private static int send(List<ReplayPlan.Entry> entries, KafkaSettings kafka, Duration timeout, long replayTimeMs,
+            PrintStream err) {
         if (entries.isEmpty()) {
             return 0;
         }
@@ -197,8 +189,8 @@ public final class Replay {
         props.put(ProducerConfig.MAX_REQUEST_SIZE_CONFIG, 64 * 1024 * 1024);
         String raw = kafka.topics().name(TopicId.RAW);
         int acked = 0;
-        try (KafkaProducer<byte[], byte[]> producer =
-                new KafkaProducer<>(props, new ByteArraySerializer(), new ByteArraySerializer())) {
+        try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(props, new ByteArraySerializer(),
+                new ByteArraySerializer())) {
             List<Future<RecordMetadata>> futures = new ArrayList<>();
             for (ReplayPlan.Entry e : entries) {
                 futures.add(producer.send(ReplayPlan.record(e, raw, replayTimeMs)));

@@ -22,8 +22,8 @@ import java.util.Set;
  * @param ids     {@code dead_letters.row_id}s; empty = any
  * @param dryRun  count, send nothing
  */
-public record ReplayArgs(
-        Set<String> stages, Set<String> reasons, Instant from, Instant to, Set<String> ids, boolean dryRun) {
+public record ReplayArgs(Set<String> stages, Set<String> reasons, Instant from, Instant to, Set<String> ids,
+        boolean dryRun) {
 
     /** Stages whose dead letters are in Kafka and can be replayed. */
     public static final Set<String> STAGES = Set.of("gateway", "processor");
@@ -115,18 +115,13 @@ public record ReplayArgs(
 
     /** Whether a dead letter of this stage, reason, receive time and row id is selected. */
     public boolean selects(String stage, String reason, long receivedAtMs, String rowId) {
-        return (stages.isEmpty() || stages.contains(stage))
-                && (reasons.isEmpty() || reasons.contains(reason))
+        return (stages.isEmpty() || stages.contains(stage)) && (reasons.isEmpty() || reasons.contains(reason))
                 && (from == null || receivedAtMs >= from.toEpochMilli())
-                && (to == null || receivedAtMs < to.toEpochMilli())
-                && (ids.isEmpty() || ids.contains(rowId));
+                && (to == null || receivedAtMs < to.toEpochMilli()) && (ids.isEmpty() || ids.contains(rowId));
     }
 
     private static List<String> values(String value) {
-        return List.of(value.split(",")).stream()
-                .map(String::strip)
-                .filter(s -> !s.isEmpty())
-                .toList();
+        return List.of(value.split(",")).stream().map(String::strip).filter(s -> !s.isEmpty()).toList();
     }
 
     private static Instant instant(String option, String value) {

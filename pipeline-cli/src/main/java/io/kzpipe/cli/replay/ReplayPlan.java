@@ -48,11 +48,7 @@ public record ReplayPlan(List<Entry> entries) {
 
     /** What happens to one dead letter. */
     public enum Action {
-        SEND,
-        STILL_REFUSED,
-        SUPERSEDED,
-        NO_BODY,
-        PULLED;
+        SEND, STILL_REFUSED, SUPERSEDED, NO_BODY, PULLED;
 
         String label() {
             return switch (this) {
@@ -105,26 +101,14 @@ public record ReplayPlan(List<Entry> entries) {
             } else if (d.stage().equals(PULLER_STAGE)) {
                 entries.add(new Entry(d, Action.PULLED, null, "pulled from " + d.pulledFrom()));
             } else if (d.stage().equals("gateway")) {
-                byte[] body =
-                        d.record().value() == null ? new byte[0] : d.record().value();
+                byte[] body = d.record().value() == null ? new byte[0] : d.record().value();
                 Verdict verdict = gatewayValidator.validate(body);
-                entries.add(
-                        verdict.isAccepted()
-                                ? new Entry(d, Action.SEND, verdict.key(), "")
-                                : new Entry(
-                                        d,
-                                        Action.STILL_REFUSED,
-                                        null,
-                                        verdict.reason().code() + ": " + verdict.detail()));
+                entries.add(verdict.isAccepted()
+                        ? new Entry(d, Action.SEND, verdict.key(), "")
+                        : new Entry(d, Action.STILL_REFUSED, null, verdict.reason().code() + ": " + verdict.detail()));
             } else if (d.record().value() == null) {
-                entries.add(new Entry(
-                        d,
-                        Action.NO_BODY,
-                        null,
-                        "no body, and the raw record "
-                                + d.source()
-                                        .map(s -> s.partition() + "@" + s.offset())
-                                        .orElse("(not named)") + " is gone"));
+                entries.add(new Entry(d, Action.NO_BODY, null, "no body, and the raw record "
+                        + d.source().map(s -> s.partition() + "@" + s.offset()).orElse("(not named)") + " is gone"));
             } else {
                 byte[] key = d.record().key();
                 entries.add(
@@ -144,8 +128,7 @@ public record ReplayPlan(List<Entry> entries) {
         Map<String, Count> counts = new TreeMap<>();
         for (Entry e : entries) {
             DeadLetter d = e.deadLetter();
-            counts.merge(
-                    d.stage() + '\u0000' + d.reason() + '\u0000' + e.action().ordinal(),
+            counts.merge(d.stage() + '\u0000' + d.reason() + '\u0000' + e.action().ordinal(),
                     new Count(d.stage(), d.reason(), e.action(), 1),
                     (a, b) -> new Count(a.stage(), a.reason(), a.action(), a.count() + b.count()));
         }
@@ -155,8 +138,7 @@ public record ReplayPlan(List<Entry> entries) {
     /** The raw-topic record replaying {@code entry} (of action {@link Action#SEND}) at {@code replayTimeMs}. */
     public static ProducerRecord<byte[], byte[]> record(Entry entry, String rawTopic, long replayTimeMs) {
         if (entry.action() != Action.SEND) {
-            throw new IllegalArgumentException(
-                    "not to be sent: " + entry.deadLetter().rowId());
+            throw new IllegalArgumentException("not to be sent: " + entry.deadLetter().rowId());
         }
         RecordHeaders headers = new RecordHeaders();
         for (Header h : entry.deadLetter().record().headers()) {
@@ -166,7 +148,6 @@ public record ReplayPlan(List<Entry> entries) {
         }
         headers.add(PipelineHeaders.REPLAY_OF, entry.deadLetter().rowId().getBytes(StandardCharsets.UTF_8));
         byte[] key = entry.key() == null ? null : entry.key().getBytes(StandardCharsets.UTF_8);
-        return new ProducerRecord<>(
-                rawTopic, null, replayTimeMs, key, entry.deadLetter().record().value(), headers);
+        return new ProducerRecord<>(rawTopic, null, replayTimeMs, key, entry.deadLetter().record().value(), headers);
     }
 }

@@ -100,8 +100,8 @@ public final class Reconcile {
                 return targets.get(0).text();
             }
         }
-        throw new IllegalArgumentException("no panel '" + PANEL_TITLE + "' in dashboard '"
-                + dashboard.path("title").asText() + "'");
+        throw new IllegalArgumentException(
+                "no panel '" + PANEL_TITLE + "' in dashboard '" + dashboard.path("title").asText() + "'");
     }
 
     /** {@code 90m}, {@code 6h}, {@code 2d} before {@code to}, or an ISO-8601 instant ({@code 2026-11-20T10:00:00Z}). */
@@ -109,12 +109,11 @@ public final class Reconcile {
         Matcher m = RELATIVE.matcher(value);
         if (m.matches()) {
             long n = Long.parseLong(m.group(1));
-            return to.minus(
-                    switch (m.group(2)) {
-                        case "m" -> Duration.ofMinutes(n);
-                        case "h" -> Duration.ofHours(n);
-                        default -> Duration.ofDays(n);
-                    });
+            return to.minus(switch (m.group(2)) {
+                case "m" -> Duration.ofMinutes(n);
+                case "h" -> Duration.ofHours(n);
+                default -> Duration.ofDays(n);
+            });
         }
         try {
             Instant at = Instant.parse(value);
@@ -128,12 +127,12 @@ public final class Reconcile {
         }
     }
 
-    private static int reconcile(
-            Report.Settings settings, String sql, Instant from, Instant to, PrintStream out, PrintStream err) {
+    private static int reconcile(Report.Settings settings, String sql, Instant from, Instant to, PrintStream out,
+            PrintStream err) {
         ResultTable table;
         try {
-            table = new ClickHouseHttp(settings.url(), settings.user(), settings.password())
-                    .table(sql, Integer.MAX_VALUE);
+            table = new ClickHouseHttp(settings.url(), settings.user(), settings.password()).table(sql,
+                    Integer.MAX_VALUE);
         } catch (ClickHouseHttp.QueryFailedException e) {
             err.println("error: the ledger query failed: " + e.getMessage());
             return FAILED;
@@ -145,8 +144,7 @@ public final class Reconcile {
             err.println("error: interrupted");
             return FAILED;
         }
-        out.printf(
-                "Ledger of database %s at %s, gateway receive time %s .. %s (UTC), per minute%n",
+        out.printf("Ledger of database %s at %s, gateway receive time %s .. %s (UTC), per minute%n",
                 settings.database(), settings.url(), from, to);
         int status = table.names().indexOf(STATUS_COLUMN);
         if (status < 0) {
@@ -168,8 +166,7 @@ public final class Reconcile {
             }
         }
         int balanced = table.rows().size() - unbalanced.size() - pending;
-        out.printf(
-                "%d minutes: %d balanced, %d unbalanced, %d pending (younger than the lag allowance)%n",
+        out.printf("%d minutes: %d balanced, %d unbalanced, %d pending (younger than the lag allowance)%n",
                 table.rows().size(), balanced, unbalanced.size(), pending);
         out.flush();
         if (!unbalanced.isEmpty()) {

@@ -82,12 +82,9 @@ public final class Report {
             if (!rows.matches("\\d{1,9}")) {
                 throw new IllegalArgumentException("PIPELINE_REPORT_ROWS must be a number, got '" + rows + "'");
             }
-            return new Settings(
-                    value(env, "CLICKHOUSE_URL", "http://127.0.0.1:" + port),
-                    value(env, "CLICKHOUSE_USER", "default"),
-                    env.getOrDefault("CLICKHOUSE_PASSWORD", ""),
-                    value(env, "CLICKHOUSE_DATABASE", "kaizala"),
-                    Integer.parseInt(rows));
+            return new Settings(value(env, "CLICKHOUSE_URL", "http://127.0.0.1:" + port),
+                    value(env, "CLICKHOUSE_USER", "default"), env.getOrDefault("CLICKHOUSE_PASSWORD", ""),
+                    value(env, "CLICKHOUSE_DATABASE", "kaizala"), Integer.parseInt(rows));
         }
 
         private static String value(Map<String, String> env, String name, String fallback) {
@@ -129,10 +126,9 @@ public final class Report {
      * @return the exit status: 0 when every query ran (or for {@code --help}), 1 when one failed or ClickHouse
      *         could not be reached, 2 for wrong arguments or settings
      */
-    public static int run(
-            List<String> args, Map<String, String> env, Clock clock, PrintStream out, PrintStream err, boolean styled) {
-        boolean help =
-                args.size() == 1 && (args.get(0).equals("-h") || args.get(0).equals("--help"));
+    public static int run(List<String> args, Map<String, String> env, Clock clock, PrintStream out, PrintStream err,
+            boolean styled) {
+        boolean help = args.size() == 1 && (args.get(0).equals("-h") || args.get(0).equals("--help"));
         if (help || args.size() > 1) {
             PrintStream usage = help ? out : err;
             usage.println("usage: Report [dashboard.json | dashboards directory]   (default: the bundled "
@@ -162,9 +158,8 @@ public final class Report {
      */
     public int print(JsonNode dashboard) {
         Instant to = clock.instant().truncatedTo(ChronoUnit.SECONDS);
-        out.printf(
-                "%s: database %s at %s, all data (times in UTC)%n",
-                console.bold(dashboard.path("title").asText()), settings.database(), settings.url());
+        out.printf("%s: database %s at %s, all data (times in UTC)%n", console.bold(dashboard.path("title").asText()),
+                settings.database(), settings.url());
         int queries = 0;
         int failed = 0;
         try {
@@ -179,10 +174,8 @@ public final class Report {
                     continue;
                 }
                 String title = panel.path("title").asText();
-                out.printf(
-                        "%n%s%n",
-                        console.bold(
-                                title.isBlank() ? "(panel " + panel.path("id").asText() + ")" : title));
+                out.printf("%n%s%n",
+                        console.bold(title.isBlank() ? "(panel " + panel.path("id").asText() + ")" : title));
                 for (Dashboards.Target target : targets) {
                     queries++;
                     if (targets.size() > 1) {
@@ -223,9 +216,7 @@ public final class Report {
 
     /** The ClickHouse targets the report runs for a panel: visible ones, in order (empty for other datasources). */
     public static List<Dashboards.Target> reportedTargets(JsonNode panel) {
-        return Dashboards.targets(panel).stream()
-                .filter(t -> t.isClickHouse() && !t.hidden())
-                .toList();
+        return Dashboards.targets(panel).stream().filter(t -> t.isClickHouse() && !t.hidden()).toList();
     }
 
     /** The query that measures the span of the data (seconds), for {@code db}. */

@@ -26,9 +26,7 @@ record ResultTable(List<String> names, List<String> types, List<List<String>> ro
         names = List.copyOf(names);
         types = List.copyOf(types);
         // values may be null (SQL NULL): no List.copyOf for the rows
-        rows = rows.stream()
-                .map(r -> Collections.unmodifiableList(new ArrayList<>(r)))
-                .toList();
+        rows = rows.stream().map(r -> Collections.unmodifiableList(new ArrayList<>(r))).toList();
     }
 
     /** Rows returned but not kept. */
@@ -44,9 +42,7 @@ record ResultTable(List<String> names, List<String> types, List<List<String>> ro
         int n = names.size();
         int[] width = new int[n];
         boolean[] right = new boolean[n];
-        List<List<String>> cells = rows.stream()
-                .map(r -> r.stream().map(ResultTable::display).toList())
-                .toList();
+        List<List<String>> cells = rows.stream().map(r -> r.stream().map(ResultTable::display).toList()).toList();
         for (int c = 0; c < n; c++) {
             width[c] = length(names.get(c));
             right[c] = c < types.size() && NUMERIC.matcher(types.get(c)).matches();
@@ -68,9 +64,7 @@ record ResultTable(List<String> names, List<String> types, List<List<String>> ro
         for (List<String> row : cells) {
             StringBuilder line = new StringBuilder("│");
             for (int c = 0; c < n; c++) {
-                line.append(' ')
-                        .append(pad(cell(row, c), width[c], right[c], ' '))
-                        .append(" │");
+                line.append(' ').append(pad(cell(row, c), width[c], right[c], ' ')).append(" │");
             }
             lines.add(line.toString());
         }
@@ -100,16 +94,15 @@ record ResultTable(List<String> names, List<String> types, List<List<String>> ro
                 continue;
             }
             char e = field.charAt(++i);
-            s.append(
-                    switch (e) {
-                        case 't' -> '\t';
-                        case 'n' -> '\n';
-                        case 'r' -> '\r';
-                        case 'b' -> '\b';
-                        case 'f' -> '\f';
-                        case '0' -> '\0';
-                        default -> e;
-                    });
+            s.append(switch (e) {
+                case 't' -> '\t';
+                case 'n' -> '\n';
+                case 'r' -> '\r';
+                case 'b' -> '\b';
+                case 'f' -> '\f';
+                case '0' -> '\0';
+                default -> e;
+            });
         }
         return s.toString();
     }

@@ -19,8 +19,7 @@ class DashboardsTest {
 
     @Test
     void panelsIncludeThoseNestedInCollapsedRowsInDashboardOrder() {
-        assertThat(Dashboards.panels(NESTED))
-                .extracting(p -> p.path("title").asText())
+        assertThat(Dashboards.panels(NESTED)).extracting(p -> p.path("title").asText())
                 .containsExactly("Open row", "Count", "Rate", "Closed row", "Nested table", "Mixed", "Notes");
     }
 
@@ -35,25 +34,20 @@ class DashboardsTest {
             assertThat(t.isClickHouse()).isTrue();
             assertThat(t.hidden()).isFalse();
         });
-        assertThat(Dashboards.targets(panels.get(2)))
-                .singleElement()
+        assertThat(Dashboards.targets(panels.get(2))).singleElement()
                 .satisfies(t -> assertThat(t.isClickHouse()).isFalse())
                 .satisfies(t -> assertThat(t.text()).startsWith("sum(rate("));
-        assertThat(Dashboards.targets(panels.get(4)))
-                .extracting(Dashboards.Target::refId, Dashboards.Target::hidden)
+        assertThat(Dashboards.targets(panels.get(4))).extracting(Dashboards.Target::refId, Dashboards.Target::hidden)
                 .containsExactly(tuple("A", false), tuple("B", true));
-        assertThat(Dashboards.targets(panels.get(5)))
-                .extracting(Dashboards.Target::datasourceUid)
+        assertThat(Dashboards.targets(panels.get(5))).extracting(Dashboards.Target::datasourceUid)
                 .containsExactly(Dashboards.CLICKHOUSE_UID, Dashboards.PROMETHEUS_UID);
         assertThat(Dashboards.targets(panels.get(6))).isEmpty();
     }
 
     @Test
     void queriesListPanelTargetsThenQueryVariables() {
-        assertThat(Dashboards.queries(NESTED))
-                .extracting(Dashboards.Query::toString)
-                .containsExactly(
-                        "Nested panels / panel 'Count' A", "Nested panels / panel 'Rate' A",
+        assertThat(Dashboards.queries(NESTED)).extracting(Dashboards.Query::toString)
+                .containsExactly("Nested panels / panel 'Count' A", "Nested panels / panel 'Rate' A",
                         "Nested panels / panel 'Nested table' A", "Nested panels / panel 'Nested table' B",
                         "Nested panels / panel 'Mixed' A", "Nested panels / panel 'Mixed' B",
                         "Nested panels / variable 'group'", "Nested panels / variable 'job'");
@@ -62,25 +56,18 @@ class DashboardsTest {
 
     @Test
     void aDirectoryOfDashboardsIsReadByFileName(@TempDir Path dir) throws IOException {
-        String json = new String(
-                DashboardsTest.class
-                        .getResourceAsStream("/dashboards/nested.json")
-                        .readAllBytes(),
+        String json = new String(DashboardsTest.class.getResourceAsStream("/dashboards/nested.json").readAllBytes(),
                 StandardCharsets.UTF_8);
         Files.writeString(dir.resolve("b.json"), json);
         Files.writeString(dir.resolve("a.json"), json.replace("Nested panels", "First"));
         Files.writeString(dir.resolve("notes.txt"), "not a dashboard");
 
-        assertThat(Dashboards.files(dir))
-                .extracting(p -> p.getFileName().toString())
+        assertThat(Dashboards.files(dir)).extracting(p -> p.getFileName().toString())
                 .containsExactly("a.json", "b.json");
-        assertThat(Dashboards.load(dir.resolve("a.json")).path("title").asText())
-                .isEqualTo("First");
-        assertThat(Dashboards.clickHouseQueries(dir))
-                .hasSize(10)
+        assertThat(Dashboards.load(dir.resolve("a.json")).path("title").asText()).isEqualTo("First");
+        assertThat(Dashboards.clickHouseQueries(dir)).hasSize(10)
                 .allSatisfy(q -> assertThat(q.datasourceUid()).isEqualTo(Dashboards.CLICKHOUSE_UID));
-        assertThat(Dashboards.prometheusQueries(dir))
-                .extracting(Dashboards.Query::dashboard)
+        assertThat(Dashboards.prometheusQueries(dir)).extracting(Dashboards.Query::dashboard)
                 .containsExactly("First", "First", "First", "Nested panels", "Nested panels", "Nested panels");
     }
 
@@ -90,20 +77,16 @@ class DashboardsTest {
 
         assertThat(d).isEqualTo(Dashboards.load(Dashboards.repositoryDirectory().resolve("kaizala-responses.json")));
         assertThat(d.path("title").asText()).isEqualTo("Kaizala responses");
-        assertThat(Dashboards.panels(d))
-                .anySatisfy(p -> assertThat(Dashboards.targets(p))
-                        .anySatisfy(t -> assertThat(t.isClickHouse()).isTrue()));
+        assertThat(Dashboards.panels(d)).anySatisfy(
+                p -> assertThat(Dashboards.targets(p)).anySatisfy(t -> assertThat(t.isClickHouse()).isTrue()));
         assertThatThrownBy(() -> Dashboards.loadResource("no/such.json")).hasMessageContaining("no/such.json");
     }
 
     @Test
     void theRepositorysDashboardsAreFoundFromTheWorkingDirectory() {
         assertThat(Dashboards.repositoryDirectory()).endsWith(Path.of("deploy", "grafana", "dashboards"));
-        assertThat(Dashboards.files())
-                .extracting(p -> p.getFileName().toString())
-                .contains("kaizala-responses.json");
-        assertThat(Dashboards.clickHouseQueries())
-                .isNotEmpty()
+        assertThat(Dashboards.files()).extracting(p -> p.getFileName().toString()).contains("kaizala-responses.json");
+        assertThat(Dashboards.clickHouseQueries()).isNotEmpty()
                 .allSatisfy(q -> assertThat(q.datasourceUid()).isEqualTo(Dashboards.CLICKHOUSE_UID));
         assertThat(Dashboards.queries()).containsAll(Dashboards.prometheusQueries());
     }

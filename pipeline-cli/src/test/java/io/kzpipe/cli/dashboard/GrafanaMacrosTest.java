@@ -19,16 +19,13 @@ class GrafanaMacrosTest {
     /** Moved from deploy-tests' GrafanaDashboardsTest: every supported macro in one statement. */
     @Test
     void macroExpansionMatchesThePlugin() {
-        GrafanaMacros macros = new GrafanaMacros(
-                Instant.ofEpochSecond(100),
-                Instant.ofEpochSecond(200),
-                30,
+        GrafanaMacros macros = new GrafanaMacros(Instant.ofEpochSecond(100), Instant.ofEpochSecond(200), 30,
                 Map.of("group", List.of("g1", "o'k"), "action", List.of("a1")));
 
         assertThat(macros.expand("SELECT 1 WHERE $__timeFilter(received_at) AND "
-                        + "$__conditionalAll(group_id IN (${group:singlequote}), $group) AND "
-                        + "$__conditionalAll(x IN (SELECT y FROM t WHERE p IN (${package:singlequote})), $package) AND "
-                        + "action_id = '${action}' AND intDiv(toUInt32(t), $__interval_s) > 0"))
+                + "$__conditionalAll(group_id IN (${group:singlequote}), $group) AND "
+                + "$__conditionalAll(x IN (SELECT y FROM t WHERE p IN (${package:singlequote})), $package) AND "
+                + "action_id = '${action}' AND intDiv(toUInt32(t), $__interval_s) > 0"))
                 .isEqualTo("SELECT 1 WHERE received_at >= toDateTime(100) AND received_at <= toDateTime(200) AND "
                         + "group_id IN ('g1','o\\'k') AND 1=1 AND action_id = 'a1' AND intDiv(toUInt32(t), 30) > 0");
         assertThatThrownBy(() -> macros.expand("SELECT $__timeInterval(t)")).hasMessageContaining("$__timeInterval");
@@ -40,8 +37,7 @@ class GrafanaMacrosTest {
         assertThat(ALL.expand("WHERE $__timeFilter( received_at )"))
                 .isEqualTo("WHERE received_at >= toDateTime(100) AND received_at <= toDateTime(200)");
         assertThat(GrafanaMacros.allSelected(Instant.EPOCH, Instant.parse("2026-12-01T00:00:00Z"), 60)
-                        .expand("$__timeFilter(t)"))
-                .isEqualTo("t >= toDateTime(0) AND t <= toDateTime(1796083200)");
+                .expand("$__timeFilter(t)")).isEqualTo("t >= toDateTime(0) AND t <= toDateTime(1796083200)");
     }
 
     @Test
@@ -52,8 +48,7 @@ class GrafanaMacrosTest {
     @Test
     void intervalSecondsIsAtLeastOne() {
         assertThat(ALL.expand("intDiv(x, $__interval_s) * $__interval_s")).isEqualTo("intDiv(x, 30) * 30");
-        assertThat(GrafanaMacros.allSelected(FROM, TO, 0).expand("$__interval_s"))
-                .isEqualTo("1");
+        assertThat(GrafanaMacros.allSelected(FROM, TO, 0).expand("$__interval_s")).isEqualTo("1");
     }
 
     @Test
@@ -69,8 +64,7 @@ class GrafanaMacrosTest {
 
     @Test
     void conditionalAllNestedInsideAnotherIsExpandedInnermostLast() {
-        String sql =
-                "$__conditionalAll(a IN (SELECT x FROM t WHERE $__conditionalAll(b = ${b:singlequote}, ${b})), $a)";
+        String sql = "$__conditionalAll(a IN (SELECT x FROM t WHERE $__conditionalAll(b = ${b:singlequote}, ${b})), $a)";
 
         assertThat(new GrafanaMacros(FROM, TO, 30, Map.of("a", List.of("1"))).expand(sql))
                 .isEqualTo("a IN (SELECT x FROM t WHERE 1=1)");
@@ -96,25 +90,14 @@ class GrafanaMacrosTest {
 
     @Test
     void aVariableAtAllOutsideConditionalAllIsRefused() {
-        assertThatThrownBy(() -> ALL.expand("WHERE group_id = '$group'"))
-                .isInstanceOf(IllegalArgumentException.class)
+        assertThatThrownBy(() -> ALL.expand("WHERE group_id = '$group'")).isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("$group")
                 .hasMessageContaining("outside");
     }
 
     @ParameterizedTest
-    @ValueSource(
-            strings = {
-                "$__timeInterval(t)",
-                "$__timeFilter_ms(t)",
-                "$__fromTime_ms",
-                "$__toTime_ms",
-                "$__dateTimeFilter(t)",
-                "$__interval_ms",
-                "$__from",
-                "$__dt(d, t)",
-                "$__unixEpochFilter(t)"
-            })
+    @ValueSource(strings = {"$__timeInterval(t)", "$__timeFilter_ms(t)", "$__fromTime_ms", "$__toTime_ms",
+            "$__dateTimeFilter(t)", "$__interval_ms", "$__from", "$__dt(d, t)", "$__unixEpochFilter(t)"})
     void unsupportedMacrosAreRefused(String macro) {
         assertThatThrownBy(() -> ALL.expand("SELECT count() WHERE " + macro))
                 .isInstanceOf(IllegalArgumentException.class)

@@ -71,14 +71,8 @@ class KaizalaCommandsTest {
         out.reset();
         err.reset();
         List<String> rest = new ArrayList<>(List.of(args));
-        return LocalCommands.run(
-                root,
-                "kaizala",
-                rest,
-                env,
-                new PrintStream(out, true, StandardCharsets.UTF_8),
-                new PrintStream(err, true, StandardCharsets.UTF_8),
-                false);
+        return LocalCommands.run(root, "kaizala", rest, env, new PrintStream(out, true, StandardCharsets.UTF_8),
+                new PrintStream(err, true, StandardCharsets.UTF_8), false);
     }
 
     private String output() {
@@ -94,16 +88,14 @@ class KaizalaCommandsTest {
         assertThat(kaizala.webhooks()).singleElement().satisfies(hook -> {
             assertThat(hook.callbackUrl())
                     .isEqualTo("http://127.0.0.1:" + gateway.getAddress().getPort() + "/webhooks/kaizala");
-            assertThat(Files.readAllLines(tokens))
-                    .as("the local token and the subscribed one")
+            assertThat(Files.readAllLines(tokens)).as("the local token and the subscribed one")
                     .filteredOn(l -> !l.startsWith("#"))
                     .hasSize(2)
                     .contains(hook.callbackToken());
             assertThat(output()).doesNotContain(hook.callbackToken());
 
             assertThat(run("list", "--group", "g-1")).as(output()).isZero();
-            assertThat(output())
-                    .contains(hook.id(), hook.callbackToken().substring(0, 4) + "****")
+            assertThat(output()).contains(hook.id(), hook.callbackToken().substring(0, 4) + "****")
                     .doesNotContain(hook.callbackToken());
 
             assertThat(run("unsubscribe", "--id", hook.id())).as(output()).isZero();
@@ -114,21 +106,12 @@ class KaizalaCommandsTest {
     @Test
     void anExplicitUrlAndTokensFileWin() {
         LocalSettings settings = LocalSettings.load(root, env, false, quietConsole());
-        assertThat(KaizalaCommands.subscribeArgs(
-                        settings, List.of("--group", "g", "--url=https://hooks.example.org/k")))
-                .containsExactly(
-                        "--group",
-                        "g",
-                        "--url=https://hooks.example.org/k",
-                        "--tokens-file",
+        assertThat(
+                KaizalaCommands.subscribeArgs(settings, List.of("--group", "g", "--url=https://hooks.example.org/k")))
+                .containsExactly("--group", "g", "--url=https://hooks.example.org/k", "--tokens-file",
                         root.resolve("home/gateway/callback-tokens").toString());
         assertThat(KaizalaCommands.subscribeArgs(settings, List.of("--tokens-file", "/x", "--group", "g")))
-                .containsExactly(
-                        "--tokens-file",
-                        "/x",
-                        "--group",
-                        "g",
-                        "--url",
+                .containsExactly("--tokens-file", "/x", "--group", "g", "--url",
                         "http://127.0.0.1:" + gateway.getAddress().getPort() + "/webhooks/kaizala");
     }
 

@@ -16,15 +16,8 @@ class ReplayArgsTest {
 
     @Test
     void criteriaOfOneKindAreAlternativesAndKindsMustAllMatch() {
-        ReplayArgs a = parse(
-                "--stage",
-                "processor",
-                "--reason=record_too_large,too_deep",
-                "--reason",
-                "invalid_json",
-                "--from",
-                "2026-12-01",
-                "--to=2026-12-01T10:00:00Z");
+        ReplayArgs a = parse("--stage", "processor", "--reason=record_too_large,too_deep", "--reason", "invalid_json",
+                "--from", "2026-12-01", "--to=2026-12-01T10:00:00Z");
         assertThat(a.stages()).containsExactly("processor");
         assertThat(a.reasons()).containsExactlyInAnyOrder("record_too_large", "too_deep", "invalid_json");
         assertThat(a.from()).isEqualTo(Instant.parse("2026-12-01T00:00:00Z"));
@@ -33,20 +26,11 @@ class ReplayArgsTest {
 
         long nine = Instant.parse("2026-12-01T09:00:00Z").toEpochMilli();
         assertThat(a.selects("processor", "too_deep", nine, "x")).isTrue();
-        assertThat(a.selects("gateway", "too_deep", nine, "x"))
-                .as("other stage")
-                .isFalse();
-        assertThat(a.selects("processor", "missing_event_id", nine, "x"))
-                .as("other reason")
-                .isFalse();
-        assertThat(a.selects("processor", "too_deep", a.to().toEpochMilli(), "x"))
-                .as("--to is exclusive")
-                .isFalse();
-        assertThat(a.selects("processor", "too_deep", a.from().toEpochMilli(), "x"))
-                .as("--from is inclusive")
-                .isTrue();
-        assertThat(a.selects("processor", "too_deep", a.from().toEpochMilli() - 1, "x"))
-                .isFalse();
+        assertThat(a.selects("gateway", "too_deep", nine, "x")).as("other stage").isFalse();
+        assertThat(a.selects("processor", "missing_event_id", nine, "x")).as("other reason").isFalse();
+        assertThat(a.selects("processor", "too_deep", a.to().toEpochMilli(), "x")).as("--to is exclusive").isFalse();
+        assertThat(a.selects("processor", "too_deep", a.from().toEpochMilli(), "x")).as("--from is inclusive").isTrue();
+        assertThat(a.selects("processor", "too_deep", a.from().toEpochMilli() - 1, "x")).isFalse();
     }
 
     @Test
@@ -54,10 +38,8 @@ class ReplayArgsTest {
         ReplayArgs a = parse("--id", "processor:kaizala.raw:0:7,gateway:kaizala.dlq.gateway:1:2", "--dry-run");
         assertThat(a.ids()).isEqualTo(Set.of("processor:kaizala.raw:0:7", "gateway:kaizala.dlq.gateway:1:2"));
         assertThat(a.dryRun()).isTrue();
-        assertThat(a.selects("processor", "any", 0, "processor:kaizala.raw:0:7"))
-                .isTrue();
-        assertThat(a.selects("processor", "any", 0, "processor:kaizala.raw:0:8"))
-                .isFalse();
+        assertThat(a.selects("processor", "any", 0, "processor:kaizala.raw:0:7")).isTrue();
+        assertThat(a.selects("processor", "any", 0, "processor:kaizala.raw:0:8")).isFalse();
     }
 
     @Test
@@ -72,8 +54,7 @@ class ReplayArgsTest {
 
     @Test
     void wrongArgumentsAreRefusedNamingTheArgument() {
-        assertThatThrownBy(() -> parse("--stage", "sink"))
-                .hasMessageContaining("--stage must be gateway or processor")
+        assertThatThrownBy(() -> parse("--stage", "sink")).hasMessageContaining("--stage must be gateway or processor")
                 .hasMessageContaining("not in Kafka");
         assertThatThrownBy(() -> parse("--stage")).hasMessageContaining("--stage needs a value");
         assertThatThrownBy(() -> parse("--reason=")).hasMessageContaining("--reason needs a value");

@@ -33,9 +33,8 @@ class ReplayIT {
 
     private static final long RECEIVED = 1_795_780_000_123L;
     private static final Instant REPLAY_TIME = Instant.parse("2026-12-03T06:00:00Z");
-    private static final String DEEP =
-            "{\"eventId\":\"ev-deep\",\"eventType\":\"Survey\",\"objectId\":\"o\",\"objectType\":\"Group\","
-                    + "\"data\":{\"responseId\":\"resp-1\",\"a\":[[[[[[1]]]]]]}}";
+    private static final String DEEP = "{\"eventId\":\"ev-deep\",\"eventType\":\"Survey\",\"objectId\":\"o\",\"objectType\":\"Group\","
+            + "\"data\":{\"responseId\":\"resp-1\",\"a\":[[[[[[1]]]]]]}}";
     private static final String BIG = "{\"eventId\":\"ev-big\",\"eventType\":\"TextMessageCreated\",\"objectId\":\"o\","
             + "\"objectType\":\"Group\",\"data\":{\"text\":\"long\"}}";
 
@@ -51,51 +50,31 @@ class ReplayIT {
         String prefix = kafka.uniqueName("replay") + ".";
         topics = Topics.withPrefix(prefix);
         kafka.createTopics(topics.names(List.of(TopicId.RAW, TopicId.DLQ_GATEWAY, TopicId.DLQ_PROCESSOR)), 2);
-        env = new HashMap<>(Map.of(
-                "KAFKA_BOOTSTRAP_SERVERS",
-                kafka.bootstrapServers(),
-                "TOPIC_PREFIX",
-                prefix,
-                "PIPELINE_REPLAY_TIMEOUT",
-                "20"));
+        env = new HashMap<>(Map.of("KAFKA_BOOTSTRAP_SERVERS", kafka.bootstrapServers(), "TOPIC_PREFIX", prefix,
+                "PIPELINE_REPLAY_TIMEOUT", "20"));
         GatewayRecords gateway = new GatewayRecords(topics.name(TopicId.RAW), topics.name(TopicId.DLQ_GATEWAY));
         RecordHeaders processorHeaders = new RecordHeaders();
-        processorHeaders.add(
-                PipelineHeaders.RECEIVED_AT, Long.toString(RECEIVED).getBytes(StandardCharsets.US_ASCII));
+        processorHeaders.add(PipelineHeaders.RECEIVED_AT, Long.toString(RECEIVED).getBytes(StandardCharsets.US_ASCII));
         processorHeaders.add(PipelineHeaders.REQUEST_ID, "req-big".getBytes(StandardCharsets.US_ASCII));
         processorHeaders.add(PipelineHeaders.DLQ_STAGE, "processor".getBytes(StandardCharsets.US_ASCII));
         processorHeaders.add(PipelineHeaders.DLQ_REASON, "record_too_large".getBytes(StandardCharsets.US_ASCII));
         processorHeaders.add(PipelineHeaders.DLQ_DETAIL, "too big".getBytes(StandardCharsets.US_ASCII));
-        processorHeaders.add(
-                PipelineHeaders.SOURCE_TOPIC, topics.name(TopicId.RAW).getBytes(StandardCharsets.US_ASCII));
+        processorHeaders.add(PipelineHeaders.SOURCE_TOPIC,
+                topics.name(TopicId.RAW).getBytes(StandardCharsets.US_ASCII));
         processorHeaders.add(PipelineHeaders.SOURCE_PARTITION, "1".getBytes(StandardCharsets.US_ASCII));
         processorHeaders.add(PipelineHeaders.SOURCE_OFFSET, "17".getBytes(StandardCharsets.US_ASCII));
         kafka.produce(List.of(
-                gateway.deadLetter(
-                        DEEP.getBytes(StandardCharsets.UTF_8),
-                        RECEIVED,
-                        "req-deep",
-                        "application/json",
-                        "too_deep",
-                        "JSON nesting deeper than 4 levels"),
-                new ProducerRecord<>(
-                        topics.name(TopicId.DLQ_PROCESSOR),
-                        0,
-                        RECEIVED,
-                        "ev-big",
-                        BIG.getBytes(StandardCharsets.UTF_8),
-                        processorHeaders)));
+                gateway.deadLetter(DEEP.getBytes(StandardCharsets.UTF_8), RECEIVED, "req-deep", "application/json",
+                        "too_deep", "JSON nesting deeper than 4 levels"),
+                new ProducerRecord<>(topics.name(TopicId.DLQ_PROCESSOR), 0, RECEIVED, "ev-big",
+                        BIG.getBytes(StandardCharsets.UTF_8), processorHeaders)));
     }
 
     private int replay(String... args) {
         out.reset();
         err.reset();
-        return Replay.run(
-                List.of(args),
-                env,
-                Clock.fixed(REPLAY_TIME, ZoneOffset.UTC),
-                new PrintStream(out, true, StandardCharsets.UTF_8),
-                new PrintStream(err, true, StandardCharsets.UTF_8));
+        return Replay.run(List.of(args), env, Clock.fixed(REPLAY_TIME, ZoneOffset.UTC),
+                new PrintStream(out, true, StandardCharsets.UTF_8), new PrintStream(err, true, StandardCharsets.UTF_8));
     }
 
     private String out() {
@@ -115,8 +94,7 @@ class ReplayIT {
         env.put("GATEWAY_MAX_JSON_DEPTH", "4");
         assertThat(replay("--all", "--dry-run")).as(err()).isZero();
 
-        assertThat(out())
-                .containsPattern("gateway +too_deep +still refused by the gateway +1")
+        assertThat(out()).containsPattern("gateway +too_deep +still refused by the gateway +1")
                 .containsPattern("processor +record_too_large +replay +1")
                 .contains("dry run: would replay 1 of 2 selected dead letters", "nothing sent")
                 .contains("not replayed: gateway:" + topics.name(TopicId.DLQ_GATEWAY));
@@ -133,14 +111,11 @@ class ReplayIT {
             assertThat(r.key()).isEqualTo("ev-big");
             assertThat(new String(r.value(), StandardCharsets.UTF_8)).isEqualTo(BIG);
             assertThat(r.timestamp()).as("replay time").isEqualTo(REPLAY_TIME.toEpochMilli());
-            assertThat(new String(
-                            r.headers().lastHeader(PipelineHeaders.RECEIVED_AT).value(), StandardCharsets.UTF_8))
+            assertThat(new String(r.headers().lastHeader(PipelineHeaders.RECEIVED_AT).value(), StandardCharsets.UTF_8))
                     .isEqualTo(Long.toString(RECEIVED));
-            assertThat(new String(
-                            r.headers().lastHeader(PipelineHeaders.REQUEST_ID).value(), StandardCharsets.UTF_8))
+            assertThat(new String(r.headers().lastHeader(PipelineHeaders.REQUEST_ID).value(), StandardCharsets.UTF_8))
                     .isEqualTo("req-big");
-            assertThat(new String(
-                            r.headers().lastHeader(PipelineHeaders.REPLAY_OF).value(), StandardCharsets.UTF_8))
+            assertThat(new String(r.headers().lastHeader(PipelineHeaders.REPLAY_OF).value(), StandardCharsets.UTF_8))
                     .isEqualTo("processor:" + topics.name(TopicId.RAW) + ":1:17");
             assertThat(r.headers().lastHeader(PipelineHeaders.DLQ_REASON)).isNull();
             assertThat(r.headers().lastHeader(PipelineHeaders.SOURCE_OFFSET)).isNull();

@@ -32,13 +32,9 @@ class ReconcileTest {
     @Test
     void theBundledDashboardHasTheLedgerPanelWithAStatusColumn() {
         String sql = Reconcile.ledgerSql(Dashboards.loadResource(Reconcile.DASHBOARD_RESOURCE));
-        assertThat(sql)
-                .contains(
-                        "FROM kaizala.raw_receipts",
-                        "FROM kaizala.raw_outcomes",
-                        ") AS " + Reconcile.STATUS_COLUMN,
-                        "'" + Reconcile.STATUS_UNBALANCED + "'",
-                        "'" + Reconcile.STATUS_PENDING + "'");
+        assertThat(sql).contains("FROM kaizala.raw_receipts", "FROM kaizala.raw_outcomes",
+                ") AS " + Reconcile.STATUS_COLUMN, "'" + Reconcile.STATUS_UNBALANCED + "'",
+                "'" + Reconcile.STATUS_PENDING + "'");
         assertThatThrownBy(() -> Reconcile.ledgerSql(Dashboards.parse("{\"title\":\"x\",\"panels\":[]}")))
                 .hasMessageContaining("no panel 'Ledger by minute'");
     }
@@ -50,13 +46,11 @@ class ReconcileTest {
         PrintStream out = new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8);
         Clock clock = Clock.fixed(NOW, ZoneOffset.UTC);
 
-        assertThat(Reconcile.run(List.of("--since"), Map.of(), clock, out, errStream))
-                .isEqualTo(Reconcile.USAGE);
+        assertThat(Reconcile.run(List.of("--since"), Map.of(), clock, out, errStream)).isEqualTo(Reconcile.USAGE);
         assertThat(Reconcile.run(List.of("a.json", "b.json"), Map.of(), clock, out, errStream))
                 .isEqualTo(Reconcile.USAGE);
-        assertThat(err.toString(StandardCharsets.UTF_8))
-                .contains(
-                        "unexpected argument '--since'", "unexpected argument 'b.json'", "exit status: 0 balanced, 1");
+        assertThat(err.toString(StandardCharsets.UTF_8)).contains("unexpected argument '--since'",
+                "unexpected argument 'b.json'", "exit status: 0 balanced, 1");
         // nothing listens on port 9 of the loopback interface
         assertThat(Reconcile.run(List.of(), Map.of("CLICKHOUSE_URL", "http://127.0.0.1:9"), clock, out, errStream))
                 .isEqualTo(Reconcile.FAILED);

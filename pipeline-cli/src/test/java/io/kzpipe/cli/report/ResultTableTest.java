@@ -10,31 +10,24 @@ class ResultTableTest {
 
     @Test
     void rendersLikePrettyCompactWithNumbersOnTheRight() {
-        ResultTable t = new ResultTable(
-                List.of("question", "answers", "average"),
+        ResultTable t = new ResultTable(List.of("question", "answers", "average"),
                 List.of("String", "UInt64", "Nullable(Float64)"),
-                List.of(List.of("Quantity", "4", "10.75"), Arrays.asList("Größe", "12", null)),
-                2);
+                List.of(List.of("Quantity", "4", "10.75"), Arrays.asList("Größe", "12", null)), 2);
 
-        assertThat(t.render())
-                .containsExactly(
-                        "┌─question─┬─answers─┬─average─┐",
-                        "│ Quantity │       4 │   10.75 │",
-                        "│ Größe    │      12 │    NULL │",
-                        "└──────────┴─────────┴─────────┘");
+        assertThat(t.render()).containsExactly("┌─question─┬─answers─┬─average─┐", "│ Quantity │       4 │   10.75 │",
+                "│ Größe    │      12 │    NULL │", "└──────────┴─────────┴─────────┘");
         assertThat(t.moreRows()).isZero();
     }
 
     @Test
     void noRowsNoLines() {
-        assertThat(new ResultTable(List.of("a"), List.of("String"), List.of(), 0).render())
-                .isEmpty();
+        assertThat(new ResultTable(List.of("a"), List.of("String"), List.of(), 0).render()).isEmpty();
     }
 
     @Test
     void controlCharactersBecomeSpacesAndLongValuesAreCut() {
-        ResultTable t = new ResultTable(
-                List.of("v"), List.of("String"), List.of(List.of("a\nb\tc"), List.of("x".repeat(100))), 7);
+        ResultTable t = new ResultTable(List.of("v"), List.of("String"),
+                List.of(List.of("a\nb\tc"), List.of("x".repeat(100))), 7);
 
         List<String> lines = t.render();
         assertThat(lines.get(1)).startsWith("│ a b c ");

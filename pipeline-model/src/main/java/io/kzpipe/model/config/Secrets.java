@@ -18,12 +18,8 @@ public final class Secrets {
     /** True for keys that look like they hold a secret (password, secret, token, sasl.jaas.config, ...). */
     public static boolean isSecretKey(String key) {
         String k = key.toLowerCase(Locale.ROOT);
-        return k.contains("password")
-                || k.contains("secret")
-                || k.contains("token")
-                || k.contains("jaas")
-                || k.contains("credential")
-                || k.endsWith(".key");
+        return k.contains("password") || k.contains("secret") || k.contains("token") || k.contains("jaas")
+                || k.contains("credential") || k.endsWith(".key");
     }
 
     /** A copy of client settings with secret-looking values masked. */

@@ -15,13 +15,8 @@ import org.apache.kafka.clients.CommonClientConfigs;
  * @param topicPartitions   partitions of topics created at start-up ({@code TOPIC_PARTITIONS})
  * @param topicReplication  replication factor of topics created at start-up ({@code TOPIC_REPLICATION_FACTOR})
  */
-public record KafkaSettings(
-        String bootstrapServers,
-        Topics topics,
-        int topicPartitions,
-        short topicReplication,
-        Map<String, String> clientOverrides,
-        Map<String, String> adminOverrides) {
+public record KafkaSettings(String bootstrapServers, Topics topics, int topicPartitions, short topicReplication,
+        Map<String, String> clientOverrides, Map<String, String> adminOverrides) {
 
     public static final String DEFAULT_BOOTSTRAP = "127.0.0.1:9092";
     public static final int DEFAULT_PARTITIONS = 3;
@@ -33,13 +28,10 @@ public record KafkaSettings(
     }
 
     public static KafkaSettings from(EnvReader env) {
-        return new KafkaSettings(
-                env.string("KAFKA_BOOTSTRAP_SERVERS", DEFAULT_BOOTSTRAP),
-                Topics.from(env),
+        return new KafkaSettings(env.string("KAFKA_BOOTSTRAP_SERVERS", DEFAULT_BOOTSTRAP), Topics.from(env),
                 env.intIn("TOPIC_PARTITIONS", DEFAULT_PARTITIONS, 1, 10_000),
                 (short) env.intIn("TOPIC_REPLICATION_FACTOR", DEFAULT_REPLICATION, 1, 32),
-                env.passThrough("KAFKA_CLIENT_"),
-                env.passThrough("KAFKA_ADMIN_"));
+                env.passThrough("KAFKA_CLIENT_"), env.passThrough("KAFKA_ADMIN_"));
     }
 
     /** Base properties for any client: bootstrap servers plus {@code KAFKA_CLIENT_*}. */
@@ -57,8 +49,8 @@ public record KafkaSettings(
 
     @Override
     public String toString() {
-        return "KafkaSettings[bootstrapServers=" + bootstrapServers + ", topics=" + topics
-                + ", topicPartitions=" + topicPartitions + ", topicReplication=" + topicReplication
-                + ", client=" + Secrets.maskAll(clientOverrides) + ", admin=" + Secrets.maskAll(adminOverrides) + "]";
+        return "KafkaSettings[bootstrapServers=" + bootstrapServers + ", topics=" + topics + ", topicPartitions="
+                + topicPartitions + ", topicReplication=" + topicReplication + ", client="
+                + Secrets.maskAll(clientOverrides) + ", admin=" + Secrets.maskAll(adminOverrides) + "]";
     }
 }

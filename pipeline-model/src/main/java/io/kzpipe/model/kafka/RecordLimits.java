@@ -91,10 +91,8 @@ public record RecordLimits(int maxBodyBytes) {
      */
     public void requireAtLeast(EnvReader env, String setting, long value, long required, String what) {
         if (value < required) {
-            env.problem(
-                    setting,
-                    "is " + value + ", below the " + required + " bytes that " + MAX_BODY_VAR + " (" + maxBodyBytes
-                            + ") requires for " + what + "; raise it or lower " + MAX_BODY_VAR);
+            env.problem(setting, "is " + value + ", below the " + required + " bytes that " + MAX_BODY_VAR + " ("
+                    + maxBodyBytes + ") requires for " + what + "; raise it or lower " + MAX_BODY_VAR);
         }
     }
 }

@@ -37,8 +37,8 @@ public final class TopicBootstrap {
      * Like {@link #ensure(KafkaSettings, Collection, Duration)}, creating missing topics with the given topic-level
      * settings (e.g. {@code max.message.bytes}). Settings of existing topics are not changed.
      */
-    public static void ensure(
-            KafkaSettings settings, Collection<String> topics, Map<String, String> topicConfigs, Duration timeout) {
+    public static void ensure(KafkaSettings settings, Collection<String> topics, Map<String, String> topicConfigs,
+            Duration timeout) {
         Admin admin = Admin.create(settings.adminProps());
         try {
             Set<String> existing = admin.listTopics().names().get(timeout.toMillis(), TimeUnit.MILLISECONDS);
@@ -54,11 +54,8 @@ public final class TopicBootstrap {
             for (var entry : admin.createTopics(missing).values().entrySet()) {
                 try {
                     entry.getValue().get(timeout.toMillis(), TimeUnit.MILLISECONDS);
-                    LOG.info(
-                            "created topic {} ({} partitions, replication {})",
-                            entry.getKey(),
-                            settings.topicPartitions(),
-                            settings.topicReplication());
+                    LOG.info("created topic {} ({} partitions, replication {})", entry.getKey(),
+                            settings.topicPartitions(), settings.topicReplication());
                 } catch (ExecutionException e) {
                     if (!(e.getCause() instanceof TopicExistsException)) {
                         throw e;
@@ -68,8 +65,8 @@ public final class TopicBootstrap {
             awaitLeaders(admin, missing.stream().map(NewTopic::name).toList(), timeout);
         } catch (ExecutionException | TimeoutException e) {
             Throwable cause = e instanceof ExecutionException ? e.getCause() : e;
-            throw new IllegalStateException(
-                    "cannot create topics on " + settings.bootstrapServers() + ": " + cause, cause);
+            throw new IllegalStateException("cannot create topics on " + settings.bootstrapServers() + ": " + cause,
+                    cause);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException("interrupted while creating topics", e);
@@ -89,8 +86,7 @@ public final class TopicBootstrap {
         long deadline = System.nanoTime() + timeout.toNanos();
         while (true) {
             try {
-                boolean led = admin
-                        .describeTopics(topics)
+                boolean led = admin.describeTopics(topics)
                         .allTopicNames()
                         .get(timeout.toMillis(), TimeUnit.MILLISECONDS)
                         .values()
@@ -122,10 +118,7 @@ public final class TopicBootstrap {
             while (true) {
                 long left = Math.max(1, TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime()));
                 try {
-                    if (admin.listTopics()
-                            .names()
-                            .get(left, TimeUnit.MILLISECONDS)
-                            .containsAll(topics)) {
+                    if (admin.listTopics().names().get(left, TimeUnit.MILLISECONDS).containsAll(topics)) {
                         return true;
                     }
                 } catch (ExecutionException | TimeoutException e) {

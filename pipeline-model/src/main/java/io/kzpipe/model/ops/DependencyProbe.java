@@ -46,8 +46,8 @@ public final class DependencyProbe implements AutoCloseable {
     /**
      * @param probe true when the dependency answered; called on the probe thread only, it must bound its own wait
      */
-    public DependencyProbe(
-            String name, BooleanSupplier probe, Duration interval, Duration retry, MeterRegistry registry) {
+    public DependencyProbe(String name, BooleanSupplier probe, Duration interval, Duration retry,
+            MeterRegistry registry) {
         this.name = name;
         this.probe = probe;
         this.interval = interval;

@@ -39,9 +39,7 @@ public final class ManagementServer implements AutoCloseable {
 
         /** The result of one dependency's latest probe. */
         public enum Check {
-            UP,
-            DOWN,
-            UNKNOWN
+            UP, DOWN, UNKNOWN
         }
 
         public Health {
@@ -55,20 +53,14 @@ public final class ManagementServer implements AutoCloseable {
 
         /** The body of the health endpoints. */
         public String json() {
-            StringBuilder out = new StringBuilder(64)
-                    .append("{\"status\":\"")
+            StringBuilder out = new StringBuilder(64).append("{\"status\":\"")
                     .append(ready ? "UP" : "DOWN")
                     .append("\",\"state\":\"")
                     .append(state)
                     .append("\",\"checks\":{");
             String sep = "";
             for (Map.Entry<String, Check> c : new TreeMap<>(checks).entrySet()) {
-                out.append(sep)
-                        .append('"')
-                        .append(c.getKey())
-                        .append("\":\"")
-                        .append(c.getValue())
-                        .append('"');
+                out.append(sep).append('"').append(c.getKey()).append("\":\"").append(c.getValue()).append('"');
                 sep = ",";
             }
             return out.append("}}").toString();
@@ -87,8 +79,8 @@ public final class ManagementServer implements AutoCloseable {
     }
 
     /** Starts on {@code host:port} ({@code port} 0 picks a free port). */
-    public static ManagementServer start(
-            String host, int port, PrometheusMeterRegistry registry, Supplier<Health> readiness) throws IOException {
+    public static ManagementServer start(String host, int port, PrometheusMeterRegistry registry,
+            Supplier<Health> readiness) throws IOException {
         HttpServer server = HttpServer.create(new InetSocketAddress(host, port), 64);
         server.createContext("/health/live", ex -> respond(ex, 200, "application/json", LIVE.json()));
         server.createContext("/health/ready", ex -> {
@@ -100,8 +92,8 @@ public final class ManagementServer implements AutoCloseable {
             }
             respond(ex, h.ready() ? 200 : 503, "application/json", h.json());
         });
-        server.createContext(
-                "/metrics", ex -> respond(ex, 200, "text/plain; version=0.0.4; charset=utf-8", registry.scrape()));
+        server.createContext("/metrics",
+                ex -> respond(ex, 200, "text/plain; version=0.0.4; charset=utf-8", registry.scrape()));
         ExecutorService executor = Executors.newFixedThreadPool(2, r -> {
             Thread t = new Thread(r, "management-http");
             t.setDaemon(true);
@@ -109,9 +101,7 @@ public final class ManagementServer implements AutoCloseable {
         });
         server.setExecutor(executor);
         server.start();
-        LOG.info(
-                "management endpoints on http://{}:{}/ (health/live, health/ready, metrics)",
-                host,
+        LOG.info("management endpoints on http://{}:{}/ (health/live, health/ready, metrics)", host,
                 server.getAddress().getPort());
         return new ManagementServer(server, executor);
     }

@@ -5,22 +5,7 @@ package io.kzpipe.model.record;
  * {@code groupId}/{@code actionId}/{@code responseId} are empty when the event does not carry them.
  * {@code rawJson} is the delivery body as received.
  */
-public record EventRecord(
-        int schemaVersion,
-        String rowId,
-        String eventId,
-        String eventType,
-        String objectId,
-        String objectType,
-        String groupId,
-        String actionId,
-        String responseId,
-        String fromUser,
-        String fromUserId,
-        String fromUserName,
-        String fromUserProfilePic,
-        String context,
-        String subscriptionId,
-        long receivedAtMs,
-        String rawJson)
-        implements TypedRecord {}
+public record EventRecord(int schemaVersion, String rowId, String eventId, String eventType, String objectId,
+        String objectType, String groupId, String actionId, String responseId, String fromUser, String fromUserId,
+        String fromUserName, String fromUserProfilePic, String context, String subscriptionId, long receivedAtMs,
+        String rawJson) implements TypedRecord {}

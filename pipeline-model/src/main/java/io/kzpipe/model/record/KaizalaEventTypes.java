@@ -8,20 +8,9 @@ import java.util.List;
  */
 public final class KaizalaEventTypes {
 
-    public static final List<String> ALL = List.of(
-            "ActionCreated",
-            "ActionResponse",
-            "SurveyCreated",
-            "JobCreated",
-            "SurveyResponse",
-            "JobResponse",
-            "TextMessageCreated",
-            "AttachmentCreated",
-            "Announcement",
-            "MemberAdded",
-            "MemberRemoved",
-            "GroupAdded",
-            "GroupRemoved");
+    public static final List<String> ALL = List.of("ActionCreated", "ActionResponse", "SurveyCreated", "JobCreated",
+            "SurveyResponse", "JobResponse", "TextMessageCreated", "AttachmentCreated", "Announcement", "MemberAdded",
+            "MemberRemoved", "GroupAdded", "GroupRemoved");
 
     private KaizalaEventTypes() {}
 }

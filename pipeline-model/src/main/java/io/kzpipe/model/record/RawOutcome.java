@@ -14,9 +14,8 @@ import java.util.Locale;
  * {@code receivedAtMs} is the gateway receive time of the raw record ({@code kz-received-at}), never a
  * response version's effective receive time, so the ledger's minutes are gateway minutes.
  */
-public record RawOutcome(
-        int schemaVersion, String rowId, String eventId, String outcome, String replayOf, long receivedAtMs)
-        implements TypedRecord {
+public record RawOutcome(int schemaVersion, String rowId, String eventId, String outcome, String replayOf,
+        long receivedAtMs) implements TypedRecord {
 
     /** The processor's verdict on one raw record. */
     public enum Kind {
@@ -39,14 +38,9 @@ public record RawOutcome(
         return topic + ':' + partition + ':' + offset;
     }
 
-    public static RawOutcome of(
-            String topic, int partition, long offset, String eventId, Kind kind, String replayOf, long receivedAtMs) {
-        return new RawOutcome(
-                SCHEMA_VERSION,
-                rowId(topic, partition, offset),
-                eventId == null ? "" : eventId,
-                kind.code(),
-                replayOf == null ? "" : replayOf,
-                receivedAtMs);
+    public static RawOutcome of(String topic, int partition, long offset, String eventId, Kind kind, String replayOf,
+            long receivedAtMs) {
+        return new RawOutcome(SCHEMA_VERSION, rowId(topic, partition, offset), eventId == null ? "" : eventId,
+                kind.code(), replayOf == null ? "" : replayOf, receivedAtMs);
     }
 }

@@ -11,18 +11,9 @@ package io.kzpipe.model.record;
  * effective receive time (what its own rows carry), so the rows superseded inside a time range are found by
  * that range; {@code supersededAtMs} is the effective receive time of the version that replaced it.
  */
-public record ResponseSupersession(
-        int schemaVersion,
-        String rowId,
-        String eventId,
-        String responseId,
-        long version,
-        long supersededBy,
-        String actionId,
-        String groupId,
-        long receivedAtMs,
-        long supersededAtMs)
-        implements TypedRecord {
+public record ResponseSupersession(int schemaVersion, String rowId, String eventId, String responseId, long version,
+        long supersededBy, String actionId, String groupId, long receivedAtMs,
+        long supersededAtMs) implements TypedRecord {
 
     /**
      * @param eventId        id of the event whose version replaced {@code version}
@@ -31,25 +22,9 @@ public record ResponseSupersession(
      * @param receivedAtMs   effective receive time of the superseded version
      * @param supersededAtMs effective receive time of the new version
      */
-    public static ResponseSupersession of(
-            String eventId,
-            String responseId,
-            long version,
-            long supersededBy,
-            String actionId,
-            String groupId,
-            long receivedAtMs,
-            long supersededAtMs) {
-        return new ResponseSupersession(
-                SCHEMA_VERSION,
-                ResponseRecord.rowId(responseId, version),
-                eventId,
-                responseId,
-                version,
-                supersededBy,
-                actionId,
-                groupId,
-                receivedAtMs,
-                supersededAtMs);
+    public static ResponseSupersession of(String eventId, String responseId, long version, long supersededBy,
+            String actionId, String groupId, long receivedAtMs, long supersededAtMs) {
+        return new ResponseSupersession(SCHEMA_VERSION, ResponseRecord.rowId(responseId, version), eventId, responseId,
+                version, supersededBy, actionId, groupId, receivedAtMs, supersededAtMs);
     }
 }

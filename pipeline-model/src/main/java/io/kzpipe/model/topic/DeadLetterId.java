@@ -18,23 +18,16 @@ import org.apache.kafka.common.header.Header;
 public record DeadLetterId(String stage, String sourceTopic, int sourcePartition, long sourceOffset) {
 
     /** The id of a record read from a dead-letter topic: stage from {@code kz-dlq-stage}, else {@code fallbackStage}. */
-    public static DeadLetterId of(
-            String topic,
-            int partition,
-            long offset,
-            org.apache.kafka.common.header.Headers headers,
-            String fallbackStage) {
+    public static DeadLetterId of(String topic, int partition, long offset,
+            org.apache.kafka.common.header.Headers headers, String fallbackStage) {
         String stage = header(headers, PipelineHeaders.DLQ_STAGE);
         String headerTopic = header(headers, PipelineHeaders.SOURCE_TOPIC);
         Long headerPartition = number(header(headers, PipelineHeaders.SOURCE_PARTITION));
         Long headerOffset = number(header(headers, PipelineHeaders.SOURCE_OFFSET));
-        boolean fromHeaders =
-                headerTopic != null && !headerTopic.isEmpty() && headerPartition != null && headerOffset != null;
-        return new DeadLetterId(
-                stage == null ? fallbackStage : stage,
-                fromHeaders ? headerTopic : topic,
-                fromHeaders ? headerPartition.intValue() : partition,
-                fromHeaders ? headerOffset : offset);
+        boolean fromHeaders = headerTopic != null && !headerTopic.isEmpty() && headerPartition != null
+                && headerOffset != null;
+        return new DeadLetterId(stage == null ? fallbackStage : stage, fromHeaders ? headerTopic : topic,
+                fromHeaders ? headerPartition.intValue() : partition, fromHeaders ? headerOffset : offset);
     }
 
     /** {@code stage:sourceTopic:sourcePartition:sourceOffset}. */

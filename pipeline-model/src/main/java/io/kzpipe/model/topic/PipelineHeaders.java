@@ -41,8 +41,8 @@ public final class PipelineHeaders {
      * The headers that describe a dead letter: a new dead letter replaces them, a replay drops them (and
      * {@link #REPLAY_OF}) before the body goes to the raw topic again.
      */
-    public static final Set<String> DEAD_LETTER =
-            Set.of(DLQ_STAGE, DLQ_REASON, DLQ_DETAIL, SOURCE_TOPIC, SOURCE_PARTITION, SOURCE_OFFSET, EVENT_ID);
+    public static final Set<String> DEAD_LETTER = Set.of(DLQ_STAGE, DLQ_REASON, DLQ_DETAIL, SOURCE_TOPIC,
+            SOURCE_PARTITION, SOURCE_OFFSET, EVENT_ID);
 
     /**
      * Raw records written by the puller (pulled from the Kaizala REST API, not received as a webhook): the pull

@@ -28,25 +28,39 @@ import java.util.Locale;
  * holds the processor's outcome of every raw record, for the ledger (docs/DESIGN.md "Ledger").
  */
 public enum TopicId {
-    RAW("raw", null, "raw_receipts"),
-    DLQ_GATEWAY("dlq.gateway", null, "dead_letters"),
-    DLQ_PROCESSOR("dlq.processor", null, "dead_letters"),
-    EVENTS("events", EventRecord.class, "events"),
-    RESPONSES("responses", ResponseRecord.class, "responses"),
-    RESPONSE_SUPERSESSIONS("response-supersessions", ResponseSupersession.class, "response_supersessions"),
-    ANSWERS_OPTION("answers.option", OptionAnswer.class, "answers_option"),
-    ANSWERS_NUMERIC("answers.numeric", NumericAnswer.class, "answers_numeric"),
-    ANSWERS_LOCATION("answers.location", LocationAnswer.class, "answers_location"),
-    ANSWERS_TEXT("answers.text", TextAnswer.class, "answers_text"),
-    ANSWERS_DATETIME("answers.datetime", DateTimeAnswer.class, "answers_datetime"),
-    ANSWERS_MEDIA("answers.media", MediaAnswer.class, "answers_media"),
-    ANSWERS_OTHER("answers.other", OtherAnswer.class, "answers_other"),
-    ANSWER_REJECTS("answer-rejects", AnswerReject.class, "answer_rejects"),
-    MESSAGES("messages", MessageRecord.class, "messages"),
-    JOBS("jobs", JobRecord.class, "jobs"),
-    MEMBERSHIPS("memberships", MembershipRecord.class, "memberships"),
-    ACTION_DEFINITIONS("action-definitions", ActionDefinitionRecord.class, "action_definitions"),
-    RAW_OUTCOMES("raw-outcomes", RawOutcome.class, "raw_outcomes"),
+    RAW("raw", null, "raw_receipts"), DLQ_GATEWAY("dlq.gateway", null, "dead_letters"), DLQ_PROCESSOR("dlq.processor",
+            null, "dead_letters"), EVENTS("events", EventRecord.class, "events"), RESPONSES("responses",
+                    ResponseRecord.class, "responses"), RESPONSE_SUPERSESSIONS("response-supersessions",
+                            ResponseSupersession.class, "response_supersessions"), ANSWERS_OPTION("answers.option",
+                                    OptionAnswer.class, "answers_option"), ANSWERS_NUMERIC("answers.numeric",
+                                            NumericAnswer.class, "answers_numeric"), ANSWERS_LOCATION(
+                                                    "answers.location", LocationAnswer.class,
+                                                    "answers_location"), ANSWERS_TEXT("answers.text", TextAnswer.class,
+                                                            "answers_text"), ANSWERS_DATETIME("answers.datetime",
+                                                                    DateTimeAnswer.class,
+                                                                    "answers_datetime"), ANSWERS_MEDIA("answers.media",
+                                                                            MediaAnswer.class,
+                                                                            "answers_media"), ANSWERS_OTHER(
+                                                                                    "answers.other", OtherAnswer.class,
+                                                                                    "answers_other"), ANSWER_REJECTS(
+                                                                                            "answer-rejects",
+                                                                                            AnswerReject.class,
+                                                                                            "answer_rejects"), MESSAGES(
+                                                                                                    "messages",
+                                                                                                    MessageRecord.class,
+                                                                                                    "messages"), JOBS(
+                                                                                                            "jobs",
+                                                                                                            JobRecord.class,
+                                                                                                            "jobs"), MEMBERSHIPS(
+                                                                                                                    "memberships",
+                                                                                                                    MembershipRecord.class,
+                                                                                                                    "memberships"), ACTION_DEFINITIONS(
+                                                                                                                            "action-definitions",
+                                                                                                                            ActionDefinitionRecord.class,
+                                                                                                                            "action_definitions"), RAW_OUTCOMES(
+                                                                                                                                    "raw-outcomes",
+                                                                                                                                    RawOutcome.class,
+                                                                                                                                    "raw_outcomes"),
     /**
      * The puller's durable state (docs/DESIGN.md "Puller"): compacted, one partition, key = what the state is about
      * (a pull source's cursor, a tracked action, a backfill job, the Kaizala token state), value = its JSON. Holds the
@@ -103,9 +117,7 @@ public enum TopicId {
 
     /** What the processor writes: typed topics plus its dead-letter topic. */
     public static List<TopicId> processorOutputs() {
-        return Arrays.stream(values())
-                .filter(t -> t.isTyped() || t == DLQ_PROCESSOR)
-                .toList();
+        return Arrays.stream(values()).filter(t -> t.isTyped() || t == DLQ_PROCESSOR).toList();
     }
 
     /** What the sink loads: typed topics, both dead-letter topics and the raw topic's metadata. */

@@ -30,8 +30,7 @@ class CallbackTokenFileTest {
         CallbackTokenFile.append(file, " t-2 ");
         CallbackTokenFile.append(file, "t-1");
         assertThat(Files.readString(file)).isEqualTo("t-1\nt-2\n");
-        assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(file)))
-                .isEqualTo("rw-------");
+        assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(file))).isEqualTo("rw-------");
     }
 
     @Test
@@ -46,18 +45,15 @@ class CallbackTokenFileTest {
     void removeDropsEveryLineOfTheTokenKeepsTheRestAndReplacesTheFileInOneRename() throws Exception {
         Path file = dir.resolve("tokens");
         Files.writeString(file, "# keep me\nfirst\n gone \nsecond\ngone\n", StandardCharsets.UTF_8);
-        Object inode = Files.readAttributes(file, java.nio.file.attribute.BasicFileAttributes.class)
-                .fileKey();
+        Object inode = Files.readAttributes(file, java.nio.file.attribute.BasicFileAttributes.class).fileKey();
 
         assertThat(CallbackTokenFile.remove(file, "gone")).isTrue();
 
         assertThat(Files.readString(file)).isEqualTo("# keep me\nfirst\nsecond\n");
-        assertThat(Files.readAttributes(file, java.nio.file.attribute.BasicFileAttributes.class)
-                        .fileKey())
+        assertThat(Files.readAttributes(file, java.nio.file.attribute.BasicFileAttributes.class).fileKey())
                 .as("a new file renamed into place")
                 .isNotEqualTo(inode);
-        assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(file)))
-                .isEqualTo("rw-------");
+        assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(file))).isEqualTo("rw-------");
         assertThat(CallbackTokenFile.remove(file, "gone")).isFalse();
         assertThat(CallbackTokenFile.remove(dir.resolve("missing"), "x")).isFalse();
         assertThat(dir.resolve("tokens.partial")).doesNotExist();
@@ -66,9 +62,8 @@ class CallbackTokenFileTest {
     @Test
     void refusesTokensTheFormatCannotHold() {
         Path file = dir.resolve("tokens");
-        for (String bad : new String[] {"", "  ", "#hash", "two\nlines", null}) {
-            assertThatThrownBy(() -> CallbackTokenFile.append(file, bad))
-                    .isInstanceOf(IllegalArgumentException.class)
+        for (String bad : new String[]{"", "  ", "#hash", "two\nlines", null}) {
+            assertThatThrownBy(() -> CallbackTokenFile.append(file, bad)).isInstanceOf(IllegalArgumentException.class)
                     .hasMessage("a callback token is one non-blank line not starting with #");
         }
         assertThat(file).doesNotExist();

@@ -50,10 +50,8 @@ class EnvReaderTest {
         assertThat(env.clientId("UNSET", "kaizala-puller")).isEqualTo("kaizala-puller");
         env.clientId("BAD", null);
         env.clientId("LONG", null);
-        assertThat(env.problems())
-                .containsExactly(
-                        "BAD 'pod 0/a' must be 1-200 letters, digits, '.', '_' or '-'",
-                        "LONG '" + "x".repeat(201) + "' must be 1-200 letters, digits, '.', '_' or '-'");
+        assertThat(env.problems()).containsExactly("BAD 'pod 0/a' must be 1-200 letters, digits, '.', '_' or '-'",
+                "LONG '" + "x".repeat(201) + "' must be 1-200 letters, digits, '.', '_' or '-'");
     }
 
     @Test
@@ -70,11 +68,8 @@ class EnvReaderTest {
         assertThat(env.intIn("HIGH", 8080, 1, 65535)).isEqualTo(8080);
         assertThat(env.intIn("WORD", 3, 1, 10)).isEqualTo(3);
         assertThat(env.intIn("EDGE", 8080, 1, 65535)).isEqualTo(65535);
-        assertThat(env.problems())
-                .containsExactly(
-                        "LOW must be between 1 and 65535, got 0",
-                        "HIGH must be between 1 and 65535, got 65536",
-                        "WORD must be an integer, got 'ten'");
+        assertThat(env.problems()).containsExactly("LOW must be between 1 and 65535, got 0",
+                "HIGH must be between 1 and 65535, got 65536", "WORD must be an integer, got 'ten'");
     }
 
     @ParameterizedTest
@@ -120,10 +115,8 @@ class EnvReaderTest {
         assertThat(env.duration("SHORT", Duration.ofSeconds(1), MIN, MAX)).isEqualTo(Duration.ofSeconds(1));
         assertThat(env.duration("LONG", Duration.ofSeconds(1), MIN, MAX)).isEqualTo(Duration.ofSeconds(1));
         assertThat(env.duration("EDGE", Duration.ofSeconds(1), MIN, MAX)).isEqualTo(MAX);
-        assertThat(env.problems())
-                .containsExactly(
-                        "SHORT must be between PT0.001S and PT720H, got 0ms",
-                        "LONG must be between PT0.001S and PT720H, got 31d");
+        assertThat(env.problems()).containsExactly("SHORT must be between PT0.001S and PT720H, got 0ms",
+                "LONG must be between PT0.001S and PT720H, got 31d");
     }
 
     @Test
@@ -133,20 +126,11 @@ class EnvReaderTest {
 
     @Test
     void passThroughTurnsThePrefixedNamesIntoClientSettings() {
-        EnvReader env = env(
-                "KAFKA_PRODUCER_LINGER_MS",
-                "5",
-                "KAFKA_PRODUCER_COMPRESSION_TYPE",
-                " zstd ",
-                "KAFKA_PRODUCER_",
-                "ignored",
-                "KAFKA_PRODUCER_ACKS",
-                " ",
-                "KAFKA_CONSUMER_GROUP_ID",
-                "other");
+        EnvReader env = env("KAFKA_PRODUCER_LINGER_MS", "5", "KAFKA_PRODUCER_COMPRESSION_TYPE", " zstd ",
+                "KAFKA_PRODUCER_", "ignored", "KAFKA_PRODUCER_ACKS", " ", "KAFKA_CONSUMER_GROUP_ID", "other");
 
-        assertThat(env.passThrough("KAFKA_PRODUCER_"))
-                .containsExactly(Map.entry("compression.type", "zstd"), Map.entry("linger.ms", "5"));
+        assertThat(env.passThrough("KAFKA_PRODUCER_")).containsExactly(Map.entry("compression.type", "zstd"),
+                Map.entry("linger.ms", "5"));
     }
 
     @Test
@@ -157,17 +141,11 @@ class EnvReaderTest {
         env.problem("A_AND_B", "cannot both be set");
 
         assertThatThrownBy(env::throwIfProblems)
-                .isInstanceOfSatisfying(
-                        SettingException.class,
-                        e -> assertThat(e.problems())
-                                .containsExactly(
-                                        "PORT must be an integer, got 'http'",
-                                        "FLAG must be true or false, got 'perhaps'",
-                                        "A_AND_B cannot both be set"))
-                .hasMessage("invalid configuration:\n"
-                        + "  - PORT must be an integer, got 'http'\n"
-                        + "  - FLAG must be true or false, got 'perhaps'\n"
-                        + "  - A_AND_B cannot both be set");
+                .isInstanceOfSatisfying(SettingException.class,
+                        e -> assertThat(e.problems()).containsExactly("PORT must be an integer, got 'http'",
+                                "FLAG must be true or false, got 'perhaps'", "A_AND_B cannot both be set"))
+                .hasMessage("invalid configuration:\n" + "  - PORT must be an integer, got 'http'\n"
+                        + "  - FLAG must be true or false, got 'perhaps'\n" + "  - A_AND_B cannot both be set");
     }
 
     @Test
@@ -220,8 +198,7 @@ class EnvReaderTest {
         missing.secret("S");
         assertThat(blank.secret("S")).isNull();
 
-        assertThat(both.problems())
-                .singleElement()
+        assertThat(both.problems()).singleElement()
                 .asString()
                 .contains("S_FILE are both set")
                 .doesNotContain("hunter2");

@@ -18,10 +18,9 @@ class JsonSerdeTest {
 
         byte[] bytes = serde.serializer().serialize("t", outcome);
 
-        assertThat(new String(bytes, StandardCharsets.UTF_8))
-                .isEqualTo("{\"schema_version\":1,"
-                        + "\"row_id\":\"kaizala.raw:0:3\",\"event_id\":\"ev-1\",\"outcome\":\"typed\",\"replay_of\":\"\","
-                        + "\"received_at_ms\":1234}");
+        assertThat(new String(bytes, StandardCharsets.UTF_8)).isEqualTo("{\"schema_version\":1,"
+                + "\"row_id\":\"kaizala.raw:0:3\",\"event_id\":\"ev-1\",\"outcome\":\"typed\",\"replay_of\":\"\","
+                + "\"received_at_ms\":1234}");
         assertThat(serde.deserializer().deserialize("t", bytes)).isEqualTo(outcome);
     }
 
@@ -40,7 +39,7 @@ class JsonSerdeTest {
     @Test
     void unreadableBytesNameTheTypeAndTopic() {
         assertThatThrownBy(
-                        () -> serde.deserialize("kaizala.raw-outcomes", "{not json".getBytes(StandardCharsets.UTF_8)))
+                () -> serde.deserialize("kaizala.raw-outcomes", "{not json".getBytes(StandardCharsets.UTF_8)))
                 .isInstanceOf(SerializationException.class)
                 .hasMessage("cannot read RawOutcome from kaizala.raw-outcomes");
     }

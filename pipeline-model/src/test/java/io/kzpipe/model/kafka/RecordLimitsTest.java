@@ -33,9 +33,7 @@ class RecordLimitsTest {
     void theLargestBodyLimitKeepsTypedRecordsBelowTheBrokersRequestLimit() {
         RecordLimits largest = RecordLimits.from(new EnvReader(Map.of("GATEWAY_MAX_BODY_BYTES", "2097152")));
 
-        assertThat(largest.typedRecordBytes())
-                .isEqualTo(36 * 2_097_152 + 65_536)
-                .isLessThan(100 * 1024 * 1024);
+        assertThat(largest.typedRecordBytes()).isEqualTo(36 * 2_097_152 + 65_536).isLessThan(100 * 1024 * 1024);
     }
 
     @Test
@@ -45,8 +43,7 @@ class RecordLimitsTest {
         assertThat(RecordLimits.from(env).maxBodyBytes()).isEqualTo(RecordLimits.DEFAULT_MAX_BODY_BYTES);
         assertThat(env.problems())
                 .containsExactly("GATEWAY_MAX_BODY_BYTES must be between 1024 and 2097152, got 4194304");
-        assertThatThrownBy(() -> new RecordLimits(1023))
-                .isInstanceOf(IllegalArgumentException.class)
+        assertThatThrownBy(() -> new RecordLimits(1023)).isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("GATEWAY_MAX_BODY_BYTES");
     }
 

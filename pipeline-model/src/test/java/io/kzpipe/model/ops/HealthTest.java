@@ -16,9 +16,8 @@ class HealthTest {
 
     @Test
     void theJsonNamesStatusStateAndEveryDependencyInNameOrder() {
-        assertThat(new Health(false, "RUNNING", Map.of("kafka", Check.DOWN, "clickhouse", Check.UP)).json())
-                .isEqualTo(
-                        "{\"status\":\"DOWN\",\"state\":\"RUNNING\",\"checks\":{\"clickhouse\":\"UP\",\"kafka\":\"DOWN\"}}");
+        assertThat(new Health(false, "RUNNING", Map.of("kafka", Check.DOWN, "clickhouse", Check.UP)).json()).isEqualTo(
+                "{\"status\":\"DOWN\",\"state\":\"RUNNING\",\"checks\":{\"clickhouse\":\"UP\",\"kafka\":\"DOWN\"}}");
         assertThat(ManagementServer.LIVE.json()).isEqualTo("{\"status\":\"UP\",\"state\":\"LIVE\",\"checks\":{}}");
     }
 
@@ -26,45 +25,29 @@ class HealthTest {
     void aProbeIsUnknownUntilItsFirstAnswerThenFollowsItsDependencyAndIsAGauge() throws Exception {
         SimpleMeterRegistry registry = new SimpleMeterRegistry();
         BlockingQueue<Boolean> answers = new ArrayBlockingQueue<>(4);
-        try (DependencyProbe probe = new DependencyProbe(
-                "kafka",
-                () -> {
-                    try {
-                        Boolean next = answers.poll(10, TimeUnit.SECONDS);
-                        if (next == null) {
-                            throw new IllegalStateException("no answer scripted");
-                        }
-                        return next;
-                    } catch (InterruptedException e) {
-                        Thread.currentThread().interrupt();
-                        return false;
-                    }
-                },
-                Duration.ofMillis(1),
-                Duration.ofMillis(1),
-                registry)) {
-            double gauge = registry.get(DependencyProbe.GAUGE)
-                    .tag("dependency", "kafka")
-                    .gauge()
-                    .value();
+        try (DependencyProbe probe = new DependencyProbe("kafka", () -> {
+            try {
+                Boolean next = answers.poll(10, TimeUnit.SECONDS);
+                if (next == null) {
+                    throw new IllegalStateException("no answer scripted");
+                }
+                return next;
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return false;
+            }
+        }, Duration.ofMillis(1), Duration.ofMillis(1), registry)) {
+            double gauge = registry.get(DependencyProbe.GAUGE).tag("dependency", "kafka").gauge().value();
             assertThat(probe.check()).isEqualTo(Check.UNKNOWN);
             assertThat(gauge).isZero();
             probe.start();
 
             answers.add(true);
             awaitCheck(probe, Check.UP);
-            assertThat(registry.get(DependencyProbe.GAUGE)
-                            .tag("dependency", "kafka")
-                            .gauge()
-                            .value())
-                    .isEqualTo(1.0);
+            assertThat(registry.get(DependencyProbe.GAUGE).tag("dependency", "kafka").gauge().value()).isEqualTo(1.0);
             answers.add(false);
             awaitCheck(probe, Check.DOWN);
-            assertThat(registry.get(DependencyProbe.GAUGE)
-                            .tag("dependency", "kafka")
-                            .gauge()
-                            .value())
-                    .isZero();
+            assertThat(registry.get(DependencyProbe.GAUGE).tag("dependency", "kafka").gauge().value()).isZero();
             answers.add(true);
             awaitCheck(probe, Check.UP);
         }
@@ -73,14 +56,9 @@ class HealthTest {
     @Test
     void aProbeThatThrowsCountsAsDown() throws Exception {
         SimpleMeterRegistry registry = new SimpleMeterRegistry();
-        try (DependencyProbe probe = new DependencyProbe(
-                "clickhouse",
-                () -> {
-                    throw new IllegalStateException("connection refused");
-                },
-                Duration.ofSeconds(1),
-                Duration.ofSeconds(1),
-                registry)) {
+        try (DependencyProbe probe = new DependencyProbe("clickhouse", () -> {
+            throw new IllegalStateException("connection refused");
+        }, Duration.ofSeconds(1), Duration.ofSeconds(1), registry)) {
             probe.start();
             awaitCheck(probe, Check.DOWN);
         }

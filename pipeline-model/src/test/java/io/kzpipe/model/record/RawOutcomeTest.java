@@ -20,8 +20,7 @@ class RawOutcomeTest {
 
     @Test
     void everyKindHasItsColumnValue() {
-        assertThat(RawOutcome.Kind.values())
-                .extracting(RawOutcome.Kind::code)
+        assertThat(RawOutcome.Kind.values()).extracting(RawOutcome.Kind::code)
                 .containsExactly("typed", "superseded", "duplicate", "dead_letter");
     }
 

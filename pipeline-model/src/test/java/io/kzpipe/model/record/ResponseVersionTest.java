@@ -28,8 +28,7 @@ class ResponseVersionTest {
     @Test
     void theVersionIsANonNegativeLongEvenForOutOfRangeTimes() {
         assertThat(ResponseVersion.of(false, -5L, 0)).isZero();
-        assertThat(ResponseVersion.of(true, Long.MAX_VALUE, 0))
-                .isPositive()
+        assertThat(ResponseVersion.of(true, Long.MAX_VALUE, 0)).isPositive()
                 .isEqualTo(ResponseVersion.UPDATE_BIT + ResponseVersion.UPDATE_BIT - 1);
         assertThat(ResponseVersion.of(false, Long.MAX_VALUE, 0)).isLessThan(ResponseVersion.of(true, 0L, 0));
     }

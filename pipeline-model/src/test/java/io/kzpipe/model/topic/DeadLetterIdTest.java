@@ -18,15 +18,8 @@ class DeadLetterIdTest {
 
     @Test
     void aProcessorDeadLetterIsIdentifiedByTheRawRecordItCameFrom() {
-        RecordHeaders headers = headers(
-                PipelineHeaders.DLQ_STAGE,
-                "processor",
-                PipelineHeaders.SOURCE_TOPIC,
-                "kaizala.raw",
-                PipelineHeaders.SOURCE_PARTITION,
-                "2",
-                PipelineHeaders.SOURCE_OFFSET,
-                " 41 ");
+        RecordHeaders headers = headers(PipelineHeaders.DLQ_STAGE, "processor", PipelineHeaders.SOURCE_TOPIC,
+                "kaizala.raw", PipelineHeaders.SOURCE_PARTITION, "2", PipelineHeaders.SOURCE_OFFSET, " 41 ");
 
         DeadLetterId id = DeadLetterId.of("kaizala.dlq.processor", 0, 7, headers, "gateway");
 
@@ -36,33 +29,22 @@ class DeadLetterIdTest {
 
     @Test
     void aGatewayDeadLetterIsIdentifiedByItsOwnCoordinates() {
-        DeadLetterId id =
-                DeadLetterId.of("kaizala.dlq.gateway", 1, 99, headers(PipelineHeaders.DLQ_STAGE, "gateway"), "x");
+        DeadLetterId id = DeadLetterId.of("kaizala.dlq.gateway", 1, 99, headers(PipelineHeaders.DLQ_STAGE, "gateway"),
+                "x");
 
         assertThat(id.rowId()).isEqualTo("gateway:kaizala.dlq.gateway:1:99");
     }
 
     @Test
     void incompleteOrUnreadableSourceHeadersFallBackToTheRecordsOwnCoordinatesAndTheFallbackStage() {
-        assertThat(DeadLetterId.of(
-                                "dlq",
-                                0,
-                                5,
-                                headers(PipelineHeaders.SOURCE_TOPIC, "raw", PipelineHeaders.SOURCE_PARTITION, "1"),
-                                "processor")
-                        .rowId())
-                .isEqualTo("processor:dlq:0:5");
-        assertThat(DeadLetterId.of(
-                                "dlq",
-                                0,
-                                5,
-                                headers(
-                                        PipelineHeaders.SOURCE_TOPIC,
-                                        "raw",
-                                        PipelineHeaders.SOURCE_PARTITION,
-                                        "one",
-                                        PipelineHeaders.SOURCE_OFFSET,
-                                        "3"),
+        assertThat(DeadLetterId.of("dlq", 0, 5,
+                headers(PipelineHeaders.SOURCE_TOPIC, "raw", PipelineHeaders.SOURCE_PARTITION, "1"), "processor")
+                .rowId()).isEqualTo("processor:dlq:0:5");
+        assertThat(
+                DeadLetterId
+                        .of("dlq", 0, 5,
+                                headers(PipelineHeaders.SOURCE_TOPIC, "raw", PipelineHeaders.SOURCE_PARTITION, "one",
+                                        PipelineHeaders.SOURCE_OFFSET, "3"),
                                 "processor")
                         .rowId())
                 .isEqualTo("processor:dlq:0:5");

@@ -43,10 +43,8 @@ class TopicsTest {
 
         Topics.from(env);
 
-        assertThat(env.problems())
-                .containsExactly(
-                        "TOPIC_RAW 'raw topic' is not a valid Kafka topic name",
-                        "TOPIC_EVENTS '" + "e".repeat(250) + "' is not a valid Kafka topic name");
+        assertThat(env.problems()).containsExactly("TOPIC_RAW 'raw topic' is not a valid Kafka topic name",
+                "TOPIC_EVENTS '" + "e".repeat(250) + "' is not a valid Kafka topic name");
     }
 
     @Test
@@ -55,8 +53,7 @@ class TopicsTest {
 
         Topics.from(env);
 
-        assertThat(env.problems())
-                .hasSize(TopicId.values().length - 1)
+        assertThat(env.problems()).hasSize(TopicId.values().length - 1)
                 .contains("TOPIC_EVENTS 'kz/events' is not a valid Kafka topic name");
     }
 
@@ -82,27 +79,21 @@ class TopicsTest {
 
     @Test
     void theGroupsOfTopicsAreWhatEachStageReadsOrWrites() {
-        assertThat(TopicId.typed())
-                .allMatch(TopicId::isTyped)
+        assertThat(TopicId.typed()).allMatch(TopicId::isTyped)
                 .doesNotContain(TopicId.RAW, TopicId.DLQ_GATEWAY, TopicId.DLQ_PROCESSOR)
                 .contains(TopicId.EVENTS, TopicId.RAW_OUTCOMES);
-        assertThat(TopicId.processorOutputs())
-                .containsAll(TopicId.typed())
+        assertThat(TopicId.processorOutputs()).containsAll(TopicId.typed())
                 .contains(TopicId.DLQ_PROCESSOR)
                 .doesNotContain(TopicId.RAW, TopicId.DLQ_GATEWAY)
                 .hasSize(TopicId.typed().size() + 1);
-        assertThat(TopicId.sinkInputs())
-                .containsExactlyElementsOf(Arrays.stream(TopicId.values())
-                        .filter(t -> t != TopicId.PULLER_STATE)
-                        .toList());
+        assertThat(TopicId.sinkInputs()).containsExactlyElementsOf(
+                Arrays.stream(TopicId.values()).filter(t -> t != TopicId.PULLER_STATE).toList());
         assertThat(TopicId.PULLER_STATE.table()).isNull();
         assertThat(TopicId.PULLER_STATE.isTyped()).isFalse();
-        assertThat(Arrays.stream(TopicId.values()).filter(TopicId::isDeadLetter))
-                .containsExactly(TopicId.DLQ_GATEWAY, TopicId.DLQ_PROCESSOR);
+        assertThat(Arrays.stream(TopicId.values()).filter(TopicId::isDeadLetter)).containsExactly(TopicId.DLQ_GATEWAY,
+                TopicId.DLQ_PROCESSOR);
         assertThat(TopicId.RAW.recordType()).isNull();
         assertThat(TopicId.RAW.table()).isEqualTo("raw_receipts");
-        assertThat(TopicId.DLQ_GATEWAY.table())
-                .isEqualTo(TopicId.DLQ_PROCESSOR.table())
-                .isEqualTo("dead_letters");
+        assertThat(TopicId.DLQ_GATEWAY.table()).isEqualTo(TopicId.DLQ_PROCESSOR.table()).isEqualTo("dead_letters");
     }
 }

@@ -57,10 +57,7 @@ public final class BatchDelivery {
         Map<String, List<Row>> refused = new TreeMap<>();
         for (Row row : batch.rows()) {
             if (row.isBlank()) {
-                refuse(
-                        refused,
-                        DeadLetters.REASON_EMPTY,
-                        row,
+                refuse(refused, DeadLetters.REASON_EMPTY, row,
                         "record has no value; nothing to insert into " + batch.table());
             } else {
                 loadable.add(row);
@@ -74,9 +71,7 @@ public final class BatchDelivery {
             List<Row> deadLetters = new ArrayList<>();
             refused.values().forEach(deadLetters::addAll);
             if (DeadLetters.TABLE.equals(batch.table())
-                    && deadLettered
-                            > refused.getOrDefault(DeadLetters.REASON_EMPTY, List.of())
-                                    .size()) {
+                    && deadLettered > refused.getOrDefault(DeadLetters.REASON_EMPTY, List.of()).size()) {
                 // a dead_letters row refused by dead_letters: re-wrapping it cannot help
                 throw new IllegalStateException(
                         "rows of " + DeadLetters.TABLE + " were refused in " + batch.id() + ": " + refused.keySet());
@@ -85,8 +80,7 @@ public final class BatchDelivery {
                 List<RejectedRow> unfit = write(new Batch(DeadLetters.TABLE, deadLetters));
                 if (!unfit.isEmpty()) {
                     throw new IllegalStateException("dead letter rows for " + batch.id() + " do not fit "
-                            + DeadLetters.TABLE + ": " + unfit.get(0).reason() + ": "
-                            + unfit.get(0).detail());
+                            + DeadLetters.TABLE + ": " + unfit.get(0).reason() + ": " + unfit.get(0).detail());
                 }
             } catch (RuntimeException e) {
                 if (policy.classify(e) == RetryPolicy.Kind.DATA) {
@@ -95,11 +89,7 @@ public final class BatchDelivery {
                 throw e;
             }
             refused.forEach((reason, rows) -> metrics.deadLettered(batch.table(), reason, rows.size()));
-            LOG.warn(
-                    "batch {}: {} of {} rows written to {} instead",
-                    batch.id(),
-                    deadLettered,
-                    batch.size(),
+            LOG.warn("batch {}: {} of {} rows written to {} instead", batch.id(), deadLettered, batch.size(),
                     DeadLetters.TABLE);
         }
         return new Outcome(batch.size() - deadLettered, deadLettered);
@@ -108,14 +98,8 @@ public final class BatchDelivery {
     private void insertIsolating(Batch batch, Map<String, List<Row>> refused) throws InterruptedException {
         try {
             for (RejectedRow r : write(batch)) {
-                LOG.warn(
-                        "row {}-{}@{} cannot be a row of {}: {}: {}",
-                        r.row().partition().topic(),
-                        r.row().partition().partition(),
-                        r.row().offset(),
-                        batch.table(),
-                        r.reason(),
-                        r.detail());
+                LOG.warn("row {}-{}@{} cannot be a row of {}: {}: {}", r.row().partition().topic(),
+                        r.row().partition().partition(), r.row().offset(), batch.table(), r.reason(), r.detail());
                 refuse(refused, r.reason(), r.row(), r.detail());
             }
         } catch (RuntimeException e) {
@@ -124,13 +108,8 @@ public final class BatchDelivery {
             }
             if (batch.size() == 1) {
                 Row row = batch.rows().get(0);
-                LOG.warn(
-                        "ClickHouse refused row {}-{}@{} of {}: {}",
-                        row.partition().topic(),
-                        row.partition().partition(),
-                        row.offset(),
-                        batch.table(),
-                        e.getMessage());
+                LOG.warn("ClickHouse refused row {}-{}@{} of {}: {}", row.partition().topic(),
+                        row.partition().partition(), row.offset(), batch.table(), e.getMessage());
                 refuse(refused, DeadLetters.REASON_REJECTED, row, String.valueOf(e.getMessage()));
                 return;
             }
@@ -152,8 +131,8 @@ public final class BatchDelivery {
             metrics.insertTimed(batch.table(), "ok", System.nanoTime() - start);
             return rejected;
         } catch (RuntimeException e) {
-            metrics.insertTimed(
-                    batch.table(), policy.classify(e).name().toLowerCase(Locale.ROOT), System.nanoTime() - start);
+            metrics.insertTimed(batch.table(), policy.classify(e).name().toLowerCase(Locale.ROOT),
+                    System.nanoTime() - start);
             throw e;
         }
     }

@@ -102,13 +102,8 @@ public final class Batcher {
      * @param executor runs the inserts ({@code Runnable::run} inserts on the calling thread)
      * @param clock    epoch milliseconds
      */
-    public Batcher(
-            SinkConfig.Flush limits,
-            BatchDelivery delivery,
-            OffsetCommitter committer,
-            SinkMetrics metrics,
-            LongSupplier clock,
-            Executor executor) {
+    public Batcher(SinkConfig.Flush limits, BatchDelivery delivery, OffsetCommitter committer, SinkMetrics metrics,
+            LongSupplier clock, Executor executor) {
         this.limits = limits;
         this.delivery = delivery;
         this.committer = committer;
@@ -230,11 +225,8 @@ public final class Batcher {
                 try {
                     complete(buf);
                 } catch (FlushException e) {
-                    LOG.warn(
-                            "insert of batch {} failed while its partitions were revoked; they are re-read by their "
-                                    + "next owner: {}",
-                            e.batchId(),
-                            RetryPolicy.describe(e.getCause()));
+                    LOG.warn("insert of batch {} failed while its partitions were revoked; they are re-read by their "
+                            + "next owner: {}", e.batchId(), RetryPolicy.describe(e.getCause()));
                 }
             }
         }
@@ -256,9 +248,7 @@ public final class Batcher {
         metrics.buffered(bufferedRows(), footprint);
         if (dropped > 0) {
             metrics.revokedRows(dropped);
-            LOG.info(
-                    "dropped {} buffered rows of revoked partitions {} (their new owner re-reads them)",
-                    dropped,
+            LOG.info("dropped {} buffered rows of revoked partitions {} (their new owner re-reads them)", dropped,
                     partitions);
         }
         return dropped;
@@ -272,9 +262,7 @@ public final class Batcher {
                 try {
                     complete(buf);
                 } catch (FlushException e) {
-                    LOG.warn(
-                            "insert of batch {} failed while stopping: {}",
-                            e.batchId(),
+                    LOG.warn("insert of batch {} failed while stopping: {}", e.batchId(),
                             RetryPolicy.describe(e.getCause()));
                 }
             }
@@ -297,11 +285,7 @@ public final class Batcher {
             List<String> perTable = new ArrayList<>();
             tables.forEach((t, b) -> {
                 if (b.rows > 0 || b.inFlight != null) {
-                    perTable.add(t + "="
-                            + (b.rows
-                                    + (b.inFlight == null
-                                            ? 0
-                                            : b.inFlight.batch().size())));
+                    perTable.add(t + "=" + (b.rows + (b.inFlight == null ? 0 : b.inFlight.batch().size())));
                 }
             });
             LOG.warn("stopping with {} unflushed rows {} (not committed: they are re-read on restart)", left, perTable);
@@ -309,10 +293,8 @@ public final class Batcher {
     }
 
     private boolean isDue(TableBuffer buf, long now) {
-        return buf.rows >= limits.rows()
-                || buf.bytes >= limits.bytes()
-                || now - buf.oldestAtMs >= limits.interval().toMillis()
-                || isFull();
+        return buf.rows >= limits.rows() || buf.bytes >= limits.bytes()
+                || now - buf.oldestAtMs >= limits.interval().toMillis() || isFull();
     }
 
     /** Moves the whole buffer into a batch and starts its insert on the executor. */
@@ -352,8 +334,8 @@ public final class Batcher {
             footprint -= f.footprint(); // requeue adds the rows back
             requeue(buf, f.batch());
             Throwable cause = e.getCause();
-            throw new FlushException(
-                    f.batch(), cause instanceof RuntimeException re ? re : new IllegalStateException(cause));
+            throw new FlushException(f.batch(),
+                    cause instanceof RuntimeException re ? re : new IllegalStateException(cause));
         }
         footprint -= f.footprint();
         long insertedAt = clock.getAsLong();
@@ -366,10 +348,7 @@ public final class Batcher {
             metrics.freshness(buf.table, insertedAt - rows.get(i).timestampMs());
         }
         if (LOG.isDebugEnabled()) {
-            LOG.debug(
-                    "batch {}: {} rows inserted, {} dead-lettered, committed",
-                    f.batch().id(),
-                    outcome.inserted(),
+            LOG.debug("batch {}: {} rows inserted, {} dead-lettered, committed", f.batch().id(), outcome.inserted(),
                     outcome.deadLettered());
         }
     }
@@ -385,7 +364,7 @@ public final class Batcher {
                 continue; // dropped meanwhile: the next owner re-reads it
             }
             ArrayDeque<Row> current = buf.partitions.computeIfAbsent(e.getKey(), p -> new ArrayDeque<>());
-            for (Iterator<Row> it = e.getValue().descendingIterator(); it.hasNext(); ) {
+            for (Iterator<Row> it = e.getValue().descendingIterator(); it.hasNext();) {
                 Row r = it.next();
                 current.addFirst(r);
                 buf.rows++;
@@ -394,8 +373,7 @@ public final class Batcher {
                 footprint += r.footprint();
             }
         }
-        buf.oldestAtMs =
-                Math.min(buf.oldestAtMs, clock.getAsLong() - limits.interval().toMillis());
+        buf.oldestAtMs = Math.min(buf.oldestAtMs, clock.getAsLong() - limits.interval().toMillis());
     }
 
     private static boolean touches(Batch batch, Collection<TopicPartition> partitions) {

@@ -49,8 +49,8 @@ public final class ClickHouseBatchWriter implements BatchWriter {
      * @param columns per table, the insert columns ({@link TableColumns})
      * @param timeout upper bound for one insert request
      */
-    public ClickHouseBatchWriter(
-            Client client, String database, Map<String, List<ClickHouseColumn>> columns, Duration timeout) {
+    public ClickHouseBatchWriter(Client client, String database, Map<String, List<ClickHouseColumn>> columns,
+            Duration timeout) {
         this.client = client;
         this.database = database;
         this.timeout = timeout;
@@ -82,12 +82,8 @@ public final class ClickHouseBatchWriter implements BatchWriter {
         String queryId = queryId(batch.id());
         InsertSettings settings = new InsertSettings().setQueryId(queryId);
         settings.serverSetting("input_format_skip_unknown_fields", "1");
-        CompletableFuture<InsertResponse> future = client.insert(
-                database + "." + batch.table(),
-                names.get(batch.table()),
-                out -> writeJson(fit, out),
-                ClickHouseFormat.JSONEachRow,
-                settings);
+        CompletableFuture<InsertResponse> future = client.insert(database + "." + batch.table(),
+                names.get(batch.table()), out -> writeJson(fit, out), ClickHouseFormat.JSONEachRow, settings);
         await(future, queryId);
         LOG.debug("inserted {} rows, query_id {}", fit.size(), queryId);
         return rejected;

@@ -40,8 +40,7 @@ public final class ClickHouseSql {
      * server that was restarted meanwhile, would fail the next insert ("Broken pipe", "no response").
      */
     public static Client newClient(SinkConfig.ClickHouse settings) {
-        return new Client.Builder()
-                .addEndpoint(settings.url())
+        return new Client.Builder().addEndpoint(settings.url())
                 .setUsername(settings.user())
                 .setPassword(settings.password())
                 .compressServerResponse(false)

@@ -40,14 +40,11 @@ public final class RetryPolicy {
 
     /** How a failure is handled. */
     public enum Kind {
-        RETRIABLE,
-        DATA,
-        FATAL
+        RETRIABLE, DATA, FATAL
     }
 
     /** ClickHouse error codes meaning "these rows cannot be inserted" (src/Common/ErrorCodes.cpp). */
-    static final Set<Integer> DATA_CODES = Set.of(
-            6, // CANNOT_PARSE_TEXT
+    static final Set<Integer> DATA_CODES = Set.of(6, // CANNOT_PARSE_TEXT
             25, // CANNOT_PARSE_ESCAPE_SEQUENCE
             26, // CANNOT_PARSE_QUOTED_STRING
             27, // CANNOT_PARSE_INPUT_ASSERTION_FAILED
@@ -64,11 +61,10 @@ public final class RetryPolicy {
             131, // TOO_LARGE_STRING_SIZE
             349, // CANNOT_INSERT_NULL_IN_ORDINARY_COLUMN
             377 // CANNOT_PARSE_BOOL (newer servers)
-            );
+    );
 
     /** Codes no retry can fix: schema, SQL or credentials are wrong. */
-    static final Set<Integer> FATAL_CODES = Set.of(
-            16, // NO_SUCH_COLUMN_IN_TABLE
+    static final Set<Integer> FATAL_CODES = Set.of(16, // NO_SUCH_COLUMN_IN_TABLE
             47, // UNKNOWN_IDENTIFIER
             60, // UNKNOWN_TABLE
             62, // SYNTAX_ERROR
@@ -80,7 +76,7 @@ public final class RetryPolicy {
             194, // REQUIRED_PASSWORD
             497, // ACCESS_DENIED
             516 // AUTHENTICATION_FAILED
-            );
+    );
 
     private static final int MAX_CAUSES = 8;
     private static final Pattern CODE = Pattern.compile("Code:\\s*(\\d+)");
@@ -146,8 +142,7 @@ public final class RetryPolicy {
 
     /** As {@link #backoff(int)}, capped at {@code SINK_RETRY_UNREACHABLE_MAX} when {@code latest} is {@link #unreachable}. */
     public Duration backoff(int failures, Throwable latest) {
-        return backoff(
-                failures,
+        return backoff(failures,
                 unreachable(latest) && settings.unreachableMax().compareTo(settings.max()) < 0
                         ? settings.unreachableMax()
                         : settings.max());
@@ -168,9 +163,8 @@ public final class RetryPolicy {
     public static String describe(Throwable failure) {
         StringBuilder out = new StringBuilder();
         int depth = 0;
-        for (Throwable t = failure;
-                t != null && depth < MAX_CAUSES;
-                t = t.getCause() == t ? null : t.getCause(), depth++) {
+        for (Throwable t = failure; t != null
+                && depth < MAX_CAUSES; t = t.getCause() == t ? null : t.getCause(), depth++) {
             if (depth > 0) {
                 out.append(" <- ");
             }

@@ -74,8 +74,7 @@ final class RowCheck {
         boolean[] seen = new boolean[columns.size()];
         try (JsonParser p = JSON.createParser(json)) {
             if (p.nextToken() != JsonToken.START_OBJECT) {
-                throw new UnfitRowException(
-                        DeadLetters.REASON_NOT_AN_OBJECT,
+                throw new UnfitRowException(DeadLetters.REASON_NOT_AN_OBJECT,
                         "record is not a JSON object (starts with " + p.currentToken() + ")");
             }
             int next = 0; // records list their fields in table order: the name expected next is matched as bytes
@@ -95,8 +94,8 @@ final class RowCheck {
                 }
                 ClickHouseColumn column = columns.get(col);
                 if (seen[col]) {
-                    throw new UnfitRowException(
-                            DeadLetters.REASON_INVALID_JSON, "column " + column.getColumnName() + " appears twice");
+                    throw new UnfitRowException(DeadLetters.REASON_INVALID_JSON,
+                            "column " + column.getColumnName() + " appears twice");
                 }
                 seen[col] = true;
                 next = col + 1;
@@ -110,11 +109,8 @@ final class RowCheck {
             String reason = message != null && message.contains("Invalid UTF-8")
                     ? DeadLetters.REASON_INVALID_UTF8
                     : DeadLetters.REASON_INVALID_JSON;
-            throw new UnfitRowException(
-                    reason,
-                    e.getLocation() == null
-                            ? message
-                            : message + " (at byte " + e.getLocation().getByteOffset() + ")");
+            throw new UnfitRowException(reason,
+                    e.getLocation() == null ? message : message + " (at byte " + e.getLocation().getByteOffset() + ")");
         } catch (IOException e) {
             throw new UnfitRowException(DeadLetters.REASON_INVALID_JSON, String.valueOf(e.getMessage()));
         } catch (RuntimeException e) { // e.g. a number Jackson refuses to convert
@@ -122,10 +118,9 @@ final class RowCheck {
         }
         for (int c = 0; c < seen.length; c++) {
             if (!seen[c] && !columns.get(c).isNullable()) {
-                throw new UnfitRowException(
-                        DeadLetters.REASON_MISSING_COLUMN,
-                        "column " + columns.get(c).getColumnName() + " ("
-                                + columns.get(c).getOriginalTypeName() + ") is missing");
+                throw new UnfitRowException(DeadLetters.REASON_MISSING_COLUMN,
+                        "column " + columns.get(c).getColumnName() + " (" + columns.get(c).getOriginalTypeName()
+                                + ") is missing");
             }
         }
     }
@@ -164,17 +159,13 @@ final class RowCheck {
                 }
                 double d = p.getDoubleValue();
                 if (Double.isInfinite(d)
-                        || type.getDataType() == ClickHouseDataType.Float32
-                                && Float.isInfinite(
-                                        (float) d)) { // JSON has no infinity: a finite literal beyond the range
+                        || type.getDataType() == ClickHouseDataType.Float32 && Float.isInfinite((float) d)) { // JSON has no infinity: a finite literal beyond the range
                     throw outOfRange(column, p.getText());
                 }
             }
             case Bool -> {
-                boolean ok = t == JsonToken.VALUE_TRUE
-                        || t == JsonToken.VALUE_FALSE
-                        || t == JsonToken.VALUE_NUMBER_INT
-                                && p.getNumberType() == JsonParser.NumberType.INT
+                boolean ok = t == JsonToken.VALUE_TRUE || t == JsonToken.VALUE_FALSE
+                        || t == JsonToken.VALUE_NUMBER_INT && p.getNumberType() == JsonParser.NumberType.INT
                                 && (p.getIntValue() == 0 || p.getIntValue() == 1);
                 if (!ok) {
                     throw invalid(column, "true, false, 0 or 1", t);
@@ -214,8 +205,7 @@ final class RowCheck {
     private static void dateTime(JsonParser p, JsonToken t, ClickHouseColumn column)
             throws IOException, UnfitRowException {
         if (t == JsonToken.VALUE_NUMBER_INT) {
-            if (p.getNumberType() == JsonParser.NumberType.BIG_INTEGER
-                    || p.getLongValue() < 0
+            if (p.getNumberType() == JsonParser.NumberType.BIG_INTEGER || p.getLongValue() < 0
                     || p.getLongValue() > 0xFFFF_FFFFL) {
                 throw outOfRange(column, p.getText());
             }
@@ -223,12 +213,10 @@ final class RowCheck {
             try {
                 LocalDateTime.parse(p.getText(), DATE_TIME);
             } catch (DateTimeParseException e) {
-                throw new UnfitRowException(
-                        DeadLetters.REASON_INVALID_VALUE,
-                        "column " + column.getColumnName() + " ("
-                                + column.getOriginalTypeName()
-                                + "): expected epoch seconds or yyyy-MM-dd HH:mm:ss, got '"
-                                + e.getParsedString() + "'");
+                throw new UnfitRowException(DeadLetters.REASON_INVALID_VALUE,
+                        "column " + column.getColumnName() + " (" + column.getOriginalTypeName()
+                                + "): expected epoch seconds or yyyy-MM-dd HH:mm:ss, got '" + e.getParsedString()
+                                + "'");
             }
         } else {
             throw invalid(column, "epoch seconds or yyyy-MM-dd HH:mm:ss", t);
@@ -250,17 +238,13 @@ final class RowCheck {
     }
 
     private static UnfitRowException invalid(ClickHouseColumn column, String expected, JsonToken got) {
-        return new UnfitRowException(
-                DeadLetters.REASON_INVALID_VALUE,
-                "column " + column.getColumnName() + " (" + column.getOriginalTypeName() + "): expected " + expected
-                        + ", got " + describe(got));
+        return new UnfitRowException(DeadLetters.REASON_INVALID_VALUE, "column " + column.getColumnName() + " ("
+                + column.getOriginalTypeName() + "): expected " + expected + ", got " + describe(got));
     }
 
     private static UnfitRowException outOfRange(ClickHouseColumn column, String value) {
-        return new UnfitRowException(
-                DeadLetters.REASON_INVALID_VALUE,
-                "column " + column.getColumnName() + " (" + column.getOriginalTypeName() + "): " + value
-                        + " is out of range");
+        return new UnfitRowException(DeadLetters.REASON_INVALID_VALUE, "column " + column.getColumnName() + " ("
+                + column.getOriginalTypeName() + "): " + value + " is out of range");
     }
 
     private static String describe(JsonToken t) {

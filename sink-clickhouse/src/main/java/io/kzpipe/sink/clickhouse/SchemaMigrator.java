@@ -54,8 +54,8 @@ public final class SchemaMigrator {
     private static final Pattern FILE_NAME = Pattern.compile("(\\d{3})_[a-z0-9_]+\\.sql");
     private static final Pattern RENAME = Pattern.compile("RENAME TABLE (\\w+)\\.(\\w+) TO (\\w+)\\.(\\w+)");
     private static final Pattern ADD_COLUMN = Pattern.compile("ALTER TABLE (\\w+)\\.(\\w+) ADD COLUMN (\\w+) [^,]+");
-    private static final Pattern DATABASE_WORD =
-            Pattern.compile("(?<![A-Za-z0-9_])" + FILE_DATABASE + "(?![A-Za-z0-9_])");
+    private static final Pattern DATABASE_WORD = Pattern
+            .compile("(?<![A-Za-z0-9_])" + FILE_DATABASE + "(?![A-Za-z0-9_])");
 
     /** One migration file. */
     public record Migration(int version, String name, String checksum, List<String> statements) {}
@@ -154,17 +154,13 @@ public final class SchemaMigrator {
             }
             // the checksum covers the statements (not comments), independent of the configured database
             String canonical = String.join(";\n", statements(file.getValue(), FILE_DATABASE));
-            out.add(new Migration(
-                    Integer.parseInt(m.group(1)),
-                    file.getKey(),
-                    sha256(canonical),
+            out.add(new Migration(Integer.parseInt(m.group(1)), file.getKey(), sha256(canonical),
                     statements(file.getValue(), database)));
         }
         out.sort((a, b) -> Integer.compare(a.version(), b.version()));
         for (int i = 1; i < out.size(); i++) {
             if (out.get(i).version() == out.get(i - 1).version()) {
-                throw new IllegalStateException(
-                        "two migrations with version " + out.get(i).version());
+                throw new IllegalStateException("two migrations with version " + out.get(i).version());
             }
         }
         return out;
@@ -188,8 +184,7 @@ public final class SchemaMigrator {
             }
         }
         if (!current.toString().isBlank()) {
-            throw new IllegalStateException(
-                    "statement without a final ';': " + current.toString().strip());
+            throw new IllegalStateException("statement without a final ';': " + current.toString().strip());
         }
         return out;
     }
@@ -226,8 +221,7 @@ public final class SchemaMigrator {
     private static Map<String, String> readDirectory(Path dir) throws IOException {
         Map<String, String> files = new TreeMap<>();
         try (Stream<Path> list = Files.list(dir)) {
-            for (Path p : list.filter(p -> p.getFileName().toString().endsWith(".sql"))
-                    .toList()) {
+            for (Path p : list.filter(p -> p.getFileName().toString().endsWith(".sql")).toList()) {
                 files.put(p.getFileName().toString(), Files.readString(p));
             }
         }

@@ -23,18 +23,14 @@ public final class TableColumns {
      * @throws IllegalStateException when a table does not exist (the migrations did not run) or a column has a
      *                               type clickhouse-data does not know; the message lists every such problem
      */
-    public static Map<String, List<ClickHouseColumn>> load(
-            ClickHouseSql sql, String database, Collection<String> tables) throws InterruptedException {
+    public static Map<String, List<ClickHouseColumn>> load(ClickHouseSql sql, String database,
+            Collection<String> tables) throws InterruptedException {
         Map<String, List<String[]>> rows = new TreeMap<>();
         for (String[] row : sql.queryTsv("SELECT table, name, type FROM system.columns WHERE database = '" + database
                 + "' AND default_kind = '' FORMAT TabSeparatedRaw")) {
             rows.computeIfAbsent(row[0], t -> new ArrayList<>()).add(row);
         }
-        List<String> missing = tables.stream()
-                .filter(t -> !rows.containsKey(t))
-                .sorted()
-                .distinct()
-                .toList();
+        List<String> missing = tables.stream().filter(t -> !rows.containsKey(t)).sorted().distinct().toList();
         if (!missing.isEmpty()) {
             throw new IllegalStateException("tables missing in ClickHouse database " + database + ": " + missing
                     + " (run the migrations: SINK_MIGRATE=true)");

@@ -34,19 +34,9 @@ import org.apache.kafka.common.serialization.ByteArrayDeserializer;
  *                          {@code group.instance.id}); stable per instance, unique in the group (docs/DESIGN.md,
  *                          "Restarts, outages and health"); {@code null} = dynamic membership
  */
-public record SinkConfig(
-        KafkaSettings kafka,
-        String groupId,
-        Map<String, String> consumerOverrides,
-        ClickHouse clickHouse,
-        Flush flush,
-        Retry retry,
-        String managementHost,
-        int managementPort,
-        boolean migrate,
-        int insertThreads,
-        RecordLimits limits,
-        String instanceId) {
+public record SinkConfig(KafkaSettings kafka, String groupId, Map<String, String> consumerOverrides,
+        ClickHouse clickHouse, Flush flush, Retry retry, String managementHost, int managementPort, boolean migrate,
+        int insertThreads, RecordLimits limits, String instanceId) {
 
     /**
      * Inserts at once (each table has at most one in flight): one insert at a time was the bottleneck of a sink
@@ -73,18 +63,12 @@ public record SinkConfig(
      * @param connectTimeout ({@code CLICKHOUSE_CONNECT_TIMEOUT})
      * @param insertTimeout  socket timeout of one insert ({@code CLICKHOUSE_INSERT_TIMEOUT})
      */
-    public record ClickHouse(
-            String url,
-            String user,
-            String password,
-            String database,
-            Duration connectTimeout,
+    public record ClickHouse(String url, String user, String password, String database, Duration connectTimeout,
             Duration insertTimeout) {
         @Override
         public String toString() {
-            return "ClickHouse[url=" + url + ", user=" + user + ", password=" + Secrets.mask(password)
-                    + ", database=" + database + ", connectTimeout=" + connectTimeout
-                    + ", insertTimeout=" + insertTimeout + "]";
+            return "ClickHouse[url=" + url + ", user=" + user + ", password=" + Secrets.mask(password) + ", database="
+                    + database + ", connectTimeout=" + connectTimeout + ", insertTimeout=" + insertTimeout + "]";
         }
     }
 
@@ -111,24 +95,14 @@ public record SinkConfig(
         checkUrl(env, url);
         String database = env.string("CLICKHOUSE_DATABASE", "kaizala");
         if (!database.matches("[A-Za-z_][A-Za-z0-9_]{0,63}")) {
-            env.problem(
-                    "CLICKHOUSE_DATABASE",
+            env.problem("CLICKHOUSE_DATABASE",
                     "must be a plain identifier ([A-Za-z_][A-Za-z0-9_]*), got '" + database + "'");
         }
-        return new ClickHouse(
-                url,
-                env.string("CLICKHOUSE_USER", "default"),
-                env.string("CLICKHOUSE_PASSWORD", ""),
+        return new ClickHouse(url, env.string("CLICKHOUSE_USER", "default"), env.string("CLICKHOUSE_PASSWORD", ""),
                 database,
-                env.duration(
-                        "CLICKHOUSE_CONNECT_TIMEOUT",
-                        Duration.ofSeconds(5),
-                        Duration.ofMillis(100),
+                env.duration("CLICKHOUSE_CONNECT_TIMEOUT", Duration.ofSeconds(5), Duration.ofMillis(100),
                         Duration.ofMinutes(5)),
-                env.duration(
-                        "CLICKHOUSE_INSERT_TIMEOUT",
-                        Duration.ofSeconds(120),
-                        Duration.ofSeconds(1),
+                env.duration("CLICKHOUSE_INSERT_TIMEOUT", Duration.ofSeconds(120), Duration.ofSeconds(1),
                         Duration.ofHours(1)));
     }
 
@@ -140,37 +114,26 @@ public record SinkConfig(
 
         ClickHouse clickHouse = clickHouse(env);
 
-        Flush flush = new Flush(
-                env.intIn("SINK_FLUSH_ROWS", 100_000, 1, 10_000_000),
+        Flush flush = new Flush(env.intIn("SINK_FLUSH_ROWS", 100_000, 1, 10_000_000),
                 env.longIn("SINK_FLUSH_BYTES", 16L * 1024 * 1024, 1024, 1024L * 1024 * 1024),
                 env.duration("SINK_FLUSH_INTERVAL", Duration.ofMillis(500), Duration.ofMillis(10), Duration.ofHours(1)),
                 env.longIn("SINK_MAX_BUFFERED_BYTES", 32L * 1024 * 1024, 1024 * 1024, 64L * 1024 * 1024 * 1024));
         if (flush.maxBufferedBytes() < flush.bytes()) {
-            env.problem(
-                    "SINK_MAX_BUFFERED_BYTES",
-                    "must not be smaller than SINK_FLUSH_BYTES (" + flush.bytes() + "), got "
-                            + flush.maxBufferedBytes());
+            env.problem("SINK_MAX_BUFFERED_BYTES", "must not be smaller than SINK_FLUSH_BYTES (" + flush.bytes()
+                    + "), got " + flush.maxBufferedBytes());
         }
 
-        Duration retryInitial = env.duration(
-                "SINK_RETRY_INITIAL", Duration.ofMillis(200), Duration.ofMillis(1), Duration.ofMinutes(10));
-        Duration retryMax =
-                env.duration("SINK_RETRY_MAX", Duration.ofSeconds(30), Duration.ofMillis(1), Duration.ofHours(1));
+        Duration retryInitial = env.duration("SINK_RETRY_INITIAL", Duration.ofMillis(200), Duration.ofMillis(1),
+                Duration.ofMinutes(10));
+        Duration retryMax = env.duration("SINK_RETRY_MAX", Duration.ofSeconds(30), Duration.ofMillis(1),
+                Duration.ofHours(1));
         if (retryMax.compareTo(retryInitial) < 0) {
-            env.problem(
-                    "SINK_RETRY_MAX",
+            env.problem("SINK_RETRY_MAX",
                     "must not be shorter than SINK_RETRY_INITIAL (" + retryInitial + "), got " + retryMax);
         }
-        Retry retry = new Retry(
-                retryInitial,
-                retryMax,
-                env.intIn("SINK_RETRY_MULTIPLIER", 2, 1, 10),
-                env.intIn("SINK_RETRY_JITTER_PERCENT", 50, 0, 100),
-                env.duration(
-                        "SINK_RETRY_UNREACHABLE_MAX",
-                        DEFAULT_RETRY_UNREACHABLE_MAX,
-                        Duration.ofMillis(1),
-                        Duration.ofHours(1)));
+        Retry retry = new Retry(retryInitial, retryMax, env.intIn("SINK_RETRY_MULTIPLIER", 2, 1, 10),
+                env.intIn("SINK_RETRY_JITTER_PERCENT", 50, 0, 100), env.duration("SINK_RETRY_UNREACHABLE_MAX",
+                        DEFAULT_RETRY_UNREACHABLE_MAX, Duration.ofMillis(1), Duration.ofHours(1)));
 
         String managementHost = env.string("SINK_MANAGEMENT_HOST", "0.0.0.0");
         int managementPort = env.intIn("SINK_MANAGEMENT_PORT", 8082, 0, 65535);
@@ -179,19 +142,8 @@ public record SinkConfig(
         RecordLimits limits = RecordLimits.from(env);
         String instanceId = env.clientId("SINK_INSTANCE_ID", null);
         env.throwIfProblems();
-        return new SinkConfig(
-                kafka,
-                groupId,
-                consumer,
-                clickHouse,
-                flush,
-                retry,
-                managementHost,
-                managementPort,
-                migrate,
-                insertThreads,
-                limits,
-                instanceId);
+        return new SinkConfig(kafka, groupId, consumer, clickHouse, flush, retry, managementHost, managementPort,
+                migrate, insertThreads, limits, instanceId);
     }
 
     private static void checkUrl(EnvReader env, String url) {
@@ -200,8 +152,8 @@ public record SinkConfig(
             if (!("http".equals(uri.getScheme()) || "https".equals(uri.getScheme())) || uri.getHost() == null) {
                 env.problem("CLICKHOUSE_URL", "must be an http(s) URL like http://host:8123, got '" + url + "'");
             } else if (uri.getUserInfo() != null) {
-                env.problem(
-                        "CLICKHOUSE_URL", "must not contain credentials; use CLICKHOUSE_USER and CLICKHOUSE_PASSWORD");
+                env.problem("CLICKHOUSE_URL",
+                        "must not contain credentials; use CLICKHOUSE_USER and CLICKHOUSE_PASSWORD");
             }
         } catch (IllegalArgumentException e) {
             env.problem("CLICKHOUSE_URL", "must be an http(s) URL like http://host:8123, got '" + url + "'");
@@ -243,8 +195,8 @@ public record SinkConfig(
     @Override
     public String toString() {
         return "SinkConfig[kafka=" + kafka + ", groupId=" + groupId + ", consumer=" + Secrets.maskAll(consumerOverrides)
-                + ", clickHouse=" + clickHouse + ", flush=" + flush + ", retry=" + retry
-                + ", management=" + managementHost + ":" + managementPort + ", migrate=" + migrate
-                + ", instanceId=" + (instanceId == null ? "(dynamic membership)" : instanceId) + "]";
+                + ", clickHouse=" + clickHouse + ", flush=" + flush + ", retry=" + retry + ", management="
+                + managementHost + ":" + managementPort + ", migrate=" + migrate + ", instanceId="
+                + (instanceId == null ? "(dynamic membership)" : instanceId) + "]";
     }
 }

@@ -17,21 +17,7 @@ package io.kzpipe.sink.deadletter;
  * @param eventId         the payload's top-level {@code eventId} for gateway and processor dead letters, else empty:
  *                        the dead letter is recovered once an {@code events} row has this id
  */
-public record DeadLetterRow(
-        int schemaVersion,
-        String rowId,
-        String stage,
-        String reason,
-        String detail,
-        String sourceTopic,
-        int sourcePartition,
-        long sourceOffset,
-        String kafkaKey,
-        String requestId,
-        String contentType,
-        String payload,
-        String payloadBase64,
-        long payloadSize,
-        long receivedAtMs,
-        String replayOf,
+public record DeadLetterRow(int schemaVersion, String rowId, String stage, String reason, String detail,
+        String sourceTopic, int sourcePartition, long sourceOffset, String kafkaKey, String requestId,
+        String contentType, String payload, String payloadBase64, long payloadSize, long receivedAtMs, String replayOf,
         String eventId) {}

@@ -48,37 +48,18 @@ public final class DeadLetters {
 
     /** A record of {@link TopicId#DLQ_GATEWAY} or {@link TopicId#DLQ_PROCESSOR} as a dead_letters row. */
     public static Row fromDeadLetterTopic(ConsumerRecord<byte[], byte[]> rec, TopicId topic) {
-        DeadLetterId id = DeadLetterId.of(
-                rec.topic(),
-                rec.partition(),
-                rec.offset(),
-                rec.headers(),
+        DeadLetterId id = DeadLetterId.of(rec.topic(), rec.partition(), rec.offset(), rec.headers(),
                 topic == TopicId.DLQ_GATEWAY ? "gateway" : "processor");
         Long receivedAt = number(header(rec, PipelineHeaders.RECEIVED_AT, ""));
         byte[] payload = rec.value() == null ? new byte[0] : rec.value();
-        DeadLetterRow row = new DeadLetterRow(
-                TypedRecord.SCHEMA_VERSION,
-                id.rowId(),
-                id.stage(),
+        DeadLetterRow row = new DeadLetterRow(TypedRecord.SCHEMA_VERSION, id.rowId(), id.stage(),
                 header(rec, PipelineHeaders.DLQ_REASON, "unknown"),
-                truncate(header(rec, PipelineHeaders.DLQ_DETAIL, "")),
-                id.sourceTopic(),
-                id.sourcePartition(),
-                id.sourceOffset(),
-                text(rec.key()),
-                header(rec, PipelineHeaders.REQUEST_ID, ""),
-                header(rec, PipelineHeaders.CONTENT_TYPE, ""),
-                text(payload),
-                base64IfNotUtf8(payload),
-                payload.length,
-                receivedAt != null ? receivedAt : rec.timestamp(),
-                header(rec, PipelineHeaders.REPLAY_OF, ""),
+                truncate(header(rec, PipelineHeaders.DLQ_DETAIL, "")), id.sourceTopic(), id.sourcePartition(),
+                id.sourceOffset(), text(rec.key()), header(rec, PipelineHeaders.REQUEST_ID, ""),
+                header(rec, PipelineHeaders.CONTENT_TYPE, ""), text(payload), base64IfNotUtf8(payload), payload.length,
+                receivedAt != null ? receivedAt : rec.timestamp(), header(rec, PipelineHeaders.REPLAY_OF, ""),
                 payload.length == 0 ? header(rec, PipelineHeaders.EVENT_ID, "") : EventIds.of(payload));
-        return new Row(
-                new TopicPartition(rec.topic(), rec.partition()),
-                rec.offset(),
-                rec.timestamp(),
-                rec.key(),
+        return new Row(new TopicPartition(rec.topic(), rec.partition()), rec.offset(), rec.timestamp(), rec.key(),
                 toJson(row));
     }
 
@@ -89,23 +70,10 @@ public final class DeadLetters {
     public static Row fromRejectedRow(Row rejected, String reason, String detail) {
         TopicPartition p = rejected.partition();
         byte[] payload = rejected.json() == null ? new byte[0] : rejected.json();
-        DeadLetterRow row = new DeadLetterRow(
-                TypedRecord.SCHEMA_VERSION,
-                new DeadLetterId(STAGE_SINK, p.topic(), p.partition(), rejected.offset()).rowId(),
-                STAGE_SINK,
-                reason,
-                truncate(detail),
-                p.topic(),
-                p.partition(),
-                rejected.offset(),
-                text(rejected.key()),
-                "",
-                "application/json",
-                text(payload),
-                base64IfNotUtf8(payload),
-                payload.length,
-                rejected.timestampMs(),
-                "",
+        DeadLetterRow row = new DeadLetterRow(TypedRecord.SCHEMA_VERSION,
+                new DeadLetterId(STAGE_SINK, p.topic(), p.partition(), rejected.offset()).rowId(), STAGE_SINK, reason,
+                truncate(detail), p.topic(), p.partition(), rejected.offset(), text(rejected.key()), "",
+                "application/json", text(payload), base64IfNotUtf8(payload), payload.length, rejected.timestampMs(), "",
                 "");
         return new Row(p, rejected.offset(), rejected.timestampMs(), rejected.key(), toJson(row));
     }
@@ -141,8 +109,7 @@ public final class DeadLetters {
 
     private static String base64IfNotUtf8(byte[] bytes) {
         try {
-            StandardCharsets.UTF_8
-                    .newDecoder()
+            StandardCharsets.UTF_8.newDecoder()
                     .onMalformedInput(CodingErrorAction.REPORT)
                     .onUnmappableCharacter(CodingErrorAction.REPORT)
                     .decode(ByteBuffer.wrap(bytes));

@@ -28,27 +28,20 @@ public final class RawReceipts {
      * @param replayOf     header {@code kz-replay-of}, {@code ''} for a delivery the gateway accepted
      * @param receivedAtMs header {@code kz-received-at}, else the record timestamp
      */
-    public record RawReceiptRow(
-            int schemaVersion, String rowId, String requestId, String replayOf, long payloadSize, long receivedAtMs) {}
+    public record RawReceiptRow(int schemaVersion, String rowId, String requestId, String replayOf, long payloadSize,
+            long receivedAtMs) {}
 
     private RawReceipts() {}
 
     /** A record of the raw topic as a raw_receipts row, with the record's own coordinates. */
     public static Row fromRawTopic(ConsumerRecord<byte[], byte[]> rec) {
         Long receivedAt = number(header(rec, PipelineHeaders.RECEIVED_AT));
-        RawReceiptRow row = new RawReceiptRow(
-                TypedRecord.SCHEMA_VERSION,
-                RawOutcome.rowId(rec.topic(), rec.partition(), rec.offset()),
-                header(rec, PipelineHeaders.REQUEST_ID),
-                header(rec, PipelineHeaders.REPLAY_OF),
-                rec.value() == null ? 0 : rec.value().length,
+        RawReceiptRow row = new RawReceiptRow(TypedRecord.SCHEMA_VERSION,
+                RawOutcome.rowId(rec.topic(), rec.partition(), rec.offset()), header(rec, PipelineHeaders.REQUEST_ID),
+                header(rec, PipelineHeaders.REPLAY_OF), rec.value() == null ? 0 : rec.value().length,
                 receivedAt != null ? receivedAt : rec.timestamp());
         try {
-            return new Row(
-                    new TopicPartition(rec.topic(), rec.partition()),
-                    rec.offset(),
-                    rec.timestamp(),
-                    rec.key(),
+            return new Row(new TopicPartition(rec.topic(), rec.partition()), rec.offset(), rec.timestamp(), rec.key(),
                     Json.MAPPER.writeValueAsBytes(row));
         } catch (JsonProcessingException e) {
             throw new IllegalStateException("cannot serialize a raw receipt row", e);

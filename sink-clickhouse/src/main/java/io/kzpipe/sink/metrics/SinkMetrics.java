@@ -65,8 +65,7 @@ public final class SinkMetrics {
     public void batchInserted(String table, int rows) {
         insertedCounter(table).increment(rows);
         batchRows
-                .computeIfAbsent(
-                        table,
+                .computeIfAbsent(table,
                         t -> DistributionSummary.builder("kz.sink.batch.rows")
                                 .tag("table", t)
                                 .description("rows per batch")
@@ -92,8 +91,7 @@ public final class SinkMetrics {
     /** Freshness of one (sampled) row: insert time minus its record timestamp. */
     public void freshness(String table, long lagMs) {
         freshness
-                .computeIfAbsent(
-                        table,
+                .computeIfAbsent(table,
                         t -> Timer.builder("kz.sink.freshness")
                                 .tag("table", t)
                                 .description("insert time minus gateway receive time")
@@ -109,8 +107,7 @@ public final class SinkMetrics {
     }
 
     private Counter insertedCounter(String table) {
-        return inserted.computeIfAbsent(
-                table,
+        return inserted.computeIfAbsent(table,
                 t -> Counter.builder("kz.sink.rows.inserted")
                         .tag("table", t)
                         .description("rows ClickHouse acknowledged")
@@ -133,10 +130,7 @@ public final class SinkMetrics {
     }
 
     public void commit(boolean ok) {
-        Counter.builder("kz.sink.commits")
-                .tag("outcome", ok ? "ok" : "failed")
-                .register(registry)
-                .increment();
+        Counter.builder("kz.sink.commits").tag("outcome", ok ? "ok" : "failed").register(registry).increment();
     }
 
     public void revokedRows(int rows) {

@@ -57,8 +57,8 @@ public final class Batch {
     public String id() {
         if (id == null) {
             StringJoiner joiner = new StringJoiner(",", table + "[", "]");
-            ranges().forEach((p, range) ->
-                    joiner.add(p.topic() + "-" + p.partition() + "@" + range[0] + ".." + range[1]));
+            ranges().forEach(
+                    (p, range) -> joiner.add(p.topic() + "-" + p.partition() + "@" + range[0] + ".." + range[1]));
             id = joiner.toString();
         }
         return id;
@@ -72,7 +72,7 @@ public final class Batch {
         for (Row r : rows) {
             if (r.partition() != last) { // rows of a partition are contiguous: one lookup per run
                 last = r.partition();
-                range = ranges.computeIfAbsent(last, p -> new long[] {Long.MAX_VALUE, Long.MIN_VALUE});
+                range = ranges.computeIfAbsent(last, p -> new long[]{Long.MAX_VALUE, Long.MIN_VALUE});
             }
             range[0] = Math.min(range[0], r.offset());
             range[1] = Math.max(range[1], r.offset());

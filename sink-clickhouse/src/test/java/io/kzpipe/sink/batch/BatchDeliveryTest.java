@@ -32,10 +32,9 @@ class BatchDeliveryTest {
     private final FakeWriter writer = new FakeWriter();
     private final SimpleMeterRegistry registry = new SimpleMeterRegistry();
     private final SinkMetrics metrics = new SinkMetrics(registry);
-    private final BatchDelivery delivery = new BatchDelivery(
-            writer,
-            new RetryPolicy(new SinkConfig.Retry(
-                    Duration.ofMillis(10), Duration.ofSeconds(1), 2, 0, SinkConfig.DEFAULT_RETRY_UNREACHABLE_MAX)),
+    private final BatchDelivery delivery = new BatchDelivery(writer,
+            new RetryPolicy(new SinkConfig.Retry(Duration.ofMillis(10), Duration.ofSeconds(1), 2, 0,
+                    SinkConfig.DEFAULT_RETRY_UNREACHABLE_MAX)),
             metrics);
 
     private static Batch batch(int rows, int... poisoned) {
@@ -72,8 +71,7 @@ class BatchDeliveryTest {
         assertThat(first.get("detail").asText()).contains("Cannot parse input");
         assertThat(first.get("payload").asText()).isEqualTo("{\"value\":\"poison\"}");
         assertThat(first.get("source_offset").asLong()).isEqualTo(105);
-        assertThat(MeterCounts.count(registry, "kz.sink.dead.letters", "reason", "clickhouse_rejected"))
-                .isEqualTo(2);
+        assertThat(MeterCounts.count(registry, "kz.sink.dead.letters", "reason", "clickhouse_rejected")).isEqualTo(2);
         // halving isolates 2 bad rows in 64 with a few dozen inserts, not one per row
         assertThat(writer.calls()).isLessThan(30);
     }
@@ -87,24 +85,20 @@ class BatchDeliveryTest {
         BatchDelivery.Outcome outcome = delivery.deliver(new Batch("answers_numeric", rows));
 
         assertThat(outcome).isEqualTo(new BatchDelivery.Outcome(18, 2));
-        assertThat(writer.insertSizes())
-                .as("one insert for the table, one for dead_letters")
-                .containsExactly(18, 2);
+        assertThat(writer.insertSizes()).as("one insert for the table, one for dead_letters").containsExactly(18, 2);
         List<String> dead = writer.rows("dead_letters");
         JsonNode first = Json.MAPPER.readTree(dead.get(0));
         assertThat(first.get("row_id").asText()).isEqualTo("sink:kaizala.answers.numeric:2:3");
         assertThat(first.get("reason").asText()).isEqualTo("invalid_value");
         assertThat(first.get("detail").asText()).isEqualTo("column value (Float64): expected a number, got a string");
         assertThat(first.get("payload").asText()).isEqualTo("{\"value\":\"unfit\"}");
-        assertThat(MeterCounts.count(registry, "kz.sink.dead.letters", "reason", "invalid_value"))
-                .isEqualTo(2);
+        assertThat(MeterCounts.count(registry, "kz.sink.dead.letters", "reason", "invalid_value")).isEqualTo(2);
     }
 
     @Test
     void deadLetterRowsTheWriterCannotEncodeStopTheSink() {
         Batch deadLetters = new Batch("dead_letters", List.of(row(TP, 1, "{\"value\":\"unfit\"}")));
-        assertThatThrownBy(() -> delivery.deliver(deadLetters))
-                .isInstanceOf(IllegalStateException.class)
+        assertThatThrownBy(() -> delivery.deliver(deadLetters)).isInstanceOf(IllegalStateException.class)
                 .hasMessageContaining("invalid_value");
     }
 

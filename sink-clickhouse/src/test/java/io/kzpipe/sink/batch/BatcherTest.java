@@ -55,10 +55,10 @@ class BatcherTest {
     }
 
     private Batcher batcher(SinkConfig.Flush flush, java.util.concurrent.Executor executor) {
-        RetryPolicy policy = new RetryPolicy(new SinkConfig.Retry(
-                Duration.ofMillis(10), Duration.ofSeconds(1), 2, 0, SinkConfig.DEFAULT_RETRY_UNREACHABLE_MAX));
-        return new Batcher(
-                flush, new BatchDelivery(writer, policy, metrics), commits::add, metrics, clock::get, executor);
+        RetryPolicy policy = new RetryPolicy(new SinkConfig.Retry(Duration.ofMillis(10), Duration.ofSeconds(1), 2, 0,
+                SinkConfig.DEFAULT_RETRY_UNREACHABLE_MAX));
+        return new Batcher(flush, new BatchDelivery(writer, policy, metrics), commits::add, metrics, clock::get,
+                executor);
     }
 
     @Test
@@ -103,9 +103,7 @@ class BatcherTest {
         assertThat(b.isFull()).as("consumption pauses").isTrue();
         b.flushDue(false);
 
-        assertThat(writer.rows("answers_text"))
-                .singleElement()
-                .satisfies(r -> assertThat(r).hasSize(largest));
+        assertThat(writer.rows("answers_text")).singleElement().satisfies(r -> assertThat(r).hasSize(largest));
         assertThat(commits).containsExactly(Map.of(TXT0, new OffsetAndMetadata(8)));
         assertThat(b.isFull()).isFalse();
     }
@@ -128,13 +126,12 @@ class BatcherTest {
         Batcher b = batcher(1000, 1 << 30, Duration.ofHours(1));
         List<Row> rows = new ArrayList<>();
         for (int i = 0; i < 1000; i++) {
-            rows.add(new Row(
-                    NUM0, i, clock.get() - 5000 + i, null, "{}".getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+            rows.add(new Row(NUM0, i, clock.get() - 5000 + i, null,
+                    "{}".getBytes(java.nio.charset.StandardCharsets.UTF_8)));
         }
         b.addAll("answers_numeric", NUM0, rows);
         b.flushDue(false);
-        io.micrometer.core.instrument.Timer freshness =
-                registry.find("kz.sink.freshness").timer();
+        io.micrometer.core.instrument.Timer freshness = registry.find("kz.sink.freshness").timer();
         assertThat(freshness).isNotNull();
         assertThat(freshness.count()).isBetween(32L, (long) Batcher.FRESHNESS_SAMPLES);
         assertThat(freshness.max(java.util.concurrent.TimeUnit.MILLISECONDS)).isEqualTo(5000.0);
@@ -183,11 +180,8 @@ class BatcherTest {
         b.flushDue(false);
         pendingInserts.poll().run();
         b.flushDue(false);
-        assertThat(writer.rows("answers_numeric"))
-                .containsExactly(
-                        "{\"row_id\":\"kaizala.answers.numeric-0-0\"}",
-                        "{\"row_id\":\"kaizala.answers.numeric-0-1\"}",
-                        "{\"row_id\":\"kaizala.answers.numeric-0-2\"}");
+        assertThat(writer.rows("answers_numeric")).containsExactly("{\"row_id\":\"kaizala.answers.numeric-0-0\"}",
+                "{\"row_id\":\"kaizala.answers.numeric-0-1\"}", "{\"row_id\":\"kaizala.answers.numeric-0-2\"}");
         assertThat(commits).containsExactly(Map.of(NUM0, new OffsetAndMetadata(3)));
     }
 
@@ -206,8 +200,7 @@ class BatcherTest {
         assertThat(writer.rows("answers_numeric")).hasSize(3);
         assertThat(commits).containsExactly(Map.of(NUM0, new OffsetAndMetadata(12), NUM1, new OffsetAndMetadata(5)));
         assertThat(b.bufferedRows()).isZero();
-        assertThat(MeterCounts.count(registry, "kz.sink.rows.inserted", "table", "answers_numeric"))
-                .isEqualTo(3);
+        assertThat(MeterCounts.count(registry, "kz.sink.rows.inserted", "table", "answers_numeric")).isEqualTo(3);
     }
 
     @Test
@@ -229,8 +222,8 @@ class BatcherTest {
         assertThat(b.msUntilDue(10_000)).isZero();
         b.flushDue(false);
         assertThat(writer.rows("answers_numeric")).hasSize(1);
-        assertThat(commits)
-                .containsExactly(Map.of(TXT0, new OffsetAndMetadata(1)), Map.of(NUM0, new OffsetAndMetadata(1)));
+        assertThat(commits).containsExactly(Map.of(TXT0, new OffsetAndMetadata(1)),
+                Map.of(NUM0, new OffsetAndMetadata(1)));
         assertThat(b.msUntilDue(10_000)).isEqualTo(10_000);
     }
 
@@ -241,8 +234,7 @@ class BatcherTest {
         add(b, "answers_numeric", row(NUM0, 0));
         add(b, "answers_numeric", row(NUM0, 1));
 
-        assertThatThrownBy(() -> b.flushDue(false))
-                .isInstanceOf(FlushException.class)
+        assertThatThrownBy(() -> b.flushDue(false)).isInstanceOf(FlushException.class)
                 .hasMessageContaining("answers_numeric[kaizala.answers.numeric-0@0..1]")
                 .hasCauseInstanceOf(com.clickhouse.client.api.ServerException.class);
         assertThat(commits).isEmpty();
@@ -281,9 +273,8 @@ class BatcherTest {
         add(b, "answers_numeric", row(NUM0, 0));
         add(b, "answers_text", row(TXT0, 7));
         b.flushDue(true);
-        assertThat(commits)
-                .containsExactlyInAnyOrder(
-                        Map.of(NUM0, new OffsetAndMetadata(1)), Map.of(TXT0, new OffsetAndMetadata(8)));
+        assertThat(commits).containsExactlyInAnyOrder(Map.of(NUM0, new OffsetAndMetadata(1)),
+                Map.of(TXT0, new OffsetAndMetadata(8)));
         b.close();
     }
 }

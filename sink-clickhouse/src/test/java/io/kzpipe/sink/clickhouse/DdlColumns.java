@@ -12,8 +12,8 @@ import java.util.regex.Pattern;
  */
 final class DdlColumns {
 
-    private static final Pattern CREATE =
-            Pattern.compile("(?s)CREATE TABLE IF NOT EXISTS kaizala\\.(\\w+)\\s*\\((.*?)\\n\\)\\s*ENGINE");
+    private static final Pattern CREATE = Pattern
+            .compile("(?s)CREATE TABLE IF NOT EXISTS kaizala\\.(\\w+)\\s*\\((.*?)\\n\\)\\s*ENGINE");
 
     private DdlColumns() {}
 
@@ -29,9 +29,7 @@ final class DdlColumns {
                             continue;
                         }
                         int space = def.indexOf(' ');
-                        columns.add(ClickHouseColumn.of(
-                                def.substring(0, space),
-                                def.substring(space + 1).strip()));
+                        columns.add(ClickHouseColumn.of(def.substring(0, space), def.substring(space + 1).strip()));
                     }
                     return columns;
                 }

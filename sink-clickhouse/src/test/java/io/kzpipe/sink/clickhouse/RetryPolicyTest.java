@@ -18,10 +18,8 @@ import org.junit.jupiter.api.Test;
 
 class RetryPolicyTest {
 
-    private final RetryPolicy policy = new RetryPolicy(
-            new SinkConfig.Retry(
-                    Duration.ofMillis(100), Duration.ofSeconds(5), 2, 50, SinkConfig.DEFAULT_RETRY_UNREACHABLE_MAX),
-            () -> 0.0);
+    private final RetryPolicy policy = new RetryPolicy(new SinkConfig.Retry(Duration.ofMillis(100),
+            Duration.ofSeconds(5), 2, 50, SinkConfig.DEFAULT_RETRY_UNREACHABLE_MAX), () -> 0.0);
 
     private static ServerException server(int code, String message) {
         return new ServerException(code, message, 500, "q");
@@ -39,8 +37,8 @@ class RetryPolicyTest {
 
     @Test
     void theCodeIsReadFromTheMessageWhenTheClientCouldNotTellIt() {
-        ServerException e =
-                server(0, "Code: 27, e.displayText() = DB::Exception: Cannot parse input (version 18.16.1)");
+        ServerException e = server(0,
+                "Code: 27, e.displayText() = DB::Exception: Cannot parse input (version 18.16.1)");
         assertThat(RetryPolicy.serverCode(e)).isEqualTo(27);
         assertThat(policy.classify(e)).isEqualTo(Kind.DATA);
         assertThat(policy.classify(server(0, "no code at all"))).isEqualTo(Kind.RETRIABLE);
@@ -50,28 +48,24 @@ class RetryPolicyTest {
     void overloadNetworkAndTimeoutsAreRetriable() {
         assertThat(policy.classify(server(252, "Too many parts"))).isEqualTo(Kind.RETRIABLE);
         assertThat(policy.classify(server(241, "Memory limit exceeded"))).isEqualTo(Kind.RETRIABLE);
-        assertThat(policy.classify(server(202, "Too many simultaneous queries")))
-                .isEqualTo(Kind.RETRIABLE);
+        assertThat(policy.classify(server(202, "Too many simultaneous queries"))).isEqualTo(Kind.RETRIABLE);
         assertThat(policy.classify(server(9999, "a code nobody knows yet"))).isEqualTo(Kind.RETRIABLE);
         assertThat(policy.classify(new ConnectionInitiationException("refused", new ConnectException())))
                 .isEqualTo(Kind.RETRIABLE);
-        assertThat(policy.classify(new ClientException("Failed to get query response")))
-                .isEqualTo(Kind.RETRIABLE);
+        assertThat(policy.classify(new ClientException("Failed to get query response"))).isEqualTo(Kind.RETRIABLE);
         assertThat(policy.classify(new IllegalStateException("wrapped", new SocketTimeoutException())))
                 .isEqualTo(Kind.RETRIABLE);
-        assertThat(policy.classify(
-                        new IllegalStateException("insert timed out", new java.util.concurrent.TimeoutException())))
+        assertThat(policy
+                .classify(new IllegalStateException("insert timed out", new java.util.concurrent.TimeoutException())))
                 .isEqualTo(Kind.RETRIABLE);
     }
 
     @Test
     void wrongSchemaCredentialsOrBugsAreFatal() {
-        assertThat(policy.classify(server(60, "Table kaizala.events doesn't exist")))
-                .isEqualTo(Kind.FATAL);
+        assertThat(policy.classify(server(60, "Table kaizala.events doesn't exist"))).isEqualTo(Kind.FATAL);
         assertThat(policy.classify(server(516, "Authentication failed"))).isEqualTo(Kind.FATAL);
         assertThat(policy.classify(server(62, "Syntax error"))).isEqualTo(Kind.FATAL);
-        assertThat(policy.classify(new ClientMisconfigurationException("bad endpoint")))
-                .isEqualTo(Kind.FATAL);
+        assertThat(policy.classify(new ClientMisconfigurationException("bad endpoint"))).isEqualTo(Kind.FATAL);
         assertThat(policy.classify(new NullPointerException())).isEqualTo(Kind.FATAL);
     }
 
@@ -86,8 +80,8 @@ class RetryPolicyTest {
 
     @Test
     void jitterShortensTheDelayByAtMostItsPercentage() {
-        SinkConfig.Retry settings = new SinkConfig.Retry(
-                Duration.ofMillis(1000), Duration.ofSeconds(5), 2, 50, SinkConfig.DEFAULT_RETRY_UNREACHABLE_MAX);
+        SinkConfig.Retry settings = new SinkConfig.Retry(Duration.ofMillis(1000), Duration.ofSeconds(5), 2, 50,
+                SinkConfig.DEFAULT_RETRY_UNREACHABLE_MAX);
         assertThat(new RetryPolicy(settings, () -> 0.999_999).backoff(1)).isEqualTo(Duration.ofMillis(500));
         assertThat(new RetryPolicy(settings, () -> 0.5).backoff(1)).isEqualTo(Duration.ofMillis(750));
         RetryPolicy random = new RetryPolicy(settings);
@@ -98,15 +92,14 @@ class RetryPolicyTest {
 
     @Test
     void whileClickHouseCannotBeReachedTheBackoffStaysShortButErrorsItReportsBackOffFully() {
-        var refused =
-                new ConnectionInitiationException("Insert request failed", new ConnectException("Connection refused"));
+        var refused = new ConnectionInitiationException("Insert request failed",
+                new ConnectException("Connection refused"));
         var brokenPipe = new DataTransferException("Insert request failed", new SocketException("Broken pipe"));
         var tooManyParts = server(252, "Too many parts");
         assertThat(RetryPolicy.unreachable(refused)).isTrue();
         assertThat(RetryPolicy.unreachable(new ExecutionException(brokenPipe))).isTrue();
         assertThat(RetryPolicy.unreachable(tooManyParts)).isFalse();
-        assertThat(RetryPolicy.unreachable(new IllegalStateException("slow", new SocketTimeoutException())))
-                .isFalse();
+        assertThat(RetryPolicy.unreachable(new IllegalStateException("slow", new SocketTimeoutException()))).isFalse();
 
         // the default cap for unreachable is 1 s (below the 5 s SINK_RETRY_MAX of this policy)
         assertThat(policy.backoff(1000, refused)).isEqualTo(Duration.ofSeconds(1));
@@ -122,12 +115,11 @@ class RetryPolicyTest {
 
     @Test
     void theDescriptionNamesEveryCauseDownToTheRoot() {
-        var failure = new ExecutionException(new ConnectionInitiationException(
-                "Insert request failed (attempt: 1)", new ConnectException("Connection refused")));
-        assertThat(RetryPolicy.describe(failure))
-                .isEqualTo("java.util.concurrent.ExecutionException: "
-                        + "com.clickhouse.client.api.ConnectionInitiationException: Insert request failed (attempt: 1)"
-                        + " <- com.clickhouse.client.api.ConnectionInitiationException: Insert request failed (attempt: 1)"
-                        + " <- java.net.ConnectException: Connection refused");
+        var failure = new ExecutionException(new ConnectionInitiationException("Insert request failed (attempt: 1)",
+                new ConnectException("Connection refused")));
+        assertThat(RetryPolicy.describe(failure)).isEqualTo("java.util.concurrent.ExecutionException: "
+                + "com.clickhouse.client.api.ConnectionInitiationException: Insert request failed (attempt: 1)"
+                + " <- com.clickhouse.client.api.ConnectionInitiationException: Insert request failed (attempt: 1)"
+                + " <- java.net.ConnectException: Connection refused");
     }
 }

@@ -28,51 +28,14 @@ class RowCheckTest {
     }
 
     /** Every type the check knows, in one table. */
-    private static final RowCheck ALL = table(
-            "s",
-            "String",
-            "i8",
-            "Int8",
-            "i16",
-            "Int16",
-            "i32",
-            "Int32",
-            "i64",
-            "Int64",
-            "u8",
-            "UInt8",
-            "u16",
-            "UInt16",
-            "u32",
-            "UInt32",
-            "u64",
-            "UInt64",
-            "f32",
-            "Float32",
-            "f64",
-            "Float64",
-            "b",
-            "Bool",
-            "dt",
-            "DateTime('UTC')",
-            "ns",
-            "Nullable(String)",
-            "ni",
-            "Nullable(Int64)",
-            "nf",
-            "Nullable(Float64)",
-            "nu8",
-            "Nullable(UInt8)",
-            "as",
-            "Array(String)",
-            "ai",
-            "Array(Int32)",
-            "ans",
+    private static final RowCheck ALL = table("s", "String", "i8", "Int8", "i16", "Int16", "i32", "Int32", "i64",
+            "Int64", "u8", "UInt8", "u16", "UInt16", "u32", "UInt32", "u64", "UInt64", "f32", "Float32", "f64",
+            "Float64", "b", "Bool", "dt", "DateTime('UTC')", "ns", "Nullable(String)", "ni", "Nullable(Int64)", "nf",
+            "Nullable(Float64)", "nu8", "Nullable(UInt8)", "as", "Array(String)", "ai", "Array(Int32)", "ans",
             "Array(Nullable(String))");
 
     private static void fits(RowCheck check, String record) {
-        assertThatCode(() -> check.check(record.getBytes(StandardCharsets.UTF_8)))
-                .as(record)
+        assertThatCode(() -> check.check(record.getBytes(StandardCharsets.UTF_8))).as(record)
                 .doesNotThrowAnyException();
     }
 
@@ -87,14 +50,11 @@ class RowCheckTest {
 
     @Test
     void theLimitsOfEveryRangeFit() {
-        fits(
-                ALL,
-                "{\"s\":\"x\",\"i8\":-128,\"i16\":-32768,\"i32\":-2147483648,"
-                        + "\"i64\":-9223372036854775808,\"u8\":255,\"u16\":65535,\"u32\":4294967295,\"u64\":18446744073709551615,"
-                        + "\"f32\":1.5,\"f64\":-0.1,\"b\":true,\"dt\":1795780123,\"ns\":\"n\",\"ni\":9223372036854775807,"
-                        + "\"nf\":5e-324,\"nu8\":null,\"as\":[\"a\",\"\"],\"ai\":[1,-1],\"ans\":[null,\"z\"]}");
-        fits(
-                ALL,
+        fits(ALL, "{\"s\":\"x\",\"i8\":-128,\"i16\":-32768,\"i32\":-2147483648,"
+                + "\"i64\":-9223372036854775808,\"u8\":255,\"u16\":65535,\"u32\":4294967295,\"u64\":18446744073709551615,"
+                + "\"f32\":1.5,\"f64\":-0.1,\"b\":true,\"dt\":1795780123,\"ns\":\"n\",\"ni\":9223372036854775807,"
+                + "\"nf\":5e-324,\"nu8\":null,\"as\":[\"a\",\"\"],\"ai\":[1,-1],\"ans\":[null,\"z\"]}");
+        fits(ALL,
                 "{\"s\":\"\",\"i8\":127,\"i16\":32767,\"i32\":2147483647,\"i64\":9223372036854775807,\"u8\":0,\"u16\":0,"
                         + "\"u32\":0,\"u64\":0,\"f32\":3.4028235e38,\"f64\":1.7976931348623157e308,\"b\":0,\"dt\":\"2026-11-27 11:48:43\","
                         + "\"as\":[],\"ai\":[],\"ans\":[]}");
@@ -110,12 +70,9 @@ class RowCheckTest {
     @Test
     void unicodeWrittenAsIsOrEscapedFits() throws Exception {
         RowCheck t = table("s", "String");
-        fits(
-                t,
-                "{\"s\":"
-                        + Json.MAPPER.writeValueAsString(
-                                "é ✓ 中文 😀 e\u0301 \"quoted\" back\\slash\ttab\nnew line \u0000 nul")
-                        + "}");
+        fits(t, "{\"s\":"
+                + Json.MAPPER.writeValueAsString("é ✓ 中文 😀 e\u0301 \"quoted\" back\\slash\ttab\nnew line \u0000 nul")
+                + "}");
         fits(t, "{\"s\":\"\\u00e9\\ud83d\\ude00\\u4e2d\"}");
         fits(t, "{\"s\":" + Json.MAPPER.writeValueAsString("ü".repeat(10_000)) + "}");
         fits(table("a", "Array(String)"), Json.MAPPER.writeValueAsString(Map.of("a", Collections.nCopies(300, "é"))));
@@ -131,8 +88,7 @@ class RowCheckTest {
 
     @Test
     void typesTheCheckDoesNotKnowAreLeftToClickHouse() {
-        fits(
-                table("d", "Decimal(18,4)", "day", "Date", "lc", "LowCardinality(String)"),
+        fits(table("d", "Decimal(18,4)", "day", "Date", "lc", "LowCardinality(String)"),
                 "{\"d\":\"1.5\",\"day\":{\"x\":1},\"lc\":\"a\"}");
     }
 
@@ -142,19 +98,14 @@ class RowCheckTest {
         UnfitRowException e = rejected(table("s", "String"), latin1);
         assertThat(e.reason()).isEqualTo("invalid_utf8");
         assertThat(e.detail()).contains("Invalid UTF-8");
-        for (byte[] bad : List.of(
-                new byte[] {(byte) 0x80},
-                new byte[] {(byte) 0xC3},
-                new byte[] {(byte) 0xFF},
-                new byte[] {(byte) 0xE2, (byte) 0x82},
-                new byte[] {(byte) 0xF0, (byte) 0x9F, (byte) 0x98})) {
+        for (byte[] bad : List.of(new byte[]{(byte) 0x80}, new byte[]{(byte) 0xC3}, new byte[]{(byte) 0xFF},
+                new byte[]{(byte) 0xE2, (byte) 0x82}, new byte[]{(byte) 0xF0, (byte) 0x9F, (byte) 0x98})) {
             byte[] record = new byte[bad.length + 8];
             System.arraycopy("{\"s\":\"a".getBytes(StandardCharsets.US_ASCII), 0, record, 0, 6);
             System.arraycopy(bad, 0, record, 6, bad.length);
             record[bad.length + 6] = '"';
             record[bad.length + 7] = '}';
-            assertThat(rejected(table("s", "String"), record).reason())
-                    .as(java.util.HexFormat.of().formatHex(bad))
+            assertThat(rejected(table("s", "String"), record).reason()).as(java.util.HexFormat.of().formatHex(bad))
                     .isEqualTo("invalid_utf8");
         }
     }
@@ -190,27 +141,9 @@ class RowCheckTest {
             a required column missing       | {}                         | missing_column| column s (String) is missing
             """)
     void aRecordThatCannotBeARowIsRejectedWithAPreciseReason(String what, String record, String reason, String detail) {
-        RowCheck t = table(
-                "s",
-                "Nullable(String)",
-                "i",
-                "Nullable(Int32)",
-                "u",
-                "Nullable(UInt8)",
-                "v",
-                "Nullable(UInt64)",
-                "l",
-                "Nullable(Int64)",
-                "f",
-                "Nullable(Float64)",
-                "g",
-                "Nullable(Float32)",
-                "a",
-                "Array(String)",
-                "b",
-                "Nullable(Bool)",
-                "d",
-                "Nullable(DateTime('UTC'))");
+        RowCheck t = table("s", "Nullable(String)", "i", "Nullable(Int32)", "u", "Nullable(UInt8)", "v",
+                "Nullable(UInt64)", "l", "Nullable(Int64)", "f", "Nullable(Float64)", "g", "Nullable(Float32)", "a",
+                "Array(String)", "b", "Nullable(Bool)", "d", "Nullable(DateTime('UTC'))");
         RowCheck strict = table("s", "String");
         // value errors are found while parsing, before the check for missing columns
         RowCheck check = what.startsWith("null in a String") || what.startsWith("a required") ? strict : t;

@@ -26,11 +26,8 @@ class SchemaMigratorTest {
 
     @Test
     void everySinkTableHasAnIdempotentTableAndALatestView() {
-        String all = String.join(
-                "\n",
-                SchemaMigrator.load("kaizala").stream()
-                        .flatMap(m -> m.statements().stream())
-                        .toList());
+        String all = String.join("\n",
+                SchemaMigrator.load("kaizala").stream().flatMap(m -> m.statements().stream()).toList());
         for (TopicId id : TopicId.sinkInputs()) {
             // created under its name, or (the day-partitioned layout of 017) as <table>_next and renamed in 019
             boolean direct = all.contains("CREATE TABLE IF NOT EXISTS kaizala." + id.table() + "\n");
@@ -51,8 +48,7 @@ class SchemaMigratorTest {
                 assertThat(s).as(m.name()).doesNotContain(";");
                 assertThat(forbidden.matcher(s).find()).as(m.name() + ": " + s).isFalse();
                 // RENAME: one pair, which the migrator skips when it already happened
-                assertThat(s)
-                        .as(m.name())
+                assertThat(s).as(m.name())
                         .matches("(?s)(CREATE (DATABASE|TABLE|VIEW) IF NOT EXISTS|INSERT INTO|ALTER TABLE"
                                 + "|DROP TABLE IF EXISTS|RENAME TABLE kaizala\\.\\w+ TO kaizala\\.\\w+$).*");
             }
@@ -61,16 +57,15 @@ class SchemaMigratorTest {
 
     @Test
     void everyDataTableIsPartitionedByDayInTheEnd() {
-        String last = String.join(
-                "\n",
-                SchemaMigrator.load("kaizala").stream()
+        String last = String.join("\n",
+                SchemaMigrator.load("kaizala")
+                        .stream()
                         .filter(m -> m.version() >= 17)
                         .flatMap(m -> m.statements().stream())
                         .toList());
         for (TopicId id : TopicId.sinkInputs()) {
             Matcher create = Pattern.compile("CREATE TABLE IF NOT EXISTS kaizala\\." + id.table() + "(_next)?\\n[^;]*?"
-                            + "PARTITION BY toYYYYMMDD\\(received_at\\)\\nORDER BY \\(([^)]*)\\)")
-                    .matcher(last);
+                    + "PARTITION BY toYYYYMMDD\\(received_at\\)\\nORDER BY \\(([^)]*)\\)").matcher(last);
             assertThat(create.find()).as(id.table()).isTrue();
             assertThat(create.group(2)).as(id.table()).doesNotContain("received_at");
         }
@@ -85,9 +80,7 @@ class SchemaMigratorTest {
                 while (matcher.find()) {
                     boolean qualifier = ".".equals(matcher.group(1));
                     boolean createdDatabase = s.equals("CREATE DATABASE IF NOT EXISTS kaizala");
-                    assertThat(qualifier || createdDatabase)
-                            .as(m.name() + ": " + s)
-                            .isTrue();
+                    assertThat(qualifier || createdDatabase).as(m.name() + ": " + s).isTrue();
                 }
             }
         }
@@ -98,8 +91,7 @@ class SchemaMigratorTest {
         List<Migration> custom = SchemaMigrator.load("kz_it_1");
         List<Migration> standard = SchemaMigrator.load("kaizala");
         assertThat(custom.get(0).statements()).first().isEqualTo("CREATE DATABASE IF NOT EXISTS kz_it_1");
-        assertThat(String.join("\n", custom.get(2).statements()))
-                .contains("kz_it_1.responses")
+        assertThat(String.join("\n", custom.get(2).statements())).contains("kz_it_1.responses")
                 .doesNotContain("kaizala");
         for (int i = 0; i < custom.size(); i++) {
             assertThat(custom.get(i).checksum()).isEqualTo(standard.get(i).checksum());
@@ -117,10 +109,8 @@ class SchemaMigratorTest {
 
                 CREATE VIEW IF NOT EXISTS kaizala.v AS SELECT * FROM kaizala.t;
                 """, "db2");
-        assertThat(statements)
-                .containsExactly(
-                        "CREATE TABLE IF NOT EXISTS db2.t\n(\n    a String\n) ENGINE = Log",
-                        "CREATE VIEW IF NOT EXISTS db2.v AS SELECT * FROM db2.t");
+        assertThat(statements).containsExactly("CREATE TABLE IF NOT EXISTS db2.t\n(\n    a String\n) ENGINE = Log",
+                "CREATE VIEW IF NOT EXISTS db2.v AS SELECT * FROM db2.t");
         assertThatThrownBy(() -> SchemaMigrator.statements("CREATE TABLE x (a String)\n", "db"))
                 .isInstanceOf(IllegalStateException.class);
     }

@@ -25,20 +25,10 @@ class DeadLettersTest {
     private static final String DLQ_PROCESSOR_TOPIC = TOPICS.name(TopicId.DLQ_PROCESSOR);
     private static final String ANSWERS_NUMERIC_TOPIC = TOPICS.name(TopicId.ANSWERS_NUMERIC);
 
-    private static ConsumerRecord<byte[], byte[]> record(
-            String topic, long offset, byte[] value, RecordHeaders headers) {
-        return new ConsumerRecord<>(
-                topic,
-                1,
-                offset,
-                1_795_780_000_000L,
-                TimestampType.CREATE_TIME,
-                -1,
-                -1,
-                "key-1".getBytes(StandardCharsets.UTF_8),
-                value,
-                headers,
-                Optional.empty());
+    private static ConsumerRecord<byte[], byte[]> record(String topic, long offset, byte[] value,
+            RecordHeaders headers) {
+        return new ConsumerRecord<>(topic, 1, offset, 1_795_780_000_000L, TimestampType.CREATE_TIME, -1, -1,
+                "key-1".getBytes(StandardCharsets.UTF_8), value, headers, Optional.empty());
     }
 
     private static RecordHeaders headers(String... kv) {
@@ -55,25 +45,14 @@ class DeadLettersTest {
 
     @Test
     void aGatewayDeadLetterKeepsItsReasonDetailPayloadAndOwnCoordinates() throws Exception {
-        Row row = DeadLetters.fromDeadLetterTopic(
-                record(
-                        DLQ_GATEWAY_TOPIC,
-                        42,
-                        "{\"eventId\":".getBytes(StandardCharsets.UTF_8),
-                        headers(
-                                PipelineHeaders.DLQ_STAGE,
-                                "gateway",
-                                PipelineHeaders.DLQ_REASON,
-                                "truncated_json",
-                                PipelineHeaders.DLQ_DETAIL,
-                                "body ends early",
-                                PipelineHeaders.RECEIVED_AT,
-                                "1795780000123",
-                                PipelineHeaders.REQUEST_ID,
-                                "req-9",
-                                PipelineHeaders.CONTENT_TYPE,
-                                "application/json")),
-                TopicId.DLQ_GATEWAY);
+        Row row = DeadLetters
+                .fromDeadLetterTopic(
+                        record(DLQ_GATEWAY_TOPIC, 42, "{\"eventId\":".getBytes(StandardCharsets.UTF_8),
+                                headers(PipelineHeaders.DLQ_STAGE, "gateway", PipelineHeaders.DLQ_REASON,
+                                        "truncated_json", PipelineHeaders.DLQ_DETAIL, "body ends early",
+                                        PipelineHeaders.RECEIVED_AT, "1795780000123", PipelineHeaders.REQUEST_ID,
+                                        "req-9", PipelineHeaders.CONTENT_TYPE, "application/json")),
+                        TopicId.DLQ_GATEWAY);
 
         JsonNode j = json(row);
         assertThat(j.get("row_id").asText()).isEqualTo("gateway:kaizala.dlq.gateway:1:42");
@@ -99,21 +78,10 @@ class DeadLettersTest {
     void aPullerDeadLetterOnTheGatewayTopicLoadsWithItsOwnStage() throws Exception {
         // the puller (kaizala-puller) dead-letters response items it cannot map on the gateway's topic, stage "puller"
         Row row = DeadLetters.fromDeadLetterTopic(
-                record(
-                        DLQ_GATEWAY_TOPIC,
-                        7,
-                        "[1,2]".getBytes(StandardCharsets.UTF_8),
-                        headers(
-                                PipelineHeaders.DLQ_STAGE,
-                                "puller",
-                                PipelineHeaders.DLQ_REASON,
-                                "not_an_object",
-                                PipelineHeaders.DLQ_DETAIL,
-                                "a response item is not a JSON object",
-                                PipelineHeaders.PULLED,
-                                "group:g-1",
-                                PipelineHeaders.RECEIVED_AT,
-                                "1795780000123")),
+                record(DLQ_GATEWAY_TOPIC, 7, "[1,2]".getBytes(StandardCharsets.UTF_8),
+                        headers(PipelineHeaders.DLQ_STAGE, "puller", PipelineHeaders.DLQ_REASON, "not_an_object",
+                                PipelineHeaders.DLQ_DETAIL, "a response item is not a JSON object",
+                                PipelineHeaders.PULLED, "group:g-1", PipelineHeaders.RECEIVED_AT, "1795780000123")),
                 TopicId.DLQ_GATEWAY);
 
         JsonNode j = json(row);
@@ -127,79 +95,47 @@ class DeadLettersTest {
     @Test
     void aProcessorDeadLetterPointsAtTheRawRecord() throws Exception {
         Row row = DeadLetters.fromDeadLetterTopic(
-                record(
-                        DLQ_PROCESSOR_TOPIC,
-                        7,
-                        "[]".getBytes(StandardCharsets.UTF_8),
-                        headers(
-                                PipelineHeaders.DLQ_REASON,
-                                "not_an_object",
-                                PipelineHeaders.SOURCE_TOPIC,
-                                RAW_TOPIC,
-                                PipelineHeaders.SOURCE_PARTITION,
-                                "2",
-                                PipelineHeaders.SOURCE_OFFSET,
-                                "9001")),
+                record(DLQ_PROCESSOR_TOPIC, 7, "[]".getBytes(StandardCharsets.UTF_8),
+                        headers(PipelineHeaders.DLQ_REASON, "not_an_object", PipelineHeaders.SOURCE_TOPIC, RAW_TOPIC,
+                                PipelineHeaders.SOURCE_PARTITION, "2", PipelineHeaders.SOURCE_OFFSET, "9001")),
                 TopicId.DLQ_PROCESSOR);
 
         JsonNode j = json(row);
         assertThat(j.get("row_id").asText()).isEqualTo("processor:kaizala.raw:2:9001");
         assertThat(j.get("stage").asText()).isEqualTo("processor");
         assertThat(j.get("source_topic").asText()).isEqualTo(RAW_TOPIC);
-        assertThat(j.get("received_at_ms").asLong())
-                .as("record timestamp without the header")
+        assertThat(j.get("received_at_ms").asLong()).as("record timestamp without the header")
                 .isEqualTo(1_795_780_000_000L);
         assertThat(j.get("detail").asText()).isEmpty();
     }
 
     @Test
     void aFailedReplayNamesTheDeadLetterItReplayedAndEveryDeadLetterItsEventId() throws Exception {
-        Row row = DeadLetters.fromDeadLetterTopic(
-                record(
-                        DLQ_PROCESSOR_TOPIC,
-                        8,
-                        "{\"data\":{\"eventId\":\"inner\"},\"eventId\":\"ev-7\",\"eventType\":\"x\"}"
-                                .getBytes(StandardCharsets.UTF_8),
-                        headers(
-                                PipelineHeaders.DLQ_REASON,
-                                "record_too_large",
-                                PipelineHeaders.SOURCE_TOPIC,
-                                RAW_TOPIC,
-                                PipelineHeaders.SOURCE_PARTITION,
-                                "0",
-                                PipelineHeaders.SOURCE_OFFSET,
-                                "12",
-                                PipelineHeaders.REPLAY_OF,
-                                "processor:kaizala.raw:0:3")),
-                TopicId.DLQ_PROCESSOR);
+        Row row = DeadLetters
+                .fromDeadLetterTopic(
+                        record(DLQ_PROCESSOR_TOPIC, 8,
+                                "{\"data\":{\"eventId\":\"inner\"},\"eventId\":\"ev-7\",\"eventType\":\"x\"}"
+                                        .getBytes(StandardCharsets.UTF_8),
+                                headers(PipelineHeaders.DLQ_REASON, "record_too_large", PipelineHeaders.SOURCE_TOPIC,
+                                        RAW_TOPIC, PipelineHeaders.SOURCE_PARTITION, "0", PipelineHeaders.SOURCE_OFFSET,
+                                        "12", PipelineHeaders.REPLAY_OF, "processor:kaizala.raw:0:3")),
+                        TopicId.DLQ_PROCESSOR);
 
         JsonNode j = json(row);
         assertThat(j.get("replay_of").asText()).isEqualTo("processor:kaizala.raw:0:3");
-        assertThat(j.get("event_id").asText())
-                .as("top-level eventId, not a nested one")
-                .isEqualTo("ev-7");
+        assertThat(j.get("event_id").asText()).as("top-level eventId, not a nested one").isEqualTo("ev-7");
         assertThat(j.get("row_id").asText()).isEqualTo("processor:kaizala.raw:0:12");
     }
 
     @Test
     void aProcessorDeadLetterWithoutItsBodyTakesItsEventIdFromTheHeader() throws Exception {
-        Row row = DeadLetters.fromDeadLetterTopic(
-                record(
-                        "kaizala.dlq.processor",
-                        9,
-                        null,
-                        headers(
-                                PipelineHeaders.DLQ_REASON,
-                                "record_too_large",
-                                PipelineHeaders.SOURCE_TOPIC,
-                                "kaizala.raw",
-                                PipelineHeaders.SOURCE_PARTITION,
-                                "0",
-                                PipelineHeaders.SOURCE_OFFSET,
-                                "13",
-                                PipelineHeaders.EVENT_ID,
-                                "ev-8")),
-                TopicId.DLQ_PROCESSOR);
+        Row row = DeadLetters
+                .fromDeadLetterTopic(
+                        record("kaizala.dlq.processor", 9, null,
+                                headers(PipelineHeaders.DLQ_REASON, "record_too_large", PipelineHeaders.SOURCE_TOPIC,
+                                        "kaizala.raw", PipelineHeaders.SOURCE_PARTITION, "0",
+                                        PipelineHeaders.SOURCE_OFFSET, "13", PipelineHeaders.EVENT_ID, "ev-8")),
+                        TopicId.DLQ_PROCESSOR);
 
         JsonNode j = json(row);
         assertThat(j.get("event_id").asText()).isEqualTo("ev-8");
@@ -208,13 +144,9 @@ class DeadLettersTest {
 
     @Test
     void aFirstFailureOrAPayloadWithoutAStringEventIdLeavesThoseColumnsEmpty() throws Exception {
-        for (String payload : new String[] {"{\"eventId\":", "{\"eventId\":7}", "[\"eventId\"]", "not json", ""}) {
-            JsonNode j = json(DeadLetters.fromDeadLetterTopic(
-                    record(
-                            DLQ_GATEWAY_TOPIC,
-                            1,
-                            payload.getBytes(StandardCharsets.UTF_8),
-                            headers(PipelineHeaders.DLQ_REASON, "invalid_json")),
+        for (String payload : new String[]{"{\"eventId\":", "{\"eventId\":7}", "[\"eventId\"]", "not json", ""}) {
+            JsonNode j = json(DeadLetters.fromDeadLetterTopic(record(DLQ_GATEWAY_TOPIC, 1,
+                    payload.getBytes(StandardCharsets.UTF_8), headers(PipelineHeaders.DLQ_REASON, "invalid_json")),
                     TopicId.DLQ_GATEWAY));
             assertThat(j.get("event_id").asText()).as(payload).isEmpty();
             assertThat(j.get("replay_of").asText()).as(payload).isEmpty();

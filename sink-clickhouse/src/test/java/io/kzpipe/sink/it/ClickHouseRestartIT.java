@@ -47,8 +47,8 @@ class ClickHouseRestartIT {
             Map<String, String> env = new HashMap<>(h.env(Map.of()));
             env.remove("SINK_RETRY_INITIAL");
             env.remove("SINK_RETRY_MAX");
-            try (SinkApp app = new SinkApp(
-                    SinkConfig.fromEnv(env), ServiceMetrics.newRegistry(SinkApp.SERVICE), UnaryOperator.identity())) {
+            try (SinkApp app = new SinkApp(SinkConfig.fromEnv(env), ServiceMetrics.newRegistry(SinkApp.SERVICE),
+                    UnaryOperator.identity())) {
                 app.start();
                 AtomicInteger produced = new AtomicInteger();
                 AtomicBoolean stop = new AtomicBoolean();
@@ -60,12 +60,8 @@ class ClickHouseRestartIT {
 
                     server.kill();
                     await().atMost(LONG).until(() -> health(app).contains("\"clickhouse\":\"DOWN\""));
-                    assertThat(SinkHarness.get(app.managementPort(), "/health/ready")
-                                    .statusCode())
-                            .isEqualTo(503);
-                    assertThat(SinkHarness.get(app.managementPort(), "/health/live")
-                                    .statusCode())
-                            .isEqualTo(200);
+                    assertThat(SinkHarness.get(app.managementPort(), "/health/ready").statusCode()).isEqualTo(503);
+                    assertThat(SinkHarness.get(app.managementPort(), "/health/live").statusCode()).isEqualTo(200);
                     assertThat(SinkHarness.get(app.managementPort(), "/metrics").body())
                             .containsPattern("kz_dependency_up\\{dependency=\"clickhouse\".*} 0\\.0");
                     Thread.sleep(OUTAGE.toMillis());
@@ -75,16 +71,12 @@ class ClickHouseRestartIT {
                     long answeredAt = System.nanoTime();
                     await().atMost(LONG).pollInterval(Duration.ofMillis(50)).until(() -> inserted(app) > before);
                     Duration resumedAfter = Duration.ofNanos(System.nanoTime() - answeredAt);
-                    System.out.printf(
-                            "sink inserting again %d ms after the restarted ClickHouse answered /ping%n",
+                    System.out.printf("sink inserting again %d ms after the restarted ClickHouse answered /ping%n",
                             resumedAfter.toMillis());
-                    assertThat(resumedAfter)
-                            .as("first insert after ClickHouse answered /ping again")
+                    assertThat(resumedAfter).as("first insert after ClickHouse answered /ping again")
                             .isLessThan(RESUME_BOUND);
                     await().atMost(LONG)
-                            .until(() -> SinkHarness.get(app.managementPort(), "/health/ready")
-                                            .statusCode()
-                                    == 200);
+                            .until(() -> SinkHarness.get(app.managementPort(), "/health/ready").statusCode() == 200);
                     assertThat(health(app)).contains("\"clickhouse\":\"UP\"", "\"kafka\":\"UP\"");
                 } finally {
                     stop.set(true);
@@ -93,8 +85,8 @@ class ClickHouseRestartIT {
                 int total = produced.get();
                 await().atMost(LONG).until(() -> h.count("answers_numeric_latest") == total);
                 assertThat(server.clickHouse()
-                                .query("SELECT uniqExact(row_id), min(value), max(value) FROM " + h.db
-                                        + ".answers_numeric_latest"))
+                        .query("SELECT uniqExact(row_id), min(value), max(value) FROM " + h.db
+                                + ".answers_numeric_latest"))
                         .isEqualTo(total + "\t0\t" + (total - 1) + "\n");
             }
         }

@@ -58,8 +58,7 @@ class InsertRoundTripIT {
     private static final String RAW_TOPIC = TOPICS.name(TopicId.RAW);
     private static final String DLQ_PROCESSOR_TOPIC = TOPICS.name(TopicId.DLQ_PROCESSOR);
 
-    private static final String TORTURE =
-            "é ✓ 中文 😀 e\u0301 \"quoted\" back\\slash\ttab\nline\r\u0000nul\u007f\u2028 ÿ";
+    private static final String TORTURE = "é ✓ 中文 😀 e\u0301 \"quoted\" back\\slash\ttab\nline\r\u0000nul\u007f\u2028 ÿ";
     /** Columns that DEFAULT expressions read: realistic values keep the computed DateTime columns in range. */
     private static final Set<String> TIME_COLUMNS = Set.of("received_at_ms", "value_ms");
 
@@ -91,10 +90,8 @@ class InsertRoundTripIT {
         for (Map.Entry<TopicId, TypedRecord> e : TypedRecords.samples().entrySet()) {
             bases.put(e.getKey().table(), (ObjectNode) Json.MAPPER.readTree(TypedRecords.json(e.getValue())));
         }
-        bases.put(DeadLetters.TABLE, (ObjectNode)
-                Json.MAPPER.readTree(deadLetterSample().json()));
-        bases.put(RawReceipts.TABLE, (ObjectNode)
-                Json.MAPPER.readTree(rawReceiptSample().json()));
+        bases.put(DeadLetters.TABLE, (ObjectNode) Json.MAPPER.readTree(deadLetterSample().json()));
+        bases.put(RawReceipts.TABLE, (ObjectNode) Json.MAPPER.readTree(rawReceiptSample().json()));
         assertThat(bases.keySet()).containsExactlyInAnyOrderElementsOf(columns.keySet());
 
         for (Map.Entry<String, ObjectNode> e : bases.entrySet()) {
@@ -105,34 +102,21 @@ class InsertRoundTripIT {
             for (int k = 0; k < 3; k++) {
                 ObjectNode record = edgeRecord(e.getValue(), cols, k);
                 records.add(record);
-                rows.add(new Row(
-                        new TopicPartition("kaizala.rt", 0),
-                        k,
-                        TypedRecords.RECEIVED_AT_MS,
-                        null,
+                rows.add(new Row(new TopicPartition("kaizala.rt", 0), k, TypedRecords.RECEIVED_AT_MS, null,
                         Json.MAPPER.writeValueAsBytes(record)));
             }
-            assertThat(writer.write(new Batch(table, rows)))
-                    .as(table + " rows all fit")
-                    .isEmpty();
+            assertThat(writer.write(new Batch(table, rows))).as(table + " rows all fit").isEmpty();
 
-            String select = "SELECT "
-                    + String.join(
-                            ", ",
-                            cols.stream().map(ClickHouseColumn::getColumnName).toList()) + " FROM " + db + "." + table
-                    + " ORDER BY row_id";
+            String select = "SELECT " + String.join(", ", cols.stream().map(ClickHouseColumn::getColumnName).toList())
+                    + " FROM " + db + "." + table + " ORDER BY row_id";
             String[] out = ch.query(select + " FORMAT JSONEachRow").trim().split("\n");
             assertThat(out).as(table).hasSize(3);
-            records.sort((a, b) ->
-                    compareUtf8(a.get("row_id").asText(), b.get("row_id").asText()));
+            records.sort((a, b) -> compareUtf8(a.get("row_id").asText(), b.get("row_id").asText()));
             for (int k = 0; k < 3; k++) {
                 JsonNode actual = Json.MAPPER.readTree(out[k]);
                 for (ClickHouseColumn c : cols) {
-                    assertSame(
-                            table + "." + c.getColumnName() + " (record " + k + ")",
-                            c,
-                            records.get(k).get(c.getColumnName()),
-                            actual.get(c.getColumnName()));
+                    assertSame(table + "." + c.getColumnName() + " (record " + k + ")", c,
+                            records.get(k).get(c.getColumnName()), actual.get(c.getColumnName()));
                 }
             }
         }
@@ -147,42 +131,20 @@ class InsertRoundTripIT {
         RecordHeaders headers = new RecordHeaders();
         headers.add(PipelineHeaders.DLQ_STAGE, "processor".getBytes(StandardCharsets.UTF_8));
         headers.add(PipelineHeaders.DLQ_REASON, "invalid_json".getBytes(StandardCharsets.UTF_8));
-        headers.add(
-                PipelineHeaders.RECEIVED_AT,
+        headers.add(PipelineHeaders.RECEIVED_AT,
                 Long.toString(TypedRecords.RECEIVED_AT_MS).getBytes(StandardCharsets.UTF_8));
-        return DeadLetters.fromDeadLetterTopic(
-                new ConsumerRecord<>(
-                        DLQ_PROCESSOR_TOPIC,
-                        1,
-                        5,
-                        1L,
-                        TimestampType.CREATE_TIME,
-                        -1,
-                        -1,
-                        "k".getBytes(StandardCharsets.UTF_8),
-                        "{not json".getBytes(StandardCharsets.UTF_8),
-                        headers,
-                        Optional.empty()),
-                TopicId.DLQ_PROCESSOR);
+        return DeadLetters.fromDeadLetterTopic(new ConsumerRecord<>(DLQ_PROCESSOR_TOPIC, 1, 5, 1L,
+                TimestampType.CREATE_TIME, -1, -1, "k".getBytes(StandardCharsets.UTF_8),
+                "{not json".getBytes(StandardCharsets.UTF_8), headers, Optional.empty()), TopicId.DLQ_PROCESSOR);
     }
 
     private static Row rawReceiptSample() {
         RecordHeaders headers = new RecordHeaders();
         headers.add(PipelineHeaders.REQUEST_ID, "req-1".getBytes(StandardCharsets.UTF_8));
-        headers.add(
-                PipelineHeaders.RECEIVED_AT,
+        headers.add(PipelineHeaders.RECEIVED_AT,
                 Long.toString(TypedRecords.RECEIVED_AT_MS).getBytes(StandardCharsets.UTF_8));
-        return RawReceipts.fromRawTopic(new ConsumerRecord<>(
-                RAW_TOPIC,
-                1,
-                6,
-                1L,
-                TimestampType.CREATE_TIME,
-                -1,
-                -1,
-                "k".getBytes(StandardCharsets.UTF_8),
-                "{}".getBytes(StandardCharsets.UTF_8),
-                headers,
+        return RawReceipts.fromRawTopic(new ConsumerRecord<>(RAW_TOPIC, 1, 6, 1L, TimestampType.CREATE_TIME, -1, -1,
+                "k".getBytes(StandardCharsets.UTF_8), "{}".getBytes(StandardCharsets.UTF_8), headers,
                 Optional.empty()));
     }
 
@@ -214,39 +176,31 @@ class InsertRoundTripIT {
                 a.add(edge(element, 1, column)).add(edge(element, 0, column));
             } else if (k == 2) {
                 for (int i = 0; i < 200; i++) {
-                    a.add(
-                            element.getDataType() == ClickHouseDataType.String
-                                    ? f.textNode("é" + i)
-                                    : edge(element, 2, column));
+                    a.add(element.getDataType() == ClickHouseDataType.String
+                            ? f.textNode("é" + i)
+                            : edge(element, 2, column));
                 }
             }
             return a;
         }
         return switch (type.getDataType()) {
-            case String ->
-                f.textNode(
-                        switch (k) {
-                            case 0 -> "";
-                            case 1 -> TORTURE;
-                            default -> column + ":" + "x".repeat(300);
-                        });
-            case Int8 -> f.numberNode(new long[] {Byte.MIN_VALUE, Byte.MAX_VALUE, -1}[k]);
-            case Int16 -> f.numberNode(new long[] {Short.MIN_VALUE, Short.MAX_VALUE, -1}[k]);
-            case Int32 -> f.numberNode(new long[] {Integer.MIN_VALUE, Integer.MAX_VALUE, -1}[k]);
-            case Int64 -> f.numberNode(new long[] {Long.MIN_VALUE, Long.MAX_VALUE, -1}[k]);
-            case UInt8 -> k == 2 ? f.booleanNode(true) : f.numberNode(new long[] {0, 255}[k]);
-            case UInt16 -> f.numberNode(new long[] {0, 65535, 7}[k]);
-            case UInt32 -> f.numberNode(new long[] {0, 4_294_967_295L, 7}[k]);
-            case UInt64 ->
-                f.numberNode(new BigInteger[] {
-                            BigInteger.ZERO,
-                            new BigInteger("18446744073709551615"),
-                            BigInteger.valueOf((1L << 62) + TypedRecords.RECEIVED_AT_MS)
-                        }
-                        [k]);
+            case String -> f.textNode(switch (k) {
+                case 0 -> "";
+                case 1 -> TORTURE;
+                default -> column + ":" + "x".repeat(300);
+            });
+            case Int8 -> f.numberNode(new long[]{Byte.MIN_VALUE, Byte.MAX_VALUE, -1}[k]);
+            case Int16 -> f.numberNode(new long[]{Short.MIN_VALUE, Short.MAX_VALUE, -1}[k]);
+            case Int32 -> f.numberNode(new long[]{Integer.MIN_VALUE, Integer.MAX_VALUE, -1}[k]);
+            case Int64 -> f.numberNode(new long[]{Long.MIN_VALUE, Long.MAX_VALUE, -1}[k]);
+            case UInt8 -> k == 2 ? f.booleanNode(true) : f.numberNode(new long[]{0, 255}[k]);
+            case UInt16 -> f.numberNode(new long[]{0, 65535, 7}[k]);
+            case UInt32 -> f.numberNode(new long[]{0, 4_294_967_295L, 7}[k]);
+            case UInt64 -> f.numberNode(new BigInteger[]{BigInteger.ZERO, new BigInteger("18446744073709551615"),
+                    BigInteger.valueOf((1L << 62) + TypedRecords.RECEIVED_AT_MS)}[k]);
             // the smallest normal, not Double.MIN_VALUE: ClickHouse 18.16's text parser reads subnormals as 0
-            case Float64 -> f.numberNode(new double[] {-0.0, Double.MAX_VALUE, Double.MIN_NORMAL}[k]);
-            case DateTime -> f.numberNode(new long[] {0, 4_294_967_295L, 1_795_780_123L}[k]);
+            case Float64 -> f.numberNode(new double[]{-0.0, Double.MAX_VALUE, Double.MIN_NORMAL}[k]);
+            case DateTime -> f.numberNode(new long[]{0, 4_294_967_295L, 1_795_780_123L}[k]);
             default -> throw new AssertionError(column + ": no edge values for " + type.getOriginalTypeName() + " yet");
         };
     }
@@ -269,13 +223,11 @@ class InsertRoundTripIT {
         switch (type.getDataType()) {
             case String -> assertThat(actual.asText()).as(what).isEqualTo(expected.asText());
             // numerically equal (every mantissa bit); JSONEachRow writes -0, which a JSON parser reads as the integer 0
-            case Float64 ->
-                assertThat(Double.parseDouble(actual.asText()) == expected.doubleValue())
-                        .as(what + " = " + expected + ", read back " + actual.asText())
-                        .isTrue();
-            case DateTime ->
-                throw new AssertionError(what + ": no table had a DateTime insert column when this test "
-                        + "was written; compare toUnixTimestamp(column) here");
+            case Float64 -> assertThat(Double.parseDouble(actual.asText()) == expected.doubleValue())
+                    .as(what + " = " + expected + ", read back " + actual.asText())
+                    .isTrue();
+            case DateTime -> throw new AssertionError(what + ": no table had a DateTime insert column when this test "
+                    + "was written; compare toUnixTimestamp(column) here");
             default -> { // integers (ClickHouse quotes 64-bit ones)
                 BigDecimal want = expected.isBoolean()
                         ? BigDecimal.valueOf(expected.asBoolean() ? 1 : 0)

@@ -25,13 +25,13 @@ class RawTopicWaitIT {
 
     @Test
     void waitsForATopicAnotherServiceCreatesAndGivesUpWithoutCreatingOne(TestKafka kafka) throws Exception {
-        KafkaSettings settings =
-                KafkaSettings.from(new EnvReader(Map.of("KAFKA_BOOTSTRAP_SERVERS", kafka.bootstrapServers())));
+        KafkaSettings settings = KafkaSettings
+                .from(new EnvReader(Map.of("KAFKA_BOOTSTRAP_SERVERS", kafka.bootstrapServers())));
         String late = kafka.uniqueName("late.raw");
         String never = kafka.uniqueName("never.raw");
 
-        CompletableFuture<Void> creator = CompletableFuture.runAsync(
-                () -> kafka.createTopics(List.of(late), 1), CompletableFuture.delayedExecutor(1, TimeUnit.SECONDS));
+        CompletableFuture<Void> creator = CompletableFuture.runAsync(() -> kafka.createTopics(List.of(late), 1),
+                CompletableFuture.delayedExecutor(1, TimeUnit.SECONDS));
         boolean lateSeen = TopicBootstrap.awaitExisting(settings, List.of(late), Duration.ofSeconds(60));
         creator.get(60, TimeUnit.SECONDS);
         long start = System.nanoTime();

@@ -31,14 +31,13 @@ class ReadModelMigrationIT {
         // r2 once; an event delivered twice, days apart (two rows, different receive times); a retried insert's copy
         ch.query("INSERT INTO " + db + ".responses (row_id, response_id, version, is_update, received_at_ms) VALUES "
                 + "('r1:" + T + "', 'r1', " + T + ", 0, " + T + "), ('r1:" + EDIT + "', 'r1', " + EDIT + ", 1, "
-                + (T - 3_600_000L) + "), "
-                + "('r2:" + T + "', 'r2', " + T + ", 0, " + T + ")");
+                + (T - 3_600_000L) + "), " + "('r2:" + T + "', 'r2', " + T + ", 0, " + T + ")");
         ch.query("INSERT INTO " + db
                 + ".answers_numeric (row_id, response_id, version, question_title, received_at_ms, value) VALUES "
-                + "('r1:" + T + ":0:0', 'r1', " + T + ", 'Quantity', " + T + ", 10), "
-                + "('r1:" + EDIT + ":0:0', 'r1', " + EDIT + ", 'Quantity', " + (T - 3_600_000L) + ", 7), "
-                + "('r2:" + T + ":0:0', 'r2', " + T + ", 'Quantity', " + T + ", 5), "
-                + "('r2:" + T + ":0:0', 'r2', " + T + ", 'Quantity', " + T + ", 5)");
+                + "('r1:" + T + ":0:0', 'r1', " + T + ", 'Quantity', " + T + ", 10), " + "('r1:" + EDIT
+                + ":0:0', 'r1', " + EDIT + ", 'Quantity', " + (T - 3_600_000L) + ", 7), " + "('r2:" + T
+                + ":0:0', 'r2', " + T + ", 'Quantity', " + T + ", 5), " + "('r2:" + T + ":0:0', 'r2', " + T
+                + ", 'Quantity', " + T + ", 5)");
         ch.query("INSERT INTO " + db + ".events (row_id, event_id, received_at_ms) VALUES ('e1', 'e1', " + T + "), "
                 + "('e1', 'e1', " + (T + 4 * 86_400_000L) + "), ('e2', 'e2', " + T + ")");
 
@@ -48,35 +47,30 @@ class ReadModelMigrationIT {
         assertThat(ran)
                 .startsWith("017_read_model_tables.sql", "018_read_model_drop_old.sql", "019_read_model_rename.sql")
                 .hasSize(SchemaMigrator.load(db).size() - 16);
-        assertThat(ch.query("SELECT row_id FROM " + db + ".responses_latest ORDER BY row_id")
-                        .lines())
+        assertThat(ch.query("SELECT row_id FROM " + db + ".responses_latest ORDER BY row_id").lines())
                 .containsExactly("r1:" + EDIT, "r2:" + T);
-        assertThat(ch.query("SELECT toInt64(sum(value)), count() FROM " + db + ".answers_numeric_latest")
-                        .trim())
+        assertThat(ch.query("SELECT toInt64(sum(value)), count() FROM " + db + ".answers_numeric_latest").trim())
                 .isEqualTo("12\t2");
         assertThat(ch.query("SELECT row_id, count() FROM " + db + ".events_latest GROUP BY row_id ORDER BY row_id")
-                        .lines())
-                .containsExactly("e1\t1", "e2\t1");
-        assertThat(ch.query("SELECT response_id, version, superseded_by, received_at_ms FROM " + db
-                                + ".response_supersessions")
-                        .trim())
-                .isEqualTo("r1\t" + T + "\t" + EDIT + "\t" + T);
-        assertThat(ch.query("SELECT count() FROM system.tables WHERE database = '" + db
-                                + "' AND name LIKE '%\\\\_next'")
+                .lines()).containsExactly("e1\t1", "e2\t1");
+        assertThat(ch.query(
+                "SELECT response_id, version, superseded_by, received_at_ms FROM " + db + ".response_supersessions")
+                .trim()).isEqualTo("r1\t" + T + "\t" + EDIT + "\t" + T);
+        assertThat(
+                ch.query("SELECT count() FROM system.tables WHERE database = '" + db + "' AND name LIKE '%\\\\_next'")
                         .trim())
                 .isEqualTo("0");
         // one partition per day now (YYYYMMDD), not per month
         assertThat(ch.query("SELECT DISTINCT partition FROM system.parts WHERE database = '" + db
-                                + "' AND table = 'answers_numeric' AND active ORDER BY partition")
-                        .lines())
-                .containsExactly("20261127");
+                + "' AND table = 'answers_numeric' AND active ORDER BY partition").lines()).containsExactly("20261127");
     }
 
     @Test
     void aMigrationThatStoppedAfterSomeRenamesCompletesOnTheNextStart(TestClickHouse ch) throws Exception {
         String db = ch.createDatabase("sink_upgrade");
         applyUpTo(ch, db, 18);
-        SchemaMigrator.Migration renames = SchemaMigrator.load(db).stream()
+        SchemaMigrator.Migration renames = SchemaMigrator.load(db)
+                .stream()
                 .filter(m -> m.version() == 19)
                 .findFirst()
                 .orElseThrow();
@@ -86,17 +80,14 @@ class ReadModelMigrationIT {
                 + ".answers_numeric (row_id, response_id, version, received_at_ms, value) VALUES ('a', 'r', 1, " + T
                 + ", 1)");
 
-        assertThat(migrate(ch, db))
-                .startsWith("019_read_model_rename.sql")
+        assertThat(migrate(ch, db)).startsWith("019_read_model_rename.sql")
                 .hasSize(SchemaMigrator.load(db).size() - 18);
 
-        assertThat(ch.query("SELECT count() FROM system.tables WHERE database = '" + db
-                                + "' AND name LIKE '%\\\\_next'")
+        assertThat(
+                ch.query("SELECT count() FROM system.tables WHERE database = '" + db + "' AND name LIKE '%\\\\_next'")
                         .trim())
                 .isEqualTo("0");
-        assertThat(ch.query("SELECT count() FROM " + db + ".answers_numeric_latest")
-                        .trim())
-                .isEqualTo("1");
+        assertThat(ch.query("SELECT count() FROM " + db + ".answers_numeric_latest").trim()).isEqualTo("1");
         assertThat(migrate(ch, db)).isEmpty();
     }
 

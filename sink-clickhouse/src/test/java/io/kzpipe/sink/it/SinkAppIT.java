@@ -58,38 +58,27 @@ class SinkAppIT {
             throws Exception {
         SinkHarness h = new SinkHarness(kafka, ch);
         SinkApp app = start(h, Map.of(), UnaryOperator.identity());
-        await().atMost(LONG)
-                .until(() ->
-                        SinkHarness.get(app.managementPort(), "/health/ready").statusCode() == 200);
+        await().atMost(LONG).until(() -> SinkHarness.get(app.managementPort(), "/health/ready").statusCode() == 200);
 
         List<ProducerRecord<String, byte[]>> records = new ArrayList<>();
         for (Map.Entry<TopicId, TypedRecord> e : TypedRecords.samples().entrySet()) {
-            records.add(new ProducerRecord<>(
-                    h.topic(e.getKey()),
-                    null,
-                    System.currentTimeMillis(),
-                    e.getValue().rowId(),
-                    TypedRecords.json(e.getValue())));
+            records.add(new ProducerRecord<>(h.topic(e.getKey()), null, System.currentTimeMillis(),
+                    e.getValue().rowId(), TypedRecords.json(e.getValue())));
         }
-        ProducerRecord<String, byte[]> gateway = new ProducerRecord<>(
-                h.topic(TopicId.DLQ_GATEWAY), "req-1", "{\"eventId\":".getBytes(StandardCharsets.UTF_8));
+        ProducerRecord<String, byte[]> gateway = new ProducerRecord<>(h.topic(TopicId.DLQ_GATEWAY), "req-1",
+                "{\"eventId\":".getBytes(StandardCharsets.UTF_8));
         gateway.headers()
                 .add(PipelineHeaders.DLQ_STAGE, "gateway".getBytes(StandardCharsets.UTF_8))
                 .add(PipelineHeaders.DLQ_REASON, "truncated_json".getBytes(StandardCharsets.UTF_8));
-        ProducerRecord<String, byte[]> processor =
-                new ProducerRecord<>(h.topic(TopicId.DLQ_PROCESSOR), "ev-1", "[1]".getBytes(StandardCharsets.UTF_8));
-        processor
-                .headers()
+        ProducerRecord<String, byte[]> processor = new ProducerRecord<>(h.topic(TopicId.DLQ_PROCESSOR), "ev-1",
+                "[1]".getBytes(StandardCharsets.UTF_8));
+        processor.headers()
                 .add(PipelineHeaders.DLQ_STAGE, "processor".getBytes(StandardCharsets.UTF_8))
                 .add(PipelineHeaders.DLQ_REASON, "not_an_object".getBytes(StandardCharsets.UTF_8))
                 .add(PipelineHeaders.SOURCE_TOPIC, h.topic(TopicId.RAW).getBytes(StandardCharsets.UTF_8))
                 .add(PipelineHeaders.SOURCE_PARTITION, "1".getBytes(StandardCharsets.UTF_8))
                 .add(PipelineHeaders.SOURCE_OFFSET, "17".getBytes(StandardCharsets.UTF_8));
-        ProducerRecord<String, byte[]> raw = new ProducerRecord<>(
-                h.topic(TopicId.RAW),
-                0,
-                1_795_780_000_000L,
-                "ev-1",
+        ProducerRecord<String, byte[]> raw = new ProducerRecord<>(h.topic(TopicId.RAW), 0, 1_795_780_000_000L, "ev-1",
                 "{\"eventId\":\"ev-1\"}".getBytes(StandardCharsets.UTF_8));
         raw.headers()
                 .add(PipelineHeaders.RECEIVED_AT, "1795780000123".getBytes(StandardCharsets.UTF_8))
@@ -104,14 +93,13 @@ class SinkAppIT {
         }
         await().atMost(LONG).until(() -> h.count("dead_letters_latest") == 2);
         assertThat(ch.query("SELECT stage, reason, source_topic, source_partition, source_offset FROM " + h.db
-                        + ".dead_letters ORDER BY stage"))
-                .matches("gateway\ttruncated_json\t"
-                        + h.topic(TopicId.DLQ_GATEWAY).replace(".", "\\.") + "\t[0-2]\t0\n"
+                + ".dead_letters ORDER BY stage"))
+                .matches("gateway\ttruncated_json\t" + h.topic(TopicId.DLQ_GATEWAY).replace(".", "\\.") + "\t[0-2]\t0\n"
                         + "processor\tnot_an_object\t" + h.topic(TopicId.RAW).replace(".", "\\.") + "\t1\t17\n");
 
         await().atMost(LONG).until(() -> h.count("raw_receipts_latest") == 1);
         assertThat(ch.query("SELECT row_id, request_id, replay_of, payload_size, received_at_ms, received_at FROM "
-                        + h.db + ".raw_receipts"))
+                + h.db + ".raw_receipts"))
                 .isEqualTo(h.topic(TopicId.RAW) + ":0:0\treq-2\t\t18\t1795780000123\t" + "2026-11-27 11:46:40\n");
 
         await().atMost(LONG).untilAsserted(() -> {
@@ -119,23 +107,15 @@ class SinkAppIT {
             assertThat(offsets.get("committed")).isEqualTo(filterNonZero(offsets.get("end")));
         });
         String metrics = SinkHarness.get(app.managementPort(), "/metrics").body();
-        assertThat(metrics)
-                .contains(
-                        "kz_sink_rows_inserted_total{",
-                        "table=\"answers_numeric\"",
-                        "kz_sink_batch_rows_bucket",
-                        "kz_sink_insert_seconds_bucket",
-                        "kz_sink_freshness_seconds_bucket",
-                        "kafka_consumer_");
+        assertThat(metrics).contains("kz_sink_rows_inserted_total{", "table=\"answers_numeric\"",
+                "kz_sink_batch_rows_bucket", "kz_sink_insert_seconds_bucket", "kz_sink_freshness_seconds_bucket",
+                "kafka_consumer_");
         assertThat(count(app, "kz.sink.rows.inserted", "table", "dead_letters")).isEqualTo(2);
-        assertThat(SinkHarness.get(app.managementPort(), "/health/ready").body())
-                .contains("\"UP\"", "RUNNING");
+        assertThat(SinkHarness.get(app.managementPort(), "/health/ready").body()).contains("\"UP\"", "RUNNING");
     }
 
     private static double assignedPartitions(SinkApp app) {
-        var gauge = app.registry()
-                .find("kafka.consumer.coordinator.assigned.partitions")
-                .gauge();
+        var gauge = app.registry().find("kafka.consumer.coordinator.assigned.partitions").gauge();
         return gauge == null ? 0 : gauge.value();
     }
 
@@ -168,8 +148,7 @@ class SinkAppIT {
         assertThat(failure).hasMessageContaining("simulated crash");
         long inserted = h.count("answers_numeric");
         assertThat(inserted).as("rows inserted before the crash").isPositive();
-        assertThat(h.committedAndEnd(h.topic(TopicId.ANSWERS_NUMERIC)).get("committed"))
-                .as("nothing committed")
+        assertThat(h.committedAndEnd(h.topic(TopicId.ANSWERS_NUMERIC)).get("committed")).as("nothing committed")
                 .isEmpty();
         first.close();
 
@@ -188,8 +167,7 @@ class SinkAppIT {
     void clickHouseUnreachableForAWhileLosesNothingAndBacksOff(TestKafka kafka, TestClickHouse ch) throws Exception {
         SinkHarness h = new SinkHarness(kafka, ch);
         try (TcpProxy proxy = TcpProxy.start(ch.host(), ch.httpPort())) {
-            SinkApp app = start(
-                    h,
+            SinkApp app = start(h,
                     Map.of("CLICKHOUSE_URL", "http://127.0.0.1:" + proxy.port(), "CLICKHOUSE_CONNECT_TIMEOUT", "1s"),
                     UnaryOperator.identity());
             h.produce(h.numericAnswers(0, 100));
@@ -198,22 +176,17 @@ class SinkAppIT {
             proxy.disconnect();
             h.produce(h.numericAnswers(100, 100));
             await().atMost(LONG).until(() -> count(app, "kz.sink.insert.retries") >= 3);
-            assertThat(SinkHarness.get(app.managementPort(), "/health/ready").statusCode())
-                    .isEqualTo(503);
-            assertThat(app.registry().get("kz.sink.backing.off").gauge().value())
-                    .isEqualTo(1.0);
+            assertThat(SinkHarness.get(app.managementPort(), "/health/ready").statusCode()).isEqualTo(503);
+            assertThat(app.registry().get("kz.sink.backing.off").gauge().value()).isEqualTo(1.0);
             assertThat(h.count("answers_numeric")).isEqualTo(100);
 
             proxy.reconnect();
             await().atMost(LONG).until(() -> h.count("answers_numeric_latest") == 200);
             await().atMost(LONG)
-                    .until(() -> SinkHarness.get(app.managementPort(), "/health/ready")
-                                    .statusCode()
-                            == 200);
-            assertThat(app.registry().get("kz.sink.backing.off").gauge().value())
-                    .isZero();
-            assertThat(ch.query("SELECT uniqExact(row_id), min(value), max(value) FROM " + h.db
-                            + ".answers_numeric_latest"))
+                    .until(() -> SinkHarness.get(app.managementPort(), "/health/ready").statusCode() == 200);
+            assertThat(app.registry().get("kz.sink.backing.off").gauge().value()).isZero();
+            assertThat(ch
+                    .query("SELECT uniqExact(row_id), min(value), max(value) FROM " + h.db + ".answers_numeric_latest"))
                     .isEqualTo("200\t0\t199\n");
         }
     }
@@ -240,9 +213,7 @@ class SinkAppIT {
             var offsets = h.committedAndEnd(h.topic(TopicId.ANSWERS_NUMERIC));
             assertThat(offsets.get("committed")).isEqualTo(offsets.get("end"));
         });
-        assertThat(count(a, "kz.sink.rows.inserted")
-                        + count(b, "kz.sink.rows.inserted")
-                        + count(c, "kz.sink.rows.inserted"))
-                .isGreaterThanOrEqualTo(4000);
+        assertThat(count(a, "kz.sink.rows.inserted") + count(b, "kz.sink.rows.inserted")
+                + count(c, "kz.sink.rows.inserted")).isGreaterThanOrEqualTo(4000);
     }
 }

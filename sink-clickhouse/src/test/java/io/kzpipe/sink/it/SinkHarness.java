@@ -54,7 +54,11 @@ final class SinkHarness {
             org.awaitility.Awaitility.await()
                     .atMost(java.time.Duration.ofSeconds(60))
                     .ignoreExceptions()
-                    .until(() -> admin.describeTopics(names).allTopicNames().get(10, TimeUnit.SECONDS).values().stream()
+                    .until(() -> admin.describeTopics(names)
+                            .allTopicNames()
+                            .get(10, TimeUnit.SECONDS)
+                            .values()
+                            .stream()
                             .flatMap(d -> d.partitions().stream())
                             .allMatch(p -> p.leader() != null && !p.leader().isEmpty()));
         }
@@ -101,26 +105,10 @@ final class SinkHarness {
         ResponseRecord s = (ResponseRecord) TypedRecords.samples().get(TopicId.RESPONSES);
         for (int i = from; i < from + n; i++) {
             String responseId = "resp-" + i;
-            ResponseRecord r = new ResponseRecord(
-                    1,
-                    ResponseRecord.rowId(responseId, 1),
-                    "ev-" + responseId,
-                    s.eventType(),
-                    responseId,
-                    s.actionId(),
-                    s.groupId(),
-                    s.actionPackageId(),
-                    s.packageId(),
-                    s.responder(),
-                    s.responderId(),
-                    s.responderName(),
-                    s.responderProfilePic(),
-                    false,
-                    false,
-                    null,
-                    1,
-                    1,
-                    now);
+            ResponseRecord r = new ResponseRecord(1, ResponseRecord.rowId(responseId, 1), "ev-" + responseId,
+                    s.eventType(), responseId, s.actionId(), s.groupId(), s.actionPackageId(), s.packageId(),
+                    s.responder(), s.responderId(), s.responderName(), s.responderProfilePic(), false, false, null, 1,
+                    1, now);
             NumericAnswer a = NumericAnswer.of(TypedRecords.key(responseId, 1, 0, "Numeric"), i);
             out.add(new ProducerRecord<>(topic(TopicId.RESPONSES), null, now, responseId, TypedRecords.json(r)));
             out.add(new ProducerRecord<>(topic(TopicId.ANSWERS_NUMERIC), null, now, responseId, TypedRecords.json(a)));
@@ -149,8 +137,7 @@ final class SinkHarness {
     }
 
     long count(String table) {
-        return Long.parseLong(
-                ch.query("SELECT count() FROM " + db + "." + table).trim());
+        return Long.parseLong(ch.query("SELECT count() FROM " + db + "." + table).trim());
     }
 
     /** Offsets the group committed for {@code topic}'s partitions, and that topic's end offsets. */
@@ -159,29 +146,26 @@ final class SinkHarness {
             Map<TopicPartition, OffsetAndMetadata> committed = admin.listConsumerGroupOffsets(group)
                     .partitionsToOffsetAndMetadata()
                     .get(30, TimeUnit.SECONDS);
-            Set<TopicPartition> partitions =
-                    Set.of(new TopicPartition(topic, 0), new TopicPartition(topic, 1), new TopicPartition(topic, 2));
+            Set<TopicPartition> partitions = Set.of(new TopicPartition(topic, 0), new TopicPartition(topic, 1),
+                    new TopicPartition(topic, 2));
             Map<TopicPartition, Long> end = admin
                     .listOffsets(partitions.stream().collect(Collectors.toMap(p -> p, p -> OffsetSpec.latest())))
                     .all()
                     .get(30, TimeUnit.SECONDS)
                     .entrySet()
                     .stream()
-                    .collect(Collectors.toMap(
-                            Map.Entry::getKey, e -> e.getValue().offset()));
-            Map<TopicPartition, Long> com = committed.entrySet().stream()
+                    .collect(Collectors.toMap(Map.Entry::getKey, e -> e.getValue().offset()));
+            Map<TopicPartition, Long> com = committed.entrySet()
+                    .stream()
                     .filter(e -> e.getKey().topic().equals(topic) && e.getValue() != null)
-                    .collect(Collectors.toMap(
-                            Map.Entry::getKey, e -> e.getValue().offset()));
+                    .collect(Collectors.toMap(Map.Entry::getKey, e -> e.getValue().offset()));
             return Map.of("committed", com, "end", end);
         }
     }
 
     static HttpResponse<String> get(int port, String path) throws Exception {
         return HttpClient.newHttpClient()
-                .send(
-                        HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
-                                .build(),
+                .send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path)).build(),
                         HttpResponse.BodyHandlers.ofString());
     }
 }

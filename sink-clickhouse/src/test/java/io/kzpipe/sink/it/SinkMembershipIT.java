@@ -32,13 +32,8 @@ import org.junit.jupiter.api.extension.ExtendWith;
 class SinkMembershipIT {
 
     private static final Duration LONG = Duration.ofSeconds(120);
-    private static final Map<String, String> STATIC = Map.of(
-            "SINK_INSTANCE_ID",
-            "sink-0",
-            "KAFKA_CONSUMER_SESSION_TIMEOUT_MS",
-            "45000",
-            "KAFKA_CONSUMER_HEARTBEAT_INTERVAL_MS",
-            "3000");
+    private static final Map<String, String> STATIC = Map.of("SINK_INSTANCE_ID", "sink-0",
+            "KAFKA_CONSUMER_SESSION_TIMEOUT_MS", "45000", "KAFKA_CONSUMER_HEARTBEAT_INTERVAL_MS", "3000");
     /** The issue asks for 10 s from the start of the new process; generous for a loaded 2-core machine. */
     private static final Duration KILLED_RESTART_BOUND = Duration.ofSeconds(20);
 
@@ -53,8 +48,8 @@ class SinkMembershipIT {
     }
 
     @Test
-    void aKilledSinkStartedAgainWithItsInstanceIdInsertsWithinSecondsNotAfterTheSessionTimeout(
-            TestKafka kafka, TestClickHouse ch) throws Exception {
+    void aKilledSinkStartedAgainWithItsInstanceIdInsertsWithinSecondsNotAfterTheSessionTimeout(TestKafka kafka,
+            TestClickHouse ch) throws Exception {
         SinkHarness h = new SinkHarness(kafka, ch);
         Path log = Path.of("target", "sink-membership-it", h.group + ".log");
         try (ServiceProcess sink = ServiceProcess.start("io.kzpipe.sink.Main", h.env(STATIC), log)) {
@@ -65,9 +60,7 @@ class SinkMembershipIT {
                     .until(() -> !sink.isAlive() || h.count("answers_numeric_latest") == 100);
             assertThat(sink.isAlive()).as(sink.logTail(40)).isTrue();
             // the configured id is the consumer's group.instance.id, as the broker sees it
-            assertThat(members(h))
-                    .singleElement()
-                    .satisfies(m -> assertThat(m.groupInstanceId()).contains("sink-0"));
+            assertThat(members(h)).singleElement().satisfies(m -> assertThat(m.groupInstanceId()).contains("sink-0"));
 
             sink.kill();
             h.produce(h.numericAnswers(100, 100));
@@ -78,10 +71,9 @@ class SinkMembershipIT {
                     .until(() -> !sink.isAlive() || h.count("answers_numeric_latest") == 200);
             Duration resumedAfter = Duration.ofNanos(System.nanoTime() - startedAt);
             assertThat(sink.isAlive()).as(sink.logTail(40)).isTrue();
-            System.out.printf(
-                    "killed sink inserting again %d ms after the start of the new process%n", resumedAfter.toMillis());
-            assertThat(resumedAfter)
-                    .as("from the start of the new process to its rows in ClickHouse")
+            System.out.printf("killed sink inserting again %d ms after the start of the new process%n",
+                    resumedAfter.toMillis());
+            assertThat(resumedAfter).as("from the start of the new process to its rows in ClickHouse")
                     .isLessThan(KILLED_RESTART_BOUND);
         }
     }
@@ -90,10 +82,10 @@ class SinkMembershipIT {
     void aSecondInstanceWithTheSameIdFencesTheFirstWhichStopsNamingTheCause(TestKafka kafka, TestClickHouse ch)
             throws Exception {
         SinkHarness h = new SinkHarness(kafka, ch);
-        try (SinkApp first = new SinkApp(
-                        h.config(STATIC), ServiceMetrics.newRegistry(SinkApp.SERVICE), UnaryOperator.identity());
-                SinkApp second = new SinkApp(
-                        h.config(STATIC), ServiceMetrics.newRegistry(SinkApp.SERVICE), UnaryOperator.identity())) {
+        try (SinkApp first = new SinkApp(h.config(STATIC), ServiceMetrics.newRegistry(SinkApp.SERVICE),
+                UnaryOperator.identity());
+                SinkApp second = new SinkApp(h.config(STATIC), ServiceMetrics.newRegistry(SinkApp.SERVICE),
+                        UnaryOperator.identity())) {
             first.start();
             h.produce(h.numericAnswers(0, 50));
             await().atMost(LONG).until(() -> h.count("answers_numeric_latest") == 50);
@@ -111,23 +103,20 @@ class SinkMembershipIT {
     void healthAndTheDependencyMetricSayWhileKafkaIsDownAndLivenessStaysUp(TestClickHouse ch) throws Exception {
         try (KafkaBrokerProcess broker = KafkaBrokerProcess.launch()) {
             SinkHarness h = new SinkHarness(broker.kafka(), ch);
-            try (SinkApp app = new SinkApp(
-                    h.config(Map.of()), ServiceMetrics.newRegistry(SinkApp.SERVICE), UnaryOperator.identity())) {
+            try (SinkApp app = new SinkApp(h.config(Map.of()), ServiceMetrics.newRegistry(SinkApp.SERVICE),
+                    UnaryOperator.identity())) {
                 app.start();
                 await().atMost(LONG).until(() -> ready(app) == 200);
-                assertThat(body(app, "/health/ready"))
-                        .isEqualTo(
-                                "{\"status\":\"UP\",\"state\":\"RUNNING\",\"checks\":{\"clickhouse\":\"UP\",\"kafka\":\"UP\"}}");
+                assertThat(body(app, "/health/ready")).isEqualTo(
+                        "{\"status\":\"UP\",\"state\":\"RUNNING\",\"checks\":{\"clickhouse\":\"UP\",\"kafka\":\"UP\"}}");
                 assertThat(body(app, "/metrics")).containsPattern("kz_dependency_up\\{dependency=\"kafka\".*} 1\\.0");
 
                 broker.stop();
                 await().atMost(LONG).until(() -> ready(app) == 503);
-                assertThat(body(app, "/health/ready"))
-                        .isEqualTo(
-                                "{\"status\":\"DOWN\",\"state\":\"RUNNING\",\"checks\":{\"clickhouse\":\"UP\",\"kafka\":\"DOWN\"}}");
+                assertThat(body(app, "/health/ready")).isEqualTo(
+                        "{\"status\":\"DOWN\",\"state\":\"RUNNING\",\"checks\":{\"clickhouse\":\"UP\",\"kafka\":\"DOWN\"}}");
                 assertThat(body(app, "/metrics")).containsPattern("kz_dependency_up\\{dependency=\"kafka\".*} 0\\.0");
-                assertThat(SinkHarness.get(app.managementPort(), "/health/live").statusCode())
-                        .isEqualTo(200);
+                assertThat(SinkHarness.get(app.managementPort(), "/health/live").statusCode()).isEqualTo(200);
                 assertThat(body(app, "/health/live")).isEqualTo("{\"status\":\"UP\",\"state\":\"LIVE\",\"checks\":{}}");
 
                 broker.start();

@@ -31,18 +31,16 @@ class SinkProcessIT {
         int total = 12_000;
         try (ServiceProcess sink = ServiceProcess.start("io.kzpipe.sink.Main", env, log)) {
             // a steady stream of 200 responses every 50 ms while the sink is killed and restarted
-            Thread producer = new Thread(
-                    () -> {
-                        for (int from = 0; from < total; from += 200) {
-                            h.produce(h.numericAnswers(from, 200));
-                            try {
-                                Thread.sleep(50);
-                            } catch (InterruptedException e) {
-                                return;
-                            }
-                        }
-                    },
-                    "it-producer");
+            Thread producer = new Thread(() -> {
+                for (int from = 0; from < total; from += 200) {
+                    h.produce(h.numericAnswers(from, 200));
+                    try {
+                        Thread.sleep(50);
+                    } catch (InterruptedException e) {
+                        return;
+                    }
+                }
+            }, "it-producer");
             producer.start();
             await().atMost(LONG).ignoreExceptions().until(() -> !sink.isAlive() || h.count("answers_numeric") >= 2_000);
             assertThat(sink.isAlive()).as(sink.logTail(40)).isTrue();
@@ -62,8 +60,7 @@ class SinkProcessIT {
             });
             sink.stop();
             assertThat(sink.exitCode()).as(sink.logTail(40)).isNotNull();
-            assertThat(sink.logTail(200))
-                    .contains("sink stopped")
+            assertThat(sink.logTail(200)).contains("sink stopped")
                     .doesNotContain(ch.password() == null || ch.password().isEmpty() ? "\u0000" : ch.password());
         }
     }

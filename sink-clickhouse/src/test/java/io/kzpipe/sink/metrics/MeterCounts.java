@@ -10,8 +10,6 @@ public final class MeterCounts {
 
     /** Count of a counter (summed over matching tags); 0 when absent. */
     public static double count(MeterRegistry registry, String name, String... tags) {
-        return registry.find(name).tags(tags).counters().stream()
-                .mapToDouble(Counter::count)
-                .sum();
+        return registry.find(name).tags(tags).counters().stream().mapToDouble(Counter::count).sum();
     }
 }

@@ -15,16 +15,10 @@ class SinkMetricsTest {
     void perTableCountersExistAtZeroBeforeTheFirstInsertAndCountFromThere() {
         metrics.tables(List.of("responses", "answers_location"));
 
-        assertThat(registry.find("kz.sink.rows.inserted")
-                        .tag("table", "answers_location")
-                        .counter())
-                .isNotNull()
+        assertThat(registry.find("kz.sink.rows.inserted").tag("table", "answers_location").counter()).isNotNull()
                 .extracting(c -> c.count())
                 .isEqualTo(0.0);
-        assertThat(registry.find("kz.sink.insert.retries")
-                        .tag("table", "responses")
-                        .counter())
-                .isNotNull()
+        assertThat(registry.find("kz.sink.insert.retries").tag("table", "responses").counter()).isNotNull()
                 .extracting(c -> c.count())
                 .isEqualTo(0.0);
 
@@ -32,16 +26,9 @@ class SinkMetricsTest {
         metrics.batchInserted("answers_location", 3);
         metrics.retry("responses");
 
-        assertThat(registry.find("kz.sink.rows.inserted")
-                        .tag("table", "answers_location")
-                        .counter()
-                        .count())
+        assertThat(registry.find("kz.sink.rows.inserted").tag("table", "answers_location").counter().count())
                 .isEqualTo(10.0);
         assertThat(registry.find("kz.sink.rows.inserted").counters()).hasSize(2);
-        assertThat(registry.find("kz.sink.insert.retries")
-                        .tag("table", "responses")
-                        .counter()
-                        .count())
-                .isEqualTo(1.0);
+        assertThat(registry.find("kz.sink.insert.retries").tag("table", "responses").counter().count()).isEqualTo(1.0);
     }
 }

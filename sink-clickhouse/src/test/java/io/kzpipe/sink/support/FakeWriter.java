@@ -33,8 +33,8 @@ public final class FakeWriter implements BatchWriter {
     private int calls;
 
     public static ServerException parseError() {
-        return new ServerException(
-                27, "Code: 27, e.displayText() = DB::Exception: Cannot parse input: expected , (at row 1)", 500, "q");
+        return new ServerException(27,
+                "Code: 27, e.displayText() = DB::Exception: Cannot parse input: expected , (at row 1)", 500, "q");
     }
 
     public static ServerException serverDown() {
@@ -64,8 +64,8 @@ public final class FakeWriter implements BatchWriter {
                 throw parseError();
             }
             if (json.contains(UNFIT)) {
-                rejected.add(new RejectedRow(
-                        row, "invalid_value", "column value (Float64): expected a number, got a string"));
+                rejected.add(new RejectedRow(row, "invalid_value",
+                        "column value (Float64): expected a number, got a string"));
             } else {
                 rows.add(json);
             }

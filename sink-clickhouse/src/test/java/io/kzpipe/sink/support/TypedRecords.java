@@ -38,16 +38,8 @@ public final class TypedRecords {
     private TypedRecords() {}
 
     public static AnswerKey key(String responseId, long version, int questionIndex, String type) {
-        return new AnswerKey(
-                "ev-" + responseId,
-                responseId,
-                version,
-                "act-1",
-                "grp-1",
-                questionIndex,
-                "Question \"" + questionIndex + "\" é",
-                type,
-                RECEIVED_AT_MS);
+        return new AnswerKey("ev-" + responseId, responseId, version, "act-1", "grp-1", questionIndex,
+                "Question \"" + questionIndex + "\" é", type, RECEIVED_AT_MS);
     }
 
     // spotless:off  one record per line

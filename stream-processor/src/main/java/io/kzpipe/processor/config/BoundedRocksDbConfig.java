@@ -70,9 +70,7 @@ public final class BoundedRocksDbConfig implements RocksDBConfigSetter {
         if (configured == null) {
             return DEFAULT_MEMORY_BYTES;
         }
-        long v = configured instanceof Number n
-                ? n.longValue()
-                : Long.parseLong(configured.toString().trim());
+        long v = configured instanceof Number n ? n.longValue() : Long.parseLong(configured.toString().trim());
         if (v < 1024 * 1024) {
             throw new IllegalArgumentException(MEMORY_BYTES_CONFIG + " must be at least 1 MiB, got " + v);
         }

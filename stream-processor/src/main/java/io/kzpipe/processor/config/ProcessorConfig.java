@@ -52,24 +52,10 @@ import org.apache.kafka.streams.errors.LogAndFailProcessingExceptionHandler;
  *                                index); stable per instance and unique in the group (docs/DESIGN.md, "Restarts,
  *                                outages and health"); {@code null} = dynamic membership
  */
-public record ProcessorConfig(
-        KafkaSettings kafka,
-        String applicationId,
-        Duration dedupWindow,
-        String stateDir,
-        String managementHost,
-        int managementPort,
-        String piiHashSecret,
-        int maxRecordBytes,
-        int rawJsonMaxBytes,
-        Duration startupTimeout,
-        Duration shutdownTimeout,
-        int maxThreadReplacements,
-        Duration threadReplacementWindow,
-        Map<String, String> streamsOverrides,
-        RecordLimits limits,
-        long rocksDbMemoryBytes,
-        String instanceId) {
+public record ProcessorConfig(KafkaSettings kafka, String applicationId, Duration dedupWindow, String stateDir,
+        String managementHost, int managementPort, String piiHashSecret, int maxRecordBytes, int rawJsonMaxBytes,
+        Duration startupTimeout, Duration shutdownTimeout, int maxThreadReplacements, Duration threadReplacementWindow,
+        Map<String, String> streamsOverrides, RecordLimits limits, long rocksDbMemoryBytes, String instanceId) {
 
     public static final int MIN_PII_SECRET_LENGTH = 16;
     /** Bodies up to this long are kept in {@code events.raw_json} (or up to the body limit when it is lower). */
@@ -90,12 +76,11 @@ public record ProcessorConfig(
         KafkaSettings kafka = KafkaSettings.from(env);
         String applicationId = env.string("PROCESSOR_APPLICATION_ID", "kaizala-processor");
         if (!applicationId.matches("[a-zA-Z0-9._-]{1,200}")) {
-            env.problem(
-                    "PROCESSOR_APPLICATION_ID",
+            env.problem("PROCESSOR_APPLICATION_ID",
                     "'" + applicationId + "' may only contain letters, digits, '.', '_', '-'");
         }
-        Duration dedupWindow = env.duration(
-                "PROCESSOR_DEDUP_WINDOW", Duration.ofHours(72), Duration.ofMinutes(1), Duration.ofDays(30));
+        Duration dedupWindow = env.duration("PROCESSOR_DEDUP_WINDOW", Duration.ofHours(72), Duration.ofMinutes(1),
+                Duration.ofDays(30));
         String stateDir = env.raw("PROCESSOR_STATE_DIR");
         String host = env.string("PROCESSOR_MANAGEMENT_HOST", "0.0.0.0");
         int port = env.intIn("PROCESSOR_MANAGEMENT_PORT", 8081, 0, 65535);
@@ -104,60 +89,30 @@ public record ProcessorConfig(
             env.problem("PII_HASH_SECRET", "must be at least " + MIN_PII_SECRET_LENGTH + " characters long");
         }
         RecordLimits limits = RecordLimits.from(env);
-        int maxRecordBytes =
-                env.intIn("PROCESSOR_MAX_RECORD_BYTES", limits.typedRecordBytes(), 1024, Integer.MAX_VALUE);
-        limits.requireAtLeast(
-                env,
-                "PROCESSOR_MAX_RECORD_BYTES",
-                maxRecordBytes,
-                limits.typedRecordBytes(),
-                "the largest typed record of a body");
-        int rawJsonMax = env.intIn(
-                "PROCESSOR_RAW_JSON_MAX_BYTES",
-                Math.min(DEFAULT_RAW_JSON_MAX_BYTES, limits.maxBodyBytes()),
-                0,
+        int maxRecordBytes = env.intIn("PROCESSOR_MAX_RECORD_BYTES", limits.typedRecordBytes(), 1024,
                 Integer.MAX_VALUE);
+        limits.requireAtLeast(env, "PROCESSOR_MAX_RECORD_BYTES", maxRecordBytes, limits.typedRecordBytes(),
+                "the largest typed record of a body");
+        int rawJsonMax = env.intIn("PROCESSOR_RAW_JSON_MAX_BYTES",
+                Math.min(DEFAULT_RAW_JSON_MAX_BYTES, limits.maxBodyBytes()), 0, Integer.MAX_VALUE);
         if (rawJsonMax > limits.maxBodyBytes()) {
-            env.problem(
-                    "PROCESSOR_RAW_JSON_MAX_BYTES",
-                    "is " + rawJsonMax + ", above " + RecordLimits.MAX_BODY_VAR + " (" + limits.maxBodyBytes()
-                            + "); the typed-record limit derived from it allows at most that");
+            env.problem("PROCESSOR_RAW_JSON_MAX_BYTES", "is " + rawJsonMax + ", above " + RecordLimits.MAX_BODY_VAR
+                    + " (" + limits.maxBodyBytes() + "); the typed-record limit derived from it allows at most that");
         }
-        Duration startup = env.duration(
-                "PROCESSOR_STARTUP_TIMEOUT", Duration.ofMinutes(5), Duration.ofSeconds(1), Duration.ofHours(2));
-        Duration shutdown = env.duration(
-                "PROCESSOR_SHUTDOWN_TIMEOUT", Duration.ofSeconds(30), Duration.ofSeconds(1), Duration.ofMinutes(10));
+        Duration startup = env.duration("PROCESSOR_STARTUP_TIMEOUT", Duration.ofMinutes(5), Duration.ofSeconds(1),
+                Duration.ofHours(2));
+        Duration shutdown = env.duration("PROCESSOR_SHUTDOWN_TIMEOUT", Duration.ofSeconds(30), Duration.ofSeconds(1),
+                Duration.ofMinutes(10));
         int replacements = env.intIn("PROCESSOR_MAX_THREAD_REPLACEMENTS", 3, 0, 1000);
-        Duration replacementWindow = env.duration(
-                "PROCESSOR_THREAD_REPLACEMENT_WINDOW",
-                Duration.ofMinutes(10),
-                Duration.ofSeconds(1),
-                Duration.ofDays(1));
+        Duration replacementWindow = env.duration("PROCESSOR_THREAD_REPLACEMENT_WINDOW", Duration.ofMinutes(10),
+                Duration.ofSeconds(1), Duration.ofDays(1));
         Map<String, String> overrides = env.passThrough("KAFKA_STREAMS_");
-        long rocksDbMemory = env.longIn(
-                "PROCESSOR_ROCKSDB_MEMORY_BYTES",
-                BoundedRocksDbConfig.DEFAULT_MEMORY_BYTES,
-                1024L * 1024,
-                64L * 1024 * 1024 * 1024);
+        long rocksDbMemory = env.longIn("PROCESSOR_ROCKSDB_MEMORY_BYTES", BoundedRocksDbConfig.DEFAULT_MEMORY_BYTES,
+                1024L * 1024, 64L * 1024 * 1024 * 1024);
         String instanceId = env.clientId("PROCESSOR_INSTANCE_ID", null);
-        ProcessorConfig config = new ProcessorConfig(
-                kafka,
-                applicationId,
-                dedupWindow,
-                stateDir,
-                host,
-                port,
-                secret,
-                maxRecordBytes,
-                rawJsonMax,
-                startup,
-                shutdown,
-                replacements,
-                replacementWindow,
-                overrides,
-                limits,
-                rocksDbMemory,
-                instanceId);
+        ProcessorConfig config = new ProcessorConfig(kafka, applicationId, dedupWindow, stateDir, host, port, secret,
+                maxRecordBytes, rawJsonMax, startup, shutdown, replacements, replacementWindow, overrides, limits,
+                rocksDbMemory, instanceId);
         config.checkProducerSizes(env);
         env.throwIfProblems();
         return config;
@@ -181,7 +136,7 @@ public record ProcessorConfig(
         Properties p = streamsProperties();
         String request = StreamsConfig.producerPrefix(ProducerConfig.MAX_REQUEST_SIZE_CONFIG);
         String buffer = StreamsConfig.producerPrefix(ProducerConfig.BUFFER_MEMORY_CONFIG);
-        for (String key : new String[] {request, buffer}) {
+        for (String key : new String[]{request, buffer}) {
             long value;
             try {
                 value = Long.parseLong(String.valueOf(p.get(key)).trim());
@@ -189,11 +144,7 @@ public record ProcessorConfig(
                 env.problem(overrideName(key), "must be an integer, got '" + p.get(key) + "'");
                 continue;
             }
-            limits.requireAtLeast(
-                    env,
-                    overrideName(key),
-                    value,
-                    largestRecordBytes(),
+            limits.requireAtLeast(env, overrideName(key), value, largestRecordBytes(),
                     "the largest record the processor writes (PROCESSOR_MAX_RECORD_BYTES or a dead letter)");
         }
     }
@@ -229,8 +180,7 @@ public record ProcessorConfig(
         // cannot fail; a processing error outside the mapper (state store, forwarding) is an infrastructure
         // failure and must stop the thread rather than skip a record; production errors: see ProductionErrorPolicy
         d.put(StreamsConfig.DESERIALIZATION_EXCEPTION_HANDLER_CLASS_CONFIG, LogAndFailExceptionHandler.class.getName());
-        d.put(
-                StreamsConfig.PROCESSING_EXCEPTION_HANDLER_CLASS_CONFIG,
+        d.put(StreamsConfig.PROCESSING_EXCEPTION_HANDLER_CLASS_CONFIG,
                 LogAndFailProcessingExceptionHandler.class.getName());
         d.put(StreamsConfig.PRODUCTION_EXCEPTION_HANDLER_CLASS_CONFIG, ProductionErrorPolicy.class.getName());
         d.put(ProductionErrorPolicy.DLQ_TOPIC_CONFIG, kafka.topics().name(TopicId.DLQ_PROCESSOR));
@@ -254,8 +204,7 @@ public record ProcessorConfig(
         d.put(StreamsConfig.producerPrefix(ProducerConfig.RETRY_BACKOFF_MAX_MS_CONFIG), 1000);
         // the largest typed record or dead letter (RecordLimits) must fit one request and the send buffer
         d.put(StreamsConfig.producerPrefix(ProducerConfig.MAX_REQUEST_SIZE_CONFIG), largestRecordBytes());
-        d.put(
-                StreamsConfig.producerPrefix(ProducerConfig.BUFFER_MEMORY_CONFIG),
+        d.put(StreamsConfig.producerPrefix(ProducerConfig.BUFFER_MEMORY_CONFIG),
                 Math.max(DEFAULT_PRODUCER_BUFFER_BYTES, largestRecordBytes()));
         return d;
     }
@@ -263,14 +212,13 @@ public record ProcessorConfig(
     @Override
     public String toString() {
         return "ProcessorConfig[kafka=" + kafka + ", applicationId=" + applicationId + ", dedupWindow=" + dedupWindow
-                + ", stateDir=" + (stateDir == null ? "(streams default)" : stateDir)
-                + ", management=" + managementHost + ":" + managementPort
-                + ", piiHashing=" + (piiHashSecret != null ? "on, secret " + Secrets.MASK : "off")
-                + ", maxRecordBytes=" + maxRecordBytes + ", rawJsonMaxBytes=" + rawJsonMaxBytes
-                + ", startupTimeout=" + startupTimeout + ", shutdownTimeout=" + shutdownTimeout
-                + ", maxThreadReplacements=" + maxThreadReplacements + " per " + threadReplacementWindow
-                + ", maxBodyBytes=" + limits.maxBodyBytes() + ", rocksDbMemoryBytes=" + rocksDbMemoryBytes
-                + ", instanceId=" + (instanceId == null ? "(dynamic membership)" : instanceId)
+                + ", stateDir=" + (stateDir == null ? "(streams default)" : stateDir) + ", management=" + managementHost
+                + ":" + managementPort + ", piiHashing="
+                + (piiHashSecret != null ? "on, secret " + Secrets.MASK : "off") + ", maxRecordBytes=" + maxRecordBytes
+                + ", rawJsonMaxBytes=" + rawJsonMaxBytes + ", startupTimeout=" + startupTimeout + ", shutdownTimeout="
+                + shutdownTimeout + ", maxThreadReplacements=" + maxThreadReplacements + " per "
+                + threadReplacementWindow + ", maxBodyBytes=" + limits.maxBodyBytes() + ", rocksDbMemoryBytes="
+                + rocksDbMemoryBytes + ", instanceId=" + (instanceId == null ? "(dynamic membership)" : instanceId)
                 + ", streams=" + Secrets.maskAll(streamsOverrides) + "]";
     }
 }

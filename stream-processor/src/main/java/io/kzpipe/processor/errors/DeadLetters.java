@@ -18,13 +18,8 @@ public final class DeadLetters {
 
     private DeadLetters() {}
 
-    public static RecordHeaders headers(
-            org.apache.kafka.common.header.Headers original,
-            DeadLetterReason reason,
-            String detail,
-            String topic,
-            int partition,
-            long offset) {
+    public static RecordHeaders headers(org.apache.kafka.common.header.Headers original, DeadLetterReason reason,
+            String detail, String topic, int partition, long offset) {
         RecordHeaders out = new RecordHeaders();
         if (original != null) {
             for (Header h : original) {

@@ -54,73 +54,43 @@ public final class ProductionErrorPolicy implements ProductionExceptionHandler {
     }
 
     @Override
-    public Response handleError(
-            ErrorHandlerContext context, ProducerRecord<byte[], byte[]> record, Exception exception) {
+    public Response handleError(ErrorHandlerContext context, ProducerRecord<byte[], byte[]> record,
+            Exception exception) {
         if (exception instanceof RecordTooLargeException && dlqTopic != null) {
             if (!dlqTopic.equals(record.topic()) && context.sourceRawValue() != null) {
-                LOG.error(
-                        "record for {} too large; dead-lettering source record {}-{}@{} to {}",
-                        record.topic(),
-                        context.topic(),
-                        context.partition(),
-                        context.offset(),
-                        dlqTopic,
-                        exception);
+                LOG.error("record for {} too large; dead-lettering source record {}-{}@{} to {}", record.topic(),
+                        context.topic(), context.partition(), context.offset(), dlqTopic, exception);
                 return Response.resume(List.of(deadLetter(context, record.topic(), exception)));
             }
             if (dlqTopic.equals(record.topic()) && record.value() != null) {
-                LOG.error(
-                        "dead letter of {} bytes for {}-{}@{} too large for {}; writing it without the body",
-                        record.value().length,
-                        context.topic(),
-                        context.partition(),
-                        context.offset(),
-                        dlqTopic,
+                LOG.error("dead letter of {} bytes for {}-{}@{} too large for {}; writing it without the body",
+                        record.value().length, context.topic(), context.partition(), context.offset(), dlqTopic,
                         exception);
                 return Response.resume(List.of(withoutBody(context, record, exception)));
             }
         }
         if (exception instanceof RetriableException) {
-            LOG.warn(
-                    "retriable error writing to {} (source {}-{}@{}); retrying",
-                    record.topic(),
-                    context.topic(),
-                    context.partition(),
-                    context.offset(),
-                    exception);
+            LOG.warn("retriable error writing to {} (source {}-{}@{}); retrying", record.topic(), context.topic(),
+                    context.partition(), context.offset(), exception);
             return Response.retry();
         }
-        LOG.error(
-                "cannot write to {} (source {}-{}@{}); failing the stream thread",
-                record.topic(),
-                context.topic(),
-                context.partition(),
-                context.offset(),
-                exception);
+        LOG.error("cannot write to {} (source {}-{}@{}); failing the stream thread", record.topic(), context.topic(),
+                context.partition(), context.offset(), exception);
         return Response.fail();
     }
 
     @Override
     @SuppressWarnings("rawtypes")
-    public Response handleSerializationError(
-            ErrorHandlerContext context,
-            ProducerRecord record,
-            Exception exception,
+    public Response handleSerializationError(ErrorHandlerContext context, ProducerRecord record, Exception exception,
             SerializationExceptionOrigin origin) {
-        LOG.error(
-                "cannot serialize {} for {} (source {}-{}@{}); failing the stream thread",
-                origin,
-                record.topic(),
-                context.topic(),
-                context.partition(),
-                context.offset(),
-                exception);
+        LOG.error("cannot serialize {} for {} (source {}-{}@{}); failing the stream thread", origin, record.topic(),
+                context.topic(), context.partition(), context.offset(), exception);
         return Response.fail();
     }
 
     /** The same dead letter with a null value and a detail saying where the original bytes still are. */
-    private ProducerRecord<byte[], byte[]> withoutBody(
-            ErrorHandlerContext context, ProducerRecord<byte[], byte[]> deadLetter, Exception exception) {
+    private ProducerRecord<byte[], byte[]> withoutBody(ErrorHandlerContext context,
+            ProducerRecord<byte[], byte[]> deadLetter, Exception exception) {
         Header reasonHeader = deadLetter.headers().lastHeader(PipelineHeaders.DLQ_REASON);
         String code = reasonHeader == null ? "" : new String(reasonHeader.value(), StandardCharsets.UTF_8);
         DeadLetterReason reason = Arrays.stream(DeadLetterReason.values())
@@ -128,32 +98,16 @@ public final class ProductionErrorPolicy implements ProductionExceptionHandler {
                 .findFirst()
                 .orElse(DeadLetterReason.PROCESSING_ERROR);
         String detail = "body of " + deadLetter.value().length + " bytes omitted (refused by Kafka: "
-                + exception.getMessage() + "); the raw record stays at " + context.topic() + "-"
-                + context.partition() + "@" + context.offset();
-        return new ProducerRecord<>(
-                dlqTopic,
-                null,
-                deadLetter.timestamp(),
-                deadLetter.key(),
-                null,
-                DeadLetters.headers(
-                        deadLetter.headers(), reason, detail, context.topic(), context.partition(), context.offset()));
+                + exception.getMessage() + "); the raw record stays at " + context.topic() + "-" + context.partition()
+                + "@" + context.offset();
+        return new ProducerRecord<>(dlqTopic, null, deadLetter.timestamp(), deadLetter.key(), null, DeadLetters
+                .headers(deadLetter.headers(), reason, detail, context.topic(), context.partition(), context.offset()));
     }
 
     ProducerRecord<byte[], byte[]> deadLetter(ErrorHandlerContext context, String failedTopic, Exception exception) {
         String detail = "record for " + failedTopic + " refused by Kafka: " + exception.getMessage();
-        return new ProducerRecord<>(
-                dlqTopic,
-                null,
-                context.timestamp(),
-                context.sourceRawKey(),
-                context.sourceRawValue(),
-                DeadLetters.headers(
-                        context.headers(),
-                        DeadLetterReason.RECORD_TOO_LARGE,
-                        detail,
-                        context.topic(),
-                        context.partition(),
-                        context.offset()));
+        return new ProducerRecord<>(dlqTopic, null, context.timestamp(), context.sourceRawKey(),
+                context.sourceRawValue(), DeadLetters.headers(context.headers(), DeadLetterReason.RECORD_TOO_LARGE,
+                        detail, context.topic(), context.partition(), context.offset()));
     }
 }

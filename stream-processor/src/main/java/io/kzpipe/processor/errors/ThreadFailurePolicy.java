@@ -62,19 +62,12 @@ public final class ThreadFailurePolicy implements StreamsUncaughtExceptionHandle
         }
         if (replacements.size() < maxReplacements) {
             replacements.addLast(now);
-            LOG.error(
-                    "stream thread failed; replacing it ({} of {} replacements allowed within {})",
-                    replacements.size(),
-                    maxReplacements,
-                    window,
-                    exception);
+            LOG.error("stream thread failed; replacing it ({} of {} replacements allowed within {})",
+                    replacements.size(), maxReplacements, window, exception);
             return StreamThreadExceptionResponse.REPLACE_THREAD;
         }
-        LOG.error(
-                "stream thread failed after {} replacements within {}; shutting down the Streams client",
-                replacements.size(),
-                window,
-                exception);
+        LOG.error("stream thread failed after {} replacements within {}; shutting down the Streams client",
+                replacements.size(), window, exception);
         return StreamThreadExceptionResponse.SHUTDOWN_CLIENT;
     }
 }

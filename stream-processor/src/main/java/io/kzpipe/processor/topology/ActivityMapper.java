@@ -36,25 +36,12 @@ final class ActivityMapper {
         }
         JsonNode details = d.get("responseDetails");
         JsonNode r = details != null && details.isObject() ? details.get("response") : null;
-        out.add(new Output(
-                TopicId.JOBS,
-                env.key(),
-                new JobRecord(
-                        TypedRecord.SCHEMA_VERSION,
-                        env.eventId(),
-                        env.eventId(),
-                        env.eventType(),
-                        env.actionId(),
-                        env.groupId(),
-                        JsonFields.text(d, "title"),
-                        JsonFields.text(d, "text"),
-                        response ? null : dueDateMs(d.get("dueDate")),
-                        strings(d.get("assignedTo")),
-                        env.responseId(),
-                        JsonFields.text(r, "assignee"),
-                        JsonFields.text(r, "assigneeName"),
-                        JsonFields.optionalBool(r, "isCompleted"),
-                        env.receivedAtMs())));
+        out.add(new Output(TopicId.JOBS, env.key(),
+                new JobRecord(TypedRecord.SCHEMA_VERSION, env.eventId(), env.eventId(), env.eventType(), env.actionId(),
+                        env.groupId(), JsonFields.text(d, "title"), JsonFields.text(d, "text"),
+                        response ? null : dueDateMs(d.get("dueDate")), strings(d.get("assignedTo")), env.responseId(),
+                        JsonFields.text(r, "assignee"), JsonFields.text(r, "assigneeName"),
+                        JsonFields.optionalBool(r, "isCompleted"), env.receivedAtMs())));
     }
 
     /** TextMessageCreated, Announcement and AttachmentCreated; both media key spellings are read. */
@@ -75,44 +62,21 @@ final class ActivityMapper {
             }
         }
         ObjectNode root = env.root();
-        out.add(new Output(
-                TopicId.MESSAGES,
-                env.key(),
-                new MessageRecord(
-                        TypedRecord.SCHEMA_VERSION,
-                        env.eventId(),
-                        env.eventId(),
-                        env.eventType(),
-                        env.groupId(),
-                        JsonFields.text(root, "fromUser"),
-                        JsonFields.text(root, "fromUserName"),
-                        JsonFields.text(d, "text"),
-                        JsonFields.text(d, "title"),
-                        JsonFields.text(d, "caption"),
-                        JsonFields.text(d, "actionType"),
-                        urls,
-                        names,
-                        env.receivedAtMs())));
+        out.add(new Output(TopicId.MESSAGES, env.key(),
+                new MessageRecord(TypedRecord.SCHEMA_VERSION, env.eventId(), env.eventId(), env.eventType(),
+                        env.groupId(), JsonFields.text(root, "fromUser"), JsonFields.text(root, "fromUserName"),
+                        JsonFields.text(d, "text"), JsonFields.text(d, "title"), JsonFields.text(d, "caption"),
+                        JsonFields.text(d, "actionType"), urls, names, env.receivedAtMs())));
     }
 
     /** MemberAdded / MemberRemoved; the role is Kaizala's {@code data.type}. */
     static void membership(Envelope env, List<Output> out) {
         ObjectNode d = env.data();
-        out.add(new Output(
-                TopicId.MEMBERSHIPS,
-                env.key(),
-                new MembershipRecord(
-                        TypedRecord.SCHEMA_VERSION,
-                        env.eventId(),
-                        env.eventId(),
-                        env.eventType(),
-                        env.groupId(),
-                        JsonFields.text(d, "member"),
-                        JsonFields.text(d, "memberId"),
-                        JsonFields.text(d, "memberName"),
-                        JsonFields.text(d, "type"),
-                        JsonFields.text(env.root(), "fromUser"),
-                        env.receivedAtMs())));
+        out.add(new Output(TopicId.MEMBERSHIPS, env.key(),
+                new MembershipRecord(TypedRecord.SCHEMA_VERSION, env.eventId(), env.eventId(), env.eventType(),
+                        env.groupId(), JsonFields.text(d, "member"), JsonFields.text(d, "memberId"),
+                        JsonFields.text(d, "memberName"), JsonFields.text(d, "type"),
+                        JsonFields.text(env.root(), "fromUser"), env.receivedAtMs())));
     }
 
     /**
@@ -130,23 +94,12 @@ final class ActivityMapper {
         String packageId = env.actionPackageId().isEmpty() ? JsonFields.text(d, "packageId") : env.actionPackageId();
         for (int i = 0; i < questions.size(); i++) {
             ObjectNode q = questions.get(i);
-            out.add(new Output(
-                    TopicId.ACTION_DEFINITIONS,
-                    env.key(),
-                    new ActionDefinitionRecord(
-                            TypedRecord.SCHEMA_VERSION,
-                            ActionDefinitionRecord.rowId(env.eventId(), i),
-                            env.eventId(),
-                            env.eventType(),
-                            env.actionId(),
-                            env.groupId(),
-                            packageId,
-                            i,
-                            JsonFields.text(q, "title"),
-                            JsonFields.text(q, "type"),
-                            AnswerMapper.offeredOptions(q),
-                            JsonFields.bool(q, "isInvisible"),
-                            env.receivedAtMs())));
+            out.add(new Output(TopicId.ACTION_DEFINITIONS, env.key(),
+                    new ActionDefinitionRecord(TypedRecord.SCHEMA_VERSION,
+                            ActionDefinitionRecord.rowId(env.eventId(), i), env.eventId(), env.eventType(),
+                            env.actionId(), env.groupId(), packageId, i, JsonFields.text(q, "title"),
+                            JsonFields.text(q, "type"), AnswerMapper.offeredOptions(q),
+                            JsonFields.bool(q, "isInvisible"), env.receivedAtMs())));
         }
     }
 

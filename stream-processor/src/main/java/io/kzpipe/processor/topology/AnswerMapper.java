@@ -55,12 +55,8 @@ final class AnswerMapper {
                 if (ms != null) {
                     out.add(new Output(TopicId.ANSWERS_DATETIME, outKey, DateTimeAnswer.of(key, ms)));
                 } else {
-                    reject(
-                            key,
-                            answer,
-                            RejectReason.INVALID_DATETIME,
-                            "expected epoch milliseconds as a number or digit-only string, got " + kind(answer),
-                            out);
+                    reject(key, answer, RejectReason.INVALID_DATETIME,
+                            "expected epoch milliseconds as a number or digit-only string, got " + kind(answer), out);
                 }
             }
             case MEDIA -> media(key, answer, out);
@@ -78,39 +74,27 @@ final class AnswerMapper {
             for (int i = 0; i < answer.size(); i++) {
                 JsonNode el = answer.get(i);
                 if (!el.isTextual()) {
-                    reject(
-                            key,
-                            answer,
-                            RejectReason.INVALID_OPTION,
-                            "selection " + i + " is " + kind(el) + ", expected a string",
-                            out);
+                    reject(key, answer, RejectReason.INVALID_OPTION,
+                            "selection " + i + " is " + kind(el) + ", expected a string", out);
                     return;
                 }
                 selected.add(el.textValue());
             }
             if (single && selected.size() > 1) {
-                reject(
-                        key,
-                        answer,
-                        RejectReason.INVALID_OPTION,
-                        "a single-option answer has " + selected.size() + " selections",
-                        out);
+                reject(key, answer, RejectReason.INVALID_OPTION,
+                        "a single-option answer has " + selected.size() + " selections", out);
                 return;
             }
         } else {
-            reject(
-                    key,
-                    answer,
-                    RejectReason.INVALID_OPTION,
-                    "expected a string or an array of strings, got " + kind(answer),
-                    out);
+            reject(key, answer, RejectReason.INVALID_OPTION,
+                    "expected a string or an array of strings, got " + kind(answer), out);
             return;
         }
         List<String> offered = offeredOptions(question);
         for (int i = 0; i < selected.size(); i++) {
             String title = selected.get(i);
-            out.add(new Output(
-                    TopicId.ANSWERS_OPTION, key.responseId(), OptionAnswer.of(key, i, title, offered.indexOf(title))));
+            out.add(new Output(TopicId.ANSWERS_OPTION, key.responseId(),
+                    OptionAnswer.of(key, i, title, offered.indexOf(title))));
         }
     }
 
@@ -147,11 +131,7 @@ final class AnswerMapper {
         }
         JsonNode lt = answer.get("lt");
         JsonNode lg = answer.get("lg");
-        if (lt == null
-                || lg == null
-                || !lt.isNumber()
-                || !lg.isNumber()
-                || !Double.isFinite(lt.doubleValue())
+        if (lt == null || lg == null || !lt.isNumber() || !lg.isNumber() || !Double.isFinite(lt.doubleValue())
                 || !Double.isFinite(lg.doubleValue())) {
             reject(key, answer, RejectReason.INVALID_LOCATION, "lt and lg must be finite numbers", out);
             return;
@@ -163,20 +143,15 @@ final class AnswerMapper {
             return;
         }
         if (lon < -180 || lon > 180) {
-            reject(
-                    key,
-                    answer,
-                    RejectReason.LONGITUDE_OUT_OF_RANGE,
-                    "longitude " + lon + " is outside [-180, 180]",
+            reject(key, answer, RejectReason.LONGITUDE_OUT_OF_RANGE, "longitude " + lon + " is outside [-180, 180]",
                     out);
             return;
         }
         JsonNode acc = answer.get("acc");
-        Double accuracy =
-                acc != null && acc.isNumber() && Double.isFinite(acc.doubleValue()) ? acc.doubleValue() : null;
-        out.add(new Output(
-                TopicId.ANSWERS_LOCATION,
-                key.responseId(),
+        Double accuracy = acc != null && acc.isNumber() && Double.isFinite(acc.doubleValue())
+                ? acc.doubleValue()
+                : null;
+        out.add(new Output(TopicId.ANSWERS_LOCATION, key.responseId(),
                 LocationAnswer.of(key, lat, lon, JsonFields.text(answer, "n"), accuracy)));
     }
 
@@ -185,12 +160,10 @@ final class AnswerMapper {
         long ms;
         if (answer.isIntegralNumber() && answer.canConvertToLong()) {
             ms = answer.longValue();
-        } else if (answer.isFloatingPointNumber()
-                && Double.isFinite(answer.doubleValue())
+        } else if (answer.isFloatingPointNumber() && Double.isFinite(answer.doubleValue())
                 && Math.abs(answer.doubleValue()) <= MAX_EPOCH_MS) {
             ms = (long) Math.floor(answer.doubleValue());
-        } else if (answer.isTextual()
-                && DIGITS.matcher(answer.textValue().trim()).matches()) {
+        } else if (answer.isTextual() && DIGITS.matcher(answer.textValue().trim()).matches()) {
             ms = Long.parseLong(answer.textValue().trim());
         } else {
             return null;
@@ -205,12 +178,8 @@ final class AnswerMapper {
         } else if (answer.isTextual() || answer.isObject()) {
             items.add(answer);
         } else {
-            reject(
-                    key,
-                    answer,
-                    RejectReason.INVALID_MEDIA,
-                    "expected a string, an object or an array, got " + kind(answer),
-                    out);
+            reject(key, answer, RejectReason.INVALID_MEDIA,
+                    "expected a string, an object or an array, got " + kind(answer), out);
             return;
         }
         List<String[]> media = new ArrayList<>(items.size());
@@ -218,7 +187,7 @@ final class AnswerMapper {
             JsonNode item = items.get(i);
             if (item.isTextual()) {
                 if (!item.textValue().isEmpty()) {
-                    media.add(new String[] {item.textValue(), ""});
+                    media.add(new String[]{item.textValue(), ""});
                 }
             } else if (item.isObject()) {
                 String url = JsonFields.firstText(item, "mediaUrl", "url");
@@ -226,22 +195,20 @@ final class AnswerMapper {
                     reject(key, answer, RejectReason.INVALID_MEDIA, "attachment " + i + " has no mediaUrl", out);
                     return;
                 }
-                media.add(new String[] {url, JsonFields.firstText(item, "mediaFileName", "fileName")});
+                media.add(new String[]{url, JsonFields.firstText(item, "mediaFileName", "fileName")});
             } else {
                 reject(key, answer, RejectReason.INVALID_MEDIA, "attachment " + i + " is " + kind(item), out);
                 return;
             }
         }
         for (int i = 0; i < media.size(); i++) {
-            out.add(new Output(
-                    TopicId.ANSWERS_MEDIA, key.responseId(), MediaAnswer.of(key, i, media.get(i)[0], media.get(i)[1])));
+            out.add(new Output(TopicId.ANSWERS_MEDIA, key.responseId(),
+                    MediaAnswer.of(key, i, media.get(i)[0], media.get(i)[1])));
         }
     }
 
     private static void reject(AnswerKey key, JsonNode answer, RejectReason reason, String detail, List<Output> out) {
-        out.add(new Output(
-                TopicId.ANSWER_REJECTS,
-                key.responseId(),
+        out.add(new Output(TopicId.ANSWER_REJECTS, key.responseId(),
                 AnswerReject.of(key, JsonFields.json(answer), reason.code(), detail)));
     }
 

@@ -13,17 +13,8 @@ import io.kzpipe.processor.errors.DeadLetterReason;
  * {@code actionId} is {@code data.actionId}, else {@code objectId} when {@code objectType} is {@code Action};
  * {@code data} is an empty object when the delivery has none (GroupAdded/GroupRemoved are undocumented).
  */
-record Envelope(
-        ObjectNode root,
-        ObjectNode data,
-        String eventId,
-        String eventType,
-        String objectId,
-        String objectType,
-        String groupId,
-        String actionId,
-        String responseId,
-        long receivedAtMs) {
+record Envelope(ObjectNode root, ObjectNode data, String eventId, String eventType, String objectId, String objectType,
+        String groupId, String actionId, String responseId, long receivedAtMs) {
 
     /**
      * Validates the envelope: {@code eventId} a non-blank string, {@code data} an object when present.
@@ -33,8 +24,7 @@ record Envelope(
     static Envelope of(ObjectNode root, long receivedAtMs) {
         JsonNode id = root.get("eventId");
         if (id == null || !id.isTextual() || id.textValue().isBlank()) {
-            throw new DeadLetterException(
-                    DeadLetterReason.MISSING_EVENT_ID,
+            throw new DeadLetterException(DeadLetterReason.MISSING_EVENT_ID,
                     id == null || id.isNull()
                             ? "eventId is missing"
                             : "eventId must be a non-empty string, got " + AnswerMapper.kind(id));
@@ -46,8 +36,8 @@ record Envelope(
         } else if (dataNode instanceof ObjectNode d) {
             data = d;
         } else {
-            throw new DeadLetterException(
-                    DeadLetterReason.DATA_NOT_OBJECT, "data must be an object, got " + AnswerMapper.kind(dataNode));
+            throw new DeadLetterException(DeadLetterReason.DATA_NOT_OBJECT,
+                    "data must be an object, got " + AnswerMapper.kind(dataNode));
         }
         String objectId = JsonFields.text(root, "objectId");
         String objectType = JsonFields.text(root, "objectType");
@@ -59,17 +49,8 @@ record Envelope(
         if (actionId.isEmpty() && "Action".equals(objectType)) {
             actionId = objectId;
         }
-        return new Envelope(
-                root,
-                data,
-                id.textValue(),
-                JsonFields.text(root, "eventType"),
-                objectId,
-                objectType,
-                groupId,
-                actionId,
-                JsonFields.text(data, "responseId"),
-                receivedAtMs);
+        return new Envelope(root, data, id.textValue(), JsonFields.text(root, "eventType"), objectId, objectType,
+                groupId, actionId, JsonFields.text(data, "responseId"), receivedAtMs);
     }
 
     /** Kafka key of every record of this event: the response id, else the event id (docs/DESIGN.md). */

@@ -28,8 +28,8 @@ import java.util.List;
  */
 public final class EventMapper implements RecordMapper {
 
-    private static final ObjectReader READER =
-            Json.MAPPER.reader().with(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
+    private static final ObjectReader READER = Json.MAPPER.reader()
+            .with(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
     private static final ObjectWriter TREE_WRITER = Json.MAPPER.writerFor(JsonNode.class);
 
     private final PiiHasher hasher;
@@ -74,8 +74,8 @@ public final class EventMapper implements RecordMapper {
 
     static ObjectNode parseObject(byte[] raw) {
         if (raw == null || raw.length == 0) {
-            throw new DeadLetterException(
-                    DeadLetterReason.INVALID_JSON, raw == null ? "value is null" : "value is empty");
+            throw new DeadLetterException(DeadLetterReason.INVALID_JSON,
+                    raw == null ? "value is null" : "value is empty");
         }
         JsonNode root;
         try {
@@ -89,8 +89,7 @@ public final class EventMapper implements RecordMapper {
             throw new DeadLetterException(DeadLetterReason.INVALID_JSON, "value holds no JSON");
         }
         if (!(root instanceof ObjectNode obj)) {
-            throw new DeadLetterException(
-                    DeadLetterReason.NOT_AN_OBJECT,
+            throw new DeadLetterException(DeadLetterReason.NOT_AN_OBJECT,
                     "the JSON root is " + AnswerMapper.kind(root) + ", expected an object");
         }
         return obj;
@@ -98,23 +97,11 @@ public final class EventMapper implements RecordMapper {
 
     private TypedRecord eventRecord(Envelope env, byte[] raw) {
         ObjectNode root = env.root();
-        return new EventRecord(
-                TypedRecord.SCHEMA_VERSION,
-                env.eventId(),
-                env.eventId(),
-                env.eventType(),
-                env.objectId(),
-                env.objectType(),
-                env.groupId(),
-                env.actionId(),
-                env.responseId(),
-                JsonFields.text(root, "fromUser"),
-                JsonFields.text(root, "fromUserId"),
-                JsonFields.text(root, "fromUserName"),
-                JsonFields.text(root, "fromUserProfilePic"),
-                JsonFields.text(root, "context"),
-                JsonFields.text(root, "subscriptionId"),
-                env.receivedAtMs(),
+        return new EventRecord(TypedRecord.SCHEMA_VERSION, env.eventId(), env.eventId(), env.eventType(),
+                env.objectId(), env.objectType(), env.groupId(), env.actionId(), env.responseId(),
+                JsonFields.text(root, "fromUser"), JsonFields.text(root, "fromUserId"),
+                JsonFields.text(root, "fromUserName"), JsonFields.text(root, "fromUserProfilePic"),
+                JsonFields.text(root, "context"), JsonFields.text(root, "subscriptionId"), env.receivedAtMs(),
                 rawJson(root, raw));
     }
 

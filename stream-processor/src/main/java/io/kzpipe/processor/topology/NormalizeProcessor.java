@@ -139,18 +139,9 @@ final class NormalizeProcessor implements Processor<byte[], byte[], byte[], byte
                     yield new Handled(eventId, RawOutcome.Kind.DEAD_LETTER);
                 }
                 ResponseRecord now = ResponseVersions.responseOf(newer.outputs());
-                Output supersession = new Output(
-                        TopicId.RESPONSE_SUPERSESSIONS,
-                        newer.outputs().get(0).key(),
-                        ResponseSupersession.of(
-                                eventId,
-                                now.responseId(),
-                                current.version(),
-                                now.version(),
-                                now.actionId(),
-                                now.groupId(),
-                                current.receivedAtMs(),
-                                now.receivedAtMs()));
+                Output supersession = new Output(TopicId.RESPONSE_SUPERSESSIONS, newer.outputs().get(0).key(),
+                        ResponseSupersession.of(eventId, now.responseId(), current.version(), now.version(),
+                                now.actionId(), now.groupId(), current.receivedAtMs(), now.receivedAtMs()));
                 // smaller than the response record (a subset of its ids), which passed the size check
                 accept(eventId, receivedAt, ts, newer.plus(supersession, writer.write(supersession.record())));
                 versions.makeCurrent(now);
@@ -165,21 +156,10 @@ final class NormalizeProcessor implements Processor<byte[], byte[], byte[], byte
      */
     private void writeOutcome(Record<byte[], byte[]> record, Handled handled, long receivedAt) {
         RecordMetadata m = context.recordMetadata().orElse(null);
-        RawOutcome outcome = RawOutcome.of(
-                m == null ? "" : m.topic(),
-                m == null ? -1 : m.partition(),
-                m == null ? -1 : m.offset(),
-                handled.eventId(),
-                handled.kind(),
-                replayOf(record),
-                receivedAt);
-        context.forward(
-                new Record<>(
-                        outcome.rowId().getBytes(StandardCharsets.UTF_8),
-                        writer.write(outcome),
-                        record.timestamp(),
-                        new RecordHeaders()),
-                ProcessorTopology.sinkName(TopicId.RAW_OUTCOMES));
+        RawOutcome outcome = RawOutcome.of(m == null ? "" : m.topic(), m == null ? -1 : m.partition(),
+                m == null ? -1 : m.offset(), handled.eventId(), handled.kind(), replayOf(record), receivedAt);
+        context.forward(new Record<>(outcome.rowId().getBytes(StandardCharsets.UTF_8), writer.write(outcome),
+                record.timestamp(), new RecordHeaders()), ProcessorTopology.sinkName(TopicId.RAW_OUTCOMES));
         settings.metrics().outcome();
     }
 
@@ -227,8 +207,7 @@ final class NormalizeProcessor implements Processor<byte[], byte[], byte[], byte
         }
         byte[] key = mapped.outputs().get(0).key().getBytes(StandardCharsets.UTF_8);
         for (int i = 0; i < mapped.outputs().size(); i++) {
-            context.forward(
-                    new Record<>(key, mapped.values().get(i), ts, new RecordHeaders()),
+            context.forward(new Record<>(key, mapped.values().get(i), ts, new RecordHeaders()),
                     ProcessorTopology.sinkName(mapped.outputs().get(i).topic()));
         }
     }
@@ -242,12 +221,8 @@ final class NormalizeProcessor implements Processor<byte[], byte[], byte[], byte
             deadLetter(record, e.reason(), e.detail());
         } catch (RuntimeException e) {
             RecordMetadata m = context.recordMetadata().orElse(null);
-            LOG.warn(
-                    "cannot map record {}-{}@{}; dead-lettering it",
-                    m == null ? "?" : m.topic(),
-                    m == null ? -1 : m.partition(),
-                    m == null ? -1 : m.offset(),
-                    e);
+            LOG.warn("cannot map record {}-{}@{}; dead-lettering it", m == null ? "?" : m.topic(),
+                    m == null ? -1 : m.partition(), m == null ? -1 : m.offset(), e);
             deadLetter(record, DeadLetterReason.PROCESSING_ERROR, e.toString());
         }
         return null;
@@ -267,11 +242,9 @@ final class NormalizeProcessor implements Processor<byte[], byte[], byte[], byte
             byte[] value = writer.write(o.record());
             int size = value.length + o.key().length() * 3 + 64;
             if (size > settings.maxRecordBytes()) {
-                throw new DeadLetterException(
-                        DeadLetterReason.RECORD_TOO_LARGE,
-                        "the " + o.topic().table()
-                                + " record would be about " + size + " bytes, above PROCESSOR_MAX_RECORD_BYTES ("
-                                + settings.maxRecordBytes() + ")");
+                throw new DeadLetterException(DeadLetterReason.RECORD_TOO_LARGE,
+                        "the " + o.topic().table() + " record would be about " + size
+                                + " bytes, above PROCESSOR_MAX_RECORD_BYTES (" + settings.maxRecordBytes() + ")");
             }
             values.add(value);
         }
@@ -291,16 +264,14 @@ final class NormalizeProcessor implements Processor<byte[], byte[], byte[], byte
             // checked here, not left to the producer: under exactly-once a refused send fails the whole transaction
             why = detail + "; body of " + value.length + " bytes omitted (above the processor's largest record, "
                     + settings.maxDeadLetterBytes() + " bytes); the raw record stays at " + topic + "-" + partition
-                    + "@"
-                    + offset;
+                    + "@" + offset;
             value = null;
         }
         RecordHeaders headers = DeadLetters.headers(record.headers(), reason, why, topic, partition, offset);
         if (value == null && record.value() != null) {
             headers.add(PipelineHeaders.EVENT_ID, EventIds.of(record.value()).getBytes(StandardCharsets.UTF_8));
         }
-        context.forward(
-                new Record<>(record.key(), value, record.timestamp(), headers),
+        context.forward(new Record<>(record.key(), value, record.timestamp(), headers),
                 ProcessorTopology.sinkName(TopicId.DLQ_PROCESSOR));
         settings.metrics().deadLettered(reason);
     }

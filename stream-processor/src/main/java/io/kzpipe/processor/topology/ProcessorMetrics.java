@@ -42,24 +42,21 @@ public final class ProcessorMetrics {
         superseded = events(registry, "superseded");
         deadLettered = events(registry, "dead_lettered");
         for (DeadLetterReason r : DeadLetterReason.values()) {
-            deadLetterReasons.put(
-                    r,
+            deadLetterReasons.put(r,
                     Counter.builder("kz.processor.dead.letters")
                             .tag("reason", r.code())
                             .description("Raw records sent to the processor dead-letter topic, by reason")
                             .register(registry));
         }
         for (TopicId id : TopicId.processorOutputs()) {
-            recordsOut.put(
-                    id,
+            recordsOut.put(id,
                     Counter.builder("kz.processor.records.out")
                             .tag("topic", topics.name(id))
                             .description("Records written by the processor, by topic")
                             .register(registry));
         }
         for (RejectReason r : RejectReason.values()) {
-            rejects.put(
-                    r.code(),
+            rejects.put(r.code(),
                     Counter.builder("kz.processor.answer.rejects")
                             .tag("reason", r.code())
                             .description("Answers that could not be typed, by reason")

@@ -46,24 +46,12 @@ public final class ProcessorTopology {
      * What the processor needs from the configuration, plus its metrics. {@code maxDeadLetterBytes} is the largest
      * record its producer sends ({@code max.request.size}): a dead letter above it is written without its body.
      */
-    public record Settings(
-            Topics topics,
-            Duration dedupWindow,
-            String piiHashSecret,
-            int maxRecordBytes,
-            int maxDeadLetterBytes,
-            int rawJsonMaxBytes,
-            ProcessorMetrics metrics) {
+    public record Settings(Topics topics, Duration dedupWindow, String piiHashSecret, int maxRecordBytes,
+            int maxDeadLetterBytes, int rawJsonMaxBytes, ProcessorMetrics metrics) {
 
         public static Settings of(ProcessorConfig config, ProcessorMetrics metrics) {
-            return new Settings(
-                    config.kafka().topics(),
-                    config.dedupWindow(),
-                    config.piiHashSecret(),
-                    config.maxRecordBytes(),
-                    config.largestRecordBytes(),
-                    config.rawJsonMaxBytes(),
-                    metrics);
+            return new Settings(config.kafka().topics(), config.dedupWindow(), config.piiHashSecret(),
+                    config.maxRecordBytes(), config.largestRecordBytes(), config.rawJsonMaxBytes(), metrics);
         }
     }
 
@@ -74,10 +62,8 @@ public final class ProcessorTopology {
     }
 
     public static Topology build(Settings settings) {
-        return build(
-                settings,
-                () -> new EventMapper(
-                        settings.piiHashSecret() == null ? null : new PiiHasher(settings.piiHashSecret()),
+        return build(settings,
+                () -> new EventMapper(settings.piiHashSecret() == null ? null : new PiiHasher(settings.piiHashSecret()),
                         settings.rawJsonMaxBytes()));
     }
 
@@ -85,17 +71,11 @@ public final class ProcessorTopology {
     static Topology build(Settings settings, Supplier<RecordMapper> mappers) {
         Topics topics = settings.topics();
         Topology topology = new Topology();
-        topology.addSource(
-                AutoOffsetReset.earliest(),
-                SOURCE,
-                new ReceivedAtTimestampExtractor(),
-                new ByteArrayDeserializer(),
-                new ByteArrayDeserializer(),
-                topics.name(TopicId.RAW));
+        topology.addSource(AutoOffsetReset.earliest(), SOURCE, new ReceivedAtTimestampExtractor(),
+                new ByteArrayDeserializer(), new ByteArrayDeserializer(), topics.name(TopicId.RAW));
         StoreBuilder<WindowStore<String, Long>> store = Stores.windowStoreBuilder(
                 Stores.persistentWindowStore(DEDUP_STORE, settings.dedupWindow(), settings.dedupWindow(), false),
-                Serdes.String(),
-                Serdes.Long());
+                Serdes.String(), Serdes.Long());
         StoreBuilder<KeyValueStore<String, ResponseVersions.Current>> versions = Stores.keyValueStoreBuilder(
                 Stores.persistentKeyValueStore(VERSIONS_STORE), Serdes.String(), ResponseVersions.serde());
         ProcessorSupplier<byte[], byte[], byte[], byte[]> supplier = new ProcessorSupplier<>() {
@@ -111,8 +91,8 @@ public final class ProcessorTopology {
         };
         topology.addProcessor(PROCESSOR, supplier, SOURCE);
         for (TopicId id : TopicId.processorOutputs()) {
-            topology.addSink(
-                    sinkName(id), topics.name(id), new ByteArraySerializer(), new ByteArraySerializer(), PROCESSOR);
+            topology.addSink(sinkName(id), topics.name(id), new ByteArraySerializer(), new ByteArraySerializer(),
+                    PROCESSOR);
         }
         return topology;
     }

@@ -28,8 +28,8 @@ final class ResponseMapper {
     /** @throws DeadLetterException {@code missing_response_id} or {@code questions_not_array} */
     static void map(Envelope env, List<Output> out) {
         if (env.responseId().isBlank()) {
-            throw new DeadLetterException(
-                    DeadLetterReason.MISSING_RESPONSE_ID, env.eventType() + " without data.responseId");
+            throw new DeadLetterException(DeadLetterReason.MISSING_RESPONSE_ID,
+                    env.eventType() + " without data.responseId");
         }
         ObjectNode data = env.data();
         List<ObjectNode> questions = answeredQuestions(data);
@@ -43,29 +43,13 @@ final class ResponseMapper {
             }
         }
         String responseId = env.responseId();
-        out.add(new Output(
-                TopicId.RESPONSES,
-                env.key(),
-                new ResponseRecord(
-                        TypedRecord.SCHEMA_VERSION,
-                        ResponseRecord.rowId(responseId, version),
-                        env.eventId(),
-                        env.eventType(),
-                        responseId,
-                        env.actionId(),
-                        env.groupId(),
-                        env.actionPackageId(),
-                        JsonFields.text(data, "packageId"),
-                        JsonFields.text(data, "responder"),
-                        JsonFields.text(data, "responderId"),
-                        JsonFields.text(data, "responderName"),
-                        JsonFields.text(data, "responderProfilePic"),
-                        JsonFields.bool(data, "isAnonymous"),
-                        isUpdate,
-                        responseTime,
-                        version,
-                        answered,
-                        env.receivedAtMs())));
+        out.add(new Output(TopicId.RESPONSES, env.key(),
+                new ResponseRecord(TypedRecord.SCHEMA_VERSION, ResponseRecord.rowId(responseId, version), env.eventId(),
+                        env.eventType(), responseId, env.actionId(), env.groupId(), env.actionPackageId(),
+                        JsonFields.text(data, "packageId"), JsonFields.text(data, "responder"),
+                        JsonFields.text(data, "responderId"), JsonFields.text(data, "responderName"),
+                        JsonFields.text(data, "responderProfilePic"), JsonFields.bool(data, "isAnonymous"), isUpdate,
+                        responseTime, version, answered, env.receivedAtMs())));
         for (int i = 0; i < questions.size(); i++) {
             ObjectNode q = questions.get(i);
             JsonNode answer = q.get("answer");
@@ -73,16 +57,8 @@ final class ResponseMapper {
                 continue; // skipped question: no record
             }
             String type = JsonFields.text(q, "type");
-            AnswerKey key = new AnswerKey(
-                    env.eventId(),
-                    responseId,
-                    version,
-                    env.actionId(),
-                    env.groupId(),
-                    i,
-                    JsonFields.text(q, "title"),
-                    type,
-                    env.receivedAtMs());
+            AnswerKey key = new AnswerKey(env.eventId(), responseId, version, env.actionId(), env.groupId(), i,
+                    JsonFields.text(q, "title"), type, env.receivedAtMs());
             AnswerMapper.map(key, QuestionType.of(type), q, answer, out);
         }
     }
@@ -98,8 +74,7 @@ final class ResponseMapper {
             return List.of();
         }
         if (!details.isObject()) {
-            throw new DeadLetterException(
-                    DeadLetterReason.QUESTIONS_NOT_ARRAY,
+            throw new DeadLetterException(DeadLetterReason.QUESTIONS_NOT_ARRAY,
                     "data.responseDetails must be an object, got " + AnswerMapper.kind(details));
         }
         return objects(details.get("responseWithQuestions"), "data.responseDetails.responseWithQuestions");
@@ -111,14 +86,13 @@ final class ResponseMapper {
             return List.of();
         }
         if (!node.isArray()) {
-            throw new DeadLetterException(
-                    DeadLetterReason.QUESTIONS_NOT_ARRAY, path + " must be an array, got " + AnswerMapper.kind(node));
+            throw new DeadLetterException(DeadLetterReason.QUESTIONS_NOT_ARRAY,
+                    path + " must be an array, got " + AnswerMapper.kind(node));
         }
         List<ObjectNode> out = new ArrayList<>(node.size());
         for (int i = 0; i < node.size(); i++) {
             if (!(node.get(i) instanceof ObjectNode q)) {
-                throw new DeadLetterException(
-                        DeadLetterReason.QUESTIONS_NOT_ARRAY,
+                throw new DeadLetterException(DeadLetterReason.QUESTIONS_NOT_ARRAY,
                         path + "[" + i + "] must be an object, got " + AnswerMapper.kind(node.get(i)));
             }
             out.add(q);

@@ -37,27 +37,16 @@ import org.apache.kafka.streams.state.KeyValueStore;
 final class ResponseVersions {
 
     /** Topics whose records belong to one response version: not written for a stale version. */
-    static final Set<TopicId> RESPONSE_DATA = Set.copyOf(EnumSet.of(
-            TopicId.RESPONSES,
-            TopicId.ANSWERS_OPTION,
-            TopicId.ANSWERS_NUMERIC,
-            TopicId.ANSWERS_LOCATION,
-            TopicId.ANSWERS_TEXT,
-            TopicId.ANSWERS_DATETIME,
-            TopicId.ANSWERS_MEDIA,
-            TopicId.ANSWERS_OTHER,
-            TopicId.ANSWER_REJECTS));
+    static final Set<TopicId> RESPONSE_DATA = Set.copyOf(EnumSet.of(TopicId.RESPONSES, TopicId.ANSWERS_OPTION,
+            TopicId.ANSWERS_NUMERIC, TopicId.ANSWERS_LOCATION, TopicId.ANSWERS_TEXT, TopicId.ANSWERS_DATETIME,
+            TopicId.ANSWERS_MEDIA, TopicId.ANSWERS_OTHER, TopicId.ANSWER_REJECTS));
 
     private static final byte FORMAT = 1;
     private static final int HEADER = 1 + Long.BYTES + Long.BYTES;
 
     /** How an event's response version relates to the stored current version. */
     enum Verdict {
-        FIRST,
-        CURRENT_AGAIN,
-        REOBSERVED,
-        STALE,
-        NEWER
+        FIRST, CURRENT_AGAIN, REOBSERVED, STALE, NEWER
     }
 
     /**

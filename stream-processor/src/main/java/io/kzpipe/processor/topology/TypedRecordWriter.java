@@ -18,7 +18,8 @@ import java.util.stream.Collectors;
  */
 final class TypedRecordWriter {
 
-    private static final Map<Class<?>, ObjectWriter> WRITERS = TopicId.typed().stream()
+    private static final Map<Class<?>, ObjectWriter> WRITERS = TopicId.typed()
+            .stream()
             .collect(Collectors.toUnmodifiableMap(TopicId::recordType, t -> Json.MAPPER.writerFor(t.recordType())));
 
     /**
@@ -29,8 +30,7 @@ final class TypedRecordWriter {
     byte[] write(TypedRecord record) {
         ObjectWriter writer = WRITERS.get(record.getClass());
         if (writer == null) {
-            throw new IllegalArgumentException(
-                    "no typed topic carries " + record.getClass().getName());
+            throw new IllegalArgumentException("no typed topic carries " + record.getClass().getName());
         }
         try {
             return writer.writeValueAsBytes(record);

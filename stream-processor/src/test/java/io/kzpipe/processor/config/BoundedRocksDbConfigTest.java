@@ -27,7 +27,7 @@ class BoundedRocksDbConfigTest {
             setter.setConfig("dedup-event-ids.2", b, Map.of());
 
             BoundedRocksDbConfig.Shared shared = BoundedRocksDbConfig.shared(1L << 30); // already created: same
-            for (Options o : new Options[] {a, b}) {
+            for (Options o : new Options[]{a, b}) {
                 assertThat(o.writeBufferSize()).isLessThanOrEqualTo(BoundedRocksDbConfig.MEMTABLE_BYTES);
                 assertThat(o.maxWriteBufferNumber()).isEqualTo(2);
                 BlockBasedTableConfig t = (BlockBasedTableConfig) o.tableFormatConfig();

@@ -30,8 +30,8 @@ class ProductionErrorPolicyTest {
     private final ProductionErrorPolicy policy = new ProductionErrorPolicy();
     private final byte[] rawValue = "{\"eventId\":\"e1\"}".getBytes(StandardCharsets.UTF_8);
     private final ErrorHandlerContext context = new Context(rawValue);
-    private final ProducerRecord<byte[], byte[]> typed =
-            new ProducerRecord<byte[], byte[]>(ANSWERS_TEXT_TOPIC, new byte[1]);
+    private final ProducerRecord<byte[], byte[]> typed = new ProducerRecord<byte[], byte[]>(ANSWERS_TEXT_TOPIC,
+            new byte[1]);
 
     @BeforeEach
     void configure() {
@@ -60,10 +60,10 @@ class ProductionErrorPolicyTest {
 
     @Test
     void aTooLargeDeadLetterIsWrittenWithoutItsBodyNamingWhereTheRawRecordIs() {
-        RecordHeaders headers =
-                DeadLetters.headers(context.headers(), DeadLetterReason.INVALID_JSON, "bad", RAW_TOPIC, 2, 17);
-        var dlq = new ProducerRecord<>(
-                DLQ_PROCESSOR_TOPIC, null, 42L, "k".getBytes(StandardCharsets.UTF_8), new byte[2_000_000], headers);
+        RecordHeaders headers = DeadLetters.headers(context.headers(), DeadLetterReason.INVALID_JSON, "bad", RAW_TOPIC,
+                2, 17);
+        var dlq = new ProducerRecord<>(DLQ_PROCESSOR_TOPIC, null, 42L, "k".getBytes(StandardCharsets.UTF_8),
+                new byte[2_000_000], headers);
 
         var response = policy.handleError(context, dlq, new RecordTooLargeException("too big"));
 
@@ -82,23 +82,19 @@ class ProductionErrorPolicyTest {
     @Test
     void aTooLargeDeadLetterWithoutBodyFailsInsteadOfLooping() {
         var dlq = new ProducerRecord<byte[], byte[]>(DLQ_PROCESSOR_TOPIC, new byte[1], null);
-        assertThat(policy.handleError(context, dlq, new RecordTooLargeException("too big"))
-                        .result())
+        assertThat(policy.handleError(context, dlq, new RecordTooLargeException("too big")).result())
                 .isEqualTo(Result.FAIL);
     }
 
     @Test
     void retriableErrorsAreRetriedAndEverythingElseFails() {
-        assertThat(policy.handleError(context, typed, new NotEnoughReplicasException("x"))
-                        .result())
+        assertThat(policy.handleError(context, typed, new NotEnoughReplicasException("x")).result())
                 .isEqualTo(Result.RETRY);
-        assertThat(policy.handleError(context, typed, new TopicAuthorizationException("x"))
-                        .result())
+        assertThat(policy.handleError(context, typed, new TopicAuthorizationException("x")).result())
                 .isEqualTo(Result.FAIL);
-        assertThat(policy.handleSerializationError(
-                                context, typed, new RuntimeException("x"), SerializationExceptionOrigin.VALUE)
-                        .result())
-                .isEqualTo(Result.FAIL);
+        assertThat(policy
+                .handleSerializationError(context, typed, new RuntimeException("x"), SerializationExceptionOrigin.VALUE)
+                .result()).isEqualTo(Result.FAIL);
     }
 
     private static String header(ProducerRecord<byte[], byte[]> r, String key) {

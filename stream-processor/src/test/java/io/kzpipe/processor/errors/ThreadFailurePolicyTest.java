@@ -14,8 +14,8 @@ class ThreadFailurePolicyTest {
 
     private final AtomicLong now = new AtomicLong();
     private final AtomicInteger failures = new AtomicInteger();
-    private final ThreadFailurePolicy policy =
-            new ThreadFailurePolicy(2, Duration.ofMinutes(10), now::get, failures::incrementAndGet);
+    private final ThreadFailurePolicy policy = new ThreadFailurePolicy(2, Duration.ofMinutes(10), now::get,
+            failures::incrementAndGet);
 
     @Test
     void replacesUpToTheLimitWithinTheWindowThenShutsTheClientDown() {
@@ -43,13 +43,11 @@ class ThreadFailurePolicyTest {
 
     @Test
     void aThreadFencedByADuplicateInstanceIdShutsTheClientDownAtOnceInsteadOfFencingTheOtherInstanceBack() {
-        var fenced = new org.apache.kafka.streams.errors.StreamsException(
-                new FencedInstanceIdException(
-                        "The broker rejected this static consumer since another consumer with the same group.instance.id has registered with a different member.id."));
+        var fenced = new org.apache.kafka.streams.errors.StreamsException(new FencedInstanceIdException(
+                "The broker rejected this static consumer since another consumer with the same group.instance.id has registered with a different member.id."));
         assertThat(policy.handle(fenced)).isEqualTo(SHUTDOWN_CLIENT);
         assertThat(failures).hasValue(1);
-        assertThat(policy.handle(new IllegalStateException("unrelated")))
-                .as("no replacement was used up")
+        assertThat(policy.handle(new IllegalStateException("unrelated"))).as("no replacement was used up")
                 .isEqualTo(REPLACE_THREAD);
     }
 }

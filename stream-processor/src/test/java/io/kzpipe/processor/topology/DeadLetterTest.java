@@ -25,72 +25,58 @@ class DeadLetterTest {
 
     static Stream<Arguments> badDeliveries() {
         String rwq = "\"responseDetails\":{\"responseWithQuestions\":";
-        return Stream.of(
-                Arguments.of("empty value", new byte[0], DeadLetterReason.INVALID_JSON),
+        return Stream.of(Arguments.of("empty value", new byte[0], DeadLetterReason.INVALID_JSON),
                 Arguments.of("null value", null, DeadLetterReason.INVALID_JSON),
                 Arguments.of("not JSON", utf8("eventId=1"), DeadLetterReason.INVALID_JSON),
                 Arguments.of("truncated", utf8("{\"eventId\":\"e1\",\"data\":{"), DeadLetterReason.INVALID_JSON),
                 Arguments.of("trailing garbage", utf8("{\"eventId\":\"e1\"} x"), DeadLetterReason.INVALID_JSON),
-                Arguments.of(
-                        "invalid UTF-8",
-                        new byte[] {'{', '"', 'a', '"', ':', '"', (byte) 0xC3, (byte) 0x28, '"', '}'},
+                Arguments.of("invalid UTF-8",
+                        new byte[]{'{', '"', 'a', '"', ':', '"', (byte) 0xC3, (byte) 0x28, '"', '}'},
                         DeadLetterReason.INVALID_JSON),
                 Arguments.of("too deep", utf8("[".repeat(2000) + "]".repeat(2000)), DeadLetterReason.INVALID_JSON),
                 Arguments.of("array root", utf8("[{\"eventId\":\"e1\"}]"), DeadLetterReason.NOT_AN_OBJECT),
                 Arguments.of("string root", utf8("\"e1\""), DeadLetterReason.NOT_AN_OBJECT),
-                Arguments.of(
-                        "no eventId",
-                        utf8("{\"eventType\":\"TextMessageCreated\",\"data\":{}}"),
+                Arguments.of("no eventId", utf8("{\"eventType\":\"TextMessageCreated\",\"data\":{}}"),
                         DeadLetterReason.MISSING_EVENT_ID),
                 Arguments.of("numeric eventId", utf8("{\"eventId\":17}"), DeadLetterReason.MISSING_EVENT_ID),
                 Arguments.of("blank eventId", utf8("{\"eventId\":\"  \"}"), DeadLetterReason.MISSING_EVENT_ID),
-                Arguments.of(
-                        "data is a string",
-                        utf8("{\"eventId\":\"e1\",\"data\":\"x\"}"),
+                Arguments.of("data is a string", utf8("{\"eventId\":\"e1\",\"data\":\"x\"}"),
                         DeadLetterReason.DATA_NOT_OBJECT),
-                Arguments.of(
-                        "data is an array",
+                Arguments.of("data is an array",
                         utf8("{\"eventId\":\"e1\",\"eventType\":\"ActionResponse\",\"data\":[]}"),
                         DeadLetterReason.DATA_NOT_OBJECT),
-                Arguments.of(
-                        "rwq is an object",
+                Arguments.of("rwq is an object",
                         utf8("{\"eventId\":\"e1\",\"eventType\":\"SurveyResponse\",\"data\":"
                                 + "{\"responseId\":\"r1\"," + rwq + "{}}}}"),
                         DeadLetterReason.QUESTIONS_NOT_ARRAY),
-                Arguments.of(
-                        "rwq element not an object",
+                Arguments.of("rwq element not an object",
                         utf8("{\"eventId\":\"e1\",\"eventType\":\"ActionResponse\","
                                 + "\"data\":{\"responseId\":\"r1\"," + rwq + "[\"q\"]}}}"),
                         DeadLetterReason.QUESTIONS_NOT_ARRAY),
-                Arguments.of(
-                        "responseDetails a string",
+                Arguments.of("responseDetails a string",
                         utf8("{\"eventId\":\"e1\",\"eventType\":\"ActionResponse\","
                                 + "\"data\":{\"responseId\":\"r1\",\"responseDetails\":\"x\"}}"),
                         DeadLetterReason.QUESTIONS_NOT_ARRAY),
-                Arguments.of(
-                        "questions not an array",
+                Arguments.of("questions not an array",
                         utf8("{\"eventId\":\"e1\",\"eventType\":\"ActionCreated\","
                                 + "\"data\":{\"questions\":\"x\"}}"),
                         DeadLetterReason.QUESTIONS_NOT_ARRAY),
-                Arguments.of(
-                        "response without responseId",
+                Arguments.of("response without responseId",
                         utf8("{\"eventId\":\"e1\",\"eventType\":\"ActionResponse\"," + "\"data\":{" + rwq + "[]}}}"),
                         DeadLetterReason.MISSING_RESPONSE_ID),
-                Arguments.of(
-                        "survey response with empty responseId",
+                Arguments.of("survey response with empty responseId",
                         utf8("{\"eventId\":\"e1\",\"eventType\":"
                                 + "\"SurveyResponse\",\"data\":{\"responseId\":\"\"}}"),
                         DeadLetterReason.MISSING_RESPONSE_ID),
-                Arguments.of(
-                        "job response without responseId",
+                Arguments.of("job response without responseId",
                         utf8("{\"eventId\":\"e1\",\"eventType\":\"JobResponse\"," + "\"data\":{}}"),
                         DeadLetterReason.MISSING_RESPONSE_ID));
     }
 
     @ParameterizedTest(name = "{0} -> {2}")
     @MethodSource("badDeliveries")
-    void anUninterpretableDeliveryIsDeadLetteredByteForByteAndTheStreamContinues(
-            String name, byte[] value, DeadLetterReason reason) {
+    void anUninterpretableDeliveryIsDeadLetteredByteForByteAndTheStreamContinues(String name, byte[] value,
+            DeadLetterReason reason) {
         try (TopologyHarness h = new TopologyHarness()) {
             h.pipe("raw-key", value, T0 + 7);
             h.pipe("e0000005-0000-4000-8000-000000000005", fixture("text-message.json"));
@@ -110,13 +96,10 @@ class DeadLetterTest {
             assertThat(header(d, PipelineHeaders.RECEIVED_AT)).isEqualTo(Long.toString(T0 + 7));
             assertThat(header(d, PipelineHeaders.REQUEST_ID)).isEqualTo("req-" + (T0 + 7));
             assertThat(header(d, PipelineHeaders.CONTENT_TYPE)).isEqualTo("application/json");
-            assertThat(h.drainCounts())
-                    .as("only the following valid event is written")
+            assertThat(h.drainCounts()).as("only the following valid event is written")
                     .isEqualTo(Map.of(TopicId.EVENTS, 1, TopicId.MESSAGES, 1));
-            assertThat(h.counter("kz.processor.dead.letters", "reason", reason.code()))
-                    .isEqualTo(1.0);
-            assertThat(h.counter("kz.processor.events", "outcome", "dead_lettered"))
-                    .isEqualTo(1.0);
+            assertThat(h.counter("kz.processor.dead.letters", "reason", reason.code())).isEqualTo(1.0);
+            assertThat(h.counter("kz.processor.events", "outcome", "dead_lettered")).isEqualTo(1.0);
             assertThat(h.counter("kz.processor.events", "outcome", "processed")).isEqualTo(1.0);
         }
     }
@@ -147,29 +130,21 @@ class DeadLetterTest {
     void anEventWithATypedRecordAboveTheSizeLimitIsDeadLetteredWhole() {
         // a body the gateway would refuse (far above its 1 KiB limit) reaching the raw topic some other way:
         // its answer outgrows the typed-record limit derived from that body limit (36 x 1024 + 65536 = 102400)
-        try (TopologyHarness h =
-                new TopologyHarness(Map.of("GATEWAY_MAX_BODY_BYTES", "1024", "PROCESSOR_RAW_JSON_MAX_BYTES", "100"))) {
+        try (TopologyHarness h = new TopologyHarness(
+                Map.of("GATEWAY_MAX_BODY_BYTES", "1024", "PROCESSOR_RAW_JSON_MAX_BYTES", "100"))) {
             String big = "x".repeat(110_000);
-            byte[] value = Payloads.response(
-                    "e-big",
-                    "r-big",
-                    false,
-                    "[" + Payloads.question("Q", "Text", "\"ok\"") + ","
-                            + Payloads.question("Essay", "LargeText", "\"" + big + "\"") + "]");
+            byte[] value = Payloads.response("e-big", "r-big", false, "[" + Payloads.question("Q", "Text", "\"ok\"")
+                    + "," + Payloads.question("Essay", "LargeText", "\"" + big + "\"") + "]");
             h.pipe("r-big", value);
 
             TestRecord<String, byte[]> d = h.records(TopicId.DLQ_PROCESSOR).get(0);
             // the body itself is above the largest record this processor sends: kept on the raw topic only
             assertThat(d.value()).isNull();
             assertThat(header(d, PipelineHeaders.DLQ_REASON)).isEqualTo("record_too_large");
-            assertThat(header(d, PipelineHeaders.DLQ_DETAIL))
-                    .contains(
-                            "answers_text",
-                            "PROCESSOR_MAX_RECORD_BYTES (102400)",
-                            "body of " + value.length + " bytes omitted",
-                            "the raw record stays at kaizala.raw-0@0");
-            assertThat(header(d, PipelineHeaders.EVENT_ID))
-                    .as("for the sink's event_id, read from the body otherwise")
+            assertThat(header(d, PipelineHeaders.DLQ_DETAIL)).contains("answers_text",
+                    "PROCESSOR_MAX_RECORD_BYTES (102400)", "body of " + value.length + " bytes omitted",
+                    "the raw record stays at kaizala.raw-0@0");
+            assertThat(header(d, PipelineHeaders.EVENT_ID)).as("for the sink's event_id, read from the body otherwise")
                     .isEqualTo("e-big");
             assertThat(h.drainCounts()).as("nothing partial").isEmpty();
         }

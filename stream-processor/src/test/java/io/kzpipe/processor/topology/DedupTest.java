@@ -40,8 +40,7 @@ class DedupTest {
 
             assertThat(h.typed(TopicId.EVENTS, EventRecord.class))
                     .extracting(EventRecord::eventId, EventRecord::eventType)
-                    .containsExactly(
-                            org.assertj.core.groups.Tuple.tuple("e1", "GroupAdded"),
+                    .containsExactly(org.assertj.core.groups.Tuple.tuple("e1", "GroupAdded"),
                             org.assertj.core.groups.Tuple.tuple("e2", "GroupAdded"));
         }
     }
@@ -60,16 +59,12 @@ class DedupTest {
     void afterTheWindowTheSameEventIdIsAcceptedAgain() {
         try (TopologyHarness h = new TopologyHarness(Map.of("PROCESSOR_DEDUP_WINDOW", "1h"))) {
             h.pipe("e1", utf8("{\"eventId\":\"e1\"}"), T0);
-            h.pipe(
-                    "e1",
-                    utf8("{\"eventId\":\"e1\"}"),
-                    T0 + Duration.ofMinutes(59).toMillis());
+            h.pipe("e1", utf8("{\"eventId\":\"e1\"}"), T0 + Duration.ofMinutes(59).toMillis());
             // advance stream time well past the window so that old segments are dropped as well
             h.pipe("e2", utf8("{\"eventId\":\"e2\"}"), T0 + Duration.ofHours(5).toMillis());
             h.pipe("e1", utf8("{\"eventId\":\"e1\"}"), T0 + Duration.ofHours(5).toMillis() + 1);
 
-            assertThat(h.typed(TopicId.EVENTS, EventRecord.class))
-                    .extracting(EventRecord::eventId)
+            assertThat(h.typed(TopicId.EVENTS, EventRecord.class)).extracting(EventRecord::eventId)
                     .containsExactly("e1", "e2", "e1");
             assertThat(h.counter("kz.processor.events", "outcome", "duplicate")).isEqualTo(1.0);
         }

@@ -32,24 +32,22 @@ class EventTypesTest {
     }
 
     @ParameterizedTest(name = "{0}")
-    @CsvSource({
-        "action-response-all-types.json, ActionResponse,     r0000001-0000-4000-8000-000000000001, responses",
-        "survey-response-edit.json,      SurveyResponse,     r0000002-0000-4000-8000-000000000002, responses",
-        "job-created.json,               JobCreated,         e0000003-0000-4000-8000-000000000003, jobs",
-        "job-response.json,              JobResponse,        r0000004-0000-4000-8000-000000000004, jobs",
-        "text-message.json,              TextMessageCreated, e0000005-0000-4000-8000-000000000005, messages",
-        "announcement.json,              Announcement,       e0000006-0000-4000-8000-000000000006, messages",
-        "attachment-created.json,        AttachmentCreated,  e0000008-0000-4000-8000-000000000008, messages",
-        "member-added.json,              MemberAdded,        e0000009-0000-4000-8000-000000000009, memberships",
-        "member-removed.json,            MemberRemoved,      e0000010-0000-4000-8000-000000000010, memberships",
-        "action-created-questions.json,  ActionCreated,      e0000014-0000-4000-8000-000000000014, action_definitions",
-        "survey-created-rwq.json,        SurveyCreated,      e0000015-0000-4000-8000-000000000015, action_definitions",
-        "group-added.json,               GroupAdded,         e0000011-0000-4000-8000-000000000011, ",
-        "group-removed.json,             GroupRemoved,       e0000012-0000-4000-8000-000000000012, ",
-        "unknown-event.json,             PollClosed,         e0000013-0000-4000-8000-000000000013, ",
-    })
-    void everyEventTypeYieldsOneEventRecordKeyedByResponseOrEventIdPlusItsTypedRecords(
-            String fixture, String type, String key, String table) {
+    @CsvSource({"action-response-all-types.json, ActionResponse,     r0000001-0000-4000-8000-000000000001, responses",
+            "survey-response-edit.json,      SurveyResponse,     r0000002-0000-4000-8000-000000000002, responses",
+            "job-created.json,               JobCreated,         e0000003-0000-4000-8000-000000000003, jobs",
+            "job-response.json,              JobResponse,        r0000004-0000-4000-8000-000000000004, jobs",
+            "text-message.json,              TextMessageCreated, e0000005-0000-4000-8000-000000000005, messages",
+            "announcement.json,              Announcement,       e0000006-0000-4000-8000-000000000006, messages",
+            "attachment-created.json,        AttachmentCreated,  e0000008-0000-4000-8000-000000000008, messages",
+            "member-added.json,              MemberAdded,        e0000009-0000-4000-8000-000000000009, memberships",
+            "member-removed.json,            MemberRemoved,      e0000010-0000-4000-8000-000000000010, memberships",
+            "action-created-questions.json,  ActionCreated,      e0000014-0000-4000-8000-000000000014, action_definitions",
+            "survey-created-rwq.json,        SurveyCreated,      e0000015-0000-4000-8000-000000000015, action_definitions",
+            "group-added.json,               GroupAdded,         e0000011-0000-4000-8000-000000000011, ",
+            "group-removed.json,             GroupRemoved,       e0000012-0000-4000-8000-000000000012, ",
+            "unknown-event.json,             PollClosed,         e0000013-0000-4000-8000-000000000013, ",})
+    void everyEventTypeYieldsOneEventRecordKeyedByResponseOrEventIdPlusItsTypedRecords(String fixture, String type,
+            String key, String table) {
         byte[] raw = fixture(fixture);
         h.pipe(key, raw);
 
@@ -67,17 +65,8 @@ class EventTypesTest {
         } else {
             assertThat(rest.keySet()).filteredOn(id -> id.table().equals(table)).hasSize(1);
             rest.keySet()
-                    .forEach(id -> assertThat(id.table())
-                            .isIn(
-                                    table,
-                                    "responses",
-                                    "answers_option",
-                                    "answers_numeric",
-                                    "answers_location",
-                                    "answers_text",
-                                    "answers_datetime",
-                                    "answers_media",
-                                    "answers_other"));
+                    .forEach(id -> assertThat(id.table()).isIn(table, "responses", "answers_option", "answers_numeric",
+                            "answers_location", "answers_text", "answers_datetime", "answers_media", "answers_other"));
         }
     }
 
@@ -87,30 +76,12 @@ class EventTypesTest {
 
         EventRecord e = h.typed(TopicId.EVENTS, EventRecord.class).get(0);
         assertThat(e)
-                .extracting(
-                        EventRecord::eventId,
-                        EventRecord::objectId,
-                        EventRecord::objectType,
-                        EventRecord::groupId,
-                        EventRecord::actionId,
-                        EventRecord::responseId,
-                        EventRecord::fromUser,
-                        EventRecord::fromUserId,
-                        EventRecord::fromUserName,
-                        EventRecord::context,
-                        EventRecord::subscriptionId)
-                .containsExactly(
-                        "e0000001-0000-4000-8000-000000000001",
-                        GROUP,
-                        "Group",
-                        GROUP,
-                        "a0000001-0000-4000-8000-000000000001",
-                        "r0000001-0000-4000-8000-000000000001",
-                        "+919900000001",
-                        "u0000001-0000-4000-8000-000000000001",
-                        "Asha Rao",
-                        "tenant-west",
-                        "sub-17");
+                .extracting(EventRecord::eventId, EventRecord::objectId, EventRecord::objectType, EventRecord::groupId,
+                        EventRecord::actionId, EventRecord::responseId, EventRecord::fromUser, EventRecord::fromUserId,
+                        EventRecord::fromUserName, EventRecord::context, EventRecord::subscriptionId)
+                .containsExactly("e0000001-0000-4000-8000-000000000001", GROUP, "Group", GROUP,
+                        "a0000001-0000-4000-8000-000000000001", "r0000001-0000-4000-8000-000000000001", "+919900000001",
+                        "u0000001-0000-4000-8000-000000000001", "Asha Rao", "tenant-west", "sub-17");
     }
 
     @Test
@@ -132,8 +103,7 @@ class EventTypesTest {
         JobRecord j = h.typed(TopicId.JOBS, JobRecord.class).get(0);
         assertThat(j.title()).isEqualTo("Restock shelf 4");
         assertThat(j.text()).isEqualTo("Before the weekend");
-        assertThat(j.dueDateMs())
-                .isEqualTo(Instant.parse("2017-11-10T18:30:00Z").toEpochMilli());
+        assertThat(j.dueDateMs()).isEqualTo(Instant.parse("2017-11-10T18:30:00Z").toEpochMilli());
         assertThat(j.assignedTo()).containsExactly("+919900000004", "+919900000005");
         assertThat(j.groupId()).isEqualTo(GROUP);
         assertThat(j.actionId()).isEqualTo("j0000001-0000-4000-8000-000000000001");
@@ -142,14 +112,9 @@ class EventTypesTest {
     }
 
     @ParameterizedTest
-    @CsvSource({
-        "\"2017-11-10T18:30:00+05:30\", 1510318800000",
-        "\"2017-11-10T18:30:00\",       1510338600000",
-        "\"2017-11-10\",                1510272000000",
-        "1510338600000,                 1510338600000",
-        "\"next week\",                 ",
-        "null,                          ",
-    })
+    @CsvSource({"\"2017-11-10T18:30:00+05:30\", 1510318800000", "\"2017-11-10T18:30:00\",       1510338600000",
+            "\"2017-11-10\",                1510272000000", "1510338600000,                 1510338600000",
+            "\"next week\",                 ", "null,                          ",})
     void jobDueDateFormsAreParsedOrLeftNull(String dueDate, Long expected) {
         h.pipe("j", utf8("{\"eventId\":\"j\",\"eventType\":\"JobCreated\",\"data\":{\"dueDate\":" + dueDate + "}}"));
 
@@ -162,15 +127,10 @@ class EventTypesTest {
 
         JobRecord j = h.typed(TopicId.JOBS, JobRecord.class).get(0);
         assertThat(j)
-                .extracting(
-                        JobRecord::eventType,
-                        JobRecord::responseId,
-                        JobRecord::assignee,
-                        JobRecord::assigneeName,
-                        JobRecord::isCompleted,
-                        JobRecord::dueDateMs)
-                .containsExactly(
-                        "JobResponse", "r0000004-0000-4000-8000-000000000004", "++919900000004", "Worker", true, null);
+                .extracting(JobRecord::eventType, JobRecord::responseId, JobRecord::assignee, JobRecord::assigneeName,
+                        JobRecord::isCompleted, JobRecord::dueDateMs)
+                .containsExactly("JobResponse", "r0000004-0000-4000-8000-000000000004", "++919900000004", "Worker",
+                        true, null);
         assertThat(j.assignedTo()).isEmpty();
     }
 
@@ -182,39 +142,15 @@ class EventTypesTest {
         h.pipe("e5", fixture("text-message.json"));
 
         assertThat(h.typed(TopicId.MESSAGES, MessageRecord.class))
-                .extracting(
-                        MessageRecord::eventType,
-                        MessageRecord::title,
-                        MessageRecord::text,
-                        MessageRecord::caption,
-                        MessageRecord::actionType,
-                        MessageRecord::mediaUrls,
-                        MessageRecord::mediaFileNames)
+                .extracting(MessageRecord::eventType, MessageRecord::title, MessageRecord::text, MessageRecord::caption,
+                        MessageRecord::actionType, MessageRecord::mediaUrls, MessageRecord::mediaFileNames)
                 .containsExactly(
-                        tuple(
-                                "Announcement",
-                                "Holiday",
-                                "Office closed on Friday",
-                                "",
-                                "",
-                                List.of("https://blob.example.invalid/a1.jpg"),
-                                List.of("a1.jpg")),
-                        tuple(
-                                "Announcement",
-                                "Schedule",
-                                "See attached",
-                                "",
-                                "",
-                                List.of("https://blob.example.invalid/s.pdf"),
-                                List.of("s.pdf")),
-                        tuple(
-                                "AttachmentCreated",
-                                "",
-                                "",
-                                "Shelf after restock",
-                                "Image",
-                                List.of(
-                                        "https://blob.example.invalid/i1.jpg?sv=2017&amp;sig=x",
+                        tuple("Announcement", "Holiday", "Office closed on Friday", "", "",
+                                List.of("https://blob.example.invalid/a1.jpg"), List.of("a1.jpg")),
+                        tuple("Announcement", "Schedule", "See attached", "", "",
+                                List.of("https://blob.example.invalid/s.pdf"), List.of("s.pdf")),
+                        tuple("AttachmentCreated", "", "", "Shelf after restock", "Image",
+                                List.of("https://blob.example.invalid/i1.jpg?sv=2017&amp;sig=x",
                                         "https://blob.example.invalid/i2.jpg"),
                                 List.of("i1.jpg", "i2.jpg")),
                         tuple("TextMessageCreated", "", "Namaste 🙏 — café ready?", "", "", List.of(), List.of()));
@@ -226,23 +162,12 @@ class EventTypesTest {
         h.pipe("e10", fixture("member-removed.json"));
 
         assertThat(h.typed(TopicId.MEMBERSHIPS, MembershipRecord.class))
-                .extracting(
-                        MembershipRecord::eventType,
-                        MembershipRecord::groupId,
-                        MembershipRecord::member,
-                        MembershipRecord::memberId,
-                        MembershipRecord::memberName,
-                        MembershipRecord::role,
+                .extracting(MembershipRecord::eventType, MembershipRecord::groupId, MembershipRecord::member,
+                        MembershipRecord::memberId, MembershipRecord::memberName, MembershipRecord::role,
                         MembershipRecord::fromUser)
                 .containsExactly(
-                        tuple(
-                                "MemberAdded",
-                                GROUP,
-                                "+919900000006",
-                                "u0000006-0000-4000-8000-000000000006",
-                                "New Hire",
-                                "Member",
-                                "+919900000003"),
+                        tuple("MemberAdded", GROUP, "+919900000006", "u0000006-0000-4000-8000-000000000006", "New Hire",
+                                "Member", "+919900000003"),
                         tuple("MemberRemoved", GROUP, "+919900000007", "", "Leaver", "Admin", "+919900000003"));
     }
 
@@ -252,63 +177,21 @@ class EventTypesTest {
         h.pipe("e15", fixture("survey-created-rwq.json"));
 
         assertThat(h.typed(TopicId.ACTION_DEFINITIONS, ActionDefinitionRecord.class))
-                .extracting(
-                        ActionDefinitionRecord::rowId,
-                        ActionDefinitionRecord::eventType,
-                        ActionDefinitionRecord::actionPackageId,
-                        ActionDefinitionRecord::questionIndex,
-                        ActionDefinitionRecord::questionTitle,
-                        ActionDefinitionRecord::questionType,
-                        ActionDefinitionRecord::options,
-                        ActionDefinitionRecord::isInvisible)
+                .extracting(ActionDefinitionRecord::rowId, ActionDefinitionRecord::eventType,
+                        ActionDefinitionRecord::actionPackageId, ActionDefinitionRecord::questionIndex,
+                        ActionDefinitionRecord::questionTitle, ActionDefinitionRecord::questionType,
+                        ActionDefinitionRecord::options, ActionDefinitionRecord::isInvisible)
                 .containsExactly(
-                        tuple(
-                                "e0000014-0000-4000-8000-000000000014:0",
-                                "ActionCreated",
-                                "com.example.allquestions",
-                                0,
-                                "Colour",
-                                "SingleOption",
-                                List.of("Red", "Green"),
-                                false),
-                        tuple(
-                                "e0000014-0000-4000-8000-000000000014:1",
-                                "ActionCreated",
-                                "com.example.allquestions",
-                                1,
-                                "Quantity",
-                                "Numeric",
-                                List.of(),
-                                false),
-                        tuple(
-                                "e0000014-0000-4000-8000-000000000014:2",
-                                "ActionCreated",
-                                "com.example.allquestions",
-                                2,
-                                "ResponseTime",
-                                "DateTime",
-                                List.of(),
-                                true),
-                        tuple(
-                                "e0000015-0000-4000-8000-000000000015:0",
-                                "SurveyCreated",
-                                "",
-                                0,
-                                "Rating",
-                                "SingleOption",
-                                List.of("Good", "Bad"),
-                                false),
-                        tuple(
-                                "e0000015-0000-4000-8000-000000000015:1",
-                                "SurveyCreated",
-                                "",
-                                1,
-                                "Why",
-                                "Text",
-                                List.of(),
-                                false));
-        assertThat(h.drainCounts())
-                .as("creation-time answers are not responses")
-                .isEqualTo(Map.of(TopicId.EVENTS, 2));
+                        tuple("e0000014-0000-4000-8000-000000000014:0", "ActionCreated", "com.example.allquestions", 0,
+                                "Colour", "SingleOption", List.of("Red", "Green"), false),
+                        tuple("e0000014-0000-4000-8000-000000000014:1", "ActionCreated", "com.example.allquestions", 1,
+                                "Quantity", "Numeric", List.of(), false),
+                        tuple("e0000014-0000-4000-8000-000000000014:2", "ActionCreated", "com.example.allquestions", 2,
+                                "ResponseTime", "DateTime", List.of(), true),
+                        tuple("e0000015-0000-4000-8000-000000000015:0", "SurveyCreated", "", 0, "Rating",
+                                "SingleOption", List.of("Good", "Bad"), false),
+                        tuple("e0000015-0000-4000-8000-000000000015:1", "SurveyCreated", "", 1, "Why", "Text",
+                                List.of(), false));
+        assertThat(h.drainCounts()).as("creation-time answers are not responses").isEqualTo(Map.of(TopicId.EVENTS, 2));
     }
 }

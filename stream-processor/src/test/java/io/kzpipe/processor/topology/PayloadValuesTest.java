@@ -47,16 +47,12 @@ class PayloadValuesTest {
         try (TopologyHarness h = new TopologyHarness()) {
             h.pipe("r-empty", Payloads.response("e-empty", "r-empty", false, qs));
             h.pipe("r-none", Payloads.response("e-none", "r-none", false, "[]"));
-            h.pipe(
-                    "r-nodetails",
-                    utf8("{\"eventId\":\"e-nd\",\"eventType\":\"ActionResponse\",\"data\":"
-                            + "{\"responseId\":\"r-nodetails\"}}"));
+            h.pipe("r-nodetails", utf8("{\"eventId\":\"e-nd\",\"eventType\":\"ActionResponse\",\"data\":"
+                    + "{\"responseId\":\"r-nodetails\"}}"));
 
-            assertThat(h.typed(TopicId.ANSWERS_TEXT, TextAnswer.class))
-                    .singleElement()
+            assertThat(h.typed(TopicId.ANSWERS_TEXT, TextAnswer.class)).singleElement()
                     .satisfies(t -> assertThat(t.text()).isEmpty());
-            assertThat(h.typed(TopicId.RESPONSES, ResponseRecord.class))
-                    .extracting(ResponseRecord::answerCount)
+            assertThat(h.typed(TopicId.RESPONSES, ResponseRecord.class)).extracting(ResponseRecord::answerCount)
                     .containsExactly(1, 0, 0);
         }
     }
@@ -68,8 +64,7 @@ class PayloadValuesTest {
         try (TopologyHarness h = new TopologyHarness()) {
             h.pipe("r-big", Payloads.response("e-big", "r-big", false, qs));
 
-            assertThat(h.typed(TopicId.ANSWERS_TEXT, TextAnswer.class).get(0).text())
-                    .isEqualTo(big);
+            assertThat(h.typed(TopicId.ANSWERS_TEXT, TextAnswer.class).get(0).text()).isEqualTo(big);
             assertThat(h.typed(TopicId.EVENTS, EventRecord.class).get(0).rawJson())
                     .as("above PROCESSOR_RAW_JSON_MAX_BYTES")
                     .isEmpty();
@@ -84,18 +79,13 @@ class PayloadValuesTest {
             qs.append(i == 0 ? "" : ",").append(Payloads.question("N" + i, "Numeric", Integer.toString(i)));
         }
         try (TopologyHarness h = new TopologyHarness()) {
-            h.pipe(
-                    "r-many",
-                    Payloads.response("e-many", "r-many", false, qs.append("]").toString()));
+            h.pipe("r-many", Payloads.response("e-many", "r-many", false, qs.append("]").toString()));
 
             assertThat(h.records(TopicId.ANSWERS_NUMERIC)).hasSize(5000);
         }
     }
 
     private static String esc(String s) {
-        return s.replace("\\", "\\\\")
-                .replace("\"", "\\\"")
-                .replace("\n", "\\n")
-                .replace("\u0000", "\\u0000");
+        return s.replace("\\", "\\\\").replace("\"", "\\\"").replace("\n", "\\n").replace("\u0000", "\\u0000");
     }
 }

@@ -39,8 +39,7 @@ class PiiHashingTest {
             h.pipe("t1", fixture("text-message.json"));
 
             String asha = expected("+919900000001");
-            assertThat(h.typed(TopicId.RESPONSES, ResponseRecord.class).get(0).responder())
-                    .isEqualTo(asha);
+            assertThat(h.typed(TopicId.RESPONSES, ResponseRecord.class).get(0).responder()).isEqualTo(asha);
             var events = h.typed(TopicId.EVENTS, EventRecord.class);
             assertThat(events.get(0).fromUser()).isEqualTo(asha);
             for (EventRecord e : events) {
@@ -50,15 +49,11 @@ class PiiHashingTest {
             }
             var jobs = h.typed(TopicId.JOBS, JobRecord.class);
             assertThat(jobs.get(0).assignedTo()).containsExactly(expected("+919900000004"), expected("+919900000005"));
-            assertThat(jobs.get(1).assignee())
-                    .as("'++' collapsed before hashing")
-                    .isEqualTo(expected("+919900000004"));
-            MembershipRecord m =
-                    h.typed(TopicId.MEMBERSHIPS, MembershipRecord.class).get(0);
+            assertThat(jobs.get(1).assignee()).as("'++' collapsed before hashing").isEqualTo(expected("+919900000004"));
+            MembershipRecord m = h.typed(TopicId.MEMBERSHIPS, MembershipRecord.class).get(0);
             assertThat(m.member()).isEqualTo(expected("+919900000006"));
             assertThat(m.fromUser()).isEqualTo(expected("+919900000003"));
-            assertThat(h.typed(TopicId.MESSAGES, MessageRecord.class).get(0).fromUser())
-                    .isEqualTo(asha);
+            assertThat(h.typed(TopicId.MESSAGES, MessageRecord.class).get(0).fromUser()).isEqualTo(asha);
             assertThat(m.memberName()).as("names are not hashed").isEqualTo("New Hire");
         }
     }
@@ -68,8 +63,7 @@ class PiiHashingTest {
         try (TopologyHarness h = new TopologyHarness(ON)) {
             h.pipe("r2", fixture("survey-response-edit.json"));
 
-            assertThat(h.typed(TopicId.RESPONSES, ResponseRecord.class).get(0).responder())
-                    .isEmpty();
+            assertThat(h.typed(TopicId.RESPONSES, ResponseRecord.class).get(0).responder()).isEmpty();
         }
     }
 
@@ -79,8 +73,7 @@ class PiiHashingTest {
             h.pipe("j2", fixture("job-response.json"));
 
             assertThat(h.typed(TopicId.JOBS, JobRecord.class).get(0).assignee()).isEqualTo("++919900000004");
-            assertThat(h.typed(TopicId.EVENTS, EventRecord.class).get(0).fromUser())
-                    .isEqualTo("+919900000004");
+            assertThat(h.typed(TopicId.EVENTS, EventRecord.class).get(0).fromUser()).isEqualTo("+919900000004");
         }
     }
 

@@ -20,23 +20,18 @@ class ProcessorTopologyTest {
     @Test
     void hasNamedNodesAndOneSinkPerProcessorOutputTopic() {
         ProcessorConfig config = ProcessorConfig.fromEnv(Map.of("TOPIC_PREFIX", "p."));
-        TopologyDescription d = ProcessorTopology.build(
-                        config,
-                        new ProcessorMetrics(
-                                new SimpleMeterRegistry(), config.kafka().topics()))
+        TopologyDescription d = ProcessorTopology
+                .build(config, new ProcessorMetrics(new SimpleMeterRegistry(), config.kafka().topics()))
                 .describe();
 
         var nodes = d.subtopologies().iterator().next().nodes();
-        assertThat(nodes)
-                .extracting(TopologyDescription.Node::name)
+        assertThat(nodes).extracting(TopologyDescription.Node::name)
                 .contains("raw-source", "normalize", "to-events", "to-answers-option", "to-dlq-processor");
         Topics topics = config.kafka().topics();
-        assertThat(nodes)
-                .filteredOn(n -> n instanceof TopologyDescription.Sink)
+        assertThat(nodes).filteredOn(n -> n instanceof TopologyDescription.Sink)
                 .extracting(n -> ((TopologyDescription.Sink) n).topic())
                 .containsExactlyInAnyOrderElementsOf(topics.names(TopicId.processorOutputs()));
-        assertThat(nodes)
-                .filteredOn(n -> n instanceof TopologyDescription.Processor)
+        assertThat(nodes).filteredOn(n -> n instanceof TopologyDescription.Processor)
                 .singleElement()
                 .satisfies(n -> assertThat(((TopologyDescription.Processor) n).stores())
                         .containsExactlyInAnyOrder("dedup-event-ids", "response-versions"));
@@ -55,7 +50,7 @@ class ProcessorTopologyTest {
     }
 
     private static ConsumerRecord<Object, Object> record(long ts, RecordHeaders headers) {
-        return new ConsumerRecord<>(
-                "t", 0, 0, ts, TimestampType.CREATE_TIME, 0, 0, null, null, headers, java.util.Optional.empty());
+        return new ConsumerRecord<>("t", 0, 0, ts, TimestampType.CREATE_TIME, 0, 0, null, null, headers,
+                java.util.Optional.empty());
     }
 }

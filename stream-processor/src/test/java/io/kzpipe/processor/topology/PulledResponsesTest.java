@@ -43,10 +43,7 @@ class PulledResponsesTest {
 
     /** One arrival: a webhook delivery or a pulled copy of the original or of the edited state. */
     enum Step {
-        WEBHOOK_ORIGINAL,
-        WEBHOOK_EDIT,
-        PULLED_ORIGINAL,
-        PULLED_EDIT;
+        WEBHOOK_ORIGINAL, WEBHOOK_EDIT, PULLED_ORIGINAL, PULLED_EDIT;
 
         boolean pulled() {
             return this == PULLED_ORIGINAL || this == PULLED_EDIT;
@@ -119,39 +116,32 @@ class PulledResponsesTest {
 
     @ParameterizedTest(name = "{0}, pulled isUpdateResponse sent: {1}")
     @MethodSource("orders")
-    void pullAndWebhookInAnyOrderConvergeOnTheEditAndAPulledCopyIsNeverANewFact(
-            List<Step> order, boolean flag, List<String> outcomes, List<Step> becameCurrent) {
+    void pullAndWebhookInAnyOrderConvergeOnTheEditAndAPulledCopyIsNeverANewFact(List<Step> order, boolean flag,
+            List<String> outcomes, List<Step> becameCurrent) {
         try (TopologyHarness h = new TopologyHarness()) {
             for (int k = 0; k < order.size(); k++) {
                 pipe(h, order.get(k), k, flag);
             }
 
             assertThat(h.json(TopicId.RAW_OUTCOMES))
-                    .extracting(
-                            n -> n.get("event_id").asText(),
-                            n -> n.get("outcome").asText())
+                    .extracting(n -> n.get("event_id").asText(), n -> n.get("outcome").asText())
                     .containsExactlyElementsOf(Stream.iterate(0, k -> k + 1)
                             .limit(order.size())
                             .map(k -> tuple(order.get(k).eventId(), outcomes.get(k)))
                             .toList());
             List<ResponseRecord> responses = h.typed(TopicId.RESPONSES, ResponseRecord.class);
-            assertThat(responses)
-                    .extracting(ResponseRecord::eventId)
-                    .containsExactlyElementsOf(
-                            becameCurrent.stream().map(Step::eventId).toList());
-            List<ResponseSupersession> supersessions =
-                    h.typed(TopicId.RESPONSE_SUPERSESSIONS, ResponseSupersession.class);
+            assertThat(responses).extracting(ResponseRecord::eventId)
+                    .containsExactlyElementsOf(becameCurrent.stream().map(Step::eventId).toList());
+            List<ResponseSupersession> supersessions = h.typed(TopicId.RESPONSE_SUPERSESSIONS,
+                    ResponseSupersession.class);
             assertThat(supersessions).hasSize(becameCurrent.size() - 1);
             // what responses_latest shows: the versions written minus the superseded ones
             Set<Long> superseded = new HashSet<>();
             supersessions.forEach(s -> superseded.add(s.version()));
-            List<ResponseRecord> latest = responses.stream()
-                    .filter(r -> !superseded.contains(r.version()))
-                    .toList();
+            List<ResponseRecord> latest = responses.stream().filter(r -> !superseded.contains(r.version())).toList();
             assertThat(latest).singleElement().satisfies(r -> {
                 assertThat(r.responseTimeMs()).isEqualTo(T_EDIT);
-                assertThat(r.receivedAtMs())
-                        .as("never earlier than the versions it replaced")
+                assertThat(r.receivedAtMs()).as("never earlier than the versions it replaced")
                         .isGreaterThanOrEqualTo(T_EDIT);
             });
             assertThat(h.typed(TopicId.ANSWERS_OPTION, OptionAnswer.class))
@@ -184,35 +174,25 @@ class PulledResponsesTest {
 
             List<TestRecord<String, byte[]>> responses = h.records(TopicId.RESPONSES);
             assertThat(responses).singleElement().satisfies(r -> {
-                assertThat(r.timestamp())
-                        .as("publish time: freshness and retention work on it")
-                        .isEqualTo(T0);
+                assertThat(r.timestamp()).as("publish time: freshness and retention work on it").isEqualTo(T0);
                 assertThat(TopologyHarness.tree(r.value()).get("received_at_ms").asLong())
                         .as("the response's own time: its day partition")
                         .isEqualTo(LAST_YEAR);
             });
-            assertThat(h.json(TopicId.EVENTS))
-                    .extracting(n -> n.get("received_at_ms").asLong())
+            assertThat(h.json(TopicId.EVENTS)).extracting(n -> n.get("received_at_ms").asLong())
                     .containsExactly(LAST_YEAR);
             JsonNode first = h.json(TopicId.RAW_OUTCOMES).get(0);
             assertThat(first.get("outcome").asText()).isEqualTo("typed");
-            assertThat(first.get("received_at_ms").asLong())
-                    .as("the ledger's minute")
-                    .isEqualTo(LAST_YEAR);
+            assertThat(first.get("received_at_ms").asLong()).as("the ledger's minute").isEqualTo(LAST_YEAR);
             assertThat(h.drainCounts()).containsOnlyKeys(TopicId.ANSWERS_OPTION, TopicId.ANSWERS_DATETIME);
 
             // the same state pulled again: within the window (centred on publish time), beyond it, and with
             // another event id (the puller's content hash changed, e.g. an item field it hashes differs)
             h.pipe(pulled(body, LAST_YEAR, T0 + Duration.ofMinutes(30).toMillis()));
             h.pipe(pulled(body, LAST_YEAR, T0 + Duration.ofDays(2).toMillis()));
-            h.pipe(pulled(
-                    body("p-2", false, LAST_YEAR, true),
-                    LAST_YEAR,
-                    T0 + Duration.ofDays(3).toMillis()));
+            h.pipe(pulled(body("p-2", false, LAST_YEAR, true), LAST_YEAR, T0 + Duration.ofDays(3).toMillis()));
 
-            assertThat(h.drainCounts())
-                    .as("nothing written for the three copies")
-                    .isEmpty();
+            assertThat(h.drainCounts()).as("nothing written for the three copies").isEmpty();
             assertThat(h.counter("kz.processor.events", "outcome", "duplicate")).isEqualTo(3.0);
         }
     }
@@ -222,8 +202,7 @@ class PulledResponsesTest {
         try (TopologyHarness h = new TopologyHarness()) {
             byte[] created = utf8("{\"eventId\":\"p-created\",\"eventType\":\"SurveyCreated\",\"objectId\":\""
                     + Payloads.GROUP + "\",\"data\":{\"actionId\":\"" + Payloads.ACTION + "\"}}");
-            h.pipe(new TestRecord<>(
-                    utf8("p-created"), created, pulled(created, LAST_YEAR, T0).headers(), T0));
+            h.pipe(new TestRecord<>(utf8("p-created"), created, pulled(created, LAST_YEAR, T0).headers(), T0));
             assertThat(h.drainCounts()).containsEntry(TopicId.EVENTS, 1);
         }
     }

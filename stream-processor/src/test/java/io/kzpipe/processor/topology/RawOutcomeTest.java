@@ -19,8 +19,8 @@ import org.junit.jupiter.api.Test;
 class RawOutcomeTest {
 
     private static byte[] choice(String eventId, String responseId, boolean isUpdate) {
-        return Payloads.response(
-                eventId, responseId, isUpdate, "[" + Payloads.question("Choice", "SingleOption", "\"a\"") + "]");
+        return Payloads.response(eventId, responseId, isUpdate,
+                "[" + Payloads.question("Choice", "SingleOption", "\"a\"") + "]");
     }
 
     @Test
@@ -38,45 +38,27 @@ class RawOutcomeTest {
             List<TestRecord<String, byte[]>> records = h.records(TopicId.RAW_OUTCOMES);
             List<RawOutcome> outcomes = records.stream()
                     .map(r -> TopologyHarness.tree(r.value()))
-                    .map(n -> new RawOutcome(
-                            n.get("schema_version").asInt(),
-                            n.get("row_id").asText(),
-                            n.get("event_id").asText(),
-                            n.get("outcome").asText(),
-                            n.get("replay_of").asText(),
+                    .map(n -> new RawOutcome(n.get("schema_version").asInt(), n.get("row_id").asText(),
+                            n.get("event_id").asText(), n.get("outcome").asText(), n.get("replay_of").asText(),
                             n.get("received_at_ms").asLong()))
                     .toList();
 
             assertThat(outcomes)
-                    .extracting(
-                            RawOutcome::rowId,
-                            RawOutcome::eventId,
-                            RawOutcome::outcome,
-                            RawOutcome::replayOf,
+                    .extracting(RawOutcome::rowId, RawOutcome::eventId, RawOutcome::outcome, RawOutcome::replayOf,
                             RawOutcome::receivedAtMs)
-                    .containsExactly(
-                            tuple(raw + ":0:0", "e1", "typed", "", T0),
+                    .containsExactly(tuple(raw + ":0:0", "e1", "typed", "", T0),
                             tuple(raw + ":0:1", "e1", "duplicate", "", T0 + 1_000),
                             tuple(raw + ":0:2", "", "dead_letter", "", T0 + 2_000),
                             tuple(raw + ":0:3", "edit", "typed", "", T0 + 3_000),
                             tuple(raw + ":0:4", "orig", "superseded", "", T0 + 61_000),
                             tuple(raw + ":0:5", "orig2", "typed", "", T0 + 62_000),
                             tuple(raw + ":0:6", "edit2", "typed", "", T0 + 63_000));
-            assertThat(records)
-                    .extracting(TestRecord::key)
-                    .containsExactly(
-                            raw + ":0:0",
-                            raw + ":0:1",
-                            raw + ":0:2",
-                            raw + ":0:3",
-                            raw + ":0:4",
-                            raw + ":0:5",
+            assertThat(records).extracting(TestRecord::key)
+                    .containsExactly(raw + ":0:0", raw + ":0:1", raw + ":0:2", raw + ":0:3", raw + ":0:4", raw + ":0:5",
                             raw + ":0:6");
-            assertThat(records)
-                    .extracting(TestRecord::timestamp)
+            assertThat(records).extracting(TestRecord::timestamp)
                     .containsExactly(T0, T0 + 1_000, T0 + 2_000, T0 + 3_000, T0 + 61_000, T0 + 62_000, T0 + 63_000);
-            assertThat(records)
-                    .allSatisfy(r -> assertThat(r.headers().toArray()).isEmpty());
+            assertThat(records).allSatisfy(r -> assertThat(r.headers().toArray()).isEmpty());
             assertThat(h.counter("kz.processor.records.out", "topic", h.topics.name(TopicId.RAW_OUTCOMES)))
                     .isEqualTo(7.0);
         }
@@ -97,8 +79,7 @@ class RawOutcomeTest {
     void aReplayedRecordCarriesItsDeadLetterIdAndItsOriginalReceiveTime() {
         try (TopologyHarness h = new TopologyHarness()) {
             RecordHeaders headers = new RecordHeaders();
-            headers.add(
-                    PipelineHeaders.RECEIVED_AT, Long.toString(T0 - 3_600_000).getBytes(StandardCharsets.US_ASCII));
+            headers.add(PipelineHeaders.RECEIVED_AT, Long.toString(T0 - 3_600_000).getBytes(StandardCharsets.US_ASCII));
             headers.add(PipelineHeaders.REPLAY_OF, utf8("processor:kaizala.raw:2:17"));
             h.pipe(new TestRecord<>(utf8("e5"), utf8("{\"eventId\":\"e5\"}"), headers, T0));
 

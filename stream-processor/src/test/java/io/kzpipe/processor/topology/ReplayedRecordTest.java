@@ -44,8 +44,7 @@ class ReplayedRecordTest {
                         .isEqualTo(T0);
             });
 
-            h.pipe(replay(
-                    "{\"eventId\":\"e1\",\"eventType\":\"GroupAdded\"}",
+            h.pipe(replay("{\"eventId\":\"e1\",\"eventType\":\"GroupAdded\"}",
                     REPLAYED + Duration.ofHours(1).toMillis()));
             assertThat(h.drainCounts()).as("the same replay again").isEmpty();
             assertThat(h.counter("kz.processor.events", "outcome", "duplicate")).isEqualTo(1.0);
@@ -54,37 +53,25 @@ class ReplayedRecordTest {
 
     @Test
     void aReplayThatFailsAgainIsADeadLetterThatStillNamesWhatItReplayed() {
-        try (TopologyHarness h =
-                new TopologyHarness(Map.of("GATEWAY_MAX_BODY_BYTES", "1024", "PROCESSOR_RAW_JSON_MAX_BYTES", "512"))) {
+        try (TopologyHarness h = new TopologyHarness(
+                Map.of("GATEWAY_MAX_BODY_BYTES", "1024", "PROCESSOR_RAW_JSON_MAX_BYTES", "512"))) {
             h.pipe(replay("{\"eventId\":\"e1\",\"fromUserName\":\"" + "A".repeat(120_000) + "\"}", REPLAYED));
 
             assertThat(h.records(TopicId.DLQ_PROCESSOR)).singleElement().satisfies(d -> {
-                assertThat(new String(
-                                d.headers()
-                                        .lastHeader(PipelineHeaders.REPLAY_OF)
-                                        .value(),
-                                StandardCharsets.UTF_8))
+                assertThat(
+                        new String(d.headers().lastHeader(PipelineHeaders.REPLAY_OF).value(), StandardCharsets.UTF_8))
                         .isEqualTo(DEAD_LETTER);
-                assertThat(new String(
-                                d.headers()
-                                        .lastHeader(PipelineHeaders.DLQ_REASON)
-                                        .value(),
-                                StandardCharsets.UTF_8))
+                assertThat(
+                        new String(d.headers().lastHeader(PipelineHeaders.DLQ_REASON).value(), StandardCharsets.UTF_8))
                         .isEqualTo("record_too_large");
-                assertThat(new String(
-                                d.headers()
-                                        .lastHeader(PipelineHeaders.RECEIVED_AT)
-                                        .value(),
-                                StandardCharsets.UTF_8))
+                assertThat(
+                        new String(d.headers().lastHeader(PipelineHeaders.RECEIVED_AT).value(), StandardCharsets.UTF_8))
                         .isEqualTo(Long.toString(T0));
                 // 120 KB is above what this processor sends (its dead-letter topic takes a 1 KiB body): no body, a
                 // detail saying where the raw record is (replay reads it from there)
                 assertThat(d.value()).isNull();
-                assertThat(new String(
-                                d.headers()
-                                        .lastHeader(PipelineHeaders.DLQ_DETAIL)
-                                        .value(),
-                                StandardCharsets.UTF_8))
+                assertThat(
+                        new String(d.headers().lastHeader(PipelineHeaders.DLQ_DETAIL).value(), StandardCharsets.UTF_8))
                         .contains("body of 120", "bytes omitted", "the raw record stays at kaizala.raw-0@0");
             });
             assertThat(h.typed(TopicId.EVENTS, EventRecord.class)).isEmpty();

@@ -37,8 +37,7 @@ class ResponseMappingTest {
     void everyQuestionTypeAndAliasIsTypedAndSkippedAnswersYieldNothing() {
         h.pipe(RID, fixture("action-response-all-types.json"));
 
-        ResponseRecord response =
-                h.typed(TopicId.RESPONSES, ResponseRecord.class).get(0);
+        ResponseRecord response = h.typed(TopicId.RESPONSES, ResponseRecord.class).get(0);
         assertThat(response.responseId()).isEqualTo(RID);
         assertThat(response.rowId()).isEqualTo(RID + ":" + RESPONSE_TIME);
         assertThat(response.version()).isEqualTo(RESPONSE_TIME);
@@ -50,15 +49,9 @@ class ResponseMappingTest {
         assertThat(response.receivedAtMs()).isEqualTo(T0);
 
         assertThat(h.typed(TopicId.ANSWERS_OPTION, OptionAnswer.class))
-                .extracting(
-                        OptionAnswer::questionIndex,
-                        OptionAnswer::questionType,
-                        OptionAnswer::optionTitle,
-                        OptionAnswer::optionIndex,
-                        OptionAnswer::selectionIndex,
-                        OptionAnswer::rowId)
-                .containsExactly(
-                        tuple(0, "SingleOption", "Red", 0, 0, RID + ":" + RESPONSE_TIME + ":0:0"),
+                .extracting(OptionAnswer::questionIndex, OptionAnswer::questionType, OptionAnswer::optionTitle,
+                        OptionAnswer::optionIndex, OptionAnswer::selectionIndex, OptionAnswer::rowId)
+                .containsExactly(tuple(0, "SingleOption", "Red", 0, 0, RID + ":" + RESPONSE_TIME + ":0:0"),
                         tuple(1, "SingleOption", "Green", 1, 0, RID + ":" + RESPONSE_TIME + ":1:0"),
                         tuple(2, "SingleSelect", "Blue", 2, 0, RID + ":" + RESPONSE_TIME + ":2:0"),
                         tuple(3, "MultiOption", "Red", 0, 0, RID + ":" + RESPONSE_TIME + ":3:0"),
@@ -69,10 +62,7 @@ class ResponseMappingTest {
                 .extracting(NumericAnswer::questionIndex, NumericAnswer::questionTitle, NumericAnswer::value)
                 .containsExactly(tuple(6, "Quantity", 42.5));
         assertThat(h.typed(TopicId.ANSWERS_LOCATION, LocationAnswer.class))
-                .extracting(
-                        LocationAnswer::latitude,
-                        LocationAnswer::longitude,
-                        LocationAnswer::placeName,
+                .extracting(LocationAnswer::latitude, LocationAnswer::longitude, LocationAnswer::placeName,
                         LocationAnswer::accuracy)
                 .containsExactly(tuple(47.6062, -122.3321, "Seattle", 12.5));
         assertThat(h.typed(TopicId.ANSWERS_TEXT, TextAnswer.class))
@@ -80,25 +70,17 @@ class ResponseMappingTest {
                 .containsExactly(tuple(8, "Text", "hello"), tuple(9, "LargeText", "a much longer text"));
         assertThat(h.typed(TopicId.ANSWERS_DATETIME, DateTimeAnswer.class))
                 .extracting(DateTimeAnswer::questionIndex, DateTimeAnswer::questionType, DateTimeAnswer::valueMs)
-                .containsExactly(
-                        tuple(10, "DateTime", 1510215645000L),
-                        tuple(11, "Date", 1510185600000L),
-                        tuple(12, "DateOnly", 1510185600000L),
-                        tuple(19, "DateTime", RESPONSE_TIME));
+                .containsExactly(tuple(10, "DateTime", 1510215645000L), tuple(11, "Date", 1510185600000L),
+                        tuple(12, "DateOnly", 1510185600000L), tuple(19, "DateTime", RESPONSE_TIME));
         assertThat(h.typed(TopicId.ANSWERS_MEDIA, MediaAnswer.class))
-                .extracting(
-                        MediaAnswer::questionIndex,
-                        MediaAnswer::mediaIndex,
-                        MediaAnswer::mediaUrl,
+                .extracting(MediaAnswer::questionIndex, MediaAnswer::mediaIndex, MediaAnswer::mediaUrl,
                         MediaAnswer::mediaFileName)
-                .containsExactly(
-                        tuple(13, 0, "media-token-1", ""),
+                .containsExactly(tuple(13, 0, "media-token-1", ""),
                         tuple(14, 0, "https://blob.example.invalid/f1?sig=a&amp;se=1", "f1.pdf"),
                         tuple(14, 1, "https://blob.example.invalid/f2", "f2.jpg"));
         assertThat(h.typed(TopicId.ANSWERS_OTHER, OtherAnswer.class))
                 .extracting(OtherAnswer::questionType, OtherAnswer::answerJson)
-                .containsExactly(
-                        tuple("PhoneNumber", "{\"countryPhoneCode\":91,\"phoneNumber\":\"9876543210\"}"),
+                .containsExactly(tuple("PhoneNumber", "{\"countryPhoneCode\":91,\"phoneNumber\":\"9876543210\"}"),
                         tuple("SingleSelectExternal", "\"ext-1\""));
         assertThat(h.drainCounts()).isEqualTo(Map.of(TopicId.EVENTS, 1));
     }
@@ -123,20 +105,13 @@ class ResponseMappingTest {
                 .containsExactly(tuple("Quantity", 2.0), tuple("Unit price", 350.0), tuple("Total", 700.0));
         List<AnswerReject> rejects = h.typed(TopicId.ANSWER_REJECTS, AnswerReject.class);
         assertThat(rejects)
-                .extracting(
-                        AnswerReject::questionIndex,
-                        AnswerReject::questionType,
-                        AnswerReject::reason,
+                .extracting(AnswerReject::questionIndex, AnswerReject::questionType, AnswerReject::reason,
                         AnswerReject::answerJson)
-                .containsExactly(tuple(
-                        4,
-                        "Location",
-                        "latitude_out_of_range",
+                .containsExactly(tuple(4, "Location", "latitude_out_of_range",
                         "{\"lt\":99.12345678,\"lg\":17.456789,\"n\":\"Store 12\"}"));
         assertThat(rejects.get(0).rowId()).isEqualTo(rid + ":" + T0 + ":4:0");
         assertThat(h.drainCounts()).isEqualTo(Map.of(TopicId.EVENTS, 1));
-        assertThat(h.counter("kz.processor.answer.rejects", "reason", "latitude_out_of_range"))
-                .isEqualTo(1.0);
+        assertThat(h.counter("kz.processor.answer.rejects", "reason", "latitude_out_of_range")).isEqualTo(1.0);
     }
 
     @Test
@@ -149,8 +124,7 @@ class ResponseMappingTest {
                 assertThat(r.key()).as(id.name()).isEqualTo(RID);
                 assertThat(r.timestamp()).as(id.name()).isEqualTo(receivedAt);
                 assertThat(r.headers().toArray()).as(id.name()).isEmpty();
-                assertThat(TopologyHarness.tree(r.value()).get("received_at_ms").asLong())
-                        .isEqualTo(receivedAt);
+                assertThat(TopologyHarness.tree(r.value()).get("received_at_ms").asLong()).isEqualTo(receivedAt);
             }
         }
     }
@@ -193,8 +167,7 @@ class ResponseMappingTest {
         assertThat(r.eventType()).isEqualTo("SurveyResponse");
         assertThat(r.isUpdate()).isTrue();
         assertThat(r.isAnonymous()).isTrue();
-        assertThat(r.actionId())
-                .as("objectId of an Action subscription")
+        assertThat(r.actionId()).as("objectId of an Action subscription")
                 .isEqualTo("a0000002-0000-4000-8000-000000000002");
         assertThat(r.responseTimeMs()).isEqualTo(1510300000000L);
         assertThat(r.version()).isEqualTo((1L << 62) + 1510300000000L);
@@ -204,12 +177,10 @@ class ResponseMappingTest {
     void emptySelectionsAndEmptyMediaYieldNoRecordsButCountAsAnswered() {
         String qs = "[" + Payloads.question("M", "MultiOption", "[]") + "," + Payloads.question("I", "Image", "\"\"")
                 + "," + Payloads.question("A", "AttachmentList", "[]") + ","
-                + Payloads.question("S", "SingleOption", "[]")
-                + "]";
+                + Payloads.question("S", "SingleOption", "[]") + "]";
         h.pipe("r-3", Payloads.response("e-3", "r-3", false, qs));
 
-        assertThat(h.typed(TopicId.RESPONSES, ResponseRecord.class).get(0).answerCount())
-                .isEqualTo(4);
+        assertThat(h.typed(TopicId.RESPONSES, ResponseRecord.class).get(0).answerCount()).isEqualTo(4);
         assertThat(h.drainCounts()).isEqualTo(Map.of(TopicId.EVENTS, 1));
     }
 
@@ -219,13 +190,11 @@ class ResponseMappingTest {
                 + Payloads.question("Born", "DateTime", "\"-86400000\"") + ","
                 + Payloads.question("One", "MultiOption", "\"solo\"") + ","
                 + Payloads.question("Pic", "Image", "{\"url\":\"https://x.invalid/p.png\",\"fileName\":\"p.png\"}")
-                + ","
-                + Payloads.question("Big", "Numeric", "123456789012345678901234567890") + ","
+                + "," + Payloads.question("Big", "Numeric", "123456789012345678901234567890") + ","
                 + Payloads.question("Where", "location", "{\"lt\":-90,\"lg\":180}") + "]";
         h.pipe("r-4", Payloads.response("e-4", "r-4", false, qs));
 
-        assertThat(h.typed(TopicId.ANSWERS_DATETIME, DateTimeAnswer.class))
-                .extracting(DateTimeAnswer::valueMs)
+        assertThat(h.typed(TopicId.ANSWERS_DATETIME, DateTimeAnswer.class)).extracting(DateTimeAnswer::valueMs)
                 .containsExactly(1510215600000L, -86400000L);
         assertThat(h.typed(TopicId.ANSWERS_OPTION, OptionAnswer.class))
                 .extracting(OptionAnswer::optionTitle, OptionAnswer::optionIndex)
@@ -233,14 +202,10 @@ class ResponseMappingTest {
         assertThat(h.typed(TopicId.ANSWERS_MEDIA, MediaAnswer.class))
                 .extracting(MediaAnswer::mediaUrl, MediaAnswer::mediaFileName)
                 .containsExactly(tuple("https://x.invalid/p.png", "p.png"));
-        assertThat(h.typed(TopicId.ANSWERS_NUMERIC, NumericAnswer.class))
-                .extracting(NumericAnswer::value)
+        assertThat(h.typed(TopicId.ANSWERS_NUMERIC, NumericAnswer.class)).extracting(NumericAnswer::value)
                 .containsExactly(1.2345678901234568E29);
         assertThat(h.typed(TopicId.ANSWERS_LOCATION, LocationAnswer.class))
-                .extracting(
-                        LocationAnswer::latitude,
-                        LocationAnswer::longitude,
-                        LocationAnswer::placeName,
+                .extracting(LocationAnswer::latitude, LocationAnswer::longitude, LocationAnswer::placeName,
                         LocationAnswer::accuracy)
                 .containsExactly(tuple(-90.0, 180.0, "", null));
         assertThat(h.drainCounts()).isEqualTo(Map.of(TopicId.EVENTS, 1, TopicId.RESPONSES, 1));

@@ -82,32 +82,12 @@ class ResponseVersionsTest {
             assertThat(r.key()).isEqualTo(RID);
             assertThat(r.timestamp()).isEqualTo(T0 + 60_000);
             assertThat(r.headers().toArray()).isEmpty();
-            assertThat(supersession(r))
-                    .isEqualTo(new ResponseSupersession(
-                            1,
-                            RID + ":" + T0,
-                            "e-edit",
-                            RID,
-                            T0,
-                            edit,
-                            Payloads.ACTION,
-                            Payloads.GROUP,
-                            T0,
-                            T0 + 60_000));
+            assertThat(supersession(r)).isEqualTo(new ResponseSupersession(1, RID + ":" + T0, "e-edit", RID, T0, edit,
+                    Payloads.ACTION, Payloads.GROUP, T0, T0 + 60_000));
             List<String> fields = new ArrayList<>();
             TopologyHarness.tree(r.value()).fieldNames().forEachRemaining(fields::add);
-            assertThat(fields)
-                    .containsExactly(
-                            "schema_version",
-                            "row_id",
-                            "event_id",
-                            "response_id",
-                            "version",
-                            "superseded_by",
-                            "action_id",
-                            "group_id",
-                            "received_at_ms",
-                            "superseded_at_ms");
+            assertThat(fields).containsExactly("schema_version", "row_id", "event_id", "response_id", "version",
+                    "superseded_by", "action_id", "group_id", "received_at_ms", "superseded_at_ms");
         });
         assertThat(h.drainCounts()).isEqualTo(Map.of(TopicId.EVENTS, 2));
         assertThat(outcome(h, "processed")).isEqualTo(2.0);
@@ -124,11 +104,9 @@ class ResponseVersionsTest {
                 + Payloads.question("Qty", "Numeric", "\"many\"") + "]";
         h.pipe(RID, Payloads.response("e-orig", RID, false, withReject), T0 + 60_000);
 
-        assertThat(h.typed(TopicId.RESPONSES, ResponseRecord.class))
-                .extracting(ResponseRecord::eventId)
+        assertThat(h.typed(TopicId.RESPONSES, ResponseRecord.class)).extracting(ResponseRecord::eventId)
                 .containsExactly("e-edit");
-        assertThat(h.typed(TopicId.ANSWERS_OPTION, OptionAnswer.class))
-                .extracting(OptionAnswer::optionTitle)
+        assertThat(h.typed(TopicId.ANSWERS_OPTION, OptionAnswer.class)).extracting(OptionAnswer::optionTitle)
                 .containsExactly("new");
         assertThat(h.typed(TopicId.ANSWER_REJECTS, AnswerReject.class)).isEmpty();
         assertThat(h.typed(TopicId.EVENTS, EventRecord.class))
@@ -138,12 +116,9 @@ class ResponseVersionsTest {
         assertThat(outcome(h, "processed")).isEqualTo(1.0);
         assertThat(outcome(h, "superseded")).isEqualTo(1.0);
         assertThat(outcome(h, "duplicate")).isZero();
-        assertThat(h.counter("kz.processor.answer.rejects", "reason", "not_a_number"))
-                .isZero();
-        assertThat(h.counter("kz.processor.records.out", "topic", h.topics.name(TopicId.EVENTS)))
-                .isEqualTo(2.0);
-        assertThat(h.counter("kz.processor.records.out", "topic", h.topics.name(TopicId.RESPONSES)))
-                .isEqualTo(1.0);
+        assertThat(h.counter("kz.processor.answer.rejects", "reason", "not_a_number")).isZero();
+        assertThat(h.counter("kz.processor.records.out", "topic", h.topics.name(TopicId.EVENTS))).isEqualTo(2.0);
+        assertThat(h.counter("kz.processor.records.out", "topic", h.topics.name(TopicId.RESPONSES))).isEqualTo(1.0);
 
         // and a delivery of the superseded event within the dedup window is still a plain duplicate
         h.pipe(RID, Payloads.response("e-orig", RID, false, withReject), T0 + 120_000);
@@ -161,10 +136,7 @@ class ResponseVersionsTest {
         h.pipe("x", utf8("{\"eventId\":\"x\",\"eventType\":\"GroupAdded\"}"), later);
         // without ResponseTime these copies would get a higher version (from their receive time) if taken as new
         h.pipe(RID, response("e-orig", false, null, "old"), later + 1);
-        h.pipe(
-                RID,
-                response("e-orig", false, null, "old"),
-                T0 - Duration.ofHours(3).toMillis());
+        h.pipe(RID, response("e-orig", false, null, "old"), T0 - Duration.ofHours(3).toMillis());
 
         assertThat(h.drainCounts()).isEqualTo(Map.of(TopicId.EVENTS, 1));
         assertThat(outcome(h, "duplicate")).isEqualTo(2.0);
@@ -175,12 +147,7 @@ class ResponseVersionsTest {
 
     /** Every arrival order of an original (ResponseTime 1000) and two edits (ResponseTime 2000 and 3000). */
     static Stream<List<Integer>> arrivalOrders() {
-        return Stream.of(
-                List.of(0, 1, 2),
-                List.of(0, 2, 1),
-                List.of(1, 0, 2),
-                List.of(1, 2, 0),
-                List.of(2, 0, 1),
+        return Stream.of(List.of(0, 1, 2), List.of(0, 2, 1), List.of(1, 0, 2), List.of(1, 2, 0), List.of(2, 0, 1),
                 List.of(2, 1, 0));
     }
 
@@ -201,22 +168,14 @@ class ResponseVersionsTest {
             }
         }
 
-        assertThat(h.typed(TopicId.RESPONSES, ResponseRecord.class))
-                .extracting(ResponseRecord::eventId)
+        assertThat(h.typed(TopicId.RESPONSES, ResponseRecord.class)).extracting(ResponseRecord::eventId)
                 .containsExactlyElementsOf(current.stream().map(v -> ids[v]).toList());
         List<ResponseSupersession> expected = new ArrayList<>();
         for (int i = 1; i < current.size(); i++) {
             int old = current.get(i - 1);
             int now = current.get(i);
-            expected.add(ResponseSupersession.of(
-                    ids[now],
-                    RID,
-                    versions[old],
-                    versions[now],
-                    Payloads.ACTION,
-                    Payloads.GROUP,
-                    arrivedAt[old],
-                    arrivedAt[now]));
+            expected.add(ResponseSupersession.of(ids[now], RID, versions[old], versions[now], Payloads.ACTION,
+                    Payloads.GROUP, arrivedAt[old], arrivedAt[now]));
         }
         assertThat(h.records(TopicId.RESPONSE_SUPERSESSIONS).stream().map(ResponseVersionsTest::supersession))
                 .containsExactlyElementsOf(expected);
@@ -239,43 +198,28 @@ class ResponseVersionsTest {
         long edit2 = UPDATE + T0 + 20_000;
         long edit3 = UPDATE + responseTime;
         List<TestRecord<String, byte[]>> responses = h.records(TopicId.RESPONSES);
-        assertThat(responses.stream()
-                        .map(r -> JsonSerde.of(ResponseRecord.class).deserialize("t", r.value())))
+        assertThat(responses.stream().map(r -> JsonSerde.of(ResponseRecord.class).deserialize("t", r.value())))
                 .extracting(ResponseRecord::eventId, ResponseRecord::version, ResponseRecord::receivedAtMs)
-                .containsExactly(
-                        tuple("e-orig", T0 + 10_000, T0 + 10_000),
-                        tuple("e-edit-1", edit1, T0 + 10_000),
-                        tuple("e-edit-2", edit2, T0 + 20_000),
-                        tuple("e-edit-3", edit3, T0 + 20_000));
-        assertThat(responses)
-                .extracting(TestRecord::timestamp)
+                .containsExactly(tuple("e-orig", T0 + 10_000, T0 + 10_000), tuple("e-edit-1", edit1, T0 + 10_000),
+                        tuple("e-edit-2", edit2, T0 + 20_000), tuple("e-edit-3", edit3, T0 + 20_000));
+        assertThat(responses).extracting(TestRecord::timestamp)
                 .as("Kafka timestamp = input timestamp")
                 .containsExactly(T0 + 10_000, T0, T0 + 20_000, T0 + 15_000);
         assertThat(h.typed(TopicId.ANSWERS_OPTION, OptionAnswer.class))
-                .extracting(
-                        OptionAnswer::optionTitle,
-                        OptionAnswer::version,
-                        OptionAnswer::receivedAtMs,
+                .extracting(OptionAnswer::optionTitle, OptionAnswer::version, OptionAnswer::receivedAtMs,
                         OptionAnswer::rowId)
-                .containsExactly(
-                        tuple("a", T0 + 10_000, T0 + 10_000, RID + ":" + (T0 + 10_000) + ":0:0"),
+                .containsExactly(tuple("a", T0 + 10_000, T0 + 10_000, RID + ":" + (T0 + 10_000) + ":0:0"),
                         tuple("b", edit1, T0 + 10_000, RID + ":" + edit1 + ":0:0"),
                         tuple("c", edit2, T0 + 20_000, RID + ":" + edit2 + ":0:0"),
                         tuple("d", edit3, T0 + 20_000, RID + ":" + edit3 + ":0:0"));
         List<JsonNode> events = h.json(TopicId.EVENTS);
-        assertThat(events)
-                .extracting(e -> e.get("received_at_ms").asLong())
+        assertThat(events).extracting(e -> e.get("received_at_ms").asLong())
                 .containsExactly(T0 + 10_000, T0 + 10_000, T0 + 20_000, T0 + 20_000);
         assertThat(h.records(TopicId.RESPONSE_SUPERSESSIONS).stream().map(ResponseVersionsTest::supersession))
-                .extracting(
-                        ResponseSupersession::version,
-                        ResponseSupersession::supersededBy,
-                        ResponseSupersession::receivedAtMs,
-                        ResponseSupersession::supersededAtMs)
-                .containsExactly(
-                        tuple(T0 + 10_000, edit1, T0 + 10_000, T0 + 10_000),
-                        tuple(edit1, edit2, T0 + 10_000, T0 + 20_000),
-                        tuple(edit2, edit3, T0 + 20_000, T0 + 20_000));
+                .extracting(ResponseSupersession::version, ResponseSupersession::supersededBy,
+                        ResponseSupersession::receivedAtMs, ResponseSupersession::supersededAtMs)
+                .containsExactly(tuple(T0 + 10_000, edit1, T0 + 10_000, T0 + 10_000),
+                        tuple(edit1, edit2, T0 + 10_000, T0 + 20_000), tuple(edit2, edit3, T0 + 20_000, T0 + 20_000));
     }
 
     @Test
@@ -305,17 +249,9 @@ class ResponseVersionsTest {
 
         second.pipe(RID, response("e-edit", true, null, "new"), T0 + 10_800_000);
         assertThat(second.records(TopicId.RESPONSE_SUPERSESSIONS).stream().map(ResponseVersionsTest::supersession))
-                .containsExactly(ResponseSupersession.of(
-                        "e-edit",
-                        RID,
-                        T0,
-                        UPDATE + T0 + 10_800_000,
-                        Payloads.ACTION,
-                        Payloads.GROUP,
-                        T0,
-                        T0 + 10_800_000));
-        assertThat(second.changelog(ProcessorTopology.VERSIONS_STORE))
-                .singleElement()
+                .containsExactly(ResponseSupersession.of("e-edit", RID, T0, UPDATE + T0 + 10_800_000, Payloads.ACTION,
+                        Payloads.GROUP, T0, T0 + 10_800_000));
+        assertThat(second.changelog(ProcessorTopology.VERSIONS_STORE)).singleElement()
                 .satisfies(r -> assertThat(ResponseVersions.decode(r.value()))
                         .isEqualTo(new ResponseVersions.Current("e-edit", UPDATE + T0 + 10_800_000, T0 + 10_800_000)));
     }
@@ -323,8 +259,7 @@ class ResponseVersionsTest {
     @Test
     void eventsWithoutAResponseRecordLeaveTheStoreAlone() {
         TopologyHarness h = harness(Map.of());
-        h.pipe(
-                RID,
+        h.pipe(RID,
                 utf8("{\"eventId\":\"j1\",\"eventType\":\"JobResponse\",\"data\":{\"responseId\":\"" + RID + "\"}}"),
                 T0);
         h.pipe(RID, response("e-orig", false, null, "old"), T0 + 1);
@@ -343,8 +278,7 @@ class ResponseVersionsTest {
         assertThat(bytes[0]).isEqualTo((byte) 1);
         assertThat(ResponseVersions.decode(bytes)).isEqualTo(c);
         var serde = ResponseVersions.serde();
-        assertThat(serde.deserializer().deserialize("t", serde.serializer().serialize("t", c)))
-                .isEqualTo(c);
+        assertThat(serde.deserializer().deserialize("t", serde.serializer().serialize("t", c))).isEqualTo(c);
         assertThat(ResponseVersions.decode(null)).isNull();
 
         bytes[0] = 2;

@@ -72,16 +72,14 @@ final class TopologyHarness implements AutoCloseable {
         topics = config.kafka().topics();
         Properties props = config.streamsProperties();
         props.put(StreamsConfig.APPLICATION_ID_CONFIG, applicationId);
-        ProcessorTopology.Settings settings =
-                ProcessorTopology.Settings.of(config, new ProcessorMetrics(registry, topics));
+        ProcessorTopology.Settings settings = ProcessorTopology.Settings.of(config,
+                new ProcessorMetrics(registry, topics));
         driver = new TopologyTestDriver(
-                mappers == null ? ProcessorTopology.build(settings) : ProcessorTopology.build(settings, mappers),
-                props,
+                mappers == null ? ProcessorTopology.build(settings) : ProcessorTopology.build(settings, mappers), props,
                 Instant.ofEpochMilli(T0));
         raw = driver.createInputTopic(topics.name(TopicId.RAW), new ByteArraySerializer(), new ByteArraySerializer());
         for (TopicId id : TopicId.processorOutputs()) {
-            outputs.put(
-                    id,
+            outputs.put(id,
                     driver.createOutputTopic(topics.name(id), new StringDeserializer(), new ByteArrayDeserializer()));
         }
     }

@@ -37,49 +37,15 @@ import org.junit.jupiter.params.provider.MethodSource;
  */
 class TypedRecordWriterTest {
 
-    private static final String[] STRINGS = {
-        "",
-        "plain",
-        "Ünïcödé façade",
-        "日本語のテキスト",
-        "emoji 😀👍🏽 mixed",
-        "quote \" backslash \\ slash /",
-        "control \u0000\u0001\u001f tab\t nl\n cr\r",
-        "{\"json\":[1,2,{\"a\":null}]}",
-        "\u2028\u2029 separators",
-        "x".repeat(5000),
-        "+919900000001",
-        "surrogate pair \ud83d\ude00 and \ud83c\udf0d",
-        "null",
-        "  spaced  ",
-    };
-    private static final long[] LONGS = {
-        0,
-        1,
-        -1,
-        Long.MAX_VALUE,
-        Long.MIN_VALUE,
-        1_700_000_000_000L,
-        (1L << 62) + 1_700_000_000_000L,
-        Integer.MAX_VALUE + 1L
-    };
+    private static final String[] STRINGS = {"", "plain", "Ünïcödé façade", "日本語のテキスト", "emoji 😀👍🏽 mixed",
+            "quote \" backslash \\ slash /", "control \u0000\u0001\u001f tab\t nl\n cr\r",
+            "{\"json\":[1,2,{\"a\":null}]}", "\u2028\u2029 separators", "x".repeat(5000), "+919900000001",
+            "surrogate pair \ud83d\ude00 and \ud83c\udf0d", "null", "  spaced  ",};
+    private static final long[] LONGS = {0, 1, -1, Long.MAX_VALUE, Long.MIN_VALUE, 1_700_000_000_000L,
+            (1L << 62) + 1_700_000_000_000L, Integer.MAX_VALUE + 1L};
     private static final int[] INTS = {0, 1, -1, Integer.MAX_VALUE, Integer.MIN_VALUE, 7};
-    private static final double[] DOUBLES = {
-        0.0,
-        -0.0,
-        1.0,
-        0.1,
-        -90.0,
-        180.0,
-        12.971598,
-        77.594566,
-        1e-300,
-        1.7976931348623157e308,
-        4.9e-324,
-        123456789.123456789,
-        3.0,
-        -2.5e-7
-    };
+    private static final double[] DOUBLES = {0.0, -0.0, 1.0, 0.1, -90.0, 180.0, 12.971598, 77.594566, 1e-300,
+            1.7976931348623157e308, 4.9e-324, 123456789.123456789, 3.0, -2.5e-7};
 
     /** The format before Blackbird: snake_case, Jackson's default inclusion (nulls written). The reference. */
     private static final ObjectMapper PLAIN = JsonMapper.builder()
@@ -101,8 +67,7 @@ class TypedRecordWriterTest {
             TypedRecord record = randomRecord(type, random, i);
             byte[] ours = writer.write(record);
             byte[] databind = PLAIN.writeValueAsBytes(record);
-            assertThat(new String(ours, StandardCharsets.UTF_8))
-                    .as("%s #%d", type.getSimpleName(), i)
+            assertThat(new String(ours, StandardCharsets.UTF_8)).as("%s #%d", type.getSimpleName(), i)
                     .isEqualTo(new String(databind, StandardCharsets.UTF_8));
             assertThat(ours).isEqualTo(databind);
             assertThat(serde.deserialize("t", ours)).isEqualTo(record);
@@ -112,66 +77,35 @@ class TypedRecordWriterTest {
     @Test
     void theWriterIsReusableAndWritesNothingBetweenRecords() {
         TypedRecordWriter writer = new TypedRecordWriter();
-        EventRecord small =
-                new EventRecord(1, "e", "e", "GroupAdded", "", "", "", "", "", "", "", "", "", "", "", 5L, "{}");
-        EventRecord large = new EventRecord(
-                1, "e2", "e2", "X".repeat(20_000), "", "", "", "", "", "", "", "", "", "", "", 6L, "{}");
+        EventRecord small = new EventRecord(1, "e", "e", "GroupAdded", "", "", "", "", "", "", "", "", "", "", "", 5L,
+                "{}");
+        EventRecord large = new EventRecord(1, "e2", "e2", "X".repeat(20_000), "", "", "", "", "", "", "", "", "", "",
+                "", 6L, "{}");
         byte[] first = writer.write(small);
         byte[] big = writer.write(large);
         byte[] again = writer.write(small);
         assertThat(again).isEqualTo(first);
-        assertThat(new String(first, StandardCharsets.UTF_8))
-                .startsWith("{\"schema_version\":1,")
-                .endsWith("}");
+        assertThat(new String(first, StandardCharsets.UTF_8)).startsWith("{\"schema_version\":1,").endsWith("}");
         assertThat(big.length).isGreaterThan(20_000);
     }
 
     @Test
     void writesTheColumnsInComponentOrderWithNullsAndPlainNumbers() {
         TypedRecordWriter writer = new TypedRecordWriter();
-        LocationAnswer location = new LocationAnswer(
-                1,
-                "r:0",
-                "e",
-                "r",
-                3L,
-                "a",
-                "g",
-                2,
-                "Where?",
-                "Location",
-                1_700_000_000_123L,
-                12.971598,
-                -0.5,
-                null,
-                null);
-        assertThat(new String(writer.write(location), StandardCharsets.UTF_8))
-                .isEqualTo("{\"schema_version\":1,"
-                        + "\"row_id\":\"r:0\",\"event_id\":\"e\",\"response_id\":\"r\",\"version\":3,\"action_id\":\"a\","
-                        + "\"group_id\":\"g\",\"question_index\":2,\"question_title\":\"Where?\",\"question_type\":\"Location\","
-                        + "\"received_at_ms\":1700000000123,\"latitude\":12.971598,\"longitude\":-0.5,\"place_name\":null,"
-                        + "\"accuracy\":null}");
-        MessageRecord message = new MessageRecord(
-                1,
-                "e",
-                "e",
-                "TextMessageCreated",
-                "g",
-                "u",
-                null,
-                "hé \"x\"",
-                null,
-                null,
-                null,
-                List.of("https://m/1", "https://m/2"),
-                null,
-                5L);
-        assertThat(new String(writer.write(message), StandardCharsets.UTF_8))
-                .isEqualTo("{\"schema_version\":1,"
-                        + "\"row_id\":\"e\",\"event_id\":\"e\",\"event_type\":\"TextMessageCreated\",\"group_id\":\"g\","
-                        + "\"from_user\":\"u\",\"from_user_name\":null,\"text\":\"hé \\\"x\\\"\",\"title\":null,\"caption\":null,"
-                        + "\"action_type\":null,\"media_urls\":[\"https://m/1\",\"https://m/2\"],\"media_file_names\":null,"
-                        + "\"received_at_ms\":5}");
+        LocationAnswer location = new LocationAnswer(1, "r:0", "e", "r", 3L, "a", "g", 2, "Where?", "Location",
+                1_700_000_000_123L, 12.971598, -0.5, null, null);
+        assertThat(new String(writer.write(location), StandardCharsets.UTF_8)).isEqualTo("{\"schema_version\":1,"
+                + "\"row_id\":\"r:0\",\"event_id\":\"e\",\"response_id\":\"r\",\"version\":3,\"action_id\":\"a\","
+                + "\"group_id\":\"g\",\"question_index\":2,\"question_title\":\"Where?\",\"question_type\":\"Location\","
+                + "\"received_at_ms\":1700000000123,\"latitude\":12.971598,\"longitude\":-0.5,\"place_name\":null,"
+                + "\"accuracy\":null}");
+        MessageRecord message = new MessageRecord(1, "e", "e", "TextMessageCreated", "g", "u", null, "hé \"x\"", null,
+                null, null, List.of("https://m/1", "https://m/2"), null, 5L);
+        assertThat(new String(writer.write(message), StandardCharsets.UTF_8)).isEqualTo("{\"schema_version\":1,"
+                + "\"row_id\":\"e\",\"event_id\":\"e\",\"event_type\":\"TextMessageCreated\",\"group_id\":\"g\","
+                + "\"from_user\":\"u\",\"from_user_name\":null,\"text\":\"hé \\\"x\\\"\",\"title\":null,\"caption\":null,"
+                + "\"action_type\":null,\"media_urls\":[\"https://m/1\",\"https://m/2\"],\"media_file_names\":null,"
+                + "\"received_at_ms\":5}");
     }
 
     @Test
@@ -234,8 +168,7 @@ class TypedRecordWriterTest {
         if (t == boolean.class || t == Boolean.class) {
             return random.nextBoolean();
         }
-        if (t == List.class
-                && generic instanceof ParameterizedType p
+        if (t == List.class && generic instanceof ParameterizedType p
                 && p.getActualTypeArguments()[0] == String.class) {
             int n = random.nextInt(4);
             List<String> list = new ArrayList<>();

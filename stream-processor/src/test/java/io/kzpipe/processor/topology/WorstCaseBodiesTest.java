@@ -27,18 +27,12 @@ class WorstCaseBodiesTest {
     @ValueSource(ints = {1024, 65_536, 1_048_576})
     void hashedShortAssigneesGrowThirtySixFoldAndStillFit(int limit) {
         // each "0," (2 bytes) becomes "hmac:<64 hex>", (72 bytes) in jobs.assigned_to
-        byte[] body = exactly(
-                limit,
-                "{\"eventId\":\"e-jobs\",\"eventType\":\"JobCreated\",\"objectId\":\"a-1\","
-                        + "\"objectType\":\"Action\",\"data\":{\"assignedTo\":[",
-                "0",
-                ",",
-                "]}}");
+        byte[] body = exactly(limit, "{\"eventId\":\"e-jobs\",\"eventType\":\"JobCreated\",\"objectId\":\"a-1\","
+                + "\"objectType\":\"Action\",\"data\":{\"assignedTo\":[", "0", ",", "]}}");
 
         int largest = largestRecord(limit, Map.of("PII_HASH_SECRET", SECRET), body, TopicId.JOBS);
 
-        assertThat(largest)
-                .isLessThanOrEqualTo(new RecordLimits(limit).typedRecordBytes())
+        assertThat(largest).isLessThanOrEqualTo(new RecordLimits(limit).typedRecordBytes())
                 .isGreaterThan((RecordLimits.TYPED_EXPANSION - 1) * (limit - 200));
     }
 
@@ -48,30 +42,23 @@ class WorstCaseBodiesTest {
         // the id twice (row_id, event_id) plus the key, and raw_json escapes every backslash again
         byte[] body = exactly(limit, "{\"eventType\":\"GroupAdded\",\"eventId\":\"", "\\\\", "", "\"}");
 
-        int largest = largestRecord(
-                limit, Map.of("PROCESSOR_RAW_JSON_MAX_BYTES", Integer.toString(limit)), body, TopicId.EVENTS);
+        int largest = largestRecord(limit, Map.of("PROCESSOR_RAW_JSON_MAX_BYTES", Integer.toString(limit)), body,
+                TopicId.EVENTS);
 
-        assertThat(largest)
-                .isLessThanOrEqualTo(new RecordLimits(limit).typedRecordBytes())
+        assertThat(largest).isLessThanOrEqualTo(new RecordLimits(limit).typedRecordBytes())
                 .isGreaterThan(4 * (limit - 100));
     }
 
     @ParameterizedTest
     @ValueSource(ints = {1024, 65_536, 1_048_576})
     void aMessageOfEscapedQuotesFits(int limit) {
-        byte[] body = exactly(
-                limit,
-                "{\"eventId\":\"e-msg\",\"eventType\":\"TextMessageCreated\",\"objectId\":\"g\","
-                        + "\"objectType\":\"Group\",\"data\":{\"text\":\"",
-                "\\\"",
-                "",
-                "\"}}");
+        byte[] body = exactly(limit, "{\"eventId\":\"e-msg\",\"eventType\":\"TextMessageCreated\",\"objectId\":\"g\","
+                + "\"objectType\":\"Group\",\"data\":{\"text\":\"", "\\\"", "", "\"}}");
 
-        int largest = largestRecord(
-                limit, Map.of("PROCESSOR_RAW_JSON_MAX_BYTES", Integer.toString(limit)), body, TopicId.MESSAGES);
+        int largest = largestRecord(limit, Map.of("PROCESSOR_RAW_JSON_MAX_BYTES", Integer.toString(limit)), body,
+                TopicId.MESSAGES);
 
-        assertThat(largest)
-                .isLessThanOrEqualTo(new RecordLimits(limit).typedRecordBytes())
+        assertThat(largest).isLessThanOrEqualTo(new RecordLimits(limit).typedRecordBytes())
                 .isGreaterThan(2 * (limit - 200));
     }
 
@@ -79,19 +66,14 @@ class WorstCaseBodiesTest {
     @ValueSource(ints = {1024, 65_536, 1_048_576})
     void numbersWrittenOutAsTextFit(int limit) {
         // 1e6 (3 bytes) is kept as 1000000.0 (9 bytes) in answer_json
-        byte[] body = exactly(
-                limit,
-                "{\"objectId\":\"g\",\"objectType\":\"Group\",\"eventType\":\"ActionResponse\","
-                        + "\"eventId\":\"e-ans\",\"data\":{\"actionId\":\"a\",\"groupId\":\"g\",\"responseId\":\"r-ans\","
-                        + "\"responseDetails\":{\"responseWithQuestions\":[{\"title\":\"Q\",\"type\":\"Unknown\",\"answer\":[",
-                "1e6",
-                ",",
-                "]}]}}}");
+        byte[] body = exactly(limit, "{\"objectId\":\"g\",\"objectType\":\"Group\",\"eventType\":\"ActionResponse\","
+                + "\"eventId\":\"e-ans\",\"data\":{\"actionId\":\"a\",\"groupId\":\"g\",\"responseId\":\"r-ans\","
+                + "\"responseDetails\":{\"responseWithQuestions\":[{\"title\":\"Q\",\"type\":\"Unknown\",\"answer\":[",
+                "1e6", ",", "]}]}}}");
 
         int largest = largestRecord(limit, Map.of(), body, TopicId.ANSWERS_OTHER);
 
-        assertThat(largest)
-                .isLessThanOrEqualTo(new RecordLimits(limit).typedRecordBytes())
+        assertThat(largest).isLessThanOrEqualTo(new RecordLimits(limit).typedRecordBytes())
                 .isGreaterThan(2 * (limit - 300));
     }
 
