@@ -166,6 +166,12 @@ public final class LocalPipeline {
      * not ready ends the command; a service not ready is reported with its log: returns true then.
      */
     private boolean startAll(List<String> names, Map<String, String> extraEnv) {
+        try (Probes.KafkaProbe kafka = new Probes.KafkaProbe(settings.kafkaBootstrap())) {
+            return startAll(names, extraEnv, kafka);
+        }
+    }
+
+    private boolean startAll(List<String> names, Map<String, String> extraEnv, Probes.KafkaProbe kafka) {
         Map<String, Probes.Waiting> waits = new LinkedHashMap<>();
         for (String part : names) {
             Service service = Service.byModule(part);
@@ -198,8 +204,9 @@ public final class LocalPipeline {
                 default -> "";
             });
             Duration timeout = Duration.ofSeconds(part.equals(CLICKHOUSE) ? 60 : 120);
-            waits.put(part, new Probes.Waiting(handle, timeout, () -> ready(part), () -> console
-                    .ok(title(part) + " ready on " + address(part) + " (" + Console.elapsed(start) + ")")));
+            waits.put(part, new Probes.Waiting(handle, timeout, part.equals(KAFKA) ? kafka.open() : () -> ready(part),
+                    () -> console
+                            .ok(title(part) + " ready on " + address(part) + " (" + Console.elapsed(start) + ")")));
         }
         boolean failed = false;
         for (Map.Entry<String, Probes.Wait> result : Probes.awaitAll(waits, console).entrySet()) {

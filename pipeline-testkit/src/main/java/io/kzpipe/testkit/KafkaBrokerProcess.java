@@ -99,7 +99,10 @@ public final class KafkaBrokerProcess implements AutoCloseable {
         }
         long began = System.nanoTime();
         process = ChildProcesses.start(Processes.logged(command, home, logFile()));
-        Probes.Wait wait = Probes.await(process.toHandle(), READY_TIMEOUT, () -> Probes.kafkaReady(bootstrapServers()));
+        Probes.Wait wait;
+        try (Probes.KafkaProbe probe = new Probes.KafkaProbe(bootstrapServers())) {
+            wait = Probes.await(process.toHandle(), READY_TIMEOUT, probe.open());
+        }
         if (wait == Probes.Wait.DIED) {
             throw new IllegalStateException("Kafka broker JVM exited with code " + process.onExit().join().exitValue()
                     + " during start-up. Log " + logFile() + ":\n" + Processes.tail(logFile(), 30));
