@@ -74,11 +74,7 @@ public record ProcessorConfig(KafkaSettings kafka, String applicationId, Duratio
     public static ProcessorConfig fromEnv(Map<String, String> envMap) {
         EnvReader env = new EnvReader(envMap);
         KafkaSettings kafka = KafkaSettings.from(env);
-        String applicationId = env.string("PROCESSOR_APPLICATION_ID", "kaizala-processor");
-        if (!applicationId.matches("[a-zA-Z0-9._-]{1,200}")) {
-            env.problem("PROCESSOR_APPLICATION_ID",
-                    "'" + applicationId + "' may only contain letters, digits, '.', '_', '-'");
-        }
+        String applicationId = env.clientId("PROCESSOR_APPLICATION_ID", "kaizala-processor");
         Duration dedupWindow = env.duration("PROCESSOR_DEDUP_WINDOW", Duration.ofHours(72), Duration.ofMinutes(1),
                 Duration.ofDays(30));
         String stateDir = env.raw("PROCESSOR_STATE_DIR");
