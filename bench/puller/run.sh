@@ -14,10 +14,9 @@ OUT="$HERE/target"
 mkdir -p "$OUT/classes"
 
 cd "$ROOT"
-# -am: the puller's reactor dependencies (model, launcher, test kit, double) as the reactor's poms declare them
-mvn -B -q -o -pl kaizala-puller -am test-compile dependency:build-classpath -DskipTests -Dmdep.includeScope=test \
-  -Dmdep.outputFile=target/bench-cp.txt
-cp kaizala-puller/target/bench-cp.txt "$OUT/cp.txt"
+# one invocation, -am, as bench/processor does: the last module written, kaizala-puller, leaves cp.txt
+mvn -B -q -pl kaizala-puller -am test-compile dependency:build-classpath -DskipTests -Dmdep.includeScope=test \
+  -Dmdep.outputFile="$OUT/cp.txt"
 # the reactor's own classes first (the local repository may hold stale snapshot jars of these modules)
 CP="$ROOT/kaizala-puller/target/classes:$ROOT/kaizala-double/target/classes:$ROOT/pipeline-model/target/classes"
 CP="$CP:$ROOT/pipeline-launcher/target/classes:$ROOT/pipeline-testkit/target/classes:$(cat "$OUT/cp.txt")"
